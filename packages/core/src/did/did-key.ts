@@ -1,0 +1,78 @@
+/**
+ * did:key for P-256 and Ed25519 (W3C CCG did:key method, multicodec + base58btc).
+ * P-256 keys use the compressed point form, as the specification and its test vectors do.
+ */
+import { p256 } from '@noble/curves/nist.js';
+import { base58 } from '@scure/base';
+import { fromBase64url, toBase64url } from '../encoding.js';
+import { SanadError } from '../errors.js';
+import { algorithmOfJwk, type JWK } from '../keys.js';
+
+/** Multicodec prefixes (unsigned varint) of the public key types did:key carries here. */
+const ED25519_PUB = Uint8Array.of(0xed, 0x01);
+const P256_PUB = Uint8Array.of(0x80, 0x24);
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  return prefix.every((b, i) => bytes[i] === b);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * The did:key identifier of a public JWK.
+ *
+ * @example
+ * ```ts
+ * didKeyFromJwk({ kty: 'OKP', crv: 'Ed25519', x: '...' }) // 'did:key:z6Mk...'
+ * ```
+ */
+export function didKeyFromJwk(jwk: JWK): string {
+  const alg = algorithmOfJwk(jwk);
+  let body: Uint8Array;
+  if (alg === 'EdDSA') {
+    body = concat(ED25519_PUB, fromBase64url(jwk.x ?? ''));
+  } else {
+    const x = fromBase64url(jwk.x ?? '');
+    const y = fromBase64url(jwk.y ?? '');
+    const uncompressed = new Uint8Array(65);
+    uncompressed[0] = 0x04;
+    uncompressed.set(x, 1);
+    uncompressed.set(y, 33);
+    const point = p256.Point.fromBytes(uncompressed);
+    body = concat(P256_PUB, point.toBytes(true));
+  }
+  return `did:key:z${base58.encode(body)}`;
+}
+
+/** The multibase (`z...`) method-specific identifier of a did:key. */
+export function didKeyMultibase(did: string): string {
+  if (!did.startsWith('did:key:z')) throw new SanadError('ERR_DID_INVALID');
+  return did.slice('did:key:'.length).split('#')[0] as string;
+}
+
+/** The public JWK a did:key identifier encodes. Throws `ERR_DID_INVALID` on anything else. */
+export function jwkFromDidKey(did: string): JWK {
+  let bytes: Uint8Array;
+  try {
+    bytes = base58.decode(didKeyMultibase(did).slice(1));
+  } catch (cause) {
+    throw new SanadError('ERR_DID_INVALID', undefined, { cause });
+  }
+  if (startsWith(bytes, ED25519_PUB) && bytes.length === 34) {
+    return { kty: 'OKP', crv: 'Ed25519', x: toBase64url(bytes.slice(2)) };
+  }
+  if (startsWith(bytes, P256_PUB) && bytes.length === 35) {
+    try {
+      const raw = p256.Point.fromBytes(bytes.slice(2)).toBytes(false);
+      return { kty: 'EC', crv: 'P-256', x: toBase64url(raw.slice(1, 33)), y: toBase64url(raw.slice(33, 65)) };
+    } catch (cause) {
+      throw new SanadError('ERR_DID_INVALID', 'The did:key does not hold a valid P-256 point.', { cause });
+    }
+  }
+  throw new SanadError('ERR_DID_METHOD_UNSUPPORTED', 'Only Ed25519 and P-256 did:key identifiers are supported.');
+}

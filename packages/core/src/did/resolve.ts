@@ -1,0 +1,75 @@
+/**
+ * One DID resolver for the whole toolkit: did:key, did:jwk and did:web.
+ * It also plugs into did-resolver / did-jwt (VC-JWT) through {@link toDidResolverRegistry}.
+ */
+import type { DIDDocument, DIDResolutionResult, ResolverRegistry, VerificationMethod } from 'did-resolver';
+import { SanadError, isSanadError } from '../errors.js';
+import type { JWK } from '../keys.js';
+import { singleKeyDidDocument } from './did-document.js';
+import { didKeyMultibase, jwkFromDidKey } from './did-key.js';
+import { jwkFromDidJwk } from './did-jwk.js';
+import { type DidWebOptions, resolveDidWeb } from './did-web.js';
+
+export interface DidResolverOptions {
+  web?: DidWebOptions;
+}
+
+/** The DID part of a DID URL (drops path, query and fragment). */
+export function didOf(didUrl: string): string {
+  const match = /^did:[a-z0-9]+:[^#?/]+/.exec(didUrl);
+  if (!match) throw new SanadError('ERR_DID_INVALID');
+  return match[0];
+}
+
+/**
+ * Resolves a DID to its document.
+ *
+ * @example
+ * ```ts
+ * const doc = await resolveDid('did:key:z6Mk...')
+ * ```
+ */
+export async function resolveDid(did: string, options: DidResolverOptions = {}): Promise<DIDDocument> {
+  const bare = didOf(did);
+  const method = bare.split(':')[1];
+  switch (method) {
+    case 'key':
+      return singleKeyDidDocument(bare, didKeyMultibase(bare), jwkFromDidKey(bare));
+    case 'jwk':
+      return singleKeyDidDocument(bare, '0', jwkFromDidJwk(bare));
+    case 'web':
+      return resolveDidWeb(bare, options.web);
+    default:
+      throw new SanadError('ERR_DID_METHOD_UNSUPPORTED');
+  }
+}
+
+/**
+ * The public JWK that signs for `didUrl`: with a fragment, that verification method;
+ * without one, the document's only assertion key (ambiguous documents are refused).
+ */
+export async function resolveDidKey(didUrl: string, options: DidResolverOptions = {}): Promise<JWK> {
+  const doc = await resolveDid(didUrl, options);
+  const methods = (doc.verificationMethod ?? []) as VerificationMethod[];
+  const fragment = didUrl.includes('#') ? didUrl.slice(didUrl.indexOf('#')) : undefined;
+  const candidates = fragment
+    ? methods.filter((m) => m.id === `${doc.id}${fragment}` || m.id === fragment)
+    : methods;
+  const withJwk = candidates.filter((m) => m.publicKeyJwk);
+  if (withJwk.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
+  return withJwk[0]!.publicKeyJwk as JWK;
+}
+
+/** did-resolver registry entries for key, jwk and web, for use with did-jwt and did-jwt-vc. */
+export function toDidResolverRegistry(options: DidResolverOptions = {}): ResolverRegistry {
+  const resolve = async (did: string): Promise<DIDResolutionResult> => {
+    try {
+      const didDocument = await resolveDid(did, options);
+      return { didDocument, didDocumentMetadata: {}, didResolutionMetadata: { contentType: 'application/did+json' } };
+    } catch (err) {
+      const code = isSanadError(err) ? err.code : 'ERR_DID_RESOLUTION_FAILED';
+      return { didDocument: null, didDocumentMetadata: {}, didResolutionMetadata: { error: code === 'ERR_DID_METHOD_UNSUPPORTED' ? 'unsupportedDidMethod' : 'notFound', message: code } };
+    }
+  };
+  return { key: resolve, jwk: resolve, web: resolve };
+}

@@ -1,0 +1,52 @@
+/** Small byte and text helpers shared by every package (web-standard, no Node APIs). */
+import { base64url } from 'jose';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8 strictly: invalid byte sequences throw instead of being replaced. */
+export function fromUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** Base64url without padding (RFC 4648 section 5), as JOSE uses it. */
+export function toBase64url(bytes: Uint8Array | string): string {
+  return base64url.encode(bytes);
+}
+
+/** Decodes base64url; throws on characters outside the alphabet. */
+export function fromBase64url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new TypeError('not base64url');
+  return base64url.decode(text);
+}
+
+/** Cryptographically random bytes from WebCrypto. */
+export function randomBytes(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  globalThis.crypto.getRandomValues(bytes);
+  return bytes;
+}
+
+/** A random identifier with 128 bits of entropy, base64url encoded. */
+export function randomId(): string {
+  return toBase64url(randomBytes(16));
+}
+
+/** Parses JSON and returns `undefined` instead of throwing. */
+export function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for a non-null, non-array object. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

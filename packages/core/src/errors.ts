@@ -1,0 +1,220 @@
+/**
+ * Sanad's typed errors.
+ *
+ * Every failure has a stable `code` (never renamed once published), a neutral default
+ * message that never contains a token, key, disclosure or claim value, and a category.
+ * The category decides how a front end reacts: the CLI maps `verification` to exit code 1,
+ * `input` to 2 and `internal` to 3; the HTTP services map them to problem responses.
+ *
+ * @example
+ * ```ts
+ * try { await wallet.open(passphrase) }
+ * catch (err) {
+ *   if (isSanadError(err) && err.code === 'ERR_WALLET_WRONG_PASSPHRASE') askAgain()
+ * }
+ * ```
+ */
+
+/** How a front end should treat a failure. */
+export type ErrorCategory =
+  /** The presented data was checked and rejected (bad signature, revoked, untrusted...). */
+  | 'verification'
+  /** The caller gave bad input or bad usage (malformed file, unknown type, wrong passphrase...). */
+  | 'input'
+  /** Something failed that is not the caller's fault (storage, environment, a bug). */
+  | 'internal';
+
+interface ErrorSpec {
+  readonly category: ErrorCategory;
+  readonly message: string;
+}
+
+function spec(category: ErrorCategory, message: string): ErrorSpec {
+  return { category, message };
+}
+
+/**
+ * The table of every error code: its category and default message.
+ * Messages are neutral on purpose: they say what failed, never with which value.
+ */
+export const ERROR_CODES = {
+  // --- input and usage ---
+  ERR_INVALID_INPUT: spec('input', 'The input is not valid.'),
+  ERR_INVALID_JSON: spec('input', 'The input is not valid JSON.'),
+  ERR_UNSUPPORTED_FORMAT: spec('input', 'The credential or presentation format is not supported.'),
+  ERR_UNSUPPORTED_ALGORITHM: spec('input', 'The signature algorithm is not supported.'),
+  ERR_INVALID_KEY: spec('input', 'The key is not valid for this operation.'),
+  ERR_FILE_NOT_FOUND: spec('input', 'The file does not exist.'),
+
+  // --- decentralised identifiers and network fetches ---
+  ERR_DID_INVALID: spec('input', 'The DID is malformed.'),
+  ERR_DID_METHOD_UNSUPPORTED: spec('input', 'The DID method is not supported.'),
+  ERR_DID_RESOLUTION_FAILED: spec('verification', 'The DID could not be resolved.'),
+  ERR_FETCH_URL_FORBIDDEN: spec(
+    'verification',
+    'The URL is not allowed: only https to public addresses unless explicitly allowed.',
+  ),
+  ERR_FETCH_TIMEOUT: spec('verification', 'The remote server did not answer in time.'),
+  ERR_FETCH_TOO_LARGE: spec('verification', 'The remote response is larger than allowed.'),
+  ERR_FETCH_FAILED: spec('verification', 'The remote resource could not be fetched.'),
+
+  // --- JOSE ---
+  ERR_JWT_MALFORMED: spec('verification', 'The JWT is malformed.'),
+  ERR_JWT_ALG_NOT_ALLOWED: spec('verification', 'The JWT uses an algorithm that is not allowed.'),
+  ERR_SIGNATURE_INVALID: spec('verification', 'The signature does not verify.'),
+  ERR_ISSUER_KEY_NOT_FOUND: spec('verification', 'No key of the issuer matches the signature.'),
+
+  // --- SD-JWT (RFC 9901 section 7) ---
+  ERR_SDJWT_MALFORMED: spec('verification', 'The SD-JWT is malformed.'),
+  ERR_SDJWT_TYP_INVALID: spec('verification', 'The SD-JWT has an unexpected media type (typ).'),
+  ERR_SDJWT_HASH_ALG_UNSUPPORTED: spec('verification', 'The SD-JWT uses an unsupported digest algorithm.'),
+  ERR_SDJWT_DISCLOSURE_MALFORMED: spec('verification', 'A disclosure is malformed.'),
+  ERR_SDJWT_DISCLOSURE_UNREFERENCED: spec(
+    'verification',
+    'A disclosure is not referenced by any digest in the SD-JWT.',
+  ),
+  ERR_SDJWT_DIGEST_DUPLICATE: spec('verification', 'A digest appears more than once in the SD-JWT.'),
+  ERR_SDJWT_CLAIM_NAME_FORBIDDEN: spec('verification', 'A disclosure uses a reserved claim name.'),
+  ERR_SDJWT_CLAIM_COLLISION: spec('verification', 'A disclosed claim name already exists at its level.'),
+  ERR_SDJWT_DISCLOSURE_KIND_MISMATCH: spec(
+    'verification',
+    'An object-property disclosure is referenced from an array, or an array-element disclosure from an object.',
+  ),
+
+  // --- holder binding and presentations ---
+  ERR_HOLDER_BINDING_MISSING: spec('verification', 'The presentation carries no proof of holder binding.'),
+  ERR_HOLDER_BINDING_INVALID: spec('verification', 'The holder-binding proof is not signed by the holder key.'),
+  ERR_KB_JWT_MALFORMED: spec('verification', 'The Key Binding JWT is malformed.'),
+  ERR_KB_SD_HASH_MISMATCH: spec('verification', 'The Key Binding JWT does not cover this SD-JWT (sd_hash).'),
+  ERR_NONCE_MISMATCH: spec('verification', 'The presentation nonce does not match the request.'),
+  ERR_AUDIENCE_MISMATCH: spec('verification', 'The presentation is addressed to another verifier.'),
+  ERR_PRESENTATION_IAT_INVALID: spec(
+    'verification',
+    'The presentation was created outside the accepted time window.',
+  ),
+  ERR_NONCE_REPLAYED: spec('verification', 'The nonce has already been used or was never issued.'),
+  ERR_HOLDER_MISMATCH: spec(
+    'verification',
+    'The presentation is signed by someone other than the credential subject.',
+  ),
+
+  // --- validity ---
+  ERR_CREDENTIAL_EXPIRED: spec('verification', 'The credential has expired.'),
+  ERR_CREDENTIAL_NOT_YET_VALID: spec('verification', 'The credential is not yet valid.'),
+
+  // --- trust ---
+  ERR_ISSUER_UNTRUSTED: spec('verification', 'The issuer is not on the trust list.'),
+  ERR_ISSUER_NOT_AUTHORIZED: spec(
+    'verification',
+    'The issuer is on the trust list but not for this credential type.',
+  ),
+  ERR_TRUST_LIST_INVALID: spec('input', 'The trust list is malformed.'),
+  ERR_TRUST_LIST_SIGNATURE_INVALID: spec('verification', 'The trust list signature does not verify with the pinned key.'),
+  ERR_TRUST_LIST_EXPIRED: spec('verification', 'The trust list has expired.'),
+
+  // --- status ---
+  ERR_STATUS_REVOKED: spec('verification', 'The credential has been revoked.'),
+  ERR_STATUS_SUSPENDED: spec('verification', 'The credential is suspended.'),
+  ERR_STATUS_UNAVAILABLE: spec('verification', 'The status of the credential could not be established.'),
+  ERR_STATUS_LIST_INVALID: spec('verification', 'The status list is malformed or not signed by the issuer.'),
+  ERR_STATUS_INDEX_OUT_OF_RANGE: spec('verification', 'The status index is outside the status list.'),
+  ERR_STATUS_LIST_EXPIRED: spec('verification', 'The cached status list is older than allowed.'),
+  ERR_STATUS_LIST_FULL: spec('internal', 'The status list has no free index left.'),
+  ERR_STATUS_TRANSITION_INVALID: spec('input', 'That status change is not allowed.'),
+
+  // --- presentation requests ---
+  ERR_REQUEST_INVALID: spec('input', 'The presentation request is not valid.'),
+  ERR_REQUEST_NOT_SATISFIED: spec('verification', 'The presentation does not answer the request.'),
+  ERR_CREDENTIAL_TYPE_MISMATCH: spec('verification', 'The credential is not of a requested type.'),
+
+  // --- issuer ---
+  ERR_CLAIMS_SCHEMA_MISMATCH: spec('input', 'The claims do not match the credential type schema.'),
+  ERR_CREDENTIAL_TYPE_UNKNOWN: spec('input', 'The credential type is not defined.'),
+  ERR_CREDENTIAL_TYPE_INVALID: spec('input', 'The credential type definition is not valid.'),
+  ERR_ISSUER_NOT_INITIALIZED: spec('input', 'The issuer has not been set up here.'),
+  ERR_ISSUER_ALREADY_INITIALIZED: spec('input', 'An issuer is already set up here.'),
+  ERR_CREDENTIAL_NOT_FOUND: spec('input', 'No credential with that id.'),
+
+  // --- wallet ---
+  ERR_WALLET_NOT_FOUND: spec('input', 'No wallet at that location.'),
+  ERR_WALLET_EXISTS: spec('input', 'A wallet already exists at that location.'),
+  ERR_WALLET_WRONG_PASSPHRASE: spec('input', 'The passphrase is wrong.'),
+  ERR_WALLET_CORRUPTED: spec('input', 'The wallet file is damaged or has been tampered with.'),
+  ERR_WALLET_KDF_TOO_WEAK: spec('input', 'The wallet file asks for weaker key derivation than allowed.'),
+  ERR_WALLET_LOCKED: spec('input', 'Another process is using the wallet.'),
+  ERR_WALLET_PASSPHRASE_TOO_SHORT: spec('input', 'The passphrase is too short.'),
+  ERR_CREDENTIAL_INVALID: spec('input', 'The credential could not be verified on import.'),
+  ERR_NO_MATCHING_CREDENTIAL: spec('input', 'No credential in the wallet can answer this request.'),
+  ERR_CONSENT_REQUIRED: spec('input', 'The holder has not consented to this presentation.'),
+  ERR_CONSENT_DECLINED: spec('input', 'The holder declined to share.'),
+  ERR_BACKUP_INVALID: spec('input', 'The backup file is damaged, tampered with or the secret is wrong.'),
+
+  // --- warnings: reported beside a result, never a rejection on their own ---
+  WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),
+  WARN_STATUS_FROM_CACHE: spec('verification', 'The status was taken from a cached status list.'),
+
+  // --- anything else ---
+  ERR_STORAGE: spec('internal', 'Storage failed.'),
+  ERR_INTERNAL: spec('internal', 'An unexpected internal error occurred.'),
+} as const satisfies Record<string, ErrorSpec>;
+
+/** Every stable error code, for `switch (err.code)`. */
+export type SanadErrorCode = keyof typeof ERROR_CODES;
+
+/** A plain, serialisable description of an error, as verification results and `--json` output carry. */
+export interface ErrorReport {
+  code: SanadErrorCode;
+  message: string;
+}
+
+/**
+ * Base class of every error Sanad throws on purpose.
+ *
+ * @example
+ * ```ts
+ * throw new SanadError('ERR_CREDENTIAL_EXPIRED')
+ * throw new SanadError('ERR_INVALID_INPUT', 'The --count option must be a whole number from 1 to 100.')
+ * ```
+ */
+export class SanadError extends Error {
+  readonly code: SanadErrorCode;
+  readonly category: ErrorCategory;
+
+  constructor(code: SanadErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CODES[code].message, options);
+    this.name = 'SanadError';
+    this.code = code;
+    this.category = ERROR_CODES[code].category;
+  }
+
+  /** The serialisable form: code and message, never the cause or stack. */
+  toReport(): ErrorReport {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** True when `err` is a {@link SanadError} (also across package copies). */
+export function isSanadError(err: unknown): err is SanadError {
+  return (
+    err instanceof SanadError ||
+    (typeof err === 'object' &&
+      err !== null &&
+      (err as { name?: unknown }).name === 'SanadError' &&
+      typeof (err as { code?: unknown }).code === 'string' &&
+      (err as { code: string }).code in ERROR_CODES)
+  );
+}
+
+/**
+ * Wraps any thrown value as a {@link SanadError}: Sanad errors pass through, anything else
+ * becomes `fallback` with the original kept as `cause` (never shown to end users).
+ */
+export function toSanadError(err: unknown, fallback: SanadErrorCode = 'ERR_INTERNAL'): SanadError {
+  if (isSanadError(err)) return err;
+  return new SanadError(fallback, undefined, { cause: err });
+}
+
+/** Builds an {@link ErrorReport} without throwing, for result lists. */
+export function errorReport(code: SanadErrorCode, message?: string): ErrorReport {
+  return { code, message: message ?? ERROR_CODES[code].message };
+}

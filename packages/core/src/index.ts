@@ -1,0 +1,52 @@
+/**
+ * @sanad/core: what issuer, wallet and verifier share — errors, keys, JWTs, DIDs,
+ * status lists, trust lists and the common request/result types.
+ * Free of Node-only APIs so the browser wallet can use it.
+ */
+export { type Clock, epochSeconds, fixedClock, systemClock } from './clock.js';
+export { fromBase64url, fromUtf8, isPlainObject, randomBytes, randomId, toBase64url, tryParseJson, utf8 } from './encoding.js';
+export {
+  ERROR_CODES,
+  type ErrorCategory,
+  type ErrorReport,
+  errorReport,
+  isSanadError,
+  SanadError,
+  type SanadErrorCode,
+  toSanadError,
+} from './errors.js';
+export { sha256 } from './hash.js';
+export {
+  algorithmOfJwk,
+  assertAlgorithm,
+  generateKeyPair,
+  importPublicKey,
+  type JWK,
+  jwkThumbprint,
+  type KeyPair,
+  publicJwkOf,
+  type SignatureAlgorithm,
+  type Signer,
+  SUPPORTED_ALGORITHMS,
+  signerFromJwk,
+  signJwt,
+  verifySignature,
+} from './keys.js';
+export { type DecodedJwt, decodeJwt, headerAlgorithm, verifyDecodedJwt } from './jwt.js';
+export { type DIDDocument, singleKeyDidDocument, type VerificationMethod } from './did/did-document.js';
+export { didJwkFromJwk, jwkFromDidJwk } from './did/did-jwk.js';
+export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js';
+export type { DidWebOptions } from './did/did-web.js';
+export { type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
+export {
+  type CredentialFormat,
+  type CredentialStatusValue,
+  type DcqlQueryJson,
+  LEGACY_SD_JWT_VC_TYP,
+  type LocalizedText,
+  type PresentationFormat,
+  type PresentationRequest,
+  type PresentationResponse,
+  SD_JWT_VC_TYP,
+  type VerificationResult,
+} from './types.js';

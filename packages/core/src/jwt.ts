@@ -1,0 +1,65 @@
+/**
+ * Compact JWS parsing and verification with typed errors.
+ * Only ES256 and EdDSA are accepted; `none` and every other algorithm are refused.
+ */
+import { fromBase64url, fromUtf8, isPlainObject, utf8 } from './encoding.js';
+import { SanadError } from './errors.js';
+import { algorithmOfJwk, type JWK, type SignatureAlgorithm, verifySignature } from './keys.js';
+
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** `base64url(header) "." base64url(payload)`, the bytes the signature covers. */
+  signingInput: string;
+  signature: Uint8Array;
+}
+
+function decodeJsonPart(part: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(fromUtf8(fromBase64url(part)));
+  if (!isPlainObject(value)) throw new TypeError('not an object');
+  return value;
+}
+
+/**
+ * Splits and decodes a compact JWS without checking its signature.
+ * Throws `ERR_JWT_MALFORMED` (or `errorCode`) on anything that is not three base64url JSON parts.
+ */
+export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJWT_MALFORMED' | 'ERR_KB_JWT_MALFORMED' = 'ERR_JWT_MALFORMED'): DecodedJwt {
+  if (typeof jwt !== 'string') throw new SanadError(errorCode);
+  const parts = jwt.split('.');
+  if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new SanadError(errorCode);
+  const [h, p, s] = parts as [string, string, string];
+  try {
+    return { header: decodeJsonPart(h), payload: decodeJsonPart(p), signingInput: `${h}.${p}`, signature: fromBase64url(s) };
+  } catch (cause) {
+    throw new SanadError(errorCode, undefined, { cause });
+  }
+}
+
+/** The `alg` header, checked against the algorithms Sanad accepts. */
+export function headerAlgorithm(header: Record<string, unknown>): SignatureAlgorithm {
+  const alg = header.alg;
+  if (alg === 'ES256' || alg === 'EdDSA') return alg;
+  throw new SanadError('ERR_JWT_ALG_NOT_ALLOWED');
+}
+
+/**
+ * Verifies the signature of a decoded JWT with `publicJwk`.
+ * The algorithm must match the key type, so a key cannot be used with another algorithm.
+ */
+export async function verifyDecodedJwt(
+  jwt: DecodedJwt,
+  publicJwk: JWK,
+  errorCode: 'ERR_SIGNATURE_INVALID' | 'ERR_HOLDER_BINDING_INVALID' | 'ERR_TRUST_LIST_SIGNATURE_INVALID' | 'ERR_STATUS_LIST_INVALID' = 'ERR_SIGNATURE_INVALID',
+): Promise<void> {
+  const alg = headerAlgorithm(jwt.header);
+  let keyAlg: SignatureAlgorithm;
+  try {
+    keyAlg = algorithmOfJwk(publicJwk);
+  } catch {
+    throw new SanadError(errorCode);
+  }
+  if (keyAlg !== alg) throw new SanadError(errorCode);
+  const ok = await verifySignature(publicJwk, alg, utf8(jwt.signingInput), jwt.signature);
+  if (!ok) throw new SanadError(errorCode);
+}
