@@ -39,7 +39,11 @@ export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js'
 export type { DidWebOptions } from './did/did-web.js';
 export { type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
 export {
+  type CredentialBundle,
   type CredentialFormat,
+  type CredentialTypeMetadata,
+  type HolderKey,
+  type HolderKeyList,
   type CredentialStatusValue,
   type DcqlQueryJson,
   LEGACY_SD_JWT_VC_TYP,

@@ -3,6 +3,7 @@
  * Field names follow OpenID4VP and DCQL where a standard name exists.
  */
 import type { ErrorReport } from './errors.js';
+import type { JWK } from './keys.js';
 
 /** SD-JWT VC media type (draft 09 and later). */
 export const SD_JWT_VC_TYP = 'dc+sd-jwt';
@@ -68,4 +69,45 @@ export interface VerificationResult {
   warnings: ErrorReport[];
   /** How the status was established. */
   statusSource?: { source: 'network' | 'cache'; listIssuedAt?: string; ageSeconds?: number; uri: string };
+}
+
+/**
+ * Display and disclosure metadata of a credential type, in the shape of SD-JWT VC Type
+ * Metadata (draft-ietf-oauth-sd-jwt-vc section 6). The wallet uses it to name claims in the
+ * holder's language; `vc_type` names the W3C `type` values when the type is issued as VC-JWT.
+ */
+export interface CredentialTypeMetadata {
+  vct: string;
+  name?: string;
+  description?: string;
+  display?: Array<{ locale: string; name: string; description?: string }>;
+  claims?: Array<{
+    path: Array<string | number | null>;
+    display?: Array<{ locale: string; label: string; description?: string }>;
+    sd?: 'always' | 'allowed' | 'never';
+  }>;
+  vc_type?: string[];
+}
+
+/** What an issuer hands a wallet: one or more copies of one credential plus its type metadata. */
+export interface CredentialBundle {
+  type: 'sanad-credential-bundle';
+  version: 1;
+  format: CredentialFormat;
+  /** Compact SD-JWT (all disclosures, no KB-JWT) or VC-JWT strings; each copy bound to its own holder key. */
+  credentials: string[];
+  metadata: CredentialTypeMetadata;
+}
+
+/** A holder key the wallet offers for binding: the DID (did:key) and its public JWK. */
+export interface HolderKey {
+  did: string;
+  jwk: JWK;
+}
+
+/** What a wallet hands an issuer so each batch copy is bound to a fresh key. */
+export interface HolderKeyList {
+  type: 'sanad-holder-keys';
+  version: 1;
+  keys: HolderKey[];
 }
