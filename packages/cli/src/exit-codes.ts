@@ -1,0 +1,30 @@
+/**
+ * The `sanad` exit codes. Stable: scripts depend on them (documented in docs/cli.md).
+ */
+import { isSanadError } from '@sanad/core';
+
+export const EXIT = {
+  /** Success; for `verify`, the presentation was accepted. */
+  OK: 0,
+  /** The presentation (or credential) was checked and rejected. */
+  REJECTED: 1,
+  /** Bad usage or bad input: unknown option, unreadable file, wrong passphrase... */
+  BAD_INPUT: 2,
+  /** Something failed that is not the caller's fault (storage, environment, a bug). */
+  INTERNAL: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** The exit code for a thrown value, from the error's category in core's error table. */
+export function exitCodeFor(err: unknown): ExitCode {
+  if (!isSanadError(err)) return EXIT.INTERNAL;
+  switch (err.category) {
+    case 'verification':
+      return EXIT.REJECTED;
+    case 'input':
+      return EXIT.BAD_INPUT;
+    case 'internal':
+      return EXIT.INTERNAL;
+  }
+}
