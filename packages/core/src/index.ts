@@ -36,7 +36,7 @@ export { type DecodedJwt, decodeJwt, headerAlgorithm, verifyDecodedJwt } from '.
 export { type DIDDocument, singleKeyDidDocument, type VerificationMethod } from './did/did-document.js';
 export { didJwkFromJwk, jwkFromDidJwk } from './did/did-jwk.js';
 export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js';
-export type { DidWebOptions } from './did/did-web.js';
+export { type DidWebOptions, didWebUrl, resolveDidWeb } from './did/did-web.js';
 export { type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
 export {
   type CredentialBundle,
@@ -54,3 +54,48 @@ export {
   SD_JWT_VC_TYP,
   type VerificationResult,
 } from './types.js';
+export {
+  type GuardedFetch,
+  type GuardedFetchOptions,
+  type GuardedResponse,
+  type HostResolver,
+  createGuardedFetch,
+} from './net/guarded-fetch.js';
+export { isInternalAddress, isIpLiteral } from './net/ip-address.js';
+export { type ClaimPath, type DecodedDisclosure, decodeDisclosure, type ProcessedPayload, processSdJwtPayload, setOwn } from './sd-jwt/disclosures.js';
+export { MAX_SD_JWT_LENGTH, type ParsedSdJwt, parseSdJwt } from './sd-jwt/sd-jwt.js';
+export { holderJwkOf, type KeyBindingExpectations, sdHash, verifyKeyBinding } from './sd-jwt/key-binding.js';
+export { inflateBounded, MAX_INFLATED_STATUS_LIST_BYTES } from './status/inflate.js';
+export {
+  createStatusListJwt,
+  decodeTokenStatusList,
+  encodeTokenStatusList,
+  type ParsedStatusListJwt,
+  parseStatusListJwt,
+  type StatusBits,
+  type StatusListJwtOptions,
+  type StatusListReference,
+  statusListReferenceOf,
+  type StatusListView,
+  TOKEN_STATUS,
+  type TokenStatusListClaim,
+} from './status/token-status-list.js';
+export {
+  BITSTRING_MIN_ENTRIES,
+  bitstringEntriesOf,
+  bitstringStatusListSubject,
+  type BitstringStatusListEntry,
+  decodeBitstringStatusList,
+  encodeBitstringStatusList,
+  type StatusPurpose,
+} from './status/bitstring-status-list.js';
+export {
+  type LoadTrustListOptions,
+  loadTrustList,
+  parseTrustList,
+  signTrustList,
+  TRUST_LIST_JWT_TYP,
+  type TrustedIssuer,
+  TrustList,
+  type TrustListDocument,
+} from './trust-list/trust-list.js';

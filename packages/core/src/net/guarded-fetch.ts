@@ -1,0 +1,123 @@
+/**
+ * A fetch for untrusted URLs (did:web documents, status lists): https only, no internal
+ * addresses, bounded time and size, redirects re-checked hop by hop.
+ */
+import { SanadError } from '../errors.js';
+import { isInternalAddress, isIpLiteral } from './ip-address.js';
+
+/** Resolves a host name to the addresses it would be dialled at. */
+export type HostResolver = (host: string) => Promise<string[]>;
+
+export interface GuardedFetchOptions {
+  /** Permit http and internal addresses: tests and closed networks only. */
+  allowInsecure?: boolean;
+  /** Default 5000 ms for the whole exchange, body included. */
+  timeoutMs?: number;
+  /** Default 512 KiB. */
+  maxBytes?: number;
+  maxRedirects?: number;
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Checks where a name points before it is fetched (Node: `nodeHostResolver` from
+   * `@sanad/core/node`). Without one, only IP literals and `localhost` names are checked.
+   * Check-then-connect leaves a DNS-rebinding window; see docs/threat-model.md.
+   */
+  resolveHost?: HostResolver;
+  headers?: Record<string, string>;
+}
+
+export interface GuardedResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  /** The URL finally fetched, after redirects. */
+  url: string;
+}
+
+export type GuardedFetch = (url: string) => Promise<GuardedResponse>;
+
+async function checkUrl(raw: string, options: GuardedFetchOptions): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The URL is not valid.', { cause });
+  }
+  const insecure = options.allowInsecure === true;
+  if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Only https URLs may be fetched.');
+  if (url.username !== '' || url.password !== '') throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'URLs with credentials are refused.');
+  if (insecure) return url;
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Loopback hosts are refused.');
+  const addresses = isIpLiteral(host) ? [host] : options.resolveHost ? await options.resolveHost(host) : [];
+  if (addresses.some(isInternalAddress)) {
+    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The host is a loopback, private or link-local address.');
+  }
+  return url;
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new SanadError('ERR_FETCH_TOO_LARGE');
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new SanadError('ERR_FETCH_TOO_LARGE');
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
+}
+
+/**
+ * Creates a guarded fetch.
+ *
+ * @example
+ * ```ts
+ * const get = createGuardedFetch({ resolveHost: nodeHostResolver })
+ * const { body } = await get('https://issuer.example/.well-known/did.json')
+ * ```
+ */
+export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFetch {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxBytes = options.maxBytes ?? 512 * 1024;
+  const maxRedirects = options.maxRedirects ?? 3;
+  return async (raw) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      let url = await checkUrl(raw, options);
+      for (let hop = 0; ; hop += 1) {
+        const response = await doFetch(url, { redirect: 'manual', signal: controller.signal, headers: options.headers ?? {} });
+        const location = response.headers.get('location');
+        if (response.status >= 300 && response.status < 400 && location !== null) {
+          await response.body?.cancel();
+          if (hop >= maxRedirects) throw new SanadError('ERR_FETCH_FAILED', 'Too many redirects.');
+          url = await checkUrl(new URL(location, url).href, options);
+          continue;
+        }
+        return { status: response.status, headers: response.headers, body: await readBounded(response, maxBytes), url: url.href };
+      }
+    } catch (err) {
+      if (err instanceof SanadError) throw err;
+      if (controller.signal.aborted) throw new SanadError('ERR_FETCH_TIMEOUT', undefined, { cause: err });
+      throw new SanadError('ERR_FETCH_FAILED', undefined, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

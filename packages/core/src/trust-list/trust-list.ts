@@ -1,0 +1,186 @@
+/**
+ * Trust lists: which issuers a verifier trusts, for which credential types. Plain JSON, or a
+ * compact JWS (`typ: sanad-trust-list+jwt`) signed by a trust-list authority whose key the
+ * verifier pins, so a list can travel on a USB stick. Format: docs/trust-list.md.
+ */
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
+import { isPlainObject, tryParseJson } from '../encoding.js';
+import { SanadError } from '../errors.js';
+import { decodeJwt, verifyDecodedJwt } from '../jwt.js';
+import { type JWK, type Signer, signJwt } from '../keys.js';
+
+export const TRUST_LIST_JWT_TYP = 'sanad-trust-list+jwt';
+
+export interface TrustedIssuer {
+  /** A DID, or an https issuer URL (then `jwks` is required). */
+  id: string;
+  name?: string;
+  /** `vct` values and/or W3C VC type names this issuer may issue. */
+  credential_types: string[];
+  jwks?: { keys: JWK[] };
+}
+
+export interface TrustListDocument {
+  type: 'sanad-trust-list';
+  version: 1;
+  id?: string;
+  name?: string;
+  /** ISO 8601. */
+  issued_at?: string;
+  /** ISO 8601; after it the list is refused. */
+  expires_at?: string;
+  issuers: TrustedIssuer[];
+}
+
+const fail = (message: string): never => {
+  throw new SanadError('ERR_TRUST_LIST_INVALID', message);
+};
+
+const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * Validates a trust list document strictly.
+ *
+ * @example
+ * ```ts
+ * const doc = parseTrustList(JSON.parse(text))
+ * ```
+ */
+export function parseTrustList(json: unknown): TrustListDocument {
+  if (!isPlainObject(json)) return fail('The trust list is not a JSON object.');
+  if (json.type !== 'sanad-trust-list' || json.version !== 1) return fail('The trust list type or version is not supported.');
+  for (const field of ['id', 'name'] as const) {
+    if (json[field] !== undefined && typeof json[field] !== 'string') fail(`The trust list ${field} is not a string.`);
+  }
+  for (const field of ['issued_at', 'expires_at'] as const) {
+    if (json[field] !== undefined && !isDate(json[field])) fail(`The trust list ${field} is not an ISO 8601 date.`);
+  }
+  if (!Array.isArray(json.issuers)) return fail('The trust list has no issuers array.');
+  const ids = new Set<string>();
+  json.issuers.forEach((issuer: unknown, i: number) => {
+    if (!isPlainObject(issuer) || typeof issuer.id !== 'string' || issuer.id === '') fail(`Issuer ${i} has no id.`);
+    const entry = issuer as Record<string, unknown> & { id: string };
+    const isDid = entry.id.startsWith('did:');
+    if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id)) fail(`Issuer ${i} id must be a DID or an https URL.`);
+    if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
+    ids.add(entry.id);
+    if (!Array.isArray(entry.credential_types) || entry.credential_types.some((t) => typeof t !== 'string' || t === '')) {
+      fail(`Issuer ${i} credential_types must be a list of type names.`);
+    }
+    if (entry.name !== undefined && typeof entry.name !== 'string') fail(`Issuer ${i} name is not a string.`);
+    if (entry.jwks !== undefined) {
+      const keys = isPlainObject(entry.jwks) ? entry.jwks.keys : undefined;
+      if (!Array.isArray(keys) || keys.some((k) => !isPlainObject(k) || 'd' in k)) fail(`Issuer ${i} jwks must hold public keys only.`);
+    } else if (!isDid) {
+      fail(`Issuer ${i} is an https issuer and needs jwks.`);
+    }
+  });
+  return json as unknown as TrustListDocument;
+}
+
+/** A loaded, validated trust list. */
+export class TrustList {
+  readonly document: TrustListDocument;
+  /** True when the list came signed and the signature verified with the pinned key. */
+  readonly signed: boolean;
+  readonly #byId: Map<string, TrustedIssuer>;
+
+  constructor(document: TrustListDocument, signed = false) {
+    this.document = document;
+    this.signed = signed;
+    this.#byId = new Map(document.issuers.map((i) => [i.id, i]));
+  }
+
+  /** The entry for an issuer identifier (a DID URL is reduced to its DID). */
+  findIssuer(id: string): TrustedIssuer | undefined {
+    return this.#byId.get(id) ?? (id.startsWith('did:') && id.includes('#') ? this.#byId.get(id.slice(0, id.indexOf('#'))) : undefined);
+  }
+
+  /** Whether `issuerId` may issue any of `credentialTypes`. */
+  isAuthorized(issuerId: string, ...credentialTypes: string[]): boolean {
+    const issuer = this.findIssuer(issuerId);
+    return issuer !== undefined && credentialTypes.some((t) => issuer.credential_types.includes(t));
+  }
+
+  /**
+   * The key that signs for `issuerId`: from the list's `jwks` (matched by `kid` when given),
+   * else by resolving the DID (the `kid` must be a DID URL of that same DID).
+   */
+  async issuerKey(issuerId: string, kid: string | undefined, didOptions?: DidResolverOptions): Promise<JWK> {
+    const issuer = this.findIssuer(issuerId);
+    if (!issuer) throw new SanadError('ERR_ISSUER_UNTRUSTED');
+    if (issuer.jwks) {
+      const keys = kid === undefined ? issuer.jwks.keys : issuer.jwks.keys.filter((k) => k.kid === kid);
+      if (keys.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
+      return keys[0] as JWK;
+    }
+    if (kid !== undefined && kid.startsWith('did:') && didOf(kid) !== issuer.id) {
+      throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND', 'The key id belongs to another DID than the issuer.');
+    }
+    const didUrl = kid === undefined ? issuer.id : kid.startsWith('#') ? `${issuer.id}${kid}` : kid;
+    return resolveDidKey(didUrl, didOptions);
+  }
+}
+
+/**
+ * Signs a trust list as a trust-list authority.
+ *
+ * @example
+ * ```ts
+ * const jws = await signTrustList(doc, authoritySigner)
+ * ```
+ */
+export function signTrustList(document: TrustListDocument, signer: Signer, kid?: string): Promise<string> {
+  const header: Record<string, unknown> = { typ: TRUST_LIST_JWT_TYP };
+  if (kid !== undefined) header.kid = kid;
+  return signJwt(signer, header, parseTrustList(document) as unknown as Record<string, unknown>);
+}
+
+export interface LoadTrustListOptions {
+  /** The authority's public key: a JWK, or a did:key / did:jwk. */
+  pinnedKey?: JWK | string;
+  /** Refuse an unsigned list (default: true when a key is pinned). */
+  requireSignature?: boolean;
+  clock?: Clock;
+}
+
+/**
+ * Loads a trust list from JSON text or a compact JWS, checking signature and expiry.
+ *
+ * @example
+ * ```ts
+ * const trust = await loadTrustList(await readFile('trust.jws', 'utf8'), { pinnedKey: authorityJwk })
+ * ```
+ */
+export async function loadTrustList(input: string, options: LoadTrustListOptions = {}): Promise<TrustList> {
+  const text = input.trim();
+  const requireSignature = options.requireSignature ?? options.pinnedKey !== undefined;
+  let document: TrustListDocument;
+  let signed = false;
+  if (text.startsWith('{')) {
+    if (requireSignature) throw new SanadError('ERR_TRUST_LIST_SIGNATURE_INVALID', 'The trust list is not signed, but a signature is required.');
+    const json = tryParseJson(text);
+    if (json === undefined) throw new SanadError('ERR_TRUST_LIST_INVALID', 'The trust list is not valid JSON.');
+    document = parseTrustList(json);
+  } else {
+    let jwt;
+    try {
+      jwt = decodeJwt(text);
+    } catch (cause) {
+      throw new SanadError('ERR_TRUST_LIST_INVALID', 'The trust list is neither JSON nor a compact JWS.', { cause });
+    }
+    if (jwt.header.typ !== TRUST_LIST_JWT_TYP) throw new SanadError('ERR_TRUST_LIST_INVALID', `The trust list JWS typ is not ${TRUST_LIST_JWT_TYP}.`);
+    if (options.pinnedKey === undefined) {
+      throw new SanadError('ERR_TRUST_LIST_SIGNATURE_INVALID', 'The trust list is signed: pin the authority key to check it.');
+    }
+    const key = typeof options.pinnedKey === 'string' ? await resolveDidKey(options.pinnedKey) : options.pinnedKey;
+    await verifyDecodedJwt(jwt, key, 'ERR_TRUST_LIST_SIGNATURE_INVALID');
+    document = parseTrustList(jwt.payload);
+    signed = true;
+  }
+  const now = (options.clock ?? systemClock).now();
+  if (document.expires_at !== undefined && Date.parse(document.expires_at) <= now) throw new SanadError('ERR_TRUST_LIST_EXPIRED');
+  return new TrustList(document, signed);
+}
