@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: {
-    // Run tests against the TypeScript sources, no build needed.
-    conditions: ['@sanad/source'],
-  },
+  // Run tests against the TypeScript sources, no build needed (tests run in Vite's SSR mode).
+  resolve: { conditions: ['@sanad/source', 'module', 'node', 'import', 'default'] },
+  ssr: { resolve: { conditions: ['@sanad/source', 'node', 'import', 'default'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,0 +1,27 @@
+/** `@sanad/issuer`: credential types, batch issuance, status lists and the register. */
+export { type CredentialType, type CredentialTypeDefinition, defineCredentialType, parseClaimPath, REQUIRED_LOCALES } from './credential-type.js';
+export { refugeeStatusType } from './refugee-status.js';
+export { base64urlSigner, DECOYS_PER_LEVEL, disclosureFrameFor, SALT_BYTES } from './formats.js';
+export {
+  createIssuer,
+  DEFAULT_STATUS_LIST_SIZE,
+  DEFAULT_STATUS_LIST_VALIDITY_SECONDS,
+  Issuer,
+  type IssueOptions,
+  type IssueResult,
+  type IssuerOptions,
+  type PublishedStatusList,
+} from './issuer.js';
+export type {
+  AllocationOptions,
+  CredentialStatus,
+  IssuedCredentialRecord,
+  IssuerSettings,
+  IssuerStore,
+  NewCredentialRecord,
+  StatusListKind,
+  StatusListRecord,
+} from './store/issuer-store.js';
+export { createMemoryIssuerStore } from './store/memory-store.js';
+export { openSqliteIssuerStore } from './store/sqlite-store.js';
+export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';

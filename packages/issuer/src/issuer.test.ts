@@ -1,0 +1,217 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
+import { verifyCredential } from 'did-jwt-vc';
+import { Resolver } from 'did-resolver';
+import {
+  decodeBitstringStatusList,
+  decodeJwt,
+  didKeyFromJwk,
+  didKeyMultibase,
+  fromBase64url,
+  generateKeyPair,
+  type HolderKey,
+  parseSdJwt,
+  parseStatusListJwt,
+  processSdJwtPayload,
+  signerFromJwk,
+  toDidResolverRegistry,
+  utf8,
+  verifyDecodedJwt,
+  verifySignature,
+  sha256,
+} from '@sanad/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createIssuer, type Issuer, type IssuerStore } from './index.js';
+import { refugeeStatusType } from './refugee-status.js';
+import { createMemoryIssuerStore } from './store/memory-store.js';
+import { openSqliteIssuerStore } from './store/sqlite-store.js';
+
+const claims = {
+  given_name: 'Amal',
+  family_name: 'Haddad',
+  birthdate: '1994-03-12',
+  nationality: 'SYR',
+  case_number: 'AMM-2026-044817',
+  age_over_18: true,
+};
+
+async function holders(n: number): Promise<HolderKey[]> {
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const { publicJwk } = await generateKeyPair();
+      return { did: didKeyFromJwk(publicJwk), jwk: publicJwk };
+    }),
+  );
+}
+
+async function setup(store: IssuerStore = createMemoryIssuerStore(), statusListSize?: number): Promise<{ issuer: Issuer; publicJwk: Awaited<ReturnType<typeof generateKeyPair>>['publicJwk'] }> {
+  const keys = await generateKeyPair();
+  const did = didKeyFromJwk(keys.publicJwk);
+  const issuer = await createIssuer({
+    store,
+    signer: await signerFromJwk(keys.privateJwk),
+    issuerId: did,
+    kid: `${did}#${didKeyMultibase(did)}`,
+    statusBaseUrl: 'https://agency.example/status',
+    types: [refugeeStatusType],
+    ...(statusListSize ? { statusListSize } : {}),
+  });
+  return { issuer, publicJwk: keys.publicJwk };
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('SD-JWT VC issuance', () => {
+  it('issues copies that verify in @sd-jwt/sd-jwt-vc and carry cnf, vct, status and every claim', async () => {
+    const { issuer, publicJwk } = await setup();
+    const { bundle, records } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(3) });
+    expect(bundle.credentials).toHaveLength(3);
+    expect(bundle.metadata.vct).toBe(refugeeStatusType.definition.vct);
+    const verifier = (data: string, sig: string): Promise<boolean> => verifySignature(publicJwk, 'ES256', utf8(data), fromBase64url(sig));
+    const statusList = (await issuer.publishStatusLists()).find((l) => l.kind === 'token')!.token;
+    const sdjwt = new SDJwtVcInstance({
+      hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
+      verifier,
+      statusVerifier: verifier,
+      statusListFetcher: async () => statusList,
+    });
+    for (const [i, credential] of bundle.credentials.entries()) {
+      const { payload, header } = await sdjwt.verify(credential);
+      expect(header?.typ).toBe('dc+sd-jwt');
+      expect(payload).toMatchObject({ ...claims, iss: issuer.issuerId, vct: refugeeStatusType.definition.vct });
+      expect(payload.status?.status_list.idx).toBe(records[i]!.index);
+    }
+  });
+
+  it('makes batch copies unlinkable: distinct salts, digests, holder keys and status indexes', async () => {
+    const { issuer } = await setup();
+    const { bundle, records } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(4) });
+    const parsed = bundle.credentials.map(parseSdJwt);
+    const allDisclosures = parsed.flatMap((p) => p.disclosures);
+    expect(new Set(allDisclosures).size).toBe(allDisclosures.length);
+    const digests = parsed.flatMap((p) => p.jwt.payload._sd as string[]);
+    expect(new Set(digests).size).toBe(digests.length);
+    expect(new Set(parsed.map((p) => JSON.stringify(p.jwt.payload.cnf))).size).toBe(4);
+    expect(new Set(records.map((r) => `${r.listId}:${r.index}`)).size).toBe(4);
+    // Every disclosable claim is a disclosure (7 claims here, all SD), plus decoy digests.
+    for (const p of parsed) {
+      expect(p.disclosures).toHaveLength(6);
+      expect((p.jwt.payload._sd as string[]).length).toBeGreaterThan(6);
+      expect(processSdJwtPayload(p.jwt.payload, p.disclosures).claims).toMatchObject(claims);
+    }
+  });
+
+  it('uses 128-bit salts', async () => {
+    const { issuer } = await setup();
+    const { bundle } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const [encoded] = parseSdJwt(bundle.credentials[0]!).disclosures;
+    const [salt] = JSON.parse(new TextDecoder().decode(fromBase64url(encoded!))) as [string];
+    expect(fromBase64url(salt).length).toBe(16);
+  });
+
+  it('refuses claims that do not match the schema, naming the field and not the value', async () => {
+    const { issuer } = await setup();
+    const bad = { ...claims, birthdate: 'twelfth of March', nationality: 'Syria-secret' };
+    const err = await issuer.issue({ type: 'refugee-status', claims: bad, holders: await holders(1) }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_CLAIMS_SCHEMA_MISMATCH' });
+    expect((err as Error).message).toContain('/birthdate');
+    expect((err as Error).message).not.toContain('Syria-secret');
+    await expect(issuer.issue({ type: 'refugee-status', claims: { ...claims, extra: 1 }, holders: await holders(1) })).rejects.toMatchObject({ code: 'ERR_CLAIMS_SCHEMA_MISMATCH' });
+  });
+
+  it('refuses unknown types, missing holders and private holder keys', async () => {
+    const { issuer } = await setup();
+    await expect(issuer.issue({ type: 'nope', claims, holders: await holders(1) })).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_TYPE_UNKNOWN' });
+    await expect(issuer.issue({ type: 'refugee-status', claims, holders: [] })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    const { privateJwk } = await generateKeyPair();
+    await expect(issuer.issue({ type: 'refugee-status', claims, holders: [{ did: 'did:x', jwk: privateJwk }] })).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
+  });
+});
+
+describe('VC-JWT issuance', () => {
+  it('issues a VC-JWT that did-jwt-vc verifies, bound to the holder DID, with two Bitstring entries', async () => {
+    const { issuer } = await setup();
+    const [holder] = await holders(1);
+    const { bundle } = await issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: [holder!] });
+    const verified = await verifyCredential(bundle.credentials[0]!, new Resolver(toDidResolverRegistry()));
+    expect(verified.payload.sub).toBe(holder!.did);
+    expect(verified.verifiableCredential.credentialSubject).toMatchObject(claims);
+    const status = (verified.payload.vc as { credentialStatus: Array<{ statusPurpose: string }> }).credentialStatus;
+    expect(status.map((s) => s.statusPurpose)).toEqual(['revocation', 'suspension']);
+  });
+});
+
+describe('status', () => {
+  it('allocates random, distinct indexes (not in issuance order)', async () => {
+    const { issuer } = await setup();
+    const { records } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(20) });
+    const indexes = records.map((r) => r.index);
+    expect(new Set(indexes).size).toBe(20);
+    expect([...indexes].sort((a, b) => a - b)).not.toEqual(indexes);
+  });
+
+  it('opens a new list when one is full', async () => {
+    const { issuer } = await setup(createMemoryIssuerStore(), 8);
+    const { records } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(10) });
+    expect(records.filter((r) => r.listId === 1)).toHaveLength(8);
+    expect(records.filter((r) => r.listId === 2)).toHaveLength(2);
+  });
+
+  it('revokes a batch, suspends and reinstates, and the signed lists say so', async () => {
+    const { issuer, publicJwk } = await setup();
+    const a = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(2) });
+    const b = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const c = await issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: await holders(1) });
+    await issuer.revoke(a.batchId);
+    await issuer.suspend(b.records[0]!.id);
+    await issuer.revoke(c.records[0]!.id);
+    const lists = await issuer.publishStatusLists();
+    const tsl = lists.find((l) => l.kind === 'token')!;
+    const parsed = parseStatusListJwt(tsl.token);
+    await verifyDecodedJwt(parsed.jwt, publicJwk, 'ERR_STATUS_LIST_INVALID');
+    expect(parsed.uri).toBe('https://agency.example/status/tsl/1');
+    expect(a.records.map((r) => parsed.view.get(r.index))).toEqual([1, 1]);
+    expect(parsed.view.get(b.records[0]!.index)).toBe(2);
+    const revocation = lists.find((l) => l.kind === 'bitstring' && l.path.endsWith('/revocation'))!;
+    const vc = decodeJwt(revocation.token).payload.vc as { credentialSubject: { encodedList: string } };
+    expect(decodeBitstringStatusList(vc.credentialSubject.encodedList).get(c.records[0]!.index)).toBe(1);
+
+    await issuer.reinstate(b.records[0]!.id);
+    const again = parseStatusListJwt((await issuer.publishStatusLists()).find((l) => l.kind === 'token')!.token);
+    expect(again.view.get(b.records[0]!.index)).toBe(0);
+  });
+
+  it('refuses invalid transitions and unknown ids', async () => {
+    const { issuer } = await setup();
+    const { batchId } = await issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    await issuer.revoke(batchId);
+    await expect(issuer.reinstate(batchId)).rejects.toMatchObject({ code: 'ERR_STATUS_TRANSITION_INVALID' });
+    await expect(issuer.suspend(batchId)).rejects.toMatchObject({ code: 'ERR_STATUS_TRANSITION_INVALID' });
+    await expect(issuer.revoke('urn:uuid:unknown')).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+  });
+});
+
+describe('the register keeps no claim values', () => {
+  it('stores only ids, types, positions and dates in the SQLite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-issuer-'));
+    dirs.push(dir);
+    const store = openSqliteIssuerStore(join(dir, 'issuer.sqlite'));
+    const { issuer } = await setup(store);
+    await issuer.issue({ type: 'refugee-status', claims, holders: await holders(5) });
+    await issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: await holders(1) });
+    expect(await issuer.listCredentials()).toHaveLength(6);
+    await store.close();
+    const bytes = ['issuer.sqlite', 'issuer.sqlite-wal'].map((f) => {
+      try {
+        return readFileSync(join(dir, f)).toString('latin1');
+      } catch {
+        return '';
+      }
+    }).join('');
+    for (const value of ['Amal', 'Haddad', '1994-03-12', 'AMM-2026-044817', 'SYR']) expect(bytes).not.toContain(value);
+    expect(bytes).toContain('refugee-status');
+  });
+});

@@ -1,0 +1,318 @@
+/**
+ * The issuer: validates claims against the type, signs one copy per holder key (a batch),
+ * allocates random status indexes, changes statuses and publishes signed status lists.
+ */
+import {
+  bitstringStatusListSubject,
+  type BitstringStatusListEntry,
+  type Clock,
+  type CredentialBundle,
+  type CredentialFormat,
+  createStatusListJwt,
+  didOf,
+  epochSeconds,
+  type HolderKey,
+  isPlainObject,
+  randomBytes,
+  randomId,
+  SanadError,
+  type Signer,
+  systemClock,
+  TOKEN_STATUS,
+} from '@sanad/core';
+import type { CredentialType } from './credential-type.js';
+import { signSdJwtVc, signVcJwt } from './formats.js';
+import type { CredentialStatus, IssuedCredentialRecord, IssuerStore, StatusListKind } from './store/issuer-store.js';
+
+/** Entries per status list: the W3C minimum (16 KB), so a list reveals little about volume. */
+export const DEFAULT_STATUS_LIST_SIZE = 131_072;
+/** Published status lists expire after this, so a verifier notices a publisher that stopped. */
+export const DEFAULT_STATUS_LIST_VALIDITY_SECONDS = 14 * 24 * 3600;
+const VC_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
+const DAY_MS = 86_400_000;
+
+export interface IssuerOptions {
+  store: IssuerStore;
+  signer: Signer;
+  /** A DID (did:key, did:jwk, did:web) or an https issuer URL. */
+  issuerId: string;
+  /** Key id in headers; for a DID issuer a DID URL of that DID. */
+  kid: string;
+  /** Where status lists are published, e.g. `https://agency.example/status`. */
+  statusBaseUrl: string;
+  types: CredentialType[];
+  clock?: Clock;
+  statusListSize?: number;
+  statusListValiditySeconds?: number;
+}
+
+export interface IssueOptions {
+  /** The type's short id (`refugee-status`). */
+  type: string;
+  format?: CredentialFormat;
+  claims: unknown;
+  /** One holder key per copy: a batch of N needs N keys. */
+  holders: HolderKey[];
+  validFrom?: Date;
+  validUntil?: Date;
+}
+
+export interface IssueResult {
+  bundle: CredentialBundle;
+  batchId: string;
+  records: IssuedCredentialRecord[];
+}
+
+export interface PublishedStatusList {
+  uri: string;
+  /** Path below the status base URL, e.g. `tsl/1`; also the file name when written out. */
+  path: string;
+  kind: StatusListKind;
+  /** A `statuslist+jwt` or a BitstringStatusListCredential VC-JWT. */
+  token: string;
+}
+
+/** Uniform random integer in [0, max), from the platform CSPRNG, without modulo bias. */
+function secureRandom(max: number): number {
+  const limit = Math.floor(0x1_0000_0000 / max) * max;
+  for (;;) {
+    const b = randomBytes(4);
+    const n = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    if (n < limit) return n % max;
+  }
+}
+
+const TRANSITIONS: Record<CredentialStatus, CredentialStatus[]> = {
+  valid: ['suspended', 'revoked'],
+  suspended: ['valid', 'revoked'],
+  revoked: [],
+};
+
+export class Issuer {
+  readonly issuerId: string;
+  readonly kid: string;
+  readonly types: ReadonlyMap<string, CredentialType>;
+  readonly #options: IssuerOptions;
+  readonly #clock: Clock;
+
+  constructor(options: IssuerOptions) {
+    if (options.issuerId.startsWith('did:') && options.kid.startsWith('did:') && didOf(options.kid) !== options.issuerId) {
+      throw new SanadError('ERR_INVALID_KEY', 'The key id must belong to the issuer DID.');
+    }
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.issuerId = options.issuerId;
+    this.kid = options.kid;
+    this.types = new Map(options.types.map((t) => [t.definition.id, t]));
+  }
+
+  #type(id: string): CredentialType {
+    const type = this.types.get(id);
+    if (!type) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', `No credential type "${id}" is defined here.`);
+    return type;
+  }
+
+  #statusUri(kind: StatusListKind, listId: number, purpose?: 'revocation' | 'suspension'): { uri: string; path: string } {
+    const path = kind === 'token' ? `tsl/${listId}` : `bsl/${listId}/${purpose}`;
+    return { uri: `${this.#options.statusBaseUrl.replace(/\/+$/, '')}/${path}`, path };
+  }
+
+  /**
+   * Issues one credential as `holders.length` unlinkable copies.
+   *
+   * @example
+   * ```ts
+   * const { bundle } = await issuer.issue({ type: 'refugee-status', claims, holders })
+   * ```
+   */
+  async issue(options: IssueOptions): Promise<IssueResult> {
+    const type = this.#type(options.type);
+    const format = options.format ?? 'dc+sd-jwt';
+    if (format !== 'dc+sd-jwt' && format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+    const claims = type.validateClaims(options.claims);
+    if (!Array.isArray(options.holders) || options.holders.length === 0) throw new SanadError('ERR_INVALID_INPUT', 'At least one holder key is needed.');
+    for (const holder of options.holders) {
+      if (!isPlainObject(holder) || typeof holder.did !== 'string' || !isPlainObject(holder.jwk) || 'd' in holder.jwk) {
+        throw new SanadError('ERR_INVALID_KEY', 'A holder key must be a DID with its public JWK.');
+      }
+    }
+    const now = this.#clock.now();
+    const validFrom = options.validFrom ?? new Date(now);
+    const validUntil = options.validUntil ?? new Date(validFrom.getTime() + type.definition.validity.days * DAY_MS);
+    if (!(validUntil.getTime() > validFrom.getTime())) throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
+    const batchId = randomId();
+    const kind: StatusListKind = format === 'dc+sd-jwt' ? 'token' : 'bitstring';
+    const records = await this.#options.store.recordCredentials(
+      options.holders.map(() => ({
+        id: randomId(),
+        batchId,
+        typeId: type.definition.id,
+        format,
+        validFrom: validFrom.toISOString(),
+        validUntil: validUntil.toISOString(),
+        issuedAt: new Date(now).toISOString(),
+      })),
+      { kind, listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE, random: secureRandom },
+    );
+    const nbf = Math.floor(validFrom.getTime() / 1000);
+    const exp = Math.floor(validUntil.getTime() / 1000);
+    const iat = Math.floor(now / 1000);
+    const credentials = await Promise.all(
+      records.map((record, i) => {
+        const holder = options.holders[i]!;
+        if (format === 'dc+sd-jwt') {
+          return signSdJwtVc({
+            signer: this.#options.signer,
+            kid: this.kid,
+            disclosable: type.definition.selectivelyDisclosable,
+            payload: {
+              iss: this.issuerId,
+              iat,
+              ...(nbf > iat ? { nbf } : {}),
+              exp,
+              vct: type.definition.vct,
+              cnf: { jwk: holder.jwk },
+              status: { status_list: { idx: record.index, uri: this.#statusUri('token', record.listId).uri } },
+              ...claims,
+            },
+          });
+        }
+        const entry = (purpose: 'revocation' | 'suspension'): BitstringStatusListEntry => {
+          const { uri } = this.#statusUri('bitstring', record.listId, purpose);
+          return { id: `${uri}#${record.index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(record.index), statusListCredential: uri };
+        };
+        return signVcJwt({
+          signer: this.#options.signer,
+          issuerDid: this.issuerId,
+          kid: this.kid,
+          payload: {
+            sub: holder.did,
+            nbf,
+            exp,
+            jti: record.id,
+            vc: {
+              '@context': [VC_CONTEXT],
+              type: ['VerifiableCredential', type.definition.vcType],
+              credentialSubject: { ...claims },
+              credentialStatus: [entry('revocation'), entry('suspension')],
+            },
+          },
+        });
+      }),
+    );
+    return {
+      batchId,
+      records,
+      bundle: { type: 'sanad-credential-bundle', version: 1, format, credentials, metadata: type.metadata },
+    };
+  }
+
+  /** The copies an id names: a credential id, or a batch id (every copy of that batch). */
+  async #resolveIds(id: string): Promise<IssuedCredentialRecord[]> {
+    const one = await this.#options.store.getCredential(id);
+    if (one) return [one];
+    const batch = await this.#options.store.credentialsOfBatch(id);
+    if (batch.length === 0) throw new SanadError('ERR_CREDENTIAL_NOT_FOUND');
+    return batch;
+  }
+
+  async #transition(id: string, to: CredentialStatus): Promise<IssuedCredentialRecord[]> {
+    const records = await this.#resolveIds(id);
+    for (const r of records) {
+      if (r.status !== to && !TRANSITIONS[r.status].includes(to)) {
+        throw new SanadError('ERR_STATUS_TRANSITION_INVALID', `A ${r.status} credential cannot become ${to}.`);
+      }
+    }
+    await this.#options.store.setStatus(records.map((r) => r.id), to);
+    return records.map((r) => ({ ...r, status: to }));
+  }
+
+  /** Revokes a credential or a whole batch. Final. Publish the status lists afterwards. */
+  revoke(id: string): Promise<IssuedCredentialRecord[]> {
+    return this.#transition(id, 'revoked');
+  }
+
+  /** Suspends a credential or batch; `reinstate` undoes it. */
+  suspend(id: string): Promise<IssuedCredentialRecord[]> {
+    return this.#transition(id, 'suspended');
+  }
+
+  /** Makes a suspended credential or batch valid again (never a revoked one). */
+  async reinstate(id: string): Promise<IssuedCredentialRecord[]> {
+    const records = await this.#resolveIds(id);
+    if (records.some((r) => r.status === 'revoked')) throw new SanadError('ERR_STATUS_TRANSITION_INVALID', 'A revoked credential cannot be reinstated.');
+    return this.#transition(id, 'valid');
+  }
+
+  /** What the register holds: ids, types, status positions and dates. No claim values. */
+  listCredentials(): Promise<IssuedCredentialRecord[]> {
+    return this.#options.store.listCredentials();
+  }
+
+  /**
+   * Signs every status list as it stands now: Token Status List JWTs (2 bits: valid,
+   * invalid, suspended) and Bitstring Status List credentials (revocation and suspension).
+   *
+   * @example
+   * ```ts
+   * for (const list of await issuer.publishStatusLists()) await writeFile(`out/${list.path}`, list.token)
+   * ```
+   */
+  async publishStatusLists(): Promise<PublishedStatusList[]> {
+    const iat = epochSeconds(this.#clock);
+    const exp = iat + (this.#options.statusListValiditySeconds ?? DEFAULT_STATUS_LIST_VALIDITY_SECONDS);
+    const out: PublishedStatusList[] = [];
+    for (const list of await this.#options.store.statusLists()) {
+      const entries = await this.#options.store.nonValidEntries(list.id);
+      if (list.kind === 'token') {
+        const statuses = new Uint8Array(list.size);
+        for (const e of entries) statuses[e.index] = e.status === 'revoked' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED;
+        const { uri, path } = this.#statusUri('token', list.id);
+        const token = await createStatusListJwt(this.#options.signer, { uri, issuer: this.issuerId, kid: this.kid, statuses, bits: 2, iat, exp, ttl: 3600 });
+        out.push({ uri, path, kind: 'token', token });
+        continue;
+      }
+      for (const purpose of ['revocation', 'suspension'] as const) {
+        const bits = new Uint8Array(list.size);
+        for (const e of entries) if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
+        const { uri, path } = this.#statusUri('bitstring', list.id, purpose);
+        const token = await signVcJwt({
+          signer: this.#options.signer,
+          issuerDid: this.issuerId,
+          kid: this.kid,
+          payload: {
+            jti: uri,
+            nbf: iat,
+            exp,
+            vc: {
+              '@context': [VC_CONTEXT],
+              type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+              credentialSubject: bitstringStatusListSubject(uri, purpose, bits),
+            },
+          },
+        });
+        out.push({ uri, path, kind: 'bitstring', token });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Creates an issuer over a store, saving its settings on first use.
+ *
+ * @example
+ * ```ts
+ * const issuer = await createIssuer({ store, signer, issuerId: did, kid, statusBaseUrl, types: [refugeeStatusType] })
+ * ```
+ */
+export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
+  const issuer = new Issuer(options);
+  const saved = await options.store.getSettings();
+  if (!saved) {
+    await options.store.saveSettings({ issuerId: options.issuerId, kid: options.kid, alg: options.signer.alg, statusBaseUrl: options.statusBaseUrl });
+  } else if (saved.issuerId !== options.issuerId) {
+    throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', 'This register belongs to another issuer identifier.');
+  }
+  return issuer;
+}

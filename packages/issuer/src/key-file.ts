@@ -1,0 +1,43 @@
+/** Node-only: the issuer's private key in a 0600 JSON file, written atomically. */
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { type JWK, SanadError, tryParseJson } from '@sanad/core';
+
+/**
+ * Writes a private JWK with owner-only permissions (temp file, fsync, rename).
+ *
+ * @example
+ * ```ts
+ * await saveIssuerKeyFile('agency/issuer-key.jwk.json', (await generateKeyPair()).privateJwk)
+ * ```
+ */
+export async function saveIssuerKeyFile(path: string, privateJwk: JWK): Promise<void> {
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.key.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(privateJwk, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, path);
+  } catch (cause) {
+    await unlink(temp).catch(() => undefined);
+    throw new SanadError('ERR_STORAGE', 'The key file could not be written.', { cause });
+  }
+}
+
+/** Reads a private JWK written by {@link saveIssuerKeyFile}. */
+export async function loadIssuerKeyFile(path: string): Promise<JWK> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', 'The issuer key file is missing.', { cause });
+  }
+  const jwk = tryParseJson(text);
+  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string') throw new SanadError('ERR_INVALID_KEY', 'The issuer key file holds no private key.');
+  return jwk as JWK;
+}

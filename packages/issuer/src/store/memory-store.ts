@@ -1,0 +1,68 @@
+/** An in-memory issuer store, for tests and for the browser. */
+import type { IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListRecord } from './issuer-store.js';
+import { pickFreeIndex } from './allocate.js';
+
+/**
+ * @example
+ * ```ts
+ * const issuer = await createIssuer({ store: createMemoryIssuerStore(), … })
+ * ```
+ */
+export function createMemoryIssuerStore(): IssuerStore {
+  let settings: IssuerSettings | undefined;
+  const credentials = new Map<string, IssuedCredentialRecord>();
+  const lists: StatusListRecord[] = [];
+  const used = new Map<number, Set<number>>();
+  const copy = (r: IssuedCredentialRecord): IssuedCredentialRecord => ({ ...r });
+  return {
+    async getSettings() {
+      return settings && { ...settings };
+    },
+    async saveSettings(value) {
+      settings = { ...value };
+    },
+    async recordCredentials(records, { kind, listSize, random }) {
+      const out: IssuedCredentialRecord[] = [];
+      for (const record of records) {
+        let list = lists.filter((l) => l.kind === kind).at(-1);
+        if (!list || (used.get(list.id)?.size ?? 0) >= list.size) {
+          list = { id: lists.length + 1, kind, size: listSize };
+          lists.push(list);
+          used.set(list.id, new Set());
+        }
+        const taken = used.get(list.id)!;
+        const index = pickFreeIndex(list.size, (i) => taken.has(i), random);
+        taken.add(index);
+        const issued: IssuedCredentialRecord = { ...record, listId: list.id, index, status: 'valid' };
+        credentials.set(record.id, issued);
+        out.push(copy(issued));
+      }
+      return out;
+    },
+    async getCredential(id) {
+      const r = credentials.get(id);
+      return r && copy(r);
+    },
+    async credentialsOfBatch(batchId) {
+      return [...credentials.values()].filter((r) => r.batchId === batchId).map(copy);
+    },
+    async setStatus(ids, status) {
+      for (const id of ids) {
+        const r = credentials.get(id);
+        if (r) r.status = status;
+      }
+    },
+    async listCredentials() {
+      return [...credentials.values()].map(copy);
+    },
+    async statusLists() {
+      return lists.map((l) => ({ ...l }));
+    },
+    async nonValidEntries(listId) {
+      return [...credentials.values()]
+        .filter((r) => r.listId === listId && r.status !== 'valid')
+        .map((r) => ({ index: r.index, status: r.status as 'revoked' | 'suspended' }));
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,152 @@
+/** The default issuer store: one embedded SQLite file (better-sqlite3, WAL, transactions). */
+import Database from 'better-sqlite3';
+import { SanadError } from '@sanad/core';
+import { pickFreeIndex } from './allocate.js';
+import type { CredentialStatus, IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS = [
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE status_lists (id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('token','bitstring')), size INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE credentials (
+     id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, type_id TEXT NOT NULL, format TEXT NOT NULL,
+     list_id INTEGER NOT NULL REFERENCES status_lists(id), idx INTEGER NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('valid','suspended','revoked')),
+     valid_from TEXT NOT NULL, valid_until TEXT NOT NULL, issued_at TEXT NOT NULL,
+     UNIQUE (list_id, idx));
+   CREATE INDEX credentials_batch ON credentials(batch_id);`,
+];
+
+interface Row {
+  id: string;
+  batch_id: string;
+  type_id: string;
+  format: 'dc+sd-jwt' | 'jwt_vc_json';
+  list_id: number;
+  idx: number;
+  status: CredentialStatus;
+  valid_from: string;
+  valid_until: string;
+  issued_at: string;
+}
+
+const toRecord = (r: Row): IssuedCredentialRecord => ({
+  id: r.id,
+  batchId: r.batch_id,
+  typeId: r.type_id,
+  format: r.format,
+  listId: r.list_id,
+  index: r.idx,
+  status: r.status,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+  issuedAt: r.issued_at,
+});
+
+/**
+ * Opens (creating if needed) the SQLite register at `path`.
+ *
+ * @example
+ * ```ts
+ * const store = openSqliteIssuerStore('agency/issuer.sqlite')
+ * ```
+ */
+export function openSqliteIssuerStore(path: string): IssuerStore {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new SanadError('ERR_STORAGE', 'The register was written by a newer Sanad.');
+    db.transaction(() => {
+      for (let v = version; v < SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  } catch (cause) {
+    if (cause instanceof SanadError) throw cause;
+    throw new SanadError('ERR_STORAGE', 'The issuer register could not be opened.', { cause });
+  }
+  const q = {
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+    putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    currentList: db.prepare<[StatusListKind], { id: number; size: number; used: number }>('SELECT id, size, used FROM status_lists WHERE kind = ? ORDER BY id DESC LIMIT 1'),
+    newList: db.prepare('INSERT INTO status_lists (kind, size) VALUES (?, ?)'),
+    bumpList: db.prepare('UPDATE status_lists SET used = used + 1 WHERE id = ?'),
+    indexUsed: db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM credentials WHERE list_id = ? AND idx = ?'),
+    insert: db.prepare(
+      'INSERT INTO credentials (id, batch_id, type_id, format, list_id, idx, status, valid_from, valid_until, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    byId: db.prepare<[string], Row>('SELECT * FROM credentials WHERE id = ?'),
+    byBatch: db.prepare<[string], Row>('SELECT * FROM credentials WHERE batch_id = ? ORDER BY id'),
+    setStatus: db.prepare('UPDATE credentials SET status = ? WHERE id = ?'),
+    all: db.prepare<[], Row>('SELECT * FROM credentials ORDER BY issued_at, id'),
+    lists: db.prepare<[], { id: number; kind: StatusListKind; size: number }>('SELECT id, kind, size FROM status_lists ORDER BY id'),
+    nonValid: db.prepare<[number], { idx: number; status: 'revoked' | 'suspended' }>("SELECT idx, status FROM credentials WHERE list_id = ? AND status != 'valid'"),
+  };
+  const guard = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (cause) {
+      if (cause instanceof SanadError) throw cause;
+      throw new SanadError('ERR_STORAGE', undefined, { cause });
+    }
+  };
+  const record = db.transaction((records: Parameters<IssuerStore['recordCredentials']>[0], options: Parameters<IssuerStore['recordCredentials']>[1]) =>
+    records.map((r) => {
+      let list = q.currentList.get(options.kind);
+      if (!list || list.used >= list.size) {
+        const id = Number(q.newList.run(options.kind, options.listSize).lastInsertRowid);
+        list = { id, size: options.listSize, used: 0 };
+      }
+      const listId = list.id;
+      const index = pickFreeIndex(list.size, (i) => q.indexUsed.get(listId, i) !== undefined, options.random);
+      q.insert.run(r.id, r.batchId, r.typeId, r.format, listId, index, 'valid', r.validFrom, r.validUntil, r.issuedAt);
+      q.bumpList.run(listId);
+      return { ...r, listId, index, status: 'valid' as const };
+    }),
+  );
+  const setStatus = db.transaction((ids: string[], status: CredentialStatus) => {
+    for (const id of ids) q.setStatus.run(status, id);
+  });
+  return {
+    async getSettings() {
+      return guard(() => {
+        const row = q.getSetting.get('issuer');
+        return row ? (JSON.parse(row.value) as IssuerSettings) : undefined;
+      });
+    },
+    async saveSettings(settings) {
+      guard(() => q.putSetting.run('issuer', JSON.stringify(settings)));
+    },
+    async recordCredentials(records, options) {
+      return guard(() => record(records, options));
+    },
+    async getCredential(id) {
+      return guard(() => {
+        const row = q.byId.get(id);
+        return row && toRecord(row);
+      });
+    },
+    async credentialsOfBatch(batchId) {
+      return guard(() => q.byBatch.all(batchId).map(toRecord));
+    },
+    async setStatus(ids, status) {
+      guard(() => setStatus(ids, status));
+    },
+    async listCredentials() {
+      return guard(() => q.all.all().map(toRecord));
+    },
+    async statusLists() {
+      return guard(() => q.lists.all());
+    },
+    async nonValidEntries(listId) {
+      return guard(() => q.nonValid.all(listId).map((r) => ({ index: r.idx, status: r.status })));
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
