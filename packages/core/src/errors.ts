@@ -126,6 +126,8 @@ export const ERROR_CODES = {
   ERR_REQUEST_INVALID: spec('input', 'The presentation request is not valid.'),
   ERR_REQUEST_NOT_SATISFIED: spec('verification', 'The presentation does not answer the request.'),
   ERR_CREDENTIAL_TYPE_MISMATCH: spec('verification', 'The credential is not of a requested type.'),
+  ERR_REQUEST_EXPIRED: spec('verification', 'The presentation request has expired.'),
+  ERR_VC_CLAIMS_INCONSISTENT: spec('verification', 'The vc claims contradict the JWT registered claims.'),
 
   // --- issuer ---
   ERR_CLAIMS_SCHEMA_MISMATCH: spec('input', 'The claims do not match the credential type schema.'),

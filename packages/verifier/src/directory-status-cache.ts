@@ -1,0 +1,63 @@
+/** Node-only: a status cache in a folder (one file per list), e.g. synced from a USB stick. */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeJwt, SanadError, sha256, tryParseJson, utf8 } from '@sanad/core';
+import type { CachedStatusList, StatusCache } from './status-cache.js';
+
+const fileName = (uri: string): string => `${Buffer.from(sha256(utf8(uri))).toString('hex')}.json`;
+
+/**
+ * @example
+ * ```ts
+ * const statusCache = createDirectoryStatusCache('clinic/status-cache')
+ * ```
+ */
+export function createDirectoryStatusCache(dir: string): StatusCache {
+  return {
+    async get(uri) {
+      let text: string;
+      try {
+        text = await readFile(join(dir, fileName(uri)), 'utf8');
+      } catch {
+        return undefined;
+      }
+      const entry = tryParseJson(text) as CachedStatusList | undefined;
+      return entry && entry.uri === uri && typeof entry.token === 'string' && typeof entry.fetchedAt === 'number' ? entry : undefined;
+    },
+    async put(entry) {
+      try {
+        await mkdir(dir, { recursive: true });
+        const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+        await writeFile(temp, JSON.stringify(entry));
+        await rename(temp, join(dir, fileName(entry.uri)));
+      } catch (cause) {
+        throw new SanadError('ERR_STORAGE', 'The status cache cannot be written.', { cause });
+      }
+    },
+  };
+}
+
+/**
+ * The URI a status list token is published at: `sub` of a statuslist+jwt, `jti` (or the
+ * subject id without `#list`) of a Bitstring Status List VC-JWT.
+ */
+export function statusListUriOf(token: string): string {
+  const { header, payload } = decodeJwt(token.trim());
+  if (header.typ === 'statuslist+jwt' && typeof payload.sub === 'string') return payload.sub;
+  const vc = payload.vc as { credentialSubject?: { id?: unknown } } | undefined;
+  if (typeof payload.jti === 'string') return payload.jti;
+  if (typeof vc?.credentialSubject?.id === 'string') return vc.credentialSubject.id.replace(/#list$/, '');
+  throw new SanadError('ERR_STATUS_LIST_INVALID', 'The token does not say where its status list is published.');
+}
+
+/**
+ * Adds a status list token (from a file or a USB stick) to a cache, under its own URI.
+ * Its signature is checked later, at verification, with the issuer's key.
+ */
+export async function importStatusList(cache: StatusCache, token: string, fetchedAt = Date.now()): Promise<string> {
+  const uri = statusListUriOf(token);
+  await cache.put({ uri, token: token.trim(), fetchedAt });
+  return uri;
+}
+

@@ -1,0 +1,357 @@
+/**
+ * Verifying presentations: SD-JWT VC with a Key Binding JWT, and VP-JWT carrying a VC-JWT.
+ * `verify` never throws for a bad presentation: it returns every reason in `errors`.
+ */
+import { DcqlPresentationResult } from 'dcql';
+import {
+  bitstringEntriesOf,
+  type Clock,
+  createGuardedFetch,
+  type DecodedJwt,
+  decodeJwt,
+  didOf,
+  type DidResolverOptions,
+  type ErrorReport,
+  errorReport,
+  type GuardedFetch,
+  holderJwkOf,
+  isPlainObject,
+  isSanadError,
+  type JWK,
+  LEGACY_SD_JWT_VC_TYP,
+  parseSdJwt,
+  type PresentationRequest,
+  type PresentationResponse,
+  processSdJwtPayload,
+  resolveDidKey,
+  SanadError,
+  SD_JWT_VC_TYP,
+  statusListReferenceOf,
+  systemClock,
+  type TrustList,
+  type VerificationResult,
+  verifyDecodedJwt,
+  verifyKeyBinding,
+} from '@sanad/core';
+import { nodeHostResolver } from '@sanad/core/node';
+import { formatPath, hasPath, isRequested, personClaims, pickClaims, type RequestedPath } from './claims.js';
+import type { NonceStore } from './nonce-store.js';
+import { parseDcqlQuery } from './request.js';
+import type { StatusCache } from './status-cache.js';
+import { type IssuerKeyResolver, StatusChecker, type StatusCheckResult } from './status-checker.js';
+
+export interface VerifierOptions {
+  trustList: TrustList;
+  clock?: Clock;
+  /** Allowed clock difference for `exp`, `nbf` and future `iat` (default 60 s). */
+  clockSkewSeconds?: number;
+  /** How old a holder's proof (`iat` of the KB-JWT or VP-JWT) may be (default 300 s). */
+  proofMaxAgeSeconds?: number;
+  /** Consumes request nonces exactly once (replay protection). */
+  nonceStore?: NonceStore;
+  statusCache?: StatusCache;
+  /** Take status lists only from `statusCache`, and report their age. */
+  offline?: boolean;
+  /** Refuse status lists older than this. */
+  maxStatusAgeSeconds?: number;
+  /** Fetch for status lists (default: https only, no internal addresses, 5 s, 512 KiB). */
+  fetch?: GuardedFetch;
+  did?: DidResolverOptions;
+}
+
+/** What the presentation must answer: a request, or a nonce and audience managed by the caller. */
+export type VerifyExpectations = { request: PresentationRequest } | { nonce: string; audience: string };
+
+type Draft = VerificationResult & { errors: ErrorReport[]; warnings: ErrorReport[] };
+
+const newDraft = (format: VerificationResult['format']): Draft => ({
+  verified: false,
+  format,
+  issuer: '',
+  credentialType: '',
+  claims: {},
+  status: 'unknown',
+  errors: [],
+  warnings: [],
+});
+
+const report = (err: unknown): ErrorReport => {
+  if (isSanadError(err)) return err.toReport();
+  throw err;
+};
+
+export class Verifier {
+  readonly #options: VerifierOptions;
+  readonly #clock: Clock;
+  readonly #status: StatusChecker;
+
+  constructor(options: VerifierOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#status = new StatusChecker({
+      fetch: options.fetch ?? createGuardedFetch({ resolveHost: nodeHostResolver }),
+      clock: this.#clock,
+      ...(options.statusCache ? { cache: options.statusCache } : {}),
+      ...(options.offline ? { offline: true } : {}),
+      ...(options.maxStatusAgeSeconds !== undefined ? { maxAgeSeconds: options.maxStatusAgeSeconds } : {}),
+    });
+  }
+
+  get #skew(): number {
+    return this.#options.clockSkewSeconds ?? 60;
+  }
+
+  readonly #issuerKey: IssuerKeyResolver = (issuer, kid) => this.#options.trustList.issuerKey(issuer, kid, this.#options.did);
+
+  /**
+   * Verifies one presentation.
+   *
+   * @example
+   * ```ts
+   * const result = await verifier.verify(response, { request })
+   * if (result.verified) console.log(result.claims) // only what the request asked for
+   * ```
+   */
+  async verify(presentation: string | PresentationResponse, expected: VerifyExpectations): Promise<VerificationResult> {
+    let text: string;
+    let queryId: string | undefined;
+    try {
+      ({ text, queryId } = unwrap(presentation));
+    } catch (err) {
+      const draft = newDraft('dc+sd-jwt');
+      draft.errors.push(report(err));
+      return draft;
+    }
+    const draft = newDraft(text.includes('~') ? 'dc+sd-jwt' : 'jwt_vp');
+    try {
+      if (draft.format === 'dc+sd-jwt') await this.#verifySdJwt(text, expected, draft, queryId);
+      else await this.#verifyVpJwt(text, expected, draft, queryId);
+    } catch (err) {
+      draft.errors.push(report(err));
+    }
+    if (draft.errors.length > 0) draft.claims = {};
+    draft.verified = draft.errors.length === 0;
+    return draft;
+  }
+
+  #expectation(expected: VerifyExpectations): { nonce: string; audience: string; request?: PresentationRequest } {
+    if ('request' in expected) return { nonce: expected.request.nonce, audience: expected.request.client_id, request: expected.request };
+    if (typeof expected.nonce !== 'string' || typeof expected.audience !== 'string') throw new SanadError('ERR_INVALID_INPUT', 'Give a request, or a nonce and an audience.');
+    return expected;
+  }
+
+  #checkValidity(payload: Record<string, unknown>, draft: Draft): void {
+    const now = this.#clock.now() / 1000;
+    const { exp, nbf } = payload;
+    if (exp !== undefined && (typeof exp !== 'number' || exp + this.#skew < now)) draft.errors.push(errorReport('ERR_CREDENTIAL_EXPIRED'));
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf - this.#skew > now)) draft.errors.push(errorReport('ERR_CREDENTIAL_NOT_YET_VALID'));
+  }
+
+  /** Consumes the request nonce once the holder's proof is known to be genuine. */
+  async #consumeNonce(request: PresentationRequest | undefined, draft: Draft): Promise<void> {
+    if (!request) return;
+    const now = this.#clock.now() / 1000;
+    if (this.#options.nonceStore) {
+      if (!(await this.#options.nonceStore.consume(request.nonce, now))) draft.errors.push(errorReport('ERR_NONCE_REPLAYED'));
+    } else if (request.exp + this.#skew < now) {
+      draft.errors.push(errorReport('ERR_REQUEST_EXPIRED'));
+    }
+  }
+
+  #applyStatus(result: StatusCheckResult, draft: Draft): void {
+    draft.status = result.status;
+    draft.errors.push(...result.errors);
+    draft.warnings.push(...result.warnings);
+    if (result.source) draft.statusSource = result.source;
+  }
+
+  /** Matches the presentation to the request's DCQL query and keeps only the requested claims. */
+  #answer(
+    request: PresentationRequest | undefined,
+    queryId: string | undefined,
+    dcqlCredential: Record<string, unknown>,
+    claims: Record<string, unknown>,
+    disclosed: Array<Array<string | number>>,
+    draft: Draft,
+    toClaimPath: (path: RequestedPath) => RequestedPath | undefined,
+  ): void {
+    if (!request) {
+      draft.claims = claims;
+      return;
+    }
+    const query = parseDcqlQuery(request.dcql_query);
+    const candidates = query.credentials.filter((q) => (queryId === undefined || q.id === queryId) && formatMatches(q.format, draft.format));
+    const typeMatches = candidates.filter((q) => {
+      const result = DcqlPresentationResult.fromDcqlPresentation({ [q.id]: [dcqlCredential as never] }, { dcqlQuery: { ...query, credentials: [{ ...q, claims: undefined }] } as never });
+      return result.credential_matches[q.id]?.success === true;
+    });
+    const credentialQuery = typeMatches[0];
+    if (!credentialQuery) {
+      draft.errors.push(errorReport('ERR_CREDENTIAL_TYPE_MISMATCH'));
+      return;
+    }
+    const requested = (credentialQuery.claims ?? []).map((c) => ('path' in c ? toClaimPath(c.path as RequestedPath) : undefined)).filter((p): p is RequestedPath => p !== undefined);
+    const missing = requested.filter((path) => !hasPath(claims, path));
+    if (missing.length > 0) {
+      draft.errors.push(errorReport('ERR_REQUEST_NOT_SATISFIED', `The presentation does not disclose: ${missing.map(formatPath).join(', ')}.`));
+      return;
+    }
+    draft.claims = pickClaims(claims, requested);
+    const extra = disclosed.filter((path) => !isRequested(path, requested));
+    if (extra.length > 0) {
+      draft.warnings.push(errorReport('WARN_EXTRA_CLAIMS_DROPPED', `Dropped claims that were not requested: ${extra.map(formatPath).join(', ')}.`));
+    }
+  }
+
+  async #verifySdJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined): Promise<void> {
+    const { nonce, audience, request } = this.#expectation(expected);
+    const sdJwt = parseSdJwt(text);
+    const { header, payload } = sdJwt.jwt;
+    if (header.typ !== SD_JWT_VC_TYP && header.typ !== LEGACY_SD_JWT_VC_TYP) throw new SanadError('ERR_SDJWT_TYP_INVALID');
+    if (typeof payload.iss !== 'string' || typeof payload.vct !== 'string') throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT VC has no iss or vct.');
+    draft.issuer = payload.iss;
+    draft.credentialType = payload.vct;
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    await verifyDecodedJwt(sdJwt.jwt, await this.#issuerKey(payload.iss, kid));
+    if (!this.#options.trustList.isAuthorized(payload.iss, payload.vct)) draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
+    const { claims, disclosedPaths } = processSdJwtPayload(payload, sdJwt.disclosures);
+    this.#checkValidity(claims, draft);
+
+    const holderJwk = holderJwkOf(claims);
+    if (!holderJwk || !sdJwt.kbJwt) {
+      draft.errors.push(errorReport('ERR_HOLDER_BINDING_MISSING'));
+    } else {
+      const kbErrors = await verifyKeyBinding(sdJwt.kbJwt, {
+        holderJwk,
+        withoutKb: sdJwt.withoutKb,
+        nonce,
+        audience,
+        now: this.#clock.now() / 1000,
+        maxAgeSeconds: this.#options.proofMaxAgeSeconds ?? 300,
+        futureSkewSeconds: this.#skew,
+      });
+      draft.errors.push(...kbErrors);
+      if (!kbErrors.some((e) => e.code === 'ERR_HOLDER_BINDING_INVALID' || e.code === 'ERR_NONCE_MISMATCH')) await this.#consumeNonce(request, draft);
+    }
+
+    const person = personClaims(claims);
+    const dcqlCredential = { credential_format: 'dc+sd-jwt', vct: payload.vct, claims: person, cryptographic_holder_binding: holderJwk !== undefined };
+    this.#answer(request, queryId, dcqlCredential, person, disclosedPaths, draft, (path) => path);
+
+    const ref = statusListReferenceOf(claims);
+    if (ref) this.#applyStatus(await this.#status.checkToken(ref, payload.iss, this.#issuerKey), draft);
+    else draft.status = 'valid';
+  }
+
+  async #verifyVpJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined): Promise<void> {
+    const { nonce, audience, request } = this.#expectation(expected);
+    const vp = decodeJwt(text);
+    const vpClaim = vp.payload.vp;
+    if (!isPlainObject(vpClaim)) throw new SanadError('ERR_HOLDER_BINDING_MISSING', 'A bare credential is not a presentation: the holder must sign a VP.');
+    const holder = vp.payload.iss;
+    if (typeof holder !== 'string' || !holder.startsWith('did:')) throw new SanadError('ERR_JWT_MALFORMED', 'The VP has no holder DID (iss).');
+    await verifyDecodedJwt(vp, await this.#holderKey(vp, holder), 'ERR_HOLDER_BINDING_INVALID');
+
+    const now = this.#clock.now() / 1000;
+    if (vp.payload.nonce !== nonce) draft.errors.push(errorReport('ERR_NONCE_MISMATCH'));
+    const aud = vp.payload.aud;
+    if (!(aud === audience || (Array.isArray(aud) && aud.length === 1 && aud[0] === audience))) draft.errors.push(errorReport('ERR_AUDIENCE_MISMATCH'));
+    const issuedAt = typeof vp.payload.iat === 'number' ? vp.payload.iat : vp.payload.nbf;
+    const maxAge = this.#options.proofMaxAgeSeconds ?? 300;
+    // did-jwt-vc writes no iat or nbf by default; the fresh, single-use nonce then proves freshness.
+    if (issuedAt !== undefined && (typeof issuedAt !== 'number' || issuedAt < now - maxAge || issuedAt > now + this.#skew)) {
+      draft.errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID'));
+    }
+    if (typeof vp.payload.exp === 'number' && vp.payload.exp + this.#skew < now) draft.errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID', 'The presentation has expired.'));
+    if (vp.payload.nonce === nonce) await this.#consumeNonce(request, draft);
+
+    const inner = vpClaim.verifiableCredential;
+    const list = Array.isArray(inner) ? inner : [inner];
+    if (list.length !== 1 || typeof list[0] !== 'string') throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one VC-JWT per presentation.');
+    const vc = decodeJwt(list[0]);
+    const issuer = vc.payload.iss;
+    const vcClaim = vc.payload.vc;
+    if (typeof issuer !== 'string' || !isPlainObject(vcClaim) || !isPlainObject(vcClaim.credentialSubject) || !Array.isArray(vcClaim.type)) {
+      throw new SanadError('ERR_JWT_MALFORMED', 'The credential is not a VC-JWT.');
+    }
+    draft.issuer = issuer;
+    const types = vcClaim.type.filter((t): t is string => typeof t === 'string');
+    draft.credentialType = types.filter((t) => t !== 'VerifiableCredential').at(-1) ?? 'VerifiableCredential';
+    const kid = typeof vc.header.kid === 'string' ? vc.header.kid : undefined;
+    await verifyDecodedJwt(vc, await this.#issuerKey(issuer, kid));
+    if (!this.#options.trustList.isAuthorized(issuer, ...types.filter((t) => t !== 'VerifiableCredential'))) draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
+
+    // VC Data Model 1.1 JWT encoding: vc members must not contradict the registered claims.
+    const subject = vcClaim.credentialSubject;
+    const vcIssuer = isPlainObject(vcClaim.issuer) ? vcClaim.issuer.id : vcClaim.issuer;
+    if ((vcIssuer !== undefined && vcIssuer !== issuer) || (subject.id !== undefined && vc.payload.sub !== undefined && subject.id !== vc.payload.sub)) {
+      draft.errors.push(errorReport('ERR_VC_CLAIMS_INCONSISTENT'));
+    }
+    const subjectDid = vc.payload.sub ?? subject.id;
+    if (typeof subjectDid !== 'string' || didOf(subjectDid) !== didOf(holder)) draft.errors.push(errorReport('ERR_HOLDER_MISMATCH'));
+    this.#checkValidity(vc.payload, draft);
+    for (const [field, check] of [['expirationDate', 'exp'], ['issuanceDate', 'nbf']] as const) {
+      const value = vcClaim[field];
+      if (typeof value === 'string' && vc.payload[check] === undefined) this.#checkValidity({ [check]: Date.parse(value) / 1000 }, draft);
+    }
+
+    const { id: _subjectId, ...claims } = subject;
+    const dcqlCredential = { credential_format: 'jwt_vc_json', type: types, claims: { ...vcClaim, credentialSubject: claims }, cryptographic_holder_binding: true };
+    const disclosed = Object.keys(claims).map((k) => [k]);
+    this.#answer(request, queryId, dcqlCredential, claims, disclosed, draft, (path) => (path[0] === 'credentialSubject' ? path.slice(1) : undefined));
+
+    const entries = bitstringEntriesOf(vcClaim);
+    if (entries.length > 0) this.#applyStatus(await this.#status.checkBitstring(entries, issuer, this.#issuerKey), draft);
+    else draft.status = 'valid';
+  }
+
+  /** The holder's key: the VP `kid` must be a key of the `iss` DID. */
+  async #holderKey(vp: DecodedJwt, holder: string): Promise<JWK> {
+    const kid = typeof vp.header.kid === 'string' ? vp.header.kid : undefined;
+    const didUrl = kid === undefined ? holder : kid.startsWith('#') ? `${holder}${kid}` : kid;
+    if (didOf(didUrl) !== didOf(holder)) throw new SanadError('ERR_HOLDER_BINDING_INVALID', 'The VP key belongs to another DID than its issuer.');
+    return resolveDidKey(didUrl, this.#options.did);
+  }
+}
+
+function formatMatches(queryFormat: string, presented: VerificationResult['format']): boolean {
+  return presented === 'dc+sd-jwt' ? queryFormat === 'dc+sd-jwt' || queryFormat === 'vc+sd-jwt' : queryFormat === 'jwt_vc_json';
+}
+
+/** A bare presentation string, or one OpenID4VP `vp_token` entry. */
+function unwrap(presentation: string | PresentationResponse): { text: string; queryId?: string } {
+  if (typeof presentation === 'string') {
+    const text = presentation.trim();
+    if (text.startsWith('{')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (cause) {
+        throw new SanadError('ERR_INVALID_JSON', undefined, { cause });
+      }
+      return unwrap(json as PresentationResponse);
+    }
+    return { text };
+  }
+  const token = isPlainObject(presentation) ? presentation.vp_token : undefined;
+  if (!isPlainObject(token)) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'The response has no vp_token.');
+  const entries = Object.entries(token);
+  if (entries.length !== 1) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one credential per response.');
+  const [queryId, values] = entries[0]!;
+  const list = Array.isArray(values) ? values : [values];
+  if (list.length !== 1 || typeof list[0] !== 'string') throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one presentation per credential query.');
+  return { text: list[0].trim(), queryId };
+}
+
+/**
+ * Creates a verifier.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ trustList: await loadTrustList(text), nonceStore })
+ * const result = await verifier.verify(response, { request })
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  return new Verifier(options);
+}
