@@ -62,7 +62,7 @@ export {
   createGuardedFetch,
 } from './net/guarded-fetch.js';
 export { isInternalAddress, isIpLiteral } from './net/ip-address.js';
-export { type ClaimPath, type DecodedDisclosure, decodeDisclosure, type ProcessedPayload, processSdJwtPayload, setOwn } from './sd-jwt/disclosures.js';
+export { type ClaimPath, type DecodedDisclosure, decodeDisclosure, pathsOverlap, type ProcessedPayload, processSdJwtPayload, setOwn } from './sd-jwt/disclosures.js';
 export { MAX_SD_JWT_LENGTH, type ParsedSdJwt, parseSdJwt } from './sd-jwt/sd-jwt.js';
 export { holderJwkOf, type KeyBindingExpectations, sdHash, verifyKeyBinding } from './sd-jwt/key-binding.js';
 export { inflateBounded, MAX_INFLATED_STATUS_LIST_BYTES } from './status/inflate.js';

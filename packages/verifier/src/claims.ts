@@ -1,5 +1,5 @@
 /** Keeping only what was asked for: claim paths, selection and the list of what was dropped. */
-import { type ClaimPath, isPlainObject, setOwn } from '@sanad/core';
+import { type ClaimPath, isPlainObject, pathsOverlap, setOwn } from '@sanad/core';
 
 /** A DCQL claim path: names, array indexes, and `null` for "every element". */
 export type RequestedPath = Array<string | number | null>;
@@ -60,14 +60,7 @@ export function pickClaims(claims: Record<string, unknown>, paths: RequestedPath
 
 /** True when a disclosed path lies on (or inside) one of the requested paths. */
 export function isRequested(disclosed: ClaimPath, requested: RequestedPath[]): boolean {
-  return requested.some((path) => {
-    const n = Math.min(path.length, disclosed.length);
-    for (let i = 0; i < n; i += 1) {
-      const want = path[i];
-      if (want !== null && want !== disclosed[i]) return false;
-    }
-    return true;
-  });
+  return requested.some((path) => pathsOverlap(disclosed, path));
 }
 
 /** Human-readable form of a claim path for reports: `address.locality`, `nationalities[1]`. */

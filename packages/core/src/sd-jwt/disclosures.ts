@@ -26,6 +26,26 @@ export interface ProcessedPayload {
   claims: Record<string, unknown>;
   /** The path of every claim that was selectively disclosed. */
   disclosedPaths: ClaimPath[];
+  /** Each presented disclosure with the path it discloses. */
+  disclosurePaths: Array<{ disclosure: string; path: ClaimPath }>;
+}
+
+/**
+ * True when one path lies on the other: `a` is an ancestor of, equal to, or inside `b`.
+ * `null` in either path stands for any array index.
+ *
+ * @example
+ * ```ts
+ * pathsOverlap(['address'], ['address', 'locality']) // true
+ * pathsOverlap(['nationalities', 1], ['nationalities', null]) // true
+ * ```
+ */
+export function pathsOverlap(a: ReadonlyArray<string | number | null>, b: ReadonlyArray<string | number | null>): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    if (a[i] !== null && b[i] !== null && a[i] !== b[i]) return false;
+  }
+  return true;
 }
 
 /** Nesting beyond this is refused before it can exhaust the stack. */
@@ -87,6 +107,7 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
   const seenDigests = new Set<string>();
   const used = new Set<string>();
   const disclosedPaths: ClaimPath[] = [];
+  const disclosurePaths: Array<{ disclosure: string; path: ClaimPath }> = [];
 
   const claimDigest = (digest: unknown): DecodedDisclosure | undefined => {
     if (typeof digest !== 'string') throw new SanadError('ERR_SDJWT_MALFORMED', 'A digest is not a string.');
@@ -109,6 +130,7 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
           const elementPath = [...path, out.length];
           out.push(walk(disclosure.value, elementPath, depth + 1));
           disclosedPaths.push(elementPath);
+          disclosurePaths.push({ disclosure: disclosure.encoded, path: elementPath });
         } else {
           out.push(walk(element, [...path, out.length], depth + 1));
         }
@@ -132,6 +154,7 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
         const claimPath = [...path, disclosure.name];
         setOwn(out, disclosure.name, walk(disclosure.value, claimPath, depth + 1));
         disclosedPaths.push(claimPath);
+        disclosurePaths.push({ disclosure: disclosure.encoded, path: claimPath });
       }
     }
     return out;
@@ -139,5 +162,5 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
 
   const claims = walk(payload, [], 0) as Record<string, unknown>;
   if (used.size !== byDigest.size) throw new SanadError('ERR_SDJWT_DISCLOSURE_UNREFERENCED');
-  return { claims, disclosedPaths };
+  return { claims, disclosedPaths, disclosurePaths };
 }

@@ -1,0 +1,19 @@
+/** `@sanad/wallet`: the holder wallet. */
+export {
+  type ClaimView,
+  type ConsentDecision,
+  createWallet,
+  type CredentialDetails,
+  type CredentialSummary,
+  generateRecoverySecret,
+  openWallet,
+  type PresentationProposal,
+  type ProposalItem,
+  restoreBackup,
+  Wallet,
+  type WalletOptions,
+} from './wallet.js';
+export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
+export { DEFAULT_KDF, type Kdf, type KdfPolicy, MAX_KDF, MIN_KDF, MIN_PASSPHRASE_LENGTH, nobleScrypt, type ScryptParams } from './vault/envelope.js';
+export { createMemoryStorage, type WalletStorage } from './vault/storage.js';
+export { nodeScrypt, openFileStorage } from './vault/file-storage.js';

@@ -1,0 +1,95 @@
+/**
+ * Node-only: the wallet file. Every write goes to a temp file in the same folder, is fsynced,
+ * renamed over the wallet and the folder fsynced — so a crash at any moment leaves either the
+ * previous or the new wallet, never a mix. A lock file keeps two processes from writing.
+ */
+import { randomBytes, scrypt } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SanadError } from '@sanad/core';
+import type { Kdf } from './envelope.js';
+import type { WalletStorage } from './storage.js';
+
+/** Native scrypt (much faster than pure JS), with enough memory for the largest allowed cost. */
+export const nodeScrypt: Kdf = (passphrase, salt, { N, r, p }) =>
+  new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFKC'), salt, 64, { N, r, p, maxmem: 160 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
+  });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function acquireLock(lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const handle = await open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_STORAGE', 'The wallet lock cannot be created.', { cause: err });
+      const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
+      // A lock left by a process that died (power loss, kill -9) is stale: take it over.
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw new SanadError('ERR_WALLET_LOCKED');
+      await unlink(lockPath).catch(() => undefined);
+    }
+  }
+  throw new SanadError('ERR_WALLET_LOCKED');
+}
+
+/**
+ * Opens the wallet file at `path` for this process (taking its lock).
+ *
+ * @example
+ * ```ts
+ * const wallet = await openWallet(await openFileStorage('phone/wallet.json'), passphrase)
+ * ```
+ */
+export async function openFileStorage(path: string): Promise<WalletStorage> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const lockPath = join(dir, `.${basename(path)}.lock`);
+  await acquireLock(lockPath);
+  return {
+    async read() {
+      try {
+        return new Uint8Array(await readFile(path));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new SanadError('ERR_STORAGE', 'The wallet file cannot be read.', { cause: err });
+      }
+    },
+    async write(bytes) {
+      const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        const handle = await open(temp, 'wx', 0o600);
+        try {
+          await handle.writeFile(bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, path);
+        const dirHandle = await open(dir, 'r');
+        try {
+          await dirHandle.sync();
+        } finally {
+          await dirHandle.close();
+        }
+      } catch (cause) {
+        await unlink(temp).catch(() => undefined);
+        throw new SanadError('ERR_STORAGE', 'The wallet file cannot be written.', { cause });
+      }
+    },
+    async close() {
+      await unlink(lockPath).catch(() => undefined);
+    },
+  };
+}

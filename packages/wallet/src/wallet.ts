@@ -1,0 +1,521 @@
+/**
+ * The holder wallet: encrypted storage, keys and DIDs through Veramo, import, DCQL matching,
+ * an explicit consent step, presentations from unused copies, history and backups.
+ */
+import { DcqlQuery } from 'dcql';
+import { createVerifiablePresentationJwt } from 'did-jwt-vc';
+import {
+  type Clock,
+  type CredentialBundle,
+  type DidResolverOptions,
+  type HolderKey,
+  isPlainObject,
+  type PresentationRequest,
+  type PresentationResponse,
+  parseSdJwt,
+  pathsOverlap,
+  processSdJwtPayload,
+  randomId,
+  SanadError,
+  sdHash,
+  type SignatureAlgorithm,
+  signJwt,
+  systemClock,
+  toBase64url,
+  tryParseJson,
+  utf8,
+  fromUtf8,
+} from '@sanad/core';
+import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
+import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
+import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
+import {
+  DEFAULT_KDF,
+  type Kdf,
+  type KdfPolicy,
+  MAX_KDF,
+  MIN_KDF,
+  newSessionKey,
+  nobleScrypt,
+  openEnvelope,
+  type ScryptParams,
+  sealEnvelope,
+  type SessionKey,
+} from './vault/envelope.js';
+import type { WalletStorage } from './vault/storage.js';
+
+export interface WalletOptions {
+  /** Default: pure-JS scrypt; Node callers pass `nodeScrypt`. */
+  kdf?: Kdf;
+  /** scrypt cost for new envelopes (never below the policy floor). */
+  kdfParams?: ScryptParams;
+  kdfPolicy?: KdfPolicy;
+  clock?: Clock;
+  did?: DidResolverOptions;
+}
+
+/** A claim as shown to the holder. */
+export interface ClaimView {
+  path: string[];
+  label: string;
+  value: unknown;
+}
+
+export interface CredentialSummary {
+  id: string;
+  format: StoredCredential['format'];
+  name: string;
+  credentialType: string;
+  issuer: string;
+  validUntil?: string;
+  copies: number;
+  unusedCopies: number;
+  issuerSignatureChecked: boolean;
+}
+
+export interface CredentialDetails extends CredentialSummary {
+  claims: ClaimView[];
+}
+
+export interface ProposalItem {
+  queryId: string;
+  credentialId: string;
+  credentialName: string;
+  format: StoredCredential['format'];
+  /** What will be shared, in the holder's words. */
+  shared: Array<{ path: Array<string | number | null>; label: string }>;
+  /** What stays in the wallet. */
+  withheld: string[];
+  /** VC-JWT has no selective disclosure: the whole credential is shared. */
+  sharesEverything: boolean;
+  /** False when every copy was used before, so the verifier could link this to an earlier presentation. */
+  freshCopy: boolean;
+}
+
+/** What the wallet proposes to send; shown to the holder before any decision. */
+export interface PresentationProposal {
+  readonly request: PresentationRequest;
+  readonly verifier: { clientId: string; name?: string };
+  readonly purpose: string;
+  readonly items: ProposalItem[];
+  /** The same, as lines of text for a terminal or a screen reader. */
+  readonly summary: string[];
+}
+
+/** The holder's answer. Only `Wallet.decide` can make one; `present` accepts nothing else. */
+export interface ConsentDecision {
+  readonly proposal: PresentationProposal;
+  readonly approved: boolean;
+}
+
+const localized = (text: Record<string, string>, locale: string): string => text[locale] ?? text.en ?? Object.values(text)[0] ?? '';
+/** JSON with sorted keys: copies disclose the same claims in different orders. */
+const canonical = (value: unknown): string =>
+  Array.isArray(value)
+    ? `[${value.map(canonical).join(',')}]`
+    : isPlainObject(value)
+      ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`
+      : JSON.stringify(value);
+const pathKey = (path: ReadonlyArray<unknown>): string => path.map((p) => (p === null ? '[]' : String(p))).join('.');
+
+export class Wallet {
+  readonly #storage: WalletStorage;
+  readonly #options: WalletOptions;
+  readonly #clock: Clock;
+  #doc: WalletDocument;
+  #key: SessionKey;
+  readonly #agent: WalletAgent;
+  /** Decisions this instance issued, and whether each was used. Unforgeable: module-private. */
+  readonly #decisions = new WeakMap<ConsentDecision, { used: boolean }>();
+  readonly #proposals = new WeakSet<PresentationProposal>();
+
+  /** @internal Use {@link createWallet} or {@link openWallet}. */
+  constructor(storage: WalletStorage, doc: WalletDocument, key: SessionKey, options: WalletOptions) {
+    this.#storage = storage;
+    this.#doc = doc;
+    this.#key = key;
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#agent = createWalletAgent({ doc: () => this.#doc, save: () => this.#save() });
+  }
+
+  async #save(): Promise<void> {
+    await this.#storage.write(sealEnvelope(this.#key, utf8(JSON.stringify(this.#doc))));
+  }
+
+  #now(): string {
+    return new Date(this.#clock.now()).toISOString();
+  }
+
+  #credential(id: string): StoredCredential {
+    const found = this.#doc.credentials.find((c) => c.id === id);
+    if (!found) throw new SanadError('ERR_CREDENTIAL_NOT_FOUND');
+    return found;
+  }
+
+  /**
+   * Makes `count` fresh holder keys (one per batch copy) and returns their public halves.
+   *
+   * @example
+   * ```ts
+   * const keys = await wallet.createHolderKeys(3) // hand these to the issuer
+   * ```
+   */
+  async createHolderKeys(count: number, alg: SignatureAlgorithm = 'ES256'): Promise<HolderKey[]> {
+    if (!Number.isInteger(count) || count < 1 || count > 100) throw new SanadError('ERR_INVALID_INPUT', 'Ask for 1 to 100 keys.');
+    const keys: HolderKey[] = [];
+    for (let i = 0; i < count; i += 1) keys.push(await createHolderKey(this.#agent, alg));
+    return keys;
+  }
+
+  /**
+   * Imports a credential bundle (several copies) or one bare SD-JWT VC / VC-JWT, after checking
+   * each copy: format, issuer signature, disclosures, and that it is bound to this wallet's key.
+   */
+  async import(input: CredentialBundle | string): Promise<CredentialSummary> {
+    let raws: string[];
+    let metadata: CredentialBundle['metadata'] | undefined;
+    const parsed = typeof input === 'string' && input.trim().startsWith('{') ? tryParseJson(input) : input;
+    if (typeof parsed === 'string') {
+      raws = [parsed];
+    } else if (isPlainObject(parsed) && parsed.type === 'sanad-credential-bundle' && Array.isArray(parsed.credentials) && parsed.credentials.every((c) => typeof c === 'string')) {
+      raws = parsed.credentials as string[];
+      metadata = isPlainObject(parsed.metadata) ? (parsed.metadata as unknown as CredentialBundle['metadata']) : undefined;
+    } else {
+      throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Expected a credential bundle, an SD-JWT VC or a VC-JWT.');
+    }
+    if (raws.length === 0 || raws.length > 100) throw new SanadError('ERR_CREDENTIAL_INVALID', 'A bundle holds 1 to 100 copies.');
+    const checked = [];
+    for (const raw of raws) {
+      const c = await checkCredential(raw, this.#options.did);
+      if (!(c.holderDid in this.#doc.dids)) throw new SanadError('ERR_CREDENTIAL_INVALID', 'The credential is bound to a key this wallet does not hold.');
+      checked.push({ ...c, raw: raw.trim() });
+    }
+    const first = checked[0]!;
+    if (checked.some((c) => c.issuer !== first.issuer || c.credentialType !== first.credentialType || c.format !== first.format || canonical(c.claims) !== canonical(first.claims))) {
+      throw new SanadError('ERR_CREDENTIAL_INVALID', 'The copies in the bundle are not copies of one credential.');
+    }
+    const existingRaw = new Set(this.#doc.credentials.flatMap((c) => c.copies.map((k) => k.raw)));
+    if (checked.some((c) => existingRaw.has(c.raw))) throw new SanadError('ERR_CREDENTIAL_INVALID', 'This credential is already in the wallet.');
+    const stored: StoredCredential = {
+      id: randomId().replace(/^urn:uuid:/, '').slice(0, 8),
+      format: first.format,
+      issuer: first.issuer,
+      credentialType: first.credentialType,
+      ...(metadata ? { metadata } : {}),
+      claims: first.claims,
+      ...(first.validUntil ? { validUntil: first.validUntil } : {}),
+      issuerSignatureChecked: checked.every((c) => c.issuerSignatureChecked),
+      importedAt: this.#now(),
+      copies: checked.map((c) => ({ raw: c.raw, holderDid: c.holderDid })),
+    };
+    this.#doc.credentials.push(stored);
+    await this.#save();
+    return this.#summary(stored, 'en');
+  }
+
+  #summary(c: StoredCredential, locale: string): CredentialSummary {
+    return {
+      id: c.id,
+      format: c.format,
+      name: typeName(c.metadata, c.credentialType, locale),
+      credentialType: c.credentialType,
+      issuer: c.issuer,
+      ...(c.validUntil ? { validUntil: c.validUntil } : {}),
+      copies: c.copies.length,
+      unusedCopies: c.copies.filter((k) => !k.usedAt).length,
+      issuerSignatureChecked: c.issuerSignatureChecked,
+    };
+  }
+
+  /** The credentials held, named in the holder's language. */
+  list(locale = 'en'): CredentialSummary[] {
+    return this.#doc.credentials.map((c) => this.#summary(c, locale));
+  }
+
+  /** One credential with every claim and its label in the holder's language. */
+  show(id: string, locale = 'en'): CredentialDetails {
+    const c = this.#credential(id);
+    const claims = claimPaths(c.claims).map((path) => ({ path, label: claimLabel(c.metadata, path, locale), value: path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], c.claims) }));
+    return { ...this.#summary(c, locale), claims };
+  }
+
+  /** Deletes a credential and all its copies. */
+  async delete(id: string): Promise<void> {
+    this.#credential(id);
+    this.#doc.credentials = this.#doc.credentials.filter((c) => c.id !== id);
+    await this.#save();
+  }
+
+  #dcqlCredential(c: StoredCredential): Record<string, unknown> {
+    return c.format === 'dc+sd-jwt'
+      ? { credential_format: 'dc+sd-jwt', vct: c.credentialType, claims: c.claims, cryptographic_holder_binding: true }
+      : { credential_format: 'jwt_vc_json', type: ['VerifiableCredential', c.credentialType], claims: { credentialSubject: c.claims }, cryptographic_holder_binding: true };
+  }
+
+  #checkRequest(request: PresentationRequest): DcqlQuery {
+    if (!isPlainObject(request) || typeof request.client_id !== 'string' || typeof request.nonce !== 'string' || !isPlainObject(request.purpose)) {
+      throw new SanadError('ERR_REQUEST_INVALID');
+    }
+    if (typeof request.exp !== 'number' || request.exp * 1000 < this.#clock.now()) throw new SanadError('ERR_REQUEST_INVALID', 'The request has expired.');
+    try {
+      const query = DcqlQuery.parse(request.dcql_query as DcqlQuery.Input);
+      DcqlQuery.validate(query);
+      return query;
+    } catch (cause) {
+      throw new SanadError('ERR_REQUEST_INVALID', 'The DCQL query is not valid.', { cause });
+    }
+  }
+
+  /**
+   * Which stored credentials can answer each credential query of the request (DCQL).
+   *
+   * @example
+   * ```ts
+   * wallet.match(request) // [{ queryId: 'refugee', credentialIds: ['3f2a9c1b'] }]
+   * ```
+   */
+  match(request: PresentationRequest): Array<{ queryId: string; credentialIds: string[] }> {
+    const query = this.#checkRequest(request);
+    const result = DcqlQuery.query(query, this.#doc.credentials.map((c) => this.#dcqlCredential(c)) as never);
+    return query.credentials.map((q) => {
+      const match = result.credential_matches[q.id];
+      const ids = match?.success ? match.valid_credentials.map((v) => this.#doc.credentials[v.input_credential_index]!.id) : [];
+      return { queryId: q.id, credentialIds: ids };
+    });
+  }
+
+  /**
+   * Prepares what would be shared with whom and why, for the holder to decide on.
+   *
+   * @example
+   * ```ts
+   * const proposal = wallet.propose(request, { locale: 'ar' })
+   * console.log(proposal.summary.join('\n'))
+   * ```
+   */
+  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string> } = {}): PresentationProposal {
+    const locale = options.locale ?? 'en';
+    const query = this.#checkRequest(request);
+    const matches = this.match(request);
+    const items: ProposalItem[] = matches.map(({ queryId, credentialIds }) => {
+      const chosen = options.choose?.[queryId] ?? credentialIds[0];
+      if (!chosen || !credentialIds.includes(chosen)) throw new SanadError('ERR_NO_MATCHING_CREDENTIAL');
+      const c = this.#credential(chosen);
+      const q = query.credentials.find((x) => x.id === queryId)!;
+      const requested = (q.claims ?? []).map((claim) => ('path' in claim ? (claim.path as Array<string | number | null>) : [])).map((p) => (c.format === 'jwt_vc_json' && p[0] === 'credentialSubject' ? p.slice(1) : p));
+      const all = claimPaths(c.claims);
+      const sharesEverything = c.format === 'jwt_vc_json';
+      const sharedPaths = sharesEverything ? all : requested;
+      return {
+        queryId,
+        credentialId: c.id,
+        credentialName: typeName(c.metadata, c.credentialType, locale),
+        format: c.format,
+        shared: sharedPaths.map((path) => ({ path, label: claimLabel(c.metadata, path, locale) })),
+        withheld: sharesEverything ? [] : all.filter((p) => !requested.some((r) => pathsOverlap(r, p))).map((p) => claimLabel(c.metadata, p, locale)),
+        sharesEverything,
+        freshCopy: c.copies.some((k) => !k.usedAt),
+      };
+    });
+    const verifier = { clientId: request.client_id, ...(request.verifier_name ? { name: request.verifier_name } : {}) };
+    const purpose = localized(request.purpose, locale);
+    const summary = [
+      `${verifier.name ?? verifier.clientId} (${verifier.clientId}) asks for:`,
+      `  Purpose: ${purpose}`,
+      ...items.flatMap((item) => [
+        `  From "${item.credentialName}":`,
+        ...(item.sharesEverything ? ['    This credential cannot share parts only: ALL of it will be shared:'] : []),
+        ...item.shared.map((s) => `    - ${s.label}`),
+        ...(item.withheld.length > 0 ? [`  Not shared: ${item.withheld.join(', ')}`] : []),
+        ...(item.freshCopy ? [] : ['  Every copy was used before: this verifier could link it to an earlier presentation.']),
+      ]),
+    ];
+    const proposal: PresentationProposal = Object.freeze({ request, verifier, purpose, items, summary });
+    this.#proposals.add(proposal);
+    return proposal;
+  }
+
+  /** Records the holder's explicit answer to a proposal from this wallet. */
+  decide(proposal: PresentationProposal, answer: { approve: boolean }): ConsentDecision {
+    if (!this.#proposals.has(proposal)) throw new SanadError('ERR_CONSENT_REQUIRED', 'That proposal was not made by this wallet.');
+    const decision: ConsentDecision = Object.freeze({ proposal, approved: answer.approve === true });
+    this.#decisions.set(decision, { used: false });
+    return decision;
+  }
+
+  /**
+   * Creates the presentation the holder approved — and nothing else. A decision works once.
+   *
+   * @example
+   * ```ts
+   * const response = await wallet.present(wallet.decide(proposal, { approve: true }))
+   * ```
+   */
+  async present(decision: ConsentDecision): Promise<PresentationResponse> {
+    const state = this.#decisions.get(decision);
+    if (!state) throw new SanadError('ERR_CONSENT_REQUIRED');
+    if (!decision.approved) throw new SanadError('ERR_CONSENT_DECLINED');
+    if (state.used) throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was already used; ask the holder again.');
+    state.used = true;
+    const { request, items } = decision.proposal;
+    const vpToken: Record<string, string[]> = {};
+    const now = this.#clock.now();
+    for (const item of items) {
+      const c = this.#credential(item.credentialId);
+      // An unused copy first; otherwise the least recently used one.
+      const copy = [...c.copies].sort((a, b) => (a.usedAt ?? '').localeCompare(b.usedAt ?? ''))[0]!;
+      const signer = await agentSigner(this.#agent, copy.holderDid);
+      let presentation: string;
+      if (c.format === 'dc+sd-jwt') {
+        const parsed = parseSdJwt(copy.raw);
+        const { disclosurePaths } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
+        // A disclosure goes when it lies on a shared path: the claim, its parents, its parts.
+        const kept = disclosurePaths.filter((d) => item.shared.some((s) => pathsOverlap(d.path, s.path)));
+        const keptSet = new Set(kept.map((d) => d.disclosure));
+        const base = `${copy.raw.split('~')[0]}~${parsed.disclosures.filter((d) => keptSet.has(d)).map((d) => `${d}~`).join('')}`;
+        const kb = await signJwt(signer, { typ: 'kb+jwt' }, { nonce: request.nonce, aud: request.client_id, iat: Math.floor(now / 1000), sd_hash: sdHash(base) });
+        presentation = `${base}${kb}`;
+      } else {
+        presentation = await createVerifiablePresentationJwt(
+          {
+            vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [copy.raw] },
+            nonce: request.nonce,
+            aud: request.client_id,
+            nbf: Math.floor(now / 1000),
+          } as unknown as Parameters<typeof createVerifiablePresentationJwt>[0],
+          { did: copy.holderDid, signer: async (data: string | Uint8Array) => toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data)), alg: signer.alg },
+          { header: { kid: signer.kid, typ: 'JWT', alg: signer.alg } },
+        );
+      }
+      copy.usedAt = new Date(now).toISOString();
+      vpToken[item.queryId] = [presentation];
+      this.#doc.history.push({
+        at: new Date(now).toISOString(),
+        verifier: decision.proposal.verifier,
+        purpose: decision.proposal.purpose,
+        credentialId: c.id,
+        credentialType: c.credentialType,
+        claims: item.shared.map((s) => ({ path: pathKey(s.path), label: s.label })),
+      });
+    }
+    await this.#save();
+    return { vp_token: vpToken };
+  }
+
+  /** What was shown to whom and when (claim names, never values). */
+  history(): HistoryEntry[] {
+    return this.#doc.history.map((h) => ({ ...h, claims: [...h.claims] }));
+  }
+
+  /** Erases the disclosure history. */
+  async clearHistory(): Promise<void> {
+    this.#doc.history = [];
+    await this.#save();
+  }
+
+  /**
+   * An encrypted backup of the whole wallet (keys included), under the wallet passphrase
+   * (`passphrase`) or a separate recovery secret (see {@link generateRecoverySecret}).
+   */
+  async exportBackup(secret: string): Promise<Uint8Array> {
+    const key = await newSessionKey(this.#options.kdf ?? nobleScrypt, secret, 'sanad-wallet-backup', this.#options.kdfParams ?? DEFAULT_KDF);
+    return sealEnvelope(key, utf8(JSON.stringify(this.#doc)));
+  }
+
+  /** Releases the storage (and its lock). */
+  async close(): Promise<void> {
+    await this.#storage.close?.();
+  }
+
+  /** @internal For restore: replaces the document and saves it. */
+  async replaceDocument(doc: WalletDocument): Promise<void> {
+    this.#doc = doc;
+    await this.#save();
+  }
+}
+
+function targetParams(options: WalletOptions, current?: ScryptParams): ScryptParams {
+  const wanted = options.kdfParams ?? DEFAULT_KDF;
+  const floor = (options.kdfPolicy ?? { min: MIN_KDF, max: MAX_KDF }).min;
+  if (wanted.N < floor.N || wanted.r < floor.r || wanted.p < floor.p) throw new SanadError('ERR_WALLET_KDF_TOO_WEAK', 'The requested key-derivation cost is below the policy floor.');
+  // Never lower what a file already has.
+  return current ? { N: Math.max(current.N, wanted.N), r: Math.max(current.r, wanted.r), p: Math.max(current.p, wanted.p) } : wanted;
+}
+
+/**
+ * Creates a new, empty wallet in `storage`.
+ *
+ * @example
+ * ```ts
+ * const wallet = await createWallet(await openFileStorage('wallet.json'), passphrase, { kdf: nodeScrypt })
+ * ```
+ */
+export async function createWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+  if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS');
+  const key = await newSessionKey(options.kdf ?? nobleScrypt, passphrase, 'sanad-wallet', targetParams(options));
+  const wallet = new Wallet(storage, emptyDocument(), key, options);
+  await wallet.replaceDocument(emptyDocument());
+  return wallet;
+}
+
+function parseDocument(bytes: Uint8Array, code: 'ERR_WALLET_CORRUPTED' | 'ERR_BACKUP_INVALID'): WalletDocument {
+  const doc = tryParseJson(fromUtf8(bytes));
+  if (!isPlainObject(doc) || doc.version !== 1 || !Array.isArray(doc.credentials) || !Array.isArray(doc.history) || !isPlainObject(doc.keys) || !isPlainObject(doc.dids)) {
+    throw new SanadError(code);
+  }
+  return doc as unknown as WalletDocument;
+}
+
+/**
+ * Opens an existing wallet. Wrong passphrase, tampering and weak KDF parameters are typed errors;
+ * nothing is written unless the KDF cost is raised to the current default.
+ */
+export async function openWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+  const bytes = await storage.read();
+  if (bytes === undefined) throw new SanadError('ERR_WALLET_NOT_FOUND');
+  const kdf = options.kdf ?? nobleScrypt;
+  const { key, plaintext } = await openEnvelope(bytes, passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
+  const doc = parseDocument(plaintext, 'ERR_WALLET_CORRUPTED');
+  const target = targetParams({ ...options, kdfParams: options.kdfParams ?? key.kdf }, key.kdf);
+  if (target.N !== key.kdf.N || target.r !== key.kdf.r || target.p !== key.kdf.p) {
+    const raised = await newSessionKey(kdf, passphrase, 'sanad-wallet', target);
+    const wallet = new Wallet(storage, doc, raised, options);
+    await wallet.replaceDocument(doc);
+    return wallet;
+  }
+  return new Wallet(storage, doc, key, options);
+}
+
+/**
+ * Restores a backup into new, empty storage with a new passphrase.
+ *
+ * @example
+ * ```ts
+ * const wallet = await restoreBackup(bytes, recoverySecret, await openFileStorage('new.json'), newPassphrase)
+ * ```
+ */
+export async function restoreBackup(backup: Uint8Array, secret: string, storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+  if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS', 'Restore into a new wallet file; the existing one is left untouched.');
+  const { plaintext } = await openEnvelope(backup, secret, 'sanad-wallet-backup', options.kdf ?? nobleScrypt, options.kdfPolicy);
+  const doc = parseDocument(plaintext, 'ERR_BACKUP_INVALID');
+  const wallet = await createWallet(storage, passphrase, options);
+  await wallet.replaceDocument(doc);
+  return wallet;
+}
+
+const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+/**
+ * A recovery secret: 30 characters in 6 groups (150 bits), typeable from paper.
+ *
+ * @example
+ * ```ts
+ * generateRecoverySecret() // 'K7QM2-XD9PA-…'
+ * ```
+ */
+export function generateRecoverySecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(30));
+  const chars = Array.from(bytes, (b) => BASE32[b & 31]);
+  return Array.from({ length: 6 }, (_, i) => chars.slice(i * 5, i * 5 + 5).join('')).join('-');
+}

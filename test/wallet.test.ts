@@ -1,0 +1,281 @@
+/** The wallet library with a real issuer and verifier: import, consent, presentation, storage safety. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { verifyCredential, verifyPresentation } from 'did-jwt-vc';
+import { Resolver } from 'did-resolver';
+import { createGuardedFetch, fromUtf8, toDidResolverRegistry, utf8 } from '@sanad/core';
+import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
+import {
+  type ConsentDecision,
+  createMemoryStorage,
+  createWallet,
+  generateRecoverySecret,
+  nodeScrypt,
+  openFileStorage,
+  openWallet,
+  restoreBackup,
+  type Wallet,
+  type WalletOptions,
+} from '@sanad/wallet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Agency, amal, makeAgency, serve, trustFor, VCT } from './support/fixtures.js';
+
+// Low scrypt cost keeps the suite fast; the policy floor itself is tested separately.
+const LOW: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
+const PASS = 'correct horse battery';
+const CLINIC = 'https://clinic.example';
+
+let agency: Agency;
+let server: Awaited<ReturnType<typeof serve>>;
+const routes = new Map<string, string>();
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sanad-wallet-'));
+  dirs.push(d);
+  return d;
+};
+
+async function publish(): Promise<void> {
+  for (const list of await agency.issuer.publishStatusLists()) routes.set(`/status/${list.path}`, list.token);
+}
+
+beforeAll(async () => {
+  server = await serve(routes);
+  agency = await makeAgency(`${server.url}/status`);
+});
+afterAll(() => {
+  server.server.close();
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
+
+async function walletWithCredential(copies = 3, format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt', alg: 'ES256' | 'EdDSA' = 'ES256') {
+  const wallet = await createWallet(createMemoryStorage(), PASS, LOW);
+  const holders = await wallet.createHolderKeys(copies, alg);
+  const issued = await agency.issuer.issue({ type: 'refugee-status', format, claims: amal, holders });
+  await publish();
+  const summary = await wallet.import(issued.bundle);
+  return { wallet, issued, summary };
+}
+
+async function request(format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt', nonceStore = createMemoryNonceStore(), claims: string[][] = [['age_over_18']]) {
+  return createPresentationRequest({
+    clientId: CLINIC,
+    verifierName: 'Al Noor Clinic',
+    purpose: { en: 'Confirm the patient is an adult', fr: 'Confirmer que le patient est majeur', ar: 'التأكد من أن المريض بالغ' },
+    credentials: [{ id: 'q', format, types: [format === 'dc+sd-jwt' ? VCT : 'RefugeeStatusCredential'], claims }],
+    nonceStore,
+  });
+}
+
+const verifier = (nonceStore = createMemoryNonceStore()) => createVerifier({ trustList: trustFor(agency), fetch: createGuardedFetch({ allowInsecure: true }), nonceStore });
+
+describe('import, list and show', () => {
+  it('imports a bundle as one credential with N copies, named in the holder language', async () => {
+    const { wallet, summary } = await walletWithCredential(3);
+    expect(summary).toMatchObject({ copies: 3, unusedCopies: 3, issuer: agency.did, credentialType: VCT, issuerSignatureChecked: true });
+    expect(wallet.list('ar')[0]!.name).toBe('صفة اللاجئ');
+    const details = wallet.show(summary.id, 'fr');
+    expect(details.claims.find((c) => c.path[0] === 'given_name')).toEqual({ path: ['given_name'], label: 'Prénom', value: 'Amal' });
+    await wallet.delete(summary.id);
+    expect(wallet.list()).toEqual([]);
+    await expect(wallet.delete(summary.id)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+  });
+
+  it('refuses credentials bound to another key, tampered ones, and unknown formats', async () => {
+    const wallet = await createWallet(createMemoryStorage(), PASS, LOW);
+    const other = await createWallet(createMemoryStorage(), PASS, LOW);
+    const { bundle } = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: await other.createHolderKeys(1) });
+    await expect(wallet.import(bundle)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_INVALID' });
+    const [jwt, ...rest] = bundle.credentials[0]!.split('~');
+    const tampered = [`${jwt!.slice(0, -4)}AAAA`, ...rest].join('~');
+    await expect(other.import(tampered)).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_INVALID' });
+    await expect(other.import('hello')).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_FORMAT' });
+    await expect(other.import(JSON.stringify({ type: 'something-else' }))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_FORMAT' });
+  });
+});
+
+describe('consent and presentation', () => {
+  it('states who asks, why and exactly what is shared; the verifier receives only that', async () => {
+    const { wallet } = await walletWithCredential(2);
+    const nonceStore = createMemoryNonceStore();
+    const req = await request('dc+sd-jwt', nonceStore);
+    expect(wallet.match(req)).toEqual([{ queryId: 'q', credentialIds: [wallet.list()[0]!.id] }]);
+    const proposal = wallet.propose(req, { locale: 'en' });
+    expect(proposal.verifier).toEqual({ clientId: CLINIC, name: 'Al Noor Clinic' });
+    expect(proposal.items[0]!.shared.map((s) => s.label)).toEqual(['Over 18']);
+    expect(proposal.items[0]!.withheld).toContain('Given name');
+    expect(proposal.summary.join('\n')).toContain('Confirm the patient is an adult');
+    const response = await wallet.present(wallet.decide(proposal, { approve: true }));
+    const presentation = response.vp_token.q![0]!;
+    expect(presentation.split('~')).toHaveLength(3); // issuer JWT, one disclosure, KB-JWT
+    const result = await verifier(nonceStore).verify(response, { request: req });
+    expect(result.errors).toEqual([]);
+    expect(result.claims).toEqual({ age_over_18: true });
+    expect(result.warnings).toEqual([]);
+    const history = wallet.history();
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ verifier: { clientId: CLINIC }, claims: [{ path: 'age_over_18', label: 'Over 18' }] });
+    expect(JSON.stringify(history)).not.toContain('Amal');
+    await wallet.clearHistory();
+    expect(wallet.history()).toEqual([]);
+  });
+
+  it('uses each batch copy once, then warns that copies are reused', async () => {
+    const { wallet } = await walletWithCredential(2);
+    const seen = new Set<string>();
+    for (let i = 0; i < 2; i += 1) {
+      const proposal = wallet.propose(await request());
+      expect(proposal.items[0]!.freshCopy).toBe(true);
+      const response = await wallet.present(wallet.decide(proposal, { approve: true }));
+      seen.add(response.vp_token.q![0]!.split('~')[0]!);
+    }
+    expect(seen.size).toBe(2);
+    expect(wallet.list()[0]!.unusedCopies).toBe(0);
+    const third = wallet.propose(await request());
+    expect(third.items[0]!.freshCopy).toBe(false);
+    expect(third.summary.join('\n')).toContain('used before');
+  });
+
+  it('makes presenting without an explicit, approved, unused decision impossible', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const proposal = wallet.propose(await request());
+    const forged = { proposal, approved: true } as ConsentDecision;
+    await expect(wallet.present(forged)).rejects.toMatchObject({ code: 'ERR_CONSENT_REQUIRED' });
+    await expect(wallet.present(wallet.decide(proposal, { approve: false }))).rejects.toMatchObject({ code: 'ERR_CONSENT_DECLINED' });
+    const decision = wallet.decide(proposal, { approve: true });
+    await wallet.present(decision);
+    await expect(wallet.present(decision)).rejects.toMatchObject({ code: 'ERR_CONSENT_REQUIRED' });
+    const { wallet: other } = await walletWithCredential(1);
+    expect(() => other.decide(proposal, { approve: true })).toThrow(expect.objectContaining({ code: 'ERR_CONSENT_REQUIRED' }));
+  });
+
+  it('refuses expired or malformed requests, and requests nothing in the wallet answers', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const req = await request();
+    expect(() => wallet.propose({ ...req, exp: 1000 })).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+    expect(() => wallet.propose({ ...req, dcql_query: { credentials: [] } })).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+    const other = await createPresentationRequest({ clientId: CLINIC, purpose: { en: 'x' }, credentials: [{ format: 'dc+sd-jwt', types: ['https://other.example/x'], claims: [['a']] }] });
+    expect(() => wallet.propose(other)).toThrow(expect.objectContaining({ code: 'ERR_NO_MATCHING_CREDENTIAL' }));
+  });
+
+  it('presents a VC-JWT as a VP-JWT that did-jwt-vc and Sanad verify, saying everything is shared', async () => {
+    const { wallet } = await walletWithCredential(1, 'jwt_vc_json', 'EdDSA');
+    const nonceStore = createMemoryNonceStore();
+    const req = await request('jwt_vc_json', nonceStore);
+    const proposal = wallet.propose(req);
+    expect(proposal.items[0]!.sharesEverything).toBe(true);
+    expect(proposal.summary.join('\n')).toContain('ALL of it');
+    const response = await wallet.present(wallet.decide(proposal, { approve: true }));
+    const vp = response.vp_token.q![0]!;
+    const resolver = new Resolver(toDidResolverRegistry());
+    const checked = await verifyPresentation(vp, resolver, { challenge: req.nonce, audience: CLINIC });
+    await verifyCredential(checked.verifiablePresentation.verifiableCredential![0]!.proof.jwt as string, resolver);
+    const result = await verifier(nonceStore).verify(response, { request: req });
+    expect(result.errors).toEqual([]);
+    expect(result.claims).toEqual({ age_over_18: true });
+  });
+});
+
+describe('encrypted, atomic storage', () => {
+  it('tells a wrong passphrase from a tampered or truncated file, and writes nothing', async () => {
+    const storage = createMemoryStorage();
+    await (await createWallet(storage, PASS, LOW)).createHolderKeys(1);
+    const good = storage.bytes()!;
+    await expect(openWallet(storage, 'wrong passphrase', LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_WRONG_PASSPHRASE' });
+    const envelope = JSON.parse(fromUtf8(good));
+    const flipped = envelope.ciphertext.slice(0, 10) + (envelope.ciphertext[10] === 'A' ? 'B' : 'A') + envelope.ciphertext.slice(11);
+    const tampered = createMemoryStorage(utf8(JSON.stringify({ ...envelope, ciphertext: flipped })));
+    await expect(openWallet(tampered, PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_CORRUPTED' });
+    await expect(openWallet(createMemoryStorage(good.slice(0, good.length - 20)), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_CORRUPTED' });
+    expect(storage.bytes()).toEqual(good);
+    await expect(openWallet(createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_NOT_FOUND' });
+    await expect(createWallet(storage, PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_EXISTS' });
+    await expect(createWallet(createMemoryStorage(), 'short', LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_PASSPHRASE_TOO_SHORT' });
+  });
+
+  it('refuses KDF parameters below the floor or absurdly high, and never lowers them', async () => {
+    const storage = createMemoryStorage();
+    await createWallet(storage, PASS, LOW);
+    // With the default policy (N >= 2^15), the low-cost test file is refused as too weak.
+    await expect(openWallet(storage, PASS, { kdf: nodeScrypt })).rejects.toMatchObject({ code: 'ERR_WALLET_KDF_TOO_WEAK' });
+    const envelope = JSON.parse(fromUtf8(storage.bytes()!));
+    const huge = createMemoryStorage(utf8(JSON.stringify({ ...envelope, kdf: { ...envelope.kdf, N: 2 ** 30 } })));
+    await expect(openWallet(huge, PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_CORRUPTED' });
+    // Opening with a lower requested cost keeps the stored one; a higher one raises it.
+    const raised = createMemoryStorage();
+    await createWallet(raised, PASS, { ...LOW, kdfParams: { N: 2 ** 11, r: 8, p: 1 } });
+    await openWallet(raised, PASS, LOW);
+    expect(JSON.parse(fromUtf8(raised.bytes()!)).kdf.N).toBe(2 ** 11);
+    await openWallet(raised, PASS, { ...LOW, kdfParams: { N: 2 ** 12, r: 8, p: 1 } });
+    expect(JSON.parse(fromUtf8(raised.bytes()!)).kdf.N).toBe(2 ** 12);
+  });
+
+  it('keeps the wallet file intact when a writer is killed mid-write (10 SIGKILL trials)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'wallet.json');
+    const storage = await openFileStorage(path);
+    await createWallet(storage, PASS, LOW);
+    await storage.close!();
+    const script = join(import.meta.dirname, 'support', 'wallet-writer.mts');
+    const args = ['--conditions=@sanad/source', '--import', 'tsx', script, path, PASS, JSON.stringify({ kdfParams: LOW.kdfParams, kdfPolicy: LOW.kdfPolicy })];
+    let keysSeen = 0;
+    for (let trial = 0; trial < 10; trial += 1) {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, 30 + trial * 7));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const reopened = await openFileStorage(path); // the dead writer's lock is stale and taken over
+      const wallet = await openWallet(reopened, PASS, LOW);
+      const count = (await (wallet as Wallet).createHolderKeys(1)).length;
+      await reopened.close!();
+      expect(count).toBe(1);
+      keysSeen += 1;
+    }
+    expect(keysSeen).toBe(10);
+    expect(() => JSON.parse(readFileSync(path, 'utf8'))).not.toThrow();
+  }, 120_000);
+
+  it('refuses a second process while the wallet is open', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'wallet.json');
+    const first = await openFileStorage(path);
+    await expect(openFileStorage(path)).resolves.toBeDefined(); // same process: the lock is ours
+    const child = spawn(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '-e', `import('@sanad/wallet').then(w => w.openFileStorage(${JSON.stringify(path)})).then(() => process.exit(0), (e) => { console.log(e.code); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect([code, out.trim()]).toEqual([1, 'ERR_WALLET_LOCKED']);
+    await first.close!();
+  }, 30_000);
+});
+
+describe('backup and restore', () => {
+  it('restores on a new device with a recovery secret, and the restored wallet can still present', async () => {
+    const { wallet } = await walletWithCredential(2);
+    const secret = generateRecoverySecret();
+    expect(secret).toMatch(/^([A-Z2-9]{5}-){5}[A-Z2-9]{5}$/);
+    const backup = await wallet.exportBackup(secret);
+    await expect(restoreBackup(backup, 'wrong-secret-value', createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
+    const tampered = utf8(fromUtf8(backup).replace(/"ciphertext":"(.)/, (_m, c: string) => `"ciphertext":"${c === 'A' ? 'B' : 'A'}`));
+    await expect(restoreBackup(tampered, secret, createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
+    const existing = createMemoryStorage();
+    await createWallet(existing, PASS, LOW);
+    await expect(restoreBackup(backup, secret, existing, PASS, LOW)).rejects.toMatchObject({ code: 'ERR_WALLET_EXISTS' });
+
+    const restored = await restoreBackup(backup, secret, createMemoryStorage(), 'a new device passphrase', LOW);
+    expect(restored.list()).toHaveLength(1);
+    const nonceStore = createMemoryNonceStore();
+    const req = await request('dc+sd-jwt', nonceStore);
+    const response = await restored.present(restored.decide(restored.propose(req), { approve: true }));
+    expect((await verifier(nonceStore).verify(response, { request: req })).verified).toBe(true);
+  });
+
+  it('restores with the wallet passphrase as the secret', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const restored = await restoreBackup(await wallet.exportBackup(PASS), PASS, createMemoryStorage(), PASS, LOW);
+    expect(restored.list()[0]!.copies).toBe(1);
+  });
+});
