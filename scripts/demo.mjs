@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fromSource = process.env.SANAD_DEMO_SOURCE === '1';
 const cliArgs = fromSource
-  ? ['--conditions=@sanad/source', '--import', 'tsx', join(root, 'packages/cli/src/bin.ts')]
+  ? ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts')]
   : [join(root, 'packages/cli/dist/bin.js')];
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;

@@ -11,15 +11,15 @@ export interface CommonOptions {
  * Registers `fn` as the action of `cmd`, adding `--json`. The action returns an exit code
  * (default 0); thrown errors are printed without a stack and mapped to 1, 2 or 3.
  */
-export function action<O extends CommonOptions>(
+export function action<O extends object>(
   cmd: Command,
-  fn: (options: O, out: Output, args: string[]) => Promise<ExitCode | void>,
+  fn: (options: O & CommonOptions, out: Output, args: string[]) => Promise<ExitCode | void>,
 ): Command {
   return cmd.option('--json', 'print one JSON object for scripts').action(async (...params: unknown[]) => {
     // commander passes the positional arguments, then the options object, then the command.
     const command = params[params.length - 1] as Command;
-    const options = command.opts<O>();
-    const args = params.slice(0, -2).filter((p): p is string => typeof p === 'string');
+    const options = command.opts<O & CommonOptions>();
+    const args = params.slice(0, -2).flatMap((p) => (Array.isArray(p) ? p : [p])).filter((p): p is string => typeof p === 'string');
     const out = createOutput({ json: options.json === true });
     try {
       process.exitCode = (await fn(options, out, args)) ?? EXIT.OK;

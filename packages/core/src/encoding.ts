@@ -32,9 +32,9 @@ export function randomBytes(length: number): Uint8Array {
   return bytes;
 }
 
-/** A random identifier with 128 bits of entropy, base64url encoded. */
+/** A random UUID (v4, 122 random bits): safe on command lines and in URLs. */
 export function randomId(): string {
-  return toBase64url(randomBytes(16));
+  return globalThis.crypto.randomUUID();
 }
 
 /** Parses JSON and returns `undefined` instead of throwing. */

@@ -189,7 +189,7 @@ export class Issuer {
             sub: holder.did,
             nbf,
             exp,
-            jti: record.id,
+            jti: `urn:uuid:${record.id}`,
             vc: {
               '@context': [VC_CONTEXT],
               type: ['VerifiableCredential', type.definition.vcType],

@@ -198,7 +198,7 @@ export class Wallet {
     const existingRaw = new Set(this.#doc.credentials.flatMap((c) => c.copies.map((k) => k.raw)));
     if (checked.some((c) => existingRaw.has(c.raw))) throw new SanadError('ERR_CREDENTIAL_INVALID', 'This credential is already in the wallet.');
     const stored: StoredCredential = {
-      id: randomId().replace(/^urn:uuid:/, '').slice(0, 8),
+      id: randomId().slice(0, 8),
       format: first.format,
       issuer: first.issuer,
       credentialType: first.credentialType,

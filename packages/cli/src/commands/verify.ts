@@ -1,0 +1,74 @@
+/** `sanad verify`: check a presentation against a trust list, a request and status lists. */
+import type { Command } from 'commander';
+import { fixedClock, loadTrustList, SanadError, type VerificationResult } from '@sanad/core';
+import { createDirectoryStatusCache, createFileNonceStore, createVerifier, parsePresentationRequest, type VerifyExpectations } from '@sanad/verifier';
+import { action } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { readInput, readJson } from '../io.js';
+import { pinnedKeyOption } from './trust-list.js';
+
+interface VerifyOptions {
+  presentation: string;
+  trust: string;
+  request?: string;
+  nonce?: string;
+  audience?: string;
+  now?: string;
+  statusCache?: string;
+  offline?: boolean;
+  nonceStore?: string;
+  pinnedKey?: string;
+}
+
+function describe(result: VerificationResult): string {
+  const lines = [result.verified ? 'VERIFIED' : 'REJECTED', `  issuer: ${result.issuer || '-'}`, `  type: ${result.credentialType || '-'}`, `  status: ${result.status}`];
+  if (result.statusSource) lines.push(`  status from: ${result.statusSource.source}${result.statusSource.ageSeconds !== undefined ? `, list ${result.statusSource.ageSeconds} s old` : ''}`);
+  for (const [name, value] of Object.entries(result.claims)) lines.push(`  ${name}: ${JSON.stringify(value)}`);
+  for (const e of result.errors) lines.push(`  ✗ ${e.message} (${e.code})`);
+  for (const w of result.warnings) lines.push(`  ! ${w.message} (${w.code})`);
+  return lines.join('\n');
+}
+
+export function registerVerifyCommand(program: Command): void {
+  action<VerifyOptions>(
+    program
+      .command('verify')
+      .description('verify a presentation (exit 0 accepted, 1 rejected, 2 bad input)')
+      .requiredOption('--presentation <file>', 'the presentation or vp_token response (- for stdin)')
+      .requiredOption('--trust <file>', 'trust list (JSON, or signed JWS with --pinned-key)')
+      .option('--request <file>', 'the request it answers')
+      .option('--nonce <nonce>', 'expected nonce (without --request)')
+      .option('--audience <aud>', 'expected audience (without --request)')
+      .option('--now <iso>', 'verify as of this time')
+      .option('--status-cache <dir>', 'status-list cache folder')
+      .option('--offline', 'use only cached status lists')
+      .option('--nonce-store <file>', 'accept each request nonce once (from `sanad verifier request`)')
+      .option('--pinned-key <jwk-file|did>', 'trust-list authority key'),
+    async (o, out) => {
+      const clock = o.now === undefined ? undefined : fixedClock(o.now);
+      if (o.now !== undefined && Number.isNaN(Date.parse(o.now))) throw new SanadError('ERR_INVALID_INPUT', '--now must be an ISO 8601 date-time.');
+      let expectations: VerifyExpectations;
+      if (o.request !== undefined) {
+        if (o.nonce !== undefined || o.audience !== undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give --request, or --nonce with --audience, not both.');
+        expectations = { request: parsePresentationRequest(await readJson(o.request)) };
+      } else if (o.nonce !== undefined && o.audience !== undefined) {
+        expectations = { nonce: o.nonce, audience: o.audience };
+      } else {
+        throw new SanadError('ERR_INVALID_INPUT', 'Give --request <file>, or --nonce <n> with --audience <aud>.');
+      }
+      if (o.offline && !o.statusCache) throw new SanadError('ERR_INVALID_INPUT', '--offline needs --status-cache <dir>.');
+      const pinnedKey = await pinnedKeyOption(o.pinnedKey);
+      const trustList = await loadTrustList(await readInput(o.trust), { ...(pinnedKey ? { pinnedKey } : {}), ...(clock ? { clock } : {}) });
+      const verifier = createVerifier({
+        trustList,
+        ...(clock ? { clock } : {}),
+        ...(o.statusCache ? { statusCache: createDirectoryStatusCache(o.statusCache) } : {}),
+        ...(o.offline ? { offline: true } : {}),
+        ...(o.nonceStore ? { nonceStore: createFileNonceStore(o.nonceStore) } : {}),
+      });
+      const result = await verifier.verify(await readInput(o.presentation), expectations);
+      out.result(result, () => describe(result));
+      return result.verified ? EXIT.OK : EXIT.REJECTED;
+    },
+  );
+}
