@@ -45,8 +45,8 @@ export function registerVerifyCommand(program: Command): void {
       .option('--nonce-store <file>', 'accept each request nonce once (from `sanad verifier request`)')
       .option('--pinned-key <jwk-file|did>', 'trust-list authority key'),
     async (o, out) => {
-      const clock = o.now === undefined ? undefined : fixedClock(o.now);
       if (o.now !== undefined && Number.isNaN(Date.parse(o.now))) throw new SanadError('ERR_INVALID_INPUT', '--now must be an ISO 8601 date-time.');
+      const clock = o.now === undefined ? undefined : fixedClock(o.now);
       let expectations: VerifyExpectations;
       if (o.request !== undefined) {
         if (o.nonce !== undefined || o.audience !== undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give --request, or --nonce with --audience, not both.');
