@@ -3,7 +3,7 @@
  * its credentials verify in Sanad, Sanad's verify in it, and both reject a flipped disclosure.
  */
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, fromBase64url, fromUtf8, generateKeyPair, sha256, signerFromJwk, toBase64url, utf8, verifySignature } from '@sanad/core';
+import { createGuardedFetch, didKeyFromJwk, type JWK, didKeyMultibase, fromBase64url, fromUtf8, generateKeyPair, sha256, signerFromJwk, toBase64url, utf8, verifySignature } from '@sanad/core';
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, nodeScrypt } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('Sanad -> @sd-jwt/sd-jwt-vc', () => {
       verifier: issuerVerifier,
       statusVerifier: issuerVerifier,
       statusListFetcher: async (uri: string) => fromUtf8((await createGuardedFetch({ allowInsecure: true })(uri)).body),
-      kbVerifier: async (data: string, sig: string, payload: { cnf?: { jwk?: Record<string, unknown> } }) => verifySignature(payload.cnf!.jwk!, 'ES256', utf8(data), fromBase64url(sig)),
+      kbVerifier: async (data: string, sig: string, payload) => verifySignature(payload.cnf!.jwk as JWK, 'ES256', utf8(data), fromBase64url(sig)),
     });
     const verified = await peer.verify(presentation, { keyBindingNonce: request.nonce, requiredClaimKeys: ['age_over_18'] } as never);
     expect(verified.payload).toMatchObject({ vct: VCT, age_over_18: true, iss: agency.did });
