@@ -49,6 +49,8 @@ export interface StatusCheckerOptions {
 }
 
 interface LoadedList {
+  /** The signed token the view was decoded from. */
+  token: string;
   view: StatusListView;
   /** Epoch seconds. */
   iat?: number;
@@ -66,7 +68,7 @@ export class StatusChecker {
     this.#options = options;
   }
 
-  async #verifyToken(token: string, uri: string, issuer: string, keyFor: IssuerKeyResolver, kind: 'token' | 'bitstring'): Promise<Omit<LoadedList, 'fetchedAt' | 'source'>> {
+  async #verifyToken(token: string, uri: string, issuer: string, keyFor: IssuerKeyResolver, kind: 'token' | 'bitstring'): Promise<Omit<LoadedList, 'token' | 'fetchedAt' | 'source'>> {
     let jwt: DecodedJwt;
     let view: StatusListView;
     let iat: number | undefined;
@@ -94,23 +96,23 @@ export class StatusChecker {
     const key = `${issuer} ${uri}`;
     const now = this.#options.clock.now();
     const memo = this.#memory.get(key);
-    const ttlMs = ((memo?.ttl ?? this.#options.defaultTtlSeconds ?? 300) as number) * 1000;
-    if (memo && (this.#options.offline || memo.source === 'cache' || now - memo.fetchedAt < ttlMs)) return memo;
-    let token: string | undefined;
+    let token: string;
     let fetchedAt = now;
     let source: LoadedList['source'] = 'network';
     if (this.#options.offline) {
+      // The cache may have been refreshed (a sync, a USB stick) since the last check.
       const cached = await this.#options.cache?.get(uri);
       if (!cached) throw new SanadError('ERR_STATUS_UNAVAILABLE', 'Offline, and no cached status list for this credential.');
-      token = cached.token;
-      fetchedAt = cached.fetchedAt;
+      if (memo && memo.token === cached.token) return memo;
+      ({ token, fetchedAt } = cached);
       source = 'cache';
     } else {
+      if (memo && now - memo.fetchedAt < (memo.ttl ?? this.#options.defaultTtlSeconds ?? 300) * 1000) return memo;
       const response = await this.#options.fetch(uri);
       if (response.status !== 200) throw new SanadError('ERR_STATUS_UNAVAILABLE', `The status list server answered ${response.status}.`);
       token = fromUtf8(response.body).trim();
     }
-    const loaded: LoadedList = { ...(await this.#verifyToken(token, uri, issuer, keyFor, kind)), fetchedAt, source };
+    const loaded: LoadedList = { ...(await this.#verifyToken(token, uri, issuer, keyFor, kind)), token, fetchedAt, source };
     if (source === 'network') await this.#options.cache?.put({ uri, token, fetchedAt });
     this.#memory.set(key, loaded);
     return loaded;
