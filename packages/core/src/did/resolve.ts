@@ -49,6 +49,23 @@ export async function resolveDid(did: string, options: DidResolverOptions = {}):
  * without one, the document's only assertion key (ambiguous documents are refused).
  */
 export async function resolveDidKey(didUrl: string, options: DidResolverOptions = {}): Promise<JWK> {
+  // did:key and did:jwk are pure functions of the identifier: decode once (point decompression
+  // is the costly part), keep a bounded number.
+  const pure = didUrl.startsWith('did:key:') || didUrl.startsWith('did:jwk:');
+  const cached = pure ? pureKeyCache.get(didUrl) : undefined;
+  if (cached) return cached;
+  const jwk = await resolveDidKeyUncached(didUrl, options);
+  if (pure) {
+    if (pureKeyCache.size >= PURE_KEY_CACHE_SIZE) pureKeyCache.delete(pureKeyCache.keys().next().value as string);
+    pureKeyCache.set(didUrl, jwk);
+  }
+  return jwk;
+}
+
+const PURE_KEY_CACHE_SIZE = 1024;
+const pureKeyCache = new Map<string, JWK>();
+
+async function resolveDidKeyUncached(didUrl: string, options: DidResolverOptions): Promise<JWK> {
   const doc = await resolveDid(didUrl, options);
   const methods = (doc.verificationMethod ?? []) as VerificationMethod[];
   const fragment = didUrl.includes('#') ? didUrl.slice(didUrl.indexOf('#')) : undefined;
