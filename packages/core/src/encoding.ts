@@ -37,6 +37,17 @@ export function randomId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** Joins byte chunks into one array. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
 /** Parses JSON and returns `undefined` instead of throwing. */
 export function tryParseJson(text: string): unknown {
   try {

@@ -2,6 +2,7 @@
  * A fetch for untrusted URLs (did:web documents, status lists): https only, no internal
  * addresses, bounded time and size, redirects re-checked hop by hop.
  */
+import { concatBytes } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { isInternalAddress, isIpLiteral } from './ip-address.js';
 
@@ -73,13 +74,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.length;
-  }
-  return body;
+  return concatBytes(chunks);
 }
 
 /**

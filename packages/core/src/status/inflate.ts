@@ -1,5 +1,6 @@
 /** Bounded decompression: a status list is tiny compressed and can be a bomb when inflated. */
 import { Gunzip, Unzlib } from 'fflate';
+import { concatBytes } from '../encoding.js';
 import { SanadError } from '../errors.js';
 
 /** Default ceiling for an inflated status list: 16 MiB (128 M one-bit entries). */
@@ -25,11 +26,5 @@ export function inflateBounded(data: Uint8Array, kind: 'zlib' | 'gzip', maxBytes
     throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is not valid compressed data.', { cause });
   }
   if (data.length === 0) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is empty.');
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
