@@ -98,9 +98,14 @@ export async function checkCredential(raw: string, did?: DidResolverOptions): Pr
 
 /** The label of a claim path in the holder's language (falls back to English, then the name). */
 export function claimLabel(metadata: CredentialTypeMetadata | undefined, path: ReadonlyArray<string | number | null>, locale: string): string {
-  const entry = metadata?.claims?.find((c) => c.path.length === path.length && c.path.every((p, i) => p === null || p === path[i]));
+  const matches = (candidate: ReadonlyArray<string | number | null>) =>
+    metadata?.claims?.find((c) => c.path.length === candidate.length && c.path.every((p, i) => p === null || candidate[i] === null || p === candidate[i]));
+  // An array element without a label of its own takes the label of its array.
+  let trimmed = [...path];
+  while (trimmed.length > 1 && typeof trimmed.at(-1) !== 'string') trimmed = trimmed.slice(0, -1);
+  const entry = matches(path) ?? matches(trimmed);
   const display = entry?.display ?? [];
-  return (display.find((d) => d.locale === locale) ?? display.find((d) => d.locale === 'en'))?.label ?? path.filter((p) => p !== null).join('.');
+  return (display.find((d) => d.locale === locale) ?? display.find((d) => d.locale === 'en'))?.label ?? trimmed.join('.');
 }
 
 /** The credential type's name in the holder's language. */
