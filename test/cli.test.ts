@@ -108,6 +108,23 @@ describe('sanad', () => {
   });
 });
 
+describe('sanad wallet backup and restore', () => {
+  it('restores a recovery-secret backup into a new wallet with a new passphrase, and refuses a wrong secret', () => {
+    const env = { SANAD_WALLET_PASSPHRASE: 'old phone passphrase' };
+    expect(sanad(['wallet', 'init', '--wallet', 'old.json'], env).status).toBe(0);
+    const backup = sanad(['wallet', 'backup', '--wallet', 'old.json', '--out', 'backup.json', '--recovery', '--json'], env);
+    expect(backup.status).toBe(0);
+    const { recoverySecret } = JSON.parse(backup.stdout) as { recoverySecret: string };
+    expect(recoverySecret).toMatch(/^([A-Z2-9]{5}-){5}[A-Z2-9]{5}$/);
+    const wrong = sanad(['wallet', 'restore', 'backup.json', '--recovery', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase', SANAD_RECOVERY_SECRET: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' });
+    expect([wrong.status, wrong.stderr.includes('ERR_BACKUP_INVALID')]).toEqual([2, true]);
+    const restored = sanad(['wallet', 'restore', 'backup.json', '--recovery', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase', SANAD_RECOVERY_SECRET: recoverySecret });
+    expect(restored.status).toBe(0);
+    expect(sanad(['wallet', 'list', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase' }).status).toBe(0);
+    expect(sanad(['wallet', 'restore', 'backup.json', '--recovery', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase', SANAD_RECOVERY_SECRET: recoverySecret }).stderr).toContain('ERR_WALLET_EXISTS');
+  });
+});
+
 describe('pnpm demo', () => {
   it('tells the refugee journey and exits 0', () => {
     const run = spawnSync(process.execPath, [join(root, 'scripts/demo.mjs')], { encoding: 'utf8', env: { ...process.env, SANAD_DEMO_SOURCE: '1' } });
