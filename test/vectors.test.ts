@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SDJwtInstance } from '@sd-jwt/core';
+import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument } from 'yaml';
 import {
   decodeDisclosure,
   decodeJwt,
@@ -146,6 +147,100 @@ describe('SD-JWT cases (sd-jwt-js), verified by Sanad', () => {
       expect(kbErrors).toEqual([]);
       expect(decodeJwt(parsed.kbJwt!).header.typ).toBe('kb+jwt');
       expect(fromBase64url(parsed.jwt.signingInput.split('.')[0]!).length).toBeGreaterThan(0);
+    });
+  }
+});
+
+/**
+ * sd-jwt-python test cases: `!sd` marks in `user_claims` become the disclosure frame,
+ * `holder_disclosed_claims` the presentation frame; Sanad's own processing must give exactly
+ * `expect_verified_user_claims`. JSON-serialization cases run through the compact form (Sanad
+ * verifies compact SD-JWTs); their claims and expectations are the same.
+ */
+type Frame = Record<string | number, unknown> & { _sd?: Array<string | number> };
+
+function fromYaml(node: unknown): { value: unknown; frame?: Frame } {
+  if (isMap(node)) {
+    const value: Record<string, unknown> = {};
+    const frame: Frame = {};
+    for (const pair of node.items) {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      const child = fromYaml(pair.value);
+      value[key] = child.value;
+      if (child.frame) frame[key] = child.frame;
+      if (isScalar(pair.key) && pair.key.tag === '!sd') (frame._sd ??= []).push(key);
+    }
+    return { value, ...(Object.keys(frame).length > 0 ? { frame } : {}) };
+  }
+  if (isSeq(node)) {
+    const value: unknown[] = [];
+    const frame: Frame = {};
+    node.items.forEach((item, i) => {
+      const child = fromYaml(item);
+      value.push(child.value);
+      if (child.frame) frame[i] = child.frame;
+      if ((item as { tag?: string }).tag === '!sd') (frame._sd ??= []).push(i);
+    });
+    return { value, ...(Object.keys(frame).length > 0 ? { frame } : {}) };
+  }
+  // A tagged plain scalar (`!sd 42`) is read as a string by the parser: resolve it as untagged.
+  if (isScalar(node) && node.tag === '!sd' && node.type === 'PLAIN') return { value: parseYaml(String(node.value)) as unknown };
+  return { value: isScalar(node) ? node.value : node };
+}
+
+/** python's "what the holder discloses" as an @sd-jwt presentation frame. */
+function presentationFrame(disclosed: unknown): Record<string, unknown> | true | undefined {
+  if (disclosed === true) return true;
+  if (disclosed === null || disclosed === false || typeof disclosed !== 'object') return undefined;
+  const entries = Array.isArray(disclosed) ? disclosed.map((v, i) => [String(i), v] as const) : Object.entries(disclosed);
+  const frame: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    const inner = presentationFrame(value);
+    if (inner !== undefined) frame[key] = inner;
+  }
+  return frame;
+}
+
+describe('SD-JWT cases (sd-jwt-python), verified by Sanad', () => {
+  const root = join(dir, 'sd-jwt-python', 'testcases');
+  const settings = parseYaml(readFileSync(join(root, 'settings.yml'), 'utf8')) as { identifiers: { issuer: string; verifier: string }; key_settings: { issuer_keys: JWK[]; holder_key: JWK }; key_binding_nonce: string };
+  const cases = readdirSync(root).filter((f) => !f.endsWith('.yml'));
+  it('runs every case', () => expect(cases.length).toBe(17));
+  for (const name of cases) {
+    it(`issues, presents and verifies ${name}`, async () => {
+      const doc = parseDocument(readFileSync(join(root, name, 'specification.yml'), 'utf8'));
+      const spec = doc.toJSON() as { holder_disclosed_claims: unknown; expect_verified_user_claims: Record<string, unknown>; key_binding?: boolean; extra_header_parameters?: Record<string, unknown> };
+      const { value: claims, frame } = fromYaml((doc.contents as unknown as { get: (k: string, keep: boolean) => unknown }).get('user_claims', true));
+      const issuerJwk = settings.key_settings.issuer_keys[0]!;
+      const holderJwk = settings.key_settings.holder_key;
+      const { d: _d, ...holderPublic } = holderJwk;
+      const { d: _i, ...issuerPublic } = issuerJwk;
+      const issuerSigner = await signerFromJwk(issuerJwk);
+      const holderSigner = await signerFromJwk(holderJwk);
+      const sdjwt = new SDJwtInstance({
+        signer: async (data: string) => toBase64url(await issuerSigner.sign(utf8(data))),
+        signAlg: 'ES256',
+        kbSigner: async (data: string) => toBase64url(await holderSigner.sign(utf8(data))),
+        kbSignAlg: 'ES256',
+        hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
+        hashAlg: 'sha-256',
+        saltGenerator: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))),
+      });
+      const payload = { ...(claims as Record<string, unknown>), iss: settings.identifiers.issuer, ...(spec.key_binding ? { cnf: { jwk: holderPublic } } : {}) };
+      const credential = await sdjwt.issue(payload as never, frame as never, { header: { ...(spec.extra_header_parameters ?? {}) } });
+      const pframe = presentationFrame(spec.holder_disclosed_claims);
+      const presented = await sdjwt.present(credential, (pframe === true ? undefined : pframe) as never, spec.key_binding ? { kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: settings.identifiers.verifier, nonce: settings.key_binding_nonce } } } : {});
+      const parsed = parseSdJwt(presented);
+      await verifyDecodedJwt(parsed.jwt, issuerPublic);
+      const { claims: verified } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
+      const expected: Record<string, unknown> = { ...spec.expect_verified_user_claims, iss: settings.identifiers.issuer };
+      if (spec.key_binding) {
+        expected.cnf = { jwk: holderPublic };
+        const kb = await verifyKeyBinding(parsed.kbJwt!, { holderJwk: holderPublic, withoutKb: parsed.withoutKb, nonce: settings.key_binding_nonce, audience: settings.identifiers.verifier, now: Date.now() / 1000 });
+        expect(kb).toEqual([]);
+      }
+      const { iat: _iat, ...rest } = verified;
+      expect(rest).toEqual(expected);
     });
   }
 });
