@@ -108,6 +108,21 @@ describe('SD-JWT disclosures (RFC 9901 text)', () => {
   }
 });
 
+/** The reference implementation (@sd-jwt/core) issuing and presenting with the given P-256 keys. */
+async function referenceSdJwt(issuerJwk: JWK, holderJwk: JWK): Promise<SDJwtInstance<Record<string, unknown>>> {
+  const issuerSigner = await signerFromJwk(issuerJwk);
+  const holderSigner = await signerFromJwk(holderJwk);
+  return new SDJwtInstance({
+    signer: async (data: string) => toBase64url(await issuerSigner.sign(utf8(data))),
+    signAlg: 'ES256',
+    kbSigner: async (data: string) => toBase64url(await holderSigner.sign(utf8(data))),
+    kbSignAlg: 'ES256',
+    hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
+    hashAlg: 'sha-256',
+    saltGenerator: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))),
+  });
+}
+
 /**
  * Where the sd-jwt-js port differs from the sd-jwt-python original it was ported from, the
  * original (and RFC 9901 section 7.1: an object keeps its place when its digests are removed) wins.
@@ -123,17 +138,7 @@ describe('SD-JWT cases (sd-jwt-js), verified by Sanad', () => {
       const c = json<{ claims: Record<string, unknown>; disclosureFrame?: Record<string, unknown>; presentationFrames?: Record<string, unknown>; presentedClaims: Record<string, unknown> }>('sd-jwt-js', file);
       const issuerKey = await generateKeyPair();
       const holderKey = await generateKeyPair();
-      const issuerSigner = await signerFromJwk(issuerKey.privateJwk);
-      const holderSigner = await signerFromJwk(holderKey.privateJwk);
-      const sdjwt = new SDJwtInstance({
-        signer: async (data: string) => toBase64url(await issuerSigner.sign(utf8(data))),
-        signAlg: 'ES256',
-        kbSigner: async (data: string) => toBase64url(await holderSigner.sign(utf8(data))),
-        kbSignAlg: 'ES256',
-        hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
-        hashAlg: 'sha-256',
-        saltGenerator: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))),
-      });
+      const sdjwt = await referenceSdJwt(issuerKey.privateJwk, holderKey.privateJwk);
       const credential = await sdjwt.issue({ ...c.claims, iss: 'https://issuer.example', cnf: { jwk: holderKey.publicJwk } } as never, c.disclosureFrame as never);
       const presented = await sdjwt.present(credential, c.presentationFrames as never, { kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: 'https://verifier.example', nonce: '1234567890' } } });
       const parsed = parseSdJwt(presented);
@@ -215,17 +220,7 @@ describe('SD-JWT cases (sd-jwt-python), verified by Sanad', () => {
       const holderJwk = settings.key_settings.holder_key;
       const { d: _d, ...holderPublic } = holderJwk;
       const { d: _i, ...issuerPublic } = issuerJwk;
-      const issuerSigner = await signerFromJwk(issuerJwk);
-      const holderSigner = await signerFromJwk(holderJwk);
-      const sdjwt = new SDJwtInstance({
-        signer: async (data: string) => toBase64url(await issuerSigner.sign(utf8(data))),
-        signAlg: 'ES256',
-        kbSigner: async (data: string) => toBase64url(await holderSigner.sign(utf8(data))),
-        kbSignAlg: 'ES256',
-        hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
-        hashAlg: 'sha-256',
-        saltGenerator: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))),
-      });
+      const sdjwt = await referenceSdJwt(issuerJwk, holderJwk);
       const payload = { ...(claims as Record<string, unknown>), iss: settings.identifiers.issuer, ...(spec.key_binding ? { cnf: { jwk: holderPublic } } : {}) };
       const credential = await sdjwt.issue(payload as never, frame as never, { header: { ...(spec.extra_header_parameters ?? {}) } });
       const pframe = presentationFrame(spec.holder_disclosed_claims);
