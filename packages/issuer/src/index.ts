@@ -24,4 +24,5 @@ export type {
 } from './store/issuer-store.js';
 export { createMemoryIssuerStore } from './store/memory-store.js';
 export { openSqliteIssuerStore } from './store/sqlite-store.js';
+export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
 export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';

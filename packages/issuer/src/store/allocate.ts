@@ -2,18 +2,23 @@
 import { SanadError } from '@sanad/core';
 
 /**
- * A uniformly random free index in [0, size): random probes first, then — when the list is
- * nearly full — a scan from a random start. Sequential indexes would reveal issuance order.
+ * The order in which to try indexes: uniformly random probes first, then — for a nearly full
+ * list — every index from a random start. Sequential indexes would reveal issuance order.
  */
-export function pickFreeIndex(size: number, isUsed: (index: number) => boolean, random: (max: number) => number): number {
-  for (let attempt = 0; attempt < 64; attempt += 1) {
-    const index = random(size);
-    if (!isUsed(index)) return index;
-  }
+function* candidateIndexes(size: number, random: (max: number) => number): Generator<number> {
+  for (let attempt = 0; attempt < 64; attempt += 1) yield random(size);
   const start = random(size);
-  for (let step = 0; step < size; step += 1) {
-    const index = (start + step) % size;
-    if (!isUsed(index)) return index;
-  }
+  for (let step = 0; step < size; step += 1) yield (start + step) % size;
+}
+
+/** A random free index in [0, size), for stores that can answer synchronously (SQLite, memory). */
+export function pickFreeIndex(size: number, isUsed: (index: number) => boolean, random: (max: number) => number): number {
+  for (const index of candidateIndexes(size, random)) if (!isUsed(index)) return index;
+  throw new SanadError('ERR_STATUS_LIST_FULL');
+}
+
+/** The same for stores that ask a database over the network (PostgreSQL). */
+export async function pickFreeIndexAsync(size: number, isUsed: (index: number) => Promise<boolean>, random: (max: number) => number): Promise<number> {
+  for (const index of candidateIndexes(size, random)) if (!(await isUsed(index))) return index;
   throw new SanadError('ERR_STATUS_LIST_FULL');
 }

@@ -1,0 +1,174 @@
+/**
+ * The issuer store on PostgreSQL, for several service instances behind a load balancer.
+ * Status-index allocation takes a transaction-scoped advisory lock per list kind, and
+ * `UNIQUE (list_id, idx)` backs it up, so two instances never hand out the same index.
+ */
+import pg from 'pg';
+import { SanadError } from '@sanad/core';
+import { pickFreeIndexAsync } from './allocate.js';
+import type { CredentialStatus, IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
+
+const SCHEMA_VERSION = 1;
+
+const MIGRATIONS = [
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE status_lists (id SERIAL PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('token','bitstring')), size INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE credentials (
+     id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, type_id TEXT NOT NULL, format TEXT NOT NULL,
+     list_id INTEGER NOT NULL REFERENCES status_lists(id), idx INTEGER NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('valid','suspended','revoked')),
+     valid_from TEXT NOT NULL, valid_until TEXT NOT NULL, issued_at TEXT NOT NULL,
+     UNIQUE (list_id, idx));
+   CREATE INDEX credentials_batch ON credentials(batch_id);`,
+];
+
+interface Row {
+  id: string;
+  batch_id: string;
+  type_id: string;
+  format: 'dc+sd-jwt' | 'jwt_vc_json';
+  list_id: number;
+  idx: number;
+  status: CredentialStatus;
+  valid_from: string;
+  valid_until: string;
+  issued_at: string;
+}
+
+const toRecord = (r: Row): IssuedCredentialRecord => ({
+  id: r.id,
+  batchId: r.batch_id,
+  typeId: r.type_id,
+  format: r.format,
+  listId: r.list_id,
+  index: r.idx,
+  status: r.status,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
+  issuedAt: r.issued_at,
+});
+
+export interface PostgresStoreOptions {
+  /** e.g. `postgres://sanad@db.internal/sanad` */
+  connectionString: string;
+  /** The schema holding Sanad's tables (default `sanad`); created when missing. */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (cause) {
+    if (cause instanceof SanadError) throw cause;
+    throw new SanadError('ERR_STORAGE', undefined, { cause });
+  }
+}
+
+/**
+ * Opens (migrating if needed) the issuer store in a PostgreSQL database.
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresIssuerStore({ connectionString: process.env.DATABASE_URL! })
+ * ```
+ */
+export async function openPostgresIssuerStore(options: PostgresStoreOptions): Promise<IssuerStore> {
+  const schema = options.schema ?? 'sanad';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new SanadError('ERR_INVALID_INPUT', 'The schema name must be a lower-case SQL identifier.');
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  // Every connection works in Sanad's schema.
+  pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`));
+  const transaction = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    guard(async () => {
+      const client = await pool.connect();
+      try {
+        await client.query(`SET search_path TO ${schema}`);
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    });
+
+  try {
+    await transaction(async (client) => {
+      // Instances starting together migrate one at a time.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanad-migrate-${schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`);
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_version');
+      const version = rows[0]?.version ?? 0;
+      if (version > SCHEMA_VERSION) throw new SanadError('ERR_STORAGE', 'The register was written by a newer Sanad.');
+      for (let v = version; v < SCHEMA_VERSION; v += 1) await client.query(MIGRATIONS[v]!);
+      await client.query('DELETE FROM schema_version');
+      await client.query('INSERT INTO schema_version (version) VALUES ($1)', [SCHEMA_VERSION]);
+    });
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+
+  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
+    transaction(async (client) => (await client.query<R>(text, values)).rows);
+
+  return {
+    async getSettings() {
+      const rows = await query<{ value: string }>('SELECT value FROM settings WHERE key = $1', ['issuer']);
+      return rows[0] ? (JSON.parse(rows[0].value) as IssuerSettings) : undefined;
+    },
+    async saveSettings(settings) {
+      await query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', ['issuer', JSON.stringify(settings)]);
+    },
+    recordCredentials(records, { kind, listSize, random }) {
+      return transaction(async (client) => {
+        // One allocator per list kind at a time across all instances (also when no list exists yet).
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanad-allocate-${schema}-${kind}`]);
+        const out: IssuedCredentialRecord[] = [];
+        for (const r of records) {
+          let list = (await client.query<{ id: number; size: number; used: number }>('SELECT id, size, used FROM status_lists WHERE kind = $1 ORDER BY id DESC LIMIT 1', [kind])).rows[0];
+          if (!list || list.used >= list.size) {
+            list = (await client.query<{ id: number; size: number; used: number }>('INSERT INTO status_lists (kind, size) VALUES ($1, $2) RETURNING id, size, used', [kind, listSize])).rows[0]!;
+          }
+          const listId = list.id;
+          const index = await pickFreeIndexAsync(list.size, async (i) => (await client.query('SELECT 1 FROM credentials WHERE list_id = $1 AND idx = $2', [listId, i])).rowCount !== 0, random);
+          await client.query(
+            'INSERT INTO credentials (id, batch_id, type_id, format, list_id, idx, status, valid_from, valid_until, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+            [r.id, r.batchId, r.typeId, r.format, listId, index, 'valid', r.validFrom, r.validUntil, r.issuedAt],
+          );
+          await client.query('UPDATE status_lists SET used = used + 1 WHERE id = $1', [listId]);
+          out.push({ ...r, listId, index, status: 'valid' });
+        }
+        return out;
+      });
+    },
+    async getCredential(id) {
+      const rows = await query<Row>('SELECT * FROM credentials WHERE id = $1', [id]);
+      return rows[0] && toRecord(rows[0]);
+    },
+    async credentialsOfBatch(batchId) {
+      return (await query<Row>('SELECT * FROM credentials WHERE batch_id = $1 ORDER BY id', [batchId])).map(toRecord);
+    },
+    async setStatus(ids, status) {
+      await query('UPDATE credentials SET status = $1 WHERE id = ANY($2)', [status, ids]);
+    },
+    async listCredentials() {
+      return (await query<Row>('SELECT * FROM credentials ORDER BY issued_at, id')).map(toRecord);
+    },
+    async statusLists() {
+      return query<{ id: number; kind: StatusListKind; size: number }>('SELECT id, kind, size FROM status_lists ORDER BY id');
+    },
+    async nonValidEntries(listId) {
+      return (await query<{ idx: number; status: 'revoked' | 'suspended' }>("SELECT idx, status FROM credentials WHERE list_id = $1 AND status <> 'valid'", [listId])).map((r) => ({ index: r.idx, status: r.status }));
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
