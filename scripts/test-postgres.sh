@@ -13,10 +13,10 @@ fi
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres -- "$@"; fi; }
 if [ -z "$(pg_lsclusters -h)" ]; then
   version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >&2
 fi
 read -r version name port status _ < <(pg_lsclusters -h | head -n 1)
-[ "$status" = online ] || pg_ctlcluster "$version" "$name" start
+[ "$status" = online ] || pg_ctlcluster "$version" "$name" start >&2
 as_postgres psql -p "$port" -qAtc "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sanad') THEN CREATE ROLE sanad LOGIN PASSWORD 'sanad'; END IF; END \$\$;"
 as_postgres psql -p "$port" -qAtc "SELECT 1 FROM pg_database WHERE datname = 'sanad_test'" | grep -q 1 || as_postgres createdb -p "$port" -O sanad sanad_test
 echo "postgres://sanad:sanad@127.0.0.1:$port/sanad_test"

@@ -13,7 +13,7 @@ declare module 'vitest' {
 
 export default function setup(project: TestProject): void {
   try {
-    const url = execFileSync('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'test-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const url = execFileSync('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'test-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
     project.provide('postgresUrl', url);
     project.provide('postgresError', '');
   } catch (err) {

@@ -151,9 +151,20 @@ export const ERROR_CODES = {
   ERR_CONSENT_DECLINED: spec('input', 'The holder declined to share.'),
   ERR_BACKUP_INVALID: spec('input', 'The backup file is damaged, tampered with or the secret is wrong.'),
 
+  // --- protocols (OpenID4VCI, OpenID4VP) ---
+  ERR_OFFER_INVALID: spec('input', 'The credential offer is not valid.'),
+  ERR_OFFER_EXPIRED: spec('input', 'The credential offer has expired or was already used.'),
+  ERR_TX_CODE_REQUIRED: spec('input', 'This offer needs the transaction code (PIN) given to you by the issuer.'),
+  ERR_TX_CODE_INVALID: spec('input', 'The transaction code (PIN) is wrong.'),
+  ERR_OFFER_LOCKED: spec('input', 'Too many wrong transaction codes: the offer is locked. Ask the issuer for a new one.'),
+  ERR_PROTOCOL: spec('verification', 'The other side answered with a protocol error.'),
+  ERR_SESSION_NOT_FOUND: spec('input', 'No presentation session with that id, or it has expired.'),
+  ERR_CONFIG_INVALID: spec('input', 'The service configuration is not valid.'),
+
   // --- warnings: reported beside a result, never a rejection on their own ---
   WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),
   WARN_STATUS_FROM_CACHE: spec('verification', 'The status was taken from a cached status list.'),
+  WARN_REQUEST_OVER_ASKS: spec('input', 'The request asks for claims that its declared purpose does not list.'),
 
   // --- anything else ---
   ERR_STORAGE: spec('internal', 'Storage failed.'),

@@ -60,6 +60,7 @@ export {
   type GuardedResponse,
   type HostResolver,
   createGuardedFetch,
+  createGuardedHttpFetch,
 } from './net/guarded-fetch.js';
 export { isInternalAddress, isIpLiteral } from './net/ip-address.js';
 export { type ClaimPath, type DecodedDisclosure, decodeDisclosure, pathsOverlap, type ProcessedPayload, processSdJwtPayload, setOwn } from './sd-jwt/disclosures.js';

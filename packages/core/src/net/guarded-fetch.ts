@@ -116,3 +116,40 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     }
   };
 }
+
+/**
+ * The same guards as {@link createGuardedFetch} behind the standard `fetch` signature, for protocol
+ * libraries that POST (OpenID4VCI, OpenID4VP). Redirects are not followed: an endpoint that
+ * redirects is refused rather than re-checked, since a POST body must not travel to a new host.
+ *
+ * @example
+ * ```ts
+ * const client = new Openid4vciClient({ callbacks: { ...callbacks, fetch: createGuardedHttpFetch({ resolveHost }) } })
+ * ```
+ */
+export function createGuardedHttpFetch(options: GuardedFetchOptions = {}): typeof globalThis.fetch {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const maxBytes = options.maxBytes ?? 512 * 1024;
+  return async (input, init) => {
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const url = await checkUrl(raw, options);
+      const response = await doFetch(url, { ...init, redirect: 'manual', signal: controller.signal });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        throw new SanadError('ERR_FETCH_FAILED', 'The endpoint answered with a redirect, which is not followed.');
+      }
+      const body = await readBounded(response, maxBytes);
+      return new Response(response.status === 204 || response.status === 205 ? null : (body as Uint8Array<ArrayBuffer>), { status: response.status, headers: response.headers });
+    } catch (err) {
+      if (err instanceof SanadError) throw err;
+      if (controller.signal.aborted) throw new SanadError('ERR_FETCH_TIMEOUT', undefined, { cause: err });
+      throw new SanadError('ERR_FETCH_FAILED', undefined, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

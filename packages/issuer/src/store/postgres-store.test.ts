@@ -1,45 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, expect, inject, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { describeWithPostgres, postgresSchema } from '../../../../test/support/postgres.js';
 import { describeIssuerStoreContract } from './issuer-store.contract.js';
 import type { IssuerStore, NewCredentialRecord } from './issuer-store.js';
 import { openPostgresIssuerStore } from './postgres-store.js';
 
-const url = inject('postgresUrl');
-const schemas: string[] = [];
-const freshSchema = (): string => {
-  const schema = `sanad_test_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  return schema;
-};
-const open = (schema = freshSchema()): Promise<IssuerStore> => {
-  if (!url) throw new Error(`No PostgreSQL server for the adapter tests: ${inject('postgresError')}`);
-  return openPostgresIssuerStore({ connectionString: url, schema, max: 4 });
-};
+describeWithPostgres('issuer store on PostgreSQL', (url) => {
+  const open = (schema = postgresSchema()): Promise<IssuerStore> => openPostgresIssuerStore({ connectionString: url, schema, max: 4 });
 
-afterAll(async () => {
-  if (!url) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
+  describeIssuerStoreContract('PostgreSQL', () => open());
 
-describeIssuerStoreContract('PostgreSQL', () => open());
+  it('never hands out one index twice when two instances allocate at once', async () => {
+    const schema = postgresSchema();
+    const [a, b] = await Promise.all([open(schema), open(schema)]);
+    const record = (i: number, who: string): NewCredentialRecord => ({ id: `${who}-${i}`, batchId: who, typeId: 't', format: 'dc+sd-jwt', validFrom: 'x', validUntil: 'y', issuedAt: 'z' });
+    const random = (max: number): number => Math.floor(Math.random() * max);
+    // 2 x 60 single-credential transactions racing for a 128-entry list.
+    const jobs = Array.from({ length: 60 }, (_, i) => [a!.recordCredentials([record(i, 'a')], { kind: 'token', listSize: 128, random }), b!.recordCredentials([record(i, 'b')], { kind: 'token', listSize: 128, random })]).flat();
+    const issued = (await Promise.all(jobs)).flat();
+    expect(new Set(issued.map((r) => `${r.listId}:${r.index}`)).size).toBe(120);
+    expect((await a!.statusLists()).length).toBe(1);
+    await Promise.all([a!.close(), b!.close()]);
+  });
 
-it('never hands out one index twice when two instances allocate at once', async () => {
-  const schema = freshSchema();
-  const [a, b] = await Promise.all([open(schema), open(schema)]);
-  const record = (i: number, who: string): NewCredentialRecord => ({ id: `${who}-${i}`, batchId: who, typeId: 't', format: 'dc+sd-jwt', validFrom: 'x', validUntil: 'y', issuedAt: 'z' });
-  const random = (max: number): number => Math.floor(Math.random() * max);
-  // 2 x 60 single-credential transactions racing for a 128-entry list.
-  const jobs = Array.from({ length: 60 }, (_, i) => [a!.recordCredentials([record(i, 'a')], { kind: 'token', listSize: 128, random }), b!.recordCredentials([record(i, 'b')], { kind: 'token', listSize: 128, random })]).flat();
-  const issued = (await Promise.all(jobs)).flat();
-  expect(new Set(issued.map((r) => `${r.listId}:${r.index}`)).size).toBe(120);
-  expect((await a!.statusLists()).length).toBe(1);
-  await Promise.all([a!.close(), b!.close()]);
-});
-
-it('refuses an unsafe schema name', async () => {
-  await expect(openPostgresIssuerStore({ connectionString: url || 'postgres://x', schema: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+  it('refuses an unsafe schema name', async () => {
+    await expect(openPostgresIssuerStore({ connectionString: url, schema: 'x; DROP TABLE y' })).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+  });
 });

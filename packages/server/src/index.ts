@@ -1,0 +1,4 @@
+/** `@sanad/server`: the issuer (OpenID4VCI) and verifier (OpenID4VP + DCQL) HTTP services. */
+export { createMemoryServiceStore, type RecordKind, type ServiceStore, type StoredRecord } from './store/service-store.js';
+export { openSqliteServiceStore } from './store/sqlite-service-store.js';
+export { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';

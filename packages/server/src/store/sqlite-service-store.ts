@@ -1,0 +1,73 @@
+/** The service store in an embedded SQLite file (better-sqlite3, WAL): one instance, zero set-up. */
+import Database from 'better-sqlite3';
+import { SanadError } from '@sanad/core';
+import type { RecordKind, ServiceStore } from './service-store.js';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS service_records (
+  kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,
+  version INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, id));
+CREATE INDEX IF NOT EXISTS service_records_expiry ON service_records(expires_at);`;
+
+interface Row {
+  value: string;
+  version: number;
+  expires_at: number;
+}
+
+/**
+ * Opens (creating if needed) the service store at `path` (`:memory:` for a throw-away one).
+ *
+ * @example
+ * ```ts
+ * const store = openSqliteServiceStore('data/service.sqlite')
+ * ```
+ */
+export function openSqliteServiceStore(path: string): ServiceStore {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', 'The service store could not be opened.', { cause });
+  }
+  const q = {
+    put: db.prepare(
+      `INSERT INTO service_records (kind, id, value, version, expires_at) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at
+       WHERE service_records.expires_at <= ?`,
+    ),
+    get: db.prepare<[RecordKind, string, number], Row>('SELECT value, version, expires_at FROM service_records WHERE kind = ? AND id = ? AND expires_at > ?'),
+    replace: db.prepare('UPDATE service_records SET value = ?, version = version + 1, expires_at = ? WHERE kind = ? AND id = ? AND version = ?'),
+    take: db.prepare<[RecordKind, string], { value: string; expires_at: number }>('DELETE FROM service_records WHERE kind = ? AND id = ? RETURNING value, expires_at'),
+    delete: db.prepare('DELETE FROM service_records WHERE kind = ? AND id = ?'),
+    purge: db.prepare('DELETE FROM service_records WHERE expires_at <= ?'),
+  };
+  const guard = <T>(fn: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(fn());
+    } catch (cause) {
+      return Promise.reject(new SanadError('ERR_STORAGE', undefined, { cause }));
+    }
+  };
+  return {
+    put: (kind, id, value, expiresAt, now) => guard(() => q.put.run(kind, id, JSON.stringify(value), expiresAt, now).changes === 1),
+    get: (kind, id, now) =>
+      guard(() => {
+        const row = q.get.get(kind, id, now);
+        return row && { value: JSON.parse(row.value), version: row.version, expiresAt: row.expires_at };
+      }),
+    replace: (kind, id, version, value, expiresAt) => guard(() => q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1),
+    take: (kind, id, now) =>
+      guard(() => {
+        // An expired record is deleted too, but never returned.
+        const row = q.take.get(kind, id);
+        return row && row.expires_at > now ? JSON.parse(row.value) : undefined;
+      }),
+    delete: (kind, id) => guard(() => void q.delete.run(kind, id)),
+    purgeExpired: (now) => guard(() => q.purge.run(now).changes),
+    close: () => guard(() => void db.close()),
+  };
+}
