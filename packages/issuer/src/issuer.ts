@@ -55,6 +55,8 @@ export interface IssueOptions {
   holders: HolderKey[];
   validFrom?: Date;
   validUntil?: Date;
+  /** Groups the copies for revocation (default: a fresh random id); the issuer service uses the offer id. */
+  batchId?: string;
 }
 
 export interface IssueResult {
@@ -106,6 +108,11 @@ export class Issuer {
     this.types = new Map(options.types.map((t) => [t.definition.id, t]));
   }
 
+  /** The issuer's signing key (the services sign their access tokens and metadata with it). */
+  get signer(): Signer {
+    return this.#options.signer;
+  }
+
   #type(id: string): CredentialType {
     const type = this.types.get(id);
     if (!type) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', `No credential type "${id}" is defined here.`);
@@ -140,7 +147,7 @@ export class Issuer {
     const validFrom = options.validFrom ?? new Date(now);
     const validUntil = options.validUntil ?? new Date(validFrom.getTime() + type.definition.validity.days * DAY_MS);
     if (!(validUntil.getTime() > validFrom.getTime())) throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
-    const batchId = randomId();
+    const batchId = options.batchId ?? randomId();
     const kind: StatusListKind = format === 'dc+sd-jwt' ? 'token' : 'bitstring';
     const records = await this.#options.store.recordCredentials(
       options.holders.map(() => ({

@@ -2,3 +2,5 @@
 export { createMemoryServiceStore, type RecordKind, type ServiceStore, type StoredRecord } from './store/service-store.js';
 export { openSqliteServiceStore } from './store/sqlite-service-store.js';
 export { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';
+export { type CreatedOffer, type CreateOfferOptions, createIssuerService, type IssuerService, type IssuerServiceOptions } from './issuer-service/issuer-service.js';
+export { type Listening, listen } from './node/listen.js';

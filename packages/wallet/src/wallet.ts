@@ -27,6 +27,7 @@ import {
   fromUtf8,
 } from '@sanad/core';
 import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
+import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
@@ -166,6 +167,24 @@ export class Wallet {
     const keys: HolderKey[] = [];
     for (let i = 0; i < count; i += 1) keys.push(await createHolderKey(this.#agent, alg));
     return keys;
+  }
+
+  /**
+   * Receives a credential from an OpenID4VCI offer (pre-authorized code, PIN asked through
+   * `options.txCode`), as a batch of copies on fresh keys, checked and imported like {@link import}.
+   *
+   * @example
+   * ```ts
+   * const card = await wallet.receive(offerUri, { txCode: async () => prompt('PIN') })
+   * ```
+   */
+  async receive(offerUri: string, options: ReceiveOptions = {}): Promise<CredentialSummary> {
+    const received = await receiveCredentialOffer(
+      offerUri,
+      { createKeys: (count, alg) => this.createHolderKeys(count, alg), signerFor: (did) => agentSigner(this.#agent, did) },
+      options,
+    );
+    return this.import(received.bundle);
   }
 
   /**

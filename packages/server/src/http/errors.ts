@@ -1,0 +1,40 @@
+/**
+ * Every failure leaves the services as an OAuth-style JSON error (`error`, `error_description`),
+ * never a stack trace; unexpected errors say only `server_error` and are logged without detail
+ * about claim values.
+ */
+import { Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
+import { isSanadError, type SanadError } from '@sanad/core';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** An OAuth error response to send as is. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+const OAUTH_ERROR_FOR: Partial<Record<SanadError['code'], string>> = {
+  ERR_SIGNATURE_INVALID: 'invalid_proof',
+  ERR_HOLDER_BINDING_INVALID: 'invalid_proof',
+};
+
+export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
+  if (err instanceof HttpError) return c.json({ error: err.error, error_description: err.description }, err.status);
+  if (err instanceof Oauth2ResourceUnauthorizedError) {
+    const first = err.wwwAuthenticateHeaders[0];
+    c.header('WWW-Authenticate', err.toHeaderValue());
+    return c.json({ error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' }, 401);
+  }
+  if (err instanceof Oauth2ServerErrorResponseError) return c.json(err.errorResponse, (err.status ?? 400) as ContentfulStatusCode);
+  if (isSanadError(err) && err.category !== 'internal') {
+    return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, 400);
+  }
+  log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : 'unknown'}`);
+  return c.json({ error: 'server_error', error_description: 'The service could not complete the request.' }, 500);
+}

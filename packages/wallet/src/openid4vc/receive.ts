@@ -1,0 +1,161 @@
+/**
+ * Receiving a credential over OpenID4VCI 1.0 (pre-authorized code + transaction code), through
+ * `@openid4vc/openid4vci`: resolve the offer and the issuer's metadata, trade code and PIN for
+ * an access token, then ask for a batch of copies, each bound to a fresh key.
+ */
+import { Oauth2ClientErrorResponseError, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import { Openid4vciClient, Openid4vciRetrieveCredentialsError } from '@openid4vc/openid4vci';
+import {
+  type CredentialBundle,
+  type CredentialFormat,
+  type CredentialTypeMetadata,
+  createGuardedHttpFetch,
+  didOf,
+  isPlainObject,
+  SanadError,
+  type SignatureAlgorithm,
+  type Signer,
+} from '@sanad/core';
+import { sanadCallbacks } from '@sanad/openid4vc';
+
+/** What the issuer says about the transaction code, to show at the prompt. */
+export interface TxCodePrompt {
+  length?: number;
+  inputMode?: 'numeric' | 'text';
+  description?: string;
+}
+
+export interface ReceiveOptions {
+  /** Asks the holder for the transaction code (PIN) the issuer sent separately. */
+  txCode?: (prompt: TxCodePrompt) => Promise<string>;
+  /** Copies to ask for (default 3, capped by the issuer's batch size): one per presentation keeps them unlinkable. */
+  copies?: number;
+  alg?: SignatureAlgorithm;
+  /** Default: https only, no internal addresses (pass one with `allowInsecure` for a local sandbox). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** What the wallet lends the protocol code: key creation, signing by DID, and import. */
+export interface ReceiveCapabilities {
+  createKeys(count: number, alg: SignatureAlgorithm): Promise<Array<{ did: string }>>;
+  signerFor(did: string): Promise<Signer>;
+}
+
+export interface ReceivedCredential {
+  issuer: string;
+  configurationId: string;
+  bundle: CredentialBundle;
+}
+
+const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
+
+/** Type metadata for the wallet's cards from the issuer's OpenID4VCI credential configuration. */
+function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetadata {
+  const meta = isPlainObject(configuration.credential_metadata) ? configuration.credential_metadata : {};
+  const display = Array.isArray(meta.display) ? meta.display.filter(isPlainObject) : [];
+  const claims = Array.isArray(meta.claims) ? meta.claims.filter(isPlainObject) : [];
+  const definition = isPlainObject(configuration.credential_definition) ? configuration.credential_definition : {};
+  const named = display.map((d) => ({ locale: String(d.locale ?? 'en'), name: String(d.name ?? ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
+  return {
+    vct: typeof configuration.vct === 'string' ? configuration.vct : '',
+    ...(named[0] ? { name: (named.find((d) => d.locale === 'en') ?? named[0]).name } : {}),
+    display: named,
+    claims: claims
+      .filter((c) => Array.isArray(c.path))
+      .map((c) => ({
+        path: c.path as Array<string | number | null>,
+        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: String(d.locale ?? 'en'), label: String(d.name ?? '') })),
+      })),
+    ...(Array.isArray(definition.type) ? { vc_type: definition.type.map(String) } : {}),
+  };
+}
+
+/** Turns the issuer's OAuth error into a Sanad error the holder can act on. */
+function protocolError(err: unknown): never {
+  if (err instanceof SanadError) throw err;
+  if (err instanceof Oauth2ClientErrorResponseError || err instanceof Openid4vciRetrieveCredentialsError) {
+    const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
+    const code = String(body?.error ?? '');
+    const description = String(body?.error_description ?? '');
+    if (code === 'invalid_grant' && /locked/i.test(description)) throw new SanadError('ERR_OFFER_LOCKED', undefined, { cause: err });
+    if (code === 'invalid_grant' && /transaction code/i.test(description)) throw new SanadError('ERR_TX_CODE_INVALID', description, { cause: err });
+    if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED', undefined, { cause: err });
+    throw new SanadError('ERR_PROTOCOL', `The issuer answered ${code || 'an error'}${description ? `: ${description}` : ''}.`, { cause: err });
+  }
+  throw new SanadError('ERR_PROTOCOL', 'The exchange with the issuer failed.', { cause: err });
+}
+
+/**
+ * Runs the pre-authorized code flow for one offer and returns the copies, not yet imported.
+ *
+ * @example
+ * ```ts
+ * const { bundle } = await receiveCredentialOffer(offerUri, capabilities, { txCode: async () => '493027' })
+ * ```
+ */
+export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCapabilities, options: ReceiveOptions = {}): Promise<ReceivedCredential> {
+  const callbacks = sanadCallbacks({
+    fetch: options.fetch ?? createGuardedHttpFetch(),
+    signerFor: async (jwtSigner) => {
+      if (jwtSigner.method !== 'did') throw new SanadError('ERR_INVALID_KEY');
+      return wallet.signerFor(didOf(jwtSigner.didUrl));
+    },
+  });
+  const client = new Openid4vciClient({ callbacks });
+  const offer = await client.resolveCredentialOffer(offerUri).catch((cause: unknown) => {
+    if (cause instanceof SanadError && cause.category !== 'input') throw cause;
+    throw new SanadError('ERR_OFFER_INVALID', undefined, { cause });
+  });
+  const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(protocolError);
+  const configurationId = offer.credential_configuration_ids[0];
+  const configuration = configurationId ? (issuerMetadata.knownCredentialConfigurations[configurationId] as Record<string, unknown> | undefined) : undefined;
+  if (!configurationId || !configuration) throw new SanadError('ERR_OFFER_INVALID', 'The offer names no credential the issuer describes.');
+  const format = configuration.format as CredentialFormat;
+  if (!FORMATS.includes(format)) throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+
+  const grant = offer.grants?.[preAuthorizedCodeGrantIdentifier];
+  if (!grant) throw new SanadError('ERR_OFFER_INVALID', 'Only offers with a pre-authorized code are supported.');
+  let txCode: string | undefined;
+  if (grant.tx_code) {
+    if (!options.txCode) throw new SanadError('ERR_TX_CODE_REQUIRED');
+    txCode = await options.txCode({
+      ...(grant.tx_code.length !== undefined ? { length: grant.tx_code.length } : {}),
+      ...(grant.tx_code.input_mode ? { inputMode: grant.tx_code.input_mode as 'numeric' | 'text' } : {}),
+      ...(grant.tx_code.description ? { description: grant.tx_code.description } : {}),
+    });
+  }
+  const { accessTokenResponse } = await client
+    .retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) })
+    .catch(protocolError);
+
+  const batchSize = issuerMetadata.credentialIssuer.batch_credential_issuance?.batch_size ?? 1;
+  const copies = Math.max(1, Math.min(options.copies ?? 3, batchSize));
+  const alg = options.alg ?? 'ES256';
+  const keys = await wallet.createKeys(copies, alg);
+  const nonce = issuerMetadata.credentialIssuer.nonce_endpoint
+    ? (await client.requestNonce({ issuerMetadata }).catch(protocolError)).c_nonce
+    : (accessTokenResponse.c_nonce as string | undefined);
+  const proofs: string[] = [];
+  for (const key of keys) {
+    const signer = await wallet.signerFor(key.did);
+    const kid = 'kid' in signer && typeof signer.kid === 'string' ? signer.kid : key.did;
+    const { jwt } = await client.createCredentialRequestJwtProof({
+      issuerMetadata,
+      credentialConfigurationId: configurationId,
+      signer: { method: 'did', didUrl: kid, alg: signer.alg },
+      ...(nonce ? { nonce } : {}),
+    });
+    proofs.push(jwt);
+  }
+  const { credentialResponse } = await client
+    .retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configurationId, proofs: { jwt: proofs } })
+    .catch(protocolError);
+  // OpenID4VCI 1.0 wraps each credential in an object; older drafts sent bare values.
+  const credentials = (credentialResponse.credentials ?? []).map((c) => (isPlainObject(c) && 'credential' in c ? c.credential : c));
+  if (credentials.length === 0 || credentials.some((c) => typeof c !== 'string')) throw new SanadError('ERR_PROTOCOL', 'The issuer sent no credential the wallet can read.');
+  return {
+    issuer: offer.credential_issuer,
+    configurationId,
+    bundle: { type: 'sanad-credential-bundle', version: 1, format, credentials: credentials as string[], metadata: metadataOf(configuration) },
+  };
+}
