@@ -44,6 +44,8 @@ export interface IssuerOptions {
   clock?: Clock;
   statusListSize?: number;
   statusListValiditySeconds?: number;
+  /** How long verifiers may reuse a fetched status list (`ttl`, default 3600 s): the longest a revocation can go unseen. */
+  statusListTtlSeconds?: number;
 }
 
 export interface IssueOptions {
@@ -275,7 +277,7 @@ export class Issuer {
         const statuses = new Uint8Array(list.size);
         for (const e of entries) statuses[e.index] = e.status === 'revoked' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED;
         const { uri, path } = this.#statusUri('token', list.id);
-        const token = await createStatusListJwt(this.#options.signer, { uri, issuer: this.issuerId, kid: this.kid, statuses, bits: 2, iat, exp, ttl: 3600 });
+        const token = await createStatusListJwt(this.#options.signer, { uri, issuer: this.issuerId, kid: this.kid, statuses, bits: 2, iat, exp, ttl: this.#options.statusListTtlSeconds ?? 3600 });
         out.push({ uri, path, kind: 'token', token });
         continue;
       }

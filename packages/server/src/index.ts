@@ -4,3 +4,15 @@ export { openSqliteServiceStore } from './store/sqlite-service-store.js';
 export { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';
 export { type CreatedOffer, type CreateOfferOptions, createIssuerService, type IssuerService, type IssuerServiceOptions } from './issuer-service/issuer-service.js';
 export { type Listening, listen } from './node/listen.js';
+export { checkPresets, type LintFinding, lintPresets, standardPresets, type VerifierPreset } from './verifier-service/presets.js';
+export {
+  type CreatedSession,
+  type CreateSessionOptions,
+  createVerifierService,
+  type ResponseMode,
+  type SessionResult,
+  type SessionStatus,
+  serviceNonceStore,
+  type VerifierService,
+  type VerifierServiceOptions,
+} from './verifier-service/verifier-service.js';

@@ -28,6 +28,7 @@ import {
 } from '@sanad/core';
 import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
 import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
+import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
@@ -420,6 +421,35 @@ export class Wallet {
     }
     await this.#save();
     return { vp_token: vpToken };
+  }
+
+  /**
+   * Opens an OpenID4VP request (QR code or link): checks its signature and returns it ready for
+   * {@link propose}; nothing is shared until {@link respond}.
+   */
+  openRequest(uri: string, options: RespondOptions = {}): Promise<OpenedRequest> {
+    return resolvePresentationRequest(uri, options);
+  }
+
+  /**
+   * Answers an opened request with the holder's decision: the approved presentation, or a refusal
+   * (`access_denied`) so the verifier is not left waiting.
+   *
+   * @example
+   * ```ts
+   * const opened = await wallet.openRequest(uri)
+   * const proposal = wallet.propose(opened.request)
+   * const { redirectUri } = await wallet.respond(opened, wallet.decide(proposal, { approve: true }))
+   * ```
+   */
+  async respond(opened: OpenedRequest, decision: ConsentDecision, options: RespondOptions = {}): Promise<SubmitResult & { shared: boolean }> {
+    if (decision.proposal.request !== opened.request) throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was made for another request.');
+    if (!decision.approved) {
+      await submitPresentationResponse(opened, { error: 'access_denied' }, options);
+      return { shared: false };
+    }
+    const result = await submitPresentationResponse(opened, await this.present(decision), options);
+    return { ...result, shared: true };
   }
 
   /** What was shown to whom and when (claim names, never values). */

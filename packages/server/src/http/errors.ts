@@ -3,7 +3,8 @@
  * never a stack trace; unexpected errors say only `server_error` and are logged without detail
  * about claim values.
  */
-import { Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
+import { Oauth2Error, Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
+import { ValidationError } from '@openid4vc/utils';
 import { isSanadError, type SanadError } from '@sanad/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -32,9 +33,14 @@ export function errorResponse(c: Context, err: unknown, log: (message: string) =
     return c.json({ error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' }, 401);
   }
   if (err instanceof Oauth2ServerErrorResponseError) return c.json(err.errorResponse, (err.status ?? 400) as ContentfulStatusCode);
+  // The protocol libraries reject malformed or unverifiable input with these.
+  if (err instanceof ValidationError || err instanceof Oauth2Error) {
+    return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0] }, 400);
+  }
   if (isSanadError(err) && err.category !== 'internal') {
     return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, 400);
   }
-  log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : 'unknown'}`);
+  log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : "unknown"}`);
+  if (process.env.SANAD_DEBUG === '1') console.error(err);
   return c.json({ error: 'server_error', error_description: 'The service could not complete the request.' }, 500);
 }

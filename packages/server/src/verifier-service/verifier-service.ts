@@ -1,0 +1,319 @@
+/**
+ * The verifier service: OpenID4VP 1.0 with DCQL on `@openid4vc/openid4vp`.
+ *
+ * A session is one request: a signed request object fetched by `request_uri`, bound to a fresh
+ * nonce and state, answered once at its own `response_uri` (`direct_post`, or `direct_post.jwt`
+ * encrypted to a per-session key). The result holds only the requested claims and is forgotten
+ * after `resultRetentionSeconds`.
+ */
+import type { Jwk } from '@openid4vc/oauth2';
+import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
+import {
+  type Clock,
+  didJwkFromJwk,
+  epochSeconds,
+  type ErrorReport,
+  isPlainObject,
+  type JWK,
+  type PresentationRequest,
+  randomBytes,
+  SanadError,
+  type Signer,
+  systemClock,
+  toBase64url,
+  tryParseJson,
+  type VerificationResult,
+} from '@sanad/core';
+import { sanadCallbacks } from '@sanad/openid4vc';
+import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
+import { Hono } from 'hono';
+import { exportJWK, generateKeyPair } from 'jose';
+import { errorResponse, HttpError } from '../http/errors.js';
+import { operatorAuth } from '../http/operator-auth.js';
+import type { ServiceStore } from '../store/service-store.js';
+import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
+
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+
+export interface VerifierServiceOptions {
+  /** Verifies presentations: trust list, status, clock; its nonce store must be {@link serviceNonceStore} of `store`. */
+  verifier: Verifier;
+  store: ServiceStore;
+  /** The public URL of this service. */
+  baseUrl: string;
+  /** Signs request objects; the client id is `decentralized_identifier:<did>` of this key (did:jwk unless `did` is set). */
+  signer: Signer;
+  /** A did:web (or other DID) whose document lists `signer`'s key as `kid`. */
+  did?: { did: string; kid: string };
+  verifierName: string;
+  presets: VerifierPreset[];
+  operatorToken?: string;
+  /** Start even when a preset asks for more than its purpose lists (it is still logged). */
+  allowOverAsking?: boolean;
+  /** How long a request can be answered (default 300 s). */
+  requestTtlSeconds?: number;
+  /** How long a result is kept for the operator to read (default 300 s), then forgotten. */
+  resultRetentionSeconds?: number;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+export interface CreateSessionOptions {
+  preset: string;
+  responseMode?: ResponseMode;
+  /** Same-device flow: where the wallet sends the holder's browser back after answering. */
+  redirectUri?: string;
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  /** `openid4vp://?client_id=...&request_uri=...`: the QR code (cross-device) or the link (same-device). */
+  authorizationRequest: string;
+  expiresAt: number;
+}
+
+export type SessionStatus = 'pending' | 'answered';
+
+export interface SessionResult {
+  verified: boolean;
+  issuer: string;
+  credentialType: string;
+  /** Only the requested claims. */
+  claims: Record<string, unknown>;
+  status: VerificationResult['status'];
+  errors: ErrorReport[];
+  warnings: ErrorReport[];
+}
+
+interface SessionRecord {
+  preset: string;
+  state: string;
+  request: PresentationRequest;
+  requestObject: string;
+  responseMode: ResponseMode;
+  /** Private key for `direct_post.jwt` responses; deleted with the session. */
+  decryptionJwk?: JWK;
+  redirectUri?: string;
+  status: SessionStatus;
+  responseCode?: string;
+  result?: SessionResult;
+}
+
+/** The verifier's request nonces, in the shared store (so any instance can check any response). */
+export function serviceNonceStore(store: ServiceStore): NonceStore {
+  return {
+    async issue(nonce, expiresAt) {
+      await store.put('vp_nonce', nonce, {}, expiresAt, Math.floor(Date.now() / 1000));
+    },
+    async consume(nonce, now) {
+      return (await store.take('vp_nonce', nonce, now)) !== undefined;
+    },
+  };
+}
+
+const summarise = (r: VerificationResult): SessionResult => ({
+  verified: r.verified,
+  issuer: r.issuer,
+  credentialType: r.credentialType,
+  claims: r.claims,
+  status: r.status,
+  errors: r.errors,
+  warnings: r.warnings,
+});
+
+/**
+ * Creates the verifier service.
+ *
+ * @example
+ * ```ts
+ * const service = await createVerifierService({ verifier, store, baseUrl, signer, verifierName: 'Al Noor Clinic', presets, operatorToken })
+ * ```
+ */
+export async function createVerifierService(options: VerifierServiceOptions) {
+  const { store, verifier, signer } = options;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const lint: LintFinding[] = checkPresets(options.presets, { ...(options.allowOverAsking ? { allowOverAsking: true } : {}), log });
+  const clock = options.clock ?? systemClock;
+  const now = (): number => epochSeconds(clock);
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const requestTtl = options.requestTtlSeconds ?? 300;
+  const retention = options.resultRetentionSeconds ?? 300;
+  const did = options.did ?? { did: didJwkFromJwk(signer.publicJwk), kid: `${didJwkFromJwk(signer.publicJwk)}#0` };
+  const clientId = `decentralized_identifier:${did.did}`;
+  const presets = new Map(options.presets.map((p) => [p.id, p]));
+  const nonceStore = serviceNonceStore(store);
+
+  const sessionKeys = new Map<string, JWK>();
+  const callbacks = sanadCallbacks({
+    signerFor: () => signer,
+    // Only the session being answered has its key loaded (see /responses).
+    decryptionKeyFor: (kid) => (kid ? sessionKeys.get(kid) : undefined),
+  });
+  const vp = new Openid4vpVerifier({ callbacks });
+
+  async function createSession(input: CreateSessionOptions): Promise<CreatedSession> {
+    const preset = presets.get(input.preset);
+    if (!preset) throw new SanadError('ERR_REQUEST_INVALID', `No preset "${input.preset}".`);
+    const responseMode = input.responseMode ?? 'direct_post.jwt';
+    if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'response_mode must be direct_post or direct_post.jwt.');
+    if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri)) throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
+    const sessionId = toBase64url(randomBytes(16));
+    const state = toBase64url(randomBytes(16));
+    const request = await createPresentationRequest({
+      clientId,
+      verifierName: options.verifierName,
+      purpose: preset.purpose,
+      credentials: preset.credentials,
+      ttlSeconds: requestTtl,
+      clock,
+      nonceStore,
+    });
+    let decryptionJwk: JWK | undefined;
+    const jwks: Jwk[] = [];
+    if (responseMode === 'direct_post.jwt') {
+      const { privateKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
+      const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: sessionId, alg: 'ECDH-ES', use: 'enc' };
+      const { d: _private, ...publicJwk } = privateJwk;
+      decryptionJwk = privateJwk;
+      jwks.push(publicJwk as Jwk);
+    }
+    const { authorizationRequest, jar } = await vp.createOpenId4vpAuthorizationRequest({
+      authorizationRequestPayload: {
+        response_type: 'vp_token',
+        client_id: clientId,
+        response_mode: responseMode,
+        response_uri: `${baseUrl}/responses/${sessionId}`,
+        nonce: request.nonce,
+        state,
+        dcql_query: request.dcql_query,
+        client_metadata: {
+          client_name: options.verifierName,
+          vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] }, jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] } },
+          ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
+        },
+        // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
+        purpose: preset.purpose,
+      },
+      jar: {
+        requestUri: `${baseUrl}/requests/${sessionId}`,
+        jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
+        expiresInSeconds: requestTtl,
+        additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
+      },
+    });
+    const record: SessionRecord = {
+      preset: preset.id,
+      state,
+      request,
+      requestObject: jar!.authorizationRequestJwt,
+      responseMode,
+      ...(decryptionJwk ? { decryptionJwk } : {}),
+      ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),
+      status: 'pending',
+    };
+    await store.put('session', sessionId, record, request.exp, now());
+    return { sessionId, authorizationRequest, expiresAt: request.exp };
+  }
+
+  async function sessionResult(sessionId: string): Promise<{ status: SessionStatus; preset: string; result?: SessionResult }> {
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+    return { status: found.value.status, preset: found.value.preset, ...(found.value.result ? { result: found.value.result } : {}) };
+  }
+
+  const app = new Hono();
+  app.onError((err, c) => errorResponse(c, err, log));
+  app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+
+  app.get('/requests/:id', async (c) => {
+    const found = await store.get<SessionRecord>('session', c.req.param('id'), now());
+    if (!found || found.value.status !== 'pending') throw new HttpError(404, 'invalid_request_uri', 'This request has expired or was already answered.');
+    c.header('Content-Type', 'application/oauth-authz-req+jwt');
+    c.header('Cache-Control', 'no-store');
+    return c.body(found.value.requestObject);
+  });
+
+  app.post('/responses/:id', async (c) => {
+    const sessionId = c.req.param('id');
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    if (!found) throw new HttpError(400, 'invalid_request', 'This request has expired or is unknown.');
+    const session = found.value;
+    if (session.status !== 'pending') throw new HttpError(400, 'invalid_request', 'This request was already answered.');
+    const contentType = c.req.header('content-type') ?? '';
+    if (!contentType.includes('application/x-www-form-urlencoded')) throw new HttpError(400, 'invalid_request', 'Responses are posted as a form.');
+    const body = Object.fromEntries(new URLSearchParams(await c.req.text()));
+    if (typeof body.error === 'string') {
+      if (body.state !== session.state) throw new HttpError(400, 'invalid_request', 'The state does not match this request.');
+      // The holder declined (or the wallet failed): record it, nothing else.
+      const result: SessionResult = { verified: false, issuer: '', credentialType: '', claims: {}, status: 'unknown', errors: [{ code: 'ERR_CONSENT_DECLINED', message: `The wallet answered ${body.error}.` } as ErrorReport], warnings: [] };
+      await store.replace('session', sessionId, found.version, { ...session, status: 'answered', result, decryptionJwk: undefined }, now() + retention);
+      return c.json({});
+    }
+    if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
+    let parsed;
+    try {
+      const authorizationRequestPayload = JSON.parse(Buffer.from(session.requestObject.split('.')[1]!, 'base64url').toString('utf8'));
+      parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse: body, authorizationRequestPayload, callbacks });
+    } finally {
+      sessionKeys.delete(sessionId);
+    }
+    const payload = parsed.authorizationResponsePayload;
+    if (payload.state !== session.state) throw new HttpError(400, 'invalid_request', 'The state does not match this request.');
+    // In a form post vp_token arrives as JSON text; in an encrypted response it is already parsed.
+    const vpToken = typeof payload.vp_token === 'string' && payload.vp_token.startsWith('{') ? tryParseJson(payload.vp_token) : payload.vp_token;
+    if (!isPlainObject(vpToken)) throw new HttpError(400, 'invalid_request', 'vp_token must be a DCQL response (an object keyed by query id).');
+    const response = { vp_token: Object.fromEntries(Object.entries(vpToken).map(([id, v]) => [id, (Array.isArray(v) ? v : [v]).map(String)])) };
+    const verification = await verifier.verify(response, { request: session.request });
+    const result = summarise(verification);
+    const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
+    const saved = await store.replace(
+      'session',
+      sessionId,
+      found.version,
+      { ...session, status: 'answered', result, decryptionJwk: undefined, ...(responseCode ? { responseCode } : {}) },
+      now() + retention,
+    );
+    if (!saved) throw new HttpError(400, 'invalid_request', 'This request was already answered.');
+    log(`session ${sessionId}: ${result.verified ? 'verified' : `rejected (${result.errors.map((e) => e.code).join(', ')})`}`);
+    c.header('Cache-Control', 'no-store');
+    return c.json(responseCode ? { redirect_uri: `${session.redirectUri}#response_code=${responseCode}` } : {});
+  });
+
+  // Same-device: the page the wallet redirects to reads the result with the response code.
+  app.get('/results/:id', async (c) => {
+    const found = await store.get<SessionRecord>('session', c.req.param('id'), now());
+    const code = c.req.query('response_code');
+    if (!found || !found.value.responseCode || code !== found.value.responseCode) throw new HttpError(404, 'not_found', 'No result for that response code.');
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: found.value.status, result: found.value.result });
+  });
+
+  if (options.operatorToken !== undefined) {
+    const operator = new Hono();
+    operator.use('*', operatorAuth(options.operatorToken));
+    operator.get('/presets', (c) => c.json({ presets: options.presets.map((p) => ({ id: p.id, name: p.name, purpose: p.purpose })), lint }));
+    operator.post('/sessions', async (c) => {
+      const body: unknown = await c.req.json().catch(() => undefined);
+      if (!isPlainObject(body)) throw new HttpError(400, 'invalid_request', 'Send a JSON object.');
+      const session = await createSession({
+        preset: String(body.preset ?? ''),
+        ...(body.response_mode !== undefined ? { responseMode: body.response_mode as ResponseMode } : {}),
+        ...(typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {}),
+      });
+      return c.json({ session_id: session.sessionId, authorization_request: session.authorizationRequest, expires_at: session.expiresAt }, 201);
+    });
+    operator.get('/sessions/:id', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json(await sessionResult(c.req.param('id')));
+    });
+    operator.delete('/sessions/:id', async (c) => {
+      await store.delete('session', c.req.param('id'));
+      return c.body(null, 204);
+    });
+    app.route('/operator', operator);
+  }
+
+  return { app, createSession, sessionResult, clientId, lint };
+}
+
+export type VerifierService = Awaited<ReturnType<typeof createVerifierService>>;

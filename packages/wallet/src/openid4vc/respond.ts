@@ -1,0 +1,119 @@
+/**
+ * Answering an OpenID4VP 1.0 request (DCQL) through `@openid4vc/openid4vp`: resolve and verify
+ * the signed request object, turn it into the wallet's presentation request (for the consent
+ * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
+ */
+import { Openid4vpClient } from '@openid4vc/openid4vp';
+import { createGuardedHttpFetch, isPlainObject, type LocalizedText, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
+import { sanadCallbacks } from '@sanad/openid4vc';
+
+export interface RespondOptions {
+  /** Default: https only, no internal addresses (pass one with `allowInsecure` for a local sandbox). */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** A resolved request, ready for `wallet.propose(opened.request)`. */
+export interface OpenedRequest {
+  request: PresentationRequest;
+  /** How the verifier was identified, e.g. `decentralized_identifier` (the request object is signed by that DID). */
+  clientIdPrefix: string;
+  /** Where the response goes. */
+  responseUri: string;
+  /** @internal The verified OpenID4VP request, needed to answer it. */
+  readonly authorizationRequest: Record<string, unknown>;
+}
+
+export interface SubmitResult {
+  /** Same-device flow: where to send the holder's browser next. */
+  redirectUri?: string;
+}
+
+const toProtocolError = (cause: unknown): never => {
+  if (cause instanceof SanadError) throw cause;
+  throw new SanadError('ERR_REQUEST_INVALID', cause instanceof Error ? cause.message.split('\n')[0] : undefined, { cause });
+};
+
+/**
+ * Resolves an `openid4vp://` request (by value or `request_uri`) and checks its signature.
+ *
+ * @example
+ * ```ts
+ * const opened = await resolvePresentationRequest(uri)
+ * const proposal = wallet.propose(opened.request)
+ * ```
+ */
+export async function resolvePresentationRequest(uri: string, options: RespondOptions = {}): Promise<OpenedRequest> {
+  const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: options.fetch ?? createGuardedHttpFetch() }) });
+  let resolved;
+  try {
+    const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: uri });
+    resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
+  } catch (cause) {
+    return toProtocolError(cause);
+  }
+  const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
+  // Unsigned requests could claim any name; Sanad answers only requests signed by their client.
+  if (!resolved.jar) throw new SanadError('ERR_REQUEST_INVALID', 'The request is not signed.');
+  if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'Only direct_post and direct_post.jwt responses are supported.');
+  if (!resolved.dcql) throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
+  const metadata = isPlainObject(payload.client_metadata) ? payload.client_metadata : {};
+  const exp = typeof payload.exp === 'number' ? payload.exp : Math.floor(Date.now() / 1000) + 300;
+  const purpose: LocalizedText = isPlainObject(payload.purpose) ? (payload.purpose as LocalizedText) : { en: 'No purpose was given.' };
+  const request: PresentationRequest = {
+    response_type: 'vp_token',
+    client_id: resolved.client.effective,
+    nonce: String(payload.nonce),
+    dcql_query: resolved.dcql.query as PresentationRequest['dcql_query'],
+    purpose,
+    ...(typeof metadata.client_name === 'string' ? { verifier_name: metadata.client_name } : {}),
+    iat: typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000),
+    exp,
+  };
+  return { request, clientIdPrefix: resolved.client.prefix, responseUri: String(payload.response_uri ?? ''), authorizationRequest: payload };
+}
+
+/**
+ * Posts the holder's answer: the presentation, or `access_denied` when they declined.
+ *
+ * @example
+ * ```ts
+ * const { redirectUri } = await submitPresentationResponse(opened, await wallet.present(decision))
+ * ```
+ */
+export async function submitPresentationResponse(opened: OpenedRequest, answer: PresentationResponse | { error: 'access_denied' }, options: RespondOptions = {}): Promise<SubmitResult> {
+  const fetch = options.fetch ?? createGuardedHttpFetch();
+  const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch }) });
+  const authorizationRequestPayload = opened.authorizationRequest as never;
+  try {
+    if ('error' in answer) {
+      // A refusal carries nothing secret: a plain form post (OAuth 2.0 error response), in either mode.
+      const form = new URLSearchParams({ error: answer.error, ...(typeof opened.authorizationRequest.state === 'string' ? { state: opened.authorizationRequest.state } : {}) });
+      const response = await fetch(opened.responseUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      await response.body?.cancel();
+      return {};
+    }
+    const responsePayload = { vp_token: answer.vp_token };
+    const created = await client.createOpenid4vpAuthorizationResponse({
+      authorizationRequestPayload,
+      authorizationResponsePayload: responsePayload as never,
+      ...(opened.authorizationRequest.response_mode === 'direct_post.jwt'
+        ? // apu: the wallet's own fresh nonce, apv: the verifier's (they must differ).
+          { jarm: { encryption: { nonce: toBase64url(randomBytes(16)) }, serverMetadata: { authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'] } } }
+        : {}),
+    } as never);
+    const { response } = await client.submitOpenid4vpAuthorizationResponse({
+      authorizationRequestPayload,
+      authorizationResponsePayload: created.authorizationResponsePayload,
+      ...(created.jarm ? { jarm: { responseJwt: created.jarm.responseJwt } } : {}),
+    });
+    const body: unknown = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const description = isPlainObject(body) && typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`;
+      throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description}`);
+    }
+    return isPlainObject(body) && typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {};
+  } catch (cause) {
+    if (cause instanceof SanadError) throw cause;
+    throw new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.', { cause });
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Real issuer and verifier services on loopback HTTP, over a chosen storage backend,
+ * plus a wallet that talks to them through the OpenID4VC libraries.
+ */
+import { type Clock, createGuardedFetch, createGuardedHttpFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
+import { createIssuer, type Issuer, type IssuerStore, refugeeStatusType } from '@sanad/issuer';
+import { allowInsecureHttpUrls } from '@sanad/openid4vc';
+import { createIssuerService, createVerifierService, type IssuerService, listen, type ServiceStore, serviceNonceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
+import { createVerifier } from '@sanad/verifier';
+import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
+
+allowInsecureHttpUrls(true);
+
+/** The wallet's fetch for loopback services (production wallets refuse http and internal addresses). */
+export const loopbackFetch = createGuardedHttpFetch({ allowInsecure: true });
+export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
+
+export interface Stores {
+  issuer: IssuerStore;
+  service: ServiceStore;
+  /** Every row of the service store as text, to look for what must not be there. */
+  dump(): Promise<string>;
+}
+
+export interface Services {
+  issuer: Issuer;
+  issuerService: IssuerService;
+  issuerUrl: string;
+  issuerDid: string;
+  verifierService: VerifierService;
+  verifierUrl: string;
+  dumpServiceStore(): Promise<string>;
+  /** Shifts the services' clocks (expiry tests). */
+  shiftClock(seconds: number): void;
+  close(): Promise<void>;
+}
+
+export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean } = {}): Promise<Services> {
+  let offset = 0;
+  const clock: Clock = { now: () => Date.now() + offset * 1000 };
+  let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const issuerServer = await listen((r) => issuerHandler(r));
+  const verifierServer = await listen((r) => verifierHandler(r));
+
+  const { publicJwk, privateJwk } = await generateKeyPair('ES256');
+  const did = didKeyFromJwk(publicJwk);
+  const issuer = await createIssuer({
+    store: stores.issuer,
+    signer: await signerFromJwk(privateJwk),
+    issuerId: did,
+    kid: `${did}#${didKeyMultibase(did)}`,
+    statusBaseUrl: `${issuerServer.url}/status`,
+    types: [refugeeStatusType],
+    // Verifiers re-fetch on every check, so a revocation shows at once.
+    statusListTtlSeconds: 0,
+  });
+  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, log: () => undefined });
+  issuerHandler = (r) => issuerService.app.fetch(r);
+
+  const trustList = new TrustList({
+    type: 'sanad-trust-list',
+    version: 1,
+    issuers: options.trustIssuer === false ? [] : [{ id: did, name: 'Test agency', credential_types: [refugeeStatusType.definition.vct] }],
+  });
+  const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(stores.service), fetch: createGuardedFetch({ allowInsecure: true }) });
+  const verifierKey = await generateKeyPair('ES256');
+  const verifierService = await createVerifierService({
+    verifier,
+    store: stores.service,
+    baseUrl: verifierServer.url,
+    signer: await signerFromJwk(verifierKey.privateJwk),
+    verifierName: 'Al Noor Clinic',
+    presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
+    operatorToken: OPERATOR_TOKEN,
+    clock,
+    log: () => undefined,
+  });
+  verifierHandler = (r) => verifierService.app.fetch(r);
+
+  return {
+    issuer,
+    issuerService,
+    issuerUrl: issuerServer.url,
+    issuerDid: did,
+    verifierService,
+    verifierUrl: verifierServer.url,
+    dumpServiceStore: () => stores.dump(),
+    shiftClock: (seconds) => {
+      offset = seconds;
+    },
+    close: async () => {
+      await Promise.all([issuerServer.close(), verifierServer.close()]);
+      await Promise.all([stores.issuer.close(), stores.service.close()]);
+    },
+  };
+}
+
+export function newWallet(): Promise<Wallet> {
+  return createWallet(createMemoryStorage(), 'correct horse battery staple', { kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
+}
+
+/** Calls the operator API. */
+export async function operator(baseUrl: string, method: string, path: string, body?: unknown, token = OPERATOR_TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${baseUrl}/operator${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+}
