@@ -1,6 +1,7 @@
 /** The `sanad` program: commander wiring, usage errors as exit code 2, help as 0. */
 import { Command, CommanderError } from 'commander';
 import { registerIssuerCommands } from './commands/issuer.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustListCommands } from './commands/trust-list.js';
 import { registerVerifierCommands } from './commands/verifier.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerVerifierCommands(program);
   registerVerifyCommand(program);
   registerTrustListCommands(program);
+  registerSandboxCommand(program);
   return program;
 }
 

@@ -40,6 +40,17 @@ export async function readPassphrase(options: { confirm?: boolean; label?: strin
   return first;
 }
 
+export const TX_CODE_ENV = 'SANAD_TX_CODE';
+
+/** The transaction code (PIN) of a credential offer: from SANAD_TX_CODE, else asked for, hidden. */
+export async function readTxCode(hint: { length?: number; description?: string }): Promise<string> {
+  const fromEnv = process.env[TX_CODE_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY) throw new SanadError('ERR_TX_CODE_REQUIRED', `This offer needs its transaction code: set ${TX_CODE_ENV} or run in a terminal to be asked.`);
+  const label = hint.description ?? 'Transaction code (PIN)';
+  return (await ask(`${label}${hint.length ? ` (${hint.length} characters)` : ''}: `, true)).trim();
+}
+
 /** Asks a yes/no question; refuses (rather than assumes) when there is no terminal. */
 export async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) {

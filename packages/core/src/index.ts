@@ -100,3 +100,5 @@ export {
   TrustList,
   type TrustListDocument,
 } from './trust-list/trust-list.js';
+export { fromBase45, toBase45 } from './offline/base45.js';
+export { decodeOfflinePresentation, encodeOfflinePresentation, OFFLINE_PRESENTATION_PREFIX } from './offline/offline-presentation.js';

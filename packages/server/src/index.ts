@@ -16,3 +16,4 @@ export {
   type VerifierService,
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';
+export { SANDBOX_CLAIMS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/sandbox.js';

@@ -8,6 +8,7 @@ import {
   type Clock,
   createGuardedFetch,
   type DecodedJwt,
+  decodeOfflinePresentation,
   decodeJwt,
   didOf,
   type DidResolverOptions,
@@ -19,6 +20,7 @@ import {
   isSanadError,
   type JWK,
   LEGACY_SD_JWT_VC_TYP,
+  OFFLINE_PRESENTATION_PREFIX,
   parseSdJwt,
   type PresentationRequest,
   type PresentationResponse,
@@ -322,6 +324,8 @@ function formatMatches(queryFormat: string, presented: VerificationResult['forma
 function unwrap(presentation: string | PresentationResponse): { text: string; queryId?: string } {
   if (typeof presentation === 'string') {
     const text = presentation.trim();
+    // A compact offline presentation read from a QR code.
+    if (text.startsWith(OFFLINE_PRESENTATION_PREFIX)) return { text: decodeOfflinePresentation(text) };
     if (text.startsWith('{')) {
       let json: unknown;
       try {

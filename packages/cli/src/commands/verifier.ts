@@ -6,6 +6,7 @@ import { type CredentialFormat, SanadError } from '@sanad/core';
 import { createDirectoryStatusCache, createFileNonceStore, createPresentationRequest, importStatusList } from '@sanad/verifier';
 import { action, wholeNumber } from '../command.js';
 import { readInput, writeOutput } from '../io.js';
+import { renderQr } from '../qr.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -28,7 +29,7 @@ export function claimPathOf(text: string): Array<string | null> {
 export function registerVerifierCommands(program: Command): void {
   const verifier = program.command('verifier').description('presentation requests and status cache (service provider)');
 
-  action<{ clientId: string; name?: string; type: string[]; claim: string[]; purpose: string; purposeLang: string; format: CredentialFormat; ttl: number; nonceStore?: string; out: string }>(
+  action<{ clientId: string; name?: string; type: string[]; claim: string[]; purpose: string; purposeLang: string; format: CredentialFormat; ttl: number; nonceStore?: string; out: string; qr?: boolean }>(
     verifier
       .command('request')
       .description('create a presentation request (DCQL) with a fresh nonce')
@@ -41,6 +42,7 @@ export function registerVerifierCommands(program: Command): void {
       .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
       .option('--ttl <seconds>', 'how long the request is valid', wholeNumber(86_400), 300)
       .option('--nonce-store <file>', 'remember the nonce so `sanad verify` accepts it once')
+      .option('--qr', 'also show the request as a QR code, for a wallet to scan at a desk with no network')
       .requiredOption('--out <file>', 'where to write the request'),
     async (o, out) => {
       if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT', '--format must be dc+sd-jwt or jwt_vc_json.');
@@ -53,7 +55,11 @@ export function registerVerifierCommands(program: Command): void {
         ...(o.nonceStore ? { nonceStore: createFileNonceStore(o.nonceStore) } : {}),
       });
       await writeOutput(o.out, JSON.stringify(request, null, 2));
-      out.result({ out: o.out, nonce: request.nonce, expires: new Date(request.exp * 1000).toISOString() }, () => `Request for ${o.claim.join(', ')} written to ${o.out} (valid ${o.ttl} s).`);
+      const qr = o.qr ? await renderQr(JSON.stringify(request)) : undefined;
+      out.result(
+        { out: o.out, nonce: request.nonce, expires: new Date(request.exp * 1000).toISOString(), ...(qr ? { qr: { characters: qr.length, version: qr.version } } : {}) },
+        () => `${qr ? `${qr.terminal}\n` : ''}Request for ${o.claim.join(', ')} written to ${o.out} (valid ${o.ttl} s).`,
+      );
     },
   );
 

@@ -1,6 +1,6 @@
 /** `sanad verify`: check a presentation against a trust list, a request and status lists. */
 import type { Command } from 'commander';
-import { fixedClock, loadTrustList, SanadError, type VerificationResult } from '@sanad/core';
+import { fixedClock, loadTrustList, SanadError, systemClock, type TrustList, type VerificationResult } from '@sanad/core';
 import { createDirectoryStatusCache, createFileNonceStore, createVerifier, parsePresentationRequest, type VerifyExpectations } from '@sanad/verifier';
 import { action } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -20,8 +20,27 @@ interface VerifyOptions {
   pinnedKey?: string;
 }
 
-function describe(result: VerificationResult): string {
+/** What the verifier relied on from its trust list: whether it was signed and how old it is (offline checks). */
+interface TrustListReport {
+  signed: boolean;
+  issued_at?: string;
+  age_seconds?: number;
+  expires_at?: string;
+}
+
+function trustListReport(trust: TrustList, now: number): TrustListReport {
+  const { issued_at, expires_at } = trust.document;
+  return {
+    signed: trust.signed,
+    ...(issued_at ? { issued_at, age_seconds: Math.max(0, Math.floor((now - Date.parse(issued_at)) / 1000)) } : {}),
+    ...(expires_at ? { expires_at } : {}),
+  };
+}
+
+function describe(result: VerificationResult & { trust_list: TrustListReport }): string {
   const lines = [result.verified ? 'VERIFIED' : 'REJECTED', `  issuer: ${result.issuer || '-'}`, `  type: ${result.credentialType || '-'}`, `  status: ${result.status}`];
+  const t = result.trust_list;
+  lines.push(`  trust list: ${t.signed ? 'signed' : 'unsigned'}${t.issued_at ? `, issued ${t.issued_at} (${t.age_seconds} s ago)` : ''}${t.expires_at ? `, expires ${t.expires_at}` : ''}`);
   if (result.statusSource) lines.push(`  status from: ${result.statusSource.source}${result.statusSource.ageSeconds !== undefined ? `, list ${result.statusSource.ageSeconds} s old` : ''}`);
   for (const [name, value] of Object.entries(result.claims)) lines.push(`  ${name}: ${JSON.stringify(value)}`);
   for (const e of result.errors) lines.push(`  ✗ ${e.message} (${e.code})`);
@@ -34,7 +53,7 @@ export function registerVerifyCommand(program: Command): void {
     program
       .command('verify')
       .description('verify a presentation (exit 0 accepted, 1 rejected, 2 bad input)')
-      .requiredOption('--presentation <file>', 'the presentation or vp_token response (- for stdin)')
+      .requiredOption('--presentation <file>', 'the presentation, a vp_token response, or an offline SANAD1: code (- for stdin)')
       .requiredOption('--trust <file>', 'trust list (JSON, or signed JWS with --pinned-key)')
       .option('--request <file>', 'the request it answers')
       .option('--nonce <nonce>', 'expected nonce (without --request)')
@@ -66,7 +85,8 @@ export function registerVerifyCommand(program: Command): void {
         ...(o.offline ? { offline: true } : {}),
         ...(o.nonceStore ? { nonceStore: createFileNonceStore(o.nonceStore) } : {}),
       });
-      const result = await verifier.verify(await readInput(o.presentation), expectations);
+      const verification = await verifier.verify(await readInput(o.presentation), expectations);
+      const result = { ...verification, trust_list: trustListReport(trustList, (clock ?? systemClock).now()) };
       out.result(result, () => describe(result));
       return result.verified ? EXIT.OK : EXIT.REJECTED;
     },

@@ -1,12 +1,15 @@
 /** `sanad wallet …`: the holder's encrypted wallet in one file. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
+import { createGuardedHttpFetch, encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
+import { nodeHostResolver } from '@sanad/core/node';
+import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { parsePresentationRequest } from '@sanad/verifier';
 import { createWallet, generateRecoverySecret, nodeScrypt, openFileStorage, openWallet, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
 import { action, wholeNumber } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
-import { confirm, readPassphrase } from '../prompt.js';
+import { confirm, readPassphrase, readTxCode } from '../prompt.js';
+import { qrSvg, renderQr } from '../qr.js';
 
 const DEFAULT_WALLET = 'sanad-wallet.json';
 const RECOVERY_ENV = 'SANAD_RECOVERY_SECRET';
@@ -35,6 +38,14 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
 }
 
 const walletOption = (cmd: Command): Command => cmd.option('--wallet <file>', 'wallet file', DEFAULT_WALLET);
+
+/** The network the wallet may reach: https to public addresses only, unless a local sandbox is allowed. */
+function protocolFetch(allowHttp: boolean | undefined): typeof globalThis.fetch {
+  if (!allowHttp) return createGuardedHttpFetch({ resolveHost: nodeHostResolver });
+  allowInsecureHttpUrls(true);
+  return createGuardedHttpFetch({ allowInsecure: true });
+}
+const allowHttpOption = (cmd: Command): Command => cmd.option('--allow-http', 'allow http:// and local addresses (a local sandbox only)');
 
 export function registerWalletCommands(program: Command): void {
   const wallet = program.command('wallet').description("the holder's encrypted wallet (passphrase from SANAD_WALLET_PASSPHRASE or a prompt)");
@@ -90,13 +101,15 @@ export function registerWalletCommands(program: Command): void {
     out.result({ deleted: id }, () => `Deleted ${id}.`);
   });
 
-  action<WalletFlag & { request: string; out: string; yes?: boolean; lang: string }>(
+  action<WalletFlag & { request: string; out: string; yes?: boolean; lang: string; qr?: boolean; qrSvg?: string }>(
     walletOption(
       wallet
         .command('present')
-        .description('answer a presentation request, after showing what will be shared')
+        .description('answer a presentation request from a file, after showing what will be shared')
         .requiredOption('--request <file>', 'the presentation request')
         .requiredOption('--out <file>', 'where to write the presentation')
+        .option('--qr', 'for a verifier with no network: write one compact SANAD1: code and show it as a QR code')
+        .option('--qr-svg <file>', 'also write the QR code as an SVG image (with --qr)')
         .option('--yes', 'agree after printing the summary (no question asked)')
         .option('--lang <lang>', 'en, fr or ar', 'en'),
     ),
@@ -109,9 +122,64 @@ export function registerWalletCommands(program: Command): void {
         const response = await w.present(w.decide(proposal, { approve }));
         return { proposal, response };
       });
-      await writeOutput(o.out, JSON.stringify(result.response, null, 2));
       const shared = result.proposal.items.flatMap((i) => i.shared.map((s) => s.label));
-      out.result({ out: o.out, verifier: result.proposal.verifier, purpose: result.proposal.purpose, shared, summary: result.proposal.summary }, () => `Presentation written to ${o.out}.`);
+      const summary = { out: o.out, verifier: result.proposal.verifier, purpose: result.proposal.purpose, shared, summary: result.proposal.summary };
+      if (!o.qr) {
+        await writeOutput(o.out, JSON.stringify(result.response, null, 2));
+        out.result(summary, () => `Presentation written to ${o.out}.`);
+        return;
+      }
+      const presentations = Object.values(result.response.vp_token).flat();
+      if (presentations.length !== 1) throw new SanadError('ERR_INVALID_INPUT', 'An offline QR code carries one presentation; this request asks for several credentials.');
+      const compact = encodeOfflinePresentation(presentations[0]!);
+      const qr = await renderQr(compact);
+      await writeOutput(o.out, compact);
+      if (o.qrSvg) await writeOutput(o.qrSvg, await qrSvg(compact));
+      out.result({ ...summary, qr: { characters: qr.length, version: qr.version, error_correction: 'L' } }, () => `${qr.terminal}\nOffline presentation: ${qr.length} characters, QR version ${qr.version} (level L), written to ${o.out}.`);
+    },
+  );
+
+  action<WalletFlag & { copies: number; allowHttp?: boolean }>(
+    allowHttpOption(
+      walletOption(
+        wallet
+          .command('receive <offer>')
+          .description('receive a credential from an OpenID4VCI offer (openid-credential-offer:// link); asks for the PIN (or SANAD_TX_CODE)')
+          .option('--copies <n>', 'copies to ask for, one per future presentation', wholeNumber(10), 3),
+      ),
+    ),
+    async (o, out, [offer]) => {
+      const fetch = protocolFetch(o.allowHttp);
+      const summary = await withWallet(o.wallet, (w) => w.receive(offer!, { fetch, copies: o.copies, txCode: (hint) => readTxCode(hint) }));
+      out.result(summary, () => `Received "${summary.name}" from ${summary.issuer} (${summary.copies} cop${summary.copies === 1 ? 'y' : 'ies'}), id ${summary.id}.`);
+    },
+  );
+
+  action<WalletFlag & { yes?: boolean; lang: string; allowHttp?: boolean }>(
+    allowHttpOption(
+      walletOption(
+        wallet
+          .command('respond <request>')
+          .description('answer an OpenID4VP request (openid4vp:// link): shows what will be shared, asks, then sends')
+          .option('--yes', 'agree after printing the summary (no question asked)')
+          .option('--lang <lang>', 'en, fr or ar', 'en'),
+      ),
+    ),
+    async (o, out, [uri]) => {
+      const fetch = protocolFetch(o.allowHttp);
+      const result = await withWallet(o.wallet, async (w) => {
+        const opened = await w.openRequest(uri!, { fetch });
+        const proposal = w.propose(opened.request, { locale: o.lang });
+        if (!out.json) process.stdout.write(`${proposal.summary.join('\n')}\n`);
+        const approve = o.yes === true || (await confirm('Share this?'));
+        const outcome = await w.respond(opened, w.decide(proposal, { approve }), { fetch });
+        return { proposal, outcome };
+      });
+      const shared = result.outcome.shared ? result.proposal.items.flatMap((i) => i.shared.map((s) => s.label)) : [];
+      out.result(
+        { shared: result.outcome.shared, verifier: result.proposal.verifier, claims: shared, ...(result.outcome.redirectUri ? { redirect_uri: result.outcome.redirectUri } : {}) },
+        () => (result.outcome.shared ? `Sent to ${result.proposal.verifier.name ?? result.proposal.verifier.clientId}: ${shared.join(', ')}.` : 'Declined: nothing was shared; the verifier was told.') + (result.outcome.redirectUri ? `\nContinue at ${result.outcome.redirectUri}` : ''),
+      );
     },
   );
 

@@ -103,8 +103,9 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   });
   const client = new Openid4vciClient({ callbacks });
   const offer = await client.resolveCredentialOffer(offerUri).catch((cause: unknown) => {
-    if (cause instanceof SanadError && cause.category !== 'input') throw cause;
-    throw new SanadError('ERR_OFFER_INVALID', undefined, { cause });
+    if (cause instanceof SanadError) throw cause;
+    // The library's first line says what is wrong (e.g. an http:// issuer where https is required).
+    throw new SanadError('ERR_OFFER_INVALID', cause instanceof Error ? `The credential offer is not valid: ${cause.message.split('\n')[0]}` : undefined, { cause });
   });
   const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(protocolError);
   const configurationId = offer.credential_configuration_ids[0];
