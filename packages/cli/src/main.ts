@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerIssuerCommands } from './commands/issuer.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerTrustListCommands } from './commands/trust-list.js';
 import { registerVerifierCommands } from './commands/verifier.js';
 import { registerVerifyCommand } from './commands/verify.js';
@@ -18,9 +19,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     // Inherited by every subcommand: commander throws instead of calling process.exit.
     .exitOverride();
-  registerIssuerCommands(program);
+  const issuer = registerIssuerCommands(program);
   registerWalletCommands(program);
-  registerVerifierCommands(program);
+  const verifier = registerVerifierCommands(program);
+  registerServeCommands(issuer, verifier);
   registerVerifyCommand(program);
   registerTrustListCommands(program);
   registerSandboxCommand(program);

@@ -40,7 +40,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function loadTypes(dir: string): Promise<CredentialType[]> {
+/** The built-in types plus the agency's own definitions in `<dir>/types/*.json`. */
+export async function loadTypes(dir: string): Promise<CredentialType[]> {
   const types = [refugeeStatusType];
   const files = await readdir(join(dir, TYPES_DIR)).catch(() => [] as string[]);
   for (const file of files.filter((f) => f.endsWith('.json')).sort()) {
@@ -77,7 +78,7 @@ async function holderKeys(file: string | undefined, dids: string[] | undefined):
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function registerIssuerCommands(program: Command): void {
+export function registerIssuerCommands(program: Command): Command {
   const issuer = program.command('issuer').description('issue, revoke and publish credentials (agency)');
 
   action<{ dir: string; statusBaseUrl: string; alg: 'ES256' | 'EdDSA'; typeFile?: string[] }>(
@@ -173,5 +174,5 @@ export function registerIssuerCommands(program: Command): void {
       );
     },
   );
+  return issuer;
 }
-

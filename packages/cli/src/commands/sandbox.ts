@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startSandbox } from '@sanad/server';
 import { action } from '../command.js';
 import { renderQr } from '../qr.js';
+import { untilStopped } from '../serve.js';
 
 export function registerSandboxCommand(program: Command): void {
   action<{ data: string; port: number }>(
@@ -59,15 +60,7 @@ export function registerSandboxCommand(program: Command): void {
           () => clearInterval(poll),
         );
       }, 1000);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       clearInterval(poll);
       await sandbox.close();
       process.stderr.write('Sandbox stopped.\n');

@@ -26,7 +26,7 @@ export function claimPathOf(text: string): Array<string | null> {
   return text.split('.').flatMap((s) => (s.endsWith('[]') ? [s.slice(0, -2), null] : [s]));
 }
 
-export function registerVerifierCommands(program: Command): void {
+export function registerVerifierCommands(program: Command): Command {
   const verifier = program.command('verifier').description('presentation requests and status cache (service provider)');
 
   action<{ clientId: string; name?: string; type: string[]; claim: string[]; purpose: string; purposeLang: string; format: CredentialFormat; ttl: number; nonceStore?: string; out: string; qr?: boolean }>(
@@ -73,4 +73,5 @@ export function registerVerifierCommands(program: Command): void {
       out.result({ added }, () => `${added.length} status list${added.length === 1 ? '' : 's'} cached in ${o.statusCache}.`);
     },
   );
+  return verifier;
 }

@@ -1,0 +1,141 @@
+/**
+ * `sanad issuer serve` and `sanad verifier serve`: the HTTP services for deployment.
+ * SQLite in the issuer folder by default; `--database postgres://…` for several instances
+ * behind a load balancer. The operator API needs SANAD_OPERATOR_TOKEN; without it they refuse to start.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
+import { nodeHostResolver } from '@sanad/core/node';
+import { createIssuer, type IssuerStore, loadIssuerKeyFile, openPostgresIssuerStore, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
+import { allowInsecureHttpUrls } from '@sanad/openid4vc';
+import {
+  createIssuerService,
+  createVerifierService,
+  listen,
+  openPostgresServiceStore,
+  openSqliteServiceStore,
+  type ServiceStore,
+  serviceNonceStore,
+  standardPresets,
+  type VerifierPreset,
+} from '@sanad/server';
+import { createVerifier } from '@sanad/verifier';
+import { action } from '../command.js';
+import { readInput, readJson } from '../io.js';
+import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
+import { loadTypes } from './issuer.js';
+import { pinnedKeyOption } from './trust-list.js';
+
+interface ServeOptions {
+  baseUrl: string;
+  port: number;
+  host: string;
+  database?: string;
+  schema: string;
+  allowHttp?: boolean;
+}
+
+function operatorToken(): string {
+  const token = process.env[OPERATOR_TOKEN_ENV];
+  if (!token) throw new SanadError('ERR_CONFIG_INVALID', `Set ${OPERATOR_TOKEN_ENV} (at least 24 random characters) for the operator API; the service does not run without one.`);
+  return token;
+}
+
+function checkBaseUrl(o: ServeOptions): string {
+  const url = o.baseUrl.replace(/\/+$/, '');
+  if (url.startsWith('http://')) {
+    if (!o.allowHttp) throw new SanadError('ERR_CONFIG_INVALID', 'The base URL must be https (put TLS in front); --allow-http is for local tests only.');
+    allowInsecureHttpUrls(true);
+  } else if (!url.startsWith('https://')) {
+    throw new SanadError('ERR_CONFIG_INVALID', '--base-url must be an https URL.');
+  }
+  return url;
+}
+
+const serveOptions = (cmd: Command): Command =>
+  cmd
+    .requiredOption('--base-url <url>', 'the public https URL of this service (behind TLS / a load balancer)')
+    .option('--port <port>', 'listen port', (v) => Number.parseInt(v, 10), 8080)
+    .option('--host <address>', 'listen address (0.0.0.0 behind a load balancer)', '127.0.0.1')
+    .option('--database <url>', 'postgres://… shared by every instance (default: SQLite in the data folder)')
+    .option('--schema <name>', 'PostgreSQL schema for Sanad\'s tables', 'sanad')
+    .option('--allow-http', 'accept an http:// base URL (local tests only)');
+
+async function serviceStore(o: ServeOptions, sqlitePath: string): Promise<ServiceStore> {
+  return o.database ? openPostgresServiceStore({ connectionString: o.database, schema: o.schema }) : openSqliteServiceStore(sqlitePath);
+}
+
+export function registerServeCommands(issuerCommand: Command, verifierCommand: Command): void {
+  action<ServeOptions & { dir: string }>(
+    serveOptions(issuerCommand.command('serve').description('run the OpenID4VCI issuer service (operator API token from SANAD_OPERATOR_TOKEN)').requiredOption('--dir <dir>', 'the issuer folder (from `sanad issuer init`)')),
+    async (o, out) => {
+      const baseUrl = checkBaseUrl(o);
+      const token = operatorToken();
+      const keyFile = join(o.dir, 'issuer-key.jwk.json');
+      if (!existsSync(keyFile)) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${o.dir}: run \`sanad issuer init --dir ${o.dir}\` first.`);
+      const signer = await signerFromJwk(await loadIssuerKeyFile(keyFile));
+      const store: IssuerStore = o.database ? await openPostgresIssuerStore({ connectionString: o.database, schema: o.schema }) : openSqliteIssuerStore(join(o.dir, 'issuer.sqlite'));
+      const services = await serviceStore(o, join(o.dir, 'service.sqlite'));
+      const did = didKeyFromJwk(signer.publicJwk);
+      const settings = (await store.getSettings()) ?? { issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, statusBaseUrl: `${baseUrl}/status` };
+      const issuer = await createIssuer({ store, signer, issuerId: settings.issuerId, kid: settings.kid, statusBaseUrl: settings.statusBaseUrl, types: await loadTypes(o.dir) });
+      const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token, log: (m) => process.stderr.write(`${m}\n`) });
+      const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: o.database ? 'postgresql' : 'sqlite' }, () =>
+        [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  storage: ${o.database ? 'PostgreSQL' : 'SQLite'}`, 'Ctrl-C stops.'].join('\n'),
+      );
+      await untilStopped();
+      await server.close();
+      await Promise.all([store.close(), services.close()]);
+    },
+  );
+
+  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string }>(
+    serveOptions(
+      verifierCommand
+        .command('serve')
+        .description('run the OpenID4VP verifier service (operator API token from SANAD_OPERATOR_TOKEN)')
+        .requiredOption('--name <text>', 'the name holders see')
+        .requiredOption('--trust <file>', 'trust list (JSON, or signed JWS with --pinned-key)')
+        .option('--pinned-key <jwk-file|did>', 'trust-list authority key')
+        .option('--key <file>', 'request-signing key (created if missing)', 'verifier-key.jwk.json')
+        .option('--presets <file>', 'JSON list of presets (default: over-18 and registered-refugee)')
+        .option('--allow-over-asking', 'start even if a preset asks for more than its purpose lists')
+        .option('--data <dir>', 'folder for the SQLite session store', '.'),
+    ),
+    async (o, out) => {
+      const baseUrl = checkBaseUrl(o);
+      const token = operatorToken();
+      if (!existsSync(o.key)) await saveIssuerKeyFile(o.key, (await generateKeyPair('ES256')).privateJwk);
+      const signer = await signerFromJwk(await loadIssuerKeyFile(o.key));
+      const pinnedKey = await pinnedKeyOption(o.pinnedKey);
+      const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
+      const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
+      const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
+      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ resolveHost: nodeHostResolver, ...(o.allowHttp ? { allowInsecure: true } : {}) }) });
+      const service = await createVerifierService({
+        verifier,
+        store,
+        baseUrl,
+        signer,
+        verifierName: o.name,
+        presets,
+        operatorToken: token,
+        ...(o.allowOverAsking ? { allowOverAsking: true } : {}),
+        log: (m) => process.stderr.write(`${m}\n`),
+      }).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      });
+      const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint }, () =>
+        [`Verifier service on ${server.url} (public: ${baseUrl})`, `  client_id ${service.clientId}`, `  presets: ${presets.map((p) => p.id).join(', ')}`, 'Ctrl-C stops.'].join('\n'),
+      );
+      await untilStopped();
+      await server.close();
+      await store.close();
+    },
+  );
+}

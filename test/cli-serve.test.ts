@@ -1,0 +1,98 @@
+/**
+ * `sanad issuer serve` as an agency deploys it: refuses unsafe configuration, and two instances
+ * behind a round-robin load balancer share one PostgreSQL database.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeWithPostgres, postgresSchema } from './support/postgres.js';
+import { loopbackFetch, newWallet } from './support/services.js';
+
+const root = join(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'sanad-serve-'));
+const cliArgs = ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts')];
+const token = 'operator-token-for-serve-tests-0123456789';
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+function sanad(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, SANAD_OPERATOR_TOKEN: '', ...env }, input: '' });
+}
+
+/** Starts a service process and resolves with its first JSON output. */
+function serve(args: string[]): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], { cwd: work, env: { ...process.env, SANAD_OPERATOR_TOKEN: token } });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      try {
+        resolve({ child, info: JSON.parse(stdout) });
+      } catch {
+        // Wait for the whole object.
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+}
+
+describe('sanad issuer serve', () => {
+  it('refuses to start without an operator token or with a plain-http base URL', () => {
+    expect(sanad(['issuer', 'init', '--dir', 'agency', '--status-base-url', 'https://agency.example/status']).status).toBe(0);
+    const noToken = sanad(['issuer', 'serve', '--dir', 'agency', '--base-url', 'https://issuer.agency.example']);
+    expect(noToken.status).toBe(2);
+    expect(noToken.stderr).toContain('ERR_CONFIG_INVALID');
+    const http = sanad(['issuer', 'serve', '--dir', 'agency', '--base-url', 'http://issuer.agency.example'], { SANAD_OPERATOR_TOKEN: token });
+    expect(http.status).toBe(2);
+    expect(http.stderr).toContain('must be https');
+  });
+});
+
+describeWithPostgres('two issuer instances behind a load balancer', (url) => {
+  it('share one PostgreSQL database: an offer made on one is redeemed across both', async () => {
+    expect(sanad(['issuer', 'init', '--dir', 'agency-pg', '--status-base-url', 'https://agency.example/status']).status).toBe(0);
+    // The load balancer: alternates between the instances, request by request.
+    const backends: number[] = [];
+    let next = 0;
+    const hits = [0, 0];
+    const lb: Server = createServer((req, res) => {
+      const i = next++ % backends.length;
+      hits[i]! += 1;
+      const upstream = httpRequest({ host: '127.0.0.1', port: backends[i], path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => lb.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(lb.address() as AddressInfo).port}`;
+    const args = ['issuer', 'serve', '--dir', 'agency-pg', '--base-url', base, '--allow-http', '--port', '0', '--database', url, '--schema', postgresSchema()];
+    const [a, b] = await Promise.all([serve(args), serve(args)]);
+    for (const s of [a, b]) backends.push(Number(new URL(String(s.info.listening)).port));
+    expect(a.info).toMatchObject({ storage: 'postgresql' });
+
+    const created = await fetch(`${base}/operator/offers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'refugee-status', claims: { given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'LB-1', age_over_18: true } }) });
+    expect(created.status).toBe(201);
+    const offer = (await created.json()) as { credential_offer_uri: string; tx_code: string };
+    const wallet = await newWallet();
+    const card = await wallet.receive(offer.credential_offer_uri, { fetch: loopbackFetch, txCode: async () => offer.tx_code, copies: 4 });
+    expect(card.copies).toBe(4);
+    expect(hits[0]).toBeGreaterThan(0);
+    expect(hits[1]).toBeGreaterThan(0);
+
+    for (const s of [a, b]) s.child.kill('SIGTERM');
+    await Promise.all([a, b].map((s) => new Promise((resolve) => (s.child.exitCode !== null ? resolve(null) : s.child.once('exit', resolve)))));
+    expect(a.child.exitCode).toBe(0);
+    await new Promise((resolve) => lb.close(resolve));
+  });
+});
