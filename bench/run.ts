@@ -4,11 +4,16 @@
  * Median of 5 rounds of ~400 ms each. Absolute numbers vary by machine; ratios are the point.
  */
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { createVerifiablePresentationJwt, verifyCredential, verifyPresentation } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
-import { didKeyFromJwk, didKeyMultibase, fromBase64url, generateKeyPair, type JWK, sha256, signerFromJwk, toDidResolverRegistry, TrustList, utf8 } from '@sanad/core';
+import { createGuardedHttpFetch, didKeyFromJwk, didKeyMultibase, encodeOfflinePresentation, fromBase64url, generateKeyPair, type JWK, sha256, signerFromJwk, toDidResolverRegistry, TrustList, utf8 } from '@sanad/core';
 import { base64urlSigner, createIssuer, createMemoryIssuerStore, refugeeStatusType } from '@sanad/issuer';
+import { startSandbox } from '@sanad/server';
 import { createMemoryStatusCache, createVerifier, importStatusList } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, nodeScrypt } from '@sanad/wallet';
 
@@ -130,6 +135,28 @@ async function main(): Promise<void> {
     await verifyCredential(checked.verifiablePresentation.verifiableCredential![0]!.proof.jwt as string, resolver);
   });
 
+  // The services over loopback HTTP (SQLite), driven by the wallet through the OpenID4VC libraries.
+  if (!json) process.stderr.write('\nServices over loopback HTTP (SQLite, one process)\n');
+  const sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'sanad-bench-')), port: 0 });
+  const fetch = createGuardedHttpFetch({ allowInsecure: true });
+  const serviceWallet = await createWallet(createMemoryStorage(), 'bench passphrase 123', { kdf: nodeScrypt, kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
+  const httpIssue = await measure('OpenID4VCI: offer -> token -> nonce -> credential (1 copy)', async () => {
+    const offer = await sandbox.createOffer({ type: 'refugee-status', claims });
+    await serviceWallet.receive(offer.offerUri, { fetch, txCode: async () => offer.txCode!, copies: 1 });
+  });
+  const httpPresent = await measure('OpenID4VP: session -> request_uri -> direct_post.jwt -> verified', async () => {
+    const session = await sandbox.verifier.createSession({ preset: 'over-18' });
+    const opened = await serviceWallet.openRequest(session.authorizationRequest, { fetch });
+    await serviceWallet.respond(opened, serviceWallet.decide(serviceWallet.propose(opened.request), { approve: true }), { fetch });
+    const { result } = await sandbox.verifier.sessionResult(session.sessionId);
+    if (!result?.verified) throw new Error(`bench presentation rejected: ${JSON.stringify(result?.errors)}`);
+  });
+  await sandbox.close();
+  // An offline desk's request: two claims, addressed to the desk's did:key.
+  const desk = didKeyFromJwk((await generateKeyPair('ES256')).publicJwk);
+  const twoClaims = { ...request, client_id: desk, dcql_query: { credentials: [{ ...request.dcql_query.credentials[0]!, claims: [{ path: ['age_over_18'] }, { path: ['given_name'] }] }] } };
+  const offlineQr = encodeOfflinePresentation((await wallet.present(wallet.decide(wallet.propose(twoClaims), { approve: true }))).vp_token.q![0]!);
+
   const sdLimit = 2 * rawEsVerify.microsPerOp + rawImport.microsPerOp;
   const vpLimit = 2 * rawEdVerify.microsPerOp;
   const ratios = {
@@ -140,9 +167,11 @@ async function main(): Promise<void> {
     sdJwtIssueVsRawSign: issueSd.microsPerOp / rawEsSign.microsPerOp,
     vcJwtIssueVsRawSign: issueVc.microsPerOp / rawEdSign.microsPerOp,
   };
-  const sizes = { sdJwtPresentationBytes: presentation.length, vpJwtBytes: vp.length, statusListJwtBytes: statusToken.length };
+  const qrVersion = QRCode.create([{ data: offlineQr, mode: 'alphanumeric' }], { errorCorrectionLevel: 'L' }).version;
+  const sizes = { sdJwtPresentationBytes: presentation.length, vpJwtBytes: vp.length, statusListJwtBytes: statusToken.length, offlineQrCharacters: offlineQr.length, offlineQrVersion: qrVersion };
+  const services = { openid4vciIssuanceMs: httpIssue.microsPerOp / 1000, openid4vpPresentationMs: httpPresent.microsPerOp / 1000 };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ node: process.version, results, ratios, sizes, limits: { sdJwtVerifyMicros: sdLimit, vpVerifyMicros: vpLimit }, other: { presentSd: presentSd.microsPerOp, presentVp: presentVp.microsPerOp } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ node: process.version, results, ratios, sizes, limits: { sdJwtVerifyMicros: sdLimit, vpVerifyMicros: vpLimit }, other: { presentSd: presentSd.microsPerOp, presentVp: presentVp.microsPerOp }, services }, null, 2)}\n`);
     return;
   }
   const line = (label: string, value: string) => process.stdout.write(`  ${label.padEnd(70)} ${value}\n`);
@@ -154,6 +183,8 @@ async function main(): Promise<void> {
   line('SD-JWT VC issue vs one raw ES256 sign', `${ratios.sdJwtIssueVsRawSign.toFixed(1)}x`);
   line('VC-JWT issue vs one raw Ed25519 sign', `${ratios.vcJwtIssueVsRawSign.toFixed(1)}x`);
   process.stdout.write(`\nSizes: 1-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B, VP-JWT ${sizes.vpJwtBytes} B, status list JWT (131,072 entries) ${sizes.statusListJwtBytes} B\n`);
+  process.stdout.write(`Offline QR (2-claim SD-JWT VC presentation): ${sizes.offlineQrCharacters} characters, QR version ${sizes.offlineQrVersion} at level L (target <= 25)\n`);
+  process.stdout.write(`Loopback round trips: OpenID4VCI issuance ${services.openid4vciIssuanceMs.toFixed(1)} ms, OpenID4VP presentation ${services.openid4vpPresentationMs.toFixed(1)} ms\n`);
 }
 
 await main();

@@ -10,7 +10,7 @@ import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, ra
 import { createIssuer, loadIssuerKeyFile, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { createVerifier } from '@sanad/verifier';
-import { type CreatedOffer, createIssuerService } from '../issuer-service/issuer-service.js';
+import { type CreatedOffer, createIssuerService, type IssuerService } from '../issuer-service/issuer-service.js';
 import { listen } from '../node/listen.js';
 import { openSqliteServiceStore } from '../store/sqlite-service-store.js';
 import { standardPresets } from '../verifier-service/presets.js';
@@ -31,6 +31,8 @@ export interface Sandbox {
   operatorToken: string;
   offer: CreatedOffer;
   session: CreatedSession;
+  /** More offers, as the operator API would make them. */
+  createOffer: IssuerService['createOffer'];
   verifier: VerifierService;
   close(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     operatorToken,
     offer,
     session,
+    createOffer: issuerService.createOffer,
     verifier,
     close: async () => {
       await Promise.all([issuerServer.close(), verifierServer.close()]);
