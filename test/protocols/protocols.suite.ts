@@ -64,6 +64,8 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       const jwtVcIssuer = await (await fetch(`${s.issuerUrl}/.well-known/jwt-vc-issuer`)).json();
       expect(jwtVcIssuer.jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256' });
       expect(jwtVcIssuer.jwks.keys[0].d).toBeUndefined();
+      expect(await (await fetch(`${s.issuerUrl}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${s.verifierUrl}/healthz`)).json()).toEqual({ status: 'ok' });
       const as = await (await fetch(`${s.issuerUrl}/.well-known/oauth-authorization-server`)).json();
       expect(as['pre-authorized_grant_anonymous_access_supported']).toBe(true);
     });

@@ -264,6 +264,8 @@ export function createIssuerService(options: IssuerServiceOptions) {
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
 
+  // For load balancers and orchestrators: the process is up and answering.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/.well-known/openid-credential-issuer', (c) => c.json(credentialIssuer));
   app.get('/.well-known/oauth-authorization-server', (c) => c.json(authorizationServerMetadata));
   app.get('/jwks', (c) => c.json(jwks));

@@ -225,6 +225,8 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
 
+  // For load balancers and orchestrators: the process is up and answering.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/requests/:id', async (c) => {
     const found = await store.get<SessionRecord>('session', c.req.param('id'), now());
     if (!found || found.value.status !== 'pending') throw new HttpError(404, 'invalid_request_uri', 'This request has expired or was already answered.');
