@@ -77,6 +77,12 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
   return concatBytes(chunks);
 }
 
+/** A failed exchange as a typed error: a timeout when our abort fired, a fetch failure otherwise. */
+function asFetchError(err: unknown, signal: AbortSignal): SanadError {
+  if (err instanceof SanadError) return err;
+  return new SanadError(signal.aborted ? 'ERR_FETCH_TIMEOUT' : 'ERR_FETCH_FAILED', undefined, { cause: err });
+}
+
 /**
  * Creates a guarded fetch.
  *
@@ -108,9 +114,7 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
         return { status: response.status, headers: response.headers, body: await readBounded(response, maxBytes), url: url.href };
       }
     } catch (err) {
-      if (err instanceof SanadError) throw err;
-      if (controller.signal.aborted) throw new SanadError('ERR_FETCH_TIMEOUT', undefined, { cause: err });
-      throw new SanadError('ERR_FETCH_FAILED', undefined, { cause: err });
+      throw asFetchError(err, controller.signal);
     } finally {
       clearTimeout(timer);
     }
@@ -145,9 +149,7 @@ export function createGuardedHttpFetch(options: GuardedFetchOptions = {}): typeo
       const body = await readBounded(response, maxBytes);
       return new Response(response.status === 204 || response.status === 205 ? null : (body as Uint8Array<ArrayBuffer>), { status: response.status, headers: response.headers });
     } catch (err) {
-      if (err instanceof SanadError) throw err;
-      if (controller.signal.aborted) throw new SanadError('ERR_FETCH_TIMEOUT', undefined, { cause: err });
-      throw new SanadError('ERR_FETCH_FAILED', undefined, { cause: err });
+      throw asFetchError(err, controller.signal);
     } finally {
       clearTimeout(timer);
     }

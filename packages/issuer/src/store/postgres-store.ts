@@ -6,47 +6,10 @@
 import pg from 'pg';
 import { SanadError } from '@sanad/core';
 import { pickFreeIndexAsync } from './allocate.js';
-import type { CredentialStatus, IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
+import type { IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
+import { type CredentialRow as Row, migrations, SCHEMA_VERSION, toRecord } from './sql-schema.js';
 
-const SCHEMA_VERSION = 1;
-
-const MIGRATIONS = [
-  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-   CREATE TABLE status_lists (id SERIAL PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('token','bitstring')), size INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
-   CREATE TABLE credentials (
-     id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, type_id TEXT NOT NULL, format TEXT NOT NULL,
-     list_id INTEGER NOT NULL REFERENCES status_lists(id), idx INTEGER NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('valid','suspended','revoked')),
-     valid_from TEXT NOT NULL, valid_until TEXT NOT NULL, issued_at TEXT NOT NULL,
-     UNIQUE (list_id, idx));
-   CREATE INDEX credentials_batch ON credentials(batch_id);`,
-];
-
-interface Row {
-  id: string;
-  batch_id: string;
-  type_id: string;
-  format: 'dc+sd-jwt' | 'jwt_vc_json';
-  list_id: number;
-  idx: number;
-  status: CredentialStatus;
-  valid_from: string;
-  valid_until: string;
-  issued_at: string;
-}
-
-const toRecord = (r: Row): IssuedCredentialRecord => ({
-  id: r.id,
-  batchId: r.batch_id,
-  typeId: r.type_id,
-  format: r.format,
-  listId: r.list_id,
-  index: r.idx,
-  status: r.status,
-  validFrom: r.valid_from,
-  validUntil: r.valid_until,
-  issuedAt: r.issued_at,
-});
+const MIGRATIONS = migrations('postgres');
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://sanad@db.internal/sanad` */
