@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,25 @@ describe('sanad issuer serve', () => {
     const http = sanad(['issuer', 'serve', '--dir', 'agency', '--base-url', 'http://issuer.agency.example'], { SANAD_OPERATOR_TOKEN: token });
     expect(http.status).toBe(2);
     expect(http.stderr).toContain('must be https');
+  });
+});
+
+describe('sanad verifier serve', () => {
+  it('serves signed requests to wallets and sessions to its operator only', async () => {
+    writeFileSync(join(work, 'trust.json'), JSON.stringify({ type: 'sanad-trust-list', version: 1, issuers: [] }));
+    const { child, info } = await serve(['verifier', 'serve', '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0', '--name', 'Al Noor Clinic', '--trust', 'trust.json', '--key', 'clinic.jwk.json', '--data', '.']);
+    expect(info).toMatchObject({ client_id: expect.stringMatching(/^decentralized_identifier:did:jwk:/), presets: ['over-18', 'registered-refugee'], lint: [] });
+    const listening = String(info.listening);
+    expect((await fetch(`${listening}/operator/sessions`, { method: 'POST', body: '{}' })).status).toBe(401);
+    const created = await fetch(`${listening}/operator/sessions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ preset: 'over-18' }) });
+    expect(created.status).toBe(201);
+    const { session_id } = (await created.json()) as { session_id: string };
+    const requestObject = await fetch(`${listening}/requests/${session_id}`);
+    expect(requestObject.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
+    expect((await requestObject.text()).split('.')).toHaveLength(3);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(child.exitCode).toBe(0);
   });
 });
 

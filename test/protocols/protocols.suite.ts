@@ -57,6 +57,15 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(records.filter((r) => r.batchId === o.id)).toHaveLength(3);
     });
 
+    it('issues VC-JWT copies too, each bound to its own did:key', async () => {
+      const o = await offer(s, { format: 'jwt_vc_json' });
+      const wallet = await newWallet();
+      const card = await wallet.receive(o.uri, { ...opts, txCode: async () => o.pin, copies: 2 });
+      expect(card).toMatchObject({ format: 'jwt_vc_json', copies: 2, issuer: s.issuerDid });
+      const records = (await s.issuer.listCredentials()).filter((r) => r.batchId === o.id);
+      expect(records.map((r) => r.format)).toEqual(['jwt_vc_json', 'jwt_vc_json']);
+    });
+
     it('serves metadata a wallet from another vendor can read', async () => {
       const meta = await (await fetch(`${s.issuerUrl}/.well-known/openid-credential-issuer`)).json();
       expect(meta).toMatchObject({ credential_issuer: s.issuerUrl, nonce_endpoint: `${s.issuerUrl}/nonce`, batch_credential_issuance: { batch_size: 10 } });
@@ -120,6 +129,10 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
         fetch(`${s.verifierUrl}/responses/nope`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'vp_token=x' }),
         fetch(`${s.verifierUrl}/requests/nope`),
       ]);
+      // In-process: over a socket the server may close before the client has finished sending.
+      const huge = await s.verifierService.app.fetch(new Request(`${s.verifierUrl}/responses/x`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `vp_token=${'a'.repeat(300 * 1024)}` }));
+      expect(huge.status).toBe(413);
+      expect(await huge.json()).toMatchObject({ error: 'invalid_request' });
       for (const r of responses) {
         expect(r.status).toBeGreaterThanOrEqual(400);
         expect(r.status).toBeLessThan(500);

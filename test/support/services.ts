@@ -42,6 +42,14 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
   let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const issuerServer = await listen((r) => issuerHandler(r));
   const verifierServer = await listen((r) => verifierHandler(r));
+  try {
+    return await wire();
+  } catch (err) {
+    await Promise.all([issuerServer.close(), verifierServer.close()]);
+    throw err;
+  }
+
+  async function wire(): Promise<Services> {
 
   const { publicJwk, privateJwk } = await generateKeyPair('ES256');
   const did = didKeyFromJwk(publicJwk);
@@ -94,6 +102,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
       await Promise.all([stores.issuer.close(), stores.service.close()]);
     },
   };
+  }
 }
 
 export function newWallet(): Promise<Wallet> {

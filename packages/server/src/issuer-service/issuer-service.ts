@@ -35,6 +35,7 @@ import type { CredentialType, Issuer, PublishedStatusList } from '@sanad/issuer'
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { Hono } from 'hono';
 import { errorResponse, HttpError } from '../http/errors.js';
+import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import { requestLike } from '../http/request-like.js';
 import type { ServiceStore } from '../store/service-store.js';
@@ -263,6 +264,7 @@ export function createIssuerService(options: IssuerServiceOptions) {
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+  app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

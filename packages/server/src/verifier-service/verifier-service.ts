@@ -29,6 +29,7 @@ import { createPresentationRequest, type NonceStore, type Verifier } from '@sana
 import { Hono } from 'hono';
 import { exportJWK, generateKeyPair } from 'jose';
 import { errorResponse, HttpError } from '../http/errors.js';
+import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import type { ServiceStore } from '../store/service-store.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
@@ -224,6 +225,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+  app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
