@@ -215,6 +215,16 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(consumed.result?.verified).toBe(true);
     });
 
+    it('answers only signed requests, and never fetches a request_uri on an internal address', async () => {
+      const wallet = await newWallet();
+      const unsigned = `openid4vp://?${new URLSearchParams({ response_type: 'vp_token', client_id: 'redirect_uri:https://clinic.example/cb', response_mode: 'direct_post', response_uri: 'https://clinic.example/cb', nonce: 'n'.repeat(22), dcql_query: JSON.stringify({ credentials: [{ id: 'q', format: 'dc+sd-jwt', meta: { vct_values: ['x'] }, claims: [{ path: ['age_over_18'] }] }] }) })}`;
+      await expect(wallet.openRequest(unsigned, opts)).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
+      const { uri } = await session(s);
+      const internal = uri.replace(/request_uri=[^&]+/, `request_uri=${encodeURIComponent('https://127.0.0.1/requests/x')}`);
+      // The default fetch of a wallet: https only, no internal addresses.
+      await expect(wallet.openRequest(internal)).rejects.toMatchObject({ code: 'ERR_FETCH_URL_FORBIDDEN' });
+    });
+
     it('refuses a direct_post answer where direct_post.jwt (encrypted) was asked', async () => {
       const { wallet } = await holderWithCredential();
       const { id, uri } = await session(s);
@@ -257,6 +267,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       const { id, uri } = await session(s);
       const opened = await wallet.openRequest(uri, opts);
       await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), opts);
+      expect(await s.dumpServiceStore()).toContain(id);
       s.shiftClock(301);
       try {
         const gone = await operator(s.verifierUrl, 'GET', `/sessions/${id}`);
@@ -265,6 +276,9 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       } finally {
         s.shiftClock(0);
       }
+      // The purge deletes it from the database, not only from view.
+      await s.purgeServiceStore(Math.floor(Date.now() / 1000) + 301);
+      expect(await s.dumpServiceStore()).not.toContain(id);
     });
 
     it('keeps claim values only sealed while an offer waits, and none after issuance', async () => {

@@ -30,6 +30,7 @@ export interface Services {
   verifierService: VerifierService;
   verifierUrl: string;
   dumpServiceStore(): Promise<string>;
+  purgeServiceStore(now: number): Promise<number>;
   /** Shifts the services' clocks (expiry tests). */
   shiftClock(seconds: number): void;
   close(): Promise<void>;
@@ -94,6 +95,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     verifierService,
     verifierUrl: verifierServer.url,
     dumpServiceStore: () => stores.dump(),
+    purgeServiceStore: (now) => stores.service.purgeExpired(now),
     shiftClock: (seconds) => {
       offset = seconds;
     },

@@ -227,6 +227,19 @@ export function toSanadError(err: unknown, fallback: SanadErrorCode = 'ERR_INTER
   return new SanadError(fallback, undefined, { cause: err });
 }
 
+/**
+ * The Sanad error somewhere in a chain of causes, if any: a library that wraps a failure of one
+ * of our callbacks (a refused fetch, a bad key) keeps the precise code reachable.
+ */
+export function sanadCauseOf(err: unknown): SanadError | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
+    if (isSanadError(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 /** Builds an {@link ErrorReport} without throwing, for result lists. */
 export function errorReport(code: SanadErrorCode, message?: string): ErrorReport {
   return { code, message: message ?? ERROR_CODES[code].message };

@@ -13,6 +13,7 @@ export {
   isSanadError,
   SanadError,
   type SanadErrorCode,
+  sanadCauseOf,
   toSanadError,
 } from './errors.js';
 export { sha256 } from './hash.js';

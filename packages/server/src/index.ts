@@ -17,3 +17,4 @@ export {
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';
 export { SANDBOX_CLAIMS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/sandbox.js';
+export { schedulePurge } from './store/purge.js';

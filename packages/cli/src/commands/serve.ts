@@ -16,6 +16,7 @@ import {
   listen,
   openPostgresServiceStore,
   openSqliteServiceStore,
+  schedulePurge,
   type ServiceStore,
   serviceNonceStore,
   standardPresets,
@@ -83,10 +84,12 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const issuer = await createIssuer({ store, signer, issuerId: settings.issuerId, kid: settings.kid, statusBaseUrl: settings.statusBaseUrl, types: await loadTypes(o.dir) });
       const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token, log: (m) => process.stderr.write(`${m}\n`) });
       const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      const stopPurge = schedulePurge(services);
       out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: o.database ? 'postgresql' : 'sqlite' }, () =>
         [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  storage: ${o.database ? 'PostgreSQL' : 'SQLite'}`, 'Ctrl-C stops.'].join('\n'),
       );
       await untilStopped();
+      stopPurge();
       await server.close();
       await Promise.all([store.close(), services.close()]);
     },
@@ -130,10 +133,12 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         throw err;
       });
       const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      const stopPurge = schedulePurge(store);
       out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint }, () =>
         [`Verifier service on ${server.url} (public: ${baseUrl})`, `  client_id ${service.clientId}`, `  presets: ${presets.map((p) => p.id).join(', ')}`, 'Ctrl-C stops.'].join('\n'),
       );
       await untilStopped();
+      stopPurge();
       await server.close();
       await store.close();
     },

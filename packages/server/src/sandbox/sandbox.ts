@@ -12,6 +12,7 @@ import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { createVerifier } from '@sanad/verifier';
 import { type CreatedOffer, createIssuerService, type IssuerService } from '../issuer-service/issuer-service.js';
 import { listen } from '../node/listen.js';
+import { schedulePurge } from '../store/purge.js';
 import { openSqliteServiceStore } from '../store/sqlite-service-store.js';
 import { standardPresets } from '../verifier-service/presets.js';
 import { type CreatedSession, createVerifierService, serviceNonceStore, type VerifierService } from '../verifier-service/verifier-service.js';
@@ -120,6 +121,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   verifierHandler = (r) => verifier.app.fetch(r);
 
+  const stopPurge = schedulePurge(serviceStore, { log });
   const offer = await issuerService.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
   const session = await verifier.createSession({ preset: 'over-18' });
   return {
@@ -131,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     createOffer: issuerService.createOffer,
     verifier,
     close: async () => {
+      stopPurge();
       await Promise.all([issuerServer.close(), verifierServer.close()]);
       await Promise.all([issuerStore.close(), serviceStore.close()]);
     },

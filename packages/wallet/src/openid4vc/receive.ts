@@ -9,7 +9,6 @@ import {
   type CredentialBundle,
   type CredentialFormat,
   type CredentialTypeMetadata,
-  createGuardedHttpFetch,
   didOf,
   isPlainObject,
   SanadError,
@@ -17,6 +16,7 @@ import {
   type Signer,
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
+import { type ProtocolFetch, protocolFetch } from './fetch.js';
 
 /** What the issuer says about the transaction code, to show at the prompt. */
 export interface TxCodePrompt {
@@ -71,8 +71,9 @@ function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetad
 }
 
 /** Turns the issuer's OAuth error into a Sanad error the holder can act on. */
-function protocolError(err: unknown): never {
-  if (err instanceof SanadError) throw err;
+function protocolError(net: ProtocolFetch, err: unknown): never {
+  const ours = net.explain(err);
+  if (ours) throw ours;
   if (err instanceof Oauth2ClientErrorResponseError || err instanceof Openid4vciRetrieveCredentialsError) {
     const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
     const code = String(body?.error ?? '');
@@ -94,8 +95,10 @@ function protocolError(err: unknown): never {
  * ```
  */
 export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCapabilities, options: ReceiveOptions = {}): Promise<ReceivedCredential> {
+  const net = protocolFetch(options.fetch);
+  const fail = (err: unknown): never => protocolError(net, err);
   const callbacks = sanadCallbacks({
-    fetch: options.fetch ?? createGuardedHttpFetch(),
+    fetch: net.fetch,
     signerFor: async (jwtSigner) => {
       if (jwtSigner.method !== 'did') throw new SanadError('ERR_INVALID_KEY');
       return wallet.signerFor(didOf(jwtSigner.didUrl));
@@ -103,11 +106,12 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   });
   const client = new Openid4vciClient({ callbacks });
   const offer = await client.resolveCredentialOffer(offerUri).catch((cause: unknown) => {
-    if (cause instanceof SanadError) throw cause;
+    const ours = net.explain(cause);
+    if (ours) throw ours;
     // The library's first line says what is wrong (e.g. an http:// issuer where https is required).
     throw new SanadError('ERR_OFFER_INVALID', cause instanceof Error ? `The credential offer is not valid: ${cause.message.split('\n')[0]}` : undefined, { cause });
   });
-  const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(protocolError);
+  const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(fail);
   const configurationId = offer.credential_configuration_ids[0];
   const configuration = configurationId ? (issuerMetadata.knownCredentialConfigurations[configurationId] as Record<string, unknown> | undefined) : undefined;
   if (!configurationId || !configuration) throw new SanadError('ERR_OFFER_INVALID', 'The offer names no credential the issuer describes.');
@@ -127,14 +131,14 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   }
   const { accessTokenResponse } = await client
     .retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) })
-    .catch(protocolError);
+    .catch(fail);
 
   const batchSize = issuerMetadata.credentialIssuer.batch_credential_issuance?.batch_size ?? 1;
   const copies = Math.max(1, Math.min(options.copies ?? 3, batchSize));
   const alg = options.alg ?? 'ES256';
   const keys = await wallet.createKeys(copies, alg);
   const nonce = issuerMetadata.credentialIssuer.nonce_endpoint
-    ? (await client.requestNonce({ issuerMetadata }).catch(protocolError)).c_nonce
+    ? (await client.requestNonce({ issuerMetadata }).catch(fail)).c_nonce
     : (accessTokenResponse.c_nonce as string | undefined);
   const proofs: string[] = [];
   for (const key of keys) {
@@ -150,7 +154,7 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   }
   const { credentialResponse } = await client
     .retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configurationId, proofs: { jwt: proofs } })
-    .catch(protocolError);
+    .catch(fail);
   // OpenID4VCI 1.0 wraps each credential in an object; older drafts sent bare values.
   const credentials = (credentialResponse.credentials ?? []).map((c) => (isPlainObject(c) && 'credential' in c ? c.credential : c));
   if (credentials.length === 0 || credentials.some((c) => typeof c !== 'string')) throw new SanadError('ERR_PROTOCOL', 'The issuer sent no credential the wallet can read.');

@@ -4,8 +4,9 @@
  * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { createGuardedHttpFetch, isPlainObject, type LocalizedText, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
+import { isPlainObject, type LocalizedText, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
+import { type ProtocolFetch, protocolFetch } from './fetch.js';
 
 export interface RespondOptions {
   /** Default: https only, no internal addresses (pass one with `allowInsecure` for a local sandbox). */
@@ -28,9 +29,8 @@ export interface SubmitResult {
   redirectUri?: string;
 }
 
-const toProtocolError = (cause: unknown): never => {
-  if (cause instanceof SanadError) throw cause;
-  throw new SanadError('ERR_REQUEST_INVALID', cause instanceof Error ? cause.message.split('\n')[0] : undefined, { cause });
+const requestError = (net: ProtocolFetch, cause: unknown): never => {
+  throw net.explain(cause) ?? new SanadError('ERR_REQUEST_INVALID', cause instanceof Error ? cause.message.split('\n')[0] : undefined, { cause });
 };
 
 /**
@@ -43,13 +43,14 @@ const toProtocolError = (cause: unknown): never => {
  * ```
  */
 export async function resolvePresentationRequest(uri: string, options: RespondOptions = {}): Promise<OpenedRequest> {
-  const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: options.fetch ?? createGuardedHttpFetch() }) });
+  const net = protocolFetch(options.fetch);
+  const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: net.fetch }) });
   let resolved;
   try {
     const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: uri });
     resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
   } catch (cause) {
-    return toProtocolError(cause);
+    return requestError(net, cause);
   }
   const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
   // Unsigned requests could claim any name; Sanad answers only requests signed by their client.
@@ -81,7 +82,8 @@ export async function resolvePresentationRequest(uri: string, options: RespondOp
  * ```
  */
 export async function submitPresentationResponse(opened: OpenedRequest, answer: PresentationResponse | { error: 'access_denied' }, options: RespondOptions = {}): Promise<SubmitResult> {
-  const fetch = options.fetch ?? createGuardedHttpFetch();
+  const net = protocolFetch(options.fetch);
+  const { fetch } = net;
   const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch }) });
   const authorizationRequestPayload = opened.authorizationRequest as never;
   try {
@@ -113,7 +115,6 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
     }
     return isPlainObject(body) && typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {};
   } catch (cause) {
-    if (cause instanceof SanadError) throw cause;
-    throw new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.', { cause });
+    throw net.explain(cause) ?? new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.', { cause });
   }
 }
