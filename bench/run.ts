@@ -140,6 +140,8 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ dataDir: mkdtempSync(join(tmpdir(), 'sanad-bench-')), port: 0 });
   const fetch = createGuardedHttpFetch({ allowInsecure: true });
   const serviceWallet = await createWallet(createMemoryStorage(), 'bench passphrase 123', { kdf: nodeScrypt, kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
+  const httpMetadata = await measure('GET /.well-known/openid-credential-issuer', async () => (await fetch(`${sandbox.issuerUrl}/.well-known/openid-credential-issuer`)).json());
+  const httpNonce = await measure('POST /nonce (a c_nonce stored in SQLite)', async () => (await fetch(`${sandbox.issuerUrl}/nonce`, { method: 'POST' })).json());
   const httpIssue = await measure('OpenID4VCI: offer -> token -> nonce -> credential (1 copy)', async () => {
     const offer = await sandbox.createOffer({ type: 'refugee-status', claims });
     await serviceWallet.receive(offer.offerUri, { fetch, txCode: async () => offer.txCode!, copies: 1 });
@@ -169,7 +171,12 @@ async function main(): Promise<void> {
   };
   const qrVersion = QRCode.create([{ data: offlineQr, mode: 'alphanumeric' }], { errorCorrectionLevel: 'L' }).version;
   const sizes = { sdJwtPresentationBytes: presentation.length, vpJwtBytes: vp.length, statusListJwtBytes: statusToken.length, offlineQrCharacters: offlineQr.length, offlineQrVersion: qrVersion };
-  const services = { openid4vciIssuanceMs: httpIssue.microsPerOp / 1000, openid4vpPresentationMs: httpPresent.microsPerOp / 1000 };
+  const services = {
+    metadataMs: httpMetadata.microsPerOp / 1000,
+    nonceMs: httpNonce.microsPerOp / 1000,
+    openid4vciIssuanceMs: httpIssue.microsPerOp / 1000,
+    openid4vpPresentationMs: httpPresent.microsPerOp / 1000,
+  };
   if (json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, results, ratios, sizes, limits: { sdJwtVerifyMicros: sdLimit, vpVerifyMicros: vpLimit }, other: { presentSd: presentSd.microsPerOp, presentVp: presentVp.microsPerOp }, services }, null, 2)}\n`);
     return;
@@ -184,7 +191,9 @@ async function main(): Promise<void> {
   line('VC-JWT issue vs one raw Ed25519 sign', `${ratios.vcJwtIssueVsRawSign.toFixed(1)}x`);
   process.stdout.write(`\nSizes: 1-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B, VP-JWT ${sizes.vpJwtBytes} B, status list JWT (131,072 entries) ${sizes.statusListJwtBytes} B\n`);
   process.stdout.write(`Offline QR (2-claim SD-JWT VC presentation): ${sizes.offlineQrCharacters} characters, QR version ${sizes.offlineQrVersion} at level L (target <= 25)\n`);
-  process.stdout.write(`Loopback round trips: OpenID4VCI issuance ${services.openid4vciIssuanceMs.toFixed(1)} ms, OpenID4VP presentation ${services.openid4vpPresentationMs.toFixed(1)} ms\n`);
+  process.stdout.write(
+    `Loopback: metadata GET ${services.metadataMs.toFixed(2)} ms, POST /nonce ${services.nonceMs.toFixed(2)} ms; whole OpenID4VCI issuance ${services.openid4vciIssuanceMs.toFixed(1)} ms, whole OpenID4VP presentation ${services.openid4vpPresentationMs.toFixed(1)} ms\n`,
+  );
 }
 
 await main();
