@@ -61,3 +61,43 @@ export function tryParseJson(text: string): unknown {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Object members in a parsed JSON value, counted through every level (iteratively: no stack limit). */
+function memberCount(root: unknown): number {
+  let n = 0;
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (Array.isArray(value)) pending.push(...value);
+    else if (isPlainObject(value)) {
+      const values = Object.values(value);
+      n += values.length;
+      pending.push(...values);
+    }
+  }
+  return n;
+}
+
+/** Member names as written in JSON text: every string token followed by a colon. */
+function writtenMemberCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    if (text[i] !== '"') continue;
+    for (i += 1; i < text.length && text[i] !== '"'; i += 1) if (text[i] === '\\') i += 1;
+    let j = i + 1;
+    while (j < text.length && ' \t\n\r'.includes(text[j]!)) j += 1;
+    if (text[j] === ':') n += 1;
+  }
+  return n;
+}
+
+/**
+ * `JSON.parse` that refuses duplicate member names (RFC 7493 I-JSON; RFC 8725 section 3.3 warns
+ * that parsers disagree on which duplicate wins, so a signed document could mean two things).
+ * Throws `SyntaxError` on invalid or duplicated JSON.
+ */
+export function parseJsonStrict(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (writtenMemberCount(text) !== memberCount(value)) throw new SyntaxError('Duplicate member names in JSON.');
+  return value;
+}

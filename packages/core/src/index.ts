@@ -4,7 +4,7 @@
  * Free of Node-only APIs so the browser wallet can use it.
  */
 export { type Clock, epochSeconds, fixedClock, systemClock } from './clock.js';
-export { concatBytes, fromBase64url, fromUtf8, isPlainObject, randomBytes, randomId, toBase64url, tryParseJson, utf8 } from './encoding.js';
+export { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, randomBytes, randomId, toBase64url, tryParseJson, utf8 } from './encoding.js';
 export {
   ERROR_CODES,
   type ErrorCategory,

@@ -2,7 +2,7 @@
  * Compact JWS parsing and verification with typed errors.
  * Only ES256 and EdDSA are accepted; `none` and every other algorithm are refused.
  */
-import { fromBase64url, fromUtf8, isPlainObject, utf8 } from './encoding.js';
+import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, utf8 } from './encoding.js';
 import { SanadError } from './errors.js';
 import { algorithmOfJwk, type JWK, type SignatureAlgorithm, verifySignature } from './keys.js';
 
@@ -15,7 +15,7 @@ export interface DecodedJwt {
 }
 
 function decodeJsonPart(part: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(fromUtf8(fromBase64url(part)));
+  const value: unknown = parseJsonStrict(fromUtf8(fromBase64url(part)));
   if (!isPlainObject(value)) throw new TypeError('not an object');
   return value;
 }
@@ -29,11 +29,17 @@ export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJ
   const parts = jwt.split('.');
   if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new SanadError(errorCode);
   const [h, p, s] = parts as [string, string, string];
+  let decoded: DecodedJwt;
   try {
-    return { header: decodeJsonPart(h), payload: decodeJsonPart(p), signingInput: `${h}.${p}`, signature: fromBase64url(s) };
+    decoded = { header: decodeJsonPart(h), payload: decodeJsonPart(p), signingInput: `${h}.${p}`, signature: fromBase64url(s) };
   } catch (cause) {
     throw new SanadError(errorCode, undefined, { cause });
   }
+  // RFC 7515 section 4.1.11: extensions listed in "crit" must be understood; Sanad understands
+  // none. RFC 7797 unencoded payloads ("b64": false) would change what the signature covers.
+  if ('crit' in decoded.header) throw new SanadError(errorCode, 'The JWT has critical header parameters Sanad does not understand.');
+  if ('b64' in decoded.header) throw new SanadError(errorCode, 'Unencoded JWS payloads (b64) are not accepted.');
+  return decoded;
 }
 
 /** The `alg` header, checked against the algorithms Sanad accepts. */
@@ -59,7 +65,14 @@ export async function verifyDecodedJwt(
   } catch {
     throw new SanadError(errorCode);
   }
-  if (keyAlg !== alg) throw new SanadError(errorCode);
-  const ok = await verifySignature(publicJwk, alg, utf8(jwt.signingInput), jwt.signature);
+  // A key that carries private members or is not a point on the curve is not a verification key:
+  // the signature cannot be checked, so it does not verify (never an input error of the caller's).
+  if (keyAlg !== alg || 'd' in publicJwk) throw new SanadError(errorCode);
+  let ok: boolean;
+  try {
+    ok = await verifySignature(publicJwk, alg, utf8(jwt.signingInput), jwt.signature);
+  } catch (cause) {
+    throw new SanadError(errorCode, undefined, { cause });
+  }
   if (!ok) throw new SanadError(errorCode);
 }

@@ -3,7 +3,7 @@
  * disclosed claims. Every rule is enforced here, whatever the issuing library did: a disclosure
  * that no digest references is an error (it is never silently dropped — CVE-2026-62374).
  */
-import { fromBase64url, fromUtf8, isPlainObject, toBase64url, utf8 } from '../encoding.js';
+import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, toBase64url, utf8 } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { sha256 } from '../hash.js';
 
@@ -70,7 +70,7 @@ export function decodeDisclosure(encoded: string): DecodedDisclosure {
   if (!BASE64URL.test(encoded)) throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fromUtf8(fromBase64url(encoded)));
+    parsed = parseJsonStrict(fromUtf8(fromBase64url(encoded)));
   } catch (cause) {
     throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED', undefined, { cause });
   }

@@ -63,6 +63,6 @@ export function holderJwkOf(payload: Record<string, unknown>): JWK | undefined {
     throw new SanadError('ERR_SDJWT_MALFORMED', 'The cnf claim has no jwk.');
   }
   const jwk = (cnf as { jwk: JWK }).jwk;
-  if ('d' in jwk) throw new SanadError('ERR_INVALID_KEY', 'The cnf key contains a private part.');
+  if ('d' in jwk) throw new SanadError('ERR_HOLDER_BINDING_INVALID', 'The cnf key contains a private part: the credential cannot prove its holder.');
   return jwk;
 }
