@@ -143,6 +143,7 @@ export const ERROR_CODES = {
   ERR_WALLET_WRONG_PASSPHRASE: spec('input', 'The passphrase is wrong.'),
   ERR_WALLET_CORRUPTED: spec('input', 'The wallet file is damaged or has been tampered with.'),
   ERR_WALLET_KDF_TOO_WEAK: spec('input', 'The wallet file asks for weaker key derivation than allowed.'),
+  ERR_WALLET_ROLLED_BACK: spec('input', 'The wallet file is older than one already written here: an earlier copy has replaced it.'),
   ERR_WALLET_LOCKED: spec('input', 'Another process is using the wallet.'),
   ERR_WALLET_PASSPHRASE_TOO_SHORT: spec('input', 'The passphrase is too short.'),
   ERR_CREDENTIAL_INVALID: spec('input', 'The credential could not be verified on import.'),
@@ -164,6 +165,7 @@ export const ERROR_CODES = {
   // --- warnings: reported beside a result, never a rejection on their own ---
   WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),
   WARN_STATUS_FROM_CACHE: spec('verification', 'The status was taken from a cached status list.'),
+  WARN_STATUS_UNAVAILABLE: spec('verification', 'The status could not be established; accepted by the verifier\'s policy.'),
   WARN_REQUEST_OVER_ASKS: spec('input', 'The request asks for claims that its declared purpose does not list.'),
 
   // --- anything else ---

@@ -108,9 +108,20 @@ export class StatusChecker {
       source = 'cache';
     } else {
       if (memo && now - memo.fetchedAt < (memo.ttl ?? this.#options.defaultTtlSeconds ?? 300) * 1000) return memo;
-      const response = await this.#options.fetch(uri);
-      if (response.status !== 200) throw new SanadError('ERR_STATUS_UNAVAILABLE', `The status list server answered ${response.status}.`);
-      token = fromUtf8(response.body).trim();
+      try {
+        const response = await this.#options.fetch(uri);
+        if (response.status !== 200) throw new SanadError('ERR_STATUS_UNAVAILABLE', `The status list server answered ${response.status}.`);
+        token = fromUtf8(response.body).trim();
+      } catch (err) {
+        // Intermittent networks: an unreachable server falls back to the last list cached, whose
+        // age is then reported (and refused past maxAgeSeconds). A list that arrives but fails
+        // its checks is never replaced by the cache: that is an error to see, not an outage.
+        const cached = await this.#options.cache?.get(uri);
+        if (!cached) throw err;
+        if (memo && memo.token === cached.token) return { ...memo, source: 'cache' };
+        ({ token, fetchedAt } = cached);
+        source = 'cache';
+      }
     }
     const loaded: LoadedList = { ...(await this.#verifyToken(token, uri, issuer, keyFor, kind)), token, fetchedAt, source };
     if (source === 'network') await this.#options.cache?.put({ uri, token, fetchedAt });

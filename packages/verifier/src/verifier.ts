@@ -35,7 +35,7 @@ import {
   verifyDecodedJwt,
   verifyKeyBinding,
 } from '@sanad/core';
-import { nodeHostResolver } from '@sanad/core/node';
+import { nodeNetwork } from '@sanad/core/node';
 import { formatPath, hasPath, isRequested, personClaims, pickClaims, type RequestedPath } from './claims.js';
 import type { NonceStore } from './nonce-store.js';
 import { parseDcqlQuery } from './request.js';
@@ -58,7 +58,14 @@ export interface VerifierOptions {
   maxStatusAgeSeconds?: number;
   /** Fetch for status lists (default: https only, no internal addresses, 5 s, 512 KiB). */
   fetch?: GuardedFetch;
+  /** did:web resolution (default: the same guards, the dialled address checked too). */
   did?: DidResolverOptions;
+  /**
+   * When a status list cannot be obtained (server down, slow, no cached list): `'reject'`
+   * (default, fail closed) or `'accept-with-warning'` (status `unknown`, `WARN_STATUS_UNAVAILABLE`).
+   * A revoked, suspended or wrongly signed status is rejected under either policy.
+   */
+  onStatusUnavailable?: 'reject' | 'accept-with-warning';
 }
 
 /** What the presentation must answer: a request, or a nonce and audience managed by the caller. */
@@ -86,12 +93,15 @@ export class Verifier {
   readonly #options: VerifierOptions;
   readonly #clock: Clock;
   readonly #status: StatusChecker;
+  readonly #did: DidResolverOptions;
 
   constructor(options: VerifierOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    const network = options.fetch && options.did ? undefined : nodeNetwork();
+    this.#did = options.did ?? { web: network! };
     this.#status = new StatusChecker({
-      fetch: options.fetch ?? createGuardedFetch({ resolveHost: nodeHostResolver }),
+      fetch: options.fetch ?? createGuardedFetch(network),
       clock: this.#clock,
       ...(options.statusCache ? { cache: options.statusCache } : {}),
       ...(options.offline ? { offline: true } : {}),
@@ -103,7 +113,7 @@ export class Verifier {
     return this.#options.clockSkewSeconds ?? 60;
   }
 
-  readonly #issuerKey: IssuerKeyResolver = (issuer, kid) => this.#options.trustList.issuerKey(issuer, kid, this.#options.did);
+  readonly #issuerKey: IssuerKeyResolver = (issuer, kid) => this.#options.trustList.issuerKey(issuer, kid, this.#did);
 
   /**
    * Verifies one presentation.
@@ -162,7 +172,12 @@ export class Verifier {
 
   #applyStatus(result: StatusCheckResult, draft: Draft): void {
     draft.status = result.status;
-    draft.errors.push(...result.errors);
+    const unavailable = result.errors.length > 0 && result.errors.every((e) => e.code === 'ERR_STATUS_UNAVAILABLE');
+    if (unavailable && this.#options.onStatusUnavailable === 'accept-with-warning') {
+      draft.warnings.push(...result.errors.map((e) => errorReport('WARN_STATUS_UNAVAILABLE', `${e.message} Accepted by policy (accept-with-warning).`)));
+    } else {
+      draft.errors.push(...result.errors);
+    }
     draft.warnings.push(...result.warnings);
     if (result.source) draft.statusSource = result.source;
   }
@@ -312,7 +327,7 @@ export class Verifier {
     const kid = typeof vp.header.kid === 'string' ? vp.header.kid : undefined;
     const didUrl = kid === undefined ? holder : kid.startsWith('#') ? `${holder}${kid}` : kid;
     if (didOf(didUrl) !== didOf(holder)) throw new SanadError('ERR_HOLDER_BINDING_INVALID', 'The VP key belongs to another DID than its issuer.');
-    return resolveDidKey(didUrl, this.#options.did);
+    return resolveDidKey(didUrl, this.#did, 'authentication');
   }
 }
 

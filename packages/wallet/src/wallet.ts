@@ -126,23 +126,28 @@ export class Wallet {
   readonly #clock: Clock;
   #doc: WalletDocument;
   #key: SessionKey;
+  /** The save number of the bytes in storage. */
+  #generation: number;
   readonly #agent: WalletAgent;
   /** Decisions this instance issued, and whether each was used. Unforgeable: module-private. */
   readonly #decisions = new WeakMap<ConsentDecision, { used: boolean }>();
   readonly #proposals = new WeakSet<PresentationProposal>();
 
   /** @internal Use {@link createWallet} or {@link openWallet}. */
-  constructor(storage: WalletStorage, doc: WalletDocument, key: SessionKey, options: WalletOptions) {
+  constructor(storage: WalletStorage, doc: WalletDocument, key: SessionKey, options: WalletOptions, generation = 0) {
     this.#storage = storage;
     this.#doc = doc;
     this.#key = key;
+    this.#generation = generation;
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#agent = createWalletAgent({ doc: () => this.#doc, save: () => this.#save() });
   }
 
   async #save(): Promise<void> {
-    await this.#storage.write(sealEnvelope(this.#key, utf8(JSON.stringify(this.#doc))));
+    const generation = this.#generation + 1;
+    await this.#storage.write(sealEnvelope(this.#key, utf8(JSON.stringify(this.#doc)), generation), generation);
+    this.#generation = generation;
   }
 
   #now(): string {
@@ -469,7 +474,7 @@ export class Wallet {
    */
   async exportBackup(secret: string): Promise<Uint8Array> {
     const key = await newSessionKey(this.#options.kdf ?? nobleScrypt, secret, 'sanad-wallet-backup', this.#options.kdfParams ?? DEFAULT_KDF);
-    return sealEnvelope(key, utf8(JSON.stringify(this.#doc)));
+    return sealEnvelope(key, utf8(JSON.stringify(this.#doc)), 0);
   }
 
   /** Releases the storage (and its lock). */
@@ -524,16 +529,18 @@ export async function openWallet(storage: WalletStorage, passphrase: string, opt
   const bytes = await storage.read();
   if (bytes === undefined) throw new SanadError('ERR_WALLET_NOT_FOUND');
   const kdf = options.kdf ?? nobleScrypt;
-  const { key, plaintext } = await openEnvelope(bytes, passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
+  const { key, plaintext, generation } = await openEnvelope(bytes, passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
   const doc = parseDocument(plaintext, 'ERR_WALLET_CORRUPTED');
+  const floor = await storage.generationFloor?.();
+  if (floor !== undefined && generation < floor) throw new SanadError('ERR_WALLET_ROLLED_BACK', `This wallet file is save ${generation}, but save ${floor} was already written here.`);
   const target = targetParams({ ...options, kdfParams: options.kdfParams ?? key.kdf }, key.kdf);
   if (target.N !== key.kdf.N || target.r !== key.kdf.r || target.p !== key.kdf.p) {
     const raised = await newSessionKey(kdf, passphrase, 'sanad-wallet', target);
-    const wallet = new Wallet(storage, doc, raised, options);
+    const wallet = new Wallet(storage, doc, raised, options, generation);
     await wallet.replaceDocument(doc);
     return wallet;
   }
-  return new Wallet(storage, doc, key, options);
+  return new Wallet(storage, doc, key, options, generation);
 }
 
 /**

@@ -6,8 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
-import { nodeHostResolver } from '@sanad/core/node';
+import { didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
 import { createIssuer, type IssuerStore, loadIssuerKeyFile, openPostgresIssuerStore, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import {
@@ -24,6 +23,7 @@ import {
 } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
 import { action } from '../command.js';
+import { verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
 import { loadTypes } from './issuer.js';
@@ -117,7 +117,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
       const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
       const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
-      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ resolveHost: nodeHostResolver, ...(o.allowHttp ? { allowInsecure: true } : {}) }) });
+      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp) });
       const service = await createVerifierService({
         verifier,
         store,

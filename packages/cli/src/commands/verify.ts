@@ -1,8 +1,9 @@
 /** `sanad verify`: check a presentation against a trust list, a request and status lists. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { fixedClock, loadTrustList, SanadError, systemClock, type TrustList, type VerificationResult } from '@sanad/core';
 import { createDirectoryStatusCache, createFileNonceStore, createVerifier, parsePresentationRequest, type VerifyExpectations } from '@sanad/verifier';
 import { action } from '../command.js';
+import { verifierNetwork } from '../network.js';
 import { EXIT } from '../exit-codes.js';
 import { readInput, readJson } from '../io.js';
 import { pinnedKeyOption } from './trust-list.js';
@@ -18,6 +19,8 @@ interface VerifyOptions {
   offline?: boolean;
   nonceStore?: string;
   pinnedKey?: string;
+  allowHttp?: boolean;
+  onStatusUnavailable: 'reject' | 'accept-with-warning';
 }
 
 /** What the verifier relied on from its trust list: whether it was signed and how old it is (offline checks). */
@@ -62,7 +65,9 @@ export function registerVerifyCommand(program: Command): void {
       .option('--status-cache <dir>', 'status-list cache folder')
       .option('--offline', 'use only cached status lists')
       .option('--nonce-store <file>', 'accept each request nonce once (from `sanad verifier request`)')
-      .option('--pinned-key <jwk-file|did>', 'trust-list authority key'),
+      .option('--pinned-key <jwk-file|did>', 'trust-list authority key')
+      .addOption(new Option('--on-status-unavailable <policy>', 'when no status list can be had: reject, or accept with a warning').choices(['reject', 'accept-with-warning']).default('reject'))
+      .option('--allow-http', 'fetch status lists and did:web documents over http and from local addresses (a local sandbox only)'),
     async (o, out) => {
       if (o.now !== undefined && Number.isNaN(Date.parse(o.now))) throw new SanadError('ERR_INVALID_INPUT', '--now must be an ISO 8601 date-time.');
       const clock = o.now === undefined ? undefined : fixedClock(o.now);
@@ -84,6 +89,8 @@ export function registerVerifyCommand(program: Command): void {
         ...(o.statusCache ? { statusCache: createDirectoryStatusCache(o.statusCache) } : {}),
         ...(o.offline ? { offline: true } : {}),
         ...(o.nonceStore ? { nonceStore: createFileNonceStore(o.nonceStore) } : {}),
+        ...verifierNetwork(o.allowHttp),
+        onStatusUnavailable: o.onStatusUnavailable,
       });
       const verification = await verifier.verify(await readInput(o.presentation), expectations);
       const result = { ...verification, trust_list: trustListReport(trustList, (clock ?? systemClock).now()) };

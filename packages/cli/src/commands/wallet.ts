@@ -1,13 +1,12 @@
 /** `sanad wallet …`: the holder's encrypted wallet in one file. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { createGuardedHttpFetch, encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
-import { nodeHostResolver } from '@sanad/core/node';
-import { allowInsecureHttpUrls } from '@sanad/openid4vc';
+import { encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
 import { parsePresentationRequest } from '@sanad/verifier';
 import { createWallet, generateRecoverySecret, nodeScrypt, openFileStorage, openWallet, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
 import { action, wholeNumber } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { protocolFetch } from '../network.js';
 import { confirm, readPassphrase, readTxCode } from '../prompt.js';
 import { qrSvg, renderQr } from '../qr.js';
 
@@ -39,12 +38,6 @@ async function readFileBytes(path: string): Promise<Uint8Array> {
 
 const walletOption = (cmd: Command): Command => cmd.option('--wallet <file>', 'wallet file', DEFAULT_WALLET);
 
-/** The network the wallet may reach: https to public addresses only, unless a local sandbox is allowed. */
-function protocolFetch(allowHttp: boolean | undefined): typeof globalThis.fetch {
-  if (!allowHttp) return createGuardedHttpFetch({ resolveHost: nodeHostResolver });
-  allowInsecureHttpUrls(true);
-  return createGuardedHttpFetch({ allowInsecure: true });
-}
 const allowHttpOption = (cmd: Command): Command => cmd.option('--allow-http', 'allow http:// and local addresses (a local sandbox only)');
 
 export function registerWalletCommands(program: Command): void {

@@ -3,6 +3,7 @@
  * It also plugs into did-resolver / did-jwt (VC-JWT) through {@link toDidResolverRegistry}.
  */
 import type { DIDDocument, DIDResolutionResult, ResolverRegistry, VerificationMethod } from 'did-resolver';
+import { isPlainObject } from '../encoding.js';
 import { SanadError, isSanadError } from '../errors.js';
 import type { JWK } from '../keys.js';
 import { singleKeyDidDocument } from './did-document.js';
@@ -44,17 +45,22 @@ export async function resolveDid(did: string, options: DidResolverOptions = {}):
   }
 }
 
+/** What a key is used for: issuers sign with `assertionMethod` keys, holders prove with `authentication` keys. */
+export type VerificationRelationship = 'assertionMethod' | 'authentication';
+
 /**
- * The public JWK that signs for `didUrl`: with a fragment, that verification method;
- * without one, the document's only assertion key (ambiguous documents are refused).
+ * The public JWK that signs for `didUrl` in the given relationship: with a fragment, that
+ * verification method; without one, the document's only such key (ambiguous documents are
+ * refused). A key the document lists but does not authorise for the relationship is refused.
  */
-export async function resolveDidKey(didUrl: string, options: DidResolverOptions = {}): Promise<JWK> {
+export async function resolveDidKey(didUrl: string, options: DidResolverOptions = {}, relationship: VerificationRelationship = 'assertionMethod'): Promise<JWK> {
   // did:key and did:jwk are pure functions of the identifier: decode once (point decompression
   // is the costly part), keep a bounded number.
   const pure = didUrl.startsWith('did:key:') || didUrl.startsWith('did:jwk:');
+  // Their documents authorise the one key for both relationships, so the cache ignores it.
   const cached = pure ? pureKeyCache.get(didUrl) : undefined;
   if (cached) return cached;
-  const jwk = await resolveDidKeyUncached(didUrl, options);
+  const jwk = await resolveDidKeyUncached(didUrl, options, relationship);
   if (pure) {
     if (pureKeyCache.size >= PURE_KEY_CACHE_SIZE) pureKeyCache.delete(pureKeyCache.keys().next().value as string);
     pureKeyCache.set(didUrl, jwk);
@@ -65,16 +71,22 @@ export async function resolveDidKey(didUrl: string, options: DidResolverOptions 
 const PURE_KEY_CACHE_SIZE = 1024;
 const pureKeyCache = new Map<string, JWK>();
 
-async function resolveDidKeyUncached(didUrl: string, options: DidResolverOptions): Promise<JWK> {
+async function resolveDidKeyUncached(didUrl: string, options: DidResolverOptions, relationship: VerificationRelationship): Promise<JWK> {
   const doc = await resolveDid(didUrl, options);
-  const methods = (doc.verificationMethod ?? []) as VerificationMethod[];
+  const absolute = (id: string): string => (id.startsWith('#') ? `${doc.id}${id}` : id);
+  const refs = Array.isArray(doc[relationship]) ? (doc[relationship] as Array<string | VerificationMethod>) : [];
+  const authorised = new Set(refs.map((r) => (typeof r === 'string' ? absolute(r) : isPlainObject(r) && typeof r.id === 'string' ? absolute(r.id) : '')));
+  // Methods may be listed once and referenced, or embedded in the relationship itself.
+  const methods = [...((doc.verificationMethod ?? []) as VerificationMethod[]), ...refs.filter((r): r is VerificationMethod => isPlainObject(r))];
   const fragment = didUrl.includes('#') ? didUrl.slice(didUrl.indexOf('#')) : undefined;
-  const candidates = fragment
-    ? methods.filter((m) => m.id === `${doc.id}${fragment}` || m.id === fragment)
-    : methods;
-  const withJwk = candidates.filter((m) => m.publicKeyJwk);
-  if (withJwk.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
-  return withJwk[0]!.publicKeyJwk as JWK;
+  const named = fragment ? methods.filter((m) => absolute(m.id) === `${doc.id}${fragment}`) : methods;
+  const candidates = named.filter((m) => authorised.has(absolute(m.id)) && isPlainObject(m.publicKeyJwk));
+  if (candidates.length === 0 && named.length > 0 && fragment) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND', `The key ${fragment} is not authorised for ${relationship}.`);
+  const jwks = [...new Set(candidates.map((m) => JSON.stringify(m.publicKeyJwk)))];
+  if (jwks.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
+  const jwk = candidates[0]!.publicKeyJwk as JWK;
+  if ('d' in jwk) throw new SanadError('ERR_INVALID_KEY', 'The DID document publishes a private key.');
+  return jwk;
 }
 
 /** did-resolver registry entries for key, jwk and web, for use with did-jwt and did-jwt-vc. */

@@ -79,7 +79,10 @@ async function readBounded(response: Response, maxBytes: number): Promise<Uint8A
 
 /** A failed exchange as a typed error: a timeout when our abort fired, a fetch failure otherwise. */
 function asFetchError(err: unknown, signal: AbortSignal): SanadError {
-  if (err instanceof SanadError) return err;
+  // HTTP clients wrap a refusal from the connection's lookup ("fetch failed", cause: ours).
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth += 1) {
+    if (e instanceof SanadError) return e;
+  }
   return new SanadError(signal.aborted ? 'ERR_FETCH_TIMEOUT' : 'ERR_FETCH_FAILED', undefined, { cause: err });
 }
 

@@ -1,2 +1,3 @@
 /** `@sanad/core/node`: the parts of core that need Node.js. */
-export { nodeHostResolver } from './host-resolver.js';
+export { nodeHostResolver, nodeNetwork } from './host-resolver.js';
+export { createPublicOnlyFetch, type DnsLookup, publicOnlyLookup } from './pinned-fetch.js';

@@ -34,6 +34,8 @@ export const nobleScrypt: Kdf = (passphrase, salt, { N, r, p }) => scryptAsync(u
 export interface Envelope {
   format: EnvelopeFormat;
   version: 1;
+  /** Counts the saves of this wallet; bound to the ciphertext, so an older file cannot pose as newer. */
+  generation: number;
   kdf: { name: 'scrypt'; salt: string } & ScryptParams;
   cipher: { name: 'xchacha20-poly1305'; nonce: string };
   /** HMAC of a fixed label under a key derived alongside the cipher key. */
@@ -56,8 +58,9 @@ export interface SessionKey {
   readonly check: string;
 }
 
-const associatedData = (e: Pick<Envelope, 'format' | 'version' | 'kdf'>): Uint8Array =>
-  utf8(JSON.stringify([e.format, e.version, e.kdf.name, e.kdf.N, e.kdf.r, e.kdf.p, e.kdf.salt, 'xchacha20-poly1305']));
+// Everything in the header is bound to the ciphertext: no field can be changed on its own.
+const associatedData = (e: Pick<Envelope, 'format' | 'version' | 'generation' | 'kdf'>): Uint8Array =>
+  utf8(JSON.stringify([e.format, e.version, e.generation, e.kdf.name, e.kdf.N, e.kdf.r, e.kdf.p, e.kdf.salt, 'xchacha20-poly1305']));
 
 async function derive(kdf: Kdf, passphrase: string, format: EnvelopeFormat, params: Envelope['kdf']): Promise<SessionKey> {
   const bytes = await kdf(passphrase, fromBase64url(params.salt), params);
@@ -90,6 +93,7 @@ export function parseEnvelope(bytes: Uint8Array, format: EnvelopeFormat, policy:
   const { kdf, cipher } = json;
   if (!isPlainObject(kdf) || kdf.name !== 'scrypt' || typeof kdf.salt !== 'string' || !isPlainObject(cipher) || cipher.name !== 'xchacha20-poly1305') throw corrupted(format);
   if (typeof cipher.nonce !== 'string' || typeof json.check !== 'string' || typeof json.ciphertext !== 'string') throw corrupted(format);
+  if (!Number.isSafeInteger(json.generation) || (json.generation as number) < 0) throw corrupted(format);
   const [N, r, p] = [kdf.N, kdf.r, kdf.p];
   if (![N, r, p].every((v) => Number.isInteger(v) && (v as number) > 0) || ((N as number) & ((N as number) - 1)) !== 0) throw corrupted(format);
   if ((N as number) < policy.min.N || (r as number) < policy.min.r || (p as number) < policy.min.p) throw new SanadError('ERR_WALLET_KDF_TOO_WEAK');
@@ -105,7 +109,7 @@ export function parseEnvelope(bytes: Uint8Array, format: EnvelopeFormat, policy:
  * const { key, plaintext } = await openEnvelope(bytes, passphrase, 'sanad-wallet', nodeScrypt)
  * ```
  */
-export async function openEnvelope(bytes: Uint8Array, passphrase: string, format: EnvelopeFormat, kdf: Kdf, policy?: KdfPolicy): Promise<{ key: SessionKey; plaintext: Uint8Array }> {
+export async function openEnvelope(bytes: Uint8Array, passphrase: string, format: EnvelopeFormat, kdf: Kdf, policy?: KdfPolicy): Promise<{ key: SessionKey; plaintext: Uint8Array; generation: number }> {
   const envelope = parseEnvelope(bytes, format, policy);
   const key = await derive(kdf, passphrase, format, envelope.kdf);
   if (key.check !== envelope.check) {
@@ -113,16 +117,16 @@ export async function openEnvelope(bytes: Uint8Array, passphrase: string, format
   }
   try {
     const plaintext = xchacha20poly1305(key.cipherKey, fromBase64url(envelope.cipher.nonce), associatedData(envelope)).decrypt(fromBase64url(envelope.ciphertext));
-    return { key, plaintext };
+    return { key, plaintext, generation: envelope.generation };
   } catch (cause) {
     throw corrupted(format, cause);
   }
 }
 
-/** Seals a plaintext under a session key with a fresh nonce. */
-export function sealEnvelope(key: SessionKey, plaintext: Uint8Array): Uint8Array {
+/** Seals a plaintext under a session key with a fresh nonce, as save number `generation`. */
+export function sealEnvelope(key: SessionKey, plaintext: Uint8Array, generation: number): Uint8Array {
   const nonce = randomBytes(24);
-  const header = { format: key.format, version: 1 as const, kdf: key.kdf };
+  const header = { format: key.format, version: 1 as const, generation, kdf: key.kdf };
   const ciphertext = xchacha20poly1305(key.cipherKey, nonce, associatedData(header)).encrypt(plaintext);
   const envelope: Envelope = { ...header, cipher: { name: 'xchacha20-poly1305', nonce: toBase64url(nonce) }, check: key.check, ciphertext: toBase64url(ciphertext) };
   return utf8(JSON.stringify(envelope));

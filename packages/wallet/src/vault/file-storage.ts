@@ -56,6 +56,7 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const lockPath = join(dir, `.${basename(path)}.lock`);
+  const floorPath = join(dir, `.${basename(path)}.generation`);
   await acquireLock(lockPath);
   return {
     async read() {
@@ -66,30 +67,45 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
         throw new SanadError('ERR_STORAGE', 'The wallet file cannot be read.', { cause: err });
       }
     },
-    async write(bytes) {
-      const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-      try {
-        const handle = await open(temp, 'wx', 0o600);
-        try {
-          await handle.writeFile(bytes);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, path);
-        const dirHandle = await open(dir, 'r');
-        try {
-          await dirHandle.sync();
-        } finally {
-          await dirHandle.close();
-        }
-      } catch (cause) {
-        await unlink(temp).catch(() => undefined);
-        throw new SanadError('ERR_STORAGE', 'The wallet file cannot be written.', { cause });
-      }
+    async write(bytes, generation) {
+      await replaceFile(path, bytes);
+      // Written after the wallet is durable, so the floor never runs ahead of the file. It is a
+      // tripwire for a copy restored by a sync tool or a careless hand, not proof against an
+      // attacker who can roll back both files (see docs/threat-model.md).
+      if (generation !== undefined) await replaceFile(floorPath, new TextEncoder().encode(String(generation)));
+    },
+    async generationFloor() {
+      const text = await readFile(floorPath, 'utf8').catch(() => undefined);
+      const n = Number(text);
+      return text !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
     },
     async close() {
       await unlink(lockPath).catch(() => undefined);
     },
   };
+}
+
+/** Writes to a temp file in the same folder, fsyncs it, renames it over `path`, fsyncs the folder. */
+async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+    const dirHandle = await open(dir, 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  } catch (cause) {
+    await unlink(temp).catch(() => undefined);
+    throw new SanadError('ERR_STORAGE', 'The wallet file cannot be written.', { cause });
+  }
 }
