@@ -103,6 +103,16 @@ export function highSTwin(jwt: string): string {
   return `${h}.${p}.${Buffer.concat([r, twin]).toString('base64url')}`;
 }
 
+/** A VP-JWT carrying `vc`, signed by `holder` for NONCE/AUDIENCE (did-jwt-vc, as other wallets make them). */
+export function vpJwt(vc: string, holder: Holder): Promise<string> {
+  const alg = holder.signer.alg;
+  return createVerifiablePresentationJwt(
+    { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [vc] }, nonce: NONCE, aud: AUDIENCE } as never,
+    { did: holder.did, signer: base64urlSigner(holder.signer), alg },
+    { header: { kid: holder.kid, alg } },
+  );
+}
+
 export async function buildCorpus(statusBaseUrl: string): Promise<Corpus> {
   const agency = await makeAgency(statusBaseUrl);
   const holder = await makeHolder();

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '@sanad/cli';
 import { fixedClock } from '@sanad/core';
 import {
   createDirectoryStatusCache,
@@ -20,6 +19,7 @@ import {
 } from '@sanad/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustFor, VCT } from '../support/fixtures.js';
+import { runSanad } from '../support/sanad-cli.js';
 import { AUDIENCE, buildCorpus, type Corpus, highSTwin, NONCE, presentationCases, split, withKb } from './presentation-corpus.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-adversarial-'));
@@ -50,17 +50,8 @@ const verifierAt = (offsetSeconds?: number) =>
 async function sanadVerify(presentation: string, expectations: string[] = ['--nonce', NONCE, '--audience', AUDIENCE]): Promise<{ code: number; result: { verified: boolean; errors: Array<{ code: string }> } }> {
   const file = join(work, 'presentation.txt');
   writeFileSync(file, presentation);
-  const chunks: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'sanad', 'verify', '--presentation', file, '--trust', join(work, 'trust.json'), ...expectations, '--status-cache', cacheDir, '--offline', '--json']);
-    return { code, result: JSON.parse(chunks.join('')) };
-  } finally {
-    process.stdout.write = write;
-    process.exitCode = undefined;
-  }
+  const { code, stdout } = await runSanad(['verify', '--presentation', file, '--trust', join(work, 'trust.json'), ...expectations, '--status-cache', cacheDir, '--offline', '--json']);
+  return { code, result: JSON.parse(stdout) };
 }
 
 describe('adversarial presentations', () => {

@@ -94,6 +94,7 @@ export {
 export {
   type LoadTrustListOptions,
   loadTrustList,
+  MAX_TRUST_LIST_LENGTH,
   parseTrustList,
   signTrustList,
   TRUST_LIST_JWT_TYP,

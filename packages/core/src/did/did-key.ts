@@ -63,10 +63,12 @@ export function jwkFromDidKey(did: string): JWK {
   } catch (cause) {
     throw new SanadError('ERR_DID_INVALID', undefined, { cause });
   }
-  if (startsWith(bytes, ED25519_PUB) && bytes.length === 34) {
+  if (startsWith(bytes, ED25519_PUB)) {
+    if (bytes.length !== 34) throw new SanadError('ERR_DID_INVALID', 'An Ed25519 did:key holds 32 key bytes.');
     return { kty: 'OKP', crv: 'Ed25519', x: toBase64url(bytes.slice(2)) };
   }
-  if (startsWith(bytes, P256_PUB) && bytes.length === 35) {
+  if (startsWith(bytes, P256_PUB)) {
+    if (bytes.length !== 35) throw new SanadError('ERR_DID_INVALID', 'A P-256 did:key holds a 33-byte compressed point.');
     try {
       const raw = p256.Point.fromBytes(bytes.slice(2)).toBytes(false);
       return { kty: 'EC', crv: 'P-256', x: toBase64url(raw.slice(1, 33)), y: toBase64url(raw.slice(33, 65)) };

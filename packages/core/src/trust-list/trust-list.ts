@@ -138,6 +138,9 @@ export function signTrustList(document: TrustListDocument, signer: Signer, kid?:
   return signJwt(signer, header, parseTrustList(document) as unknown as Record<string, unknown>);
 }
 
+/** Ten thousand issuers with keys fit in well under this; anything larger is refused unread. */
+export const MAX_TRUST_LIST_LENGTH = 8 * 1024 * 1024;
+
 export interface LoadTrustListOptions {
   /** The authority's public key: a JWK, or a did:key / did:jwk. */
   pinnedKey?: JWK | string;
@@ -155,6 +158,7 @@ export interface LoadTrustListOptions {
  * ```
  */
 export async function loadTrustList(input: string, options: LoadTrustListOptions = {}): Promise<TrustList> {
+  if (input.length > MAX_TRUST_LIST_LENGTH) throw new SanadError('ERR_TRUST_LIST_INVALID', `The trust list is larger than ${MAX_TRUST_LIST_LENGTH / 1024 / 1024} MiB.`);
   const text = input.trim();
   const requireSignature = options.requireSignature ?? options.pinnedKey !== undefined;
   let document: TrustListDocument;
