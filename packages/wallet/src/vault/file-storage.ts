@@ -5,7 +5,7 @@
  */
 import { randomBytes, scrypt } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SanadError } from '@sanad/core';
 import type { Kdf } from './envelope.js';
@@ -58,6 +58,7 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
   const lockPath = join(dir, `.${basename(path)}.lock`);
   const floorPath = join(dir, `.${basename(path)}.generation`);
   await acquireLock(lockPath);
+  await removeInterruptedWrites(dir, basename(path));
   return {
     async read() {
       try {
@@ -83,6 +84,14 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
       await unlink(lockPath).catch(() => undefined);
     },
   };
+}
+
+/** Temp files left by a write that was killed before its rename: never read, so removed under the lock. */
+async function removeInterruptedWrites(dir: string, name: string): Promise<void> {
+  const leftover = new RegExp(`^\\.\\.?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.generation)?\\.[0-9a-f]{12}\\.tmp$`);
+  for (const file of await readdir(dir)) {
+    if (leftover.test(file)) await unlink(join(dir, file)).catch(() => undefined);
+  }
 }
 
 /** Writes to a temp file in the same folder, fsyncs it, renames it over `path`, fsyncs the folder. */
