@@ -79,7 +79,7 @@ export async function withKb(base: string, signer: Signer, override: Record<stri
 const assemble = (jwt: string, disclosures: string[]): string => `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 
 /** The issuer payload with `extra` disclosures' digests added to the top-level `_sd`. */
-async function issueWith(c: Corpus, extra: string[], change: (p: Record<string, unknown>) => void = () => undefined): Promise<string> {
+export async function issueWith(c: Pick<Corpus, 'credential' | 'agency' | 'holder'>, extra: string[], change: (p: Record<string, unknown>) => void = () => undefined): Promise<string> {
   const { jwt, disclosures } = split(c.credential);
   const signed = await reissue(jwt, { payload: (p) => { p._sd = [...(p._sd as string[]), ...extra.map(digestOf)]; change(p); } }, c.agency.signer);
   return withKb(assemble(signed, [...disclosures, ...extra]), c.holder.signer);

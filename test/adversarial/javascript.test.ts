@@ -1,0 +1,107 @@
+/**
+ * JavaScript-specific attacks: names that mean something to the language (`__proto__`,
+ * `constructor`, `prototype`) must stay plain data everywhere input is parsed (CWE-1321), and
+ * deep or huge inputs must be refused quickly, without a stack overflow (CWE-674, CWE-400).
+ */
+import { loadTrustList, toBase64url } from '@sanad/core';
+import { createPresentationRequest, createVerifier, parsePresentationRequest } from '@sanad/verifier';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Agency, amal, type Holder, makeAgency, makeHolder, trustFor, VCT } from '../support/fixtures.js';
+import { AUDIENCE, disclosure, issueWith, NONCE, split, withKb } from './presentation-corpus.js';
+
+let agency: Agency;
+let holder: Holder;
+let credential: string;
+
+beforeAll(async () => {
+  agency = await makeAgency();
+  holder = await makeHolder();
+  credential = (await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] })).bundle.credentials[0]!;
+});
+
+/** Nothing may have reached Object.prototype, whatever the test did. */
+afterEach(() => {
+  const probe = {} as Record<string, unknown>;
+  expect(probe.polluted).toBeUndefined();
+  expect(probe.verified).toBeUndefined();
+  expect(Object.keys(Object.prototype)).toEqual([]);
+});
+
+const verifier = () => createVerifier({ trustList: trustFor({ did: agency.did }), offline: true, onStatusUnavailable: 'accept-with-warning' });
+const plain = (o: unknown): boolean => Object.getPrototypeOf(o) === Object.prototype;
+
+describe('names that mean something to JavaScript stay data', () => {
+  for (const name of ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString']) {
+    it(`js/disclosed-claim-named-${name}  [CWE-1321; RFC 9901 section 7.1 (any claim name is data)]`, async () => {
+      const salt = toBase64url(new Uint8Array(16).fill(7));
+      // Written as JSON text: in a JS object literal, "__proto__:" would set the prototype instead.
+      const named = toBase64url(`[${JSON.stringify(salt)},${JSON.stringify(name)},{"polluted":true,"nested":{"__proto__":{"verified":true}}}]`);
+      const presentation = await issueWith({ credential, agency, holder }, [named]);
+      const result = await verifier().verify(presentation, { nonce: NONCE, audience: AUDIENCE });
+      expect(result.errors).toEqual([]);
+      expect(plain(result.claims)).toBe(true);
+      expect(Object.hasOwn(result.claims, name)).toBe(true);
+      const value = Object.getOwnPropertyDescriptor(result.claims, name)!.value as Record<string, unknown>;
+      expect(value.polluted).toBe(true);
+      expect(plain(value.nested)).toBe(true);
+      expect(Object.hasOwn(value.nested as object, '__proto__')).toBe(true);
+    });
+  }
+
+  it('js/__proto__-in-issuer-payload  [CWE-1321: an own "__proto__" member must not become a prototype]', async () => {
+    const presentation = await issueWith({ credential, agency, holder }, [], (p) => {
+      Object.defineProperty(p, '__proto__', { value: { iss: 'did:web:attacker.example', verified: true }, enumerable: true, configurable: true, writable: true });
+    });
+    const result = await verifier().verify(presentation, { nonce: NONCE, audience: AUDIENCE });
+    expect(result.issuer).toBe(agency.did);
+  });
+
+  it('js/__proto__-in-trust-list  [CWE-1321: a trust list cannot add issuers through the prototype]', async () => {
+    const text = `{"type":"sanad-trust-list","version":1,"issuers":[],"__proto__":{"issuers":[{"id":"did:web:attacker.example","name":"x"}]}}`;
+    const trust = await loadTrustList(text);
+    expect(trust.document.issuers).toEqual([]);
+    expect(trust.findIssuer('did:web:attacker.example')).toBeUndefined();
+  });
+
+  it('js/__proto__-in-request  [CWE-1321: a request cannot smuggle fields through the prototype]', async () => {
+    const request = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Adult check' }, credentials: [{ format: 'dc+sd-jwt', types: [VCT], claims: [['age_over_18']] }] });
+    const json = JSON.parse(JSON.stringify(request).replace(/^\{/, '{"__proto__":{"verifier_name":"Trusted Bank"},'));
+    const parsed = parsePresentationRequest(json);
+    expect(parsed.verifier_name).toBeUndefined();
+  });
+});
+
+describe('deep and huge inputs are refused quickly', () => {
+  const quick = async (run: () => Promise<unknown>): Promise<void> => {
+    const started = performance.now();
+    await run();
+    expect(performance.now() - started).toBeLessThan(2000);
+  };
+
+  it('js/deeply-nested-disclosure-value  [CWE-674: 100,000 nested arrays in a disclosure]', async () => {
+    const salt = toBase64url(new Uint8Array(16).fill(9));
+    const deep = toBase64url(`["${salt}","nested",${'['.repeat(100_000)}${']'.repeat(100_000)}]`);
+    await quick(async () => {
+      const result = await verifier().verify(await issueWith({ credential, agency, holder }, [deep]), { nonce: NONCE, audience: AUDIENCE });
+      expect(result.verified).toBe(false);
+      expect(result.errors).toContainEqual(expect.objectContaining({ code: 'ERR_SDJWT_MALFORMED', message: 'The SD-JWT is nested too deeply.' }));
+    });
+  });
+
+  it('js/deeply-nested-request  [CWE-674: 100,000 nested objects in dcql_query]', async () => {
+    const text = `{"response_type":"vp_token","dcql_query":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+    await quick(async () => {
+      expect(() => parsePresentationRequest(JSON.parse(text))).toThrow(expect.objectContaining({ code: 'ERR_REQUEST_INVALID' }));
+    });
+  });
+
+  it('js/ten-thousand-disclosures  [CWE-400: presentations over 1 MB are refused unread]', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => disclosure(toBase64url(new Uint8Array(16).fill(i % 256)), `claim_${i}`, 'x'.repeat(80)));
+    const { jwt } = split(credential);
+    const presentation = await withKb(`${jwt}~${many.map((d) => `${d}~`).join('')}`, holder.signer);
+    await quick(async () => {
+      const result = await verifier().verify(presentation, { nonce: NONCE, audience: AUDIENCE });
+      expect(result.errors.map((e) => e.code)).toContain('ERR_SDJWT_MALFORMED');
+    });
+  });
+});
