@@ -87,7 +87,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect((await operator(s.verifierUrl, 'POST', '/sessions', { preset: 'over-18' }, 'x'.repeat(40))).status).toBe(401);
     });
 
-    it('refuses an expired offer', async () => {
+    it('refuses an expired offer  [OpenID4VCI 1.0 section 13.6 (pre-authorized code lifetime)]', async () => {
       const o = await offer(s, { ttl_seconds: 60 });
       s.shiftClock(120);
       try {
@@ -97,7 +97,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       }
     });
 
-    it('counts wrong PINs and locks the offer, even for the right PIN afterwards', async () => {
+    it('counts wrong PINs and locks the offer, even for the right PIN afterwards  [OpenID4VCI 1.0 section 13.6.2 (transaction code brute force)]', async () => {
       const o = await offer(s);
       const code = preAuthorizedCodeOf(o.uri);
       const wrong = o.pin === '000000' ? '111111' : '000000';
@@ -110,7 +110,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       await expect((await newWallet()).receive(o.uri, { ...opts, txCode: async () => o.pin })).rejects.toMatchObject({ code: 'ERR_OFFER_LOCKED' });
     });
 
-    it('lets a pre-authorized code be redeemed once', async () => {
+    it('lets a pre-authorized code be redeemed once  [OpenID4VCI 1.0 section 13.6.1 (replay of the pre-authorized code); RFC 6749 section 4.1.2]', async () => {
       const o = await offer(s);
       const form = { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': preAuthorizedCodeOf(o.uri), tx_code: o.pin };
       const [a, b] = await Promise.all([postToken(s, form), postToken(s, form)]);
@@ -121,7 +121,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(JSON.stringify(await (a.status === 200 ? a : b).json())).toMatch(/"token_type":"Bearer"/);
     });
 
-    it('answers garbage with OAuth errors, never a stack trace', async () => {
+    it('answers garbage with OAuth errors, never a stack trace  [RFC 6749 section 5.2; CWE-209]', async () => {
       const responses = await Promise.all([
         fetch(`${s.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }),
         postToken(s, { grant_type: 'password', username: 'x' }),
@@ -185,7 +185,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(result).toMatchObject({ status: 'answered', result: { verified: true, claims: { case_number: amal.case_number } } });
     });
 
-    it('refuses a replayed response, a reused nonce, a wrong state and a response sent to another response_uri', async () => {
+    it('refuses a replayed response, a reused nonce, a wrong state and a response sent to another response_uri  [OpenID4VP 1.0 sections 14.1 (replay), 14.3 (state), 8.2 (response_uri binding)]', async () => {
       const { wallet } = await holderWithCredential();
       const first = await session(s, { response_mode: 'direct_post' });
       const opened = await wallet.openRequest(first.uri, opts);
@@ -215,7 +215,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(consumed.result?.verified).toBe(true);
     });
 
-    it('answers only signed requests, and never fetches a request_uri on an internal address', async () => {
+    it('answers only signed requests, and never fetches a request_uri on an internal address  [OpenID4VP 1.0 section 5.10 / RFC 9101 section 10.4 (request_uri SSRF)]', async () => {
       const wallet = await newWallet();
       const unsigned = `openid4vp://?${new URLSearchParams({ response_type: 'vp_token', client_id: 'redirect_uri:https://clinic.example/cb', response_mode: 'direct_post', response_uri: 'https://clinic.example/cb', nonce: 'n'.repeat(22), dcql_query: JSON.stringify({ credentials: [{ id: 'q', format: 'dc+sd-jwt', meta: { vct_values: ['x'] }, claims: [{ path: ['age_over_18'] }] }] }) })}`;
       await expect(wallet.openRequest(unsigned, opts)).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
@@ -225,7 +225,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       await expect(wallet.openRequest(internal)).rejects.toMatchObject({ code: 'ERR_FETCH_URL_FORBIDDEN' });
     });
 
-    it('refuses a direct_post answer where direct_post.jwt (encrypted) was asked', async () => {
+    it('refuses a direct_post answer where direct_post.jwt (encrypted) was asked  [OpenID4VP 1.0 section 8.3 (response mode downgrade)]', async () => {
       const { wallet } = await holderWithCredential();
       const { id, uri } = await session(s);
       const opened = await wallet.openRequest(uri, opts);

@@ -22,7 +22,7 @@ it('rejects a valid credential from an untrusted issuer, sharing no claims onwar
   expect(result).toMatchObject({ status: 'answered', result: { verified: false, claims: {}, errors: [{ code: 'ERR_ISSUER_UNTRUSTED' }] } });
 });
 
-it('refuses to start a verifier whose preset asks for more than its purpose', async () => {
+it('refuses to start a verifier whose preset asks for more than its purpose  [OpenID4VP 1.0 section 14.8 (over-asking); GDPR art. 5(1)(c) data minimisation]', async () => {
   const { startServices: start } = await import('../support/services.js');
   await expect(
     start({ issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' }, {
