@@ -5,13 +5,12 @@
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { createGuardedFetch, didKeyFromJwk, type JWK, didKeyMultibase, fromBase64url, fromUtf8, generateKeyPair, sha256, signerFromJwk, toBase64url, utf8, verifySignature } from '@sanad/core';
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt } from '@sanad/wallet';
+import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, makeAgency, serve, trustFor, VCT } from './support/fixtures.js';
+import { type Agency, amal, makeAgency, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
 
 const CLINIC = 'https://clinic.example';
 const hasher = (data: string | ArrayBuffer): Uint8Array => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data));
-const LOW = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 
 let server: Awaited<ReturnType<typeof serve>>;
 let agency: Agency;

@@ -2,8 +2,9 @@
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, parseSdJwt, signerFromJwk, TrustList } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, defineCredentialType } from '@sanad/issuer';
 import { createMemoryStatusCache, createPresentationRequest, createVerifier, importStatusList } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt } from '@sanad/wallet';
+import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { describe, expect, it } from 'vitest';
+import { LOW_COST_WALLET as LOW } from './support/fixtures.js';
 
 const label = (en: string) => ({ en, fr: `${en} (fr)`, ar: `${en} (ar)` });
 const registration = defineCredentialType({
@@ -25,8 +26,6 @@ const registration = defineCredentialType({
   validity: { days: 365 },
   claimDisplay: { household_size: label('Household size'), address: label('Address'), nationalities: label('Nationalities'), 'address.locality': label('Locality'), 'address.camp': label('Camp') },
 });
-
-const LOW = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 
 describe('nested and array claims', () => {
   it('discloses one nested member and the array elements only, and the verifier gets exactly those', async () => {

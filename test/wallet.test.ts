@@ -16,13 +16,10 @@ import {
   openFileStorage,
   openWallet,
   restoreBackup,
-  type WalletOptions,
 } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, makeAgency, serve, trustFor, VCT } from './support/fixtures.js';
+import { type Agency, amal, makeAgency, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
 
-// Low scrypt cost keeps the suite fast; the policy floor itself is tested separately.
-const LOW: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 const PASS = 'correct horse battery';
 const CLINIC = 'https://clinic.example';
 

@@ -15,13 +15,13 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { generateKeyPair, type JWK } from '@sanad/core';
 import { openSqliteIssuerStore } from '@sanad/issuer';
-import { createWallet, nodeScrypt, openFileStorage, openWallet, type WalletOptions } from '@sanad/wallet';
+import { createWallet, openFileStorage, openWallet } from '@sanad/wallet';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LOW_COST_WALLET as LOW } from '../support/fixtures.js';
 
 const KILLS = Number(process.env.SANAD_CRASH_KILLS ?? 200);
 const LANES = 4;
 const PASS = 'crash test passphrase';
-const LOW: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -123,8 +123,8 @@ it(`wallet and issuer register survive ${KILLS} SIGKILLs at random moments`, asy
   await Promise.all(
     lanes.map(async ({ dir, acked }, lane) => {
       for (let life = lane; life < KILLS; life += LANES) {
-        // The first operation of a life takes ~200 ms (warm-up); kills land before, during and after it.
-        await oneLife(dir, issuerJwk, Math.floor(Math.random() * 800), acked);
+        // The first operation of a life takes ~200 ms (warm-up): most kills land mid-operation, some during start-up.
+        await oneLife(dir, issuerJwk, 100 + Math.floor(Math.random() * 900), acked);
         kills += 1;
         await check(dir, acked);
       }

@@ -5,10 +5,10 @@
  */
 import { decodeJwt, decodeTokenStatusList, didKeyFromJwk, generateKeyPair, isSanadError, loadTrustList, parseStatusListJwt, signerFromJwk, signTrustList, type TrustListDocument, verifyDecodedJwt } from '@sanad/core';
 import { createPresentationRequest, parsePresentationRequest } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt, openWallet, type WalletOptions } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, openWallet } from '@sanad/wallet';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, makeAgency, makeHolder, VCT } from '../support/fixtures.js';
+import { type Agency, amal, makeAgency, makeHolder, VCT, LOW_COST_WALLET as LOW } from '../support/fixtures.js';
 import { mutated, runs, TYPED_CODE } from './support.js';
 
 /** Runs `fn`; a throw must be a typed Sanad error. Returns the value, or undefined when refused. */
@@ -100,7 +100,6 @@ describe('presentation requests', () => {
 });
 
 describe('wallet files', () => {
-  const LOW: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
   it(`a mutated wallet file is refused with a typed error, or opens to the same wallet (${runs(400)} runs)`, async () => {
     const storage = createMemoryStorage();
     const wallet = await createWallet(storage, 'wallet property passphrase', LOW);

@@ -6,14 +6,12 @@
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, isSanadError, signerFromJwk, type VerificationResult } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type Issuer } from '@sanad/issuer';
 import { createMemoryNonceStore, createMemoryStatusCache, createPresentationRequest, createVerifier, importStatusList, type StatusCache } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt, type Wallet, type WalletOptions } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, type Holder, makeAgency, makeHolder, presentSdJwt, trustFor } from '../support/fixtures.js';
+import { type Agency, amal, type Holder, makeAgency, makeHolder, presentSdJwt, trustFor, LOW_COST_WALLET as LOW } from '../support/fixtures.js';
 import { AUDIENCE, NONCE, vpJwt } from '../adversarial/presentation-corpus.js';
 import { anyClaimsType, claimSets, mutated, runs, TYPED_CODE } from './support.js';
-
-const LOW: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 
 let issuer: Issuer;
 let issuerDid: string;

@@ -16,6 +16,10 @@ import {
   TrustList,
 } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import { nodeScrypt, type WalletOptions } from '@sanad/wallet';
+
+/** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */
+export const LOW_COST_WALLET: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
 
 export const amal = {
   given_name: 'Amal',
