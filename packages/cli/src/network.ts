@@ -1,4 +1,5 @@
 /** What the CLI may reach over the network: https to public addresses only, unless a local sandbox is allowed. */
+import { Option } from 'commander';
 import { createGuardedFetch, createGuardedHttpFetch } from '@sanad/core';
 import { nodeNetwork } from '@sanad/core/node';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
@@ -15,4 +16,9 @@ export function protocolFetch(allowHttp: boolean | undefined): typeof globalThis
 export function verifierNetwork(allowHttp: boolean | undefined): Pick<VerifierOptions, 'fetch' | 'did'> {
   if (!allowHttp) return { fetch: createGuardedFetch(nodeNetwork()) };
   return { fetch: createGuardedFetch({ allowInsecure: true }), did: { web: { allowInsecure: true } } };
+}
+
+/** `--on-status-unavailable`: the verifier's policy when no status list can be had (default: reject). */
+export function statusPolicyOption(): Option {
+  return new Option('--on-status-unavailable <policy>', 'when no status list can be had: reject, or accept with a warning').choices(['reject', 'accept-with-warning']).default('reject');
 }

@@ -23,7 +23,7 @@ import {
 } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
 import { action } from '../command.js';
-import { verifierNetwork } from '../network.js';
+import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
 import { loadTypes } from './issuer.js';
@@ -95,7 +95,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     },
   );
 
-  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string }>(
+  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string; onStatusUnavailable: 'reject' | 'accept-with-warning' }>(
     serveOptions(
       verifierCommand
         .command('serve')
@@ -106,6 +106,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         .option('--key <file>', 'request-signing key (created if missing)', 'verifier-key.jwk.json')
         .option('--presets <file>', 'JSON list of presets (default: over-18 and registered-refugee)')
         .option('--allow-over-asking', 'start even if a preset asks for more than its purpose lists')
+        .addOption(statusPolicyOption())
         .option('--data <dir>', 'folder for the SQLite session store', '.'),
     ),
     async (o, out) => {
@@ -117,7 +118,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
       const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
       const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
-      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp) });
+      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp), onStatusUnavailable: o.onStatusUnavailable });
       const service = await createVerifierService({
         verifier,
         store,

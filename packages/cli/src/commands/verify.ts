@@ -1,9 +1,9 @@
 /** `sanad verify`: check a presentation against a trust list, a request and status lists. */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { fixedClock, loadTrustList, SanadError, systemClock, type TrustList, type VerificationResult } from '@sanad/core';
 import { createDirectoryStatusCache, createFileNonceStore, createVerifier, parsePresentationRequest, type VerifyExpectations } from '@sanad/verifier';
 import { action } from '../command.js';
-import { verifierNetwork } from '../network.js';
+import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { EXIT } from '../exit-codes.js';
 import { readInput, readJson } from '../io.js';
 import { pinnedKeyOption } from './trust-list.js';
@@ -66,7 +66,7 @@ export function registerVerifyCommand(program: Command): void {
       .option('--offline', 'use only cached status lists')
       .option('--nonce-store <file>', 'accept each request nonce once (from `sanad verifier request`)')
       .option('--pinned-key <jwk-file|did>', 'trust-list authority key')
-      .addOption(new Option('--on-status-unavailable <policy>', 'when no status list can be had: reject, or accept with a warning').choices(['reject', 'accept-with-warning']).default('reject'))
+      .addOption(statusPolicyOption())
       .option('--allow-http', 'fetch status lists and did:web documents over http and from local addresses (a local sandbox only)'),
     async (o, out) => {
       if (o.now !== undefined && Number.isNaN(Date.parse(o.now))) throw new SanadError('ERR_INVALID_INPUT', '--now must be an ISO 8601 date-time.');
