@@ -3,10 +3,13 @@
  * `constructor`, `prototype`) must stay plain data everywhere input is parsed (CWE-1321), and
  * deep or huge inputs must be refused quickly, without a stack overflow (CWE-674, CWE-400).
  */
-import { loadTrustList, toBase64url } from '@sanad/core';
+import { didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, signerFromJwk, toBase64url } from '@sanad/core';
+import { createIssuer, createMemoryIssuerStore, defineCredentialType } from '@sanad/issuer';
 import { createPresentationRequest, createVerifier, parsePresentationRequest } from '@sanad/verifier';
+import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, type Holder, makeAgency, makeHolder, trustFor, VCT } from '../support/fixtures.js';
+import { anyClaimsType } from '../properties/support.js';
+import { type Agency, amal, type Holder, LOW_COST_WALLET, makeAgency, makeHolder, trustFor, VCT } from '../support/fixtures.js';
 import { AUDIENCE, disclosure, issueWith, NONCE, split, withKb } from './presentation-corpus.js';
 
 let agency: Agency;
@@ -68,6 +71,60 @@ describe('names that mean something to JavaScript stay data', () => {
     const json = JSON.parse(JSON.stringify(request).replace(/^\{/, '{"__proto__":{"verifier_name":"Trusted Bank"},'));
     const parsed = parsePresentationRequest(json);
     expect(parsed.verifier_name).toBeUndefined();
+  });
+});
+
+describe('credential types', () => {
+  it('js/__proto__-in-disclosable-path  [CWE-1321: a type cannot make a member through the prototype disclosable]', () => {
+    for (const path of ['c_3.__proto__', 'c_3.constructor', 'c_3.prototype[]']) {
+      expect(() => defineCredentialType({ ...anyClaimsType.definition, selectivelyDisclosable: [path] })).toThrow(expect.objectContaining({ code: 'ERR_CREDENTIAL_TYPE_INVALID' }));
+    }
+  });
+});
+
+describe('a held credential with a "__proto__" member', () => {
+  it('js/__proto__-member-in-held-credential  [CWE-1321; dcql 3.0.0 deepMerge threw on it and blocked every match: found by the round-trip property]', async () => {
+    const { publicJwk, privateJwk } = await generateKeyPair('ES256');
+    const otherDid = didKeyFromJwk(publicJwk);
+    const other = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(privateJwk), issuerId: otherDid, kid: `${otherDid}#${didKeyMultibase(otherDid)}`, statusBaseUrl: 'https://other.example/status', types: [anyClaimsType] });
+    const wallet = await createWallet(createMemoryStorage(), 'a long enough passphrase', LOW_COST_WALLET);
+    const claims = JSON.parse('{"c_3":{"__proto__":{"verified":true}},"c_7":0}') as Record<string, unknown>;
+    const held = await wallet.import((await other.issue({ type: 'any-claims', claims, holders: await wallet.createHolderKeys(1) })).bundle);
+    const refugee = await wallet.import((await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: await wallet.createHolderKeys(1) })).bundle);
+
+    // A request naming both: one credential the library cannot evaluate must not hide the other.
+    const refugeeQuery = { id: 'adult', format: 'dc+sd-jwt' as const, types: [VCT], claims: [['age_over_18']] };
+    const heldQuery = { id: 'deep', format: 'dc+sd-jwt' as const, types: [anyClaimsType.definition.vct], claims: [['c_3'], ['c_7']] };
+    const both = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Two checks' }, credentials: [refugeeQuery, heldQuery] });
+    expect(wallet.match(both)).toEqual([
+      { queryId: 'adult', credentialIds: [refugee.id] },
+      { queryId: 'deep', credentialIds: [held.id] },
+    ]);
+
+    const deep = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [heldQuery] });
+    const response = await wallet.present(wallet.decide(wallet.propose(deep), { approve: true }));
+    const result = await createVerifier({ trustList: trustFor({ did: otherDid, types: [anyClaimsType.definition.vct] }), offline: true, onStatusUnavailable: 'accept-with-warning' }).verify(response, { request: deep });
+    expect(result.errors).toEqual([]);
+    const c3 = result.claims.c_3 as object;
+    expect(plain(c3)).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(c3, '__proto__')?.value).toEqual({ verified: true });
+  });
+
+  it('js/__proto__-in-requested-path  [CWE-1321: picking a requested path through "__proto__" must not merge into Object.prototype]', async () => {
+    const { publicJwk, privateJwk } = await generateKeyPair('ES256');
+    const otherDid = didKeyFromJwk(publicJwk);
+    const other = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(privateJwk), issuerId: otherDid, kid: `${otherDid}#${didKeyMultibase(otherDid)}`, statusBaseUrl: 'https://other.example/status', types: [anyClaimsType] });
+    const wallet = await createWallet(createMemoryStorage(), 'a long enough passphrase', LOW_COST_WALLET);
+    const claims = JSON.parse('{"c_3":{"a":1,"__proto__":{"verified":true}}}') as Record<string, unknown>;
+    await wallet.import((await other.issue({ type: 'any-claims', claims, holders: await wallet.createHolderKeys(1) })).bundle);
+    // The second path reaches "__proto__" in an object the first path already created.
+    const request = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [{ id: 'q', format: 'dc+sd-jwt', types: [anyClaimsType.definition.vct], claims: [['c_3', 'a'], ['c_3', '__proto__', 'verified']] }] });
+    const response = await wallet.present(wallet.decide(wallet.propose(request), { approve: true }));
+    const result = await createVerifier({ trustList: trustFor({ did: otherDid, types: [anyClaimsType.definition.vct] }), offline: true, onStatusUnavailable: 'accept-with-warning' }).verify(response, { request });
+    expect(result.errors).toEqual([]);
+    const c3 = result.claims.c_3 as Record<string, unknown>;
+    expect(c3.a).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(c3, '__proto__')?.value).toEqual({ verified: true });
   });
 });
 

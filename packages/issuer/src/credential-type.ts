@@ -10,6 +10,8 @@ import { type CredentialTypeMetadata, isPlainObject, type LocalizedText, SanadEr
 export const REQUIRED_LOCALES = ['en', 'fr', 'ar'] as const;
 
 /** Claim names the formats reserve; a type may not define them. */
+/** Path segments that mean something to JavaScript objects (CWE-1321). */
+const RESERVED_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 const RESERVED_CLAIMS = new Set(['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'cnf', 'status', 'sub', 'jti', 'aud', '_sd', '_sd_alg', '...', 'vc', 'vp', '__proto__', 'constructor', 'prototype']);
 
 export interface CredentialTypeDefinition {
@@ -97,6 +99,7 @@ export function defineCredentialType(definition: CredentialTypeDefinition): Cred
   if (!Array.isArray(definition.selectivelyDisclosable)) invalid('selectivelyDisclosable must list claim paths.');
   for (const path of definition.selectivelyDisclosable) {
     if (typeof path !== 'string' || !properties.includes(path.split('.')[0]!.replace(/\[\]$/, ''))) invalid(`The disclosable path "${String(path)}" is not a claim of the schema.`);
+    if (parseClaimPath(path).some((segment) => segment !== null && RESERVED_SEGMENTS.has(segment))) invalid(`The disclosable path "${path}" names a JavaScript-reserved member.`);
   }
   let validate: ValidateFunction;
   try {

@@ -30,7 +30,8 @@ function select(value: unknown, path: RequestedPath): unknown {
 
 function merge(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(source)) {
-    const existing = target[key];
+    // Own members only: an inherited `__proto__` read here would merge into Object.prototype.
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     if (isPlainObject(existing) && isPlainObject(value)) merge(existing, value);
     else setOwn(target, key, value);
   }

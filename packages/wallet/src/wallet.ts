@@ -27,6 +27,7 @@ import {
   fromUtf8,
 } from '@sanad/core';
 import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
+import { matchCredentials } from './dcql-match.js';
 import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
 import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
@@ -272,12 +273,6 @@ export class Wallet {
     await this.#save();
   }
 
-  #dcqlCredential(c: StoredCredential): Record<string, unknown> {
-    return c.format === 'dc+sd-jwt'
-      ? { credential_format: 'dc+sd-jwt', vct: c.credentialType, claims: c.claims, cryptographic_holder_binding: true }
-      : { credential_format: 'jwt_vc_json', type: ['VerifiableCredential', c.credentialType], claims: { credentialSubject: c.claims }, cryptographic_holder_binding: true };
-  }
-
   #checkRequest(request: PresentationRequest): DcqlQuery {
     if (!isPlainObject(request) || typeof request.client_id !== 'string' || typeof request.nonce !== 'string' || !isPlainObject(request.purpose)) {
       throw new SanadError('ERR_REQUEST_INVALID');
@@ -302,12 +297,7 @@ export class Wallet {
    */
   match(request: PresentationRequest): Array<{ queryId: string; credentialIds: string[] }> {
     const query = this.#checkRequest(request);
-    const result = DcqlQuery.query(query, this.#doc.credentials.map((c) => this.#dcqlCredential(c)) as never);
-    return query.credentials.map((q) => {
-      const match = result.credential_matches[q.id];
-      const ids = match?.success ? match.valid_credentials.map((v) => this.#doc.credentials[v.input_credential_index]!.id) : [];
-      return { queryId: q.id, credentialIds: ids };
-    });
+    return matchCredentials(query, this.#doc.credentials);
   }
 
   /**
