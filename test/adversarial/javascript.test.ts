@@ -3,10 +3,10 @@
  * `constructor`, `prototype`) must stay plain data everywhere input is parsed (CWE-1321), and
  * deep or huge inputs must be refused quickly, without a stack overflow (CWE-674, CWE-400).
  */
-import { didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, signerFromJwk, toBase64url } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, defineCredentialType } from '@sanad/issuer';
+import { loadTrustList, type PresentationRequest, toBase64url, type VerificationResult } from '@sanad/core';
+import { defineCredentialType } from '@sanad/issuer';
 import { createPresentationRequest, createVerifier, parsePresentationRequest } from '@sanad/verifier';
-import { createMemoryStorage, createWallet } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anyClaimsType } from '../properties/support.js';
 import { type Agency, amal, type Holder, LOW_COST_WALLET, makeAgency, makeHolder, trustFor, VCT } from '../support/fixtures.js';
@@ -83,13 +83,26 @@ describe('credential types', () => {
 });
 
 describe('a held credential with a "__proto__" member', () => {
-  it('js/__proto__-member-in-held-credential  [CWE-1321; dcql 3.0.0 deepMerge threw on it and blocked every match: found by the round-trip property]', async () => {
-    const { publicJwk, privateJwk } = await generateKeyPair('ES256');
-    const otherDid = didKeyFromJwk(publicJwk);
-    const other = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(privateJwk), issuerId: otherDid, kid: `${otherDid}#${didKeyMultibase(otherDid)}`, statusBaseUrl: 'https://other.example/status', types: [anyClaimsType] });
+  let other: Agency;
+  beforeAll(async () => {
+    other = await makeAgency('https://other.example/status', 'ES256', [anyClaimsType]);
+  });
+
+  /** A wallet holding one any-claims credential with the given claims, written as JSON text. */
+  async function walletHolding(claimsJson: string) {
     const wallet = await createWallet(createMemoryStorage(), 'a long enough passphrase', LOW_COST_WALLET);
-    const claims = JSON.parse('{"c_3":{"__proto__":{"verified":true}},"c_7":0}') as Record<string, unknown>;
-    const held = await wallet.import((await other.issue({ type: 'any-claims', claims, holders: await wallet.createHolderKeys(1) })).bundle);
+    const claims = JSON.parse(claimsJson) as Record<string, unknown>;
+    const held = await wallet.import((await other.issuer.issue({ type: 'any-claims', claims, holders: await wallet.createHolderKeys(1) })).bundle);
+    return { wallet, held };
+  }
+
+  async function presentAndVerify(wallet: Wallet, request: PresentationRequest): Promise<VerificationResult> {
+    const response = await wallet.present(wallet.decide(wallet.propose(request), { approve: true }));
+    return createVerifier({ trustList: trustFor({ did: other.did, types: [anyClaimsType.definition.vct] }), offline: true, onStatusUnavailable: 'accept-with-warning' }).verify(response, { request });
+  }
+
+  it('js/__proto__-member-in-held-credential  [CWE-1321; dcql 3.0.0 deepMerge threw on it and blocked every match: found by the round-trip property]', async () => {
+    const { wallet, held } = await walletHolding('{"c_3":{"__proto__":{"verified":true}},"c_7":0}');
     const refugee = await wallet.import((await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: await wallet.createHolderKeys(1) })).bundle);
 
     // A request naming both: one credential the library cannot evaluate must not hide the other.
@@ -101,9 +114,7 @@ describe('a held credential with a "__proto__" member', () => {
       { queryId: 'deep', credentialIds: [held.id] },
     ]);
 
-    const deep = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [heldQuery] });
-    const response = await wallet.present(wallet.decide(wallet.propose(deep), { approve: true }));
-    const result = await createVerifier({ trustList: trustFor({ did: otherDid, types: [anyClaimsType.definition.vct] }), offline: true, onStatusUnavailable: 'accept-with-warning' }).verify(response, { request: deep });
+    const result = await presentAndVerify(wallet, await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [heldQuery] }));
     expect(result.errors).toEqual([]);
     const c3 = result.claims.c_3 as object;
     expect(plain(c3)).toBe(true);
@@ -111,16 +122,10 @@ describe('a held credential with a "__proto__" member', () => {
   });
 
   it('js/__proto__-in-requested-path  [CWE-1321: picking a requested path through "__proto__" must not merge into Object.prototype]', async () => {
-    const { publicJwk, privateJwk } = await generateKeyPair('ES256');
-    const otherDid = didKeyFromJwk(publicJwk);
-    const other = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(privateJwk), issuerId: otherDid, kid: `${otherDid}#${didKeyMultibase(otherDid)}`, statusBaseUrl: 'https://other.example/status', types: [anyClaimsType] });
-    const wallet = await createWallet(createMemoryStorage(), 'a long enough passphrase', LOW_COST_WALLET);
-    const claims = JSON.parse('{"c_3":{"a":1,"__proto__":{"verified":true}}}') as Record<string, unknown>;
-    await wallet.import((await other.issue({ type: 'any-claims', claims, holders: await wallet.createHolderKeys(1) })).bundle);
+    const { wallet } = await walletHolding('{"c_3":{"a":1,"__proto__":{"verified":true}}}');
     // The second path reaches "__proto__" in an object the first path already created.
     const request = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [{ id: 'q', format: 'dc+sd-jwt', types: [anyClaimsType.definition.vct], claims: [['c_3', 'a'], ['c_3', '__proto__', 'verified']] }] });
-    const response = await wallet.present(wallet.decide(wallet.propose(request), { approve: true }));
-    const result = await createVerifier({ trustList: trustFor({ did: otherDid, types: [anyClaimsType.definition.vct] }), offline: true, onStatusUnavailable: 'accept-with-warning' }).verify(response, { request });
+    const result = await presentAndVerify(wallet, request);
     expect(result.errors).toEqual([]);
     const c3 = result.claims.c_3 as Record<string, unknown>;
     expect(c3.a).toBe(1);

@@ -3,8 +3,8 @@
  * random claim sets and disclosure choices round-trip exactly; random mutations of valid
  * presentations never change what is accepted, never throw, never hang.
  */
-import { didKeyFromJwk, didKeyMultibase, generateKeyPair, isSanadError, signerFromJwk, type VerificationResult } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type Issuer } from '@sanad/issuer';
+import { isSanadError, type VerificationResult } from '@sanad/core';
+import type { Issuer } from '@sanad/issuer';
 import { createMemoryNonceStore, createMemoryStatusCache, createPresentationRequest, createVerifier, importStatusList, type StatusCache } from '@sanad/verifier';
 import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import fc from 'fast-check';
@@ -18,9 +18,7 @@ let issuerDid: string;
 let statusCache: StatusCache;
 
 beforeAll(async () => {
-  const { publicJwk, privateJwk } = await generateKeyPair('ES256');
-  issuerDid = didKeyFromJwk(publicJwk);
-  issuer = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(privateJwk), issuerId: issuerDid, kid: `${issuerDid}#${didKeyMultibase(issuerDid)}`, statusBaseUrl: 'https://agency.example/status', types: [anyClaimsType] });
+  ({ issuer, did: issuerDid } = await makeAgency('https://agency.example/status', 'ES256', [anyClaimsType]));
   const wallet = await createWallet(createMemoryStorage(), 'property test passphrase', LOW);
   // Every index of the list is valid: one published list covers all the credentials below.
   await issuer.issue({ type: 'any-claims', claims: { c_0: 1 }, holders: await wallet.createHolderKeys(1) });

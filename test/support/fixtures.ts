@@ -15,7 +15,7 @@ import {
   signJwt,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import { createIssuer, createMemoryIssuerStore, type CredentialType, type Issuer, refugeeStatusType } from '@sanad/issuer';
 import { nodeScrypt, type WalletOptions } from '@sanad/wallet';
 
 /** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */
@@ -52,7 +52,7 @@ export interface Agency {
   publicJwk: JWK;
 }
 
-export async function makeAgency(statusBaseUrl = 'https://agency.example/status', alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<Agency> {
+export async function makeAgency(statusBaseUrl = 'https://agency.example/status', alg: 'ES256' | 'EdDSA' = 'ES256', types: CredentialType[] = [refugeeStatusType]): Promise<Agency> {
   const { publicJwk, privateJwk } = await generateKeyPair(alg);
   const did = didKeyFromJwk(publicJwk);
   const signer = await signerFromJwk(privateJwk);
@@ -62,7 +62,7 @@ export async function makeAgency(statusBaseUrl = 'https://agency.example/status'
     issuerId: did,
     kid: `${did}#${didKeyMultibase(did)}`,
     statusBaseUrl,
-    types: [refugeeStatusType],
+    types,
   });
   return { issuer, did, signer, publicJwk };
 }
