@@ -7,7 +7,7 @@ import { createGuardedFetch, didKeyFromJwk, type JWK, didKeyMultibase, fromBase6
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agency, amal, makeAgency, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
+import { type Agency, amal, makeAgency, makeHolder, registrationType, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
 
 const CLINIC = 'https://clinic.example';
 const hasher = (data: string | ArrayBuffer): Uint8Array => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data));
@@ -93,5 +93,19 @@ describe('Sanad -> @sd-jwt/sd-jwt-vc', () => {
     await expect(peer.verify(flipped)).rejects.toThrow(/disclosure|digest/i);
     const sanad = await createVerifier({ trustList: trustFor(agency), fetch: createGuardedFetch({ allowInsecure: true }) }).verify(flipFirstDisclosure(presentation), { nonce: request.nonce, audience: CLINIC });
     expect(sanad.errors.map((e) => e.code)).toContain('ERR_SDJWT_DISCLOSURE_UNREFERENCED');
+  });
+
+  it('reads nested-object and array-element disclosures (with decoys) of a Sanad credential as Sanad does', async () => {
+    const nested = await makeAgency(`${server.url}/status`, 'ES256', [registrationType]);
+    const holder = await makeHolder();
+    const claims = { household_size: 4, address: { locality: 'Mafraq', camp: 'Zaatari', country: 'JO' }, nationalities: ['SYR', 'IRQ'] };
+    const credential = (await nested.issuer.issue({ type: 'registration', claims, holders: [holder] })).bundle.credentials[0]!;
+    for (const list of await nested.issuer.publishStatusLists()) routes.set(`/status/${list.path}`, list.token);
+    const issuerVerifier = (data: string, sig: string): Promise<boolean> => verifySignature(nested.publicJwk, 'ES256', utf8(data), fromBase64url(sig));
+    const peer = new SDJwtVcInstance({ hasher, verifier: issuerVerifier, statusVerifier: issuerVerifier, statusListFetcher: async (uri: string) => fromUtf8((await createGuardedFetch({ allowInsecure: true })(uri)).body) });
+    const { payload } = await peer.verify(credential);
+    expect(payload).toMatchObject(claims);
+    // Two nested members, two array elements and the household size: five disclosures, each once.
+    expect(credential.split('~').filter(Boolean)).toHaveLength(1 + 5);
   });
 });

@@ -1,31 +1,10 @@
 /** Nested-object and array-element selective disclosure, end to end: issuer -> wallet -> verifier. */
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, parseSdJwt, signerFromJwk, TrustList } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, defineCredentialType } from '@sanad/issuer';
+import { createIssuer, createMemoryIssuerStore } from '@sanad/issuer';
 import { createMemoryStatusCache, createPresentationRequest, createVerifier, importStatusList } from '@sanad/verifier';
 import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { describe, expect, it } from 'vitest';
-import { LOW_COST_WALLET as LOW } from './support/fixtures.js';
-
-const label = (en: string) => ({ en, fr: `${en} (fr)`, ar: `${en} (ar)` });
-const registration = defineCredentialType({
-  id: 'registration',
-  vct: 'https://sanad.example/credentials/registration',
-  vcType: 'RegistrationCredential',
-  name: label('Registration'),
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['household_size', 'address', 'nationalities'],
-    properties: {
-      household_size: { type: 'integer', minimum: 1 },
-      address: { type: 'object', additionalProperties: false, properties: { locality: { type: 'string' }, camp: { type: 'string' }, country: { type: 'string' } } },
-      nationalities: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{3}$' } },
-    },
-  },
-  selectivelyDisclosable: ['household_size', 'address.locality', 'address.camp', 'nationalities[]'],
-  validity: { days: 365 },
-  claimDisplay: { household_size: label('Household size'), address: label('Address'), nationalities: label('Nationalities'), 'address.locality': label('Locality'), 'address.camp': label('Camp') },
-});
+import { LOW_COST_WALLET as LOW, registrationType as registration } from './support/fixtures.js';
 
 describe('nested and array claims', () => {
   it('discloses one nested member and the array elements only, and the verifier gets exactly those', async () => {

@@ -15,7 +15,7 @@ import {
   signJwt,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type CredentialType, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import { createIssuer, createMemoryIssuerStore, type CredentialType, defineCredentialType, type Issuer, refugeeStatusType } from '@sanad/issuer';
 import { nodeScrypt, type WalletOptions } from '@sanad/wallet';
 
 /** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */
@@ -32,6 +32,29 @@ export const amal = {
 };
 
 export const VCT = refugeeStatusType.definition.vct;
+
+const label = (en: string) => ({ en, fr: `${en} (fr)`, ar: `${en} (ar)` });
+/** A type with nested-object and array-element disclosures. */
+export const registrationType = defineCredentialType({
+  id: 'registration',
+  vct: 'https://sanad.example/credentials/registration',
+  vcType: 'RegistrationCredential',
+  name: label('Registration'),
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['household_size', 'address', 'nationalities'],
+    properties: {
+      household_size: { type: 'integer', minimum: 1 },
+      address: { type: 'object', additionalProperties: false, properties: { locality: { type: 'string' }, camp: { type: 'string' }, country: { type: 'string' } } },
+      nationalities: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{3}$' } },
+    },
+  },
+  selectivelyDisclosable: ['household_size', 'address.locality', 'address.camp', 'nationalities[]'],
+  validity: { days: 365 },
+  claimDisplay: { household_size: label('Household size'), address: label('Address'), nationalities: label('Nationalities'), 'address.locality': label('Locality'), 'address.camp': label('Camp') },
+});
+
 
 export interface Holder extends HolderKey {
   signer: Signer;

@@ -1,7 +1,7 @@
-/** SHA-256, synchronous and browser-safe (SD-JWT digests, sd_hash, key thumbprints). */
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+/** SHA-256, synchronous (SD-JWT digests, sd_hash, key thumbprints), through the crypto provider. */
+import { cryptoProvider } from './crypto.js';
 import { utf8 } from './encoding.js';
 
 export function sha256(data: Uint8Array | string): Uint8Array {
-  return nobleSha256(typeof data === 'string' ? utf8(data) : data);
+  return cryptoProvider().sha256(typeof data === 'string' ? utf8(data) : data);
 }

@@ -16,12 +16,12 @@ export {
   sanadCauseOf,
   toSanadError,
 } from './errors.js';
+export { type CryptoProvider, cryptoProvider, nodeCryptoProvider, type RawSign, setCryptoProvider, webCryptoProvider } from './crypto.js';
 export { sha256 } from './hash.js';
 export {
   algorithmOfJwk,
   assertAlgorithm,
   generateKeyPair,
-  importPublicKey,
   type JWK,
   jwkThumbprint,
   type KeyPair,

@@ -1,10 +1,11 @@
 /**
- * Keys and signatures on WebCrypto (Node 20+ and browsers alike).
+ * Keys and signatures, through the {@link CryptoProvider} (node:crypto in Node, WebCrypto in browsers).
  *
  * Signing goes through the small {@link Signer} interface so an agency can put its issuer
  * key in an HSM or cloud KMS: Sanad only ever asks a signer for a raw JWS signature.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair as joseGenerateKeyPair, type JWK } from 'jose';
+import { cryptoProvider, type RawSign } from './crypto.js';
 import { toBase64url, utf8 } from './encoding.js';
 import { SanadError } from './errors.js';
 
@@ -28,19 +29,6 @@ export interface KeyPair {
   alg: SignatureAlgorithm;
   publicJwk: JWK;
   privateJwk: JWK;
-}
-
-/** The WebCrypto parameters for each JWS algorithm. */
-function webCryptoParams(alg: SignatureAlgorithm): {
-  import: EcKeyImportParams | Algorithm;
-  sign: EcdsaParams | Algorithm;
-} {
-  switch (alg) {
-    case 'ES256':
-      return { import: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } };
-    case 'EdDSA':
-      return { import: { name: 'Ed25519' }, sign: { name: 'Ed25519' } };
-  }
 }
 
 /** Asserts `alg` is one Sanad supports and returns it typed. */
@@ -77,25 +65,6 @@ export async function generateKeyPair(alg: SignatureAlgorithm = 'ES256'): Promis
   return { alg, privateJwk, publicJwk: publicJwkOf(privateJwk) };
 }
 
-const publicKeyCache = new Map<string, Promise<CryptoKey>>();
-const PUBLIC_KEY_CACHE_LIMIT = 1024;
-
-/** Imports a public JWK once and reuses the CryptoKey: importing dominates verify cost otherwise. */
-export function importPublicKey(jwk: JWK, alg: SignatureAlgorithm = algorithmOfJwk(jwk)): Promise<CryptoKey> {
-  const pub = publicJwkOf(jwk);
-  const cacheKey = `${alg}|${pub.crv}|${pub.x}|${pub.y ?? ''}`;
-  let key = publicKeyCache.get(cacheKey);
-  if (!key) {
-    if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) publicKeyCache.clear();
-    key = globalThis.crypto.subtle.importKey('jwk', pub as JsonWebKey, webCryptoParams(alg).import, false, ['verify']);
-    key.catch(() => publicKeyCache.delete(cacheKey));
-    publicKeyCache.set(cacheKey, key);
-  }
-  return key.catch((cause: unknown) => {
-    throw new SanadError('ERR_INVALID_KEY', undefined, { cause });
-  });
-}
-
 /**
  * A {@link Signer} backed by a private JWK held in memory.
  *
@@ -108,20 +77,13 @@ export function importPublicKey(jwk: JWK, alg: SignatureAlgorithm = algorithmOfJ
 export async function signerFromJwk(privateJwk: JWK): Promise<Signer> {
   const alg = algorithmOfJwk(privateJwk);
   if (typeof privateJwk.d !== 'string') throw new SanadError('ERR_INVALID_KEY', 'The key has no private part.');
-  const params = webCryptoParams(alg);
-  let key: CryptoKey;
+  let sign: RawSign;
   try {
-    key = await globalThis.crypto.subtle.importKey('jwk', privateJwk as JsonWebKey, params.import, false, ['sign']);
+    sign = await cryptoProvider().importSigner(privateJwk, alg);
   } catch (cause) {
     throw new SanadError('ERR_INVALID_KEY', undefined, { cause });
   }
-  return {
-    alg,
-    publicJwk: publicJwkOf(privateJwk),
-    async sign(data) {
-      return new Uint8Array(await globalThis.crypto.subtle.sign(params.sign, key, data as BufferSource));
-    },
-  };
+  return { alg, publicJwk: publicJwkOf(privateJwk), sign: async (data) => sign(data) };
 }
 
 /** Verifies a raw JWS signature; false on mismatch, never throws for a bad signature. */
@@ -132,12 +94,17 @@ export async function verifySignature(
   signature: Uint8Array,
 ): Promise<boolean> {
   if (algorithmOfJwk(publicJwk) !== alg) return false;
-  const key = await importPublicKey(publicJwk, alg);
+  let verified: boolean | Promise<boolean>;
   try {
-    return await globalThis.crypto.subtle.verify(webCryptoParams(alg).sign, key, signature as BufferSource, data as BufferSource);
-  } catch {
-    return false;
+    verified = cryptoProvider().verify(publicJwk, alg, data, signature);
+  } catch (cause) {
+    throw new SanadError('ERR_INVALID_KEY', undefined, { cause });
   }
+  // Synchronous providers (node:crypto) answer without a promise round trip.
+  if (typeof verified === 'boolean') return verified;
+  return verified.catch((cause: unknown) => {
+    throw new SanadError('ERR_INVALID_KEY', undefined, { cause });
+  });
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url). */

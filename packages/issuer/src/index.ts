@@ -1,7 +1,7 @@
 /** `@sanad/issuer`: credential types, batch issuance, status lists and the register. */
 export { type CredentialType, type CredentialTypeDefinition, defineCredentialType, parseClaimPath, REQUIRED_LOCALES } from './credential-type.js';
 export { refugeeStatusType } from './refugee-status.js';
-export { base64urlSigner, DECOYS_PER_LEVEL, disclosureFrameFor, SALT_BYTES } from './formats.js';
+export { base64urlSigner, DECOYS_PER_LEVEL, SALT_BYTES } from './formats.js';
 export {
   createIssuer,
   DEFAULT_STATUS_LIST_SIZE,
