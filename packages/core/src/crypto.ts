@@ -82,8 +82,8 @@ export function webCryptoProvider(subtle: SubtleCrypto = globalThis.crypto.subtl
 
 /** The slice of `node:crypto` used here (typed locally: the core has no Node types). */
 interface NodeCrypto {
-  createPublicKey(input: { key: JsonWebKey; format: 'jwk' }): unknown;
-  createPrivateKey(input: { key: JsonWebKey; format: 'jwk' }): unknown;
+  createPublicKey(input: { key: { [member: string]: unknown }; format: 'jwk' }): unknown;
+  createPrivateKey(input: { key: { [member: string]: unknown }; format: 'jwk' }): unknown;
   verify(algorithm: string | null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean;
   sign(algorithm: string | null, data: Uint8Array, key: unknown): Uint8Array;
   createHash(name: string): { update(data: Uint8Array): { digest(): Uint8Array } };
@@ -96,7 +96,7 @@ export function nodeCryptoProvider(nodeCrypto: NodeCrypto): CryptoProvider {
   return {
     name: 'node:crypto',
     verify(publicJwk, alg, data, signature) {
-      const key = cache.get(publicJwk, alg, () => nodeCrypto.createPublicKey({ key: publicMembers(publicJwk), format: 'jwk' }));
+      const key = cache.get(publicJwk, alg, () => nodeCrypto.createPublicKey({ key: { ...publicMembers(publicJwk) }, format: 'jwk' }));
       try {
         return nodeCrypto.verify(digestOf(alg), data, alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
       } catch {
@@ -104,7 +104,7 @@ export function nodeCryptoProvider(nodeCrypto: NodeCrypto): CryptoProvider {
       }
     },
     async importSigner(privateJwk, alg) {
-      const key = nodeCrypto.createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' });
+      const key = nodeCrypto.createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
       const options = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key;
       return (data) => new Uint8Array(nodeCrypto.sign(digestOf(alg), data, options));
     },
