@@ -24,7 +24,10 @@ export interface CryptoProvider {
   sha256(data: Uint8Array): Uint8Array;
 }
 
-/** Imported public keys, by algorithm and coordinates: issuer keys repeat, imports cost a verify. */
+/**
+ * Imported public keys, by algorithm and coordinates, least recently used out first: issuer keys
+ * repeat on every check and stay; holder keys (one per credential copy) pass through.
+ */
 class KeyCache<K> {
   readonly #keys = new Map<string, K>();
   constructor(readonly limit = 1024) {}
@@ -35,8 +38,10 @@ class KeyCache<K> {
     if (key === undefined) {
       key = load();
       if (this.#keys.size >= this.limit) this.#keys.delete(this.#keys.keys().next().value!);
-      this.#keys.set(id, key);
+    } else {
+      this.#keys.delete(id);
     }
+    this.#keys.set(id, key);
     return key;
   }
 

@@ -14,14 +14,29 @@ export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes);
 }
 
+/**
+ * Node's Buffer when present: its native base64url is several times faster than the portable
+ * path (every token is decoded and every digest encoded on each verify). Browsers use jose's.
+ */
+interface NodeBufferClass {
+  from(data: string, encoding: string): Uint8Array & { toString(encoding: string): string };
+  from(data: ArrayBufferLike, byteOffset: number, length: number): Uint8Array & { toString(encoding: string): string };
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
+
 /** Base64url without padding (RFC 4648 section 5), as JOSE uses it. */
 export function toBase64url(bytes: Uint8Array | string): string {
+  if (NodeBuffer) return (typeof bytes === 'string' ? NodeBuffer.from(bytes, 'utf8') : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64url');
   return base64url.encode(bytes);
 }
 
 /** Decodes base64url; throws on characters outside the alphabet. */
 export function fromBase64url(text: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new TypeError('not base64url');
+  if (NodeBuffer) {
+    const buffer = NodeBuffer.from(text, 'base64url');
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
   return base64url.decode(text);
 }
 

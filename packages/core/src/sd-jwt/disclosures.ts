@@ -54,7 +54,9 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** Writes an own data property even for names like `__proto__` (no prototype pollution). */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Assignment creates an own data property for every name but `__proto__` (an inherited setter).
+  if (key !== '__proto__') target[key] = value;
+  else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /**
