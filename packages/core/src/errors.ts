@@ -134,6 +134,7 @@ export const ERROR_CODES = {
   ERR_CREDENTIAL_TYPE_UNKNOWN: spec('input', 'The credential type is not defined.'),
   ERR_CREDENTIAL_TYPE_INVALID: spec('input', 'The credential type definition is not valid.'),
   ERR_ISSUER_NOT_INITIALIZED: spec('input', 'The issuer has not been set up here.'),
+  ERR_BATCH_INCOMPLETE: spec('input', 'Some lines of the batch were not issued.'),
   ERR_ISSUER_ALREADY_INITIALIZED: spec('input', 'An issuer is already set up here.'),
   ERR_CREDENTIAL_NOT_FOUND: spec('input', 'No credential with that id.'),
 
