@@ -105,7 +105,9 @@ describe('sanad', () => {
     expect(run.stdout).toContain('Not shared');
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('ERR_CONSENT_REQUIRED');
-  });
+    // Eight CLI processes, four of them deriving the wallet key (scrypt N=2^17): on two busy cores
+    // beside the rest of the suite this once took 36 s.
+  }, 120_000);
 });
 
 describe('sanad wallet backup and restore', () => {
