@@ -121,6 +121,16 @@ describe('a held credential with a "__proto__" member', () => {
     expect(Object.getOwnPropertyDescriptor(c3, '__proto__')?.value).toEqual({ verified: true });
   });
 
+  it('js/toString-member-in-held-credential  [CWE-1321 kin; dcql 3.0.0 read an own "toString" member as the prototype method and missed the match: found by the round-trip property]', async () => {
+    const { wallet, held } = await walletHolding('{"c_5":{"":{"toString":{}}},"c_7":{"constructor":1,"valueOf":[2]}}');
+    const query = { id: 'q', format: 'dc+sd-jwt' as const, types: [anyClaimsType.definition.vct], claims: [['c_5'], ['c_7']] };
+    const request = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [query] });
+    expect(wallet.match(request)).toEqual([{ queryId: 'q', credentialIds: [held.id] }]);
+    const result = await presentAndVerify(wallet, await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Member check' }, credentials: [query] }));
+    expect(result.errors).toEqual([]);
+    expect(JSON.stringify(result.claims)).toBe('{"c_5":{"":{"toString":{}}},"c_7":{"constructor":1,"valueOf":[2]}}');
+  });
+
   it('js/__proto__-in-requested-path  [CWE-1321: picking a requested path through "__proto__" must not merge into Object.prototype]', async () => {
     const { wallet } = await walletHolding('{"c_3":{"a":1,"__proto__":{"verified":true}}}');
     // The second path reaches "__proto__" in an object the first path already created.

@@ -1,8 +1,9 @@
 /**
  * DCQL matching of stored credentials, through the `dcql` library.
  *
- * dcql 3.0.0 merges claim values with plain property reads, so a claim value holding a
- * `__proto__` member (legal JSON, kept as plain data by Sanad) makes it throw, and one such
+ * dcql 3.0.0 merges claim values with plain property reads, so a claim value holding a member
+ * named like an `Object.prototype` property (`__proto__` makes it throw, `toString` makes it miss
+ * the match; both legal JSON, kept as plain data by Sanad) breaks matching, and one such
  * credential in the wallet would stop every request from matching. Keys are therefore escaped
  * the same way in the credential view and in the query paths (a bijection, so matching is
  * unchanged), and each credential is evaluated on its own so that a credential the library
@@ -13,8 +14,8 @@ import type { StoredCredential } from './document.js';
 
 const ESCAPE = '\u0000';
 
-/** `__proto__` and names already starting with the escape character get one more: injective. */
-const escapeKey = (key: string): string => (key === '__proto__' || key.startsWith(ESCAPE) ? ESCAPE + key : key);
+/** Names of `Object.prototype` members and names already starting with the escape character get one more: injective. */
+const escapeKey = (key: string): string => (key in Object.prototype || key.startsWith(ESCAPE) ? ESCAPE + key : key);
 
 function escapeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(escapeKeys);

@@ -83,6 +83,7 @@ export async function newSessionKey(kdf: Kdf, passphrase: string, format: Envelo
   return derive(kdf, passphrase, format, { name: 'scrypt', ...params, salt: toBase64url(randomBytes(16)) });
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const corrupted = (format: EnvelopeFormat, cause?: unknown): SanadError =>
   new SanadError(format === 'sanad-wallet' ? 'ERR_WALLET_CORRUPTED' : 'ERR_BACKUP_INVALID', undefined, cause === undefined ? undefined : { cause });
 
@@ -91,8 +92,8 @@ export function parseEnvelope(bytes: Uint8Array, format: EnvelopeFormat, policy:
   const json = tryParseJson(fromUtf8(bytes));
   if (!isPlainObject(json) || json.format !== format || json.version !== 1) throw corrupted(format);
   const { kdf, cipher } = json;
-  if (!isPlainObject(kdf) || kdf.name !== 'scrypt' || typeof kdf.salt !== 'string' || !isPlainObject(cipher) || cipher.name !== 'xchacha20-poly1305') throw corrupted(format);
-  if (typeof cipher.nonce !== 'string' || typeof json.check !== 'string' || typeof json.ciphertext !== 'string') throw corrupted(format);
+  if (!isPlainObject(kdf) || kdf.name !== 'scrypt' || !isPlainObject(cipher) || cipher.name !== 'xchacha20-poly1305') throw corrupted(format);
+  if (![kdf.salt, cipher.nonce, json.check, json.ciphertext].every((v) => typeof v === 'string' && BASE64URL.test(v))) throw corrupted(format);
   if (!Number.isSafeInteger(json.generation) || (json.generation as number) < 0) throw corrupted(format);
   const [N, r, p] = [kdf.N, kdf.r, kdf.p];
   if (![N, r, p].every((v) => Number.isInteger(v) && (v as number) > 0) || ((N as number) & ((N as number) - 1)) !== 0) throw corrupted(format);
