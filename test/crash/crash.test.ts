@@ -132,7 +132,11 @@ it(`wallet and issuer register survive ${KILLS} SIGKILLs at random moments`, asy
   );
   expect(kills).toBe(KILLS);
   const total = lanes.reduce((n, l) => n + l.acked.imported.size, 0);
-  // The writers made progress between kills: the checks above were about real data.
-  expect(total).toBeGreaterThan(KILLS / 4);
+  // The writers made progress between kills: the checks above were about real data. How much
+  // depends on the machine's load (31 imports in a loaded run, ~100 on an idle one), so the bar
+  // is that every kind of write was acknowledged and checked, not a rate.
+  expect(total).toBeGreaterThan(KILLS / 10);
+  for (const kind of ['issued', 'revoked'] as const) expect(lanes.reduce((n, l) => n + l.acked[kind].size, 0)).toBeGreaterThan(0);
+  expect(lanes.reduce((n, l) => n + l.acked.presented, 0)).toBeGreaterThan(0);
   console.log(`crash test: ${kills} kills; acknowledged ${total} imports, ${lanes.reduce((n, l) => n + l.acked.presented, 0)} presentations, ${lanes.reduce((n, l) => n + l.acked.issued.size, 0)} issuances, ${lanes.reduce((n, l) => n + l.acked.revoked.size, 0)} revocations`);
 }, 900_000);
