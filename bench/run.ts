@@ -50,7 +50,8 @@ import {
 import { base64urlSigner, createIssuer, type Issuer, openSqliteIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { startSandbox } from '@sanad/server';
 import { createMemoryStatusCache, createVerifier, importStatusList, StatusChecker } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt, openWallet } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, openWallet } from '@sanad/wallet';
+import { nodeScrypt } from '@sanad/wallet/node';
 import { Bench, cycle, fmt } from './harness.js';
 
 const bench = new Bench(process.argv.includes('--json'));

@@ -12,11 +12,10 @@ import {
   createMemoryStorage,
   createWallet,
   generateRecoverySecret,
-  nodeScrypt,
-  openFileStorage,
   openWallet,
   restoreBackup,
 } from '@sanad/wallet';
+import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agency, amal, makeAgency, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
 
@@ -213,7 +212,7 @@ describe('encrypted, atomic storage', () => {
     const path = join(dir, 'wallet.json');
     const first = await openFileStorage(path);
     await expect(openFileStorage(path)).resolves.toBeDefined(); // same process: the lock is ours
-    const child = spawn(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '-e', `import('@sanad/wallet').then(w => w.openFileStorage(${JSON.stringify(path)})).then(() => process.exit(0), (e) => { console.log(e.code); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '-e', `import('@sanad/wallet/node').then(w => w.openFileStorage(${JSON.stringify(path)})).then(() => process.exit(0), (e) => { console.log(e.code); process.exit(1); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise((r) => child.once('exit', r));

@@ -6,7 +6,8 @@
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { createMemoryNonceStore, createMemoryStatusCache, createPresentationRequest, createVerifier, importStatusList } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt } from '@sanad/wallet';
+import { createMemoryStorage, createWallet } from '@sanad/wallet';
+import { nodeScrypt } from '@sanad/wallet/node';
 
 export async function journey(log: (line: string) => void = console.log): Promise<{ first: boolean; second: string }> {
   // 1. The agency: a key, a did:key identifier, a register that keeps no claim values.

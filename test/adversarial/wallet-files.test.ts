@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SanadErrorCode } from '@sanad/core';
-import { createWallet, MIN_KDF, nodeScrypt, openFileStorage, openWallet, restoreBackup, type WalletOptions } from '@sanad/wallet';
+import { createWallet, MIN_KDF, openWallet, restoreBackup, type WalletOptions } from '@sanad/wallet';
+import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSanad } from '../support/sanad-cli.js';
 

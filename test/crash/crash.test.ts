@@ -15,7 +15,8 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { generateKeyPair, type JWK } from '@sanad/core';
 import { openSqliteIssuerStore } from '@sanad/issuer';
-import { createWallet, openFileStorage, openWallet } from '@sanad/wallet';
+import { createWallet, openWallet } from '@sanad/wallet';
+import { openFileStorage } from '@sanad/wallet/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOW_COST_WALLET as LOW } from '../support/fixtures.js';
 

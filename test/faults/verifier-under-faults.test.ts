@@ -14,7 +14,8 @@ import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, si
 import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService, listen, serviceNonceStore, standardPresets } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
-import { createMemoryStorage, createWallet, nodeScrypt, type Wallet } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
+import { nodeScrypt } from '@sanad/wallet/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { amal } from '../support/fixtures.js';
 import { loopbackFetch, OPERATOR_TOKEN, operator } from '../support/services.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { didKeyFromJwk, didKeyMultibase, signerFromJwk } from '@sanad/core';
 import { createIssuer, openSqliteIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { createPresentationRequest } from '@sanad/verifier';
-import { nodeScrypt, openFileStorage, openWallet } from '@sanad/wallet';
+import { openWallet } from '@sanad/wallet';
+import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 
 const [dir, passphrase, options, issuerJwk] = process.argv.slice(2) as [string, string, string, string];
 const wallet = await openWallet(await openFileStorage(join(dir, 'wallet.json')), passphrase, { ...JSON.parse(options), kdf: nodeScrypt });

@@ -16,7 +16,8 @@ import {
   TrustList,
 } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type CredentialType, defineCredentialType, type Issuer, refugeeStatusType } from '@sanad/issuer';
-import { nodeScrypt, type WalletOptions } from '@sanad/wallet';
+import { type WalletOptions } from '@sanad/wallet';
+import { nodeScrypt } from '@sanad/wallet/node';
 
 /** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */
 export const LOW_COST_WALLET: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };

@@ -8,8 +8,8 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SanadError } from '@sanad/core';
-import type { Kdf } from './envelope.js';
-import type { WalletStorage } from './storage.js';
+import type { Kdf } from '../vault/envelope.js';
+import type { WalletStorage } from '../vault/storage.js';
 
 /** Native scrypt (much faster than pure JS), with enough memory for the largest allowed cost. */
 export const nodeScrypt: Kdf = (passphrase, salt, { N, r, p }) =>
