@@ -21,6 +21,8 @@ export interface StoredCredential {
   /** `vct` for SD-JWT VC, the most specific type for VC-JWT. */
   credentialType: string;
   metadata?: CredentialTypeMetadata;
+  /** The issuer's display names by language, from its OpenID4VCI metadata (received credentials). */
+  issuerDisplay?: Array<{ locale: string; name: string }>;
   /** Every claim (all disclosures processed), for showing the holder what they hold. */
   claims: Record<string, unknown>;
   validUntil?: string;

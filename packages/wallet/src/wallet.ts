@@ -70,6 +70,8 @@ export interface CredentialSummary {
   name: string;
   credentialType: string;
   issuer: string;
+  /** The issuer's name in the holder's language, when the issuer gave one (OpenID4VCI `display`). */
+  issuerName?: string;
   validUntil?: string;
   copies: number;
   unusedCopies: number;
@@ -191,14 +193,18 @@ export class Wallet {
       { createKeys: (count, alg) => this.createHolderKeys(count, alg), signerFor: (did) => agentSigner(this.#agent, did) },
       options,
     );
-    return this.import(received.bundle);
+    return this.#import(received.bundle, received.issuerDisplay);
   }
 
   /**
    * Imports a credential bundle (several copies) or one bare SD-JWT VC / VC-JWT, after checking
    * each copy: format, issuer signature, disclosures, and that it is bound to this wallet's key.
    */
-  async import(input: CredentialBundle | string): Promise<CredentialSummary> {
+  import(input: CredentialBundle | string): Promise<CredentialSummary> {
+    return this.#import(input);
+  }
+
+  async #import(input: CredentialBundle | string, issuerDisplay: StoredCredential['issuerDisplay'] = []): Promise<CredentialSummary> {
     let raws: string[];
     let metadata: CredentialBundle['metadata'] | undefined;
     const parsed = typeof input === 'string' && input.trim().startsWith('{') ? tryParseJson(input) : input;
@@ -229,6 +235,7 @@ export class Wallet {
       issuer: first.issuer,
       credentialType: first.credentialType,
       ...(metadata ? { metadata } : {}),
+      ...(issuerDisplay.length > 0 ? { issuerDisplay } : {}),
       claims: first.claims,
       ...(first.validUntil ? { validUntil: first.validUntil } : {}),
       issuerSignatureChecked: checked.every((c) => c.issuerSignatureChecked),
@@ -247,6 +254,7 @@ export class Wallet {
       name: typeName(c.metadata, c.credentialType, locale),
       credentialType: c.credentialType,
       issuer: c.issuer,
+      ...(c.issuerDisplay?.length ? { issuerName: (c.issuerDisplay.find((d) => d.locale === locale) ?? c.issuerDisplay.find((d) => d.locale === 'en') ?? c.issuerDisplay[0]!).name } : {}),
       ...(c.validUntil ? { validUntil: c.validUntil } : {}),
       copies: c.copies.length,
       unusedCopies: c.copies.filter((k) => !k.usedAt).length,

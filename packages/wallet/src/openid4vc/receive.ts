@@ -43,6 +43,8 @@ export interface ReceiveCapabilities {
 
 export interface ReceivedCredential {
   issuer: string;
+  /** The issuer's names by language (`display` in its metadata), for the holder's cards. */
+  issuerDisplay: Array<{ locale: string; name: string }>;
   configurationId: string;
   bundle: CredentialBundle;
 }
@@ -158,8 +160,12 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   // OpenID4VCI 1.0 wraps each credential in an object; older drafts sent bare values.
   const credentials = (credentialResponse.credentials ?? []).map((c) => (isPlainObject(c) && 'credential' in c ? c.credential : c));
   if (credentials.length === 0 || credentials.some((c) => typeof c !== 'string')) throw new SanadError('ERR_PROTOCOL', 'The issuer sent no credential the wallet can read.');
+  const issuerDisplay = (Array.isArray(issuerMetadata.credentialIssuer.display) ? issuerMetadata.credentialIssuer.display : [])
+    .filter((d): d is { name: string; locale?: string } => isPlainObject(d) && typeof d.name === 'string' && d.name !== '')
+    .map((d) => ({ locale: typeof d.locale === 'string' ? d.locale : 'en', name: d.name.slice(0, 200) }));
   return {
     issuer: offer.credential_issuer,
+    issuerDisplay,
     configurationId,
     bundle: { type: 'sanad-credential-bundle', version: 1, format, credentials: credentials as string[], metadata: metadataOf(configuration) },
   };
