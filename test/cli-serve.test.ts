@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,20 @@ describe('sanad verifier serve', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(child.exitCode).toBe(0);
+  });
+
+  // The desk ships as @sanad/verifier-web's build (`pnpm build:web`, which `pnpm test` runs first).
+  it.skipIf(!existsSync(join(root, 'packages/verifier-web/dist/index.html')))('serves the built desk page at /desk/, unless --no-desk', async () => {
+    const args = ['verifier', 'serve', '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0', '--name', 'Al Noor Clinic', '--trust', 'trust.json', '--key', 'clinic.jwk.json', '--data', '.'];
+    const withDesk = await serve(args);
+    expect(withDesk.info.desk).toBe('http://127.0.0.1:1/desk/');
+    const page = await fetch(`${String(withDesk.info.listening)}/desk/`);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<div id="app">');
+    const withoutDesk = await serve([...args, '--no-desk']);
+    expect(withoutDesk.info.desk).toBeNull();
+    expect((await fetch(`${String(withoutDesk.info.listening)}/desk/`)).status).toBe(404);
+    for (const { child } of [withDesk, withoutDesk]) child.kill('SIGTERM');
   });
 });
 

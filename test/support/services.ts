@@ -36,7 +36,7 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean } = {}): Promise<Services> {
+export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string } = {}): Promise<Services> {
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset * 1000 };
   let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
@@ -83,6 +83,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
     operatorToken: OPERATOR_TOKEN,
     clock,
+    ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     log: () => undefined,
   });
   verifierHandler = (r) => verifierService.app.fetch(r);

@@ -152,6 +152,7 @@ export const ERROR_CODES = {
   ERR_CONSENT_REQUIRED: spec('input', 'The holder has not consented to this presentation.'),
   ERR_CONSENT_DECLINED: spec('input', 'The holder declined to share.'),
   ERR_BACKUP_INVALID: spec('input', 'The backup file is damaged, tampered with or the secret is wrong.'),
+  ERR_CAMERA_UNAVAILABLE: spec('internal', 'The camera could not be opened: access was refused, or there is none.'),
 
   // --- protocols (OpenID4VCI, OpenID4VP) ---
   ERR_OFFER_INVALID: spec('input', 'The credential offer is not valid.'),

@@ -58,6 +58,8 @@ export interface VerificationResult {
   format: PresentationFormat;
   /** Issuer identifier (DID or https URL); empty when the presentation could not be parsed. */
   issuer: string;
+  /** The issuer's name on the verifier's trust list (never taken from the credential itself). */
+  issuerName?: string;
   /** `vct` for SD-JWT VC, the most specific `type` for VC-JWT. */
   credentialType: string;
   /** Only the requested claims (everything else is dropped and reported in `warnings`). */

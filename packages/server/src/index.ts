@@ -4,6 +4,8 @@ export { openSqliteServiceStore } from './store/sqlite-service-store.js';
 export { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';
 export { type CreatedOffer, type CreateOfferOptions, createIssuerService, type IssuerService, type IssuerServiceOptions } from './issuer-service/issuer-service.js';
 export { type Listening, listen } from './node/listen.js';
+export { contentSecurityPolicy, type StaticFilesOptions, staticFiles } from './http/static-files.js';
+export { outcomeOf, type SessionOutcome } from './verifier-service/outcome.js';
 export { checkPresets, type LintFinding, lintPresets, standardPresets, type VerifierPreset } from './verifier-service/presets.js';
 export {
   type CreatedSession,
@@ -12,6 +14,7 @@ export {
   type ResponseMode,
   type SessionResult,
   type SessionStatus,
+  type SessionView,
   serviceNonceStore,
   type VerifierService,
   type VerifierServiceOptions,

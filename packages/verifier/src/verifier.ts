@@ -142,6 +142,8 @@ export class Verifier {
       draft.errors.push(report(err));
     }
     if (draft.errors.length > 0) draft.claims = {};
+    const issuerName = draft.issuer ? this.#options.trustList.findIssuer(draft.issuer)?.name : undefined;
+    if (issuerName !== undefined) draft.issuerName = issuerName;
     draft.verified = draft.errors.length === 0;
     return draft;
   }

@@ -1,9 +1,10 @@
-/** `sanad sandbox`: the issuer and verifier services on localhost, to walk through with the CLI wallet. */
+/** `sanad sandbox`: the issuer and verifier services on localhost, to walk through with the CLI wallet, the web wallet and the desk. */
 import type { Command } from 'commander';
 import { startSandbox } from '@sanad/server';
 import { action } from '../command.js';
 import { renderQr } from '../qr.js';
 import { untilStopped } from '../serve.js';
+import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 
 export function registerSandboxCommand(program: Command): void {
   action<{ data: string; port: number }>(
@@ -11,15 +12,25 @@ export function registerSandboxCommand(program: Command): void {
       .command('sandbox')
       .description('run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops')
       .option('--data <dir>', 'data folder (keys, SQLite)', '.sanad-sandbox')
-      .option('--port <port>', 'issuer port; the verifier uses the next one', (v) => Number.parseInt(v, 10), 8080),
+      .option('--port <port>', 'issuer port; the verifier uses the next one, the web wallet the one after', (v) => Number.parseInt(v, 10), 8080),
     async (o, out) => {
-      const sandbox = await startSandbox({ dataDir: o.data, port: o.port, log: (m) => out.progress(m) });
+      const walletDir = builtWebApp('@sanad/wallet-web');
+      const deskDir = builtWebApp('@sanad/verifier-web');
+      const sandbox = await startSandbox({
+        dataDir: o.data,
+        port: o.port,
+        ...(walletDir ? { walletDir } : {}),
+        ...(deskDir ? { deskDir } : {}),
+        log: (m) => out.progress(m),
+      });
       const offerQr = await renderQr(sandbox.offer.offerUri);
       const requestQr = await renderQr(sandbox.session.authorizationRequest);
       out.result(
         {
           issuer: sandbox.issuerUrl,
           verifier: sandbox.verifierUrl,
+          wallet: sandbox.walletUrl ?? null,
+          desk: sandbox.deskUrl ?? null,
           operator_token_file: `${o.data}/operator-token`,
           offer: { uri: sandbox.offer.offerUri, tx_code: sandbox.offer.txCode, qr_version: offerQr.version },
           request: { uri: sandbox.session.authorizationRequest, session_id: sandbox.session.sessionId, qr_version: requestQr.version },
@@ -29,6 +40,8 @@ export function registerSandboxCommand(program: Command): void {
             `Issuer   ${sandbox.issuerUrl}   (metadata: ${sandbox.issuerUrl}/.well-known/openid-credential-issuer)`,
             `Verifier ${sandbox.verifierUrl}`,
             `Operator token: in ${o.data}/operator-token`,
+            sandbox.walletUrl ? `Web wallet ${sandbox.walletUrl}/` : `Web wallet: not built; ${BUILD_WEB_HINT}`,
+            sandbox.deskUrl ? `Desk       ${sandbox.deskUrl}   (sign in with the operator token)` : `Desk: not built; ${BUILD_WEB_HINT}`,
             '',
             '1. Credential offer (scan, or use the link):',
             offerQr.terminal,

@@ -26,6 +26,7 @@ import { action } from '../command.js';
 import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
+import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 import { loadTypes } from './issuer.js';
 import { pinnedKeyOption } from './trust-list.js';
 
@@ -95,7 +96,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     },
   );
 
-  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string; onStatusUnavailable: 'reject' | 'accept-with-warning' }>(
+  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string; desk: boolean; onStatusUnavailable: 'reject' | 'accept-with-warning' }>(
     serveOptions(
       verifierCommand
         .command('serve')
@@ -107,7 +108,8 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         .option('--presets <file>', 'JSON list of presets (default: over-18 and registered-refugee)')
         .option('--allow-over-asking', 'start even if a preset asks for more than its purpose lists')
         .addOption(statusPolicyOption())
-        .option('--data <dir>', 'folder for the SQLite session store', '.'),
+        .option('--data <dir>', 'folder for the SQLite session store', '.')
+        .option('--no-desk', 'do not serve the desk page at /desk/'),
     ),
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
@@ -117,6 +119,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const pinnedKey = await pinnedKeyOption(o.pinnedKey);
       const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
       const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
+      const deskDir = o.desk ? builtWebApp('@sanad/verifier-web') : undefined;
       const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
       const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp), onStatusUnavailable: o.onStatusUnavailable });
       const service = await createVerifierService({
@@ -128,6 +131,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         presets,
         operatorToken: token,
         ...(o.allowOverAsking ? { allowOverAsking: true } : {}),
+        ...(deskDir ? { deskDir } : {}),
         log: (m) => process.stderr.write(`${m}\n`),
       }).catch(async (err: unknown) => {
         await store.close();
@@ -135,8 +139,15 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       });
       const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
       const stopPurge = schedulePurge(store);
-      out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint }, () =>
-        [`Verifier service on ${server.url} (public: ${baseUrl})`, `  client_id ${service.clientId}`, `  presets: ${presets.map((p) => p.id).join(', ')}`, 'Ctrl-C stops.'].join('\n'),
+      const desk = deskDir ? `${baseUrl}/desk/` : null;
+      out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
+        [
+          `Verifier service on ${server.url} (public: ${baseUrl})`,
+          `  client_id ${service.clientId}`,
+          `  presets: ${presets.map((p) => p.id).join(', ')}`,
+          desk ? `  desk page: ${desk}` : o.desk ? `  desk page: not built; ${BUILD_WEB_HINT}` : '  desk page: off (--no-desk)',
+          'Ctrl-C stops.',
+        ].join('\n'),
       );
       await untilStopped();
       stopPurge();

@@ -34,6 +34,7 @@ import {
 import type { CredentialType, Issuer, PublishedStatusList } from '@sanad/issuer';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { Hono } from 'hono';
+import { publicCors } from '../http/cors.js';
 import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
@@ -264,6 +265,7 @@ export function createIssuerService(options: IssuerServiceOptions) {
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+  for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
   app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.

@@ -1,17 +1,30 @@
 /**
  * A local sandbox: the issuer and verifier services on loopback over plain HTTP, SQLite in a
- * data folder, one sample offer and one verifier request ready to try with the CLI wallet.
+ * data folder, one sample offer and one verifier request ready to try with the CLI wallet,
+ * and, when built, the web wallet (on a third port) and the verifier desk (`/desk/`).
  * Keys and registers survive restarts; nothing listens beyond 127.0.0.1.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, randomBytes, signerFromJwk, toBase64url, TrustList } from '@sanad/core';
+import {
+  createGuardedFetch,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  randomBytes,
+  SanadError,
+  type SanadErrorCode,
+  signerFromJwk,
+  toBase64url,
+  TrustList,
+} from '@sanad/core';
 import { createIssuer, loadIssuerKeyFile, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { createVerifier } from '@sanad/verifier';
+import { staticFiles } from '../http/static-files.js';
 import { type CreatedOffer, createIssuerService, type IssuerService } from '../issuer-service/issuer-service.js';
-import { listen } from '../node/listen.js';
+import { type Listening, listen } from '../node/listen.js';
 import { schedulePurge } from '../store/purge.js';
 import { openSqliteServiceStore } from '../store/sqlite-service-store.js';
 import { standardPresets } from '../verifier-service/presets.js';
@@ -20,8 +33,12 @@ import { type CreatedSession, createVerifierService, serviceNonceStore, type Ver
 export interface SandboxOptions {
   /** Where keys and SQLite files live (created if missing). */
   dataDir: string;
-  /** Issuer port (default 8080); the verifier listens on the next one. 0: any free ports. */
+  /** Issuer port (default 8080); the verifier listens on the next one, the web wallet on the one after. 0: any free ports. */
   port?: number;
+  /** The built web wallet (`@sanad/wallet-web`'s `dist`, an absolute path), served on its own origin. */
+  walletDir?: string;
+  /** The built verifier desk (`@sanad/verifier-web`'s `dist`, an absolute path), served at the verifier's `/desk/`. */
+  deskDir?: string;
   log?: (message: string) => void;
 }
 
@@ -35,6 +52,15 @@ export interface Sandbox {
   /** More offers, as the operator API would make them. */
   createOffer: IssuerService['createOffer'];
   verifier: VerifierService;
+  /** The web wallet's origin, when `walletDir` was given. */
+  walletUrl?: string;
+  /** The desk page, when `deskDir` was given. */
+  deskUrl?: string;
+  /**
+   * Revokes through the issuer's operator API, by credential id or by offer id (the batch id of
+   * everything issued from that offer); resolves with the number of credentials changed.
+   */
+  revoke(id: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -74,12 +100,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let walletHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const port = options.port ?? 8080;
-  const issuerServer = await listen((r) => issuerHandler(r), { port });
-  const verifierServer = await listen((r) => verifierHandler(r), { port: port === 0 ? 0 : port + 1 }).catch(async (err: unknown) => {
-    await issuerServer.close();
-    throw err;
-  });
+  const servers: Listening[] = [];
+  const listenNext = async (handler: (r: Request) => Response | Promise<Response>, offset: number): Promise<Listening> => {
+    try {
+      const server = await listen(handler, { port: port === 0 ? 0 : port + offset });
+      servers.push(server);
+      return server;
+    } catch (err) {
+      await Promise.all(servers.map((s) => s.close()));
+      throw err;
+    }
+  };
+  const issuerServer = await listenNext((r) => issuerHandler(r), 0);
+  const verifierServer = await listenNext((r) => verifierHandler(r), 1);
+  const walletServer = options.walletDir !== undefined ? await listenNext((r) => walletHandler(r), 2) : undefined;
 
   const operatorToken = await tokenIn(join(options.dataDir, 'operator-token'));
   const issuerJwk = await keyIn(join(options.dataDir, 'issuer-key.json'));
@@ -94,9 +130,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     kid: `${did}#${didKeyMultibase(did)}`,
     statusBaseUrl: `${issuerServer.url}/status`,
     types: [refugeeStatusType],
-    statusListTtlSeconds: 60,
+    // Verifiers re-fetch the list on every check, so a revocation shows at once.
+    statusListTtlSeconds: 0,
   });
-  const issuerService = createIssuerService({ issuer, store: serviceStore, baseUrl: issuerServer.url, operatorToken, displayName: { en: 'Sanad sandbox agency' }, log });
+  const issuerService = createIssuerService({ issuer, store: serviceStore, baseUrl: issuerServer.url, operatorToken, displayName: { en: 'Sanad sandbox agency', fr: 'Agence bac à sable Sanad', ar: 'وكالة سند التجريبية', es: 'Agencia de pruebas Sanad' }, log });
   issuerHandler = (r) => issuerService.app.fetch(r);
 
   const trustList = new TrustList({
@@ -117,9 +154,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     operatorToken,
     resultRetentionSeconds: 3600,
     requestTtlSeconds: 3600,
+    ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     log,
   });
   verifierHandler = (r) => verifier.app.fetch(r);
+  // The wallet's pages may reach these services (and any https issuer or verifier), nothing else.
+  if (options.walletDir !== undefined) walletHandler = staticFiles({ root: options.walletDir, connectSrc: ['https:', issuerServer.url, verifierServer.url] });
 
   const stopPurge = schedulePurge(serviceStore, { log });
   const offer = await issuerService.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
@@ -132,9 +172,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     session,
     createOffer: issuerService.createOffer,
     verifier,
+    ...(walletServer ? { walletUrl: walletServer.url } : {}),
+    ...(options.deskDir !== undefined ? { deskUrl: `${verifierServer.url}/desk/` } : {}),
+    revoke: async (id) => {
+      // Through the operator route, so the service re-signs its status lists now.
+      const response = await issuerService.app.fetch(
+        new Request(`${issuerServer.url}/operator/credentials/${encodeURIComponent(id)}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}` } }),
+      );
+      const body = (await response.json()) as { changed?: unknown[]; error_description?: string; sanad_code?: SanadErrorCode };
+      if (!response.ok) throw new SanadError(body.sanad_code ?? 'ERR_INTERNAL', body.error_description);
+      return body.changed?.length ?? 0;
+    },
     close: async () => {
       stopPurge();
-      await Promise.all([issuerServer.close(), verifierServer.close()]);
+      await Promise.all(servers.map((s) => s.close()));
       await Promise.all([issuerStore.close(), serviceStore.close()]);
     },
   };

@@ -3,13 +3,16 @@
  *
  * A session is one request: a signed request object fetched by `request_uri`, bound to a fresh
  * nonce and state, answered once at its own `response_uri` (`direct_post`, or `direct_post.jwt`
- * encrypted to a per-session key). The result holds only the requested claims and is forgotten
- * after `resultRetentionSeconds`.
+ * encrypted to a per-session key). An offline session passes the request object by value
+ * instead, for a wallet with no network, and is answered by the operator posting the
+ * holder's `SANAD1:` code. The result holds only the requested claims and is forgotten after
+ * `resultRetentionSeconds`.
  */
 import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import {
   type Clock,
+  type CredentialFormat,
   didJwkFromJwk,
   epochSeconds,
   type ErrorReport,
@@ -28,10 +31,13 @@ import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
 import { Hono } from 'hono';
 import { exportJWK, generateKeyPair } from 'jose';
+import { publicCors } from '../http/cors.js';
 import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
-import type { ServiceStore } from '../store/service-store.js';
+import { staticFiles } from '../http/static-files.js';
+import type { ServiceStore, StoredRecord } from '../store/service-store.js';
+import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
 
 export type ResponseMode = 'direct_post' | 'direct_post.jwt';
@@ -57,6 +63,8 @@ export interface VerifierServiceOptions {
   resultRetentionSeconds?: number;
   clock?: Clock;
   log?: (message: string) => void;
+  /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
+  deskDir?: string;
 }
 
 export interface CreateSessionOptions {
@@ -64,11 +72,19 @@ export interface CreateSessionOptions {
   responseMode?: ResponseMode;
   /** Same-device flow: where the wallet sends the holder's browser back after answering. */
   redirectUri?: string;
+  /**
+   * The holder's wallet has no network: the request travels by value in the QR code and the
+   * answer comes back as a `SANAD1:` code the operator posts (`direct_post` for the record).
+   */
+  offline?: boolean;
 }
 
 export interface CreatedSession {
   sessionId: string;
-  /** `openid4vp://?client_id=...&request_uri=...`: the QR code (cross-device) or the link (same-device). */
+  /**
+   * The QR code (cross-device) or the link (same-device): `openid4vp://?client_id=...&request_uri=...`,
+   * or for an offline session `openid4vp://?client_id=...&request=<signed request object>`.
+   */
   authorizationRequest: string;
   expiresAt: number;
 }
@@ -78,12 +94,23 @@ export type SessionStatus = 'pending' | 'answered';
 export interface SessionResult {
   verified: boolean;
   issuer: string;
+  /** The issuer's name on the trust list, when it is there. */
+  issuerName?: string;
   credentialType: string;
   /** Only the requested claims. */
   claims: Record<string, unknown>;
   status: VerificationResult['status'];
   errors: ErrorReport[];
   warnings: ErrorReport[];
+}
+
+/** What the operator reads about a session. */
+export interface SessionView {
+  status: SessionStatus;
+  preset: string;
+  result?: SessionResult;
+  /** The result in one word, for a receptionist's screen (see {@link outcomeOf}). */
+  outcome: SessionOutcome;
 }
 
 interface SessionRecord {
@@ -95,6 +122,7 @@ interface SessionRecord {
   /** Private key for `direct_post.jwt` responses; deleted with the session. */
   decryptionJwk?: JWK;
   redirectUri?: string;
+  offline?: true;
   status: SessionStatus;
   responseCode?: string;
   result?: SessionResult;
@@ -112,9 +140,15 @@ export function serviceNonceStore(store: ServiceStore): NonceStore {
   };
 }
 
+const VP_FORMATS: Record<CredentialFormat, Record<string, string[]>> = {
+  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
+  jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] },
+};
+
 const summarise = (r: VerificationResult): SessionResult => ({
   verified: r.verified,
   issuer: r.issuer,
+  ...(r.issuerName !== undefined ? { issuerName: r.issuerName } : {}),
   credentialType: r.credentialType,
   claims: r.claims,
   status: r.status,
@@ -155,9 +189,12 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   async function createSession(input: CreateSessionOptions): Promise<CreatedSession> {
     const preset = presets.get(input.preset);
     if (!preset) throw new SanadError('ERR_REQUEST_INVALID', `No preset "${input.preset}".`);
-    const responseMode = input.responseMode ?? 'direct_post.jwt';
+    const offline = input.offline === true;
+    const responseMode = input.responseMode ?? (offline ? 'direct_post' : 'direct_post.jwt');
     if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'response_mode must be direct_post or direct_post.jwt.');
     if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri)) throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
+    // The answer of an offline session reaches the desk as a QR code: nothing to encrypt it for, nowhere to redirect.
+    if (offline && (responseMode !== 'direct_post' || input.redirectUri !== undefined)) throw new SanadError('ERR_REQUEST_INVALID', 'An offline session takes neither a response_mode nor a redirect_uri.');
     const sessionId = toBase64url(randomBytes(16));
     const state = toBase64url(randomBytes(16));
     const request = await createPresentationRequest({
@@ -189,14 +226,17 @@ export async function createVerifierService(options: VerifierServiceOptions) {
         dcql_query: request.dcql_query,
         client_metadata: {
           client_name: options.verifierName,
-          vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] }, jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] } },
+          // Only the formats this request asks for: an offline request must fit in one QR code.
+          vp_formats_supported: Object.fromEntries(preset.credentials.map((c) => [c.format, VP_FORMATS[c.format]])),
           ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
         },
         // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
         purpose: preset.purpose,
       },
       jar: {
-        requestUri: `${baseUrl}/requests/${sessionId}`,
+        // Without a request_uri the signed request object goes by value (RFC 9101 section 5.1):
+        // a wallet with no network checks it against the did:jwk in client_id.
+        ...(offline ? {} : { requestUri: `${baseUrl}/requests/${sessionId}` }),
         jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
         expiresInSeconds: requestTtl,
         additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
@@ -210,21 +250,53 @@ export async function createVerifierService(options: VerifierServiceOptions) {
       responseMode,
       ...(decryptionJwk ? { decryptionJwk } : {}),
       ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),
+      ...(offline ? { offline: true as const } : {}),
       status: 'pending',
     };
     await store.put('session', sessionId, record, request.exp, now());
     return { sessionId, authorizationRequest, expiresAt: request.exp };
   }
 
-  async function sessionResult(sessionId: string): Promise<{ status: SessionStatus; preset: string; result?: SessionResult }> {
+  const viewOf = (session: SessionRecord): SessionView => ({
+    status: session.status,
+    preset: session.preset,
+    ...(session.result ? { result: session.result } : {}),
+    outcome: outcomeOf(session.result),
+  });
+
+  async function sessionResult(sessionId: string): Promise<SessionView> {
     const found = await store.get<SessionRecord>('session', sessionId, now());
     if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
-    return { status: found.value.status, preset: found.value.preset, ...(found.value.result ? { result: found.value.result } : {}) };
+    return viewOf(found.value);
+  }
+
+  /** Records the answer once (compare-and-set: of two racing answers one wins); undefined if another came first. */
+  async function answer(sessionId: string, found: StoredRecord<SessionRecord>, result: SessionResult, extra: Partial<SessionRecord> = {}): Promise<SessionRecord | undefined> {
+    const answered: SessionRecord = { ...found.value, ...extra, status: 'answered', result };
+    delete answered.decryptionJwk;
+    return (await store.replace('session', sessionId, found.version, answered, now() + retention)) ? answered : undefined;
+  }
+
+  /**
+   * Verifies a holder's offline answer (`SANAD1:…` read from their screen) for an offline
+   * session and records it as `/responses` would: once, only the requested claims.
+   */
+  async function answerOffline(sessionId: string, presentation: string): Promise<SessionView> {
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+    if (!found.value.offline) throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for an offline answer.');
+    if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
+    const result = summarise(await verifier.verify(presentation, { request: found.value.request }));
+    const answered = await answer(sessionId, found, result);
+    if (!answered) throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
+    log(`session ${sessionId} (offline): ${result.verified ? 'verified' : `rejected (${result.errors.map((e) => e.code).join(', ')})`}`);
+    return viewOf(answered);
   }
 
   const app = new Hono();
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+  for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
   app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.
@@ -250,7 +322,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
       if (body.state !== session.state) throw new HttpError(400, 'invalid_request', 'The state does not match this request.');
       // The holder declined (or the wallet failed): record it, nothing else.
       const result: SessionResult = { verified: false, issuer: '', credentialType: '', claims: {}, status: 'unknown', errors: [{ code: 'ERR_CONSENT_DECLINED', message: `The wallet answered ${body.error}.` } as ErrorReport], warnings: [] };
-      await store.replace('session', sessionId, found.version, { ...session, status: 'answered', result, decryptionJwk: undefined }, now() + retention);
+      await answer(sessionId, found, result);
       return c.json({});
     }
     if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
@@ -270,13 +342,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     const verification = await verifier.verify(response, { request: session.request });
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
-    const saved = await store.replace(
-      'session',
-      sessionId,
-      found.version,
-      { ...session, status: 'answered', result, decryptionJwk: undefined, ...(responseCode ? { responseCode } : {}) },
-      now() + retention,
-    );
+    const saved = await answer(sessionId, found, result, responseCode ? { responseCode } : {});
     if (!saved) throw new HttpError(400, 'invalid_request', 'This request was already answered.');
     log(`session ${sessionId}: ${result.verified ? 'verified' : `rejected (${result.errors.map((e) => e.code).join(', ')})`}`);
     c.header('Cache-Control', 'no-store');
@@ -303,12 +369,19 @@ export async function createVerifierService(options: VerifierServiceOptions) {
         preset: String(body.preset ?? ''),
         ...(body.response_mode !== undefined ? { responseMode: body.response_mode as ResponseMode } : {}),
         ...(typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {}),
+        ...(body.offline === true ? { offline: true } : {}),
       });
       return c.json({ session_id: session.sessionId, authorization_request: session.authorizationRequest, expires_at: session.expiresAt }, 201);
     });
     operator.get('/sessions/:id', async (c) => {
       c.header('Cache-Control', 'no-store');
       return c.json(await sessionResult(c.req.param('id')));
+    });
+    operator.post('/sessions/:id/offline', async (c) => {
+      const body: unknown = await c.req.json().catch(() => undefined);
+      if (!isPlainObject(body) || typeof body.presentation !== 'string') throw new HttpError(400, 'invalid_request', 'Send a JSON object with the holder\'s code as "presentation".');
+      c.header('Cache-Control', 'no-store');
+      return c.json(await answerOffline(c.req.param('id'), body.presentation));
     });
     operator.delete('/sessions/:id', async (c) => {
       await store.delete('session', c.req.param('id'));
@@ -317,7 +390,14 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     app.route('/operator', operator);
   }
 
-  return { app, createSession, sessionResult, clientId, lint };
+  if (options.deskDir !== undefined) {
+    const desk = staticFiles({ root: options.deskDir, prefix: '/desk/' });
+    // Relative, so it also holds behind a proxy that mounts the service under a path.
+    app.get('/desk', (c) => c.redirect('desk/', 301));
+    app.get('/desk/*', (c) => desk(c.req.raw));
+  }
+
+  return { app, createSession, sessionResult, answerOffline, clientId, lint };
 }
 
 export type VerifierService = Awaited<ReturnType<typeof createVerifierService>>;

@@ -1,0 +1,33 @@
+/**
+ * One plain word for a session's result, for a receptionist's screen: the verifier's detailed
+ * errors stay in the result; the desk shows this, so no page re-derives a verdict.
+ */
+import type { SanadErrorCode } from '@sanad/core';
+import type { SessionResult } from './verifier-service.js';
+
+export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired';
+
+const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set(['ERR_ISSUER_UNTRUSTED', 'ERR_ISSUER_NOT_AUTHORIZED']);
+
+/**
+ * The outcome of a session. A rejection can have several reasons; the first that applies wins,
+ * from the most definite down: the holder declined, the issuer withdrew the credential
+ * (revoked or suspended), the issuer is not trusted for it, it has expired; anything else is
+ * `invalid`.
+ *
+ * @example
+ * ```ts
+ * outcomeOf(undefined) // 'pending'
+ * outcomeOf({ ...result, verified: false, status: 'revoked' }) // 'revoked'
+ * ```
+ */
+export function outcomeOf(result: SessionResult | undefined): SessionOutcome {
+  if (!result) return 'pending';
+  if (result.verified) return 'valid';
+  const codes = new Set(result.errors.map((e) => e.code));
+  if (codes.has('ERR_CONSENT_DECLINED')) return 'declined';
+  if (result.status === 'revoked' || result.status === 'suspended') return 'revoked';
+  if ([...codes].some((c) => UNTRUSTED.has(c))) return 'untrusted';
+  if (codes.has('ERR_CREDENTIAL_EXPIRED')) return 'expired';
+  return 'invalid';
+}

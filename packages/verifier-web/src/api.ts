@@ -1,0 +1,80 @@
+/**
+ * The verifier service's operator API, on the page's own origin: the desk is served at
+ * `<service>/desk/`, the API at `<service>/operator/`.
+ */
+
+export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired';
+
+export interface Preset {
+  id: string;
+  name: Record<string, string>;
+  purpose: Record<string, string>;
+}
+
+export interface Session {
+  session_id: string;
+  authorization_request: string;
+  /** Epoch seconds. */
+  expires_at: number;
+}
+
+export interface SessionView {
+  status: 'pending' | 'answered';
+  preset: string;
+  outcome: Outcome;
+  result?: {
+    verified: boolean;
+    issuer: string;
+    issuerName?: string;
+    credentialType: string;
+    /** Only the requested claims. */
+    claims: Record<string, unknown>;
+  };
+}
+
+/** A failed call: `status` 0 when the service could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const OPERATOR = new URL('../operator/', document.baseURI);
+
+async function call<T>(token: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, OPERATOR), {
+      method,
+      cache: 'no-store',
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The verifier service cannot be reached.');
+  }
+  if (response.status === 204) return undefined as T;
+  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new ApiError(response.status, typeof json.sanad_code === 'string' ? json.sanad_code : String(json.error ?? 'error'), String(json.error_description ?? `HTTP ${response.status}`));
+  }
+  return json as T;
+}
+
+/** The operator API for one token. */
+export function operatorApi(token: string) {
+  return {
+    presets: () => call<{ presets: Preset[] }>(token, 'GET', 'presets').then((r) => r.presets),
+    createSession: (preset: string, offline: boolean) => call<Session>(token, 'POST', 'sessions', { preset, ...(offline ? { offline: true } : {}) }),
+    session: (id: string) => call<SessionView>(token, 'GET', `sessions/${encodeURIComponent(id)}`),
+    answerOffline: (id: string, presentation: string) => call<SessionView>(token, 'POST', `sessions/${encodeURIComponent(id)}/offline`, { presentation }),
+    forget: (id: string) => call<void>(token, 'DELETE', `sessions/${encodeURIComponent(id)}`),
+  };
+}
+
+export type OperatorApi = ReturnType<typeof operatorApi>;

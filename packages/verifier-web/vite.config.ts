@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+import { precompress } from '../../scripts/vite-precompress.js';
+
+export default defineConfig({
+  // Relative URLs: the verifier service serves the page under /desk/ (or under a proxy's path).
+  base: './',
+  resolve: { conditions: ['@sanad/source', 'browser', 'module', 'import', 'default'] },
+  plugins: [precompress()],
+  build: { target: 'es2022', sourcemap: true },
+});

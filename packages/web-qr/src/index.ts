@@ -1,0 +1,3 @@
+/** `@sanad/web-qr`: QR codes in the browser, drawn as SVG and read from the camera. */
+export { qrSvg, qrVersion } from './qr-svg.js';
+export { type ScanOptions, scanQr } from './scan-qr.js';
