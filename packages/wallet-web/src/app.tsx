@@ -1,0 +1,121 @@
+/** The wallet app: locked screens until the passphrase opens the wallet, then the holder's screens. */
+import { useEffect, useState } from 'preact/hooks';
+import { languages, language, setLanguage, t } from './i18n/i18n.js';
+import { flash, go, linkFromLocation, screen } from './navigation.js';
+import { CredentialScreen } from './screens/credential.js';
+import { History } from './screens/history.js';
+import { Home } from './screens/home.js';
+import { Restore, Setup, Unlock } from './screens/locked.js';
+import { Present } from './screens/present.js';
+import { Receive } from './screens/receive.js';
+import { Settings } from './screens/settings.js';
+import { lock, wallet, walletStorage } from './session.js';
+
+/** Locks after this long without a touch or a key: a phone left on a table does not stay open. */
+const IDLE_LOCK_MS = 5 * 60_000;
+
+function useIdleLock(): void {
+  const open = wallet.value !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    let timer = setTimeout(lock, IDLE_LOCK_MS);
+    const reset = () => {
+      clearTimeout(timer);
+      timer = setTimeout(lock, IDLE_LOCK_MS);
+    };
+    const events = ['pointerdown', 'keydown'] as const;
+    for (const e of events) addEventListener(e, reset, { passive: true });
+    return () => {
+      clearTimeout(timer);
+      for (const e of events) removeEventListener(e, reset);
+    };
+  }, [open]);
+}
+
+function LanguagePicker() {
+  return (
+    <label class="language">
+      <span class="visually-hidden">{t('common.language')}</span>
+      <select value={language.value} onChange={(e) => setLanguage(e.currentTarget.value)} data-testid="language" aria-label={t('common.language')}>
+        {languages.map((l) => (
+          <option key={l.code} value={l.code} lang={l.code}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Unlocked() {
+  const current = screen.value;
+  switch (current.name) {
+    case 'credential':
+      return <CredentialScreen id={current.id} />;
+    case 'receive':
+      return <Receive link={current.link} />;
+    case 'present':
+      return <Present link={current.link} />;
+    case 'history':
+      return <History />;
+    case 'settings':
+      return <Settings />;
+    default:
+      return <Home />;
+  }
+}
+
+export function App() {
+  void language.value;
+  const [stored, setStored] = useState<boolean>();
+  const [restoring, setRestoring] = useState(false);
+  const [online, setOnline] = useState(navigator.onLine);
+  useIdleLock();
+
+  useEffect(() => {
+    const link = linkFromLocation();
+    if (link) screen.value = link;
+    const update = () => setOnline(navigator.onLine);
+    addEventListener('online', update);
+    addEventListener('offline', update);
+    return () => (removeEventListener('online', update), removeEventListener('offline', update));
+  }, []);
+  // Whether this browser holds a wallet decides between "create" and "unlock".
+  useEffect(() => {
+    if (wallet.value === undefined) void walletStorage().then((s) => s.exists().then(setStored));
+    else setRestoring(false);
+  }, [wallet.value]);
+
+  const open = wallet.value !== undefined;
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="bar">
+        <button class="bar__title" onClick={() => open && go({ name: 'home' })} disabled={!open}>
+          {t('app.title')}
+        </button>
+        <LanguagePicker />
+        {open && (
+          <button class="button button--small" onClick={() => void lock()} data-testid="lock">
+            {t('common.lock')}
+          </button>
+        )}
+      </header>
+      {!online && (
+        <p class="notice notice--warning" role="status" data-testid="offline-banner">
+          {t('app.offline')}
+        </p>
+      )}
+      <main id="main">
+        {flash.value && (
+          <p class="notice notice--ok" role="status" data-testid="flash">
+            {t(flash.value)}
+          </p>
+        )}
+        {open ? <Unlocked /> : stored === undefined ? null : restoring ? <Restore onCancel={() => setRestoring(false)} /> : stored ? <Unlock /> : <Setup onRestore={() => setRestoring(true)} />}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Languages are JSON files in `messages/`: adding `xx.json` adds a language, no code to touch.
+ * Each file names itself (`_language`, in its own script) and its direction (`_dir`); a missing
+ * key falls back to English, so a partial translation still works.
+ */
+import { signal } from '@preact/signals';
+
+export type Messages = Record<string, string>;
+
+const files = import.meta.glob<Messages>('./messages/*.json', { eager: true, import: 'default' });
+export const catalog: Record<string, Messages> = Object.fromEntries(Object.entries(files).map(([path, messages]) => [path.replace(/^.*\/(.+)\.json$/, '$1'), messages]));
+const FALLBACK = 'en';
+const STORAGE_KEY = 'sanad-language';
+
+export const languages = Object.keys(catalog)
+  .sort()
+  .map((code) => ({ code, name: catalog[code]!._language ?? code }));
+
+/** The first of the browser's languages that we have (by primary subtag), else English. */
+export function pickLanguage(preferred: readonly string[]): string {
+  for (const tag of preferred) {
+    const primary = tag.toLowerCase().split('-')[0]!;
+    if (catalog[primary]) return primary;
+  }
+  return FALLBACK;
+}
+
+const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+export const language = signal<string>(saved && catalog[saved] ? saved : pickLanguage(typeof navigator !== 'undefined' ? navigator.languages : []));
+
+/** Switches the language, remembers it, and sets the page's `lang` and `dir` (Arabic: right to left). */
+export function setLanguage(code: string): void {
+  if (!catalog[code]) return;
+  language.value = code;
+  localStorage.setItem(STORAGE_KEY, code);
+  applyToDocument();
+}
+
+export function applyToDocument(): void {
+  document.documentElement.lang = language.value;
+  document.documentElement.dir = catalog[language.value]?._dir === 'rtl' ? 'rtl' : 'ltr';
+  document.title = t('app.title');
+}
+
+/** `t('card.issuer', { issuer })`: the message in the current language, `{name}` filled in. */
+export function t(key: string, vars: Record<string, string | number> = {}): string {
+  const text = catalog[language.value]?.[key] ?? catalog[FALLBACK]?.[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** Dates in the holder's language (Arabic digits and month names included). */
+export function formatDate(iso: string, withTime = false): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(language.value, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' }).format(date);
+}

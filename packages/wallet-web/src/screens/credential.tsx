@@ -1,0 +1,47 @@
+/** One credential: what it says, in the holder's language; delete it. */
+import { useState } from 'preact/hooks';
+import { claimValue } from '../components/claim-value.js';
+import { ErrorNotice } from '../components/error-notice.js';
+import { formatDate, language, t } from '../i18n/i18n.js';
+import { go } from '../navigation.js';
+import { touched, wallet } from '../session.js';
+
+export function CredentialScreen({ id }: { id: string }) {
+  const [error, setError] = useState<unknown>();
+  const details = wallet.value!.show(id, language.value);
+  const remove = async () => {
+    if (!confirm(t('credential.deleteConfirm', { name: details.name }))) return;
+    try {
+      await wallet.value!.delete(id);
+      touched();
+      go({ name: 'home' });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section>
+      <h1 tabIndex={-1}>{details.name}</h1>
+      <p>{t('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
+      {details.validUntil && <p>{t('card.validUntil', { date: formatDate(details.validUntil) })}</p>}
+      <h2>{t('credential.claims')}</h2>
+      <dl class="claims" data-testid="credential-claims">
+        {details.claims.map((claim) => (
+          <div class="claims__row" key={claim.path.join('.')}>
+            <dt>{claim.label}</dt>
+            <dd>{claimValue(claim.value)}</dd>
+          </div>
+        ))}
+      </dl>
+      <ErrorNotice error={error} />
+      <div class="actions">
+        <button class="button" onClick={() => go({ name: 'home' })}>
+          {t('common.back')}
+        </button>
+        <button class="button button--danger" onClick={remove}>
+          {t('credential.delete')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+/** The holder's credentials as cards, and the way to everything else. */
+import { language, formatDate, t } from '../i18n/i18n.js';
+import { go } from '../navigation.js';
+import { revision, wallet } from '../session.js';
+
+export function Home() {
+  void revision.value;
+  const credentials = wallet.value!.list(language.value);
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('home.title')}</h1>
+      <nav class="actions" aria-label={t('home.title')}>
+        <button class="button button--primary" onClick={() => go({ name: 'receive' })} data-testid="go-receive">
+          {t('home.receive')}
+        </button>
+        <button class="button button--primary" onClick={() => go({ name: 'present' })} data-testid="go-present">
+          {t('home.present')}
+        </button>
+        <button class="button" onClick={() => go({ name: 'history' })} data-testid="go-history">
+          {t('home.history')}
+        </button>
+        <button class="button" onClick={() => go({ name: 'settings' })} data-testid="go-settings">
+          {t('home.settings')}
+        </button>
+      </nav>
+      {credentials.length === 0 ? (
+        <p class="empty">{t('home.empty')}</p>
+      ) : (
+        <ul class="cards" data-testid="cards">
+          {credentials.map((c) => (
+            <li key={c.id}>
+              <button class="card" onClick={() => go({ name: 'credential', id: c.id })} aria-label={t('card.open', { name: c.name })} data-testid="card" data-credential-id={c.id}>
+                <span class="card__name">{c.name}</span>
+                <span class="card__line">{t('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
+                {c.validUntil && <span class="card__line">{t('card.validUntil', { date: formatDate(c.validUntil) })}</span>}
+                <span class="card__line card__line--quiet">{t('card.copies', { unused: c.unusedCopies, copies: c.copies })}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

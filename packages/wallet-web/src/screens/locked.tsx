@@ -1,0 +1,127 @@
+/** Before the wallet is open: create it, unlock it, or restore it from a backup. */
+import { useState } from 'preact/hooks';
+import { MIN_PASSPHRASE_LENGTH } from '@sanad/wallet';
+import { Busy } from '../components/busy.js';
+import { ErrorNotice } from '../components/error-notice.js';
+import { t } from '../i18n/i18n.js';
+import { create, restore, unlock } from '../session.js';
+import { useAction } from '../components/use-action.js';
+
+export function Setup({ onRestore }: { onRestore: () => void }) {
+  const [passphrase, setPassphrase] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const { busy, error, run } = useAction();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (passphrase.length < MIN_PASSPHRASE_LENGTH) return setProblem(t('setup.tooShort', { min: MIN_PASSPHRASE_LENGTH }));
+    if (passphrase !== confirm) return setProblem(t('setup.mismatch'));
+    setProblem(undefined);
+    void run(t('setup.working'), () => create(passphrase));
+  };
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('setup.title')}</h1>
+      <p>{t('setup.intro')}</p>
+      <form onSubmit={submit} class="form">
+        <label>
+          {t('common.passphrase')}
+          <input type="password" autocomplete="new-password" required value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="setup-passphrase" aria-describedby="setup-hint" />
+        </label>
+        <p id="setup-hint" class="hint">
+          {t('setup.hint', { min: MIN_PASSPHRASE_LENGTH })}
+        </p>
+        <label>
+          {t('setup.confirm')}
+          <input type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} data-testid="setup-confirm" />
+        </label>
+        {problem && (
+          <p class="notice notice--error" role="alert">
+            {problem}
+          </p>
+        )}
+        <ErrorNotice error={error} />
+        <button class="button button--primary" disabled={busy !== undefined} data-testid="setup-create">
+          {t('setup.create')}
+        </button>
+        <Busy text={busy} />
+      </form>
+      <button type="button" class="button button--link" onClick={onRestore}>
+        {t('setup.restoreInstead')}
+      </button>
+    </section>
+  );
+}
+
+export function Unlock() {
+  const [passphrase, setPassphrase] = useState('');
+  const { busy, error, run } = useAction();
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('unlock.title')}</h1>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(t('unlock.working'), async () => {
+            await unlock(passphrase);
+            setPassphrase('');
+          });
+        }}
+      >
+        <label>
+          {t('common.passphrase')}
+          <input type="password" autocomplete="current-password" required value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="unlock-passphrase" />
+        </label>
+        <ErrorNotice error={error} />
+        <button class="button button--primary" disabled={busy !== undefined} data-testid="unlock-submit">
+          {t('unlock.submit')}
+        </button>
+        <Busy text={busy} />
+      </form>
+    </section>
+  );
+}
+
+export function Restore({ onCancel }: { onCancel?: () => void }) {
+  const [file, setFile] = useState<File>();
+  const [secret, setSecret] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const { busy, error, run } = useAction();
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('restore.title')}</h1>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!file) return;
+          void run(t('restore.working'), async () => restore(new Uint8Array(await file.arrayBuffer()), secret.trim(), passphrase));
+        }}
+      >
+        <label>
+          {t('restore.file')}
+          <input type="file" required onChange={(e) => setFile(e.currentTarget.files?.[0])} data-testid="restore-file" />
+        </label>
+        <label>
+          {t('restore.secret')}
+          <input type="text" autocomplete="off" spellcheck={false} required value={secret} onInput={(e) => setSecret(e.currentTarget.value)} data-testid="restore-secret" />
+        </label>
+        <label>
+          {t('restore.newPassphrase')}
+          <input type="password" autocomplete="new-password" required minLength={MIN_PASSPHRASE_LENGTH} value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="restore-passphrase" />
+        </label>
+        <ErrorNotice error={error} />
+        <button class="button button--primary" disabled={busy !== undefined} data-testid="restore-submit">
+          {t('restore.submit')}
+        </button>
+        <Busy text={busy} />
+      </form>
+      {onCancel && (
+        <button type="button" class="button button--link" onClick={onCancel}>
+          {t('common.back')}
+        </button>
+      )}
+    </section>
+  );
+}

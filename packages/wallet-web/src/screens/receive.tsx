@@ -1,0 +1,106 @@
+/** Receiving a credential from an OpenID4VCI offer: scan or paste, then the PIN if the offer has one. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { TxCodePrompt } from '@sanad/wallet';
+import { Busy } from '../components/busy.js';
+import { ErrorNotice } from '../components/error-notice.js';
+import { LinkForm } from '../components/link-form.js';
+import { useAction } from '../components/use-action.js';
+import { language, t } from '../i18n/i18n.js';
+import { go } from '../navigation.js';
+import { protocolFetch, touched, wallet } from '../session.js';
+
+interface PendingCode {
+  prompt: TxCodePrompt;
+  answer: (code: string | undefined) => void;
+}
+
+export function Receive({ link: initial }: { link?: string }) {
+  const [done, setDone] = useState<string>();
+  const [pending, setPending] = useState<PendingCode>();
+  const { busy, error, run } = useAction();
+
+  const receive = (offer: string) =>
+    run(t('receive.working'), async () => {
+      setDone(undefined);
+      const summary = await wallet.value!.receive(offer, {
+        fetch: protocolFetch,
+        copies: 3,
+        txCode: (prompt) =>
+          new Promise<string>((resolve, reject) => {
+            setPending({ prompt, answer: (code) => (setPending(undefined), code === undefined ? reject(Object.assign(new Error('cancelled'), { code: 'ERR_TX_CODE_REQUIRED' })) : resolve(code)) });
+          }),
+      });
+      touched();
+      // The card is listed in the holder's language, not the one the offer was made in.
+      const card = wallet.value!.list(language.value).find((c) => c.id === summary.id);
+      setDone(t('receive.done', { name: card?.name ?? summary.name, issuer: card?.issuerName ?? summary.issuer }));
+    });
+
+  useEffect(() => {
+    if (initial) void receive(initial);
+  }, []);
+
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('receive.title')}</h1>
+      <p>{t('receive.intro')}</p>
+      <LinkForm initial={initial} label={t('receive.link')} submitLabel={t('receive.submit')} busy={busy !== undefined} testId={{ input: 'receive-link', submit: 'receive-submit' }} onLink={(link) => void receive(link)} />
+      {pending && <TxCodeDialog pending={pending} />}
+      <Busy text={pending ? undefined : busy} />
+      <ErrorNotice error={error} />
+      {done && (
+        <p class="notice notice--ok" role="status" data-testid="receive-done">
+          {done}
+        </p>
+      )}
+      <button class="button" onClick={() => go({ name: 'home' })} data-testid="back-home">
+        {t('common.back')}
+      </button>
+    </section>
+  );
+}
+
+function TxCodeDialog({ pending }: { pending: PendingCode }) {
+  const [code, setCode] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.focus(), []);
+  const numeric = pending.prompt.inputMode !== 'text';
+  return (
+    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="txcode-title">
+    <form
+      class="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        pending.answer(code.trim());
+      }}
+    >
+      <h2 id="txcode-title">{t('txcode.title')}</h2>
+      <p>{pending.prompt.description ?? t('txcode.hint')}</p>
+      {pending.prompt.length !== undefined && <p class="hint">{t('txcode.length', { length: pending.prompt.length })}</p>}
+      <label>
+        {t('txcode.label')}
+        <input
+          ref={input}
+          type="text"
+          inputMode={numeric ? 'numeric' : 'text'}
+          pattern={numeric ? '[0-9]*' : undefined}
+          maxLength={pending.prompt.length}
+          autocomplete="one-time-code"
+          required
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value)}
+          data-testid="txcode-input"
+        />
+      </label>
+      <div class="actions">
+        <button class="button button--primary" data-testid="txcode-submit">
+          {t('txcode.submit')}
+        </button>
+        <button type="button" class="button" onClick={() => pending.answer(undefined)}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+    </div>
+  );
+}

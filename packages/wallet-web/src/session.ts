@@ -1,0 +1,68 @@
+/**
+ * The one wallet of this browser, and the browser's defaults for it: IndexedDB storage, pure-JS
+ * scrypt (the same envelope and guarantees as the CLI wallet) and the guarded network.
+ */
+import { signal } from '@preact/signals';
+import { createGuardedHttpFetch } from '@sanad/core';
+import { allowInsecureHttpUrls } from '@sanad/openid4vc';
+import { createWallet, openWallet, restoreBackup, type Wallet } from '@sanad/wallet';
+import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
+
+/**
+ * Plain http is only a secure context on loopback, so a wallet served over http is a local
+ * sandbox: only then may it talk http to issuers and verifiers on this machine.
+ */
+const localSandbox = location.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+if (localSandbox) allowInsecureHttpUrls(true);
+
+/** https only and no internal addresses (except in the local sandbox), no redirects, bounded size and time. */
+export const protocolFetch = createGuardedHttpFetch({ allowInsecure: localSandbox, timeoutMs: 15_000 });
+
+/** The unlocked wallet, or undefined while locked. */
+export const wallet = signal<Wallet | undefined>(undefined);
+/** Bumped after every change, so views re-read the wallet. */
+export const revision = signal(0);
+export const touched = (): void => {
+  revision.value += 1;
+};
+
+let storage: Promise<IndexedDbWalletStorage> | undefined;
+export const walletStorage = (): Promise<IndexedDbWalletStorage> => (storage ??= openIndexedDbStorage());
+
+/**
+ * Browsers may evict site data under storage pressure; a wallet asks to be kept (granted to
+ * installed apps). Refused or unsupported, it still works — the backup is the safety net.
+ */
+const keepStorage = (): Promise<unknown> => navigator.storage?.persist?.().catch(() => false) ?? Promise.resolve(false);
+
+export async function create(passphrase: string): Promise<void> {
+  void keepStorage();
+  wallet.value = await createWallet(await walletStorage(), passphrase);
+}
+
+export async function unlock(passphrase: string): Promise<void> {
+  wallet.value = await openWallet(await walletStorage(), passphrase);
+}
+
+export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
+  void keepStorage();
+  wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase);
+}
+
+/** Forgets the decrypted wallet; the passphrase is needed again. */
+export async function lock(): Promise<void> {
+  const open = wallet.value;
+  // A fresh connection for whatever runs next; this one is closed with the wallet.
+  storage = undefined;
+  wallet.value = undefined;
+  await open?.close();
+}
+
+/** Erases the wallet from this browser: credentials, keys, history. */
+export async function eraseEverything(): Promise<void> {
+  const store = await walletStorage();
+  storage = undefined;
+  // Deleting waits for every connection to close: nothing may open one until it is done.
+  await store.destroy();
+  wallet.value = undefined;
+}
