@@ -381,6 +381,19 @@ describe('web wallet in Chromium', () => {
     expect(await wallet.getByTestId('history').textContent()).toContain('Sandbox clinic');
   });
 
+  it('opens an offer from a link on the same phone (?open=…), after unlocking', async () => {
+    const offer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
+    await wallet.goto(`${sandbox.walletUrl}/?open=${encodeURIComponent(offer.offerUri)}`);
+    await wallet.getByTestId('unlock-passphrase').fill('a new phone passphrase');
+    await wallet.getByTestId('unlock-submit').click();
+    await wallet.getByTestId('txcode-input').fill(offer.txCode!);
+    await wallet.getByTestId('txcode-submit').click();
+    await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
+    expect(new URL(wallet.url()).search).toBe('');
+    await home();
+    expect(await wallet.getByTestId('card').count()).toBe(2);
+  });
+
   it('refuses an older copy of the wallet put back (rollback), and changed bytes (tamper)', async () => {
     const RESTORED = 'a new phone passphrase';
     const older = await vault((bytes) => bytes);

@@ -47,6 +47,7 @@ export function registerSandboxCommand(program: Command): void {
             offerQr.terminal,
             sandbox.offer.offerUri,
             `   PIN (sent separately in real life): ${sandbox.offer.txCode}`,
+            ...(sandbox.walletUrl ? ['', `   In the web wallet: ${sandbox.walletUrl}/?open=${encodeURIComponent(sandbox.offer.offerUri)}`] : []),
             '',
             '   With the CLI wallet (`pnpm sanad …` from the repository, or `sanad …` when installed):',
             '     pnpm sanad wallet init',
