@@ -104,7 +104,7 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       for (let i = 1; i <= 4; i += 1) {
         const r = await postToken(s, { grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code, tx_code: wrong });
         expect(r.status).toBe(400);
-        expect(await r.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining(`${5 - i} attempts left`) });
+        expect(await r.json()).toMatchObject({ error: 'invalid_grant', sanad_code: 'ERR_TX_CODE_INVALID', sanad_attempts_left: 5 - i });
       }
       await expect((await newWallet()).receive(o.uri, { ...opts, txCode: async () => wrong })).rejects.toMatchObject({ code: 'ERR_OFFER_LOCKED' });
       await expect((await newWallet()).receive(o.uri, { ...opts, txCode: async () => o.pin })).rejects.toMatchObject({ code: 'ERR_OFFER_LOCKED' });

@@ -5,16 +5,21 @@
  */
 import { Oauth2Error, Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
 import { ValidationError } from '@openid4vc/utils';
-import { isSanadError, type SanadError } from '@sanad/core';
+import { isSanadError, type SanadError, type SanadErrorCode } from '@sanad/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** An OAuth error response to send as is. */
+/**
+ * An OAuth error response to send as is. `code` travels as `sanad_code`, so clients never read
+ * the English; `extra` adds members of the response (RFC 6749 section 5.2 allows extensions).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly error: string,
     readonly description: string,
+    readonly code?: SanadErrorCode,
+    readonly extra?: Record<string, string | number>,
   ) {
     super(description);
   }
@@ -26,7 +31,7 @@ const OAUTH_ERROR_FOR: Partial<Record<SanadError['code'], string>> = {
 };
 
 export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
-  if (err instanceof HttpError) return c.json({ error: err.error, error_description: err.description }, err.status);
+  if (err instanceof HttpError) return c.json({ error: err.error, error_description: err.description, ...(err.code ? { sanad_code: err.code } : {}), ...err.extra }, err.status);
   if (err instanceof Oauth2ResourceUnauthorizedError) {
     const first = err.wwwAuthenticateHeaders[0];
     c.header('WWW-Authenticate', err.toHeaderValue());

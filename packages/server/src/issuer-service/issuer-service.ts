@@ -88,10 +88,8 @@ export interface CreatedOffer {
 interface OfferRecord {
   offerId: string;
   configurationId: string;
-  /** SHA-256 of `offerId:pin`; the PIN itself is never stored. */
+  /** SHA-256 of `offerId:pin`; the PIN itself is never stored. Attempts are counted by the store. */
   txCodeHash?: string;
-  failures: number;
-  locked: boolean;
   sealedClaims: string;
   expiresAt: number;
 }
@@ -225,8 +223,6 @@ export function createIssuerService(options: IssuerServiceOptions) {
       offerId,
       configurationId,
       ...(pin ? { txCodeHash: txCodeHash(offerId, pin) } : {}),
-      failures: 0,
-      locked: false,
       sealedClaims: await seal(code, 'offer', claims),
       expiresAt,
     };
@@ -244,22 +240,27 @@ export function createIssuerService(options: IssuerServiceOptions) {
     return { offerId, offerUri: credentialOffer, ...(pin ? { txCode: pin } : {}), expiresAt };
   }
 
-  /** Checks the PIN; wrong ones count (compare-and-set, so parallel guesses all count) and lock the offer. */
+  /**
+   * Checks the PIN. Each guess first reserves one of the offer's attempts in a single atomic
+   * store update and only then is compared, so however many guesses arrive in parallel, on
+   * however many instances, at most `maxAttempts` are ever compared.
+   */
   async function checkTxCode(codeId: string, txCode: string | undefined): Promise<OfferRecord> {
-    for (;;) {
-      const found = await store.get<OfferRecord>('offer', codeId, now());
-      if (!found) throw new HttpError(400, 'invalid_grant', 'The pre-authorized code is unknown, expired or already used.');
-      const offer = found.value;
-      if (offer.locked) throw new HttpError(400, 'invalid_grant', 'Too many wrong transaction codes: this offer is locked.');
-      if (!offer.txCodeHash) return offer;
-      if (txCode !== undefined && txCodeHash(offer.offerId, txCode) === offer.txCodeHash) return offer;
-      const failures = offer.failures + 1;
-      const locked = failures >= maxAttempts;
-      if (await store.replace('offer', codeId, found.version, { ...offer, failures, locked }, found.expiresAt)) {
-        if (locked) log(`offer ${offer.offerId} locked after ${failures} wrong transaction codes`);
-        throw new HttpError(400, 'invalid_grant', locked ? 'Too many wrong transaction codes: this offer is locked.' : `The transaction code is wrong (${maxAttempts - failures} attempts left).`);
-      }
-    }
+    const found = await store.get<OfferRecord>('offer', codeId, now());
+    if (!found) throw new HttpError(400, 'invalid_grant', 'The pre-authorized code is unknown, expired or already used.', 'ERR_OFFER_EXPIRED');
+    const offer = found.value;
+    if (!offer.txCodeHash) return offer;
+    // No PIN sent is a malformed request, not a guess: nothing is compared, nothing counted.
+    if (txCode === undefined) throw new HttpError(400, 'invalid_grant', 'This offer needs its transaction code (PIN).', 'ERR_TX_CODE_REQUIRED');
+    const attempt = await store.countAttempt('offer', codeId, maxAttempts, now());
+    if (attempt === undefined) throw new HttpError(400, 'invalid_grant', 'Too many wrong transaction codes: this offer is locked.', 'ERR_OFFER_LOCKED');
+    if (txCodeHash(offer.offerId, txCode) === offer.txCodeHash) return offer;
+    // Only a guess that was compared says how many are left (0: this one locked the offer).
+    const left = maxAttempts - attempt;
+    if (left === 0) log(`offer ${offer.offerId} locked after ${attempt} wrong transaction codes`);
+    throw left === 0
+      ? new HttpError(400, 'invalid_grant', 'The transaction code is wrong, and that was the last attempt: this offer is locked.', 'ERR_OFFER_LOCKED', { sanad_attempts_left: 0 })
+      : new HttpError(400, 'invalid_grant', `The transaction code is wrong (${left} attempt${left === 1 ? '' : 's'} left).`, 'ERR_TX_CODE_INVALID', { sanad_attempts_left: left });
   }
 
   const app = new Hono();
@@ -295,7 +296,7 @@ export function createIssuerService(options: IssuerServiceOptions) {
     });
     // Used once: of two concurrent redemptions only one takes the offer.
     const taken = await store.take<OfferRecord>('offer', codeId, now());
-    if (!taken) throw new HttpError(400, 'invalid_grant', 'The pre-authorized code is unknown, expired or already used.');
+    if (!taken) throw new HttpError(400, 'invalid_grant', 'The pre-authorized code is unknown, expired or already used.', 'ERR_OFFER_EXPIRED');
     const claims = await unseal(code, 'offer', taken.sealedClaims);
     const response = await authorizationServer.createAccessTokenResponse({
       authorizationServer: baseUrl,

@@ -49,8 +49,10 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.service_records (
         kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,
-        version INTEGER NOT NULL, expires_at BIGINT NOT NULL,
+        version INTEGER NOT NULL, expires_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (kind, id))`);
+      // Stores made before attempts were counted in the database get the column.
+      await client.query(`ALTER TABLE ${schema}.service_records ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0`);
       await client.query(`CREATE INDEX IF NOT EXISTS service_records_expiry ON ${schema}.service_records(expires_at)`);
       await client.query('COMMIT');
     } catch (err) {
@@ -67,7 +69,7 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
     async put(kind, id, value, expiresAt, now) {
       const r = await query(
         `INSERT INTO service_records (kind, id, value, version, expires_at) VALUES ($1, $2, $3, 1, $4)
-         ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at
+         ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at, attempts = 0
          WHERE service_records.expires_at <= $5`,
         [kind, id, JSON.stringify(value), expiresAt, now],
       );
@@ -87,6 +89,13 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
         version,
       ]);
       return r.rowCount === 1;
+    },
+    async countAttempt(kind, id, max, now) {
+      const { rows } = await query<{ attempts: number }>(
+        'UPDATE service_records SET attempts = attempts + 1 WHERE kind = $1 AND id = $2 AND expires_at > $3 AND attempts < $4 RETURNING attempts',
+        [kind, id, now, max],
+      );
+      return rows[0]?.attempts;
     },
     async take(kind: RecordKind, id: string, now: number) {
       const { rows } = await query<{ value: string; expires_at: string }>('DELETE FROM service_records WHERE kind = $1 AND id = $2 RETURNING value, expires_at', [kind, id]);

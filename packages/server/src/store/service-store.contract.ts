@@ -48,9 +48,27 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
 
     it('lets exactly one of many concurrent writers win a compare-and-set', async () => {
       const store = await open();
-      await store.put('offer', 'pin', { failures: 0 }, now + 60, now);
-      const wins = await Promise.all(Array.from({ length: 6 }, (_, i) => store.replace('offer', 'pin', 1, { failures: i + 1 }, now + 60)));
+      await store.put('session', 'cas', { step: 0 }, now + 60, now);
+      const wins = await Promise.all(Array.from({ length: 6 }, (_, i) => store.replace('session', 'cas', 1, { step: i + 1 }, now + 60)));
       expect(wins.filter(Boolean)).toHaveLength(1);
+      await store.close();
+    });
+
+    it('counts attempts atomically: of 40 concurrent attempts exactly max are numbered, each number once', async () => {
+      const store = await open();
+      await store.put('offer', 'pin', { sealed: true }, now + 60, now);
+      const numbers = await Promise.all(Array.from({ length: 40 }, () => store.countAttempt('offer', 'pin', 5, now)));
+      expect(numbers.filter((n) => n !== undefined).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(await store.countAttempt('offer', 'pin', 5, now)).toBeUndefined();
+      // A replace keeps the count; missing and expired records count nothing.
+      expect(await store.replace('offer', 'pin', 1, { sealed: 'again' }, now + 60)).toBe(true);
+      expect(await store.countAttempt('offer', 'pin', 5, now)).toBeUndefined();
+      expect(await store.countAttempt('offer', 'missing', 5, now)).toBeUndefined();
+      await store.put('offer', 'old', {}, now + 10, now);
+      expect(await store.countAttempt('offer', 'old', 5, now + 10)).toBeUndefined();
+      // An id reused after expiry starts again from zero.
+      expect(await store.put('offer', 'old', {}, now + 100, now + 20)).toBe(true);
+      expect(await store.countAttempt('offer', 'old', 5, now + 20)).toBe(1);
       await store.close();
     });
 

@@ -23,6 +23,13 @@ export interface ServiceStore {
   get<T>(kind: RecordKind, id: string, now: number): Promise<StoredRecord<T> | undefined>;
   /** Replaces the record only if it is still at `version`; false when someone else changed it first. */
   replace<T>(kind: RecordKind, id: string, version: number, value: T, expiresAt: number): Promise<boolean>;
+  /**
+   * Counts one attempt against a live record in one atomic step, unless `max` are counted
+   * already: the attempt's number (1 to `max`), or undefined when the attempts are used up or
+   * the record is missing or expired. Parallel callers never share a number, so at most `max`
+   * attempts are ever allowed, whatever the number of instances.
+   */
+  countAttempt(kind: RecordKind, id: string, max: number, now: number): Promise<number | undefined>;
   /** Reads and deletes in one step: of two concurrent takes, exactly one gets the record. */
   take<T>(kind: RecordKind, id: string, now: number): Promise<T | undefined>;
   delete(kind: RecordKind, id: string): Promise<void>;
@@ -40,7 +47,7 @@ export interface ServiceStore {
  * ```
  */
 export function createMemoryServiceStore(): ServiceStore {
-  const records = new Map<string, { value: string; version: number; expiresAt: number }>();
+  const records = new Map<string, { value: string; version: number; expiresAt: number; attempts: number }>();
   const key = (kind: RecordKind, id: string): string => `${kind}\u0000${id}`;
   const live = (k: string, now: number) => {
     const r = records.get(k);
@@ -50,7 +57,7 @@ export function createMemoryServiceStore(): ServiceStore {
     async put(kind, id, value, expiresAt, now) {
       const k = key(kind, id);
       if (live(k, now)) return false;
-      records.set(k, { value: JSON.stringify(value), version: 1, expiresAt });
+      records.set(k, { value: JSON.stringify(value), version: 1, expiresAt, attempts: 0 });
       return true;
     },
     async get(kind, id, now) {
@@ -60,8 +67,14 @@ export function createMemoryServiceStore(): ServiceStore {
     async replace(kind, id, version, value, expiresAt) {
       const r = records.get(key(kind, id));
       if (!r || r.version !== version) return false;
-      records.set(key(kind, id), { value: JSON.stringify(value), version: version + 1, expiresAt });
+      records.set(key(kind, id), { ...r, value: JSON.stringify(value), version: version + 1, expiresAt });
       return true;
+    },
+    async countAttempt(kind, id, max, now) {
+      const r = live(key(kind, id), now);
+      if (!r || r.attempts >= max) return undefined;
+      r.attempts += 1;
+      return r.attempts;
     },
     async take(kind, id, now) {
       const k = key(kind, id);

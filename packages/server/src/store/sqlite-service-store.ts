@@ -5,7 +5,7 @@ import type { RecordKind, ServiceStore } from './service-store.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS service_records (
   kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,
-  version INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  version INTEGER NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (kind, id));
 CREATE INDEX IF NOT EXISTS service_records_expiry ON service_records(expires_at);`;
 
@@ -34,17 +34,23 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    // Stores made before attempts were counted in the database get the column.
+    const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'service_records\')').all();
+    if (!columns.some((c) => c.name === 'attempts')) db.exec('ALTER TABLE service_records ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0');
   } catch (cause) {
     throw new SanadError('ERR_STORAGE', 'The service store could not be opened.', { cause });
   }
   const q = {
     put: db.prepare(
       `INSERT INTO service_records (kind, id, value, version, expires_at) VALUES (?, ?, ?, 1, ?)
-       ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at
+       ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at, attempts = 0
        WHERE service_records.expires_at <= ?`,
     ),
     get: db.prepare<[RecordKind, string, number], Row>('SELECT value, version, expires_at FROM service_records WHERE kind = ? AND id = ? AND expires_at > ?'),
     replace: db.prepare('UPDATE service_records SET value = ?, version = version + 1, expires_at = ? WHERE kind = ? AND id = ? AND version = ?'),
+    countAttempt: db.prepare<[RecordKind, string, number, number], { attempts: number }>(
+      'UPDATE service_records SET attempts = attempts + 1 WHERE kind = ? AND id = ? AND expires_at > ? AND attempts < ? RETURNING attempts',
+    ),
     take: db.prepare<[RecordKind, string], { value: string; expires_at: number }>('DELETE FROM service_records WHERE kind = ? AND id = ? RETURNING value, expires_at'),
     delete: db.prepare('DELETE FROM service_records WHERE kind = ? AND id = ?'),
     purge: db.prepare('DELETE FROM service_records WHERE expires_at <= ?'),
@@ -64,6 +70,7 @@ export function openSqliteServiceStore(path: string): ServiceStore {
         return row && { value: JSON.parse(row.value), version: row.version, expiresAt: row.expires_at };
       }),
     replace: (kind, id, version, value, expiresAt) => guard(() => q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1),
+    countAttempt: (kind, id, max, now) => guard(() => q.countAttempt.get(kind, id, now, max)?.attempts),
     take: (kind, id, now) =>
       guard(() => {
         // An expired record is deleted too, but never returned.

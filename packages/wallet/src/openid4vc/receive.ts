@@ -80,8 +80,10 @@ function protocolError(net: ProtocolFetch, err: unknown): never {
     const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
     const code = String(body?.error ?? '');
     const description = String(body?.error_description ?? '');
-    if (code === 'invalid_grant' && /locked/i.test(description)) throw new SanadError('ERR_OFFER_LOCKED', undefined, { cause: err });
-    if (code === 'invalid_grant' && /transaction code/i.test(description)) throw new SanadError('ERR_TX_CODE_INVALID', description, { cause: err });
+    // A Sanad issuer names the failure with a stable code; the English description is for people.
+    const sanadCode = body?.sanad_code;
+    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', description, { cause: err });
+    if (sanadCode === 'ERR_OFFER_LOCKED' || sanadCode === 'ERR_TX_CODE_REQUIRED') throw new SanadError(sanadCode, undefined, { cause: err });
     if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED', undefined, { cause: err });
     throw new SanadError('ERR_PROTOCOL', `The issuer answered ${code || 'an error'}${description ? `: ${description}` : ''}.`, { cause: err });
   }
