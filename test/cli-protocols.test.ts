@@ -93,7 +93,10 @@ describe('sanad sandbox with the CLI wallet', () => {
   });
 
   it('verifies a one-QR offline presentation with cached trust and status lists, reporting their age', async () => {
-    const status = await fetch(`${info.issuer}/status/tsl/1`);
+    // The sandbox's status lists, named by its operator API (they live below the register's id).
+    const operatorToken = readFileSync(join(work, 'sandbox-data', 'operator-token'), 'utf8').trim();
+    const published = (await (await fetch(`${info.issuer}/operator/status-lists`, { headers: { authorization: `Bearer ${operatorToken}` } })).json()) as { lists: Array<{ kind: string; uri: string }> };
+    const status = await fetch(published.lists.find((l) => l.kind === 'token')!.uri);
     expect(status.status).toBe(200);
     writeFileSync(join(work, 'tsl-1.jwt'), await status.text());
     expect(sanad(['verifier', 'status-cache', 'add', 'tsl-1.jwt', '--status-cache', 'cache']).status).toBe(0);

@@ -27,8 +27,8 @@ function sanad(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Starts a service process and resolves with its first JSON output. */
-function serve(args: string[]): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], { cwd: work, env: { ...process.env, SANAD_OPERATOR_TOKEN: token } });
+function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
+  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], { cwd: work, env: { ...process.env, SANAD_OPERATOR_TOKEN: token, ...env } });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -93,7 +93,8 @@ describe('sanad verifier serve', () => {
 
 describeWithPostgres('two issuer instances behind a load balancer', (url) => {
   it('share one PostgreSQL database: an offer made on one is redeemed across both', async () => {
-    expect(sanad(['issuer', 'init', '--dir', 'agency-pg', '--status-base-url', 'https://agency.example/status']).status).toBe(0);
+    const schema = postgresSchema();
+    expect(sanad(['issuer', 'init', '--dir', 'agency-pg', '--status-base-url', 'https://agency.example/pg-status', '--database', url, '--schema', schema]).status).toBe(0);
     // The load balancer: alternates between the instances, request by request.
     const backends: number[] = [];
     let next = 0;
@@ -109,8 +110,10 @@ describeWithPostgres('two issuer instances behind a load balancer', (url) => {
     });
     await new Promise<void>((resolve) => lb.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(lb.address() as AddressInfo).port}`;
-    const args = ['issuer', 'serve', '--dir', 'agency-pg', '--base-url', base, '--allow-http', '--port', '0', '--database', url, '--schema', postgresSchema()];
-    const [a, b] = await Promise.all([serve(args), serve(args)]);
+    // The folder records where its register is; the password comes from the environment.
+    const args = ['issuer', 'serve', '--dir', 'agency-pg', '--base-url', base, '--allow-http', '--port', '0'];
+    const env = { PGPASSWORD: new URL(url).password };
+    const [a, b] = await Promise.all([serve(args, env), serve(args, env)]);
     for (const s of [a, b]) backends.push(Number(new URL(String(s.info.listening)).port));
     expect(a.info).toMatchObject({ storage: 'postgresql' });
 

@@ -94,7 +94,7 @@ describe('sanad', () => {
   it('asks for consent before presenting: without a terminal and without --yes it refuses', () => {
     const env = { SANAD_WALLET_PASSPHRASE: 'long enough passphrase' };
     expect(sanad(['wallet', 'init', '--wallet', 'w2.json'], env).status).toBe(0);
-    expect(sanad(['issuer', 'init', '--dir', 'agency2', '--status-base-url', 'https://agency.example/status']).status).toBe(0);
+    expect(sanad(['issuer', 'init', '--dir', 'agency2', '--status-base-url', 'https://agency.example/status/office-2']).status).toBe(0);
     expect(sanad(['wallet', 'keys', '--wallet', 'w2.json', '--count', '1', '--out', 'keys.json'], env).status).toBe(0);
     writeFileSync(join(work, 'amal.json'), JSON.stringify({ given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'C-1', age_over_18: true }));
     expect(sanad(['issuer', 'issue', '--dir', 'agency2', '--type', 'refugee-status', '--claims', 'amal.json', '--holder-keys', 'keys.json', '--out', 'bundle.json']).status).toBe(0);

@@ -231,7 +231,9 @@ describe('status', () => {
     await impostor.issuer.issue({ type: 'refugee-status', claims: amal, holders: [await makeHolder()] });
     const fake = (await impostor.issuer.publishStatusLists()).find((l) => l.kind === 'token')!.token;
     const statusCache = createMemoryStatusCache();
-    await statusCache.put({ uri: `${server.url}/status/tsl/1`, token: fake, fetchedAt: Date.now() });
+    // The impostor's list, cached under the URL the genuine credential names.
+    const { uri } = (await agency.issuer.publishStatusLists()).find((l) => l.kind === 'token')!;
+    await statusCache.put({ uri, token: fake, fetchedAt: Date.now() });
     const presentation = await presentSdJwt(credential, holder.signer, ['age_over_18'], { nonce: 'n-0123456789abcdef', aud: CLINIC });
     const result = await verifierFor({ statusCache, offline: true }).verify(presentation, { nonce: 'n-0123456789abcdef', audience: CLINIC });
     expect(codes(result)).toEqual(['ERR_STATUS_LIST_INVALID']);

@@ -65,14 +65,14 @@ function expectAtMostFiveCompared(outcomes: Outcome[]): void {
   expect(refused.every((o) => o.code === 'ERR_OFFER_LOCKED' || o.code === 'ERR_OFFER_EXPIRED')).toBe(true);
 }
 
-function describeGuessing(name: string, serveArgs: () => string[], initArgs: () => string[]) {
+function describeGuessing(name: string, serveArgs: () => string[], initArgs: () => string[], env: () => Record<string, string> = () => ({})) {
   describe(`PIN guesses against two instances (${name})`, () => {
     let services: RunningService[] = [];
     const instances: string[] = [];
 
     it('compares at most 5 of 200 concurrent guesses, the right PIN at position 100, 133 or 166', async () => {
-      expect(sanadSync(['issuer', 'init', ...initArgs(), '--status-base-url', 'https://agency.example/status'], { cwd: work }).status).toBe(0);
-      services = await Promise.all([0, 1].map(() => startService(['issuer', 'serve', ...serveArgs(), '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0'], { cwd: work, env: { SANAD_OPERATOR_TOKEN: token } })));
+      expect(sanadSync(['issuer', 'init', ...initArgs(), '--status-base-url', `https://agency.example/status/${name}`], { cwd: work }).status).toBe(0);
+      services = await Promise.all([0, 1].map(() => startService(['issuer', 'serve', ...serveArgs(), '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0'], { cwd: work, env: { SANAD_OPERATOR_TOKEN: token, ...env() } })));
       instances.push(...services.map((s) => String(s.info.listening)));
       for (const rightAt of [100, 133, 166]) expectAtMostFiveCompared(await attack(instances, rightAt));
       for (const s of services) expect(await s.stop()).toBe(0);
@@ -92,5 +92,7 @@ describeWithPostgres('PostgreSQL', (url) => {
     'PostgreSQL',
     () => ['--dir', 'agency-pg'],
     () => ['--dir', 'agency-pg', '--database', url, '--schema', schema],
+    // The folder records where its register is, without the password.
+    () => ({ PGPASSWORD: new URL(url).password }),
   );
 });

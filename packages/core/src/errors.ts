@@ -137,6 +137,12 @@ export const ERROR_CODES = {
   ERR_BATCH_INCOMPLETE: spec('input', 'Some lines of the batch were not issued.'),
   ERR_ISSUER_ALREADY_INITIALIZED: spec('input', 'An issuer is already set up here.'),
   ERR_CREDENTIAL_NOT_FOUND: spec('input', 'No credential with that id.'),
+  ERR_REGISTER_MOVED: spec('input', 'This issuer register was moved to another database; use that one.'),
+  ERR_REGISTER_NOT_EMPTY: spec('input', 'The target already holds an issuer register.'),
+  ERR_REGISTER_MISMATCH: spec('input', 'The database and the issuer folder do not hold the same register.'),
+  ERR_STATUS_URL_IN_USE: spec('input', 'Another issuer register publishes its status lists at that URL.'),
+  ERR_ISSUER_KEY_MISMATCH: spec('input', 'The key file does not belong to this issuer register.'),
+  ERR_RETIRED_KEY_MISSING: spec('input', 'A key that signed earlier credentials is missing, so their status lists cannot be signed.'),
 
   // --- wallet ---
   ERR_WALLET_NOT_FOUND: spec('input', 'No wallet at that location.'),
@@ -163,6 +169,8 @@ export const ERROR_CODES = {
   ERR_PROTOCOL: spec('verification', 'The other side answered with a protocol error.'),
   ERR_SESSION_NOT_FOUND: spec('input', 'No presentation session with that id, or it has expired.'),
   ERR_CONFIG_INVALID: spec('input', 'The service configuration is not valid.'),
+  ERR_OPERATOR_UNAUTHORIZED: spec('input', 'The service refused the operator token.'),
+  ERR_SERVICE_UNREACHABLE: spec('input', 'The service could not be reached.'),
 
   // --- warnings: reported beside a result, never a rejection on their own ---
   WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),

@@ -10,14 +10,19 @@ export {
   type IssueOptions,
   type IssueResult,
   type IssuerOptions,
+  newIssuerSettings,
   type PublishedStatusList,
+  type RetiredSigner,
 } from './issuer.js';
 export type {
   AllocationOptions,
   CredentialStatus,
   IssuedCredentialRecord,
+  IssuerKeyReference,
   IssuerSettings,
   IssuerStore,
+  RegisterMove,
+  RetiredKey,
   NewCredentialRecord,
   StatusListKind,
   StatusListRecord,
@@ -26,3 +31,20 @@ export { createMemoryIssuerStore } from './store/memory-store.js';
 export { openSqliteIssuerStore } from './store/sqlite-store.js';
 export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
 export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
+export { describePostgres, type MovedRegister, moveRegister, type MoveRegisterOptions, type RegisterLocation } from './store/move-register.js';
+export {
+  type DatabaseOption,
+  type InitIssuerFolderOptions,
+  initIssuerFolder,
+  ISSUER_KEY_FILE,
+  type MoveFolderOptions,
+  moveFolderRegister,
+  type OpenedIssuerFolder,
+  type OpenIssuerFolderOptions,
+  openIssuerFolder,
+  REGISTER_FILE,
+  REGISTER_POINTER_FILE,
+  RETIRED_KEYS_DIR,
+  type RotatedKey,
+  rotateFolderKey,
+} from './issuer-folder.js';

@@ -172,7 +172,9 @@ describe('status', () => {
     const tsl = lists.find((l) => l.kind === 'token')!;
     const parsed = parseStatusListJwt(tsl.token);
     await verifyDecodedJwt(parsed.jwt, publicJwk, 'ERR_STATUS_LIST_INVALID');
-    expect(parsed.uri).toBe('https://agency.example/status/tsl/1');
+    // Below the register's own id, so no other register can publish at this URL.
+    expect(parsed.uri).toMatch(/^https:\/\/agency\.example\/status\/[a-z2-7]{8}\/tsl\/1$/);
+    expect(tsl.path).toBe(new URL(parsed.uri).pathname.slice('/status/'.length));
     expect(a.records.map((r) => parsed.view.get(r.index))).toEqual([1, 1]);
     expect(parsed.view.get(b.records[0]!.index)).toBe(2);
     const revocation = lists.find((l) => l.kind === 'bitstring' && l.path.endsWith('/revocation'))!;
@@ -191,6 +193,55 @@ describe('status', () => {
     await expect(issuer.reinstate(batchId)).rejects.toMatchObject({ code: 'ERR_STATUS_TRANSITION_INVALID' });
     await expect(issuer.suspend(batchId)).rejects.toMatchObject({ code: 'ERR_STATUS_TRANSITION_INVALID' });
     await expect(issuer.revoke('urn:uuid:unknown')).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+  });
+});
+
+describe('status-list URLs and key rotation', () => {
+  const tokenList = async (issuer: Issuer) => parseStatusListJwt((await issuer.publishStatusLists()).find((l) => l.kind === 'token')!.token);
+
+  it('gives two registers on one status base URL different status-list URLs', async () => {
+    const [a, b] = await Promise.all([setup(), setup()]);
+    await a.issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    await b.issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    expect((await tokenList(a.issuer)).uri).not.toBe((await tokenList(b.issuer)).uri);
+  });
+
+  it('keeps the paths of a register made before register ids (tsl/1), so credentials already issued stay checkable', async () => {
+    const store = createMemoryIssuerStore();
+    const keys = await generateKeyPair();
+    const did = didKeyFromJwk(keys.publicJwk);
+    await store.saveSettings({ issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, alg: 'ES256', statusBaseUrl: 'https://agency.example/status' });
+    const issuer = await createIssuer({ store, signer: await signerFromJwk(keys.privateJwk), issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, statusBaseUrl: 'https://agency.example/status', types: [refugeeStatusType] });
+    await issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    expect((await tokenList(issuer)).uri).toBe('https://agency.example/status/tsl/1');
+  });
+
+  it('after a key rotation signs each list with the key that signed its credentials, and revokes both', async () => {
+    const store = createMemoryIssuerStore();
+    const { issuer: before, publicJwk: oldJwk } = await setup(store);
+    const old = await before.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const next = await generateKeyPair();
+    const nextDid = didKeyFromJwk(next.publicJwk);
+    const nextKid = `${nextDid}#${didKeyMultibase(nextDid)}`;
+    await store.rotateKey({ issuerId: nextDid, kid: nextKid, alg: 'ES256' }, new Date().toISOString());
+    // The old key's own register now refuses to issue with it.
+    await expect(createIssuer({ store, signer: before.signer, issuerId: before.issuerId, kid: before.kid, statusBaseUrl: 'https://agency.example/status', types: [refugeeStatusType] })).rejects.toMatchObject({ code: 'ERR_ISSUER_KEY_MISMATCH' });
+    const options = { store, signer: await signerFromJwk(next.privateJwk), issuerId: nextDid, kid: nextKid, statusBaseUrl: 'https://agency.example/status', types: [refugeeStatusType] };
+    const withoutOldKey = await createIssuer(options);
+    await expect(withoutOldKey.publishStatusLists()).rejects.toMatchObject({ code: 'ERR_RETIRED_KEY_MISSING' });
+    const after = await createIssuer({ ...options, retiredSigners: [{ issuerId: before.issuerId, kid: before.kid, signer: before.signer }] });
+    const fresh = await after.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    expect(decodeJwt(fresh.bundle.credentials[0]!.split('~')[0]!).payload.iss).toBe(nextDid);
+    await after.revoke(old.batchId);
+    await after.revoke(fresh.batchId);
+    const lists = (await after.publishStatusLists()).filter((l) => l.kind === 'token').map((l) => parseStatusListJwt(l.token));
+    expect(lists).toHaveLength(2);
+    const oldList = lists.find((l) => l.issuer === before.issuerId)!;
+    const newList = lists.find((l) => l.issuer === nextDid)!;
+    await verifyDecodedJwt(oldList.jwt, oldJwk, 'ERR_STATUS_LIST_INVALID');
+    await verifyDecodedJwt(newList.jwt, next.publicJwk, 'ERR_STATUS_LIST_INVALID');
+    expect(oldList.view.get(old.records[0]!.index)).toBe(1);
+    expect(newList.view.get(fresh.records[0]!.index)).toBe(1);
   });
 });
 

@@ -22,7 +22,7 @@ import {
 } from '@sanad/core';
 import type { CredentialType } from './credential-type.js';
 import { signSdJwtVc, signVcJwt } from './formats.js';
-import type { CredentialStatus, IssuedCredentialRecord, IssuerStore, StatusListKind } from './store/issuer-store.js';
+import type { CredentialStatus, IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './store/issuer-store.js';
 
 /** Entries per status list: the W3C minimum (16 KB), so a list reveals little about volume. */
 export const DEFAULT_STATUS_LIST_SIZE = 131_072;
@@ -46,6 +46,17 @@ export interface IssuerOptions {
   statusListValiditySeconds?: number;
   /** How long verifiers may reuse a fetched status list (`ttl`, default 3600 s): the longest a revocation can go unseen. */
   statusListTtlSeconds?: number;
+  /** The register's id: status lists are published below it. {@link createIssuer} takes it from the register. */
+  registerId?: string;
+  /** Keys this register signed with before a rotation: they still sign the status lists of their credentials. */
+  retiredSigners?: RetiredSigner[];
+}
+
+/** A retired key's signer, for the status lists of the credentials it signed. */
+export interface RetiredSigner {
+  issuerId: string;
+  kid: string;
+  signer: Signer;
 }
 
 export interface IssueOptions {
@@ -122,7 +133,8 @@ export class Issuer {
   }
 
   #statusUri(kind: StatusListKind, listId: number, purpose?: 'revocation' | 'suspension'): { uri: string; path: string } {
-    const path = kind === 'token' ? `tsl/${listId}` : `bsl/${listId}/${purpose}`;
+    const list = kind === 'token' ? `tsl/${listId}` : `bsl/${listId}/${purpose}`;
+    const path = this.#options.registerId ? `${this.#options.registerId}/${list}` : list;
     return { uri: `${this.#options.statusBaseUrl.replace(/\/+$/, '')}/${path}`, path };
   }
 
@@ -161,7 +173,7 @@ export class Issuer {
         validUntil: validUntil.toISOString(),
         issuedAt: new Date(now).toISOString(),
       })),
-      { kind, listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE, random: secureRandom },
+      { kind, listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE, issuerId: this.issuerId, random: secureRandom },
     );
     const nbf = Math.floor(validFrom.getTime() / 1000);
     const exp = Math.floor(validUntil.getTime() / 1000);
@@ -273,11 +285,13 @@ export class Issuer {
     const out: PublishedStatusList[] = [];
     for (const list of await this.#options.store.statusLists()) {
       const entries = await this.#options.store.nonValidEntries(list.id);
+      // A list is signed by the key that signed its credentials, also after a rotation.
+      const key = this.#keyFor(list.issuerId ?? this.issuerId, list.kind === 'token' ? `tsl/${list.id}` : `bsl/${list.id}`);
       if (list.kind === 'token') {
         const statuses = new Uint8Array(list.size);
         for (const e of entries) statuses[e.index] = e.status === 'revoked' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED;
         const { uri, path } = this.#statusUri('token', list.id);
-        const token = await createStatusListJwt(this.#options.signer, { uri, issuer: this.issuerId, kid: this.kid, statuses, bits: 2, iat, exp, ttl: this.#options.statusListTtlSeconds ?? 3600 });
+        const token = await createStatusListJwt(key.signer, { uri, issuer: key.issuerId, kid: key.kid, statuses, bits: 2, iat, exp, ttl: this.#options.statusListTtlSeconds ?? 3600 });
         out.push({ uri, path, kind: 'token', token });
         continue;
       }
@@ -286,9 +300,9 @@ export class Issuer {
         for (const e of entries) if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
         const { uri, path } = this.#statusUri('bitstring', list.id, purpose);
         const token = await signVcJwt({
-          signer: this.#options.signer,
-          issuerDid: this.issuerId,
-          kid: this.kid,
+          signer: key.signer,
+          issuerDid: key.issuerId,
+          kid: key.kid,
           payload: {
             jti: uri,
             nbf: iat,
@@ -305,6 +319,31 @@ export class Issuer {
     }
     return out;
   }
+
+  #keyFor(issuerId: string, list: string): RetiredSigner {
+    if (issuerId === this.issuerId) return { issuerId, kid: this.kid, signer: this.#options.signer };
+    const retired = this.#options.retiredSigners?.find((k) => k.issuerId === issuerId);
+    if (!retired) throw new SanadError('ERR_RETIRED_KEY_MISSING', `Status list ${list} holds credentials signed by ${issuerId}, whose key is not available to sign it.`);
+    return retired;
+  }
+}
+
+/** A random register id of 8 base32 characters (40 bits), short enough for every status-list URL. */
+function newRegisterId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  return Array.from(randomBytes(8), (b) => alphabet[b & 31]).join('');
+}
+
+/**
+ * The settings a new register starts with, including its random register id.
+ *
+ * @example
+ * ```ts
+ * await store.saveSettings(newIssuerSettings({ issuerId: did, kid, alg: 'ES256', statusBaseUrl }))
+ * ```
+ */
+export function newIssuerSettings(key: { issuerId: string; kid: string; alg: 'ES256' | 'EdDSA'; statusBaseUrl: string }): IssuerSettings {
+  return { ...key, statusBaseUrl: key.statusBaseUrl.replace(/\/+$/, ''), registerId: newRegisterId() };
 }
 
 /**
@@ -316,12 +355,13 @@ export class Issuer {
  * ```
  */
 export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
-  const issuer = new Issuer(options);
-  const saved = await options.store.getSettings();
-  if (!saved) {
-    await options.store.saveSettings({ issuerId: options.issuerId, kid: options.kid, alg: options.signer.alg, statusBaseUrl: options.statusBaseUrl });
-  } else if (saved.issuerId !== options.issuerId) {
+  let settings = await options.store.getSettings();
+  if (!settings) {
+    settings = newIssuerSettings({ issuerId: options.issuerId, kid: options.kid, alg: options.signer.alg, statusBaseUrl: options.statusBaseUrl });
+    await options.store.saveSettings(settings);
+  } else if (settings.issuerId !== options.issuerId) {
+    if (settings.retiredKeys?.some((k) => k.issuerId === options.issuerId)) throw new SanadError('ERR_ISSUER_KEY_MISMATCH', 'That key was retired by a key rotation: issue with the current key.');
     throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', 'This register belongs to another issuer identifier.');
   }
-  return issuer;
+  return new Issuer({ ...options, ...(settings.registerId ? { registerId: settings.registerId } : {}) });
 }

@@ -1,8 +1,7 @@
 /** Node-only: the issuer's private key in a 0600 JSON file, written atomically. */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { type JWK, SanadError, tryParseJson } from '@sanad/core';
+import { writeFileAtomically } from './atomic-file.js';
 
 /**
  * Writes a private JWK with owner-only permissions (temp file, fsync, rename).
@@ -13,20 +12,7 @@ import { type JWK, SanadError, tryParseJson } from '@sanad/core';
  * ```
  */
 export async function saveIssuerKeyFile(path: string, privateJwk: JWK): Promise<void> {
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.key.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(privateJwk, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (cause) {
-    await unlink(temp).catch(() => undefined);
-    throw new SanadError('ERR_STORAGE', 'The key file could not be written.', { cause });
-  }
+  await writeFileAtomically(path, `${JSON.stringify(privateJwk, null, 2)}\n`, 0o600);
 }
 
 /** Reads a private JWK written by {@link saveIssuerKeyFile}. */

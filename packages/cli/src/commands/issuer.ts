@@ -1,49 +1,41 @@
-/** `sanad issuer …`: an agency's issuer kept in one folder (key file + SQLite register). */
+/** `sanad issuer …`: an agency's issuer kept in one folder (key files + the register, in SQLite or PostgreSQL). */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import {
   type CredentialFormat,
-  didKeyFromJwk,
-  didKeyMultibase,
-  generateKeyPair,
   type HolderKey,
   isPlainObject,
   isSanadError,
   jwkFromDidJwk,
   jwkFromDidKey,
   SanadError,
-  signerFromJwk,
   tryParseJson,
 } from '@sanad/core';
 import {
   type CredentialType,
   type CredentialTypeDefinition,
-  createIssuer,
+  type DatabaseOption,
   defineCredentialType,
+  initIssuerFolder,
   type Issuer,
-  loadIssuerKeyFile,
-  openSqliteIssuerStore,
+  ISSUER_KEY_FILE,
+  moveFolderRegister,
+  openIssuerFolder,
+  type PublishedStatusList,
   refugeeStatusType,
-  saveIssuerKeyFile,
+  rotateFolderKey,
 } from '@sanad/issuer';
 import { action } from '../command.js';
 import type { ProgressBar } from '../output.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { issuerOperator } from '../operator-client.js';
 
-const KEY_FILE = 'issuer-key.jwk.json';
-const DB_FILE = 'issuer.sqlite';
 const TYPES_DIR = 'types';
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
+export const DATABASE_URL_ENV = 'SANAD_DATABASE_URL';
 
 /** The built-in types plus the agency's own definitions in `<dir>/types/*.json`. */
 export async function loadTypes(dir: string): Promise<CredentialType[]> {
@@ -55,18 +47,32 @@ export async function loadTypes(dir: string): Promise<CredentialType[]> {
   return types;
 }
 
-/** Opens the issuer kept in `dir`, runs `fn`, and closes the register. */
-async function withIssuer<T>(dir: string, fn: (issuer: Issuer) => Promise<T>): Promise<T> {
-  if (!(await exists(join(dir, KEY_FILE)))) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${dir}: run \`sanad issuer init --dir ${dir}\` first.`);
-  const store = openSqliteIssuerStore(join(dir, DB_FILE));
+/** `--database` / `--schema` for commands that use the register (the URL may also come from SANAD_DATABASE_URL). */
+export interface RegisterFlags {
+  database?: string;
+  schema?: string;
+}
+
+export const registerOptions = (cmd: Command): Command =>
+  cmd
+    .option('--database <url>', `the register's PostgreSQL database (default: where the folder says; also ${DATABASE_URL_ENV}); password from PGPASSWORD or ~/.pgpass`)
+    .option('--schema <name>', "PostgreSQL schema of Sanad's tables (default: where the folder says, else sanad)");
+
+/** The database the flags or the environment name, if any. */
+export function databaseOf(o: RegisterFlags): DatabaseOption | undefined {
+  const url = o.database ?? process.env[DATABASE_URL_ENV];
+  if (url === undefined || url === '') return undefined;
+  return { url, ...(o.schema ? { schema: o.schema } : {}) };
+}
+
+/** Opens the issuer kept in `dir` (its register wherever it is), runs `fn`, and closes the register. */
+export async function withIssuer<T>(dir: string, fn: (issuer: Issuer) => Promise<T>, flags: RegisterFlags = {}): Promise<T> {
+  const database = databaseOf(flags);
+  const folder = await openIssuerFolder(dir, { types: await loadTypes(dir), ...(database ? { database } : {}) });
   try {
-    const settings = await store.getSettings();
-    if (!settings) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED');
-    const signer = await signerFromJwk(await loadIssuerKeyFile(join(dir, KEY_FILE)));
-    const issuer = await createIssuer({ store, signer, issuerId: settings.issuerId, kid: settings.kid, statusBaseUrl: settings.statusBaseUrl, types: await loadTypes(dir) });
-    return await fn(issuer);
+    return await fn(folder.issuer);
   } finally {
-    await store.close();
+    await folder.close();
   }
 }
 
@@ -158,31 +164,36 @@ async function issueBatch(issuer: Issuer, o: { type: string; input: string; form
 export function registerIssuerCommands(program: Command): Command {
   const issuer = program.command('issuer').description('issue, revoke and publish credentials (agency)');
 
-  action<{ dir: string; statusBaseUrl: string; alg: 'ES256' | 'EdDSA'; typeFile?: string[] }>(
-    issuer
-      .command('init')
-      .description('create the signing key, identifier and register in a folder')
-      .requiredOption('--dir <dir>', 'issuer folder')
-      .requiredOption('--status-base-url <url>', 'where status lists will be published (https)')
-      .option('--alg <alg>', 'ES256 or EdDSA', 'ES256')
-      .option('--type-file <file>', 'an extra credential type definition (repeatable)', collect),
+  action<RegisterFlags & { dir: string; statusBaseUrl: string; alg: 'ES256' | 'EdDSA'; typeFile?: string[] }>(
+    registerOptions(
+      issuer
+        .command('init')
+        .description('create the signing key, identifier and register in a folder (the register in SQLite, or PostgreSQL with --database)')
+        .requiredOption('--dir <dir>', 'issuer folder')
+        .requiredOption('--status-base-url <url>', 'where status lists will be published (https); one per issuer folder')
+        .option('--alg <alg>', 'ES256 or EdDSA', 'ES256')
+        .option('--type-file <file>', 'an extra credential type definition (repeatable)', collect),
+    ),
     async (o, out) => {
       if (o.alg !== 'ES256' && o.alg !== 'EdDSA') throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', '--alg must be ES256 or EdDSA.');
       if (!/^https:\/\/\S+$/.test(o.statusBaseUrl)) throw new SanadError('ERR_INVALID_INPUT', '--status-base-url must be an https URL.');
-      if (await exists(join(o.dir, KEY_FILE))) throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', `${o.dir} already holds an issuer.`);
-      const definitions = await Promise.all((o.typeFile ?? []).map(async (f) => ({ file: f, def: (await readJson(f)) as CredentialTypeDefinition })));
-      definitions.forEach(({ def }) => defineCredentialType(def));
+      const definitions = await Promise.all((o.typeFile ?? []).map(async (f) => (await readJson(f)) as CredentialTypeDefinition));
+      definitions.forEach((def) => defineCredentialType(def));
+      const database = databaseOf(o);
+      const { settings, where } = await initIssuerFolder(o.dir, { statusBaseUrl: o.statusBaseUrl, alg: o.alg, ...(database ? { database } : {}) });
       await mkdir(join(o.dir, TYPES_DIR), { recursive: true });
-      for (const { def } of definitions) await writeOutput(join(o.dir, TYPES_DIR, `${def.id}.json`), JSON.stringify(def, null, 2));
-      const keys = await generateKeyPair(o.alg);
-      await saveIssuerKeyFile(join(o.dir, KEY_FILE), keys.privateJwk);
-      const did = didKeyFromJwk(keys.publicJwk);
-      const store = openSqliteIssuerStore(join(o.dir, DB_FILE));
-      await store.saveSettings({ issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, alg: o.alg, statusBaseUrl: o.statusBaseUrl.replace(/\/+$/, '') });
-      await store.close();
+      for (const def of definitions) await writeOutput(join(o.dir, TYPES_DIR, `${def.id}.json`), JSON.stringify(def, null, 2));
       const types = (await loadTypes(o.dir)).map((t) => ({ id: t.definition.id, vct: t.definition.vct, vcType: t.definition.vcType }));
-      out.result({ issuer: did, dir: o.dir, types }, () =>
-        [`Issuer ready in ${o.dir}`, `  identifier: ${did}`, `  private key: ${join(o.dir, KEY_FILE)} (keep it secret; mode 0600)`, `  types: ${types.map((t) => t.id).join(', ')}`].join('\n'),
+      const statusLists = `${settings.statusBaseUrl}/${settings.registerId}/`;
+      out.result({ issuer: settings.issuerId, dir: o.dir, register: where, status_lists: statusLists, types }, () =>
+        [
+          `Issuer ready in ${o.dir}`,
+          `  identifier: ${settings.issuerId}`,
+          `  private key: ${join(o.dir, ISSUER_KEY_FILE)} (keep it secret; mode 0600)`,
+          `  register: ${where}`,
+          `  status lists will be published under ${statusLists}`,
+          `  types: ${types.map((t) => t.id).join(', ')}`,
+        ].join('\n'),
       );
     },
   );
@@ -244,35 +255,117 @@ export function registerIssuerCommands(program: Command): Command {
     },
   );
 
-  action<{ dir: string }>(issuer.command('list').description('what the register holds (no claim values)').requiredOption('--dir <dir>', 'issuer folder'), async (o, out) => {
-    const credentials = await withIssuer(o.dir, (i) => i.listCredentials());
+  // The register commands work on the folder's register wherever it is (`--database` to name it),
+  // or through a running issuer service's operator API (`--service`).
+  const onRegister = (cmd: Command): Command =>
+    registerOptions(cmd.option('--dir <dir>', 'issuer folder').option('--service <url>', 'work through this issuer service instead (token from SANAD_OPERATOR_TOKEN)').option('--allow-http', 'let --service be plain http to another machine (tests only)'));
+  type OnRegister = RegisterFlags & { dir?: string; service?: string; allowHttp?: boolean };
+  const target = (o: OnRegister): { dir: string } | { service: string } => {
+    if (o.service !== undefined && o.dir !== undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give --dir (the issuer folder) or --service (a running issuer service), not both.');
+    if (o.service !== undefined) return { service: o.service };
+    if (o.dir === undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give --dir <issuer folder>, or --service <issuer service URL>.');
+    return { dir: o.dir };
+  };
+
+  action<OnRegister>(onRegister(issuer.command('list').description('what the register holds (no claim values)')), async (o, out) => {
+    const where = target(o);
+    const credentials = 'service' in where ? await issuerOperator(where.service, o).list() : await withIssuer(where.dir, (i) => i.listCredentials(), o);
     out.result({ credentials }, () =>
       credentials.length === 0 ? 'No credentials issued yet.' : credentials.map((c) => `${c.id}  ${c.typeId}  ${c.format}  ${c.status}  until ${c.validUntil.slice(0, 10)}  batch ${c.batchId}`).join('\n'),
     );
   });
 
-  for (const [name, verb, description] of [
-    ['revoke', 'revoke', 'revoke a credential or every copy of a batch (final)'],
-    ['suspend', 'suspend', 'suspend a credential or batch'],
-    ['reinstate', 'reinstate', 'make a suspended credential or batch valid again'],
+  for (const [verb, description] of [
+    ['revoke', 'revoke a credential or every copy of a batch (final)'],
+    ['suspend', 'suspend a credential or batch'],
+    ['reinstate', 'make a suspended credential or batch valid again'],
   ] as const) {
-    action<{ dir: string }>(issuer.command(`${name} <id>`).description(description).requiredOption('--dir <dir>', 'issuer folder'), async (o, out, [id]) => {
-      const records = await withIssuer(o.dir, (i) => i[verb](id!));
-      out.result({ [`${verb}d`]: records.map((r) => r.id), status: records[0]?.status }, () =>
-        `${records.length} cop${records.length === 1 ? 'y is' : 'ies are'} now ${records[0]?.status}. Publish with \`sanad issuer status-list\`.`,
-      );
+    action<OnRegister>(onRegister(issuer.command(`${verb} <id>`).description(description)), async (o, out, [id]) => {
+      const where = target(o);
+      const changed =
+        'service' in where
+          ? (await issuerOperator(where.service, o).change(verb, id!)).map((c) => ({ id: c.id, status: c.status }))
+          : (await withIssuer(where.dir, (i) => i[verb](id!), o)).map((r) => ({ id: r.id, status: r.status }));
+      const status = changed[0]?.status;
+      const publish = 'service' in where ? 'The service publishes the change within 30 s.' : 'Publish with `sanad issuer status-list`, or let the issuer service do it.';
+      out.result({ [`${verb}d`]: changed.map((c) => c.id), status }, () => `${changed.length} cop${changed.length === 1 ? 'y is' : 'ies are'} now ${status}. ${publish}`);
     });
   }
 
-  action<{ dir: string; out: string }>(
-    issuer.command('status-list').description('write the signed status lists to publish').requiredOption('--dir <dir>', 'issuer folder').requiredOption('--out <folder>', 'output folder (mirrors the status URLs)'),
+  action<OnRegister & { out: string }>(
+    onRegister(issuer.command('status-list').description('write the signed status lists to publish').requiredOption('--out <folder>', 'output folder (mirrors the status URLs)')),
     async (o, out) => {
-      const lists = await withIssuer(o.dir, (i) => i.publishStatusLists());
+      const where = target(o);
+      const lists: PublishedStatusList[] = 'service' in where ? await issuerOperator(where.service, o).statusLists() : await withIssuer(where.dir, (i) => i.publishStatusLists(), o);
       for (const list of lists) await writeOutput(join(o.out, list.path), list.token);
       out.result({ lists: lists.map((l) => ({ uri: l.uri, kind: l.kind, file: join(o.out, l.path) })) }, () =>
         lists.length === 0 ? 'No status lists yet (nothing issued).' : lists.map((l) => `${join(o.out, l.path)}  ->  publish at ${l.uri}`).join('\n'),
       );
     },
   );
+
+  action<{ dir: string; to: string; schema?: string; from?: string }>(
+    issuer
+      .command('migrate')
+      .description('move the register to PostgreSQL (--to postgres://…) or back into the folder (--to sqlite), in one transaction; stop every service first')
+      .requiredOption('--dir <dir>', 'issuer folder')
+      .requiredOption('--to <target>', 'postgres://user@host/db (password from PGPASSWORD or ~/.pgpass), or sqlite')
+      .option('--schema <name>', 'PostgreSQL schema to move into (default sanad)')
+      .option('--from <url>', 'moving back: the PostgreSQL URL with its password, if the folder\'s record of it is not enough'),
+    async (o, out) => {
+      let bar: ProgressBar | undefined;
+      const onProgress = (copied: number, total: number): void => {
+        bar ??= out.bar('Copying', total);
+        bar.update(copied);
+      };
+      let moved;
+      try {
+        if (o.to === 'sqlite') {
+          moved = await moveFolderRegister(o.dir, { onProgress, ...(o.from ? { from: { url: o.from, ...(o.schema ? { schema: o.schema } : {}) } } : {}) });
+        } else {
+          if (!/^postgres(ql)?:\/\//.test(o.to)) throw new SanadError('ERR_INVALID_INPUT', '--to must be a postgres:// URL, or sqlite.');
+          moved = await moveFolderRegister(o.dir, { onProgress, to: { url: o.to, ...(o.schema ? { schema: o.schema } : {}) } });
+        }
+      } finally {
+        bar?.finish();
+      }
+      out.result({ credentials: moved.credentials, lists: moved.lists, from: moved.from, to: moved.to, resumed: moved.resumed }, () =>
+        [
+          `Moved ${moved.credentials.toLocaleString('en-US')} credential record(s) and ${moved.lists} status list(s)${moved.resumed ? ' (finishing an earlier, interrupted move)' : ''}`,
+          `  from ${moved.from} (now marked as moved: it refuses every use and is kept only as a record)`,
+          `  to   ${moved.to}`,
+          `Commands and \`sanad issuer serve --dir ${o.dir}\` now use the new place.`,
+        ].join('\n'),
+      );
+    },
+  );
+
+  action<RegisterFlags & { dir: string; alg?: 'ES256' | 'EdDSA' }>(
+    registerOptions(
+      issuer
+        .command('rotate-key')
+        .description('sign new credentials with a new key in the same register; the old key keeps signing its credentials\' status lists')
+        .requiredOption('--dir <dir>', 'issuer folder')
+        .option('--alg <alg>', 'ES256 or EdDSA (default: as the current key)'),
+    ),
+    async (o, out) => {
+      if (o.alg !== undefined && o.alg !== 'ES256' && o.alg !== 'EdDSA') throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', '--alg must be ES256 or EdDSA.');
+      const database = databaseOf(o);
+      const types = await loadTypes(o.dir);
+      const rotated = await rotateFolderKey(o.dir, { types, ...(database ? { database } : {}), ...(o.alg ? { alg: o.alg } : {}) });
+      const typeFlags = types.flatMap((t) => [t.definition.vct, t.definition.vcType]).map((t) => `--type ${t}`).join(' ');
+      out.result({ issuer: rotated.issuerId, previous: rotated.previous, retired_key_file: rotated.retiredKeyFile, previous_valid_until: rotated.previousValidUntil ?? null }, () =>
+        [
+          `New signing key: ${rotated.issuerId}`,
+          `  the old key (${rotated.previous}) is kept in ${rotated.retiredKeyFile}: it signs only the status lists of the credentials it signed. Keep it as secret as the current one.`,
+          'Before issuing, the trust-list authority adds the new identifier with the same types, and keeps the old one',
+          `${rotated.previousValidUntil ? `until ${rotated.previousValidUntil.slice(0, 10)} (the last old credential expires then)` : 'while old credentials are valid'}:`,
+          `  sanad trust-list add --file trust.json --issuer ${rotated.issuerId} ${typeFlags} --name "…"`,
+          'Restart `sanad issuer serve` on this folder: a service still running on the old key can no longer issue.',
+        ].join('\n'),
+      );
+    },
+  );
+
   return issuer;
 }

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { didKeyFromJwk, didKeyMultibase, generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
-import { createIssuer, type IssuerStore, loadIssuerKeyFile, openPostgresIssuerStore, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
+import { generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
+import { loadIssuerKeyFile, openIssuerFolder, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import {
   createIssuerService,
@@ -27,7 +27,7 @@ import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
 import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
-import { loadTypes } from './issuer.js';
+import { databaseOf, loadTypes } from './issuer.js';
 import { pinnedKeyOption } from './trust-list.js';
 
 interface ServeOptions {
@@ -35,7 +35,7 @@ interface ServeOptions {
   port: number;
   host: string;
   database?: string;
-  schema: string;
+  schema?: string;
   allowHttp?: boolean;
 }
 
@@ -61,12 +61,12 @@ const serveOptions = (cmd: Command): Command =>
     .requiredOption('--base-url <url>', 'the public https URL of this service (behind TLS / a load balancer)')
     .option('--port <port>', 'listen port', (v) => Number.parseInt(v, 10), 8080)
     .option('--host <address>', 'listen address (0.0.0.0 behind a load balancer)', '127.0.0.1')
-    .option('--database <url>', 'postgres://… shared by every instance (default: SQLite in the data folder)')
-    .option('--schema <name>', 'PostgreSQL schema for Sanad\'s tables', 'sanad')
+    .option('--database <url>', 'postgres://… shared by every instance (default: SQLite in the data folder); password from PGPASSWORD or ~/.pgpass')
+    .option('--schema <name>', "PostgreSQL schema for Sanad's tables (default sanad)")
     .option('--allow-http', 'accept an http:// base URL (local tests only)');
 
 async function serviceStore(o: ServeOptions, sqlitePath: string): Promise<ServiceStore> {
-  return o.database ? openPostgresServiceStore({ connectionString: o.database, schema: o.schema }) : openSqliteServiceStore(sqlitePath);
+  return o.database ? openPostgresServiceStore({ connectionString: o.database, ...(o.schema ? { schema: o.schema } : {}) }) : openSqliteServiceStore(sqlitePath);
 }
 
 export function registerServeCommands(issuerCommand: Command, verifierCommand: Command): void {
@@ -75,24 +75,25 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
-      const keyFile = join(o.dir, 'issuer-key.jwk.json');
-      if (!existsSync(keyFile)) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${o.dir}: run \`sanad issuer init --dir ${o.dir}\` first.`);
-      const signer = await signerFromJwk(await loadIssuerKeyFile(keyFile));
-      const store: IssuerStore = o.database ? await openPostgresIssuerStore({ connectionString: o.database, schema: o.schema }) : openSqliteIssuerStore(join(o.dir, 'issuer.sqlite'));
-      const services = await serviceStore(o, join(o.dir, 'service.sqlite'));
-      const did = didKeyFromJwk(signer.publicJwk);
-      const settings = (await store.getSettings()) ?? { issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, statusBaseUrl: `${baseUrl}/status` };
-      const issuer = await createIssuer({ store, signer, issuerId: settings.issuerId, kid: settings.kid, statusBaseUrl: settings.statusBaseUrl, types: await loadTypes(o.dir) });
+      // The folder's register wherever it is; refused when the folder and the database disagree.
+      const database = databaseOf(o);
+      const folder = await openIssuerFolder(o.dir, { types: await loadTypes(o.dir), ...(database ? { database } : {}) });
+      const { issuer, settings } = folder;
+      // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
+      const services = await serviceStore({ ...o, database: folder.database?.url, schema: folder.database?.schema }, join(o.dir, 'service.sqlite')).catch(async (err: unknown) => {
+        await folder.close();
+        throw err;
+      });
       const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token, log: (m) => process.stderr.write(`${m}\n`) });
       const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
       const stopPurge = schedulePurge(services);
-      out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: o.database ? 'postgresql' : 'sqlite' }, () =>
-        [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  storage: ${o.database ? 'PostgreSQL' : 'SQLite'}`, 'Ctrl-C stops.'].join('\n'),
+      out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
+        [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
       );
       await untilStopped();
       stopPurge();
       await server.close();
-      await Promise.all([store.close(), services.close()]);
+      await Promise.all([folder.close(), services.close()]);
     },
   );
 

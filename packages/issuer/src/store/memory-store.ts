@@ -1,5 +1,5 @@
 /** An in-memory issuer store, for tests and for the browser. */
-import type { IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListRecord } from './issuer-store.js';
+import { assertCurrentKey, type IssuedCredentialRecord, type IssuerSettings, type IssuerStore, rotatedSettings, type StatusListRecord } from './issuer-store.js';
 import { pickFreeIndex } from './allocate.js';
 
 /**
@@ -21,12 +21,19 @@ export function createMemoryIssuerStore(): IssuerStore {
     async saveSettings(value) {
       settings = { ...value };
     },
-    async recordCredentials(records, { kind, listSize, random }) {
+    async rotateKey(next, retiredAt) {
+      const rotated = rotatedSettings(settings, next, retiredAt);
+      for (const list of lists) list.issuerId ??= settings!.issuerId;
+      settings = rotated;
+      return { ...rotated };
+    },
+    async recordCredentials(records, { kind, listSize, random, issuerId }) {
+      assertCurrentKey(settings, issuerId);
       const out: IssuedCredentialRecord[] = [];
       for (const record of records) {
-        let list = lists.filter((l) => l.kind === kind).at(-1);
+        let list = lists.filter((l) => l.kind === kind && (l.issuerId === undefined || l.issuerId === issuerId)).at(-1);
         if (!list || (used.get(list.id)?.size ?? 0) >= list.size) {
-          list = { id: lists.length + 1, kind, size: listSize };
+          list = { id: lists.length + 1, kind, size: listSize, issuerId };
           lists.push(list);
           used.set(list.id, new Set());
         }

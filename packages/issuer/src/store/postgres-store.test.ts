@@ -15,7 +15,7 @@ describeWithPostgres('issuer store on PostgreSQL', (url) => {
     const record = (i: number, who: string): NewCredentialRecord => ({ id: `${who}-${i}`, batchId: who, typeId: 't', format: 'dc+sd-jwt', validFrom: 'x', validUntil: 'y', issuedAt: 'z' });
     const random = (max: number): number => Math.floor(Math.random() * max);
     // 2 x 60 single-credential transactions racing for a 128-entry list.
-    const jobs = Array.from({ length: 60 }, (_, i) => [a!.recordCredentials([record(i, 'a')], { kind: 'token', listSize: 128, random }), b!.recordCredentials([record(i, 'b')], { kind: 'token', listSize: 128, random })]).flat();
+    const jobs = Array.from({ length: 60 }, (_, i) => [a!.recordCredentials([record(i, 'a')], { kind: 'token', listSize: 128, issuerId: 'did:key:z1', random }), b!.recordCredentials([record(i, 'b')], { kind: 'token', listSize: 128, issuerId: 'did:key:z1', random })]).flat();
     const issued = (await Promise.all(jobs)).flat();
     expect(new Set(issued.map((r) => `${r.listId}:${r.index}`)).size).toBe(120);
     expect((await a!.statusLists()).length).toBe(1);

@@ -6,10 +6,13 @@
 import pg from 'pg';
 import { SanadError } from '@sanad/core';
 import { pickFreeIndexAsync } from './allocate.js';
-import type { IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
-import { type CredentialRow as Row, migrations, SCHEMA_VERSION, toRecord } from './sql-schema.js';
+import { assertCurrentKey, type IssuedCredentialRecord, type IssuerSettings, type IssuerStore, type RegisterMove, registerMovedError, rotatedSettings } from './issuer-store.js';
+import { type CredentialRow as Row, migrations, MOVED_KEY, SCHEMA_VERSION, type StatusListRow, toRecord, toStatusList } from './sql-schema.js';
 
 const MIGRATIONS = migrations('postgres');
+
+/** The advisory lock that writes take shared and a migration of the register takes exclusively. */
+export const registerLockName = (schema: string): string => `sanad-register-${schema}`;
 
 export interface PostgresStoreOptions {
   /** e.g. `postgres://sanad@db.internal/sanad` */
@@ -80,24 +83,53 @@ export async function openPostgresIssuerStore(options: PostgresStoreOptions): Pr
 
   const query = <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
     transaction(async (client) => (await client.query<R>(text, values)).rows);
+  const settingsOf = async (client: pg.PoolClient): Promise<IssuerSettings | undefined> => {
+    const { rows } = await client.query<{ key: string; value: string }>('SELECT key, value FROM settings WHERE key IN ($1, $2)', ['issuer', MOVED_KEY]);
+    const moved = rows.find((r) => r.key === MOVED_KEY);
+    if (moved) throw registerMovedError(JSON.parse(moved.value) as RegisterMove);
+    const issuer = rows.find((r) => r.key === 'issuer');
+    return issuer ? (JSON.parse(issuer.value) as IssuerSettings) : undefined;
+  };
+  // Every write first takes the register lock shared (a migration takes it exclusively) and then
+  // checks that the register has not been moved, so no write lands in a copy being moved away.
+  const write = <T>(fn: (client: pg.PoolClient, settings: IssuerSettings | undefined) => Promise<T>): Promise<T> =>
+    transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [registerLockName(schema)]);
+      return fn(client, await settingsOf(client));
+    });
+  const putSettings = (client: pg.PoolClient, value: IssuerSettings) =>
+    client.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', ['issuer', JSON.stringify(value)]);
 
   return {
-    async getSettings() {
-      const rows = await query<{ value: string }>('SELECT value FROM settings WHERE key = $1', ['issuer']);
-      return rows[0] ? (JSON.parse(rows[0].value) as IssuerSettings) : undefined;
+    getSettings() {
+      return transaction(settingsOf);
     },
     async saveSettings(settings) {
-      await query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', ['issuer', JSON.stringify(settings)]);
+      await write((client) => putSettings(client, settings));
     },
-    recordCredentials(records, { kind, listSize, random }) {
-      return transaction(async (client) => {
+    rotateKey(next, retiredAt) {
+      return write(async (client, current) => {
+        const rotated = rotatedSettings(current, next, retiredAt);
+        await client.query('UPDATE status_lists SET issuer_id = $1 WHERE issuer_id IS NULL', [current!.issuerId]);
+        await putSettings(client, rotated);
+        return rotated;
+      });
+    },
+    recordCredentials(records, { kind, listSize, random, issuerId }) {
+      return write(async (client, settings) => {
+        assertCurrentKey(settings, issuerId);
         // One allocator per list kind at a time across all instances (also when no list exists yet).
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanad-allocate-${schema}-${kind}`]);
         const out: IssuedCredentialRecord[] = [];
         for (const r of records) {
-          let list = (await client.query<{ id: number; size: number; used: number }>('SELECT id, size, used FROM status_lists WHERE kind = $1 ORDER BY id DESC LIMIT 1', [kind])).rows[0];
+          let list = (
+            await client.query<{ id: number; size: number; used: number }>(
+              'SELECT id, size, used FROM status_lists WHERE kind = $1 AND (issuer_id = $2 OR issuer_id IS NULL) ORDER BY id DESC LIMIT 1',
+              [kind, issuerId],
+            )
+          ).rows[0];
           if (!list || list.used >= list.size) {
-            list = (await client.query<{ id: number; size: number; used: number }>('INSERT INTO status_lists (kind, size) VALUES ($1, $2) RETURNING id, size, used', [kind, listSize])).rows[0]!;
+            list = (await client.query<{ id: number; size: number; used: number }>('INSERT INTO status_lists (kind, size, issuer_id) VALUES ($1, $2, $3) RETURNING id, size, used', [kind, listSize, issuerId])).rows[0]!;
           }
           const listId = list.id;
           const index = await pickFreeIndexAsync(list.size, async (i) => (await client.query('SELECT 1 FROM credentials WHERE list_id = $1 AND idx = $2', [listId, i])).rowCount !== 0, random);
@@ -119,13 +151,13 @@ export async function openPostgresIssuerStore(options: PostgresStoreOptions): Pr
       return (await query<Row>('SELECT * FROM credentials WHERE batch_id = $1 ORDER BY id', [batchId])).map(toRecord);
     },
     async setStatus(ids, status) {
-      await query('UPDATE credentials SET status = $1 WHERE id = ANY($2)', [status, ids]);
+      await write((client) => client.query('UPDATE credentials SET status = $1 WHERE id = ANY($2)', [status, ids]));
     },
     async listCredentials() {
       return (await query<Row>('SELECT * FROM credentials ORDER BY issued_at, id')).map(toRecord);
     },
     async statusLists() {
-      return query<{ id: number; kind: StatusListKind; size: number }>('SELECT id, kind, size FROM status_lists ORDER BY id');
+      return (await query<StatusListRow>('SELECT id, kind, size, issuer_id FROM status_lists ORDER BY id')).map(toStatusList);
     },
     async nonValidEntries(listId) {
       return (await query<{ idx: number; status: 'revoked' | 'suspended' }>("SELECT idx, status FROM credentials WHERE list_id = $1 AND status <> 'valid'", [listId])).map((r) => ({ index: r.idx, status: r.status }));

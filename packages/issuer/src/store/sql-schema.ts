@@ -1,7 +1,7 @@
 /** What the SQL issuer stores (SQLite, PostgreSQL) share: the schema and the row mapping. */
-import type { CredentialStatus, IssuedCredentialRecord } from './issuer-store.js';
+import type { CredentialStatus, IssuedCredentialRecord, StatusListRecord } from './issuer-store.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The migrations, one per schema version; only the auto-increment key differs between dialects. */
 export function migrations(dialect: 'sqlite' | 'postgres'): string[] {
@@ -16,6 +16,8 @@ export function migrations(dialect: 'sqlite' | 'postgres'): string[] {
        valid_from TEXT NOT NULL, valid_until TEXT NOT NULL, issued_at TEXT NOT NULL,
        UNIQUE (list_id, idx));
      CREATE INDEX credentials_batch ON credentials(batch_id);`,
+    // Key rotation: each list belongs to the key that signs it (NULL: the register's first key).
+    `ALTER TABLE status_lists ADD COLUMN issuer_id TEXT;`,
   ];
 }
 
@@ -44,3 +46,15 @@ export const toRecord = (r: CredentialRow): IssuedCredentialRecord => ({
   validUntil: r.valid_until,
   issuedAt: r.issued_at,
 });
+
+/** The settings row that marks a register as moved (see RegisterMove). */
+export const MOVED_KEY = 'moved';
+
+export interface StatusListRow {
+  id: number;
+  kind: 'token' | 'bitstring';
+  size: number;
+  issuer_id: string | null;
+}
+
+export const toStatusList = (r: StatusListRow): StatusListRecord => ({ id: r.id, kind: r.kind, size: r.size, ...(r.issuer_id ? { issuerId: r.issuer_id } : {}) });

@@ -2,8 +2,8 @@
 import Database from 'better-sqlite3';
 import { SanadError } from '@sanad/core';
 import { pickFreeIndex } from './allocate.js';
-import type { CredentialStatus, IssuerSettings, IssuerStore, StatusListKind } from './issuer-store.js';
-import { type CredentialRow as Row, migrations, SCHEMA_VERSION, toRecord } from './sql-schema.js';
+import { assertCurrentKey, type CredentialStatus, type IssuerSettings, type IssuerStore, type RegisterMove, registerMovedError, rotatedSettings, type StatusListKind } from './issuer-store.js';
+import { type CredentialRow as Row, migrations, MOVED_KEY, SCHEMA_VERSION, type StatusListRow, toRecord, toStatusList } from './sql-schema.js';
 
 const MIGRATIONS = migrations('sqlite');
 
@@ -35,8 +35,11 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
   const q = {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
     putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-    currentList: db.prepare<[StatusListKind], { id: number; size: number; used: number }>('SELECT id, size, used FROM status_lists WHERE kind = ? ORDER BY id DESC LIMIT 1'),
-    newList: db.prepare('INSERT INTO status_lists (kind, size) VALUES (?, ?)'),
+    currentList: db.prepare<[StatusListKind, string], { id: number; size: number; used: number }>(
+      'SELECT id, size, used FROM status_lists WHERE kind = ? AND (issuer_id = ? OR issuer_id IS NULL) ORDER BY id DESC LIMIT 1',
+    ),
+    newList: db.prepare('INSERT INTO status_lists (kind, size, issuer_id) VALUES (?, ?, ?)'),
+    claimLists: db.prepare('UPDATE status_lists SET issuer_id = ? WHERE issuer_id IS NULL'),
     bumpList: db.prepare('UPDATE status_lists SET used = used + 1 WHERE id = ?'),
     indexUsed: db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM credentials WHERE list_id = ? AND idx = ?'),
     insert: db.prepare(
@@ -46,7 +49,7 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     byBatch: db.prepare<[string], Row>('SELECT * FROM credentials WHERE batch_id = ? ORDER BY id'),
     setStatus: db.prepare('UPDATE credentials SET status = ? WHERE id = ?'),
     all: db.prepare<[], Row>('SELECT * FROM credentials ORDER BY issued_at, id'),
-    lists: db.prepare<[], { id: number; kind: StatusListKind; size: number }>('SELECT id, kind, size FROM status_lists ORDER BY id'),
+    lists: db.prepare<[], StatusListRow>('SELECT id, kind, size, issuer_id FROM status_lists ORDER BY id'),
     nonValid: db.prepare<[number], { idx: number; status: 'revoked' | 'suspended' }>("SELECT idx, status FROM credentials WHERE list_id = ? AND status != 'valid'"),
   };
   const guard = <T>(fn: () => T): T => {
@@ -57,11 +60,27 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
       throw new SanadError('ERR_STORAGE', undefined, { cause });
     }
   };
-  const record = db.transaction((records: Parameters<IssuerStore['recordCredentials']>[0], options: Parameters<IssuerStore['recordCredentials']>[1]) =>
-    records.map((r) => {
-      let list = q.currentList.get(options.kind);
+  const settings = (): IssuerSettings | undefined => {
+    const moved = q.getSetting.get(MOVED_KEY);
+    if (moved) throw registerMovedError(JSON.parse(moved.value) as RegisterMove);
+    const row = q.getSetting.get('issuer');
+    return row ? (JSON.parse(row.value) as IssuerSettings) : undefined;
+  };
+  // Writes take the write lock first (IMMEDIATE) and then check that the register has not been
+  // moved, so a migration that holds the lock is never overtaken by a write to the old copy.
+  const write = <A extends unknown[], T>(fn: (...args: A) => T) => {
+    const tx = db.transaction((...args: A) => {
+      settings();
+      return fn(...args);
+    });
+    return (...args: A): T => tx.immediate(...args);
+  };
+  const record = write((records: Parameters<IssuerStore['recordCredentials']>[0], options: Parameters<IssuerStore['recordCredentials']>[1]) => {
+    assertCurrentKey(settings(), options.issuerId);
+    return records.map((r) => {
+      let list = q.currentList.get(options.kind, options.issuerId);
       if (!list || list.used >= list.size) {
-        const id = Number(q.newList.run(options.kind, options.listSize).lastInsertRowid);
+        const id = Number(q.newList.run(options.kind, options.listSize, options.issuerId).lastInsertRowid);
         list = { id, size: options.listSize, used: 0 };
       }
       const listId = list.id;
@@ -69,20 +88,28 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
       q.insert.run(r.id, r.batchId, r.typeId, r.format, listId, index, 'valid', r.validFrom, r.validUntil, r.issuedAt);
       q.bumpList.run(listId);
       return { ...r, listId, index, status: 'valid' as const };
-    }),
-  );
-  const setStatus = db.transaction((ids: string[], status: CredentialStatus) => {
+    });
+  });
+  const setStatus = write((ids: string[], status: CredentialStatus) => {
     for (const id of ids) q.setStatus.run(status, id);
+  });
+  const saveSettings = write((value: IssuerSettings) => void q.putSetting.run('issuer', JSON.stringify(value)));
+  const rotateKey = write((next: Parameters<IssuerStore['rotateKey']>[0], retiredAt: string) => {
+    const current = settings();
+    const rotated = rotatedSettings(current, next, retiredAt);
+    q.claimLists.run(current!.issuerId);
+    q.putSetting.run('issuer', JSON.stringify(rotated));
+    return rotated;
   });
   return {
     async getSettings() {
-      return guard(() => {
-        const row = q.getSetting.get('issuer');
-        return row ? (JSON.parse(row.value) as IssuerSettings) : undefined;
-      });
+      return guard(settings);
     },
-    async saveSettings(settings) {
-      guard(() => q.putSetting.run('issuer', JSON.stringify(settings)));
+    async saveSettings(value) {
+      guard(() => saveSettings(value));
+    },
+    async rotateKey(next, retiredAt) {
+      return guard(() => rotateKey(next, retiredAt));
     },
     async recordCredentials(records, options) {
       return guard(() => record(records, options));
@@ -103,7 +130,7 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
       return guard(() => q.all.all().map(toRecord));
     },
     async statusLists() {
-      return guard(() => q.lists.all());
+      return guard(() => q.lists.all().map(toStatusList));
     },
     async nonValidEntries(listId) {
       return guard(() => q.nonValid.all(listId).map((r) => ({ index: r.idx, status: r.status })));

@@ -19,7 +19,7 @@ export function operatorAuth(token: string): MiddlewareHandler {
     // Hash both sides so the comparison is constant-time whatever the lengths.
     if (!timingSafeEqual(sha256(given), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="sanad-operator"');
-      throw new HttpError(401, 'invalid_token', 'The operator API needs a valid bearer token.');
+      throw new HttpError(401, 'invalid_token', 'The operator API needs a valid bearer token.', 'ERR_OPERATOR_UNAUTHORIZED');
     }
     await next();
   };

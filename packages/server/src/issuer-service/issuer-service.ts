@@ -400,6 +400,13 @@ export function createIssuerService(options: IssuerServiceOptions) {
       c.header('Cache-Control', 'no-store');
       return c.json({ offer_id: offer.offerId, credential_offer_uri: offer.offerUri, tx_code: offer.txCode, expires_at: offer.expiresAt }, 201);
     });
+    // What the register holds (ids, types, statuses, dates; never claim values) and the signed
+    // lists as this instance publishes them, for `sanad issuer list | status-list --service`.
+    operator.get('/credentials', async (c) => c.json({ credentials: await issuer.listCredentials() }));
+    operator.get('/status-lists', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json({ lists: await issuer.publishStatusLists() });
+    });
     for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
       operator.post(`/credentials/:id/${action}`, async (c) => {
         const records = await issuer[action](c.req.param('id'));
