@@ -86,6 +86,21 @@ describe('status-list URLs and issuer folders', () => {
   });
 });
 
+describe('backups of the register', () => {
+  it('copies an SQLite register consistently while it is open, never over an existing file', async () => {
+    await sanadOk(['issuer', 'init', '--dir', at('backed-up'), '--status-base-url', 'https://status.agency.example/backed-up']);
+    await issue(at('backed-up'));
+    const open = openSqliteIssuerStore(at('backed-up', 'issuer.sqlite'));
+    const backup = await sanadOk(['issuer', 'backup', '--dir', at('backed-up'), '--out', at('backup', 'issuer.sqlite')]);
+    await open.close();
+    expect(backup).toMatchObject({ credentials: 1 });
+    const copy = openSqliteIssuerStore(at('backup', 'issuer.sqlite'));
+    expect(await copy.listCredentials()).toHaveLength(1);
+    await copy.close();
+    expect((await sanadFails(['issuer', 'backup', '--dir', at('backed-up'), '--out', at('backup', 'issuer.sqlite')])).error.code).toBe('ERR_INVALID_INPUT');
+  });
+});
+
 describe('key rotation in one register', () => {
   it('keeps every old credential valid: credentials signed before and after the rotation both verify, and both can be revoked', async () => {
     await sanadOk(['issuer', 'init', '--dir', at('rotating'), '--status-base-url', 'https://status.agency.example/rotating']);

@@ -33,6 +33,7 @@ export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/post
 export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
 export { describePostgres, type MovedRegister, moveRegister, type MoveRegisterOptions, type RegisterLocation } from './store/move-register.js';
 export {
+  backupFolderRegister,
   type DatabaseOption,
   type InitIssuerFolderOptions,
   initIssuerFolder,

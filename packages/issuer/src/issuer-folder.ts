@@ -419,3 +419,30 @@ export async function moveFolderRegister(dir: string, options: MoveFolderOptions
   return { ...moved, from: describePostgres(postgres), to: sqlitePath };
 }
 
+/**
+ * A consistent copy of the folder's SQLite register, taken while services may be writing to it
+ * (SQLite's online backup). A PostgreSQL register is backed up with `pg_dump`.
+ *
+ * @example
+ * ```ts
+ * await backupFolderRegister('agency', '/backup/issuer.sqlite')
+ * ```
+ */
+export async function backupFolderRegister(dir: string, out: string): Promise<{ credentials: number }> {
+  const pointer = await readPointer(dir);
+  if (pointer) throw new SanadError('ERR_INVALID_INPUT', `This folder's register is on PostgreSQL (${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}): back it up with pg_dump --schema ${pointer.schema}.`);
+  const local = peekSqlite(join(dir, REGISTER_FILE));
+  if (!local?.settings) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer register in ${dir}.`);
+  if (existsSync(out)) throw new SanadError('ERR_INVALID_INPUT', `${out} already exists: back up to a new file.`);
+  await mkdir(dirname(resolve(out)), { recursive: true, mode: 0o700 });
+  const db = new Database(join(dir, REGISTER_FILE), { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(out);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', `The backup could not be written to ${out}.`, { cause });
+  } finally {
+    db.close();
+  }
+  return { credentials: local.credentials };
+}
+

@@ -20,6 +20,7 @@ import {
   type CredentialTypeDefinition,
   type DatabaseOption,
   defineCredentialType,
+  backupFolderRegister,
   initIssuerFolder,
   type Issuer,
   ISSUER_KEY_FILE,
@@ -337,6 +338,18 @@ export function registerIssuerCommands(program: Command): Command {
           `Commands and \`sanad issuer serve --dir ${o.dir}\` now use the new place.`,
         ].join('\n'),
       );
+    },
+  );
+
+  action<{ dir: string; out: string }>(
+    issuer
+      .command('backup')
+      .description('a consistent copy of the SQLite register, also while the service runs (PostgreSQL: use pg_dump)')
+      .requiredOption('--dir <dir>', 'issuer folder')
+      .requiredOption('--out <file>', 'the backup file (must not exist)'),
+    async (o, out) => {
+      const { credentials } = await backupFolderRegister(o.dir, o.out);
+      out.result({ out: o.out, credentials }, () => `Register backed up to ${o.out} (${credentials.toLocaleString('en-US')} credential records). Back up the key files separately, in your secret store.`);
     },
   );
 
