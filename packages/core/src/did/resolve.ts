@@ -52,9 +52,9 @@ export function checkDid(did: string): void {
       throw new SanadError('ERR_DID_INVALID', 'A did:jwk is the base64url of a public JWK (no private member).', { cause: err });
     }
   } else if (method === 'web') {
+    // Well formed is all the identifier must be; where it may be fetched from is the guarded fetch's call.
     try {
-      const host = new URL(didWebUrl(did)).hostname;
-      if (!/^[A-Za-z0-9.-]+$/.test(host) || host.startsWith('.') || host.endsWith('.')) throw new SanadError('ERR_DID_INVALID');
+      if (new URL(didWebUrl(did)).hostname === '') throw new SanadError('ERR_DID_INVALID');
     } catch (cause) {
       throw new SanadError('ERR_DID_INVALID', 'A did:web is "did:web:<host>" with an optional ":"-separated path (a port as %3A).', { cause });
     }
