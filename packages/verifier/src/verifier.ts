@@ -48,7 +48,7 @@ export interface VerifierOptions {
   clockSkewSeconds?: number;
   /** How old a holder's proof (`iat` of the KB-JWT or VP-JWT) may be (default 300 s). */
   proofMaxAgeSeconds?: number;
-  /** Consumes request nonces exactly once (replay protection). */
+  /** Consumes request nonces exactly once, when a verdict is reached (replay protection). */
   nonceStore?: NonceStore;
   statusCache?: StatusCache;
   /** Take status lists only from `statusCache`, and report their age. */
