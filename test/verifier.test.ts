@@ -289,10 +289,10 @@ describe('VP-JWT with a VC-JWT', () => {
 
 describe('malformed input', () => {
   it.each([
-    ['empty', '', 'ERR_JWT_MALFORMED'],
-    ['garbage', 'not a presentation', 'ERR_JWT_MALFORMED'],
+    ['empty', '', 'ERR_NOT_A_PRESENTATION'],
+    ['garbage', 'not a presentation', 'ERR_NOT_A_PRESENTATION'],
     ['bad json response', '{"vp_token": ', 'ERR_INVALID_JSON'],
-    ['no vp_token', '{"foo": 1}', 'ERR_UNSUPPORTED_FORMAT'],
+    ['no vp_token', '{"foo": 1}', 'ERR_NOT_A_PRESENTATION'],
     ['sd-jwt without jwt', '~~', 'ERR_SDJWT_MALFORMED'],
   ])('returns a typed error for %s input', async (_name, input, code) => {
     const result = await verifierFor().verify(input, { nonce: 'n-0123456789abcdef', audience: CLINIC });

@@ -49,6 +49,13 @@ export interface NetworkCase {
   library?: (env: NetworkEnv) => Pick<VerifierOptions, 'fetch' | 'did'>;
   /** Why the CLI cannot run this case (it has no way to inject a resolver). */
   cliSkip?: string;
+  /**
+   * Set when the trust-list format itself refuses this issuer identifier (`parseTrustList`,
+   * issue 14): the CLI, which loads its trust list from a file, stops there with
+   * `ERR_TRUST_LIST_INVALID` (exit 2). The library run, on an in-memory `TrustList`, still meets
+   * the identifier at resolution and must refuse it with `expected`.
+   */
+  trustListRefuses?: true;
 }
 
 const json = (body: unknown, status = 200): Handler => (_req, res) => {
@@ -292,6 +299,7 @@ export const networkCases: NetworkCase[] = [
     source: 'did:key section 3.1.2 (X25519 keys are for key agreement, not signatures); multicodec table 0xec',
     expected: 'ERR_DID_METHOD_UNSUPPORTED',
     network: 'public',
+    trustListRefuses: true,
     build: async (env) => {
       const { signer } = await keyPair();
       const did = 'did:key:z6LSeu9HkTHSfLLeUs2nnzUSNedgDUevfNQgQjQC23ZCit6F';
@@ -314,6 +322,7 @@ export const networkCases: NetworkCase[] = [
     source: 'did:key section 3.1.3 (the multicodec value must have the key type length)',
     expected: 'ERR_DID_INVALID',
     network: 'public',
+    trustListRefuses: true,
     build: async (env) => {
       const { signer } = await keyPair();
       const did = didKeyOf([0xed, 0x01], new Uint8Array(20).fill(7));
@@ -325,6 +334,7 @@ export const networkCases: NetworkCase[] = [
     source: 'did:key section 3.1.1 (multibase base58btc, prefix z)',
     expected: 'ERR_DID_INVALID',
     network: 'public',
+    trustListRefuses: true,
     build: async (env) => {
       const { signer } = await keyPair();
       return presented(env, 'did:key:z0OIl', 'did:key:z0OIl#z0OIl', signer);
@@ -335,6 +345,7 @@ export const networkCases: NetworkCase[] = [
     source: 'did:jwk specification section 2 (the JWK must not contain private key members)',
     expected: 'ERR_DID_INVALID',
     network: 'public',
+    trustListRefuses: true,
     build: async (env) => {
       const { privateJwk } = await generateKeyPair('ES256');
       const did = `did:jwk:${toBase64url(JSON.stringify(privateJwk))}`;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGuardedFetch } from '@sanad/core';
+import { checkDid, createGuardedFetch, decodeJwt } from '@sanad/core';
 import { createMemoryStatusCache, createVerifier, importStatusList, type VerifierOptions } from '@sanad/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amal, makeAgency, makeHolder, trustFor } from '../support/fixtures.js';
@@ -40,8 +40,19 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   env = { base: `http://127.0.0.1:${port}`, port, holder: await makeHolder(), route: (path, handler) => routes.set(path, handler), trusted: new Set() };
   for (const c of networkCases) built.set(c.id, await c.build(env));
-  writeFileSync(join(work, 'trust.json'), JSON.stringify(trustList().document));
+  // One trust list for the CLI runs: without the identifiers the trust-list format refuses (those cases get their own).
+  writeFileSync(join(work, 'trust.json'), JSON.stringify({ ...trustList().document, issuers: trustList().document.issuers.filter((i) => usableDid(i.id)) }));
 }, 120_000);
+
+const usableDid = (id: string): boolean => {
+  try {
+    checkDid(id);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const issuerOf = (presentation: string): string => String(decodeJwt(presentation.split('~')[0]!).payload.iss);
 
 afterAll(async () => {
   server.closeAllConnections();
@@ -66,6 +77,16 @@ describe('adversarial DIDs and status lists', () => {
       expect(result.claims).toEqual({});
       expect(result.errors.map((e) => e.code)).toContain(c.expected);
       if (c.cliSkip) return;
+      expect(usableDid(issuerOf(presentation))).toBe(c.trustListRefuses !== true);
+      if (c.trustListRefuses) {
+        const own = join(work, 'own-trust.json');
+        writeFileSync(own, JSON.stringify(trustFor({ did: issuerOf(presentation) }).document));
+        writeFileSync(join(work, 'own-presentation.txt'), presentation);
+        const refused = await runSanad(['verify', '--presentation', join(work, 'own-presentation.txt'), '--trust', own, '--nonce', NONCE, '--audience', AUDIENCE, '--json']);
+        expect(refused.code).toBe(2);
+        expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'ERR_TRUST_LIST_INVALID', message: expect.stringMatching(/^Issuer 0 id is not a usable DID: /) });
+        return;
+      }
       const cli = await sanadVerify(presentation, c.network === 'loopback' ? ['--allow-http'] : []);
       expect(cli.code).toBe(1);
       expect(cli.result.verified).toBe(false);

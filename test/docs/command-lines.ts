@@ -4,7 +4,10 @@
  * option is there, and the positional arguments fit. A renamed or removed option in the code
  * then fails the documentation that still shows it.
  */
-import type { Command, Option } from 'commander';
+import type { createProgram } from '@sanad/cli';
+
+type Command = ReturnType<typeof createProgram>;
+type Option = Command['options'][number];
 
 /** The words after `sanad` if `words` runs the CLI (through PATH, node or pnpm), else undefined. */
 export function sanadArguments(words: string[]): string[] | undefined {

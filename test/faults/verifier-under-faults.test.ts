@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { AddressInfo } from 'node:net';
-import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
+import { createGuardedFetch, didKeyFromJwk, isSanadError, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService, listen, serviceNonceStore, standardPresets } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
@@ -125,7 +125,17 @@ it('follows the policy while the status endpoint fails, slows down and recovers;
       const { status, json } = await operator(verifierUrl, 'POST', '/sessions', { preset: 'over-18' });
       expect(status).toBe(201);
       const opened = await wallet.openRequest(String(json.authorization_request), { fetch: loopbackFetch });
-      await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch: loopbackFetch });
+      try {
+        await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch: loopbackFetch });
+      } catch (err) {
+        // No verdict for want of a status list: the wallet is told to retry and the session stays open.
+        if (!isSanadError(err) || err.code !== 'ERR_STATUS_UNAVAILABLE') throw err;
+        const pending = await operator(verifierUrl, 'GET', `/sessions/${String(json.session_id)}`);
+        expect(pending.json).toMatchObject({ status: 'pending', statusUnavailable: { errors: [{ code: 'ERR_STATUS_UNAVAILABLE' }] } });
+        await operator(verifierUrl, 'DELETE', `/sessions/${String(json.session_id)}`);
+        outcomes.push({ revoked, from, to: phase, verified: false, codes: ['ERR_STATUS_UNAVAILABLE'] });
+        continue;
+      }
       const read = await operator(verifierUrl, 'GET', `/sessions/${String(json.session_id)}`);
       expect(read.status).toBe(200);
       const result = read.json.result as { verified: boolean; errors: Array<{ code: string }> };

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   ERR_UNSUPPORTED_ALGORITHM: spec('input', 'The signature algorithm is not supported.'),
   ERR_INVALID_KEY: spec('input', 'The key is not valid for this operation.'),
   ERR_FILE_NOT_FOUND: spec('input', 'The file does not exist.'),
+  ERR_FILE_EXISTS: spec('input', 'The file already exists; it is never overwritten.'),
 
   // --- decentralised identifiers and network fetches ---
   ERR_DID_INVALID: spec('input', 'The DID is malformed.'),
@@ -82,6 +83,10 @@ export const ERROR_CODES = {
   ),
 
   // --- holder binding and presentations ---
+  ERR_NOT_A_PRESENTATION: spec(
+    'input',
+    'This is not a presentation: not a compact SD-JWT or VP-JWT, a vp_token response, nor an offline SANAD1: code.',
+  ),
   ERR_HOLDER_BINDING_MISSING: spec('verification', 'The presentation carries no proof of holder binding.'),
   ERR_HOLDER_BINDING_INVALID: spec('verification', 'The holder-binding proof is not signed by the holder key.'),
   ERR_KB_JWT_MALFORMED: spec('verification', 'The Key Binding JWT is malformed.'),

@@ -38,7 +38,7 @@ export { type DIDDocument, singleKeyDidDocument, type VerificationMethod } from 
 export { didJwkFromJwk, jwkFromDidJwk } from './did/did-jwk.js';
 export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js';
 export { type DidWebOptions, didWebUrl, resolveDidWeb } from './did/did-web.js';
-export { type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
+export { checkDid, type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
 export {
   type CredentialBundle,
   type CredentialFormat,

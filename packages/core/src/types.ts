@@ -71,6 +71,13 @@ export interface VerificationResult {
   warnings: ErrorReport[];
   /** How the status was established. */
   statusSource?: { source: 'network' | 'cache'; listIssuedAt?: string; ageSeconds?: number; uri: string };
+  /**
+   * Set when the only reason for refusal is that the status could not be established
+   * (`ERR_STATUS_UNAVAILABLE`): no verdict was reached and the request nonce was not spent, so
+   * the same presentation can be verified again, once the status list can be had, while the
+   * request is still valid.
+   */
+  retryable?: true;
 }
 
 /**

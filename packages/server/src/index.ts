@@ -16,6 +16,7 @@ export {
   type SessionStatus,
   type SessionView,
   serviceNonceStore,
+  type StatusUnavailableNote,
   type VerifierService,
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';

@@ -22,6 +22,8 @@ export interface SessionView {
   status: 'pending' | 'answered';
   preset: string;
   outcome: Outcome;
+  /** While pending: an answer came but its status could not be checked yet; it can be sent again. */
+  statusUnavailable?: { at: number };
   result?: {
     verified: boolean;
     issuer: string;

@@ -50,5 +50,10 @@ export function createFileNonceStore(path: string): NonceStore {
       await save(data);
       return exp >= now;
     },
+    async peek(nonce, now) {
+      const data = await load();
+      const exp = Object.hasOwn(data.nonces, nonce) ? data.nonces[nonce] : undefined;
+      return exp !== undefined && exp >= now;
+    },
   };
 }

@@ -7,6 +7,12 @@ export interface NonceStore {
   issue(nonce: string, expiresAt: number): Promise<void>;
   /** True exactly once for an issued, unexpired nonce; false for unknown, expired or reused ones. */
   consume(nonce: string, now: number): Promise<boolean>;
+  /**
+   * Whether `consume` would succeed now, without consuming: the verifier asks when it reaches no
+   * verdict (the status could not be established) so that a retry that is bound to fail is
+   * refused at once. Optional; without it such a presentation is reported only as retryable.
+   */
+  peek?(nonce: string, now: number): Promise<boolean>;
 }
 
 /**
@@ -28,6 +34,10 @@ export function createMemoryNonceStore(): NonceStore {
     async consume(nonce, now) {
       const exp = nonces.get(nonce);
       nonces.delete(nonce);
+      return exp !== undefined && exp >= now;
+    },
+    async peek(nonce, now) {
+      const exp = nonces.get(nonce);
       return exp !== undefined && exp >= now;
     },
   };

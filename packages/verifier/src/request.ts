@@ -21,7 +21,10 @@ export interface CredentialRequest {
   format: CredentialFormat;
   /** `vct` values (SD-JWT VC) or W3C VC type names (VC-JWT). */
   types: string[];
-  /** Claim paths inside the claims (`['age_over_18']`, `['address', 'locality']`). */
+  /**
+   * Claim paths inside the claims (`['age_over_18']`, `['address', 'locality']`). Empty asks for
+   * none: a check that the holder has a valid credential of the type, nothing disclosed.
+   */
   claims: Array<Array<string | number | null>>;
 }
 
@@ -94,12 +97,13 @@ export async function createPresentationRequest(options: PresentationRequestOpti
   if (options.credentials.length === 0) throw new SanadError('ERR_REQUEST_INVALID', 'A request must ask for at least one credential.');
   const dcql_query: DcqlQueryJson = {
     credentials: options.credentials.map((c, i) => {
-      if (c.claims.length === 0) throw new SanadError('ERR_REQUEST_INVALID', 'Each credential query must name the claims it needs.');
+      if (!Array.isArray(c.claims)) throw new SanadError('ERR_REQUEST_INVALID', 'Each credential query lists the claims it needs (an empty list for none).');
       const id = c.id ?? `credential-${i + 1}`;
-      const claims = c.claims.map((path, j) => ({ id: `claim-${j + 1}`, path: c.format === 'jwt_vc_json' ? ['credentialSubject', ...path] : path }));
+      // DCQL: without `claims` the wallet presents no selectively disclosable claim (OpenID4VP 1.0 section 6.1).
+      const claims = c.claims.length === 0 ? {} : { claims: c.claims.map((path, j) => ({ id: `claim-${j + 1}`, path: c.format === 'jwt_vc_json' ? ['credentialSubject', ...path] : path })) };
       return c.format === 'dc+sd-jwt'
-        ? { id, format: 'dc+sd-jwt', meta: { vct_values: c.types }, claims }
-        : { id, format: 'jwt_vc_json', meta: { type_values: [['VerifiableCredential', ...c.types]] }, claims };
+        ? { id, format: 'dc+sd-jwt', meta: { vct_values: c.types }, ...claims }
+        : { id, format: 'jwt_vc_json', meta: { type_values: [['VerifiableCredential', ...c.types]] }, ...claims };
     }),
   };
   parseDcqlQuery(dcql_query);

@@ -8,7 +8,6 @@ import {
   type Clock,
   createGuardedFetch,
   type DecodedJwt,
-  decodeOfflinePresentation,
   decodeJwt,
   didOf,
   type DidResolverOptions,
@@ -20,7 +19,6 @@ import {
   isSanadError,
   type JWK,
   LEGACY_SD_JWT_VC_TYP,
-  OFFLINE_PRESENTATION_PREFIX,
   parseSdJwt,
   type PresentationRequest,
   type PresentationResponse,
@@ -38,6 +36,7 @@ import {
 import { nodeNetwork } from '@sanad/core/node';
 import { formatPath, hasPath, isRequested, personClaims, pickClaims, type RequestedPath } from './claims.js';
 import type { NonceStore } from './nonce-store.js';
+import { unwrapPresentation } from './presentation-input.js';
 import { parseDcqlQuery } from './request.js';
 import type { StatusCache } from './status-cache.js';
 import { type IssuerKeyResolver, StatusChecker, type StatusCheckResult } from './status-checker.js';
@@ -49,7 +48,7 @@ export interface VerifierOptions {
   clockSkewSeconds?: number;
   /** How old a holder's proof (`iat` of the KB-JWT or VP-JWT) may be (default 300 s). */
   proofMaxAgeSeconds?: number;
-  /** Consumes request nonces exactly once (replay protection). */
+  /** Consumes request nonces exactly once, when a verdict is reached (replay protection). */
   nonceStore?: NonceStore;
   statusCache?: StatusCache;
   /** Take status lists only from `statusCache`, and report their age. */
@@ -72,6 +71,18 @@ export interface VerifierOptions {
 export type VerifyExpectations = { request: PresentationRequest } | { nonce: string; audience: string };
 
 type Draft = VerificationResult & { errors: ErrorReport[]; warnings: ErrorReport[] };
+
+/**
+ * Whether the holder's proof answers this request's nonce (signed by the holder key, with the
+ * right nonce): only then can a verdict spend the nonce. Set before any later check can throw.
+ */
+interface NonceClaim {
+  request?: PresentationRequest;
+  bound: boolean;
+}
+
+/** No verdict yet: the only reason for refusal is that the status could not be established. */
+const onlyStatusUnavailable = (draft: Draft): boolean => draft.errors.length > 0 && draft.errors.every((e) => e.code === 'ERR_STATUS_UNAVAILABLE');
 
 const newDraft = (format: VerificationResult['format']): Draft => ({
   verified: false,
@@ -128,19 +139,22 @@ export class Verifier {
     let text: string;
     let queryId: string | undefined;
     try {
-      ({ text, queryId } = unwrap(presentation));
+      ({ text, queryId } = unwrapPresentation(presentation));
     } catch (err) {
       const draft = newDraft('dc+sd-jwt');
       draft.errors.push(report(err));
       return draft;
     }
     const draft = newDraft(text.includes('~') ? 'dc+sd-jwt' : 'jwt_vp');
+    const nonce: NonceClaim = { bound: false };
     try {
-      if (draft.format === 'dc+sd-jwt') await this.#verifySdJwt(text, expected, draft, queryId);
-      else await this.#verifyVpJwt(text, expected, draft, queryId);
+      if (draft.format === 'dc+sd-jwt') await this.#verifySdJwt(text, expected, draft, queryId, nonce);
+      else await this.#verifyVpJwt(text, expected, draft, queryId, nonce);
     } catch (err) {
       draft.errors.push(report(err));
     }
+    await this.#settleNonce(nonce, draft);
+    if (onlyStatusUnavailable(draft)) draft.retryable = true;
     if (draft.errors.length > 0) draft.claims = {};
     const issuerName = draft.issuer ? this.#options.trustList.findIssuer(draft.issuer)?.name : undefined;
     if (issuerName !== undefined) draft.issuerName = issuerName;
@@ -161,15 +175,28 @@ export class Verifier {
     if (nbf !== undefined && (typeof nbf !== 'number' || nbf - this.#skew > now)) draft.errors.push(errorReport('ERR_CREDENTIAL_NOT_YET_VALID'));
   }
 
-  /** Consumes the request nonce once the holder's proof is known to be genuine. */
-  async #consumeNonce(request: PresentationRequest | undefined, draft: Draft): Promise<void> {
-    if (!request) return;
+  /**
+   * Spends the request nonce once every check has run, and only on a verdict: accepted (with or
+   * without warnings) or refused for a reason about the presentation. When the only reason is
+   * that the status could not be established, the nonce stays usable, so the same presentation
+   * can be checked again once the status list can be had (within the request's lifetime).
+   * `consume` is the one atomic step: of two verdicts on the same nonce, one wins.
+   */
+  async #settleNonce(claim: NonceClaim, draft: Draft): Promise<void> {
+    const { request } = claim;
+    if (!request || !claim.bound) return;
     const now = this.#clock.now() / 1000;
-    if (this.#options.nonceStore) {
-      if (!(await this.#options.nonceStore.consume(request.nonce, now))) draft.errors.push(errorReport('ERR_NONCE_REPLAYED'));
-    } else if (request.exp + this.#skew < now) {
-      draft.errors.push(errorReport('ERR_REQUEST_EXPIRED'));
+    const store = this.#options.nonceStore;
+    if (!store) {
+      if (request.exp + this.#skew < now) draft.errors.push(errorReport('ERR_REQUEST_EXPIRED'));
+      return;
     }
+    if (onlyStatusUnavailable(draft)) {
+      // No verdict, nothing spent; but a retry of a spent or unknown nonce would fail: say so now.
+      if (store.peek && !(await store.peek(request.nonce, now))) draft.errors.push(errorReport('ERR_NONCE_REPLAYED'));
+      return;
+    }
+    if (!(await store.consume(request.nonce, now))) draft.errors.push(errorReport('ERR_NONCE_REPLAYED'));
   }
 
   #applyStatus(result: StatusCheckResult, draft: Draft): void {
@@ -222,8 +249,9 @@ export class Verifier {
     }
   }
 
-  async #verifySdJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined): Promise<void> {
+  async #verifySdJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined, nonceClaim: NonceClaim): Promise<void> {
     const { nonce, audience, request } = this.#expectation(expected);
+    if (request) nonceClaim.request = request;
     const sdJwt = parseSdJwt(text);
     const { header, payload } = sdJwt.jwt;
     if (header.typ !== SD_JWT_VC_TYP && header.typ !== LEGACY_SD_JWT_VC_TYP) throw new SanadError('ERR_SDJWT_TYP_INVALID');
@@ -250,7 +278,7 @@ export class Verifier {
         futureSkewSeconds: this.#skew,
       });
       draft.errors.push(...kbErrors);
-      if (!kbErrors.some((e) => e.code === 'ERR_HOLDER_BINDING_INVALID' || e.code === 'ERR_NONCE_MISMATCH')) await this.#consumeNonce(request, draft);
+      nonceClaim.bound = !kbErrors.some((e) => e.code === 'ERR_HOLDER_BINDING_INVALID' || e.code === 'ERR_NONCE_MISMATCH');
     }
 
     const person = personClaims(claims);
@@ -262,8 +290,9 @@ export class Verifier {
     else draft.status = 'valid';
   }
 
-  async #verifyVpJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined): Promise<void> {
+  async #verifyVpJwt(text: string, expected: VerifyExpectations, draft: Draft, queryId: string | undefined, nonceClaim: NonceClaim): Promise<void> {
     const { nonce, audience, request } = this.#expectation(expected);
+    if (request) nonceClaim.request = request;
     const vp = decodeJwt(text);
     const vpClaim = vp.payload.vp;
     if (!isPlainObject(vpClaim)) throw new SanadError('ERR_HOLDER_BINDING_MISSING', 'A bare credential is not a presentation: the holder must sign a VP.');
@@ -282,7 +311,7 @@ export class Verifier {
       draft.errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID'));
     }
     if (typeof vp.payload.exp === 'number' && vp.payload.exp + this.#skew < now) draft.errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID', 'The presentation has expired.'));
-    if (vp.payload.nonce === nonce) await this.#consumeNonce(request, draft);
+    nonceClaim.bound = vp.payload.nonce === nonce;
 
     const inner = vpClaim.verifiableCredential;
     const list = Array.isArray(inner) ? inner : [inner];
@@ -335,33 +364,6 @@ export class Verifier {
 
 function formatMatches(queryFormat: string, presented: VerificationResult['format']): boolean {
   return presented === 'dc+sd-jwt' ? queryFormat === 'dc+sd-jwt' || queryFormat === 'vc+sd-jwt' : queryFormat === 'jwt_vc_json';
-}
-
-/** A bare presentation string, or one OpenID4VP `vp_token` entry. */
-function unwrap(presentation: string | PresentationResponse): { text: string; queryId?: string } {
-  if (typeof presentation === 'string') {
-    const text = presentation.trim();
-    // A compact offline presentation read from a QR code.
-    if (text.startsWith(OFFLINE_PRESENTATION_PREFIX)) return { text: decodeOfflinePresentation(text) };
-    if (text.startsWith('{')) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (cause) {
-        throw new SanadError('ERR_INVALID_JSON', undefined, { cause });
-      }
-      return unwrap(json as PresentationResponse);
-    }
-    return { text };
-  }
-  const token = isPlainObject(presentation) ? presentation.vp_token : undefined;
-  if (!isPlainObject(token)) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'The response has no vp_token.');
-  const entries = Object.entries(token);
-  if (entries.length !== 1) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one credential per response.');
-  const [queryId, values] = entries[0]!;
-  const list = Array.isArray(values) ? values : [values];
-  if (list.length !== 1 || typeof list[0] !== 'string') throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one presentation per credential query.');
-  return { text: list[0].trim(), queryId };
 }
 
 /**

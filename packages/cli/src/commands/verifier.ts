@@ -36,7 +36,7 @@ export function registerVerifierCommands(program: Command): Command {
       .requiredOption('--client-id <id>', "the verifier's identifier (holders address their proof to it)")
       .option('--name <text>', 'display name shown to the holder')
       .requiredOption('--type <type>', 'accepted vct or VC type (repeatable)', collect)
-      .requiredOption('--claim <path>', 'a claim to ask for, dotted path (repeatable)', collect)
+      .option('--claim <path>', 'a claim to ask for, dotted path (repeatable); none for a check that the credential is valid', collect, [])
       .requiredOption('--purpose <text>', 'why you ask; shown to the holder')
       .option('--purpose-lang <lang>', 'language of --purpose', 'en')
       .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
@@ -58,7 +58,7 @@ export function registerVerifierCommands(program: Command): Command {
       const qr = o.qr ? await renderQr(JSON.stringify(request)) : undefined;
       out.result(
         { out: o.out, nonce: request.nonce, expires: new Date(request.exp * 1000).toISOString(), ...(qr ? { qr: { characters: qr.length, version: qr.version } } : {}) },
-        () => `${qr ? `${qr.terminal}\n` : ''}Request for ${o.claim.join(', ')} written to ${o.out} (valid ${o.ttl} s).`,
+        () => `${qr ? `${qr.terminal}\n` : ''}Request for ${o.claim.length > 0 ? o.claim.join(', ') : `a valid ${o.type.join(' or ')}, no claims`} written to ${o.out} (valid ${o.ttl} s).`,
       );
     },
   );

@@ -41,13 +41,16 @@ function trustListReport(trust: TrustList, now: number): TrustListReport {
 }
 
 function describe(result: VerificationResult & { trust_list: TrustListReport }): string {
-  const lines = [result.verified ? 'VERIFIED' : 'REJECTED', `  issuer: ${result.issuer || '-'}`, `  type: ${result.credentialType || '-'}`, `  status: ${result.status}`];
+  // Staff know issuers by the name on their trust list; the identifier stays beside it.
+  const issuer = result.issuerName ? `${result.issuerName} (${result.issuer})` : result.issuer || '-';
+  const lines = [result.verified ? 'VERIFIED' : result.retryable ? 'NOT CHECKED YET' : 'REJECTED', `  issuer: ${issuer}`, `  type: ${result.credentialType || '-'}`, `  status: ${result.status}`];
   const t = result.trust_list;
   lines.push(`  trust list: ${t.signed ? 'signed' : 'unsigned'}${t.issued_at ? `, issued ${t.issued_at} (${t.age_seconds} s ago)` : ''}${t.expires_at ? `, expires ${t.expires_at}` : ''}`);
   if (result.statusSource) lines.push(`  status from: ${result.statusSource.source}${result.statusSource.ageSeconds !== undefined ? `, list ${result.statusSource.ageSeconds} s old` : ''}`);
   for (const [name, value] of Object.entries(result.claims)) lines.push(`  ${name}: ${JSON.stringify(value)}`);
   for (const e of result.errors) lines.push(`  ✗ ${e.message} (${e.code})`);
   for (const w of result.warnings) lines.push(`  ! ${w.message} (${w.code})`);
+  if (result.retryable) lines.push('  The status could not be checked, so the request was not used up: sync the status lists (or go online) and run the same command again.');
   return lines.join('\n');
 }
 
@@ -93,6 +96,9 @@ export function registerVerifyCommand(program: Command): void {
         onStatusUnavailable: o.onStatusUnavailable,
       });
       const verification = await verifier.verify(await readInput(o.presentation), expectations);
+      // A file that is no presentation at all is the operator's mistake (exit 2), not a forgery (exit 1).
+      const notAPresentation = verification.errors.find((e) => e.code === 'ERR_NOT_A_PRESENTATION');
+      if (notAPresentation) throw new SanadError('ERR_NOT_A_PRESENTATION', notAPresentation.message);
       const result = { ...verification, trust_list: trustListReport(trustList, (clock ?? systemClock).now()) };
       out.result(result, () => describe(result));
       return result.verified ? EXIT.OK : EXIT.REJECTED;

@@ -55,26 +55,40 @@ export function didKeyMultibase(did: string): string {
   return did.slice('did:key:'.length).split('#')[0] as string;
 }
 
-/** The public JWK a did:key identifier encodes. Throws `ERR_DID_INVALID` on anything else. */
-export function jwkFromDidKey(did: string): JWK {
+/**
+ * The key type and multicodec bytes of a did:key, checked for shape (base58btc, a supported key
+ * type, the right length) but not for the point being on its curve: cheap enough to check every
+ * issuer of a large trust list. Throws `ERR_DID_INVALID` with the reason, or
+ * `ERR_DID_METHOD_UNSUPPORTED` for a key type Sanad does not verify.
+ */
+export function decodeDidKey(did: string): { type: 'Ed25519' | 'P-256'; bytes: Uint8Array } {
+  const id = did.startsWith('did:key:') ? (did.slice('did:key:'.length).split('#')[0] as string) : '';
+  if (!id.startsWith('z')) throw new SanadError('ERR_DID_INVALID', 'A did:key is "did:key:z" followed by a base58btc key.');
   let bytes: Uint8Array;
   try {
-    bytes = base58.decode(didKeyMultibase(did).slice(1));
+    bytes = base58.decode(id.slice(1));
   } catch (cause) {
-    throw new SanadError('ERR_DID_INVALID', undefined, { cause });
+    throw new SanadError('ERR_DID_INVALID', 'A did:key holds base58btc characters only (no 0, O, I or l).', { cause });
   }
   if (startsWith(bytes, ED25519_PUB)) {
     if (bytes.length !== 34) throw new SanadError('ERR_DID_INVALID', 'An Ed25519 did:key holds 32 key bytes.');
-    return { kty: 'OKP', crv: 'Ed25519', x: toBase64url(bytes.slice(2)) };
+    return { type: 'Ed25519', bytes };
   }
   if (startsWith(bytes, P256_PUB)) {
-    if (bytes.length !== 35) throw new SanadError('ERR_DID_INVALID', 'A P-256 did:key holds a 33-byte compressed point.');
-    try {
-      const raw = p256.Point.fromBytes(bytes.slice(2)).toBytes(false);
-      return { kty: 'EC', crv: 'P-256', x: toBase64url(raw.slice(1, 33)), y: toBase64url(raw.slice(33, 65)) };
-    } catch (cause) {
-      throw new SanadError('ERR_DID_INVALID', 'The did:key does not hold a valid P-256 point.', { cause });
-    }
+    if (bytes.length !== 35 || (bytes[2] !== 0x02 && bytes[2] !== 0x03)) throw new SanadError('ERR_DID_INVALID', 'A P-256 did:key holds a 33-byte compressed point.');
+    return { type: 'P-256', bytes };
   }
   throw new SanadError('ERR_DID_METHOD_UNSUPPORTED', 'Only Ed25519 and P-256 did:key identifiers are supported.');
+}
+
+/** The public JWK a did:key identifier encodes. Throws `ERR_DID_INVALID` on anything else. */
+export function jwkFromDidKey(did: string): JWK {
+  const { type, bytes } = decodeDidKey(did);
+  if (type === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: toBase64url(bytes.slice(2)) };
+  try {
+    const raw = p256.Point.fromBytes(bytes.slice(2)).toBytes(false);
+    return { kty: 'EC', crv: 'P-256', x: toBase64url(raw.slice(1, 33)), y: toBase64url(raw.slice(33, 65)) };
+  } catch (cause) {
+    throw new SanadError('ERR_DID_INVALID', 'The did:key does not hold a valid P-256 point.', { cause });
+  }
 }

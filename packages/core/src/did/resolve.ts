@@ -7,9 +7,9 @@ import { isPlainObject } from '../encoding.js';
 import { SanadError, isSanadError } from '../errors.js';
 import type { JWK } from '../keys.js';
 import { singleKeyDidDocument } from './did-document.js';
-import { didKeyMultibase, jwkFromDidKey } from './did-key.js';
+import { decodeDidKey, didKeyMultibase, jwkFromDidKey } from './did-key.js';
 import { jwkFromDidJwk } from './did-jwk.js';
-import { type DidWebOptions, resolveDidWeb } from './did-web.js';
+import { type DidWebOptions, didWebUrl, resolveDidWeb } from './did-web.js';
 
 export interface DidResolverOptions {
   web?: DidWebOptions;
@@ -20,6 +20,45 @@ export function didOf(didUrl: string): string {
   const match = /^did:[a-z0-9]+:[^#?/]+/.exec(didUrl);
   if (!match) throw new SanadError('ERR_DID_INVALID');
   return match[0];
+}
+
+// W3C DID Core section 3.1: did:<method-name>:<method-specific-id>, idchar or pct-encoded, ':' between parts.
+const DID_SYNTAX = /^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$/;
+
+/**
+ * Checks a DID without resolving it: the DID syntax (a DID, not a DID URL), and for the methods
+ * Sanad resolves, that a did:key decodes to an Ed25519 or P-256 key, a did:jwk to a public JWK
+ * of a supported type, and a did:web names a host. Other methods are checked for syntax only.
+ * Throws `ERR_DID_INVALID` with the reason (`ERR_DID_METHOD_UNSUPPORTED` or
+ * `ERR_UNSUPPORTED_ALGORITHM` for key types Sanad does not verify). Cheap: a P-256 point is
+ * checked for shape, not decompressed (resolution does that).
+ *
+ * @example
+ * ```ts
+ * checkDid('did:key:garbage') // throws ERR_DID_INVALID: A did:key is "did:key:z" followed by a base58btc key.
+ * ```
+ */
+export function checkDid(did: string): void {
+  if (!/^did:[a-z0-9]+:/.test(did)) throw new SanadError('ERR_DID_INVALID', 'A DID is "did:<method>:<identifier>", the method in lower case.');
+  if (/[#?/]/.test(did)) throw new SanadError('ERR_DID_INVALID', 'Give the DID itself, without a path, query or fragment.');
+  if (!DID_SYNTAX.test(did)) throw new SanadError('ERR_DID_INVALID', 'The DID has characters a DID cannot have (letters, digits, ".", "-", "_", "%xx" and ":" only).');
+  const method = did.split(':')[1];
+  if (method === 'key') decodeDidKey(did);
+  else if (method === 'jwk') {
+    try {
+      jwkFromDidJwk(did);
+    } catch (err) {
+      if (isSanadError(err) && err.code === 'ERR_UNSUPPORTED_ALGORITHM') throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', 'The did:jwk holds a key type Sanad does not verify (P-256 and Ed25519 only).');
+      throw new SanadError('ERR_DID_INVALID', 'A did:jwk is the base64url of a public JWK (no private member).', { cause: err });
+    }
+  } else if (method === 'web') {
+    // Well formed is all the identifier must be; where it may be fetched from is the guarded fetch's call.
+    try {
+      if (new URL(didWebUrl(did)).hostname === '') throw new SanadError('ERR_DID_INVALID');
+    } catch (cause) {
+      throw new SanadError('ERR_DID_INVALID', 'A did:web is "did:web:<host>" with an optional ":"-separated path (a port as %3A).', { cause });
+    }
+  }
 }
 
 /**

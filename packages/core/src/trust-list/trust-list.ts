@@ -5,9 +5,9 @@
  */
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
+import { checkDid, didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
 import { isPlainObject, tryParseJson } from '../encoding.js';
-import { SanadError } from '../errors.js';
+import { isSanadError, SanadError } from '../errors.js';
 import { decodeJwt, verifyDecodedJwt } from '../jwt.js';
 import { type JWK, type Signer, signJwt } from '../keys.js';
 
@@ -64,6 +64,15 @@ export function parseTrustList(json: unknown): TrustListDocument {
     const entry = issuer as Record<string, unknown> & { id: string };
     const isDid = entry.id.startsWith('did:');
     if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id)) fail(`Issuer ${i} id must be a DID or an https URL.`);
+    if (isDid) {
+      // A malformed DID would match no credential, or fail only when one arrives: refuse it now.
+      try {
+        checkDid(entry.id);
+      } catch (err) {
+        if (!isSanadError(err)) throw err;
+        fail(`Issuer ${i} id is not a usable DID: ${err.message}`);
+      }
+    }
     if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
     ids.add(entry.id);
     if (!Array.isArray(entry.credential_types) || entry.credential_types.some((t) => typeof t !== 'string' || t === '')) {
@@ -158,6 +167,10 @@ export interface LoadTrustListOptions {
  * ```
  */
 export async function loadTrustList(input: string, options: LoadTrustListOptions = {}): Promise<TrustList> {
+  if (isPlainObject(options.pinnedKey) && 'd' in options.pinnedKey) {
+    // The authority's private key belongs with the authority; a verifier pins its public half.
+    throw new SanadError('ERR_INVALID_KEY', 'The pinned trust-list key is a private key: give the public key (the public JWK or its did:key) and keep the private key with the authority.');
+  }
   if (input.length > MAX_TRUST_LIST_LENGTH) throw new SanadError('ERR_TRUST_LIST_INVALID', `The trust list is larger than ${MAX_TRUST_LIST_LENGTH / 1024 / 1024} MiB.`);
   const text = input.trim();
   const requireSignature = options.requireSignature ?? options.pinnedKey !== undefined;

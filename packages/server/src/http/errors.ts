@@ -28,6 +28,12 @@ export class HttpError extends Error {
 const OAUTH_ERROR_FOR: Partial<Record<SanadError['code'], string>> = {
   ERR_SIGNATURE_INVALID: 'invalid_proof',
   ERR_HOLDER_BINDING_INVALID: 'invalid_proof',
+  ERR_STATUS_UNAVAILABLE: 'temporarily_unavailable',
+};
+
+/** Failures that a later retry of the same request can cure (RFC 9110 section 15.6.4). */
+const HTTP_STATUS_FOR: Partial<Record<SanadError['code'], ContentfulStatusCode>> = {
+  ERR_STATUS_UNAVAILABLE: 503,
 };
 
 export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
@@ -43,7 +49,7 @@ export function errorResponse(c: Context, err: unknown, log: (message: string) =
     return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0] }, 400);
   }
   if (isSanadError(err) && err.category !== 'internal') {
-    return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, 400);
+    return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, HTTP_STATUS_FOR[err.code] ?? 400);
   }
   log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : "unknown"}`);
   if (process.env.SANAD_DEBUG === '1') console.error(err);

@@ -104,6 +104,16 @@ export interface SessionResult {
   warnings: ErrorReport[];
 }
 
+/**
+ * An answer that arrived but could not be decided because the credential's status could not be
+ * established: nothing was spent, the session stays open and the same answer can be sent again.
+ */
+export interface StatusUnavailableNote {
+  /** When the last such answer arrived (epoch seconds). */
+  at: number;
+  errors: ErrorReport[];
+}
+
 /** What the operator reads about a session. */
 export interface SessionView {
   status: SessionStatus;
@@ -111,6 +121,8 @@ export interface SessionView {
   result?: SessionResult;
   /** The result in one word, for a receptionist's screen (see {@link outcomeOf}). */
   outcome: SessionOutcome;
+  /** While pending: an answer came but its status could not be checked yet. */
+  statusUnavailable?: StatusUnavailableNote;
 }
 
 interface SessionRecord {
@@ -126,6 +138,7 @@ interface SessionRecord {
   status: SessionStatus;
   responseCode?: string;
   result?: SessionResult;
+  statusUnavailable?: StatusUnavailableNote;
 }
 
 /** The verifier's request nonces, in the shared store (so any instance can check any response). */
@@ -136,6 +149,9 @@ export function serviceNonceStore(store: ServiceStore): NonceStore {
     },
     async consume(nonce, now) {
       return (await store.take('vp_nonce', nonce, now)) !== undefined;
+    },
+    async peek(nonce, now) {
+      return (await store.get('vp_nonce', nonce, now)) !== undefined;
     },
   };
 }
@@ -262,6 +278,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     preset: session.preset,
     ...(session.result ? { result: session.result } : {}),
     outcome: outcomeOf(session.result),
+    ...(session.status === 'pending' && session.statusUnavailable ? { statusUnavailable: session.statusUnavailable } : {}),
   });
 
   async function sessionResult(sessionId: string): Promise<SessionView> {
@@ -270,10 +287,28 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     return viewOf(found.value);
   }
 
+  /**
+   * What an answer that reached no verdict does to a session: an answer that is not a
+   * presentation at all is refused and changes nothing; one whose status could not be
+   * established leaves the session open (its nonce unspent) with a note for the desk, and the
+   * sender is told to send it again. Either way it throws; a verdict returns.
+   */
+  async function refuseUndecided(sessionId: string, found: StoredRecord<SessionRecord>, verification: VerificationResult): Promise<void> {
+    const notAPresentation = verification.errors.find((e) => e.code === 'ERR_NOT_A_PRESENTATION');
+    if (notAPresentation) throw new SanadError('ERR_NOT_A_PRESENTATION', notAPresentation.message);
+    if (!verification.retryable) return;
+    const note: StatusUnavailableNote = { at: now(), errors: verification.errors };
+    // Best effort: if another answer changed the session meanwhile, its own outcome stands.
+    await store.replace('session', sessionId, found.version, { ...found.value, statusUnavailable: note }, found.expiresAt);
+    log(`session ${sessionId}: status unavailable, left open for a retry`);
+    throw new SanadError('ERR_STATUS_UNAVAILABLE', 'The status of the credential could not be checked yet. Nothing was used up: send the same answer again later.');
+  }
+
   /** Records the answer once (compare-and-set: of two racing answers one wins); undefined if another came first. */
   async function answer(sessionId: string, found: StoredRecord<SessionRecord>, result: SessionResult, extra: Partial<SessionRecord> = {}): Promise<SessionRecord | undefined> {
     const answered: SessionRecord = { ...found.value, ...extra, status: 'answered', result };
     delete answered.decryptionJwk;
+    delete answered.statusUnavailable;
     return (await store.replace('session', sessionId, found.version, answered, now() + retention)) ? answered : undefined;
   }
 
@@ -286,7 +321,9 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
     if (!found.value.offline) throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for an offline answer.');
     if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
-    const result = summarise(await verifier.verify(presentation, { request: found.value.request }));
+    const verification = await verifier.verify(presentation, { request: found.value.request });
+    await refuseUndecided(sessionId, found, verification);
+    const result = summarise(verification);
     const answered = await answer(sessionId, found, result);
     if (!answered) throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
     log(`session ${sessionId} (offline): ${result.verified ? 'verified' : `rejected (${result.errors.map((e) => e.code).join(', ')})`}`);
@@ -340,6 +377,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     if (!isPlainObject(vpToken)) throw new HttpError(400, 'invalid_request', 'vp_token must be a DCQL response (an object keyed by query id).');
     const response = { vp_token: Object.fromEntries(Object.entries(vpToken).map(([id, v]) => [id, (Array.isArray(v) ? v : [v]).map(String)])) };
     const verification = await verifier.verify(response, { request: session.request });
+    await refuseUndecided(sessionId, found, verification);
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
     const saved = await answer(sessionId, found, result, responseCode ? { responseCode } : {});

@@ -53,7 +53,7 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
         const view = await api.session(session.session_id);
         if (stopped) return;
         if (view.outcome !== 'pending') return onResult(view);
-        setStatus(waitingText);
+        setStatus(view.statusUnavailable ? t('waiting.statusUnavailable') : waitingText);
       } catch (err) {
         if (stopped) return;
         if (err instanceof ApiError && err.error === 'ERR_SESSION_NOT_FOUND') return setExpired(true);
@@ -77,6 +77,8 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     try {
       onResult(await api.answerOffline(session.session_id, text));
     } catch (err) {
+      // Nothing was decided or used up: the same code can be checked again once status can be had.
+      if (err instanceof ApiError && err.error === 'ERR_STATUS_UNAVAILABLE') return setStatus(t('offline.statusUnavailable'));
       setStatus(waitingText);
       onError(err);
     }

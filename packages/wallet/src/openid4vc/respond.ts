@@ -111,6 +111,8 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
     const body: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
       const description = isPlainObject(body) && typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`;
+      // No verdict and nothing spent on the verifier's side: this same response can be sent again.
+      if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE') throw new SanadError('ERR_STATUS_UNAVAILABLE', `The verifier could not check the credential's status yet: ${description}`);
       throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description}`);
     }
     return isPlainObject(body) && typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {};
