@@ -50,6 +50,12 @@ function exposed(err: unknown): string {
 
 const readBackup = (): Uint8Array => new Uint8Array(readFileSync(join(work, 'recovery-backup.json')));
 
+/** The same check as the final scan, for one test's own output. */
+function expectNoneIn(texts: string[], secrets: string[]): void {
+  const text = texts.join('\n');
+  for (const secret of secrets) expect(text.includes(secret), `leaked: ${secret.slice(0, 24)}…`).toBe(false);
+}
+
 async function failure(run: () => Promise<unknown>): Promise<void> {
   try {
     await run();
@@ -193,6 +199,7 @@ describe('sentinels never leak', () => {
     const path = join(work, 'links', 'wallet.json');
     mkdirSync(join(work, 'links'));
     const wallet = await createWallet(await openFileStorage(path), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF });
+    const from = seen.length;
     for (const offer of offers) await failure(() => wallet.receive(offer, { txCode: async () => '123456', fetch: createGuardedHttpFetch() }));
     for (const request of requests) await failure(() => wallet.openRequest(request, { fetch: createGuardedHttpFetch() }));
     await wallet.close();
@@ -205,6 +212,7 @@ describe('sentinels never leak', () => {
         seen.push(cli.stdout, cli.stderr);
       }
     }
+    expectNoneIn(seen.slice(from), [PRE_AUTHORIZED_CODE, REQUEST_URI_SECRET, ...offers, ...requests]);
   });
 
   it('an issuer that echoes what it was sent (code and PIN) in its error reaches the holder without them', async () => {
@@ -229,6 +237,7 @@ describe('sentinels never leak', () => {
         }
         return Response.json({ ...body, error_description: `${body.error_description ?? ''}; received ${sent}` }, { status: 400 });
       };
+      const from = seen.length;
       const path = join(work, 'echo', 'wallet.json');
       mkdirSync(join(work, 'echo'));
       await (await createWallet(await openFileStorage(path), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF })).close();
@@ -243,6 +252,7 @@ describe('sentinels never leak', () => {
       // Control: the issuer really echoed both.
       const echoed = await app.fetch(new Request(`${services.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'x', tx_code: PIN }).toString() }));
       expect(await echoed.text()).toContain(PIN);
+      expectNoneIn(seen.slice(from), [PIN, offer, ...(typeof code === 'string' ? [code] : [])]);
     } finally {
       await services.close();
     }

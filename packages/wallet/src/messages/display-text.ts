@@ -56,5 +56,6 @@ export function hasRtl(value: string): boolean {
  */
 export function isolate(value: string | DisplayText, dir: 'ltr' | 'rtl'): string {
   const text = value instanceof DisplayText ? value.text : cleanText(value);
-  return text !== '' && (dir === 'rtl' || hasRtl(text)) ? `${FSI}${text}${PDI}` : text;
+  const isolated = text.startsWith(FSI) && text.indexOf(PDI) === text.length - 1;
+  return text !== '' && !isolated && (dir === 'rtl' || hasRtl(text)) ? `${FSI}${text}${PDI}` : text;
 }
