@@ -101,6 +101,25 @@ describe('sanad wallet present in the holder language (issue 14: "Share this? [y
     expect(r.stderr).toContain("sanad: Votre accord est nécessaire : lancez la commande dans un terminal pour qu'il vous soit demandé, ou ajoutez --yes après avoir lu le résumé. (ERR_CONSENT_REQUIRED)");
   });
 
+  it('shows a verifier name with terminal escapes and bidi overrides as plain text, so it cannot rewrite the summary  [CVE-2021-42574 (Trojan Source); ECMA-48 section 5.4 (control sequences)]', async () => {
+    const hostile = await createPresentationRequest({
+      clientId: 'https://clinic.example',
+      verifierName: 'Al Noor Clinic\u001b[1A\u001b[2K\u202eevil\u2069\u0007',
+      purpose: { en: 'Adult check\u001b[8m hidden' },
+      credentials: [{ id: 'q', format: 'dc+sd-jwt', types: [VCT], claims: [['age_over_18']] }],
+      nonceStore: createMemoryNonceStore(),
+    });
+    writeFileSync(join(work, 'hostile.json'), JSON.stringify(hostile));
+    for (const lang of ['en', 'ar']) {
+      const r = await run(['wallet', 'present', '--request', join(work, 'hostile.json'), '--out', join(work, 'hostile-out.json'), '--lang', lang]);
+      expect(r.code).toBe(2); // no terminal: not shared
+      expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+      expect(r.stdout).toContain('Al Noor Clinic[1A[2Kevil');
+      // In Arabic, our isolates only, each one closed.
+      expect(r.stdout.split('\u2068').length).toBe(r.stdout.split('\u2069').length);
+    }
+  });
+
   it('keeps --json language-neutral: one JSON object on stdout, the neutral error message, the summary on stderr when a question is asked', async () => {
     const r = await present('ar', undefined, ['--json']);
     expect(r.code).toBe(2);
