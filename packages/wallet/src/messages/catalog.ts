@@ -50,6 +50,11 @@ export function matchLanguage(tag: string): string | undefined {
 /**
  * The raw text of `key` in `language`, else in English, else the key itself. No placeholders
  * are filled: see `createTranslator` for that.
+ *
+ * @example
+ * ```ts
+ * message('fr', 'common.yes') // 'Oui'
+ * ```
  */
 export function message(language: string, key: string): string {
   return catalog[language]?.[key] ?? catalog[FALLBACK_LANGUAGE]?.[key] ?? key;

@@ -16,6 +16,11 @@ const PDI = '\u2069';
 /**
  * Text already made safe by this module (a list, a date, a formatted value): shown as it is,
  * only isolated again where needed.
+ *
+ * @example
+ * ```ts
+ * tr.t('summary.notShared', { claims: tr.list(['Name', 'Nationality']) })
+ * ```
  */
 export class DisplayText {
   constructor(readonly text: string) {}
@@ -38,7 +43,14 @@ export function cleanText(value: string): string {
   return value.replace(LINE_BREAKS, ' ').replace(UNSAFE, '');
 }
 
-/** True when the text holds a right-to-left letter. */
+/**
+ * True when the text holds a right-to-left letter.
+ *
+ * @example
+ * ```ts
+ * hasRtl('عيادة النور') // true
+ * ```
+ */
 export function hasRtl(value: string): boolean {
   return RTL.test(value);
 }
