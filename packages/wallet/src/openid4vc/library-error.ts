@@ -56,12 +56,15 @@ export function linkSecrets(link: string): string[] {
 }
 
 /**
- * `text` without any of `secrets` (as they are, or percent-encoded as a link quotes them), control
- * characters removed, cut to a few hundred characters.
+ * `text` without any of `secrets` (as they are, or encoded as a link, a form or JSON quotes
+ * them), control characters removed, cut to a few hundred characters.
  */
 export function withoutSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
   let out = text;
-  const forms = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4).flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+  // As sent, percent-encoded in a link, form-encoded in a request body, escaped in JSON.
+  const forms = secrets
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4)
+    .flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2), JSON.stringify(s).slice(1, -1)]);
   for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
   out = cleanText(out).trim();
   return out.length > MAX_LENGTH ? `${out.slice(0, MAX_LENGTH)}${REDACTED}` : out;
