@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The CLI wallet speaks the locale's language: tests (and the CLIs they spawn) start in English
+    // on any machine, and set LANG or --lang where they test another.
+    env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

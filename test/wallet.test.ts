@@ -133,6 +133,32 @@ describe('consent and presentation', () => {
     expect(third.summary.join('\n')).toContain('used before');
   });
 
+  it('writes the consent summary in the holder language, from the web wallet\'s messages (issue 14: only claim and type names were translated)', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const req = await request();
+    const fr = wallet.propose(req, { locale: 'fr' }).summary.join('\n');
+    expect(fr).toContain('Al Noor Clinic (https://clinic.example) demande à voir :');
+    expect(fr).toContain('Pourquoi : Confirmer que le patient est majeur');
+    expect(fr).toContain('De votre attestation « Statut de réfugié » :');
+    expect(fr).toMatch(/Non partagé : .*Prénom/);
+    const ar = wallet.propose(req, { locale: 'ar' }).summary;
+    expect(ar.join('\n')).toContain('يطلب الاطلاع على');
+    expect(ar.join('\n')).toContain('لن تتم مشاركته');
+    // Latin names in an Arabic sentence are isolated, so a bidi terminal cannot reorder them.
+    expect(ar[0]).toContain('\u2068Al Noor Clinic\u2069');
+    expect(ar[0]).toContain('\u2068https://clinic.example\u2069');
+    for (const summary of [fr, ar.join('\n')]) expect(summary).not.toMatch(/asks|Purpose|Not shared|From "/);
+  });
+
+  it('names shared claims in the language asked for when showing the history, while the credential is held', async () => {
+    const { wallet } = await walletWithCredential(1);
+    await wallet.present(wallet.decide(wallet.propose(await request(), { locale: 'en' }), { approve: true }));
+    expect(wallet.history()[0]!.claims).toEqual([{ path: 'age_over_18', label: 'Over 18' }]);
+    expect(wallet.history('fr')[0]!.claims).toEqual([{ path: 'age_over_18', label: 'Plus de 18 ans' }]);
+    await wallet.delete(wallet.list()[0]!.id);
+    expect(wallet.history('fr')[0]!.claims[0]!.label).toBe('Over 18'); // the credential is gone: the label as shown then
+  });
+
   it('makes presenting without an explicit, approved, unused decision impossible', async () => {
     const { wallet } = await walletWithCredential(1);
     const proposal = wallet.propose(await request());
@@ -161,7 +187,7 @@ describe('consent and presentation', () => {
     const req = await request('jwt_vc_json', nonceStore);
     const proposal = wallet.propose(req);
     expect(proposal.items[0]!.sharesEverything).toBe(true);
-    expect(proposal.summary.join('\n')).toContain('ALL of it');
+    expect(proposal.summary.join('\n')).toContain('everything in it will be shared');
     const response = await wallet.present(wallet.decide(proposal, { approve: true }));
     const vp = response.vp_token.q![0]!;
     const resolver = new Resolver(toDidResolverRegistry());
@@ -240,6 +266,26 @@ describe('backup and restore', () => {
     const req = await request('dc+sd-jwt', nonceStore);
     const response = await restored.present(restored.decide(restored.propose(req), { approve: true }));
     expect((await verifier(nonceStore).verify(response, { request: req })).verified).toBe(true);
+  });
+
+  it('reads the recovery secret leniently: any case, spaces or no dashes, whitespace around (issue 14)', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const secret = generateRecoverySecret();
+    const backup = await wallet.exportBackup(secret);
+    const typed = [secret.toLowerCase(), secret.replaceAll('-', ' '), secret.replaceAll('-', ''), `  ${secret.toLowerCase().replaceAll('-', ' ')}\n`];
+    for (const t of typed) expect((await restoreBackup(backup, t, createMemoryStorage(), PASS, LOW)).list(), t).toHaveLength(1);
+    // A near miss is still wrong, however it is written.
+    const wrong = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    for (const t of [wrong, wrong.toLowerCase(), wrong.replaceAll('-', ' ')]) {
+      await expect(restoreBackup(backup, t, createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
+    }
+  });
+
+  it('still opens a passphrase backup whose passphrase looks like a recovery secret in lower case', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const passphrase = generateRecoverySecret().toLowerCase();
+    const restored = await restoreBackup(await wallet.exportBackup(passphrase), passphrase, createMemoryStorage(), PASS, LOW);
+    expect(restored.list()).toHaveLength(1);
   });
 
   it('restores with the wallet passphrase as the secret', async () => {

@@ -1,24 +1,34 @@
 /**
- * Secrets never leak: sentinel values planted in salts, claim values, passphrases and private
- * keys must not appear in any error message, error cause, log line or CLI output (human or
- * JSON) on any failure path below.
+ * Secrets never leak: sentinel values planted in salts, claim values, passphrases, private
+ * keys, recovery secrets, offer links, pre-authorized codes, PINs and request links must not
+ * appear in any error message, error cause, log line or CLI output (human or JSON) on any
+ * failure path below.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { didKeyFromJwk, generateKeyPair, type JWK, jwkFromDidJwk, signerFromJwk, toBase64url, toSanadError } from '@sanad/core';
+import { createGuardedHttpFetch, didKeyFromJwk, generateKeyPair, type JWK, jwkFromDidJwk, signerFromJwk, toBase64url, toSanadError } from '@sanad/core';
+import { createMemoryIssuerStore } from '@sanad/issuer';
+import { allowInsecureHttpUrls } from '@sanad/openid4vc';
+import { createMemoryServiceStore } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
-import { createWallet, MIN_KDF, openWallet, restoreBackup } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, generateRecoverySecret, MIN_KDF, openWallet, restoreBackup } from '@sanad/wallet';
 import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { amal, type Agency, type Holder, makeAgency, makeHolder, trustFor } from '../support/fixtures.js';
 import { runSanad } from '../support/sanad-cli.js';
+import { operator, startServices } from '../support/services.js';
 import { AUDIENCE, issueWith, NONCE, split, withKb } from './presentation-corpus.js';
 
 const CLAIM = 'SENTINEL-CLAIM-VALUE-7Q4X';
 const SALT = 'U0VOVElORUxTQUxUU0VOVElORUw'; // base64url, so it is a well-formed salt
 const PASSPHRASE = 'SENTINEL-PASSPHRASE-Z9K2';
 const BACKUP_SECRET = 'SENTINEL-BACKUP-SECRET-H3M8';
+const PRE_AUTHORIZED_CODE = 'SENTINEL-PREAUTH-CODE-R7T1';
+const PIN = 'SENTINEL-PIN-5Q2W';
+const REQUEST_URI_SECRET = 'SENTINEL-REQUEST-URI-K2P9';
+/** Recovery secrets, offer links and codes made during the run: scanned for too. */
+const made: string[] = [];
 const work = mkdtempSync(join(tmpdir(), 'sanad-secrets-'));
 const seen: string[] = [];
 let privateKeys: string[] = [];
@@ -36,6 +46,14 @@ function exposed(err: unknown): string {
   }
   parts.push(JSON.stringify(toSanadError(err)), toSanadError(err).message);
   return parts.join('\n');
+}
+
+const readBackup = (): Uint8Array => new Uint8Array(readFileSync(join(work, 'recovery-backup.json')));
+
+/** The same check as the final scan, for one test's own output. */
+function expectNoneIn(texts: string[], secrets: string[]): void {
+  const text = texts.join('\n');
+  for (const secret of secrets) expect(text.includes(secret), `leaked: ${secret.slice(0, 24)}…`).toBe(false);
 }
 
 async function failure(run: () => Promise<unknown>): Promise<void> {
@@ -148,10 +166,103 @@ describe('sentinels never leak', () => {
     seen.push(JSON.stringify(result));
   });
 
+  it('a recovery secret typed nearly right (lower case, spaces) is refused without being echoed', async () => {
+    const secret = generateRecoverySecret();
+    const nearMiss = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`.toLowerCase().replaceAll('-', ' ');
+    made.push(secret, nearMiss, nearMiss.toUpperCase(), nearMiss.replaceAll(' ', '-').toUpperCase());
+    const wallet = await createWallet(createMemoryStorage(), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF });
+    writeFileSync(join(work, 'recovery-backup.json'), await wallet.exportBackup(secret));
+    await failure(async () => restoreBackup(readBackup(), nearMiss, createMemoryStorage(), PASSPHRASE, { kdf: nodeScrypt }));
+    for (const json of [['--json'], []]) {
+      const cli = await runSanad(['wallet', 'restore', join(work, 'recovery-backup.json'), '--recovery', '--wallet', join(work, 'r2', 'w.json'), ...json], { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_RECOVERY_SECRET: nearMiss });
+      expect(cli.stdout + cli.stderr).toContain('ERR_BACKUP_INVALID');
+      seen.push(cli.stdout, cli.stderr);
+    }
+  });
+
+  it('offer and request links that are refused (plain http without --allow-http, malformed) show no link, pre-authorized code or request URI (issue 14)', async () => {
+    // Production default: the protocol libraries refuse http (an earlier --allow-http run may have lifted that).
+    allowInsecureHttpUrls(false);
+    const grant = { 'urn:ietf:params:oauth:grant-type:pre-authorized_code': { 'pre-authorized_code': PRE_AUTHORIZED_CODE, tx_code: { length: 6, input_mode: 'numeric' } } };
+    const byValue = (offer: unknown) => `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`;
+    const offers = [
+      byValue({ credential_issuer: 'http://127.0.0.1:9/issuer', credential_configuration_ids: ['refugee-status.sd-jwt'], grants: grant }),
+      `openid-credential-offer://?credential_offer=${encodeURIComponent(`{"credential_issuer":"https://issuer.example","grants":{"x":"${PRE_AUTHORIZED_CODE}"`)}`,
+      `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(`http://127.0.0.1:9/offers/${PRE_AUTHORIZED_CODE}`)}`,
+      `not a link ${PRE_AUTHORIZED_CODE}`,
+    ];
+    const requests = [
+      `openid4vp://?client_id=${encodeURIComponent('decentralized_identifier:did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK')}&request_uri=${encodeURIComponent(`http://127.0.0.1:9/request/${REQUEST_URI_SECRET}`)}`,
+      `openid4vp://?client_id=x&request_uri=${REQUEST_URI_SECRET}&response_mode=fragment`,
+      `openid4vp://${REQUEST_URI_SECRET}`,
+    ];
+    const path = join(work, 'links', 'wallet.json');
+    mkdirSync(join(work, 'links'));
+    const wallet = await createWallet(await openFileStorage(path), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF });
+    const from = seen.length;
+    for (const offer of offers) await failure(() => wallet.receive(offer, { txCode: async () => '123456', fetch: createGuardedHttpFetch() }));
+    for (const request of requests) await failure(() => wallet.openRequest(request, { fetch: createGuardedHttpFetch() }));
+    await wallet.close();
+    const env = { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_TX_CODE: '123456' };
+    for (const json of [['--json'], []]) {
+      for (const args of [...offers.map((o) => ['wallet', 'receive', o]), ...requests.map((r) => ['wallet', 'respond', r])]) {
+        const cli = await runSanad([...args, '--wallet', path, ...json], env);
+        expect(cli.code, args[2]).not.toBe(0);
+        expect(cli.stdout + cli.stderr).toMatch(/ERR_(OFFER|REQUEST)_INVALID|ERR_FETCH_URL_FORBIDDEN/);
+        seen.push(cli.stdout, cli.stderr);
+      }
+    }
+    expectNoneIn(seen.slice(from), [PRE_AUTHORIZED_CODE, REQUEST_URI_SECRET, ...offers, ...requests]);
+  });
+
+  it('an issuer that echoes what it was sent (code and PIN) in its error reaches the holder without them', async () => {
+    allowInsecureHttpUrls(true); // loopback services, as --allow-http does
+    const services = await startServices({ issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' });
+    try {
+      const { json } = await operator(services.issuerUrl, 'POST', '/offers', { type: 'refugee-status', claims: amal });
+      const offer = String(json.credential_offer_uri);
+      const code = JSON.parse(new URL(offer).searchParams.get('credential_offer') ?? '{}').grants?.['urn:ietf:params:oauth:grant-type:pre-authorized_code']?.['pre-authorized_code'];
+      made.push(offer, decodeURIComponent(offer), String(json.tx_code), ...(typeof code === 'string' ? [code] : []));
+      const app = services.issuerService.app;
+      const original = app.fetch.bind(app);
+      // Another implementation's habit: quote the request back in error_description.
+      app.fetch = async (request: Request, ...rest: unknown[]) => {
+        const sent = request.method === 'POST' ? await request.clone().text() : '';
+        const response = await (original as (r: Request, ...x: unknown[]) => Promise<Response>)(request, ...rest);
+        if (response.status !== 400 || !new URL(request.url).pathname.endsWith('/token')) return response;
+        const body = (await response.json()) as { error: string; error_description?: string };
+        if (typeof code !== 'string') {
+          const grantCode = new URLSearchParams(sent).get('pre-authorized_code');
+          if (grantCode) made.push(grantCode);
+        }
+        return Response.json({ ...body, error_description: `${body.error_description ?? ''}; received ${sent}` }, { status: 400 });
+      };
+      const from = seen.length;
+      const path = join(work, 'echo', 'wallet.json');
+      mkdirSync(join(work, 'echo'));
+      await (await createWallet(await openFileStorage(path), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF })).close();
+      for (const json of [['--json'], []]) {
+        const cli = await runSanad(['wallet', 'receive', '--allow-http', offer, '--wallet', path, ...json], { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_TX_CODE: PIN });
+        expect(cli.code).toBe(2);
+        expect(cli.stdout + cli.stderr).toContain('ERR_TX_CODE_INVALID');
+        seen.push(cli.stdout, cli.stderr);
+      }
+      const wallet = await createWallet(createMemoryStorage(), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF });
+      await failure(() => wallet.receive(offer, { txCode: async () => PIN, fetch: createGuardedHttpFetch({ allowInsecure: true }) }));
+      // Control: the issuer really echoed both.
+      const echoed = await app.fetch(new Request(`${services.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'x', tx_code: PIN }).toString() }));
+      expect(await echoed.text()).toContain(PIN);
+      expectNoneIn(seen.slice(from), [PIN, offer, ...(typeof code === 'string' ? [code] : [])]);
+    } finally {
+      await services.close();
+    }
+  });
+
   it('none of the sentinels appears anywhere that was shown', () => {
     const everything = seen.join('\n');
     expect(everything.length).toBeGreaterThan(10_000); // the scan covered real output
-    for (const secret of [CLAIM, SALT, PASSPHRASE, BACKUP_SECRET, ...privateKeys]) {
+    expect(made.length).toBeGreaterThanOrEqual(6);
+    for (const secret of [CLAIM, SALT, PASSPHRASE, BACKUP_SECRET, PRE_AUTHORIZED_CODE, PIN, REQUEST_URI_SECRET, ...made, ...privateKeys]) {
       expect(everything.includes(secret), `leaked: ${secret.slice(0, 12)}…`).toBe(false);
     }
   });

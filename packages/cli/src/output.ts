@@ -59,7 +59,15 @@ function progressBar(stderr: NodeJS.WritableStream, redraw: boolean, label: stri
   };
 }
 
-export function createOutput(options: { json: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WriteStream | NodeJS.WritableStream }): Output {
+export interface OutputOptions {
+  json: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WriteStream | NodeJS.WritableStream;
+  /** An error's words for people (e.g. in the holder's language); `--json` keeps the neutral message. */
+  describe?: (report: ErrorReport) => string | undefined;
+}
+
+export function createOutput(options: OutputOptions): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const isTerminal = 'isTTY' in stderr && stderr.isTTY === true;
@@ -79,7 +87,7 @@ export function createOutput(options: { json: boolean; stdout?: NodeJS.WritableS
     error(err) {
       const report: ErrorReport = toSanadError(err).toReport();
       if (options.json) stdout.write(`${JSON.stringify({ error: report }, null, 2)}\n`);
-      else stderr.write(`sanad: ${report.message} (${report.code})\n`);
+      else stderr.write(`sanad: ${options.describe?.(report) ?? report.message} (${report.code})\n`);
       if (process.env.SANAD_DEBUG === '1') {
         const cause = isSanadError(err) ? (err.cause ?? err) : err;
         stderr.write(`${cause instanceof Error ? cause.stack : String(cause)}\n`);

@@ -163,6 +163,8 @@ export const ERROR_CODES = {
   ERR_CONSENT_REQUIRED: spec('input', 'The holder has not consented to this presentation.'),
   ERR_CONSENT_DECLINED: spec('input', 'The holder declined to share.'),
   ERR_BACKUP_INVALID: spec('input', 'The backup file is damaged, tampered with or the secret is wrong.'),
+  ERR_CONFIRMATION_REQUIRED: spec('input', 'This cannot be undone and was not confirmed.'),
+  ERR_LANGUAGE_UNSUPPORTED: spec('input', 'That language is not available.'),
   ERR_CAMERA_UNAVAILABLE: spec('internal', 'The camera could not be opened: access was refused, or there is none.'),
 
   // --- protocols (OpenID4VCI, OpenID4VP) ---

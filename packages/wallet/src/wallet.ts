@@ -31,6 +31,7 @@ import { matchCredentials } from './dcql-match.js';
 import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
 import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
+import { createTranslator } from './messages/translator.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
   DEFAULT_KDF,
@@ -45,6 +46,7 @@ import {
   sealEnvelope,
   type SessionKey,
 } from './vault/envelope.js';
+import { normalizeRecoverySecret } from './vault/recovery-secret.js';
 import type { WalletStorage } from './vault/storage.js';
 
 export interface WalletOptions {
@@ -103,7 +105,11 @@ export interface PresentationProposal {
   readonly verifier: { clientId: string; name?: string };
   readonly purpose: string;
   readonly items: ProposalItem[];
-  /** The same, as lines of text for a terminal or a screen reader. */
+  /**
+   * The same, as lines of text for a terminal or a screen reader, in the holder's language (the
+   * shared messages of `@sanad/wallet/messages`); names from the verifier and the issuer are
+   * cleaned of control characters and bidi-isolated.
+   */
   readonly summary: string[];
 }
 
@@ -343,15 +349,17 @@ export class Wallet {
     });
     const verifier = { clientId: request.client_id, ...(request.verifier_name ? { name: request.verifier_name } : {}) };
     const purpose = localized(request.purpose, locale);
+    // In the holder's language, from the same messages as the web wallet's consent screen.
+    const tr = createTranslator(locale);
     const summary = [
-      `${verifier.name ?? verifier.clientId} (${verifier.clientId}) asks for:`,
-      `  Purpose: ${purpose}`,
+      verifier.name ? tr.t('summary.title', { verifier: verifier.name, id: verifier.clientId }) : tr.t('summary.titleUnnamed', { id: verifier.clientId }),
+      `  ${tr.t('consent.purpose', { purpose })}`,
       ...items.flatMap((item) => [
-        `  From "${item.credentialName}":`,
-        ...(item.sharesEverything ? ['    This credential cannot share parts only: ALL of it will be shared:'] : []),
-        ...item.shared.map((s) => `    - ${s.label}`),
-        ...(item.withheld.length > 0 ? [`  Not shared: ${item.withheld.join(', ')}`] : []),
-        ...(item.freshCopy ? [] : ['  Every copy was used before: this verifier could link it to an earlier presentation.']),
+        `  ${tr.t('summary.from', { name: item.credentialName })}`,
+        ...(item.sharesEverything ? [`    ${tr.t('consent.everything')}`] : []),
+        ...item.shared.map((s) => `    - ${tr.text(s.label)}`),
+        ...(item.withheld.length > 0 ? [`  ${tr.t('summary.notShared', { claims: tr.list(item.withheld) })}`] : []),
+        ...(item.freshCopy ? [] : [`  ${tr.t('consent.linkable')}`]),
       ]),
     ];
     const proposal: PresentationProposal = Object.freeze({ request, verifier, purpose, items, summary });
@@ -455,9 +463,22 @@ export class Wallet {
     return { ...result, shared: true };
   }
 
-  /** What was shown to whom and when (claim names, never values). */
-  history(): HistoryEntry[] {
-    return this.#doc.history.map((h) => ({ ...h, claims: [...h.claims] }));
+  /**
+   * What was shown to whom and when (claim names, never values). With `locale`, the claim names
+   * of credentials still held are given in that language rather than the one used at the time.
+   */
+  history(locale?: string): HistoryEntry[] {
+    return this.#doc.history.map((h) => {
+      const held = locale === undefined ? undefined : this.#doc.credentials.find((c) => c.id === h.credentialId);
+      if (!held) return { ...h, claims: [...h.claims] };
+      // The stored path is `a.b` (`[]` for any array element): enough to find the label again.
+      const relabel = (stored: { path: string; label: string }) => {
+        const path = stored.path.split('.').map((p) => (p === '[]' ? null : p));
+        const label = claimLabel(held.metadata, path, locale!);
+        return label === claimLabel(undefined, path, locale!) ? stored.label : label;
+      };
+      return { ...h, claims: h.claims.map((c) => ({ path: c.path, label: relabel(c) })) };
+    });
   }
 
   /** Erases the disclosure history. */
@@ -542,7 +563,20 @@ export async function openWallet(storage: WalletStorage, passphrase: string, opt
 }
 
 /**
- * Restores a backup into new, empty storage with a new passphrase.
+ * Opens a backup envelope with the secret as typed. A backup is sealed either with a recovery
+ * secret or with the wallet passphrase, and the file does not say which: a text that reads as a
+ * recovery secret once tidied up (case, spaces, dashes) is tried in its canonical form first, then
+ * exactly as typed, so a passphrase that happens to look like one still works.
+ */
+function openBackup(backup: Uint8Array, secret: string, options: WalletOptions): ReturnType<typeof openEnvelope> {
+  const canonical = normalizeRecoverySecret(secret);
+  const candidates = canonical === undefined || canonical === secret ? [secret] : [canonical, secret];
+  return openEnvelope(backup, candidates, 'sanad-wallet-backup', options.kdf ?? nobleScrypt, options.kdfPolicy);
+}
+
+/**
+ * Restores a backup into new, empty storage with a new passphrase. A recovery secret is read
+ * leniently (any case, spaces or no dashes between the groups); a wrong one is `ERR_BACKUP_INVALID`.
  *
  * @example
  * ```ts
@@ -551,25 +585,9 @@ export async function openWallet(storage: WalletStorage, passphrase: string, opt
  */
 export async function restoreBackup(backup: Uint8Array, secret: string, storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
   if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS', 'Restore into a new wallet file; the existing one is left untouched.');
-  const { plaintext } = await openEnvelope(backup, secret, 'sanad-wallet-backup', options.kdf ?? nobleScrypt, options.kdfPolicy);
+  const { plaintext } = await openBackup(backup, secret, options);
   const doc = parseDocument(plaintext, 'ERR_BACKUP_INVALID');
   const wallet = await createWallet(storage, passphrase, options);
   await wallet.replaceDocument(doc);
   return wallet;
-}
-
-const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/**
- * A recovery secret: 30 characters in 6 groups (150 bits), typeable from paper.
- *
- * @example
- * ```ts
- * generateRecoverySecret() // 'K7QM2-XD9PA-…'
- * ```
- */
-export function generateRecoverySecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(30));
-  const chars = Array.from(bytes, (b) => BASE32[b & 31]);
-  return Array.from({ length: 6 }, (_, i) => chars.slice(i * 5, i * 5 + 5).join('')).join('-');
 }

@@ -1,32 +1,80 @@
-/** `sanad wallet …`: the holder's encrypted wallet in one file. */
+/**
+ * `sanad wallet …`: the holder's encrypted wallet in one file, in the holder's language (`--lang`,
+ * else the locale): every line people read comes from the messages the web wallet uses.
+ */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
 import { parsePresentationRequest } from '@sanad/verifier';
-import { createWallet, generateRecoverySecret, openWallet, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
+import { createWallet, generateRecoverySecret, openWallet, type PresentationProposal, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
+import { createTranslator, type Translator } from '@sanad/wallet/messages';
 import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
-import { action, wholeNumber } from '../command.js';
+import { action, type CommonOptions, wholeNumber } from '../command.js';
+import { exitCodeFor, type ExitCode } from '../exit-codes.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { chooseLanguage, holderErrorText, languageFromEnvironment, languageOption, normalizeAnswer, terminalText, yesAnswers } from '../language.js';
 import { protocolFetch } from '../network.js';
-import { confirm, readPassphrase, readTxCode } from '../prompt.js';
+import { createOutput, type Output } from '../output.js';
+import { confirm, readPassphrase, readRecoverySecret, readTxCode } from '../prompt.js';
 import { qrSvg, renderQr } from '../qr.js';
 
 const DEFAULT_WALLET = 'sanad-wallet.json';
-const RECOVERY_ENV = 'SANAD_RECOVERY_SECRET';
 const options: WalletOptions = { kdf: nodeScrypt };
+const LRM = '\u200e';
 
 interface WalletFlag {
   wallet: string;
+  lang?: string;
+}
+
+/**
+ * Registers a wallet command: `--lang` chosen (an unknown one is a usage error), people's output
+ * and errors in that language, `--json` language-neutral (stable keys, neutral error messages).
+ */
+function holderAction<O extends WalletFlag>(cmd: Command, fn: (o: O & CommonOptions, out: Output, args: string[], tr: Translator) => Promise<void>): Command {
+  return action<O>(languageOption(cmd), async (o, given, args): Promise<ExitCode | void> => {
+    let tr: Translator;
+    try {
+      tr = createTranslator(chooseLanguage(o.lang));
+    } catch (err) {
+      createOutput({ json: given.json, describe: (report) => holderErrorText(createTranslator(languageFromEnvironment()), report) }).error(err);
+      return exitCodeFor(err);
+    }
+    const out = createOutput({ json: given.json, describe: (report) => holderErrorText(tr, report) });
+    try {
+      await fn(o, out, args, tr);
+    } catch (err) {
+      out.error(err);
+      return exitCodeFor(err);
+    }
+  });
 }
 
 /** Opens the wallet (taking its lock), runs `fn`, and always releases it. */
-async function withWallet<T>(path: string, fn: (wallet: Wallet) => Promise<T>): Promise<T> {
+async function withWallet<T>(path: string, tr: Translator, fn: (wallet: Wallet) => Promise<T>): Promise<T> {
   const storage = await openFileStorage(path);
   try {
-    return await fn(await openWallet(storage, await readPassphrase(), options));
+    return await fn(await openWallet(storage, await readPassphrase({ label: tr.t('cli.prompt.passphrase') }), options));
   } finally {
     await storage.close?.();
   }
+}
+
+const newPassphrase = (tr: Translator): Promise<string> => readPassphrase({ confirm: true, label: tr.t('cli.prompt.newPassphrase'), repeatLabel: tr.t('setup.confirm') });
+
+/** "Share this? [y/N]" in the holder's language; no terminal means no consent. */
+const askConsent = (tr: Translator): Promise<boolean> =>
+  confirm(terminalText(tr, [tr.t('cli.confirm.share')]), {
+    choices: tr.t('cli.confirm.choices'),
+    yes: yesAnswers(tr),
+    normalize: normalizeAnswer,
+    refusal: { code: 'ERR_CONSENT_REQUIRED', message: 'Consent is needed: run in a terminal to be asked, or pass --yes after reading the summary.' },
+  });
+
+/** Shows the consent summary where the holder reads it: stdout, or stderr when stdout carries JSON. */
+function showSummary(out: Output, tr: Translator, proposal: PresentationProposal, willAsk: boolean): void {
+  if (!out.json) process.stdout.write(`${terminalText(tr, proposal.summary)}\n`);
+  else if (willAsk) process.stderr.write(`${terminalText(tr, proposal.summary)}\n`);
 }
 
 async function readFileBytes(path: string): Promise<Uint8Array> {
@@ -44,17 +92,17 @@ const allowHttpOption = (cmd: Command): Command => cmd.option('--allow-http', 'a
 export function registerWalletCommands(program: Command): void {
   const wallet = program.command('wallet').description("the holder's encrypted wallet (passphrase from SANAD_WALLET_PASSPHRASE or a prompt)");
 
-  action<WalletFlag>(walletOption(wallet.command('init').description('create an empty encrypted wallet')), async (o, out) => {
+  holderAction<WalletFlag>(walletOption(wallet.command('init').description('create an empty encrypted wallet')), async (o, out, _args, tr) => {
     const storage = await openFileStorage(o.wallet);
     try {
-      await createWallet(storage, await readPassphrase({ confirm: true, label: 'New wallet passphrase' }), options);
+      await createWallet(storage, await newPassphrase(tr), options);
     } finally {
       await storage.close?.();
     }
-    out.result({ wallet: o.wallet }, () => `Encrypted wallet created: ${o.wallet}`);
+    out.result({ wallet: o.wallet }, () => terminalText(tr, [tr.t('cli.init.done', { file: o.wallet })]));
   });
 
-  action<WalletFlag & { count: number; alg: SignatureAlgorithm; out: string }>(
+  holderAction<WalletFlag & { count: number; alg: SignatureAlgorithm; out: string }>(
     walletOption(
       wallet
         .command('keys')
@@ -63,39 +111,75 @@ export function registerWalletCommands(program: Command): void {
         .option('--alg <alg>', 'ES256 or EdDSA', 'ES256')
         .requiredOption('--out <file>', 'where to write the public keys'),
     ),
-    async (o, out) => {
+    async (o, out, _args, tr) => {
       if (o.alg !== 'ES256' && o.alg !== 'EdDSA') throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', '--alg must be ES256 or EdDSA.');
-      const keys = await withWallet(o.wallet, (w) => w.createHolderKeys(o.count, o.alg));
+      const keys = await withWallet(o.wallet, tr, (w) => w.createHolderKeys(o.count, o.alg));
       const list: HolderKeyList = { type: 'sanad-holder-keys', version: 1, keys };
       await writeOutput(o.out, JSON.stringify(list, null, 2));
-      out.result({ keys, out: o.out }, () => `${keys.length} holder key${keys.length === 1 ? '' : 's'} written to ${o.out} (public halves only).`);
+      out.result({ keys, out: o.out }, () => terminalText(tr, [tr.t('cli.keys.done', { file: o.out, count: keys.length })]));
     },
   );
 
-  action<WalletFlag>(walletOption(wallet.command('import <file>').description('import a credential bundle or a bare SD-JWT VC / VC-JWT')), async (o, out, [file]) => {
+  holderAction<WalletFlag>(walletOption(wallet.command('import <file>').description('import a credential bundle or a bare SD-JWT VC / VC-JWT')), async (o, out, [file], tr) => {
     const input = await readInput(file!);
-    const summary = await withWallet(o.wallet, (w) => w.import(input));
-    out.result(summary, () => `Imported "${summary.name}" (${summary.copies} cop${summary.copies === 1 ? 'y' : 'ies'}), id ${summary.id}.${summary.issuerSignatureChecked ? '' : ' Issuer signature not checked (https issuer).'}`);
-  });
-
-  action<WalletFlag & { lang: string }>(walletOption(wallet.command('list').description('the credentials held').option('--lang <lang>', 'en, fr or ar', 'en')), async (o, out) => {
-    const list = await withWallet(o.wallet, async (w) => w.list(o.lang));
-    out.result({ credentials: list }, () =>
-      list.length === 0 ? 'The wallet is empty.' : list.map((c) => `${c.id}  ${c.name}  (${c.unusedCopies}/${c.copies} copies unused)${c.validUntil ? `  until ${c.validUntil.slice(0, 10)}` : ''}`).join('\n'),
+    const { summary, name } = await withWallet(o.wallet, tr, async (w) => {
+      const imported = await w.import(input);
+      return { summary: imported, name: w.list(tr.language).find((c) => c.id === imported.id)?.name ?? imported.name };
+    });
+    out.result(summary, () =>
+      terminalText(tr, [tr.t('cli.import.done', { name, id: summary.id, copies: summary.copies }), ...(summary.issuerSignatureChecked ? [] : [tr.t('cli.import.unchecked')])]),
     );
   });
 
-  action<WalletFlag & { lang: string }>(walletOption(wallet.command('show <id>').description('one credential with its claims').option('--lang <lang>', 'en, fr or ar', 'en')), async (o, out, [id]) => {
-    const details = await withWallet(o.wallet, async (w) => w.show(id!, o.lang));
-    out.result(details, () => [`${details.name}  (${details.id})`, `  issuer: ${details.issuer}`, ...details.claims.map((c) => `  ${c.label}: ${JSON.stringify(c.value)}`)].join('\n'));
+  holderAction<WalletFlag>(walletOption(wallet.command('list').description('the credentials held')), async (o, out, _args, tr) => {
+    const list = await withWallet(o.wallet, tr, async (w) => w.list(tr.language));
+    out.result({ credentials: list, language: tr.language }, () =>
+      terminalText(
+        tr,
+        list.length === 0
+          ? [tr.t('cli.list.empty', { command: "sanad wallet receive '<offer link>'" })]
+          : list.map((c) =>
+              [tr.text(c.id), tr.text(c.name), tr.t('card.copies', { unused: c.unusedCopies, copies: c.copies }), ...(c.validUntil ? [tr.t('card.validUntil', { date: tr.date(c.validUntil) })] : [])].join('  '),
+            ),
+      ),
+    );
   });
 
-  action<WalletFlag>(walletOption(wallet.command('delete <id>').description('delete a credential and all its copies')), async (o, out, [id]) => {
-    await withWallet(o.wallet, (w) => w.delete(id!));
-    out.result({ deleted: id }, () => `Deleted ${id}.`);
+  holderAction<WalletFlag>(walletOption(wallet.command('show <id>').description('one credential with its claims')), async (o, out, [id], tr) => {
+    const details = await withWallet(o.wallet, tr, async (w) => w.show(id!, tr.language));
+    out.result({ ...details, language: tr.language }, () =>
+      terminalText(tr, [
+        `${tr.text(details.name)}  (${tr.text(details.id)})`,
+        `  ${tr.t('card.issuer', { issuer: details.issuerName ?? details.issuer })}`,
+        ...(details.validUntil ? [`  ${tr.t('card.validUntil', { date: tr.date(details.validUntil) })}`] : []),
+        `  ${tr.t('card.copies', { unused: details.unusedCopies, copies: details.copies })}`,
+        `  ${tr.t('credential.claims')}`,
+        ...details.claims.map((c) => `    ${tr.t('cli.show.claim', { label: c.label, value: tr.value(c.value) })}`),
+      ]),
+    );
   });
 
-  action<WalletFlag & { request: string; out: string; yes?: boolean; lang: string; qr?: boolean; qrSvg?: string }>(
+  holderAction<WalletFlag & { yes?: boolean }>(
+    walletOption(wallet.command('delete <id>').description('delete a credential and all its copies, after asking').option('--yes', 'delete without asking')),
+    async (o, out, [id], tr) => {
+      const result = await withWallet(o.wallet, tr, async (w) => {
+        const { name } = w.show(id!, tr.language);
+        const agreed =
+          o.yes === true ||
+          (await confirm(terminalText(tr, [tr.t('cli.delete.confirm', { name, id: id! })]), {
+            choices: tr.t('cli.confirm.choices'),
+            yes: yesAnswers(tr),
+            normalize: normalizeAnswer,
+            refusal: { code: 'ERR_CONFIRMATION_REQUIRED', message: 'Deleting cannot be undone: run in a terminal to be asked, or pass --yes.' },
+          }));
+        if (agreed) await w.delete(id!);
+        return { name, agreed };
+      });
+      out.result({ deleted: result.agreed ? id : null }, () => terminalText(tr, [result.agreed ? tr.t('cli.delete.done', { name: result.name, id: id! }) : tr.t('cli.delete.kept')]));
+    },
+  );
+
+  holderAction<WalletFlag & { request: string; out: string; yes?: boolean; qr?: boolean; qrSvg?: string }>(
     walletOption(
       wallet
         .command('present')
@@ -104,23 +188,22 @@ export function registerWalletCommands(program: Command): void {
         .requiredOption('--out <file>', 'where to write the presentation')
         .option('--qr', 'for a verifier with no network: write one compact SANAD1: code and show it as a QR code')
         .option('--qr-svg <file>', 'also write the QR code as an SVG image (with --qr)')
-        .option('--yes', 'agree after printing the summary (no question asked)')
-        .option('--lang <lang>', 'en, fr or ar', 'en'),
+        .option('--yes', 'agree after printing the summary (no question asked)'),
     ),
-    async (o, out) => {
+    async (o, out, _args, tr) => {
       const request = parsePresentationRequest(await readJson(o.request));
-      const result = await withWallet(o.wallet, async (w) => {
-        const proposal = w.propose(request, { locale: o.lang });
-        if (!out.json) process.stdout.write(`${proposal.summary.join('\n')}\n`);
-        const approve = o.yes === true || (await confirm('Share this?'));
+      const result = await withWallet(o.wallet, tr, async (w) => {
+        const proposal = w.propose(request, { locale: tr.language });
+        showSummary(out, tr, proposal, o.yes !== true);
+        const approve = o.yes === true || (await askConsent(tr));
         const response = await w.present(w.decide(proposal, { approve }));
         return { proposal, response };
       });
       const shared = result.proposal.items.flatMap((i) => i.shared.map((s) => s.label));
-      const summary = { out: o.out, verifier: result.proposal.verifier, purpose: result.proposal.purpose, shared, summary: result.proposal.summary };
+      const summary = { out: o.out, verifier: result.proposal.verifier, purpose: result.proposal.purpose, shared, summary: result.proposal.summary, language: tr.language };
       if (!o.qr) {
         await writeOutput(o.out, JSON.stringify(result.response, null, 2));
-        out.result(summary, () => `Presentation written to ${o.out}.`);
+        out.result(summary, () => terminalText(tr, [tr.t('cli.present.written', { file: o.out })]));
         return;
       }
       const presentations = Object.values(result.response.vp_token).flat();
@@ -129,11 +212,15 @@ export function registerWalletCommands(program: Command): void {
       const qr = await renderQr(compact);
       await writeOutput(o.out, compact);
       if (o.qrSvg) await writeOutput(o.qrSvg, await qrSvg(compact));
-      out.result({ ...summary, qr: { characters: qr.length, version: qr.version, error_correction: 'L' } }, () => `${qr.terminal}\nOffline presentation: ${qr.length} characters, QR version ${qr.version} (level L), written to ${o.out}.`);
+      // The code itself stays left to right, or a bidi terminal would mirror it.
+      const code = tr.dir === 'rtl' ? qr.terminal.split('\n').map((row) => `${LRM}${row}`).join('\n') : qr.terminal;
+      out.result({ ...summary, qr: { characters: qr.length, version: qr.version, error_correction: 'L' } }, () =>
+        [terminalText(tr, [tr.t('offline.title')]), code, terminalText(tr, [tr.t('cli.present.qr', { characters: qr.length, version: qr.version, file: o.out })])].join('\n'),
+      );
     },
   );
 
-  action<WalletFlag & { copies: number; allowHttp?: boolean }>(
+  holderAction<WalletFlag & { copies: number; allowHttp?: boolean }>(
     allowHttpOption(
       walletOption(
         wallet
@@ -142,73 +229,97 @@ export function registerWalletCommands(program: Command): void {
           .option('--copies <n>', 'copies to ask for, one per future presentation', wholeNumber(10), 3),
       ),
     ),
-    async (o, out, [offer]) => {
+    async (o, out, [offer], tr) => {
       const fetch = protocolFetch(o.allowHttp);
-      const summary = await withWallet(o.wallet, (w) => w.receive(offer!, { fetch, copies: o.copies, txCode: (hint) => readTxCode(hint) }));
-      out.result(summary, () => `Received "${summary.name}" from ${summary.issuer} (${summary.copies} cop${summary.copies === 1 ? 'y' : 'ies'}), id ${summary.id}.`);
+      const txCode = (hint: { length?: number; description?: string }) => {
+        const label = hint.description ?? tr.t('cli.prompt.txCode');
+        return readTxCode(terminalText(tr, [hint.length ? tr.t('cli.prompt.length', { label, length: hint.length }) : tr.text(label)]));
+      };
+      const { summary, card } = await withWallet(o.wallet, tr, async (w) => {
+        const received = await w.receive(offer!, { fetch, copies: o.copies, txCode });
+        return { summary: received, card: w.list(tr.language).find((c) => c.id === received.id) };
+      });
+      out.result(summary, () =>
+        terminalText(tr, [tr.t('cli.receive.done', { name: card?.name ?? summary.name, issuer: card?.issuerName ?? summary.issuerName ?? summary.issuer, id: summary.id, copies: summary.copies })]),
+      );
     },
   );
 
-  action<WalletFlag & { yes?: boolean; lang: string; allowHttp?: boolean }>(
+  holderAction<WalletFlag & { yes?: boolean; allowHttp?: boolean }>(
     allowHttpOption(
       walletOption(
         wallet
           .command('respond <request>')
           .description('answer an OpenID4VP request (openid4vp:// link): shows what will be shared, asks, then sends')
-          .option('--yes', 'agree after printing the summary (no question asked)')
-          .option('--lang <lang>', 'en, fr or ar', 'en'),
+          .option('--yes', 'agree after printing the summary (no question asked)'),
       ),
     ),
-    async (o, out, [uri]) => {
+    async (o, out, [uri], tr) => {
       const fetch = protocolFetch(o.allowHttp);
-      const result = await withWallet(o.wallet, async (w) => {
+      const result = await withWallet(o.wallet, tr, async (w) => {
         const opened = await w.openRequest(uri!, { fetch });
-        const proposal = w.propose(opened.request, { locale: o.lang });
-        if (!out.json) process.stdout.write(`${proposal.summary.join('\n')}\n`);
-        const approve = o.yes === true || (await confirm('Share this?'));
+        const proposal = w.propose(opened.request, { locale: tr.language });
+        showSummary(out, tr, proposal, o.yes !== true);
+        const approve = o.yes === true || (await askConsent(tr));
         const outcome = await w.respond(opened, w.decide(proposal, { approve }), { fetch });
         return { proposal, outcome };
       });
       const shared = result.outcome.shared ? result.proposal.items.flatMap((i) => i.shared.map((s) => s.label)) : [];
+      const verifier = result.proposal.verifier.name ?? result.proposal.verifier.clientId;
       out.result(
-        { shared: result.outcome.shared, verifier: result.proposal.verifier, claims: shared, ...(result.outcome.redirectUri ? { redirect_uri: result.outcome.redirectUri } : {}) },
-        () => (result.outcome.shared ? `Sent to ${result.proposal.verifier.name ?? result.proposal.verifier.clientId}: ${shared.join(', ')}.` : 'Declined: nothing was shared; the verifier was told.') + (result.outcome.redirectUri ? `\nContinue at ${result.outcome.redirectUri}` : ''),
+        { shared: result.outcome.shared, verifier: result.proposal.verifier, claims: shared, language: tr.language, ...(result.outcome.redirectUri ? { redirect_uri: result.outcome.redirectUri } : {}) },
+        () =>
+          terminalText(tr, [
+            result.outcome.shared ? tr.t('cli.respond.sent', { verifier, claims: tr.list(shared) }) : tr.t('consent.declined'),
+            ...(result.outcome.redirectUri ? [tr.t('cli.respond.continue', { url: result.outcome.redirectUri })] : []),
+          ]),
       );
     },
   );
 
-  action<WalletFlag & { clear?: boolean }>(walletOption(wallet.command('history').description('what was shared with whom, and when').option('--clear', 'erase the history')), async (o, out) => {
-    const history = await withWallet(o.wallet, async (w) => {
+  holderAction<WalletFlag & { clear?: boolean }>(walletOption(wallet.command('history').description('what was shared with whom, and when').option('--clear', 'erase the history')), async (o, out, _args, tr) => {
+    const history = await withWallet(o.wallet, tr, async (w) => {
       if (o.clear) await w.clearHistory();
-      return w.history();
+      return w.history(tr.language);
     });
-    out.result({ history }, () =>
-      history.length === 0 ? 'No presentations recorded.' : history.map((h) => `${h.at.slice(0, 19).replace('T', ' ')}  ${h.verifier.name ?? h.verifier.clientId}: ${h.claims.map((c) => c.label).join(', ')}  (${h.purpose})`).join('\n'),
+    out.result({ history, language: tr.language }, () =>
+      terminalText(
+        tr,
+        history.length === 0
+          ? [tr.t('history.empty')]
+          : history.flatMap((h) => [
+              tr.t('history.entry', { verifier: h.verifier.name ?? h.verifier.clientId, date: tr.date(h.at, { withTime: true }) }),
+              `  ${tr.t('history.purpose', { purpose: h.purpose })}`,
+              `  ${tr.t('cli.history.shared', { claims: tr.list(h.claims.map((c) => c.label)) })}`,
+            ]),
+      ),
     );
   });
 
-  action<WalletFlag & { out: string; recovery?: boolean }>(
+  holderAction<WalletFlag & { out: string; recovery?: boolean }>(
     walletOption(wallet.command('backup').description('write an encrypted backup').requiredOption('--out <file>', 'backup file').option('--recovery', 'encrypt with a new recovery secret instead of the passphrase')),
-    async (o, out) => {
+    async (o, out, _args, tr) => {
       const secret = o.recovery ? generateRecoverySecret() : undefined;
-      const bytes = await withWallet(o.wallet, async (w) => w.exportBackup(secret ?? (await readPassphrase())));
+      const bytes = await withWallet(o.wallet, tr, async (w) => w.exportBackup(secret ?? (await readPassphrase({ label: tr.t('cli.prompt.passphrase') }))));
       await writeOutput(o.out, Buffer.from(bytes).toString('utf8'), 0o600);
       out.result({ out: o.out, ...(secret ? { recoverySecret: secret } : {}) }, () =>
-        secret ? `Backup written to ${o.out}.\nRecovery secret (write it down; it is shown only once):\n  ${secret}` : `Backup written to ${o.out} (encrypted with the wallet passphrase).`,
+        // The secret on a line of its own with no marks: it must copy and type back exactly.
+        secret ? `${terminalText(tr, [tr.t('cli.backup.recoveryDone', { file: o.out }), tr.t('settings.backupSecret')])}\n  ${secret}` : terminalText(tr, [tr.t('cli.backup.done', { file: o.out })]),
       );
     },
   );
 
-  action<WalletFlag & { recovery?: boolean }>(
-    walletOption(wallet.command('restore <backup>').description('restore a backup into a new wallet file').option('--recovery', 'the backup uses a recovery secret')),
-    async (o, out, [file]) => {
+  holderAction<WalletFlag & { recovery?: boolean }>(
+    walletOption(wallet.command('restore <backup>').description('restore a backup into a new wallet file').option('--recovery', 'the backup uses a recovery secret (any case; spaces or dashes between the groups)')),
+    async (o, out, [file], tr) => {
       const bytes = await readFileBytes(file!);
-      const secret = o.recovery ? (process.env[RECOVERY_ENV] || (await readPassphrase({ label: 'Recovery secret' }))) : await readPassphrase({ label: 'Passphrase of the backed-up wallet' });
-      const passphrase = await readPassphrase({ confirm: true, label: 'New wallet passphrase' });
+      const secret = o.recovery ? await readRecoverySecret(tr.t('restore.secret')) : await readPassphrase({ label: tr.t('cli.prompt.backupPassphrase') });
+      const passphrase = await newPassphrase(tr);
       const storage = await openFileStorage(o.wallet);
       try {
         const restored = await restoreBackup(bytes, secret, storage, passphrase, options);
-        out.result({ wallet: o.wallet, credentials: restored.list().length }, () => `Restored ${restored.list().length} credential(s) into ${o.wallet}.`);
+        const count = restored.list().length;
+        out.result({ wallet: o.wallet, credentials: count }, () => terminalText(tr, [tr.t('cli.restore.done', { file: o.wallet, count })]));
       } finally {
         await storage.close?.();
       }

@@ -1,14 +1,14 @@
 /**
- * Languages are JSON files in `messages/`: adding `xx.json` adds a language, no code to touch.
- * Each file names itself (`_language`, in its own script) and its direction (`_dir`); a missing
- * key falls back to English, so a partial translation still works.
+ * The wallet's languages are the shared holder messages of `@sanad/wallet/messages` (one JSON
+ * file per language in packages/wallet/src/messages, read by the CLI wallet too). Each file names
+ * itself (`_language`, in its own script) and its direction (`_dir`); a missing key falls back to
+ * English, so a partial translation still works.
  */
 import { signal } from '@preact/signals';
+import { catalog, type Messages } from '@sanad/wallet/messages';
 
-export type Messages = Record<string, string>;
+export { catalog, type Messages };
 
-const files = import.meta.glob<Messages>('./messages/*.json', { eager: true, import: 'default' });
-export const catalog: Record<string, Messages> = Object.fromEntries(Object.entries(files).map(([path, messages]) => [path.replace(/^.*\/(.+)\.json$/, '$1'), messages]));
 const FALLBACK = 'en';
 const STORAGE_KEY = 'sanad-language';
 

@@ -1,11 +1,11 @@
 /** What was shared with whom and when: claim names only, the values never leave the credential. */
-import { formatDate, t } from '../i18n/i18n.js';
+import { formatDate, language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, touched, wallet } from '../session.js';
 
 export function History() {
   void revision.value;
-  const entries = wallet.value!.history().reverse();
+  const entries = wallet.value!.history(language.value).reverse();
   return (
     <section>
       <h1 tabIndex={-1}>{t('history.title')}</h1>

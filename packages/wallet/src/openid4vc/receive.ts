@@ -17,6 +17,7 @@ import {
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
+import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
 
 /** What the issuer says about the transaction code, to show at the prompt. */
 export interface TxCodePrompt {
@@ -72,22 +73,28 @@ function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetad
   };
 }
 
-/** Turns the issuer's OAuth error into a Sanad error the holder can act on. */
-function protocolError(net: ProtocolFetch, err: unknown): never {
+/**
+ * Turns the issuer's OAuth error into a Sanad error the holder can act on. The issuer's own words
+ * are kept (they say why), with every secret of the exchange taken out: an issuer may echo the
+ * code, the PIN or the token it was sent.
+ */
+function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<string | undefined>): never {
   const ours = net.explain(err);
   if (ours) throw ours;
   if (err instanceof Oauth2ClientErrorResponseError || err instanceof Openid4vciRetrieveCredentialsError) {
     const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
     const code = String(body?.error ?? '');
     const description = String(body?.error_description ?? '');
+    const said = withoutSecrets(description, secrets);
     // A Sanad issuer names the failure with a stable code; the English description is for people.
     const sanadCode = body?.sanad_code;
-    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', description, { cause: err });
-    if (sanadCode === 'ERR_OFFER_LOCKED' || sanadCode === 'ERR_TX_CODE_REQUIRED') throw new SanadError(sanadCode, undefined, { cause: err });
-    if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED', undefined, { cause: err });
-    throw new SanadError('ERR_PROTOCOL', `The issuer answered ${code || 'an error'}${description ? `: ${description}` : ''}.`, { cause: err });
+    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', said || undefined);
+    if (sanadCode === 'ERR_OFFER_LOCKED' || sanadCode === 'ERR_TX_CODE_REQUIRED') throw new SanadError(sanadCode);
+    if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED');
+    throw new SanadError('ERR_PROTOCOL', `The issuer answered ${withoutSecrets(code, secrets) || 'an error'}${said ? `: ${said}` : ''}.`);
   }
-  throw new SanadError('ERR_PROTOCOL', 'The exchange with the issuer failed.', { cause: err });
+  const described = describeLibraryError(err, secrets);
+  throw new SanadError('ERR_PROTOCOL', described ? `The exchange with the issuer failed: ${described}` : 'The exchange with the issuer failed.');
 }
 
 /**
@@ -100,7 +107,9 @@ function protocolError(net: ProtocolFetch, err: unknown): never {
  */
 export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCapabilities, options: ReceiveOptions = {}): Promise<ReceivedCredential> {
   const net = protocolFetch(options.fetch);
-  const fail = (err: unknown): never => protocolError(net, err);
+  // What no error may quote: the link and all it carries, then the PIN and the access token.
+  const secrets: Array<string | undefined> = linkSecrets(offerUri);
+  const fail = (err: unknown): never => protocolError(net, err, secrets);
   const callbacks = sanadCallbacks({
     fetch: net.fetch,
     signerFor: async (jwtSigner) => {
@@ -112,8 +121,9 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   const offer = await client.resolveCredentialOffer(offerUri).catch((cause: unknown) => {
     const ours = net.explain(cause);
     if (ours) throw ours;
-    // The library's first line says what is wrong (e.g. an http:// issuer where https is required).
-    throw new SanadError('ERR_OFFER_INVALID', cause instanceof Error ? `The credential offer is not valid: ${cause.message.split('\n')[0]}` : undefined, { cause });
+    // What is wrong (e.g. an http:// issuer where https is required), never the link itself.
+    const described = describeLibraryError(cause, secrets);
+    throw new SanadError('ERR_OFFER_INVALID', described ? `The credential offer is not valid: ${described}` : undefined);
   });
   const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(fail);
   const configurationId = offer.credential_configuration_ids[0];
@@ -124,6 +134,8 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
 
   const grant = offer.grants?.[preAuthorizedCodeGrantIdentifier];
   if (!grant) throw new SanadError('ERR_OFFER_INVALID', 'Only offers with a pre-authorized code are supported.');
+  // An offer by reference carries its code in what was fetched, not in the link.
+  secrets.push(grant['pre-authorized_code']);
   let txCode: string | undefined;
   if (grant.tx_code) {
     if (!options.txCode) throw new SanadError('ERR_TX_CODE_REQUIRED');
@@ -132,11 +144,13 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
       ...(grant.tx_code.input_mode ? { inputMode: grant.tx_code.input_mode as 'numeric' | 'text' } : {}),
       ...(grant.tx_code.description ? { description: grant.tx_code.description } : {}),
     });
+    secrets.push(txCode);
   }
   const { accessTokenResponse } = await client
     .retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) })
     .catch(fail);
 
+  secrets.push(accessTokenResponse.access_token);
   const batchSize = issuerMetadata.credentialIssuer.batch_credential_issuance?.batch_size ?? 1;
   const copies = Math.max(1, Math.min(options.copies ?? 3, batchSize));
   const alg = options.alg ?? 'ES256';

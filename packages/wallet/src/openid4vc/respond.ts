@@ -7,6 +7,7 @@ import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { isPlainObject, type LocalizedText, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
+import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
 
 export interface RespondOptions {
   /** Default: https only, no internal addresses (pass one with `allowInsecure` for a local sandbox). */
@@ -29,8 +30,12 @@ export interface SubmitResult {
   redirectUri?: string;
 }
 
-const requestError = (net: ProtocolFetch, cause: unknown): never => {
-  throw net.explain(cause) ?? new SanadError('ERR_REQUEST_INVALID', cause instanceof Error ? cause.message.split('\n')[0] : undefined, { cause });
+/** Why a request link was refused, never the link or what it carries (a request_uri can be a capability). */
+const requestError = (net: ProtocolFetch, cause: unknown, link: string): never => {
+  const ours = net.explain(cause);
+  if (ours) throw ours;
+  const described = describeLibraryError(cause, linkSecrets(link));
+  throw new SanadError('ERR_REQUEST_INVALID', described ? `The presentation request is not valid: ${described}` : undefined);
 };
 
 /**
@@ -50,7 +55,7 @@ export async function resolvePresentationRequest(uri: string, options: RespondOp
     const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: uri });
     resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
   } catch (cause) {
-    return requestError(net, cause);
+    return requestError(net, cause, uri);
   }
   const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
   // Unsigned requests could claim any name; Sanad answers only requests signed by their client.
@@ -110,13 +115,14 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
     });
     const body: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const description = isPlainObject(body) && typeof body.error_description === 'string' ? body.error_description : `HTTP ${response.status}`;
+      const description = isPlainObject(body) && typeof body.error_description === 'string' ? withoutSecrets(body.error_description, [typeof opened.authorizationRequest.state === 'string' ? opened.authorizationRequest.state : undefined]) : '';
       // No verdict and nothing spent on the verifier's side: this same response can be sent again.
-      if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE') throw new SanadError('ERR_STATUS_UNAVAILABLE', `The verifier could not check the credential's status yet: ${description}`);
-      throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description}`);
+      if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE') throw new SanadError('ERR_STATUS_UNAVAILABLE', `The verifier could not check the credential's status yet: ${description || `HTTP ${response.status}`}`);
+      throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description || `HTTP ${response.status}`}`);
     }
     return isPlainObject(body) && typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {};
   } catch (cause) {
-    throw net.explain(cause) ?? new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.', { cause });
+    // No cause: a library's message would quote the response, presentations and all.
+    throw net.explain(cause) ?? new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.');
   }
 }

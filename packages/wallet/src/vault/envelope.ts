@@ -103,17 +103,26 @@ export function parseEnvelope(bytes: Uint8Array, format: EnvelopeFormat, policy:
 }
 
 /**
- * Opens an envelope: wrong passphrase and tampering are told apart.
+ * Opens an envelope: wrong passphrase and tampering are told apart. Several candidate
+ * passphrases (the same secret written two ways) are tried in order against the key check,
+ * before anything is decrypted.
  *
  * @example
  * ```ts
  * const { key, plaintext } = await openEnvelope(bytes, passphrase, 'sanad-wallet', nodeScrypt)
  * ```
  */
-export async function openEnvelope(bytes: Uint8Array, passphrase: string, format: EnvelopeFormat, kdf: Kdf, policy?: KdfPolicy): Promise<{ key: SessionKey; plaintext: Uint8Array; generation: number }> {
+export async function openEnvelope(bytes: Uint8Array, passphrase: string | readonly string[], format: EnvelopeFormat, kdf: Kdf, policy?: KdfPolicy): Promise<{ key: SessionKey; plaintext: Uint8Array; generation: number }> {
   const envelope = parseEnvelope(bytes, format, policy);
-  const key = await derive(kdf, passphrase, format, envelope.kdf);
-  if (key.check !== envelope.check) {
+  let key: SessionKey | undefined;
+  for (const candidate of typeof passphrase === 'string' ? [passphrase] : passphrase) {
+    const derived = await derive(kdf, candidate, format, envelope.kdf);
+    if (derived.check === envelope.check) {
+      key = derived;
+      break;
+    }
+  }
+  if (key === undefined) {
     throw new SanadError(format === 'sanad-wallet' ? 'ERR_WALLET_WRONG_PASSPHRASE' : 'ERR_BACKUP_INVALID', format === 'sanad-wallet' ? undefined : 'The backup secret is wrong.');
   }
   try {
