@@ -33,7 +33,7 @@ async function inFolder(cwd: string, args: string[]): Promise<SanadRun> {
 
 describe('docs/trust-list.md', () => {
   it('every sanad command of the page runs as written, and the signed list verifies with the pinned public key', async () => {
-    const lines = codeBlocks(readFileSync(join(root, 'docs/trust-list.md'), 'utf8'), 'sh').flatMap((block) => block.split('\n')).filter((l) => l.trim() !== '');
+    const lines = codeBlocks('docs/trust-list.md', readFileSync(join(root, 'docs/trust-list.md'), 'utf8'), 'sh').flatMap((block) => block.code.split('\n')).filter((l) => l.trim() !== '');
     expect(lines.length).toBeGreaterThanOrEqual(7);
     for (const line of lines) {
       const [command, ...args] = words(line);

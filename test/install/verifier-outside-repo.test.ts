@@ -71,7 +71,7 @@ describe('@sanad/verifier outside the repository (issue 14, why 8)', () => {
     const cache = createDirectoryStatusCache(join(project, 'data/status-cache'));
     for (const list of await agency.issuer.publishStatusLists()) await importStatusList(cache, list.token);
 
-    const [requestCode, verifyCode, ...more] = codeBlocks(readFileSync(join(root, 'docs/verifier-guide.md'), 'utf8'), 'ts');
+    const [requestCode, verifyCode, ...more] = codeBlocks('docs/verifier-guide.md', readFileSync(join(root, 'docs/verifier-guide.md'), 'utf8'), 'ts').map((b) => b.code);
     expect(more).toEqual([]);
     writeFileSync(join(project, 'request.mjs'), requestCode!);
     writeFileSync(join(project, 'verify.mjs'), verifyCode!);
