@@ -28,6 +28,7 @@ import {
 } from '@sanad/issuer';
 import { action } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { registerHandOutCommands } from './hand-out.js';
 import { registerIssueBatchCommand } from './issue-batch.js';
 
 const KEY_FILE = 'issuer-key.jwk.json';
@@ -146,6 +147,7 @@ export function registerIssuerCommands(program: Command): Command {
   );
 
   registerIssueBatchCommand(issuer, withIssuer);
+  registerHandOutCommands(issuer);
 
   action<{ dir: string }>(issuer.command('list').description('what the register holds (no claim values)').requiredOption('--dir <dir>', 'issuer folder'), async (o, out) => {
     const credentials = await withIssuer(o.dir, (i) => i.listCredentials());
