@@ -56,7 +56,16 @@ describe('hand-out and destruction of a drive', () => {
     const handout = join(work, 'handout');
     const run = await sanad('issuer', 'hand-out', '--results', results, '--out', handout, '--json');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ bundles: 2, written: 2, refusedLines: [4], finished: true });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      bundles: 2,
+      written: 2,
+      refusedLines: [4],
+      finished: true,
+      files: [
+        { line: 1, batchId: expect.any(String), file: 'line-000001.json' },
+        { line: 3, batchId: expect.any(String), file: 'line-000003.json' },
+      ],
+    });
     expect(readdirSync(handout).sort()).toEqual(['line-000001.json', 'line-000003.json']);
     for (const f of readdirSync(handout)) expect(statSync(join(handout, f)).mode & 0o777).toBe(0o600);
     // Run again (say after a crash): files already there are kept, nothing is overwritten.

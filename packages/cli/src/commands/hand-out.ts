@@ -132,18 +132,22 @@ export function registerHandOutCommands(issuer: Command): void {
       await mkdir(o.out, { recursive: true, mode: 0o700 });
       let written = 0;
       let present = 0;
+      // Line -> batch id -> file: what the case-management system keeps to revoke a person's credential later.
+      const files: Array<{ line: number; batchId: string; file: string }> = [];
       for await (const result of readResults(o.results)) {
         if (!isIssued(result)) continue;
         const name = o.nameBy === undefined ? lineFileName(result.line) : fileNameFrom(claimOf(result.bundle, o.nameBy))!;
         if ((await writeBundleFile(join(o.out, name), `${JSON.stringify(result.bundle, null, 2)}\n`)) === 'written') written += 1;
         else present += 1;
+        if (out.json) files.push({ line: result.line, batchId: result.batchId, file: name });
       }
-      const summary = { out: o.out, bundles: written + present, written, alreadyThere: present, refusedLines: refused, finished: journal?.complete !== undefined };
+      const finished = journal?.complete !== undefined;
+      const summary = { out: o.out, bundles: written + present, written, alreadyThere: present, refusedLines: refused, finished, files };
       out.result(summary, () =>
         [
           `Wrote ${count(written)} bundle file(s) to ${o.out}${present > 0 ? ` (${count(present)} already there)` : ''}: one per person, each for that person only.`,
           ...(refused.length > 0 ? [`  ${count(refused.length)} refused line(s) have no bundle (first: line ${refused[0]}).`] : []),
-          ...(summary.finished ? [] : ['  The drive has not finished: lines after the last result have no bundle yet.']),
+          ...(finished ? [] : ['  The drive has not finished: lines after the last result have no bundle yet.']),
           `  The person's wallet imports theirs with \`sanad wallet import <file>\`. When everyone has theirs, destroy the files and the results:`,
           `  sanad issuer destroy-results --results ${o.results} --hand-out ${o.out}`,
         ].join('\n'),
