@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CredentialBundle, decodeJwt, isPlainObject, parseSdJwt, processSdJwtPayload, SanadError } from '@sanad/core';
 import { action } from '../command.js';
-import { lockOwner, wipeFile } from '../drive/durable-files.js';
+import { lockOwner, syncFile, wipeFile } from '../drive/durable-files.js';
 import { journalPathOf, lockPathOf, readJournal, reopenJournal } from '../drive/journal.js';
 import { isIssued, readResults } from '../drive/results-file.js';
 
@@ -108,6 +108,9 @@ export function registerHandOutCommands(issuer: Command): void {
         );
       }
 
+      // A drive killed with SIGKILL left its last results unflushed: a power cut after this hand-out
+      // must not lose lines whose bundles were handed out (a resume would revoke them).
+      await syncFile(o.results);
       // First pass: every name is known and distinct before anything is written.
       const names = new Map<string, number>();
       let results = 0;

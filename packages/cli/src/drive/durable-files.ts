@@ -16,6 +16,17 @@ export async function syncFolder(path: string): Promise<void> {
   await handle.close();
 }
 
+/**
+ * Flushes a file another process wrote (and may have been killed before flushing), so that what
+ * is read from it now survives a power cut too. Best effort where fsync on a read-only handle fails.
+ */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
+
 /** An append-only file: each `append` is written whole (a write may return short), `sync` makes it durable. */
 export interface AppendFile {
   append(text: string): Promise<void>;
