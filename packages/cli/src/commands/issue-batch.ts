@@ -20,8 +20,8 @@ import type { Issuer } from '@sanad/issuer';
 import { action } from '../command.js';
 import { acquireLock, type AppendFile, createAppendFile, reopenAppendFile } from '../drive/durable-files.js';
 import { type InputLine, isBlank, MAX_LINE_BYTES, readNumberedLines, scanInput } from '../drive/input-lines.js';
-import { createJournal, type DriveHeader, type DriveIdentity, journalPathOf, JOURNAL_TYPE, type JournalWriter, lockPathOf, readJournal, reopenJournal, sameDrive } from '../drive/journal.js';
-import { summarizeResults } from '../drive/results-file.js';
+import { createJournal, type DriveIdentity, journalPathOf, JOURNAL_TYPE, type JournalWriter, lockPathOf, readJournal, reopenJournal, sameDrive } from '../drive/journal.js';
+import { type ResultsSummary, summarizeResults } from '../drive/results-file.js';
 import { EXIT, type ExitCode, exitCodeFor, exitCodeForSignal } from '../exit-codes.js';
 import type { Output, ProgressBar } from '../output.js';
 
@@ -135,72 +135,85 @@ async function revokeIfHeld(issuer: Issuer, batchId: string): Promise<boolean> {
   }
 }
 
+/** The drive's files, opened for appending, and what earlier runs left in them. */
+interface OpenedDrive {
+  journal: JournalWriter;
+  results: AppendFile;
+  previous: ResultsSummary | undefined;
+  resumed: boolean;
+  /** Batches of an interrupted run that reached nobody, revoked now. */
+  revoked: number;
+}
+
+type SummaryBase = Pick<DriveSummary, 'out' | 'journal' | 'lines'>;
+
+/**
+ * Starts the drive, or picks up where an earlier run stopped: refuses files that are not this
+ * drive's, answers a finished drive with its summary, and revokes the batches an interrupted
+ * run issued to nobody (journaled, held by the register, absent from the results) before their
+ * lines are issued again.
+ */
+async function openDrive(issuer: Issuer, o: DriveOptions, identity: DriveIdentity, base: SummaryBase): Promise<OpenedDrive | { finished: DriveSummary }> {
+  const previous = await summarizeResults(o.out);
+  const unmatched: string[] = [];
+  const recorded = await readJournal(base.journal, (line, batchId) => {
+    if (previous?.byLine.get(line) !== batchId) unmatched.push(batchId);
+  });
+  if (!recorded) {
+    if (previous) throw new SanadError('ERR_OUTPUT_EXISTS', `${o.out} already exists and is not a drive of this input that can be resumed (there is no journal beside it); give another --out.`);
+    await rm(base.journal, { force: true }); // at most a header torn before it was written: nothing was issued
+    const journal = await createJournal(base.journal, { type: JOURNAL_TYPE, version: 1, ...identity, started: new Date().toISOString() });
+    return { journal, results: await createAppendFile(o.out), previous: undefined, resumed: false, revoked: 0 };
+  }
+  if (!sameDrive(recorded.header, identity)) {
+    throw new SanadError('ERR_BATCH_JOURNAL_MISMATCH', `${o.out} belongs to a drive of another input file, credential type, format or issuer (its journal does not match); it is left as it is. Give another --out for this input.`);
+  }
+  if (recorded.complete) {
+    const c = recorded.complete;
+    const finished: DriveSummary = {
+      ...base,
+      complete: true,
+      done: c.issued + c.refused,
+      issued: c.issued,
+      failed: c.refused,
+      ...(c.firstRefusedLine !== undefined ? { firstFailedLine: c.firstRefusedLine } : {}),
+      resumed: false,
+      alreadyComplete: true,
+      ...(recorded.destroyed ? { resultsDestroyedAt: recorded.destroyed.at } : {}),
+      revoked: 0,
+      issuedNow: 0,
+      seconds: 0,
+      perSecond: 0,
+    };
+    return { finished };
+  }
+  if (recorded.destroyed) throw new SanadError('ERR_BATCH_DESTROYED', `The results of the unfinished drive writing ${o.out} were destroyed (${recorded.destroyed.at}); it cannot be resumed. Issue the people not yet issued in a new drive with another --out.`);
+  if (!previous && recorded.chosen > 0) {
+    throw new SanadError('ERR_BATCH_JOURNAL_INVALID', `${o.out} is missing, but its journal ${base.journal} shows that lines were issued. Put the results file back to resume; if it is lost, revoke the batches listed in the journal and start a new drive with another --out.`);
+  }
+  const revoked: string[] = [];
+  for (const batchId of new Set(unmatched)) {
+    if (!recorded.revoked.has(batchId) && (await revokeIfHeld(issuer, batchId))) revoked.push(batchId);
+  }
+  const journal = await reopenJournal(base.journal, recorded);
+  if (revoked.length > 0) await journal.write({ revoked });
+  const results = previous ? await reopenAppendFile(o.out, previous.intactLength) : await createAppendFile(o.out);
+  return { journal, results, previous, resumed: previous !== undefined, revoked: revoked.length };
+}
+
 async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { readonly signal: StopSignal | undefined }): Promise<DriveSummary> {
   if (!issuer.types.has(o.type)) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', `No credential type "${o.type}" is defined here (see \`sanad issuer types\`).`);
   const scanned = await scanInput(o.input);
   const identity: DriveIdentity = { input: { sha256: scanned.sha256 }, credentialType: o.type, format: o.format, issuer: issuer.issuerId };
-  const journalPath = journalPathOf(o.out);
+  const base: SummaryBase = { out: o.out, journal: journalPathOf(o.out), lines: scanned.lines };
   await mkdir(dirname(o.out), { recursive: true });
   const release = await acquireLock(lockPathOf(o.out), `the drive writing ${o.out}`);
-  let journal: JournalWriter | undefined;
-  let results: AppendFile | undefined;
+  let opened: OpenedDrive | undefined;
   try {
-    // What earlier runs did: the results present, and every batch chosen for a line but not in them.
-    const previous = await summarizeResults(o.out);
-    const unmatched: string[] = [];
-    const recorded = await readJournal(journalPath, (line, batchId) => {
-      if (previous?.byLine.get(line) !== batchId) unmatched.push(batchId);
-    });
-    const base: Omit<DriveSummary, 'complete' | 'done' | 'issued' | 'failed' | 'resumed' | 'revoked' | 'issuedNow' | 'seconds' | 'perSecond'> = { out: o.out, journal: journalPath, lines: scanned.lines };
-    if (!recorded) {
-      if (previous) throw new SanadError('ERR_OUTPUT_EXISTS', `${o.out} already exists and is not a drive of this input that can be resumed (there is no journal beside it); give another --out.`);
-    } else {
-      if (!sameDrive(recorded.header, identity)) {
-        throw new SanadError('ERR_BATCH_JOURNAL_MISMATCH', `${o.out} belongs to a drive of another input file, credential type, format or issuer (its journal does not match); it is left as it is. Give another --out for this input.`);
-      }
-      if (recorded.complete) {
-        const c = recorded.complete;
-        return {
-          ...base,
-          complete: true,
-          done: c.issued + c.refused,
-          issued: c.issued,
-          failed: c.refused,
-          ...(c.firstRefusedLine !== undefined ? { firstFailedLine: c.firstRefusedLine } : {}),
-          resumed: false,
-          alreadyComplete: true,
-          ...(recorded.destroyed ? { resultsDestroyedAt: recorded.destroyed.at } : {}),
-          revoked: 0,
-          issuedNow: 0,
-          seconds: 0,
-          perSecond: 0,
-        };
-      }
-      if (recorded.destroyed) throw new SanadError('ERR_BATCH_DESTROYED', `The results of the unfinished drive writing ${o.out} were destroyed (${recorded.destroyed.at}); it cannot be resumed. Issue the people not yet issued in a new drive with another --out.`);
-      if (!previous && recorded.chosen > 0) {
-        throw new SanadError('ERR_BATCH_JOURNAL_INVALID', `${o.out} is missing, but its journal ${journalPath} shows that lines were issued. Put the results file back to resume; if it is lost, revoke the batches listed in the journal and start a new drive with another --out.`);
-      }
-    }
-    const resumed = recorded !== undefined && previous !== undefined;
-
-    // Batches an interrupted run issued (the register holds them) whose bundle never reached the
-    // results file: nobody has them. Revoke them before their lines are issued again.
-    let revoked = 0;
-    if (recorded) {
-      const newlyRevoked: string[] = [];
-      for (const batchId of new Set(unmatched)) {
-        if (recorded.revoked.has(batchId)) continue;
-        if (await revokeIfHeld(issuer, batchId)) newlyRevoked.push(batchId);
-      }
-      revoked = newlyRevoked.length;
-      journal = await reopenJournal(journalPath, recorded);
-      if (newlyRevoked.length > 0) await journal.write({ revoked: newlyRevoked });
-    } else {
-      await rm(journalPath, { force: true }); // at most a header torn before it was written: nothing was issued
-      const header: DriveHeader = { type: JOURNAL_TYPE, version: 1, ...identity, started: new Date().toISOString() };
-      journal = await createJournal(journalPath, header);
-    }
-    results = previous ? await reopenAppendFile(o.out, previous.intactLength) : await createAppendFile(o.out);
+    const state = await openDrive(issuer, o, identity, base);
+    if ('finished' in state) return state.finished;
+    opened = state;
+    const { journal, results, previous, resumed, revoked } = state;
 
     const done = previous?.byLine ?? new Map<number, string | null>();
     let issued = previous?.issued ?? 0;
@@ -234,23 +247,26 @@ async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { re
     };
 
     const issueOne = async (line: InputLine, batchId: string): Promise<void> => {
-      let text: string;
+      let result: object;
       try {
         const { holders, claims } = batchEntry(line);
-        const result = await issuer.issue({ type: o.type, format: o.format, claims, holders, batchId });
-        text = JSON.stringify({ line: line.number, batchId, ids: result.records.map((r) => r.id), bundle: result.bundle });
-        issued += 1;
-        issuedNow += 1;
+        const issuedLine = await issuer.issue({ type: o.type, format: o.format, claims, holders, batchId });
+        result = { line: line.number, batchId, ids: issuedLine.records.map((r) => r.id), bundle: issuedLine.bundle };
       } catch (err) {
         // Typed refusals (bad claims, bad DID) are the line's; anything else stops the run.
         if (!isSanadError(err) || err.category !== 'input') throw err;
         // A refusal after the register recorded the batch would leave a credential for nobody.
         await revokeIfHeld(issuer, batchId);
-        text = JSON.stringify({ line: line.number, error: err.toReport() });
+        result = { line: line.number, error: err.toReport() };
+      }
+      await results.append(`${JSON.stringify(result)}\n`);
+      if ('error' in result) {
         failed += 1;
         firstFailedLine ??= line.number;
+      } else {
+        issued += 1;
+        issuedNow += 1;
       }
-      await results!.append(`${text}\n`);
       lastLine = line.number;
       bar.update(issued + failed - already);
     };
@@ -259,12 +275,12 @@ async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { re
     const issueChunk = async (): Promise<void> => {
       if (chunk.length === 0 || stop.signal) return;
       const chosen = chunk.map((line): [number, string] => [line.number, randomId()]);
-      await journal!.write({ chunk: chosen });
+      await journal.write({ chunk: chosen });
       for (const [i, line] of chunk.entries()) {
         if (stop.signal) break;
         await issueOne(line, chosen[i]![1]);
       }
-      await results!.sync();
+      await results.sync();
       chunk = [];
     };
     try {
@@ -287,8 +303,8 @@ async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { re
     await journal.write({ complete: { lines: scanned.lines, issued, refused: failed, ...(firstFailedLine !== undefined ? { firstRefusedLine: firstFailedLine } : {}), at: new Date().toISOString() } });
     return final;
   } finally {
-    await results?.close().catch(() => undefined);
-    await journal?.close().catch(() => undefined);
+    await opened?.results.close().catch(() => undefined);
+    await opened?.journal.close().catch(() => undefined);
     await release();
   }
 }
