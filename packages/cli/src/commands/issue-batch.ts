@@ -360,6 +360,7 @@ export function registerIssueBatchCommand(issuer: Command, withIssuer: WithIssue
     async (o, out) => {
       if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT', '--format must be dc+sd-jwt or jwt_vc_json.');
       if (o.out === '-') throw new SanadError('ERR_INVALID_INPUT', '--out must be a file: the drive appends to it and resumes from it.');
+      if (o.input === '-') throw new SanadError('ERR_INVALID_INPUT', '--input must be a file: the drive fingerprints it and reads it again to resume.');
       const stop = watchSignals(out);
       try {
         const summary = await withIssuer(o.dir, (i) => runDrive(i, o, out, stop));
