@@ -12,6 +12,10 @@ export const EXIT = {
   BAD_INPUT: 2,
   /** Something failed that is not the caller's fault (storage, environment, a bug). */
   INTERNAL: 3,
+  /** Stopped cleanly by a signal before the end (128 + the signal's number, as shells report it). */
+  HANGUP: 129,
+  INTERRUPTED: 130,
+  TERMINATED: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -27,4 +31,9 @@ export function exitCodeFor(err: unknown): ExitCode {
     case 'internal':
       return EXIT.INTERNAL;
   }
+}
+
+/** The exit code of a run stopped cleanly by `signal` (SIGHUP 129, SIGINT 130, SIGTERM 143). */
+export function exitCodeForSignal(signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): ExitCode {
+  return signal === 'SIGHUP' ? EXIT.HANGUP : signal === 'SIGINT' ? EXIT.INTERRUPTED : EXIT.TERMINATED;
 }

@@ -1,81 +1,33 @@
 /** `sanad issuer …`: an agency's issuer kept in one folder (key files + the register, in SQLite or PostgreSQL). */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   type CredentialFormat,
   type HolderKey,
   isPlainObject,
-  isSanadError,
   jwkFromDidJwk,
   jwkFromDidKey,
   SanadError,
   tryParseJson,
 } from '@sanad/core';
 import {
-  type CredentialType,
   type CredentialTypeDefinition,
-  type DatabaseOption,
   defineCredentialType,
   backupFolderRegister,
   initIssuerFolder,
-  type Issuer,
   ISSUER_KEY_FILE,
   moveFolderRegister,
-  openIssuerFolder,
   type PublishedStatusList,
-  refugeeStatusType,
   rotateFolderKey,
 } from '@sanad/issuer';
 import { action } from '../command.js';
-import type { ProgressBar } from '../output.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { databaseOf, loadTypes, type RegisterFlags, registerOptions, TYPES_DIR, withIssuer } from '../issuer-folder.js';
 import { issuerOperator } from '../operator-client.js';
-
-const TYPES_DIR = 'types';
-export const DATABASE_URL_ENV = 'SANAD_DATABASE_URL';
-
-/** The built-in types plus the agency's own definitions in `<dir>/types/*.json`. */
-export async function loadTypes(dir: string): Promise<CredentialType[]> {
-  const types = [refugeeStatusType];
-  const files = await readdir(join(dir, TYPES_DIR)).catch(() => [] as string[]);
-  for (const file of files.filter((f) => f.endsWith('.json')).sort()) {
-    types.push(defineCredentialType((await readJson(join(dir, TYPES_DIR, file))) as CredentialTypeDefinition));
-  }
-  return types;
-}
-
-/** `--database` / `--schema` for commands that use the register (the URL may also come from SANAD_DATABASE_URL). */
-export interface RegisterFlags {
-  database?: string;
-  schema?: string;
-}
-
-export const registerOptions = (cmd: Command): Command =>
-  cmd
-    .option('--database <url>', `the register's PostgreSQL database (default: where the folder says; also ${DATABASE_URL_ENV}); password from PGPASSWORD or ~/.pgpass`)
-    .option('--schema <name>', "PostgreSQL schema of Sanad's tables (default: where the folder says, else sanad)");
-
-/** The database the flags or the environment name, if any. */
-export function databaseOf(o: RegisterFlags): DatabaseOption | undefined {
-  const url = o.database ?? process.env[DATABASE_URL_ENV];
-  if (url === undefined || url === '') return undefined;
-  return { url, ...(o.schema ? { schema: o.schema } : {}) };
-}
-
-/** Opens the issuer kept in `dir` (its register wherever it is), runs `fn`, and closes the register. */
-export async function withIssuer<T>(dir: string, fn: (issuer: Issuer) => Promise<T>, flags: RegisterFlags = {}): Promise<T> {
-  const database = databaseOf(flags);
-  const folder = await openIssuerFolder(dir, { types: await loadTypes(dir), ...(database ? { database } : {}) });
-  try {
-    return await fn(folder.issuer);
-  } finally {
-    await folder.close();
-  }
-}
+import type { ProgressBar } from '../output.js';
+import { registerHandOutCommands } from './hand-out.js';
+import { registerIssueBatchCommand } from './issue-batch.js';
 
 /** Holder keys from a `sanad wallet keys` file, or from DIDs given on the command line. */
 async function holderKeys(file: string | undefined, dids: string[] | undefined): Promise<HolderKey[]> {
@@ -89,78 +41,6 @@ async function holderKeys(file: string | undefined, dids: string[] | undefined):
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** Non-empty lines of a file, counted by streaming it (for the progress bar's total). */
-async function countLines(path: string): Promise<number> {
-  let n = 0;
-  for await (const line of readLines(path)) if (line.trim() !== '') n += 1;
-  return n;
-}
-
-function readLines(path: string): AsyncIterable<string> {
-  const input = createReadStream(path, 'utf8');
-  input.on('error', () => undefined); // Reported through the iterator below.
-  return createInterface({ input, crlfDelay: Infinity });
-}
-
-/** One line of a batch: a holder (or several, for copies) and the claims. */
-function batchEntry(line: string): { holders: HolderKey[]; claims: unknown } {
-  const entry = tryParseJson(line);
-  if (!isPlainObject(entry)) throw new SanadError('ERR_INVALID_JSON', 'The line is not a JSON object.');
-  const dids = typeof entry.holder === 'string' ? [entry.holder] : entry.holders;
-  if (!Array.isArray(dids) || dids.length === 0 || !dids.every((d): d is string => typeof d === 'string')) throw new SanadError('ERR_INVALID_INPUT', 'The line names no holder DID.');
-  return { holders: dids.map((did) => ({ did, jwk: did.startsWith('did:jwk:') ? jwkFromDidJwk(did) : jwkFromDidKey(did) })), claims: entry.claims };
-}
-
-/**
- * Streams the input, issues line by line and streams the results to a temporary file renamed
- * into place at the end: memory stays flat whatever the batch size, and a half-written result
- * file never appears under its name. A refused line is written with its error; the rest go on.
- */
-async function issueBatch(issuer: Issuer, o: { type: string; input: string; format: CredentialFormat; out: string }, bar: ProgressBar) {
-  await mkdir(dirname(o.out), { recursive: true });
-  const temp = join(dirname(o.out), `.${basename(o.out)}.${process.pid}.tmp`);
-  const sink = createWriteStream(temp, { mode: 0o600 });
-  const write = async (value: unknown): Promise<void> => {
-    if (!sink.write(`${JSON.stringify(value)}\n`)) await once(sink, 'drain');
-  };
-  const started = performance.now();
-  let line = 0;
-  let issued = 0;
-  let failed = 0;
-  let firstFailedLine: number | undefined;
-  try {
-    for await (const text of readLines(o.input)) {
-      if (text.trim() === '') continue;
-      line += 1;
-      try {
-        const { holders, claims } = batchEntry(text);
-        const result = await issuer.issue({ type: o.type, format: o.format, claims, holders });
-        await write({ line, batchId: result.batchId, ids: result.records.map((r) => r.id), bundle: result.bundle });
-        issued += 1;
-      } catch (err) {
-        // Typed refusals (bad claims, bad DID) are the line's; anything else stops the run.
-        if (!isSanadError(err) || err.category !== 'input') throw err;
-        failed += 1;
-        firstFailedLine ??= line;
-        await write({ line, error: err.toReport() });
-      }
-      bar.update(line);
-    }
-    sink.end();
-    await once(sink, 'finish');
-    await rename(temp, o.out);
-  } catch (err) {
-    sink.destroy();
-    await rm(temp, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SanadError('ERR_FILE_NOT_FOUND', `Cannot read ${o.input}.`, { cause: err });
-    throw err;
-  } finally {
-    bar.finish();
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { issued, failed, lines: line, ...(firstFailedLine !== undefined ? { firstFailedLine } : {}), out: o.out, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(issued / Math.max(seconds, 1e-3)) };
-}
 
 export function registerIssuerCommands(program: Command): Command {
   const issuer = program.command('issuer').description('issue, revoke and publish credentials (agency)');
@@ -204,8 +84,8 @@ export function registerIssuerCommands(program: Command): Command {
     out.result({ types }, () => types.map((t) => `${t.id}\t${t.vct}\t${t.name.en}`).join('\n'));
   });
 
-  action<{ dir: string; type: string; claims: string; holderKeys?: string; holder?: string[]; format: CredentialFormat; validUntil?: string; out: string }>(
-    issuer
+  action<RegisterFlags & { dir: string; type: string; claims: string; holderKeys?: string; holder?: string[]; format: CredentialFormat; validUntil?: string; out: string }>(
+    registerOptions(issuer
       .command('issue')
       .description('issue one credential as a batch of copies, one per holder key')
       .requiredOption('--dir <dir>', 'issuer folder')
@@ -215,7 +95,7 @@ export function registerIssuerCommands(program: Command): Command {
       .option('--holder <did>', 'a holder did:key or did:jwk (repeatable)', collect)
       .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
       .option('--valid-until <iso>', 'end of validity (default: the type validity)')
-      .requiredOption('--out <file>', 'where to write the credential bundle for the wallet'),
+      .requiredOption('--out <file>', 'where to write the credential bundle for the wallet')),
     async (o, out) => {
       if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT', '--format must be dc+sd-jwt or jwt_vc_json.');
       const claims = tryParseJson(await readInput(o.claims));
@@ -224,7 +104,7 @@ export function registerIssuerCommands(program: Command): Command {
       if (validUntil && Number.isNaN(validUntil.getTime())) throw new SanadError('ERR_INVALID_INPUT', '--valid-until must be an ISO 8601 date.');
       const holders = await holderKeys(o.holderKeys, o.holder);
       out.progress(`Issuing ${holders.length} cop${holders.length === 1 ? 'y' : 'ies'}…`);
-      const result = await withIssuer(o.dir, (i) => i.issue({ type: o.type, format: o.format, claims, holders, ...(validUntil ? { validUntil } : {}) }));
+      const result = await withIssuer(o.dir, (i) => i.issue({ type: o.type, format: o.format, claims, holders, ...(validUntil ? { validUntil } : {}) }), o);
       await writeOutput(o.out, JSON.stringify(result.bundle, null, 2));
       const ids = result.records.map((r) => r.id);
       out.result({ batchId: result.batchId, copies: ids.length, format: o.format, ids, out: o.out }, () =>
@@ -233,28 +113,8 @@ export function registerIssuerCommands(program: Command): Command {
     },
   );
 
-  action<{ dir: string; type: string; input: string; format: CredentialFormat; out: string }>(
-    issuer
-      .command('issue-batch')
-      .description('issue one credential per line of a JSON Lines file (a registration drive), streaming, with progress')
-      .requiredOption('--dir <dir>', 'issuer folder')
-      .requiredOption('--type <id>', 'credential type id, e.g. refugee-status')
-      .requiredOption('--input <file>', 'JSON Lines: {"holder": "did:…", "claims": {…}} (or "holders": [did, …] for copies)')
-      .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
-      .requiredOption('--out <file>', 'JSON Lines of results, in input order: {"line", "batchId", "bundle"} or {"line", "error"}'),
-    async (o, out) => {
-      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT', '--format must be dc+sd-jwt or jwt_vc_json.');
-      const total = await countLines(o.input);
-      const summary = await withIssuer(o.dir, (i) => issueBatch(i, o, out.bar('Issuing', total)));
-      out.result(summary, () =>
-        [
-          `Issued ${summary.issued.toLocaleString('en-US')} credential(s) to ${o.out} in ${summary.seconds} s (${summary.perSecond.toLocaleString('en-US')}/s).`,
-          ...(summary.failed > 0 ? [`  ${summary.failed} line(s) refused; each is in ${o.out} with its error (first: line ${summary.firstFailedLine}).`] : []),
-        ].join('\n'),
-      );
-      if (summary.failed > 0) throw new SanadError('ERR_BATCH_INCOMPLETE', `${summary.failed} of ${total} lines were not issued; see ${o.out}.`);
-    },
-  );
+  registerIssueBatchCommand(issuer);
+  registerHandOutCommands(issuer);
 
   // The register commands work on the folder's register wherever it is (`--database` to name it),
   // or through a running issuer service's operator API (`--service`).

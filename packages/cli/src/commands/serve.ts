@@ -27,7 +27,7 @@ import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
 import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
-import { databaseOf, loadTypes } from './issuer.js';
+import { databaseOf, loadTypes } from '../issuer-folder.js';
 import { pinnedKeyOption } from './trust-list.js';
 
 interface ServeOptions {
