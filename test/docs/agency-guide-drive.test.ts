@@ -65,6 +65,6 @@ it('the registration-drive walk-through in docs/agency-guide.md runs as written'
   // What the guide says these commands print.
   expect(outputs.get('issuer issue-batch')).toContain('Issued 5 credential(s) to results.jsonl');
   expect(outputs.get('issuer hand-out')).toContain('Wrote 5 bundle file(s) to handout');
-  expect(outputs.get('wallet import')).toContain('(3 copies)');
+  expect(outputs.get('wallet import')).toContain('Copies: 3.');
   expect(outputs.get('issuer destroy-results')).toContain('Destroyed results.jsonl and 5 bundle file(s) in handout');
 });
