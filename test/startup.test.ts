@@ -361,6 +361,7 @@ describe('sanad as the README documents it, on a fresh clone with only Node.js a
     const built = await sh(['set -e', 'exec 3>&1 1>&2', install!, path!, 'printf %s "$PATH" >&3'].join('\n'), clone, { ...process.env, npm_config_prefer_offline: 'true' });
     expect(built.code, built.stderr).toBe(0);
     const env = cleanEnv({ PATH: built.stdout });
+    expect((await sh('command -v sanad', outside, env)).stdout.trim()).toBe(join(clone, 'packages/cli/bin/sanad'));
 
     // (a) and (c): `sanad` from the PATH; with --json, stdout is exactly one JSON object.
     const init = await sh('sanad issuer init --dir agency --status-base-url https://agency.example/status --json', outside, env);
