@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CredentialType, type CredentialTypeDefinition, type DatabaseOption, defineCredentialType, type Issuer, openIssuerFolder, refugeeStatusType } from '@sanad/issuer';
 import { readJson } from './io.js';
+import { checkDatabaseUrl, databaseOption } from './startup.js';
 
 export const TYPES_DIR = 'types';
-export const DATABASE_URL_ENV = 'SANAD_DATABASE_URL';
 
 /** The built-in types plus the agency's own definitions in `<dir>/types/*.json`. */
 export async function loadTypes(dir: string): Promise<CredentialType[]> {
@@ -30,14 +30,14 @@ export interface RegisterFlags {
 
 export const registerOptions = (cmd: Command): Command =>
   cmd
-    .option('--database <url>', `the register's PostgreSQL database (default: where the folder says; also ${DATABASE_URL_ENV}); password from PGPASSWORD or ~/.pgpass`)
+    .addOption(databaseOption("the register's PostgreSQL database (default: where the folder says); password from PGPASSWORD or ~/.pgpass"))
     .option('--schema <name>', "PostgreSQL schema of Sanad's tables (default: where the folder says, else sanad)");
 
-/** The database the flags or the environment name, if any. */
+/** The database the flags (or SANAD_DATABASE_URL) name, if any: only postgres://, checked before anything opens. */
 export function databaseOf(o: RegisterFlags): DatabaseOption | undefined {
-  const url = o.database ?? process.env[DATABASE_URL_ENV];
-  if (url === undefined || url === '') return undefined;
-  return { url, ...(o.schema ? { schema: o.schema } : {}) };
+  if (o.database === undefined || o.database === '') return undefined;
+  checkDatabaseUrl(o.database);
+  return { url: o.database, ...(o.schema ? { schema: o.schema } : {}) };
 }
 
 /** Opens the issuer kept in `dir` (its register wherever it is), runs `fn`, and closes the register. */

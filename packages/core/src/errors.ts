@@ -187,6 +187,13 @@ export const ERROR_CODES = {
   ERR_OPERATOR_UNAUTHORIZED: spec('input', 'The service refused the operator token.'),
   ERR_SERVICE_UNREACHABLE: spec('input', 'The service could not be reached.'),
 
+  // --- starting a service ---
+  ERR_PORT_IN_USE: spec('input', 'The port is in use by another program.'),
+  ERR_LISTEN_FAILED: spec('input', 'The service cannot listen on that address and port.'),
+  ERR_FOLDER_NOT_FOUND: spec('input', 'The folder does not exist.'),
+  ERR_DATABASE_URL_INVALID: spec('input', 'The database URL is not a postgres:// URL.'),
+  ERR_DATABASE_UNREACHABLE: spec('input', 'The database cannot be reached.'),
+
   // --- warnings: reported beside a result, never a rejection on their own ---
   WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),
   WARN_STATUS_FROM_CACHE: spec('verification', 'The status was taken from a cached status list.'),

@@ -4,6 +4,7 @@ import { startSandbox } from '@sanad/server';
 import { action } from '../command.js';
 import { renderQr } from '../qr.js';
 import { untilStopped } from '../serve.js';
+import { createFolder, explainListenFailure, portOption } from '../startup.js';
 import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 
 export function registerSandboxCommand(program: Command): void {
@@ -12,8 +13,9 @@ export function registerSandboxCommand(program: Command): void {
       .command('sandbox')
       .description('run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops')
       .option('--data <dir>', 'data folder (keys, SQLite)', '.sanad-sandbox')
-      .option('--port <port>', 'issuer port; the verifier uses the next one, the web wallet the one after', (v) => Number.parseInt(v, 10), 8080),
+      .addOption(portOption('issuer port; the verifier uses the next one, the web wallet the one after', 8080, 65533)),
     async (o, out) => {
+      createFolder(o.data, '--data');
       const walletDir = builtWebApp('@sanad/wallet-web');
       const deskDir = builtWebApp('@sanad/verifier-web');
       const sandbox = await startSandbox({
@@ -22,9 +24,13 @@ export function registerSandboxCommand(program: Command): void {
         ...(walletDir ? { walletDir } : {}),
         ...(deskDir ? { deskDir } : {}),
         log: (m) => out.progress(m),
+      }).catch((err: unknown) => {
+        throw explainListenFailure(err, { port: '--port (the sandbox takes that port and the next two)' });
       });
       const offerQr = await renderQr(sandbox.offer.offerUri);
       const requestQr = await renderQr(sandbox.session.authorizationRequest);
+      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
+      const stopped = untilStopped();
       out.result(
         {
           issuer: sandbox.issuerUrl,
@@ -49,15 +55,15 @@ export function registerSandboxCommand(program: Command): void {
             `   PIN (sent separately in real life): ${sandbox.offer.txCode}`,
             ...(sandbox.walletUrl ? ['', `   In the web wallet: ${sandbox.walletUrl}/?open=${encodeURIComponent(sandbox.offer.offerUri)}`] : []),
             '',
-            '   With the CLI wallet (`pnpm sanad …` from the repository, or `sanad …` when installed):',
-            '     pnpm sanad wallet init',
-            `     pnpm sanad wallet receive --allow-http '${sandbox.offer.offerUri}'`,
+            '   With the CLI wallet (`sanad` on your PATH: see the README):',
+            '     sanad wallet init',
+            `     sanad wallet receive --allow-http '${sandbox.offer.offerUri}'`,
             '',
             '2. Verifier request "Over 18" (scan, or use the link):',
             requestQr.terminal,
             sandbox.session.authorizationRequest,
             '',
-            `     pnpm sanad wallet respond --allow-http '${sandbox.session.authorizationRequest}'`,
+            `     sanad wallet respond --allow-http '${sandbox.session.authorizationRequest}'`,
             '',
             'Results appear below. Ctrl-C stops.',
           ].join('\n'),
@@ -74,7 +80,7 @@ export function registerSandboxCommand(program: Command): void {
           () => clearInterval(poll),
         );
       }, 1000);
-      await untilStopped();
+      await stopped;
       clearInterval(poll);
       await sandbox.close();
       process.stderr.write('Sandbox stopped.\n');

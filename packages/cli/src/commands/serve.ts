@@ -4,7 +4,7 @@
  * behind a load balancer. The operator API needs SANAD_OPERATOR_TOKEN; without it they refuse to start.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
 import { loadIssuerKeyFile, openIssuerFolder, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
@@ -12,7 +12,6 @@ import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import {
   createIssuerService,
   createVerifierService,
-  listen,
   openPostgresServiceStore,
   openSqliteServiceStore,
   schedulePurge,
@@ -26,6 +25,7 @@ import { action } from '../command.js';
 import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
 import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
+import { checkDatabaseUrl, databaseOption, listenService, portOption, requireFolder } from '../startup.js';
 import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 import { databaseOf, loadTypes } from '../issuer-folder.js';
 import { pinnedKeyOption } from './trust-list.js';
@@ -59,9 +59,9 @@ function checkBaseUrl(o: ServeOptions): string {
 const serveOptions = (cmd: Command): Command =>
   cmd
     .requiredOption('--base-url <url>', 'the public https URL of this service (behind TLS / a load balancer)')
-    .option('--port <port>', 'listen port', (v) => Number.parseInt(v, 10), 8080)
+    .addOption(portOption('listen port', 8080))
     .option('--host <address>', 'listen address (0.0.0.0 behind a load balancer)', '127.0.0.1')
-    .option('--database <url>', 'postgres://… shared by every instance (default: SQLite in the data folder); password from PGPASSWORD or ~/.pgpass')
+    .addOption(databaseOption())
     .option('--schema <name>', "PostgreSQL schema for Sanad's tables (default sanad)")
     .option('--allow-http', 'accept an http:// base URL (local tests only)');
 
@@ -75,6 +75,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
+      requireFolder(o.dir, '--dir', `check the path, or create an issuer there with \`sanad issuer init --dir ${o.dir}\``);
       // The folder's register wherever it is; refused when the folder and the database disagree.
       const database = databaseOf(o);
       const folder = await openIssuerFolder(o.dir, { types: await loadTypes(o.dir), ...(database ? { database } : {}) });
@@ -85,12 +86,17 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         throw err;
       });
       const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token, log: (m) => process.stderr.write(`${m}\n`) });
-      const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      const server = await listenService((r) => service.app.fetch(r), o).catch(async (err: unknown) => {
+        await Promise.all([folder.close(), services.close()]);
+        throw err;
+      });
       const stopPurge = schedulePurge(services);
+      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
+      const stopped = untilStopped();
       out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
         [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
       );
-      await untilStopped();
+      await stopped;
       stopPurge();
       await server.close();
       await Promise.all([folder.close(), services.close()]);
@@ -115,6 +121,9 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
+      requireFolder(o.data, '--data');
+      if (!existsSync(o.key)) requireFolder(dirname(o.key), '--key', `create it (mkdir -p ${dirname(o.key)}) or give --key a file in an existing folder`);
+      checkDatabaseUrl(o.database);
       if (!existsSync(o.key)) await saveIssuerKeyFile(o.key, (await generateKeyPair('ES256')).privateJwk);
       const signer = await signerFromJwk(await loadIssuerKeyFile(o.key));
       const pinnedKey = await pinnedKeyOption(o.pinnedKey);
@@ -138,9 +147,11 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         await store.close();
         throw err;
       });
-      const server = await listen((r) => service.app.fetch(r), { port: o.port, hostname: o.host });
+      const server = await listenService((r) => service.app.fetch(r), o);
       const stopPurge = schedulePurge(store);
       const desk = deskDir ? `${baseUrl}/desk/` : null;
+      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
+      const stopped = untilStopped();
       out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
         [
           `Verifier service on ${server.url} (public: ${baseUrl})`,
@@ -150,7 +161,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
           'Ctrl-C stops.',
         ].join('\n'),
       );
-      await untilStopped();
+      await stopped;
       stopPurge();
       await server.close();
       await store.close();

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { SanadError } from '@sanad/core';
+import { postgresTarget, probePostgres } from '@sanad/core/node';
 import { pickFreeIndexAsync } from './allocate.js';
 import { assertCurrentKey, type IssuedCredentialRecord, type IssuerSettings, type IssuerStore, type RegisterMove, registerMovedError, rotatedSettings } from './issuer-store.js';
 import { type CredentialRow as Row, migrations, MOVED_KEY, SCHEMA_VERSION, type StatusListRow, toRecord, toStatusList } from './sql-schema.js';
@@ -43,7 +44,11 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 export async function openPostgresIssuerStore(options: PostgresStoreOptions): Promise<IssuerStore> {
   const schema = options.schema ?? 'sanad';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new SanadError('ERR_INVALID_INPUT', 'The schema name must be a lower-case SQL identifier.');
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+  // A wrong scheme, host, password or database is refused here with its reason, never as "Storage failed";
+  // the password may come from PGPASSWORD or the password file instead of the URL.
+  const target = postgresTarget(options.connectionString);
+  await probePostgres(target, () => new pg.Client({ connectionString: target.connectionString, connectionTimeoutMillis: target.connectTimeoutMs }));
+  const pool = new pg.Pool({ connectionString: target.connectionString, max: options.max ?? 10 });
   // Every connection works in Sanad's schema.
   pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`));
   const transaction = async <T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> =>

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { SanadError } from '@sanad/core';
+import { postgresTarget, probePostgres } from '@sanad/core/node';
 import type { RecordKind, ServiceStore } from './service-store.js';
 
 export interface PostgresServiceStoreOptions {
@@ -33,7 +34,11 @@ interface Row {
 export async function openPostgresServiceStore(options: PostgresServiceStoreOptions): Promise<ServiceStore> {
   const schema = options.schema ?? 'sanad';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new SanadError('ERR_INVALID_INPUT', 'The schema name must be a lower-case SQL identifier.');
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, options: `-c search_path=${schema}` });
+  // A wrong scheme, host, password or database is refused here with its reason, never as "Storage failed";
+  // the password may come from PGPASSWORD or the password file instead of the URL.
+  const target = postgresTarget(options.connectionString);
+  await probePostgres(target, () => new pg.Client({ connectionString: target.connectionString, connectionTimeoutMillis: target.connectTimeoutMs }));
+  const pool = new pg.Pool({ connectionString: target.connectionString, max: options.max ?? 10, options: `-c search_path=${schema}` });
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> => {
     try {
       return await pool.query<R>(text, values);
