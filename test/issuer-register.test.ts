@@ -4,6 +4,7 @@
  * sees a revoked credential come back or a valid one fail.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TrustList } from '@sanad/core';
@@ -11,6 +12,7 @@ import { openPostgresIssuerStore, openSqliteIssuerStore } from '@sanad/issuer';
 import { createMemoryStatusCache, createVerifier, importStatusList } from '@sanad/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amal, type Holder, makeHolder, presentSdJwt, trustFor } from './support/fixtures.js';
+import { codeBlocks } from './support/markdown.js';
 import { describeWithPostgres, postgresSchema } from './support/postgres.js';
 import { runSanad } from './support/sanad-cli.js';
 import { killServices, startService } from './support/sanad-process.js';
@@ -98,6 +100,29 @@ describe('backups of the register', () => {
     expect(await copy.listCredentials()).toHaveLength(1);
     await copy.close();
     expect((await sanadFails(['issuer', 'backup', '--dir', at('backed-up'), '--out', at('backup', 'issuer.sqlite')])).error.code).toBe('ERR_INVALID_INPUT');
+  });
+});
+
+// curl comes with most systems and .ci/run installs it; without it this test says so and is skipped.
+const hasCurl = spawnSync('curl', ['--version']).status === 0;
+
+describe('the operator API as docs/deployment.md shows it', () => {
+  it.skipIf(!hasCurl)(`answers the documented curl calls of the operator API${hasCurl ? '' : ' (skipped: no curl on this machine)'}`, async () => {
+    await sanadOk(['issuer', 'init', '--dir', at('curl'), '--status-base-url', 'https://status.agency.example/curl']);
+    const { batchId } = await issue(at('curl'));
+    const service = await startService(['issuer', 'serve', '--dir', at('curl'), '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0'], { cwd: work, env: { SANAD_OPERATOR_TOKEN: token } });
+    const page = readFileSync(join(import.meta.dirname, '..', 'docs', 'deployment.md'), 'utf8');
+    const block = codeBlocks('docs/deployment.md', page, 'sh').find((b) => b.code.startsWith('curl '))!;
+    // The lines as written, pointed at this service and this batch.
+    const lines = block.code.split('\n').map((l) => l.replaceAll('https://issuer.agency.example', String(service.info.listening)).replaceAll('<batch-id>', batchId));
+    const outputs = lines.map((line) => {
+      const run = spawnSync('bash', ['-c', line], { encoding: 'utf8', env: { ...process.env, SANAD_OPERATOR_TOKEN: token } });
+      expect({ line, status: run.status, stderr: run.stderr }).toEqual({ line, status: 0, stderr: '' });
+      return JSON.parse(run.stdout) as Record<string, unknown>;
+    });
+    expect(outputs[0]).toMatchObject({ changed: [{ batch_id: batchId, status: 'revoked' }] });
+    expect((outputs[1]!.credentials as Array<{ batchId: string; status: string }>).find((c) => c.batchId === batchId)?.status).toBe('revoked');
+    expect(await service.stop()).toBe(0);
   });
 });
 

@@ -13,7 +13,9 @@ type Option = Command['options'][number];
 export function sanadArguments(words: string[]): string[] | undefined {
   let i = 0;
   while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i]!)) i += 1; // VAR=value sanad …
-  const rest = words.slice(i);
+  // Redirections (`> out.json`, `2>/dev/null`) belong to the shell, not to the command.
+  const redirect = (w: string | undefined): boolean => w !== undefined && !isPlaceholder(w) && /^\d*(>>?|<)/.test(w);
+  const rest = words.slice(i).filter((w, j, all) => !redirect(w) && !(/^\d*(>>?|<)$/.test(all[j - 1] ?? '') && redirect(all[j - 1])));
   if (rest[0] === 'sanad' || rest[0]?.endsWith('/sanad')) return rest.slice(1);
   if (rest[0]?.endsWith('node') && rest[1]?.endsWith('bin.js')) return rest.slice(2);
   return undefined;

@@ -3,13 +3,19 @@
  * runs it. Each fenced block carries a note just above it:
  *
  *   <!-- docs: run -->                                  run here, in order, in an empty folder
- *   <!-- docs: covered by test/x.test.ts "a test" -->   that test runs it (it must exist)
- *   <!-- docs: output -->                               what a command prints (JSON is parsed)
+ *   <!-- docs: covered by test/x.test.ts "a test" -->   those tests run it (`; ` between several);
+ *                                                        each must exist
  *   <!-- docs: trust-list -->                           a document the format's parser accepts
+ *   <!-- docs: output -->   <!-- docs: example -->      what a command prints; an input to copy
+ *   <!-- docs: usage -->    <!-- docs: config -->       a synopsis; a configuration file
+ *   <!-- docs: diagram -->                              a picture
+ *   <!-- docs: long-running -->                         `pnpm bench` and the like: minutes of
+ *                                                        measurement, which belongs in no test
  *
  * ```ts blocks need no note: they are all type-checked against the workspace packages. On top
- * of that, every `sanad …` line anywhere — run or not — is checked against the real command
- * tree, and every `npx --yes pnpm@… <script>` names the pinned pnpm and a script that exists.
+ * of that, every `sanad …` line anywhere — run or not, in usage and in a unit's ExecStart — is
+ * checked against the real command tree, every `npx --yes pnpm@… <script>` must name the
+ * pinned pnpm and a script that exists, and JSON parses.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -71,23 +77,30 @@ describe('documentation blocks', () => {
   }, 120_000);
 
   it('every block says how it is checked', () => {
-    const unchecked = blocks.filter((b) => b.lang !== 'ts' && b.note === undefined).map(where);
+    const known = /^(run|output|example|usage|config|diagram|long-running|trust-list|covered by \S+ ".+")$/;
+    const unchecked = blocks.filter((b) => (b.lang !== 'ts' || b.note !== undefined) && !known.test(b.note ?? '')).map((b) => `${where(b)}: ${b.note ?? 'no note'}`);
     expect(unchecked).toEqual([]);
+  });
+
+  it('only commands that take minutes are left to be run by hand', () => {
+    const problems = blocks
+      .filter((b) => b.note === 'long-running')
+      .flatMap((b) => shellCommands(b.code).filter((w) => !(w[0] === 'npx' && /^pnpm@/.test(w[2] ?? '') && ['bench', 'bench:load', 'fuzz'].includes(w[3] ?? ''))).map((w) => `${where(b)}: ${w.join(' ')}`));
+    expect(problems).toEqual([]);
   });
 
   it('every test a block names exists', () => {
     const missing = blocks
-      .map((b) => ({ b, covered: /^covered by (\S+) "(.+)"$/.exec(b.note ?? '') }))
-      .filter(({ covered }) => covered)
-      .filter(({ covered }) => {
-        const [, file, name] = covered!;
-        try {
-          return !readFileSync(join(root, file!), 'utf8').includes(name!);
-        } catch {
-          return true;
-        }
-      })
-      .map(({ b }) => `${where(b)}: ${b.note}`);
+      .filter((b) => b.note?.startsWith('covered by '))
+      .flatMap((b) =>
+        [...b.note!.slice('covered by '.length).matchAll(/(\S+) "([^"]+)"/g)].filter(([, file, name]) => {
+          try {
+            return !readFileSync(join(root, file!), 'utf8').includes(name!);
+          } catch {
+            return true;
+          }
+        }).map(([ref]) => `${where(b)}: ${ref}`),
+      );
     expect(missing).toEqual([]);
   });
 
