@@ -2,7 +2,6 @@
  * `sanad issuer serve` as an agency deploys it: refuses unsafe configuration, and two instances
  * behind a round-robin load balancer share one PostgreSQL database.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,41 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWithPostgres, postgresSchema } from './support/postgres.js';
+import { killServices, sanadSync, startService } from './support/sanad-process.js';
 import { loopbackFetch, newWallet } from './support/services.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'sanad-serve-'));
-const cliArgs = ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts')];
 const token = 'operator-token-for-serve-tests-0123456789';
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  killServices();
   rmSync(work, { recursive: true, force: true });
 });
 
-function sanad(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, SANAD_OPERATOR_TOKEN: '', ...env }, input: '' });
-}
-
-/** Starts a service process and resolves with its first JSON output. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; info: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], { cwd: work, env: { ...process.env, SANAD_OPERATOR_TOKEN: token, ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      try {
-        resolve({ child, info: JSON.parse(stdout) });
-      } catch {
-        // Wait for the whole object.
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
+const sanad = (args: string[], env: Record<string, string> = {}) => sanadSync(args, { cwd: work, env });
+const serve = (args: string[], env: Record<string, string> = {}) => startService(args, { cwd: work, env: { SANAD_OPERATOR_TOKEN: token, ...env } });
 
 describe('sanad issuer serve', () => {
   it('refuses to start without an operator token or with a plain-http base URL', () => {
@@ -61,7 +38,7 @@ describe('sanad issuer serve', () => {
 describe('sanad verifier serve', () => {
   it('serves signed requests to wallets and sessions to its operator only', async () => {
     writeFileSync(join(work, 'trust.json'), JSON.stringify({ type: 'sanad-trust-list', version: 1, issuers: [] }));
-    const { child, info } = await serve(['verifier', 'serve', '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0', '--name', 'Al Noor Clinic', '--trust', 'trust.json', '--key', 'clinic.jwk.json', '--data', '.']);
+    const { stop, info } = await serve(['verifier', 'serve', '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0', '--name', 'Al Noor Clinic', '--trust', 'trust.json', '--key', 'clinic.jwk.json', '--data', '.']);
     expect(info).toMatchObject({ client_id: expect.stringMatching(/^decentralized_identifier:did:jwk:/), presets: ['over-18', 'registered-refugee'], lint: [] });
     const listening = String(info.listening);
     expect((await fetch(`${listening}/operator/sessions`, { method: 'POST', body: '{}' })).status).toBe(401);
@@ -71,9 +48,7 @@ describe('sanad verifier serve', () => {
     const requestObject = await fetch(`${listening}/requests/${session_id}`);
     expect(requestObject.headers.get('content-type')).toBe('application/oauth-authz-req+jwt');
     expect((await requestObject.text()).split('.')).toHaveLength(3);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(child.exitCode).toBe(0);
+    expect(await stop()).toBe(0);
   });
 
   // The desk ships as @sanad/verifier-web's build (`pnpm build:web`, which `pnpm test` runs first).
@@ -87,7 +62,7 @@ describe('sanad verifier serve', () => {
     const withoutDesk = await serve([...args, '--no-desk']);
     expect(withoutDesk.info.desk).toBeNull();
     expect((await fetch(`${String(withoutDesk.info.listening)}/desk/`)).status).toBe(404);
-    for (const { child } of [withDesk, withoutDesk]) child.kill('SIGTERM');
+    for (const service of [withDesk, withoutDesk]) expect(await service.stop()).toBe(0);
   });
 });
 
@@ -126,9 +101,7 @@ describeWithPostgres('two issuer instances behind a load balancer', (url) => {
     expect(hits[0]).toBeGreaterThan(0);
     expect(hits[1]).toBeGreaterThan(0);
 
-    for (const s of [a, b]) s.child.kill('SIGTERM');
-    await Promise.all([a, b].map((s) => new Promise((resolve) => (s.child.exitCode !== null ? resolve(null) : s.child.once('exit', resolve)))));
-    expect(a.child.exitCode).toBe(0);
+    expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     await new Promise((resolve) => lb.close(resolve));
   });
 });

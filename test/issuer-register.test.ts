@@ -88,6 +88,21 @@ describe('status-list URLs and issuer folders', () => {
   });
 });
 
+describe("one person's bundle", () => {
+  it('is written owner-only, and never over an existing file: nothing is issued then', async () => {
+    await sanadOk(['issuer', 'init', '--dir', at('bundles'), '--status-base-url', 'https://status.agency.example/bundles']);
+    const first = await issue(at('bundles'));
+    const bundleFile = at(`${first.holder.did.slice(-12)}-bundle.json`);
+    expect(statSync(bundleFile).mode & 0o777).toBe(0o600);
+    const before = readFileSync(bundleFile, 'utf8');
+    writeFileSync(at('more-keys.json'), readFileSync(at(`${first.holder.did.slice(-12)}-keys.json`)));
+    const refused = await sanadFails(['issuer', 'issue', '--dir', at('bundles'), '--type', 'refugee-status', '--claims', at('amal.json'), '--holder-keys', at('more-keys.json'), '--out', bundleFile]);
+    expect(refused).toMatchObject({ code: 2, error: { code: 'ERR_OUTPUT_EXISTS' } });
+    expect(readFileSync(bundleFile, 'utf8')).toBe(before);
+    expect((await sanadOk(['issuer', 'list', '--dir', at('bundles')])).credentials).toHaveLength(1);
+  });
+});
+
 describe('backups of the register', () => {
   it('copies an SQLite register consistently while it is open, never over an existing file', async () => {
     await sanadOk(['issuer', 'init', '--dir', at('backed-up'), '--status-base-url', 'https://status.agency.example/backed-up']);

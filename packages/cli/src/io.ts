@@ -1,8 +1,8 @@
 /** File input and output for the CLI, with typed errors for every failure a user can cause. */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { SanadError } from '@sanad/core';
+import { replaceFile } from '@sanad/core/node';
 
 /** Reads a file, or standard input when `path` is `-`. */
 export async function readInput(path: string): Promise<string> {
@@ -29,14 +29,24 @@ export async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** Writes a file atomically (temp file + rename), creating the folder; `-` writes to stdout. */
-export async function writeOutput(path: string, content: string, mode = 0o644): Promise<void> {
+/**
+ * Writes a file whole or not at all (temp file, fsync, rename), creating the folder; `-` writes
+ * to stdout. With `overwrite: false` an existing file is refused (ERR_OUTPUT_EXISTS).
+ */
+export async function writeOutput(path: string, content: string, mode = 0o644, options: { overwrite?: boolean } = {}): Promise<void> {
   if (path === '-') {
     process.stdout.write(content.endsWith('\n') ? content : `${content}\n`);
     return;
   }
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
-  await writeFile(temp, content, { mode });
-  await rename(temp, path);
+  if (options.overwrite === false) assertNewFile(path);
+  try {
+    await replaceFile(path, content, mode);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', `${path} could not be written.`, { cause });
+  }
+}
+
+/** Refuses an output file that exists already, before any work is done for it. */
+export function assertNewFile(path: string): void {
+  if (path !== '-' && existsSync(path)) throw new SanadError('ERR_OUTPUT_EXISTS', `${path} already exists; it is not overwritten. Give another --out, or move it away first.`);
 }

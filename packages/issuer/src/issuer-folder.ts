@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, isPlainObject, SanadError, signerFromJwk, tryParseJson } from '@sanad/core';
+import { replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
 import { createIssuer, type Issuer, newIssuerSettings, type RetiredSigner } from './issuer.js';
 import { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
@@ -17,7 +18,6 @@ import { describePostgres, moveRegister, type MovedRegister } from './store/move
 import { openPostgresIssuerStore } from './store/postgres-store.js';
 import { MOVED_KEY } from './store/sql-schema.js';
 import { openSqliteIssuerStore } from './store/sqlite-store.js';
-import { writeFileAtomically } from './atomic-file.js';
 
 export const ISSUER_KEY_FILE = 'issuer-key.jwk.json';
 export const REGISTER_FILE = 'issuer.sqlite';
@@ -84,7 +84,13 @@ async function readPointer(dir: string): Promise<RegisterPointer | undefined> {
   return pointer as unknown as RegisterPointer;
 }
 
-const writePointer = (dir: string, pointer: RegisterPointer): Promise<void> => writeFileAtomically(join(dir, REGISTER_POINTER_FILE), `${JSON.stringify(pointer, null, 2)}\n`, 0o644);
+async function writePointer(dir: string, pointer: RegisterPointer): Promise<void> {
+  try {
+    await replaceFile(join(dir, REGISTER_POINTER_FILE), `${JSON.stringify(pointer, null, 2)}\n`, 0o644);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', `${join(dir, REGISTER_POINTER_FILE)} could not be written.`, { cause });
+  }
+}
 
 /** What a folder's SQLite file holds, read without changing it. */
 function peekSqlite(path: string): { settings?: IssuerSettings; moved?: RegisterMove; credentials: number } | undefined {

@@ -1,7 +1,7 @@
 /** Node-only: the issuer's private key in a 0600 JSON file, written atomically. */
 import { readFile } from 'node:fs/promises';
 import { type JWK, SanadError, tryParseJson } from '@sanad/core';
-import { writeFileAtomically } from './atomic-file.js';
+import { replaceFile } from '@sanad/core/node';
 
 /**
  * Writes a private JWK with owner-only permissions (temp file, fsync, rename).
@@ -12,7 +12,11 @@ import { writeFileAtomically } from './atomic-file.js';
  * ```
  */
 export async function saveIssuerKeyFile(path: string, privateJwk: JWK): Promise<void> {
-  await writeFileAtomically(path, `${JSON.stringify(privateJwk, null, 2)}\n`, 0o600);
+  try {
+    await replaceFile(path, `${JSON.stringify(privateJwk, null, 2)}\n`, 0o600);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', 'The key file could not be written.', { cause });
+  }
 }
 
 /** Reads a private JWK written by {@link saveIssuerKeyFile}. */

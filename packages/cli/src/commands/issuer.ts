@@ -22,7 +22,7 @@ import {
   rotateFolderKey,
 } from '@sanad/issuer';
 import { action } from '../command.js';
-import { readInput, readJson, writeOutput } from '../io.js';
+import { assertNewFile, readInput, readJson, writeOutput } from '../io.js';
 import { databaseOf, loadTypes, type RegisterFlags, registerOptions, TYPES_DIR, withIssuer } from '../issuer-folder.js';
 import { issuerOperator } from '../operator-client.js';
 import type { ProgressBar } from '../output.js';
@@ -103,9 +103,11 @@ export function registerIssuerCommands(program: Command): Command {
       const validUntil = o.validUntil === undefined ? undefined : new Date(o.validUntil);
       if (validUntil && Number.isNaN(validUntil.getTime())) throw new SanadError('ERR_INVALID_INPUT', '--valid-until must be an ISO 8601 date.');
       const holders = await holderKeys(o.holderKeys, o.holder);
+      assertNewFile(o.out); // before issuing: a credential issued to no file reaches nobody
       out.progress(`Issuing ${holders.length} cop${holders.length === 1 ? 'y' : 'ies'}…`);
       const result = await withIssuer(o.dir, (i) => i.issue({ type: o.type, format: o.format, claims, holders, ...(validUntil ? { validUntil } : {}) }), o);
-      await writeOutput(o.out, JSON.stringify(result.bundle, null, 2));
+      // The bundle holds the person's claims: owner-only, and never over another person's bundle.
+      await writeOutput(o.out, JSON.stringify(result.bundle, null, 2), 0o600, { overwrite: false });
       const ids = result.records.map((r) => r.id);
       out.result({ batchId: result.batchId, copies: ids.length, format: o.format, ids, out: o.out }, () =>
         [`Issued ${ids.length} cop${ids.length === 1 ? 'y' : 'ies'} (${o.format}) to ${o.out}`, `  batch id: ${result.batchId} (use it to revoke every copy)`].join('\n'),

@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open, readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SanadError } from '@sanad/core';
+import { isProcessAlive } from '@sanad/core/node';
 
 /** Makes a file's creation or removal durable (its folder entry). Not possible everywhere (Windows): then a no-op. */
 export async function syncFolder(path: string): Promise<void> {
@@ -80,19 +81,10 @@ export async function reopenAppendFile(path: string, length: number): Promise<Ap
   return appendFileOver(handle, path);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The process holding the lock at `path`, if it is still running (a lock left by a killed process is stale). */
 export async function lockOwner(path: string): Promise<number | undefined> {
   const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner) ? owner : undefined;
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner) ? owner : undefined;
 }
 
 /**

@@ -3,11 +3,12 @@
  * renamed over the wallet and the folder fsynced — so a crash at any moment leaves either the
  * previous or the new wallet, never a mix. A lock file keeps two processes from writing.
  */
-import { randomBytes, scrypt } from 'node:crypto';
+import { scrypt } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SanadError } from '@sanad/core';
+import { isProcessAlive, replaceFile } from '@sanad/core/node';
 import type { Kdf } from '../vault/envelope.js';
 import type { WalletStorage } from '../vault/storage.js';
 
@@ -16,15 +17,6 @@ export const nodeScrypt: Kdf = (passphrase, salt, { N, r, p }) =>
   new Promise((resolve, reject) => {
     scrypt(passphrase.normalize('NFKC'), salt, 64, { N, r, p, maxmem: 160 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
   });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function acquireLock(lockPath: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
@@ -37,7 +29,7 @@ async function acquireLock(lockPath: string): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_STORAGE', 'The wallet lock cannot be created.', { cause: err });
       const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
       // A lock left by a process that died (power loss, kill -9) is stale: take it over.
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw new SanadError('ERR_WALLET_LOCKED');
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) throw new SanadError('ERR_WALLET_LOCKED');
       await unlink(lockPath).catch(() => undefined);
     }
   }
@@ -69,11 +61,11 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
       }
     },
     async write(bytes, generation) {
-      await replaceFile(path, bytes);
+      await replaceWalletFile(path, bytes);
       // Written after the wallet is durable, so the floor never runs ahead of the file. It is a
       // tripwire for a copy restored by a sync tool or a careless hand, not proof against an
       // attacker who can roll back both files (see docs/threat-model.md).
-      if (generation !== undefined) await replaceFile(floorPath, new TextEncoder().encode(String(generation)));
+      if (generation !== undefined) await replaceWalletFile(floorPath, new TextEncoder().encode(String(generation)));
     },
     async generationFloor() {
       const text = await readFile(floorPath, 'utf8').catch(() => undefined);
@@ -94,27 +86,11 @@ async function removeInterruptedWrites(dir: string, name: string): Promise<void>
   }
 }
 
-/** Writes to a temp file in the same folder, fsyncs it, renames it over `path`, fsyncs the folder. */
-async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+/** The wallet's files are replaced whole (see replaceFile), never edited in place. */
+async function replaceWalletFile(path: string, bytes: Uint8Array): Promise<void> {
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-    const dirHandle = await open(dir, 'r');
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
+    await replaceFile(path, bytes, 0o600);
   } catch (cause) {
-    await unlink(temp).catch(() => undefined);
     throw new SanadError('ERR_STORAGE', 'The wallet file cannot be written.', { cause });
   }
 }
