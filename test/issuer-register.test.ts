@@ -302,6 +302,15 @@ describeWithPostgres('moving the register to PostgreSQL and back', (url) => {
     expect(twice.error.code).toBe('ERR_REGISTER_NOT_EMPTY');
   });
 
+  it('moves a register that has issued nothing to an empty database by itself, keeping its id and status URLs', async () => {
+    const empty = postgresSchema();
+    const made = await sanadOk(['issuer', 'init', '--dir', at('not-yet'), '--status-base-url', 'https://status.agency.example/not-yet']);
+    expect(await sanadOk(['issuer', 'list', '--dir', at('not-yet'), '--database', url, '--schema', empty])).toMatchObject({ credentials: [] });
+    expect(JSON.parse(readFileSync(at('not-yet', 'register.json'), 'utf8'))).toMatchObject({ schema: empty, issuer: made.issuer });
+    const { credential } = await issue(at('not-yet'), [], password);
+    expect(JSON.parse(Buffer.from(credential.split('.')[1]!, 'base64url').toString()).status.status_list.uri).toBe(`${String(made.status_lists)}tsl/1`);
+  });
+
   it('adopts a PostgreSQL register that an older Sanad made for the folder, and refuses a forked one', async () => {
     const legacy = postgresSchema();
     await sanadOk(['issuer', 'init', '--dir', at('legacy'), '--status-base-url', 'https://status.agency.example/legacy']);

@@ -243,6 +243,15 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
     const local = peekSqlite(sqlitePath);
     const localInUse = local?.settings !== undefined && local.moved === undefined;
     if (!settings) {
+      if (localInUse && local!.credentials === 0) {
+        // Nothing issued yet: the register (its settings and id) simply moves to the database.
+        await store.close();
+        await moveRegister({ sqlite: sqlitePath }, { postgres: { connectionString: target.url, schema } });
+        const moved = await openPostgres({ url: target.url, schema });
+        const movedSettings = (await moved.getSettings())!;
+        await writePointer(dir, pointerFor(target.url, schema, movedSettings));
+        return { store: moved, settings: movedSettings, storage: 'postgresql', where, database: { url: target.url, schema } };
+      }
       if (localInUse) {
         throw new SanadError(
           'ERR_REGISTER_MISMATCH',
@@ -254,7 +263,7 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
     if (localInUse && local!.credentials > 0) {
       throw new SanadError(
         'ERR_REGISTER_MISMATCH',
-        `Both ${sqlitePath} (${local!.credentials} credentials) and ${where} hold an issuer register: they have forked. Stop every service, keep both copies, and see "Moving the register" in docs/deployment.md before issuing or revoking anything.`,
+        `Both ${sqlitePath} (${local!.credentials} credentials) and ${where} hold an issuer register: they have forked. Stop every service, keep both copies, and see "If a register has forked" in docs/deployment.md before issuing or revoking anything.`,
       );
     }
     // A register made on PostgreSQL before folders recorded where theirs is: record it now.
@@ -265,7 +274,7 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
     if (localInUse) await retire(sqlitePath, where);
     return { store, settings, storage: 'postgresql', where, database: { url: target.url, schema } };
   } catch (err) {
-    await store.close();
+    await store.close().catch(() => undefined);
     throw err;
   }
 }

@@ -171,7 +171,7 @@ async function postgresEndpoint(options: PostgresStoreOptions): Promise<Endpoint
       await client.query('INSERT INTO settings (key, value) VALUES ($1, $2)', ['issuer', JSON.stringify(settings)]);
       for (const l of lists) await client.query('INSERT INTO status_lists (id, kind, size, used, issuer_id) VALUES ($1, $2, $3, $4, $5)', [l.id, l.kind, l.size, l.used, l.issuer_id]);
       // New lists continue after the copied ones.
-      await client.query("SELECT setval(pg_get_serial_sequence('status_lists', 'id'), GREATEST((SELECT max(id) FROM status_lists), 1))");
+      await client.query("SELECT setval(pg_get_serial_sequence('status_lists', 'id'), COALESCE((SELECT max(id) FROM status_lists), 0) + 1, false)");
     },
     async insertCredentials(batch) {
       if (batch.length === 0) return;
