@@ -292,6 +292,19 @@ describeWithPostgres('moving the register to PostgreSQL and back', (url) => {
     expect((await sanadOk(['issuer', 'list', '--dir', at('interrupted')], password)).credentials).toHaveLength(1);
   });
 
+  it('moves with the database password only in a password file (PGPASSFILE), and the service then starts from the folder', async () => {
+    const target = postgresSchema();
+    const { hostname, port, pathname, username, password: secret } = new URL(url);
+    writeFileSync(at('pgpass'), `${hostname}:${port}:${pathname.slice(1)}:${username}:${secret}\n`, { mode: 0o600 });
+    const fromFile = { PGPASSFILE: at('pgpass') };
+    await sanadOk(['issuer', 'init', '--dir', at('pgpass-agency'), '--status-base-url', 'https://status.agency.example/pgpass']);
+    await issue(at('pgpass-agency'));
+    expect(await sanadOk(['issuer', 'migrate', '--dir', at('pgpass-agency'), '--to', bare, '--schema', target], fromFile)).toMatchObject({ credentials: 1 });
+    const service = await startService(['issuer', 'serve', '--dir', at('pgpass-agency'), '--base-url', 'http://127.0.0.1:1', '--allow-http', '--port', '0'], { cwd: work, env: { ...fromFile, SANAD_OPERATOR_TOKEN: token } });
+    expect(service.info).toMatchObject({ storage: 'postgresql' });
+    expect(await service.stop()).toBe(0);
+  });
+
   it('creates a register on PostgreSQL from the start, and refuses a schema that already holds one', async () => {
     const fresh = postgresSchema();
     const made = await sanadOk(['issuer', 'init', '--dir', at('pg-first'), '--status-base-url', 'https://status.agency.example/pg-first', '--database', bare, '--schema', fresh], password);

@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SanadError } from '@sanad/core';
+import { postgresTarget } from '@sanad/core/node';
 import type { IssuerSettings, RegisterMove } from './issuer-store.js';
 import { openPostgresIssuerStore, type PostgresStoreOptions, registerLockName } from './postgres-store.js';
 import { MOVED_KEY } from './sql-schema.js';
@@ -132,7 +133,8 @@ function sqliteEndpoint(path: string): Endpoint {
 
 async function postgresEndpoint(options: PostgresStoreOptions): Promise<Endpoint> {
   const schema = options.schema ?? 'sanad';
-  const client = new pg.Client({ connectionString: options.connectionString });
+  // The password as the stores find it (URL, PGPASSWORD or the password file).
+  const client = new pg.Client({ connectionString: postgresTarget(options.connectionString).connectionString });
   await client.connect();
   await client.query(`SET search_path TO ${schema}`);
   let open = false;
