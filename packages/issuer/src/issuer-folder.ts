@@ -95,17 +95,20 @@ async function writePointer(dir: string, pointer: RegisterPointer): Promise<void
 /** What a folder's SQLite file holds, read without changing it. */
 function peekSqlite(path: string): { settings?: IssuerSettings; moved?: RegisterMove; credentials: number } | undefined {
   if (!existsSync(path)) return undefined;
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
   try {
-    const get = (key: string) => db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const open = db;
+    const get = (key: string) => open.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
     const issuer = get('issuer');
     const moved = get(MOVED_KEY);
-    const credentials = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM credentials').get()?.n ?? 0;
+    const credentials = open.prepare<[], { n: number }>('SELECT count(*) AS n FROM credentials').get()?.n ?? 0;
     return { ...(issuer ? { settings: JSON.parse(issuer) as IssuerSettings } : {}), ...(moved ? { moved: JSON.parse(moved) as RegisterMove } : {}), credentials };
   } catch {
+    // Not a register we can read: treated as none here; opening it names the failure.
     return undefined;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
