@@ -3,12 +3,11 @@
  * it. Each change holds a lock file, so two `sanad verify` processes answering with the same
  * nonce at once cannot both accept it.
  */
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SanadError, tryParseJson } from '@sanad/core';
-import { isProcessAlive, replaceFile } from '@sanad/core/node';
+import { replaceFile, tryLockFile } from '@sanad/core/node';
 import type { NonceStore } from './nonce-store.js';
 
 type NonceFile = { version: 1; nonces: Record<string, number> };
@@ -16,29 +15,25 @@ type NonceFile = { version: 1; nonces: Record<string, number> };
 /** How long a change waits for another process to finish with the file before giving up. */
 const LOCK_WAIT_MS = 10_000;
 
-/** Runs `fn` holding `<path>.lock` (created exclusively; a lock left by a dead process is taken over). */
+/** Runs `fn` holding `<path>.lock`, waiting while another process holds it. */
 async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const lockPath = `${path}.lock`;
   await mkdir(dirname(path), { recursive: true });
   for (let waited = 0; ; waited += 5) {
+    let lock;
     try {
-      const handle = await open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_STORAGE', 'The nonce store lock cannot be created.', { cause: err });
-      const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
-      // An empty file is a lock being written right now; a dead owner's lock is stale.
-      if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) await unlink(lockPath).catch(() => undefined);
-      else if (waited >= LOCK_WAIT_MS) throw new SanadError('ERR_STORAGE', 'The nonce store is busy: another process holds its lock.');
-      else await sleep(5);
+      lock = await tryLockFile(`${path}.lock`);
+    } catch (cause) {
+      throw new SanadError('ERR_STORAGE', 'The nonce store lock cannot be created.', { cause });
     }
-  }
-  try {
-    return await fn();
-  } finally {
-    await unlink(lockPath).catch(() => undefined);
+    if (!('heldBy' in lock)) {
+      try {
+        return await fn();
+      } finally {
+        await lock.release();
+      }
+    }
+    if (waited >= LOCK_WAIT_MS) throw new SanadError('ERR_STORAGE', 'The nonce store is busy: another process holds its lock.');
+    await sleep(5);
   }
 }
 

@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, open, readFile, stat, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SanadError } from '@sanad/core';
-import { isProcessAlive } from '@sanad/core/node';
+import { isProcessAlive, tryLockFile } from '@sanad/core/node';
 
 /** Makes a file's creation or removal durable (its folder entry). Not possible everywhere (Windows): then a no-op. */
 export async function syncFolder(path: string): Promise<void> {
@@ -92,20 +92,14 @@ export async function lockOwner(path: string): Promise<number | undefined> {
  * with ERR_BATCH_IN_PROGRESS while another live process holds it. Returns the release function.
  */
 export async function acquireLock(path: string, what: string): Promise<() => Promise<void>> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => unlink(path).catch(() => undefined);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_INVALID_INPUT', `Cannot create ${path}.`, { cause: err });
-      const owner = await lockOwner(path);
-      if (owner !== undefined) throw new SanadError('ERR_BATCH_IN_PROGRESS', `Another sanad (process ${owner}) is running ${what}; wait for it or stop it first.`);
-      await unlink(path).catch(() => undefined);
-    }
+  let lock;
+  try {
+    lock = await tryLockFile(path);
+  } catch (cause) {
+    throw new SanadError('ERR_INVALID_INPUT', `Cannot create ${path}.`, { cause });
   }
-  throw new SanadError('ERR_BATCH_IN_PROGRESS', `Another sanad is running ${what}.`);
+  if ('heldBy' in lock) throw new SanadError('ERR_BATCH_IN_PROGRESS', `Another sanad (process ${lock.heldBy}) is running ${what}; wait for it or stop it first.`);
+  return lock.release;
 }
 
 const WIPE_BLOCK = 64 * 1024;

@@ -1,6 +1,6 @@
 /** Node-only: files that appear whole or not at all, and the liveness of a lock's owner. */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -46,5 +46,52 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Lock drafts (`<lock>.<pid>.<random>`) left by processes killed while taking the lock. */
+async function removeDeadLockDrafts(path: string): Promise<void> {
+  const prefix = `${basename(path)}.`;
+  for (const file of await readdir(dirname(path)).catch(() => [] as string[])) {
+    const pid = file.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}$/.exec(file.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) await unlink(join(dirname(path), file)).catch(() => undefined);
+  }
+}
+
+/** A lock file taken (release it), or held by another live process. */
+export type LockAttempt = { release(): Promise<void> } | { heldBy: number };
+
+/**
+ * Tries once to take the lock file at `path`, holding this process id. The file appears with its
+ * content already in it (written aside, then hard-linked into place, which fails if the lock
+ * exists), so nobody ever reads a half-made lock. A lock whose process no longer runs (a crash,
+ * kill -9, a power cut) is taken over. Errors other than "held" are rethrown.
+ *
+ * @example
+ * ```ts
+ * const lock = await tryLockFile('phone/.wallet.json.lock')
+ * if ('heldBy' in lock) throw new SanadError('ERR_WALLET_LOCKED')
+ * try { … } finally { await lock.release() }
+ * ```
+ */
+export async function tryLockFile(path: string): Promise<LockAttempt> {
+  const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(mine, String(process.pid), { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await link(mine, path);
+        await removeDeadLockDrafts(path);
+        return { release: () => unlink(path).catch(() => undefined) };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const owner = Number(await readFile(path, 'utf8').catch(() => ''));
+        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) return { heldBy: owner };
+        await unlink(path).catch(() => undefined);
+      }
+    }
+    return { heldBy: Number(await readFile(path, 'utf8').catch(() => '0')) };
+  } finally {
+    await unlink(mine).catch(() => undefined);
   }
 }

@@ -4,11 +4,10 @@
  * previous or the new wallet, never a mix. A lock file keeps two processes from writing.
  */
 import { scrypt } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SanadError } from '@sanad/core';
-import { isProcessAlive, replaceFile } from '@sanad/core/node';
+import { replaceFile, tryLockFile } from '@sanad/core/node';
 import type { Kdf } from '../vault/envelope.js';
 import type { WalletStorage } from '../vault/storage.js';
 
@@ -19,21 +18,13 @@ export const nodeScrypt: Kdf = (passphrase, salt, { N, r, p }) =>
   });
 
 async function acquireLock(lockPath: string): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_STORAGE', 'The wallet lock cannot be created.', { cause: err });
-      const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
-      // A lock left by a process that died (power loss, kill -9) is stale: take it over.
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) throw new SanadError('ERR_WALLET_LOCKED');
-      await unlink(lockPath).catch(() => undefined);
-    }
+  let lock;
+  try {
+    lock = await tryLockFile(lockPath);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', 'The wallet lock cannot be created.', { cause });
   }
-  throw new SanadError('ERR_WALLET_LOCKED');
+  if ('heldBy' in lock) throw new SanadError('ERR_WALLET_LOCKED');
 }
 
 /**
