@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, qrCameraClip } from '../support/browser.js';
+import { browserSkipReason, launchChromium, qrCameraClip } from '../support/browser.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
@@ -79,6 +79,7 @@ async function home(): Promise<void> {
 }
 
 beforeAll(async () => {
+  if (browserSkipReason) return;
   for (const built of [WALLET_DIST, DESK_DIST]) if (!existsSync(join(built, 'index.html'))) throw new Error(`${built} is missing: run pnpm build:web (pnpm test does).`);
   await mkdir(SHOTS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'sanad-browser-'));
@@ -111,7 +112,7 @@ afterEach(async (context) => {
   }
 });
 
-describe('web wallet in Chromium', () => {
+describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('first load: small, installable, in the browser language, works offline afterwards', async () => {
     let transferred = 0;
     const counted: string[] = [];

@@ -10,6 +10,14 @@ import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
 
 export const CHROMIUM = process.env.SANAD_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * Why the browser suite cannot run here, if it cannot: with only Node.js and npm the README's
+ * test command reports it skipped; `.ci/run` installs Chromium and sets SANAD_REQUIRE_CHROMIUM=1,
+ * which turns a missing browser into a failure instead.
+ */
+export const browserSkipReason: string | undefined =
+  existsSync(CHROMIUM) || process.env.SANAD_REQUIRE_CHROMIUM === '1' ? undefined : `no Chromium at ${CHROMIUM}: apt-get install chromium, or set SANAD_CHROMIUM`;
+
 /** The flags a sandboxed CI machine needs: no GPU, no calls home (the network is closed). */
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
