@@ -78,20 +78,38 @@ export async function tryLockFile(path: string): Promise<LockAttempt> {
   const mine = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   await writeFile(mine, String(process.pid), { mode: 0o600 });
   try {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
+    // Bounded: each round either takes the lock, finds it held, or clears a stale one.
+    for (let round = 0; round < 50; round += 1) {
       try {
         await link(mine, path);
         await removeDeadLockDrafts(path);
         return { release: () => unlink(path).catch(() => undefined) };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-        if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)) return { heldBy: owner };
-        await unlink(path).catch(() => undefined);
       }
+      const owner = await lockOwnerOf(path);
+      // Released between our attempt and the read: try again.
+      if (owner === undefined) continue;
+      if (owner !== 0 && owner !== process.pid && isProcessAlive(owner)) return { heldBy: owner };
+      // A dead owner's lock: move it aside first and look at what was moved, so that a lock
+      // someone else has just taken in its place is put back rather than deleted.
+      const aside = `${path}.${owner}.${randomBytes(4).toString('hex')}`;
+      if (!(await rename(path, aside).then(() => true, () => false))) continue;
+      const moved = await lockOwnerOf(aside);
+      if (moved !== undefined && moved !== 0 && moved !== owner && isProcessAlive(moved)) await link(aside, path).catch(() => undefined);
+      await unlink(aside).catch(() => undefined);
     }
-    return { heldBy: Number(await readFile(path, 'utf8').catch(() => '0')) };
+    return { heldBy: (await lockOwnerOf(path)) ?? 0 };
   } finally {
     await unlink(mine).catch(() => undefined);
   }
+}
+
+/** The process id a lock file holds; undefined when there is no such file. */
+async function lockOwnerOf(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const pid = Number(text);
+  // Content that is no process id (0) counts as a stale lock.
+  return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
