@@ -104,3 +104,12 @@ export {
 } from './trust-list/trust-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
 export { decodeOfflinePresentation, encodeOfflinePresentation, OFFLINE_PRESENTATION_PREFIX } from './offline/offline-presentation.js';
+export {
+  encodeOfflineRequest,
+  expandOfflineRequest,
+  type ExpandedOfflineRequest,
+  OFFLINE_REQUEST_PREFIX,
+  offlineClientId,
+  type OfflineRequestFields,
+  VP_FORMATS_SUPPORTED,
+} from './offline/offline-request.js';

@@ -3,21 +3,22 @@
  *
  * A session is one request: a signed request object fetched by `request_uri`, bound to a fresh
  * nonce and state, answered once at its own `response_uri` (`direct_post`, or `direct_post.jwt`
- * encrypted to a per-session key). An offline session passes the request object by value
- * instead, for a wallet with no network, and is answered by the operator posting the
- * holder's `SANAD1:` code. The result holds only the requested claims and is forgotten after
+ * encrypted to a per-session key). An offline session packs its signed request object into a
+ * small `SANADR1:` code instead, for a wallet with no network, and is answered by the operator
+ * posting the holder's `SANAD1:` code. The result holds only the requested claims and is forgotten after
  * `resultRetentionSeconds`.
  */
 import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import {
   type Clock,
-  type CredentialFormat,
   didJwkFromJwk,
+  encodeOfflineRequest,
   epochSeconds,
   type ErrorReport,
   isPlainObject,
   type JWK,
+  offlineClientId,
   type PresentationRequest,
   randomBytes,
   SanadError,
@@ -26,6 +27,7 @@ import {
   toBase64url,
   tryParseJson,
   type VerificationResult,
+  VP_FORMATS_SUPPORTED,
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
@@ -73,7 +75,7 @@ export interface CreateSessionOptions {
   /** Same-device flow: where the wallet sends the holder's browser back after answering. */
   redirectUri?: string;
   /**
-   * The holder's wallet has no network: the request travels by value in the QR code and the
+   * The holder's wallet has no network: the signed request travels in the QR code and the
    * answer comes back as a `SANAD1:` code the operator posts (`direct_post` for the record).
    */
   offline?: boolean;
@@ -83,7 +85,8 @@ export interface CreatedSession {
   sessionId: string;
   /**
    * The QR code (cross-device) or the link (same-device): `openid4vp://?client_id=...&request_uri=...`,
-   * or for an offline session `openid4vp://?client_id=...&request=<signed request object>`.
+   * or for an offline session `SANADR1:...`, the signed request object packed for a small QR code
+   * (`expandOfflineRequest` in `@sanad/core` turns it back into `openid4vp://?client_id=...&request=...`).
    */
   authorizationRequest: string;
   expiresAt: number;
@@ -156,11 +159,6 @@ export function serviceNonceStore(store: ServiceStore): NonceStore {
   };
 }
 
-const VP_FORMATS: Record<CredentialFormat, Record<string, string[]>> = {
-  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
-  jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] },
-};
-
 const summarise = (r: VerificationResult): SessionResult => ({
   verified: r.verified,
   issuer: r.issuer,
@@ -214,7 +212,8 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     const sessionId = toBase64url(randomBytes(16));
     const state = toBase64url(randomBytes(16));
     const request = await createPresentationRequest({
-      clientId,
+      // An offline request names its signer by did:jwk: the wallet has no network to resolve anything else.
+      clientId: offline ? offlineClientId(signer.publicJwk) : clientId,
       verifierName: options.verifierName,
       purpose: preset.purpose,
       credentials: preset.credentials,
@@ -222,47 +221,65 @@ export async function createVerifierService(options: VerifierServiceOptions) {
       clock,
       nonceStore,
     });
+    const responseUri = `${baseUrl}/responses/${sessionId}`;
     let decryptionJwk: JWK | undefined;
-    const jwks: Jwk[] = [];
-    if (responseMode === 'direct_post.jwt') {
-      const { privateKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
-      const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: sessionId, alg: 'ECDH-ES', use: 'enc' };
-      const { d: _private, ...publicJwk } = privateJwk;
-      decryptionJwk = privateJwk;
-      jwks.push(publicJwk as Jwk);
-    }
-    const { authorizationRequest, jar } = await vp.createOpenId4vpAuthorizationRequest({
-      authorizationRequestPayload: {
-        response_type: 'vp_token',
-        client_id: clientId,
-        response_mode: responseMode,
-        response_uri: `${baseUrl}/responses/${sessionId}`,
+    let authorizationRequest: string;
+    let requestObject: string;
+    if (offline) {
+      // The signed request travels in a small QR code (SANADR1:, see encodeOfflineRequest); no
+      // state: the answer comes back through the desk, not to response_uri.
+      const packed = await encodeOfflineRequest(signer, {
+        iat: request.iat,
+        exp: request.exp,
+        responseUri,
         nonce: request.nonce,
-        state,
-        dcql_query: request.dcql_query,
-        client_metadata: {
-          client_name: options.verifierName,
-          // Only the formats this request asks for: an offline request must fit in one QR code.
-          vp_formats_supported: Object.fromEntries(preset.credentials.map((c) => [c.format, VP_FORMATS[c.format]])),
-          ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
-        },
-        // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
+        clientName: options.verifierName,
         purpose: preset.purpose,
-      },
-      jar: {
-        // Without a request_uri the signed request object goes by value (RFC 9101 section 5.1):
-        // a wallet with no network checks it against the did:jwk in client_id.
-        ...(offline ? {} : { requestUri: `${baseUrl}/requests/${sessionId}` }),
-        jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
-        expiresInSeconds: requestTtl,
-        additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
-      },
-    });
+        dcqlQuery: request.dcql_query,
+      });
+      authorizationRequest = packed.code;
+      requestObject = packed.requestObject;
+    } else {
+      const jwks: Jwk[] = [];
+      if (responseMode === 'direct_post.jwt') {
+        const { privateKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
+        const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: sessionId, alg: 'ECDH-ES', use: 'enc' };
+        const { d: _private, ...publicJwk } = privateJwk;
+        decryptionJwk = privateJwk;
+        jwks.push(publicJwk as Jwk);
+      }
+      const created = await vp.createOpenId4vpAuthorizationRequest({
+        authorizationRequestPayload: {
+          response_type: 'vp_token',
+          client_id: clientId,
+          response_mode: responseMode,
+          response_uri: responseUri,
+          nonce: request.nonce,
+          state,
+          dcql_query: request.dcql_query,
+          client_metadata: {
+            client_name: options.verifierName,
+            vp_formats_supported: Object.fromEntries(preset.credentials.map((c) => [c.format, VP_FORMATS_SUPPORTED[c.format]])),
+            ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
+          },
+          // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
+          purpose: preset.purpose,
+        },
+        jar: {
+          requestUri: `${baseUrl}/requests/${sessionId}`,
+          jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
+          expiresInSeconds: requestTtl,
+          additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
+        },
+      });
+      authorizationRequest = created.authorizationRequest;
+      requestObject = created.jar!.authorizationRequestJwt;
+    }
     const record: SessionRecord = {
       preset: preset.id,
       state,
       request,
-      requestObject: jar!.authorizationRequestJwt,
+      requestObject,
       responseMode,
       ...(decryptionJwk ? { decryptionJwk } : {}),
       ...(input.redirectUri ? { redirectUri: input.redirectUri } : {}),

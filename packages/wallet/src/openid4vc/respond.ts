@@ -4,7 +4,7 @@
  * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { isPlainObject, type LocalizedText, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
+import { expandOfflineRequest, isPlainObject, type LocalizedText, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
 import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
@@ -39,7 +39,8 @@ const requestError = (net: ProtocolFetch, cause: unknown, link: string): never =
 };
 
 /**
- * Resolves an `openid4vp://` request (by value or `request_uri`) and checks its signature.
+ * Resolves an `openid4vp://` request (by value or `request_uri`), or a verifier desk's compact
+ * `SANADR1:` code (expanded to the request by value it stands for), and checks its signature.
  *
  * @example
  * ```ts
@@ -47,7 +48,8 @@ const requestError = (net: ProtocolFetch, cause: unknown, link: string): never =
  * const proposal = wallet.propose(opened.request)
  * ```
  */
-export async function resolvePresentationRequest(uri: string, options: RespondOptions = {}): Promise<OpenedRequest> {
+export async function resolvePresentationRequest(link: string, options: RespondOptions = {}): Promise<OpenedRequest> {
+  const uri = link.trim().startsWith(OFFLINE_REQUEST_PREFIX) ? expandOfflineRequest(link).authorizationRequest : link;
   const net = protocolFetch(options.fetch);
   const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: net.fetch }) });
   let resolved;
