@@ -3,10 +3,13 @@
  * QR codes, jsQR on a canvas otherwise. The camera is released whatever happens.
  */
 import { SanadError } from '@sanad/core';
+import { type PartProgress, qrPartCollector } from './qr-sequence.js';
 
 export interface ScanOptions {
   /** Stops scanning (and the camera); the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Called at each part of a `SANADP:` sequence read, with how many of its parts are in (they are collected until the text is whole). */
+  onPart?: (progress: PartProgress) => void;
 }
 
 /** Reads one frame of `video`; undefined when it shows no readable code. */
@@ -37,7 +40,7 @@ async function nativeDecoder(): Promise<FrameDecoder | undefined> {
 
 async function canvasDecoder(): Promise<FrameDecoder> {
   // Loaded only where the browser has no detector of its own: it is most of this package's weight.
-  const { default: jsQR } = await import('jsqr');
+  const { readQrPixels } = await import('./read-pixels.js');
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) throw new SanadError('ERR_CAMERA_UNAVAILABLE', 'This browser cannot read camera frames.');
@@ -49,7 +52,7 @@ async function canvasDecoder(): Promise<FrameDecoder> {
     canvas.width = width;
     canvas.height = height;
     context.drawImage(video, 0, 0, width, height);
-    return jsQR(context.getImageData(0, 0, width, height).data, width, height, { inversionAttempts: 'attemptBoth' })?.data || undefined;
+    return readQrPixels(context.getImageData(0, 0, width, height).data, width, height);
   };
 }
 
@@ -63,7 +66,8 @@ async function openCamera(): Promise<MediaStream> {
   }
 }
 
-function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortSignal | undefined): Promise<string> {
+/** Decodes frames until `accept` makes a result of a code read (undefined: keep reading). */
+function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortSignal | undefined, accept: (code: string) => string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = (): void => {
@@ -77,8 +81,9 @@ function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortS
     };
     const tick = async (): Promise<void> => {
       try {
-        const text = video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? await decode(video) : undefined;
+        const code = video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? await decode(video) : undefined;
         if (signal?.aborted) return;
+        const text = code === undefined ? undefined : accept(code);
         if (text !== undefined) settle(() => resolve(text));
         else timer = setTimeout(() => void tick(), FRAME_INTERVAL_MS);
       } catch (err) {
@@ -90,7 +95,8 @@ function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortS
 }
 
 /**
- * Opens the rear camera in `video` and resolves with the text of the first QR code it sees.
+ * Opens the rear camera in `video` and resolves with the text of the first QR code it sees, or
+ * of the first `SANADP:` sequence ({@link qrParts}) it has seen every part of, in any order.
  * Rejects with `ERR_CAMERA_UNAVAILABLE` when there is no camera or access is refused (offer
  * a text box instead), or with the abort reason.
  *
@@ -116,7 +122,14 @@ export async function scanQr(video: HTMLVideoElement, options: ScanOptions = {})
     video.srcObject = stream;
     await video.play();
     const decode = (await nativeDecoder()) ?? (await canvasDecoder());
-    return await firstCode(video, decode, signal);
+    const collect = qrPartCollector();
+    return await firstCode(video, decode, signal, (code) => {
+      const step = collect(code);
+      if (step === undefined) return code;
+      if ('text' in step) return step.text;
+      options.onPart?.(step);
+      return undefined;
+    });
   } finally {
     for (const track of stream.getTracks()) track.stop();
     video.srcObject = null;
