@@ -90,7 +90,8 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     setCameraProblem(false);
     setScanning(true);
     try {
-      const text = await scanQr(video.current!, { signal: controller.signal });
+      // A long answer comes as a sequence of codes on the holder's screen: say how far the camera got.
+      const text = await scanQr(video.current!, { signal: controller.signal, onPart: ({ read, total }) => setStatus(t('offline.partsRead', { read: String(read), total: String(total) })) });
       setScanning(false);
       await check(text);
     } catch (err) {

@@ -1,7 +1,7 @@
 /**
  * Answering a verifier: open its signed request (scan or paste), show the consent screen — who
  * asks, why, each fact that would go and each that would not — then send, decline, or, for a
- * verifier without network, show the answer as one QR code.
+ * verifier without network, show the answer as QR codes (one, or a short cycling sequence).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { encodeOfflinePresentation } from '@sanad/core';
@@ -9,7 +9,7 @@ import type { OpenedRequest, PresentationProposal } from '@sanad/wallet';
 import { Busy } from '../components/busy.js';
 import { claimValue } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
-import { QrCode } from '../components/qr-code.js';
+import { QrSequence } from '../components/qr-sequence.js';
 import { LinkForm } from '../components/link-form.js';
 import { useAction } from '../components/use-action.js';
 import { language, t } from '../i18n/i18n.js';
@@ -120,10 +120,10 @@ export function Present({ link: initial }: { link?: string }) {
         </p>
       )}
       {stage.step === 'offline' ? (
-        <div data-testid="offline">
+        <div data-testid="offline" data-code={stage.code}>
           <h2>{t('offline.title')}</h2>
           <p>{t('offline.hint')}</p>
-          <QrCode text={stage.code} label={t('offline.title')} />
+          <QrSequence text={stage.code} label={t('offline.title')} />
         </div>
       ) : (
         <>
