@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
+import { type Browser, chromium, type LaunchOptions, type Locator } from 'playwright-core';
 
 export const CHROMIUM = process.env.SANAD_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -46,9 +46,80 @@ export async function qrCameraClip(text: string, dir: string, name = 'camera.y4m
       for (let dy = 0; dy < scale; dy += 1) luma.fill(16, (origin.y + y * scale + dy) * width + origin.x + x * scale, (origin.y + y * scale + dy) * width + origin.x + (x + 1) * scale);
     }
   }
+  return writeY4m(join(dir, name), width, height, Array.from({ length: 10 }, () => luma));
+}
+
+/** A grey picture: one byte of brightness a pixel, row by row. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  luma: Uint8Array;
+}
+
+/** A Y4M clip (10 frames a second, grey: chroma at its neutral value) of `frames`, each `width` × `height` luma. */
+async function writeY4m(path: string, width: number, height: number, frames: Uint8Array[]): Promise<string> {
   const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
-  const path = join(dir, name);
-  await writeFile(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: 10 }, () => frame)]));
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  await writeFile(path, Buffer.concat([header, ...frames.flatMap((luma) => [Buffer.from('FRAME\n'), luma, chroma])]));
   return path;
+}
+
+/**
+ * A camera filming a screen: a 640 × 480 clip (a cheap phone's camera preview) showing each of
+ * `pictures` in turn, centred on white, for `framesEach` frames (10 a second), round and round
+ * as Chromium plays it. Chromium opens the file when a page starts the camera, so a clip written
+ * after launch (at the path given to {@link launchChromium}) is what the page films.
+ */
+export async function screenCameraClip(pictures: GreyImage[], path: string, framesEach = 5): Promise<string> {
+  const width = 640;
+  const height = 480;
+  const frames = pictures.map((picture) => {
+    const luma = Buffer.alloc(width * height, 255);
+    const left = Math.max(0, Math.floor((width - picture.width) / 2));
+    const top = Math.max(0, Math.floor((height - picture.height) / 2));
+    for (let y = 0; y < Math.min(picture.height, height); y += 1) {
+      luma.set(picture.luma.subarray(y * picture.width, y * picture.width + Math.min(picture.width, width)), (top + y) * width + left);
+    }
+    return luma;
+  });
+  return writeY4m(path, width, height, frames.flatMap((frame) => Array.from({ length: framesEach }, () => frame)));
+}
+
+/** RGBA pixels, as a canvas holds them. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+/**
+ * A screenshot of `element` scaled by the browser (smoothly, as a camera's optics and sensor
+ * would) to `width` pixels wide: what a low-resolution camera makes of a screen.
+ */
+export async function downscaledShot(element: Locator, width = 480): Promise<RgbaImage> {
+  const png = (await element.screenshot()).toString('base64');
+  const { height, base64 } = await element.page().evaluate(
+    async ({ png, width }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${png}`;
+      await image.decode();
+      const height = Math.round((image.naturalHeight * width) / image.naturalWidth);
+      const context = new OffscreenCanvas(width, height).getContext('2d')!;
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(image, 0, 0, width, height);
+      const bytes = context.getImageData(0, 0, width, height).data;
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { height, base64: btoa(binary) };
+    },
+    { png, width },
+  );
+  return { width, height, rgba: new Uint8ClampedArray(Buffer.from(base64, 'base64')) };
+}
+
+/** The brightness of each pixel (ITU-R BT.601 weights). */
+export function greyOf(image: RgbaImage): GreyImage {
+  const luma = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < luma.length; i += 1) luma[i] = Math.round(0.299 * image.rgba[i * 4]! + 0.587 * image.rgba[i * 4 + 1]! + 0.114 * image.rgba[i * 4 + 2]!);
+  return { width: image.width, height: image.height, luma };
 }
