@@ -30,7 +30,8 @@ export const OFFLINE_REQUEST_PREFIX = 'SANADR1:';
 /** Far above any request; stops a decompression bomb in a QR code. */
 const MAX_INFLATED = 16 * 1024;
 const SIGNATURE_LENGTH = 64;
-const KEY_TYPES = { 1: { alg: 'ES256', length: 33 }, 2: { alg: 'EdDSA', length: 32 } } as const;
+/** Key type byte -> length of the key after it: 1 = P-256 (compressed point), 2 = Ed25519. */
+const KEY_LENGTHS: Record<number, number> = { 1: 33, 2: 32 };
 
 /**
  * Strings most requests share, so DEFLATE can point back at them instead of spelling them out:
@@ -38,8 +39,8 @@ const KEY_TYPES = { 1: { alg: 'ES256', length: 33 }, 2: { alg: 'EdDSA', length: 
  * refer to, so the most common strings come last.
  */
 const DICTIONARY = utf8(
-  'https://http://127.0.0.1:/responses/"format":"jwt_vc_json","meta":{"vct_values":["https://"claims":[{"id":"claim-1","path":["' +
-    '{"credentials":[{"id":"refugee-status","format":"dc+sd-jwt","meta":{"vct_values":["https://{"en":"","fr":"","ar":"',
+  '"given_name""family_name""birthdate""nationality""case_number""age_over_18"https:///responses/"format":"jwt_vc_json","meta":{"vct_values":["https://' +
+    '"claims":[{"id":"claim-1","path":["{"credentials":[{"id":"refugee-status","format":"dc+sd-jwt","meta":{"vct_values":["https://{"en":"","fr":"","ar":"',
 );
 
 /** What each credential format's presentation may be signed with (OpenID4VP 1.0 `vp_formats_supported`). */
@@ -155,9 +156,9 @@ export function expandOfflineRequest(text: string): ExpandedOfflineRequest {
     throw invalid('The offline request is damaged.', cause);
   }
   const type = bytes[0] ?? 0;
-  const keyType = KEY_TYPES[type as keyof typeof KEY_TYPES];
-  if (!keyType) throw invalid('The offline request names an unknown key type.');
-  const signatureStart = 1 + keyType.length;
+  const keyLength = KEY_LENGTHS[type];
+  if (keyLength === undefined) throw invalid('The offline request names an unknown key type.');
+  const signatureStart = 1 + keyLength;
   const jsonStart = signatureStart + SIGNATURE_LENGTH;
   if (bytes.length <= jsonStart) throw invalid('The offline request is truncated.');
   const publicJwk = unpackedKey(type, bytes.subarray(1, signatureStart));

@@ -25,7 +25,7 @@ export function QrSequence({ text, label }: { text: string; label: string }) {
   return (
     <div class="qr-sequence" data-testid="qr-sequence" data-parts={parts.length}>
       <p>{t('offline.sequence', { total: parts.length })}</p>
-      <QrCode text={parts[index]!} label={`${label}: ${part}`} />
+      <QrCode text={parts[index % parts.length]!} label={`${label}: ${part}`} />
       <p class="qr-sequence__part" data-testid="qr-sequence-part">
         {part}
       </p>
