@@ -1,12 +1,15 @@
 /**
- * The one wallet of this browser, and the browser's defaults for it: IndexedDB storage, pure-JS
- * scrypt (the same envelope and guarantees as the CLI wallet) and the guarded network.
+ * The one wallet of this browser, and the browser's defaults for it: IndexedDB storage, Argon2id
+ * in a Web Worker (the same envelope and guarantees as the CLI wallet, which uses scrypt) and
+ * the guarded network.
  */
 import { signal } from '@preact/signals';
 import { createGuardedHttpFetch } from '@sanad/core';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createWallet, openWallet, restoreBackup, type Wallet } from '@sanad/wallet';
+import { createWallet, DEFAULT_ARGON2ID, openWallet, openWalletWithKey, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
+import { workerKdf } from './kdf.js';
 import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
+import { removeQuickUnlock } from './storage/quick-unlock.js';
 
 /**
  * Plain http is only a secure context on loopback, so a wallet served over http is a local
@@ -26,6 +29,9 @@ export const touched = (): void => {
   revision.value += 1;
 };
 
+/** Argon2id at phone cost, derived off the main thread; older scrypt wallets are moved to it on unlock. */
+const walletOptions: WalletOptions = { kdf: workerKdf, kdfParams: DEFAULT_ARGON2ID };
+
 let storage: Promise<IndexedDbWalletStorage> | undefined;
 export const walletStorage = (): Promise<IndexedDbWalletStorage> => (storage ??= openIndexedDbStorage());
 
@@ -37,16 +43,21 @@ const keepStorage = (): Promise<unknown> => navigator.storage?.persist?.().catch
 
 export async function create(passphrase: string): Promise<void> {
   void keepStorage();
-  wallet.value = await createWallet(await walletStorage(), passphrase);
+  wallet.value = await createWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 export async function unlock(passphrase: string): Promise<void> {
-  wallet.value = await openWallet(await walletStorage(), passphrase);
+  wallet.value = await openWallet(await walletStorage(), passphrase, walletOptions);
+}
+
+/** Opens the wallet with the session key a PIN or passkey kept (`storage/quick-unlock.ts`). */
+export async function unlockWithKey(sessionKey: Uint8Array): Promise<void> {
+  wallet.value = await openWalletWithKey(await walletStorage(), sessionKey, walletOptions);
 }
 
 export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
   void keepStorage();
-  wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase);
+  wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase, walletOptions);
 }
 
 /** Forgets the decrypted wallet; the passphrase is needed again. */
@@ -64,5 +75,6 @@ export async function eraseEverything(): Promise<void> {
   storage = undefined;
   // Deleting waits for every connection to close: nothing may open one until it is done.
   await store.destroy();
+  await removeQuickUnlock();
   wallet.value = undefined;
 }

@@ -34,15 +34,19 @@ import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDoc
 import { createTranslator } from './messages/translator.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
+  belowFloor,
+  browserKdf,
   DEFAULT_KDF,
+  exportSessionKey,
+  importSessionKey,
   type Kdf,
+  type KdfParams,
   type KdfPolicy,
-  MAX_KDF,
-  MIN_KDF,
   newSessionKey,
-  nobleScrypt,
   openEnvelope,
-  type ScryptParams,
+  openEnvelopeWithKey,
+  raisedKdf,
+  sameKdf,
   sealEnvelope,
   type SessionKey,
 } from './vault/envelope.js';
@@ -50,10 +54,13 @@ import { normalizeRecoverySecret } from './vault/recovery-secret.js';
 import type { WalletStorage } from './vault/storage.js';
 
 export interface WalletOptions {
-  /** Default: pure-JS scrypt; Node callers pass `nodeScrypt`. */
+  /** Default: Argon2id in WebAssembly and scrypt in pure JS; Node callers pass `nodeScrypt`. */
   kdf?: Kdf;
-  /** scrypt cost for new envelopes (never below the policy floor). */
-  kdfParams?: ScryptParams;
+  /**
+   * KDF and cost for new envelopes (never below the policy floor); default scrypt
+   * {@link DEFAULT_KDF}. A wallet sealed with another KDF is re-sealed with this one when opened.
+   */
+  kdfParams?: KdfParams;
   kdfPolicy?: KdfPolicy;
   clock?: Clock;
   did?: DidResolverOptions;
@@ -492,8 +499,16 @@ export class Wallet {
    * (`passphrase`) or a separate recovery secret (see {@link generateRecoverySecret}).
    */
   async exportBackup(secret: string): Promise<Uint8Array> {
-    const key = await newSessionKey(this.#options.kdf ?? nobleScrypt, secret, 'sanad-wallet-backup', this.#options.kdfParams ?? DEFAULT_KDF);
+    const key = await newSessionKey(this.#options.kdf ?? browserKdf, secret, 'sanad-wallet-backup', this.#options.kdfParams ?? DEFAULT_KDF);
     return sealEnvelope(key, utf8(JSON.stringify(this.#doc)), 0);
+  }
+
+  /**
+   * This session's key as bytes, for a quick unlock (PIN, passkey) to wrap under a device-bound
+   * key; {@link openWalletWithKey} opens the wallet with it until the passphrase changes.
+   */
+  exportSessionKey(): Uint8Array {
+    return exportSessionKey(this.#key);
   }
 
   /** Releases the storage (and its lock). */
@@ -508,12 +523,11 @@ export class Wallet {
   }
 }
 
-function targetParams(options: WalletOptions, current?: ScryptParams): ScryptParams {
+function targetParams(options: WalletOptions, current?: KdfParams): KdfParams {
   const wanted = options.kdfParams ?? DEFAULT_KDF;
-  const floor = (options.kdfPolicy ?? { min: MIN_KDF, max: MAX_KDF }).min;
-  if (wanted.N < floor.N || wanted.r < floor.r || wanted.p < floor.p) throw new SanadError('ERR_WALLET_KDF_TOO_WEAK', 'The requested key-derivation cost is below the policy floor.');
+  if (belowFloor(wanted, options.kdfPolicy)) throw new SanadError('ERR_WALLET_KDF_TOO_WEAK', 'The requested key-derivation cost is below the policy floor.');
   // Never lower what a file already has.
-  return current ? { N: Math.max(current.N, wanted.N), r: Math.max(current.r, wanted.r), p: Math.max(current.p, wanted.p) } : wanted;
+  return current ? raisedKdf(current, wanted) : wanted;
 }
 
 /**
@@ -526,7 +540,7 @@ function targetParams(options: WalletOptions, current?: ScryptParams): ScryptPar
  */
 export async function createWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
   if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS');
-  const key = await newSessionKey(options.kdf ?? nobleScrypt, passphrase, 'sanad-wallet', targetParams(options));
+  const key = await newSessionKey(options.kdf ?? browserKdf, passphrase, 'sanad-wallet', targetParams(options));
   const wallet = new Wallet(storage, emptyDocument(), key, options);
   await wallet.replaceDocument(emptyDocument());
   return wallet;
@@ -540,26 +554,48 @@ function parseDocument(bytes: Uint8Array, code: 'ERR_WALLET_CORRUPTED' | 'ERR_BA
   return doc as unknown as WalletDocument;
 }
 
-/**
- * Opens an existing wallet. Wrong passphrase, tampering and weak KDF parameters are typed errors;
- * nothing is written unless the KDF cost is raised to the current default.
- */
-export async function openWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+async function readWallet(storage: WalletStorage): Promise<Uint8Array> {
   const bytes = await storage.read();
   if (bytes === undefined) throw new SanadError('ERR_WALLET_NOT_FOUND');
-  const kdf = options.kdf ?? nobleScrypt;
-  const { key, plaintext, generation } = await openEnvelope(bytes, passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
+  return bytes;
+}
+
+async function openedDocument(storage: WalletStorage, plaintext: Uint8Array, generation: number): Promise<WalletDocument> {
   const doc = parseDocument(plaintext, 'ERR_WALLET_CORRUPTED');
   const floor = await storage.generationFloor?.();
   if (floor !== undefined && generation < floor) throw new SanadError('ERR_WALLET_ROLLED_BACK', `This wallet file is save ${generation}, but save ${floor} was already written here.`);
+  return doc;
+}
+
+/**
+ * Opens an existing wallet. Wrong passphrase, tampering and weak KDF parameters are typed errors;
+ * nothing is written unless the KDF cost is raised to the current default or the KDF is changed
+ * (a scrypt wallet opened where `kdfParams` asks for Argon2id): then the passphrase, at hand
+ * now, derives the new key once and the wallet is re-sealed with it.
+ */
+export async function openWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+  const kdf = options.kdf ?? browserKdf;
+  const { key, plaintext, generation } = await openEnvelope(await readWallet(storage), passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
+  const doc = await openedDocument(storage, plaintext, generation);
   const target = targetParams({ ...options, kdfParams: options.kdfParams ?? key.kdf }, key.kdf);
-  if (target.N !== key.kdf.N || target.r !== key.kdf.r || target.p !== key.kdf.p) {
+  if (!sameKdf(target, key.kdf)) {
     const raised = await newSessionKey(kdf, passphrase, 'sanad-wallet', target);
     const wallet = new Wallet(storage, doc, raised, options, generation);
     await wallet.replaceDocument(doc);
     return wallet;
   }
   return new Wallet(storage, doc, key, options, generation);
+}
+
+/**
+ * Opens an existing wallet with a session key from {@link Wallet.exportSessionKey} (a quick
+ * unlock): no KDF run. After a passphrase change the key no longer fits: `ERR_WALLET_WRONG_PASSPHRASE`.
+ */
+export async function openWalletWithKey(storage: WalletStorage, sessionKey: Uint8Array, options: WalletOptions = {}): Promise<Wallet> {
+  const key = importSessionKey(sessionKey);
+  if (key.format !== 'sanad-wallet') throw new SanadError('ERR_WALLET_CORRUPTED');
+  const { plaintext, generation } = openEnvelopeWithKey(await readWallet(storage), key, options.kdfPolicy);
+  return new Wallet(storage, await openedDocument(storage, plaintext, generation), key, options, generation);
 }
 
 /**
@@ -571,7 +607,7 @@ export async function openWallet(storage: WalletStorage, passphrase: string, opt
 function openBackup(backup: Uint8Array, secret: string, options: WalletOptions): ReturnType<typeof openEnvelope> {
   const canonical = normalizeRecoverySecret(secret);
   const candidates = canonical === undefined || canonical === secret ? [secret] : [canonical, secret];
-  return openEnvelope(backup, candidates, 'sanad-wallet-backup', options.kdf ?? nobleScrypt, options.kdfPolicy);
+  return openEnvelope(backup, candidates, 'sanad-wallet-backup', options.kdf ?? browserKdf, options.kdfPolicy);
 }
 
 /**

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/error-notice.js';
 import { t } from '../i18n/i18n.js';
 import { create, restore, unlock } from '../session.js';
 import { useAction } from '../components/use-action.js';
+import { QuickUnlock, useQuickMethods } from './quick-unlock.js';
 
 export function Setup({ onRestore }: { onRestore: () => void }) {
   const [passphrase, setPassphrase] = useState('');
@@ -56,6 +57,10 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
 export function Unlock() {
   const [passphrase, setPassphrase] = useState('');
   const { busy, error, run } = useAction();
+  const quick = useQuickMethods();
+  const [passphraseChosen, setPassphraseChosen] = useState(false);
+  if (quick === undefined) return null;
+  if (quick.length > 0 && !passphraseChosen) return <QuickUnlock methods={quick} onUsePassphrase={() => setPassphraseChosen(true)} />;
   return (
     <section>
       <h1 tabIndex={-1}>{t('unlock.title')}</h1>

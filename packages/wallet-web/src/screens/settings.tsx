@@ -7,6 +7,7 @@ import { useAction } from '../components/use-action.js';
 import { t } from '../i18n/i18n.js';
 import { flash, go } from '../navigation.js';
 import { eraseEverything, wallet } from '../session.js';
+import { QuickUnlockSettings } from './quick-unlock.js';
 
 export function Settings() {
   const [backup, setBackup] = useState<{ secret: string; url: string }>();
@@ -40,6 +41,7 @@ export function Settings() {
           </a>
         </div>
       )}
+      <QuickUnlockSettings />
       <h2>{t('settings.deleteTitle')}</h2>
       <p>{t('settings.deleteHint')}</p>
       <label class="check">

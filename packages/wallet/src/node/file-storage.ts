@@ -8,14 +8,20 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SanadError } from '@sanad/core';
 import { replaceFile, tryLockFile } from '@sanad/core/node';
-import type { Kdf } from '../vault/envelope.js';
+import { type Kdf, wasmArgon2id } from '../vault/envelope.js';
 import type { WalletStorage } from '../vault/storage.js';
 
-/** Native scrypt (much faster than pure JS), with enough memory for the largest allowed cost. */
-export const nodeScrypt: Kdf = (passphrase, salt, { N, r, p }) =>
-  new Promise((resolve, reject) => {
-    scrypt(passphrase.normalize('NFKC'), salt, 64, { N, r, p, maxmem: 160 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
-  });
+/**
+ * Node's KDF: native scrypt (much faster than pure JS), with enough memory for the largest
+ * allowed cost — what the CLI writes. Argon2id files (from the web wallet) open through WebAssembly.
+ */
+export const nodeScrypt: Kdf = (passphrase, salt, params) =>
+  params.name === 'argon2id'
+    ? wasmArgon2id(passphrase, salt, params)
+    : new Promise((resolve, reject) => {
+        const { N, r, p } = params;
+        scrypt(passphrase.normalize('NFKC'), salt, 64, { N, r, p, maxmem: 160 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
+      });
 
 async function acquireLock(lockPath: string): Promise<void> {
   let lock;
