@@ -13,8 +13,6 @@ export {
   type WalletOptions,
 } from './wallet.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
-export { DEFAULT_KDF, type Kdf, type KdfPolicy, MAX_KDF, MIN_KDF, MIN_PASSPHRASE_LENGTH, nobleScrypt, type ScryptParams } from './vault/envelope.js';
-export { generateRecoverySecret, normalizeRecoverySecret } from './vault/recovery-secret.js';
-export { createMemoryStorage, type WalletStorage } from './vault/storage.js';
+export * from './vault/index.js';
 export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';
 export { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
