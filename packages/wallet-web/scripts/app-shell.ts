@@ -39,14 +39,14 @@ export function appShell(): Plugin {
   const fileName = `assets/shell-${createHash('sha256').update(code).digest('hex').slice(0, 8)}.js`;
   return {
     name: 'sanad-app-shell',
+    // The development server keeps the placeholder, a comment: there the shell stays in English.
+    apply: 'build',
     buildStart() {
-      if (this.meta.watchMode) return;
       this.emitFile({ type: 'asset', fileName, source: code });
     },
     transformIndexHtml: {
       order: 'post',
-      // The development server serves no such file: there the shell stays in English.
-      handler: (html, context) => html.replace(PLACEHOLDER, context.server ? '' : `<script src="./${fileName}"></script>`),
+      handler: (html) => html.replace(PLACEHOLDER, `<script src="./${fileName}"></script>`),
     },
   };
 }
