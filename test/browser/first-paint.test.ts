@@ -5,7 +5,7 @@
  * protocol libraries (the `wallet-library` chunk), which are held back here until the test
  * lets them through. Speed itself is measured by `pnpm bench:web`, not asserted.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +52,32 @@ async function holdChunk(context: BrowserContext, chunk: string): Promise<{ held
 
 const shellText = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, title: document.querySelector('.bar__title')?.textContent, status: document.querySelector('[role="status"]')?.textContent }));
 
+/** The packages of every source in the chunks index.html loads before anything else (the entry and what it imports statically). */
+function firstScreenPackages(): Set<string> {
+  const entry = /<script type="module"[^>]* src="\.\/(assets\/[^"]+\.js)"/.exec(readFileSync(join(WALLET_DIST, 'index.html'), 'utf8'))![1]!;
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (chunk: string) => {
+    if (seen.has(chunk)) return;
+    seen.add(chunk);
+    const map = JSON.parse(readFileSync(join(WALLET_DIST, `${chunk}.map`), 'utf8')) as { sources: string[] };
+    for (const source of map.sources) {
+      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(source)?.[1];
+      if (name) packages.add(name);
+    }
+    for (const [, next] of readFileSync(join(WALLET_DIST, chunk), 'utf8').matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) visit(join('assets', next!));
+  };
+  visit(entry);
+  return packages;
+}
+
 describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
+  it('the first screen loads none of the protocol libraries', () => {
+    const first = firstScreenPackages();
+    expect(first).toContain('preact');
+    for (const library of ['@openid4vc/oauth2', '@openid4vc/openid4vci', '@openid4vc/openid4vp', '@openid4vc/utils', 'dcql', 'did-jwt-vc', 'did-jwt', '@veramo/core', '@veramo/key-manager', 'zod', 'valibot', '@sd-jwt/core']) expect(first, library).not.toContain(library);
+  });
+
   it('paints the app shell in the browser language before the app script arrives', async () => {
     const context = await browser.newContext({ ...PHONE, locale: 'ar-SY' });
     try {

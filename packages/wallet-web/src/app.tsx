@@ -62,7 +62,6 @@ export function App() {
   useEffect(() => {
     const link = linkFromLocation();
     if (link) screen.value = link;
-    loadInBackground();
     const update = () => setOnline(navigator.onLine);
     addEventListener('online', update);
     addEventListener('offline', update);
@@ -73,6 +72,11 @@ export function App() {
     if (wallet.value === undefined) void walletStorage().then((s) => s.exists().then(setStored));
     else setRestoring(false);
   }, [wallet.value]);
+
+  // Once the first screen is on show, not before: evaluating the protocol libraries blocks a slow CPU for a while.
+  useEffect(() => {
+    if (stored !== undefined) loadInBackground();
+  }, [stored]);
 
   const open = wallet.value !== undefined;
   return (

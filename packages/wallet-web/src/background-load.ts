@@ -32,7 +32,12 @@ const whenIdle = (task: () => void): void => {
   else setTimeout(task, 200);
 };
 
+let started = false;
+
+/** Starts it all, once, when the browser is next idle. */
 export function loadInBackground(): void {
+  if (started) return;
+  started = true;
   whenIdle(() => {
     void Promise.allSettled([loadHolderScreens(), loadWalletLibrary()]).then(() => {
       // After the first visit the app comes from the service worker: it opens with no network.
