@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import { precompress } from '../../scripts/vite-precompress.js';
+import { appShell } from './scripts/app-shell.js';
 
 /**
  * Writes the build's file list and hash into the service worker (`sw.js`, kept at the root so its
@@ -34,11 +35,11 @@ export default defineConfig({
   // Relative URLs: the app works from any path (/, /wallet/, a file server's folder).
   base: './',
   resolve: { conditions: ['@sanad/source', 'browser', 'module', 'import', 'default'] },
-  plugins: [precache(), precompress()],
+  plugins: [appShell(), precache(), precompress()],
   build: {
     target: 'es2022',
     sourcemap: true,
-    // The libraries are most of the weight; one chunk loads fastest on a slow link (one request).
+    // The protocol libraries are most of the weight, in the chunk the first screen does not wait for.
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       input: { app: 'index.html', sw: 'src/sw.ts' },

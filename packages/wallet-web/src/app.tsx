@@ -1,14 +1,10 @@
 /** The wallet app: locked screens until the passphrase opens the wallet, then the holder's screens. */
 import { useEffect, useState } from 'preact/hooks';
+import { holderScreens, loadHolderScreens, loadInBackground } from './background-load.js';
+import { Busy } from './components/busy.js';
 import { languages, language, setLanguage, t } from './i18n/i18n.js';
 import { flash, go, linkFromLocation, screen } from './navigation.js';
-import { CredentialScreen } from './screens/credential.js';
-import { History } from './screens/history.js';
-import { Home } from './screens/home.js';
 import { Restore, Setup, Unlock } from './screens/locked.js';
-import { Present } from './screens/present.js';
-import { Receive } from './screens/receive.js';
-import { Settings } from './screens/settings.js';
 import { lock, wallet, walletStorage } from './session.js';
 
 /** Locks after this long without a touch or a key: a phone left on a table does not stay open. */
@@ -47,22 +43,13 @@ function LanguagePicker() {
   );
 }
 
+/** The holder's screens, or a busy line in the rare case the wallet opened before they arrived. */
 function Unlocked() {
-  const current = screen.value;
-  switch (current.name) {
-    case 'credential':
-      return <CredentialScreen id={current.id} />;
-    case 'receive':
-      return <Receive link={current.link} />;
-    case 'present':
-      return <Present link={current.link} />;
-    case 'history':
-      return <History />;
-    case 'settings':
-      return <Settings />;
-    default:
-      return <Home />;
-  }
+  const screens = holderScreens.value;
+  useEffect(() => {
+    if (!screens) void loadHolderScreens().catch(() => undefined);
+  }, [screens]);
+  return screens ? <screens.Unlocked /> : <Busy text={t('app.working')} />;
 }
 
 export function App() {
@@ -85,6 +72,11 @@ export function App() {
     if (wallet.value === undefined) void walletStorage().then((s) => s.exists().then(setStored));
     else setRestoring(false);
   }, [wallet.value]);
+
+  // Once the first screen is on show, not before: evaluating the protocol libraries blocks a slow CPU for a while.
+  useEffect(() => {
+    if (stored !== undefined) loadInBackground();
+  }, [stored]);
 
   const open = wallet.value !== undefined;
   return (

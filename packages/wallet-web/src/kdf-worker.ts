@@ -2,7 +2,7 @@
  * The wallet's key derivation, off the page's thread: Argon2id (or scrypt for an older file) takes
  * seconds on a cheap phone, during which the page must keep drawing and counting idle time.
  */
-import { browserKdf, type KdfParams } from '@sanad/wallet';
+import { browserKdf, type KdfParams } from '@sanad/wallet/vault';
 
 export interface KdfRequest {
   passphrase: string;

@@ -1,5 +1,5 @@
 import { SanadError } from '@sanad/core';
-import type { Kdf } from '@sanad/wallet';
+import type { Kdf } from '@sanad/wallet/vault';
 import type { KdfReply, KdfRequest } from './kdf-worker.js';
 
 /**

@@ -4,9 +4,7 @@ import { applyToDocument } from './i18n/i18n.js';
 import './styles.css';
 
 applyToDocument();
-render(<App />, document.getElementById('app')!);
-
-// After the first visit the app shell comes from the service worker: it opens with no network.
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  void navigator.serviceWorker.register('./sw.js', { type: 'module', scope: './' });
-}
+const root = document.getElementById('app')!;
+// The app shell of index.html (painted before any script arrived) gives way to the app.
+root.replaceChildren();
+render(<App />, root);

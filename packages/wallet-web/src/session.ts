@@ -5,8 +5,8 @@
  */
 import { signal } from '@preact/signals';
 import { createGuardedHttpFetch } from '@sanad/core';
-import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createWallet, DEFAULT_ARGON2ID, openWallet, openWalletWithKey, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
+import type { Wallet, WalletOptions } from '@sanad/wallet';
+import { DEFAULT_ARGON2ID } from '@sanad/wallet/vault';
 import { workerKdf } from './kdf.js';
 import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
 import { removeQuickUnlock } from './storage/quick-unlock.js';
@@ -15,8 +15,10 @@ import { removeQuickUnlock } from './storage/quick-unlock.js';
  * Plain http is only a secure context on loopback, so a wallet served over http is a local
  * sandbox: only then may it talk http to issuers and verifiers on this machine.
  */
-const localSandbox = location.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
-if (localSandbox) allowInsecureHttpUrls(true);
+export const localSandbox = location.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+
+/** The protocol libraries, fetched once: early in the background (app.tsx), at the latest when the wallet opens. */
+export const loadWalletLibrary = () => import('./wallet-library.js');
 
 /** https only and no internal addresses (except in the local sandbox), no redirects, bounded size and time. */
 export const protocolFetch = createGuardedHttpFetch({ allowInsecure: localSandbox, timeoutMs: 15_000 });
@@ -43,20 +45,24 @@ const keepStorage = (): Promise<unknown> => navigator.storage?.persist?.().catch
 
 export async function create(passphrase: string): Promise<void> {
   void keepStorage();
+  const { createWallet } = await loadWalletLibrary();
   wallet.value = await createWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 export async function unlock(passphrase: string): Promise<void> {
+  const { openWallet } = await loadWalletLibrary();
   wallet.value = await openWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 /** Opens the wallet with the session key a PIN or passkey kept (`storage/quick-unlock.ts`). */
 export async function unlockWithKey(sessionKey: Uint8Array): Promise<void> {
+  const { openWalletWithKey } = await loadWalletLibrary();
   wallet.value = await openWalletWithKey(await walletStorage(), sessionKey, walletOptions);
 }
 
 export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
   void keepStorage();
+  const { restoreBackup } = await loadWalletLibrary();
   wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase, walletOptions);
 }
 

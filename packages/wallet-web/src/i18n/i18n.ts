@@ -6,33 +6,27 @@
  */
 import { signal } from '@preact/signals';
 import { catalog, type Messages } from '@sanad/wallet/messages';
+import { chooseLanguage, LANGUAGE_STORAGE_KEY } from './choose-language.js';
 
 export { catalog, type Messages };
 
 const FALLBACK = 'en';
-const STORAGE_KEY = 'sanad-language';
 
 export const languages = Object.keys(catalog)
   .sort()
   .map((code) => ({ code, name: catalog[code]!._language ?? code }));
 
 /** The first of the browser's languages that we have (by primary subtag), else English. */
-export function pickLanguage(preferred: readonly string[]): string {
-  for (const tag of preferred) {
-    const primary = tag.toLowerCase().split('-')[0]!;
-    if (catalog[primary]) return primary;
-  }
-  return FALLBACK;
-}
+export const pickLanguage = (preferred: readonly string[]): string => chooseLanguage(null, preferred, Object.keys(catalog), FALLBACK);
 
-const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
-export const language = signal<string>(saved && catalog[saved] ? saved : pickLanguage(typeof navigator !== 'undefined' ? navigator.languages : []));
+const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(LANGUAGE_STORAGE_KEY) : null;
+export const language = signal<string>(chooseLanguage(saved, typeof navigator !== 'undefined' ? navigator.languages : [], Object.keys(catalog), FALLBACK));
 
 /** Switches the language, remembers it, and sets the page's `lang` and `dir` (Arabic: right to left). */
 export function setLanguage(code: string): void {
   if (!catalog[code]) return;
   language.value = code;
-  localStorage.setItem(STORAGE_KEY, code);
+  localStorage.setItem(LANGUAGE_STORAGE_KEY, code);
   applyToDocument();
 }
 

@@ -1,6 +1,6 @@
 /** Before the wallet is open: create it, unlock it, or restore it from a backup. */
 import { useState } from 'preact/hooks';
-import { MIN_PASSPHRASE_LENGTH } from '@sanad/wallet';
+import { MIN_PASSPHRASE_LENGTH } from '@sanad/wallet/vault';
 import { Busy } from '../components/busy.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { t } from '../i18n/i18n.js';

@@ -1,6 +1,6 @@
 /** Language, backup (file + recovery secret shown once), and deleting everything. */
 import { useEffect, useState } from 'preact/hooks';
-import { generateRecoverySecret } from '@sanad/wallet';
+import { generateRecoverySecret } from '@sanad/wallet/vault';
 import { Busy } from '../components/busy.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { useAction } from '../components/use-action.js';
