@@ -14,7 +14,8 @@ export {
 } from './wallet.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
 export { DEFAULT_KDF, type Kdf, type KdfPolicy, MAX_KDF, MIN_KDF, MIN_PASSPHRASE_LENGTH, nobleScrypt, type ScryptParams } from './vault/envelope.js';
-export { generateRecoverySecret, normalizeRecoverySecret } from './vault/recovery-secret.js';
+export { generateRecoverySecret, normalizeRecoverySecret, parseRecoverySecret, type RecoverySecretReading } from './vault/recovery-secret.js';
+export { combineGuardianShares, type GuardianShareReading, MAX_GUARDIANS, MIN_GUARDIANS, parseGuardianShare, splitRecoverySecret } from './vault/guardians.js';
 export { createMemoryStorage, type WalletStorage } from './vault/storage.js';
 export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';
 export { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
