@@ -6,6 +6,7 @@ import { CredentialScreen } from './screens/credential.js';
 import { History } from './screens/history.js';
 import { Home } from './screens/home.js';
 import { Restore, Setup, Unlock } from './screens/locked.js';
+import { Guardians } from './screens/recovery/guardians.js';
 import { Present } from './screens/present.js';
 import { Receive } from './screens/receive.js';
 import { Settings } from './screens/settings.js';
@@ -60,6 +61,8 @@ function Unlocked() {
       return <History />;
     case 'settings':
       return <Settings />;
+    case 'guardians':
+      return <Guardians />;
     default:
       return <Home />;
   }

@@ -5,7 +5,8 @@
 import { signal } from '@preact/signals';
 import { createGuardedHttpFetch } from '@sanad/core';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createWallet, openWallet, restoreBackup, type Wallet } from '@sanad/wallet';
+import { createMemoryStorage, createWallet, openWallet, restoreBackup, type Wallet } from '@sanad/wallet';
+import { askToKeepStorage, checkStorageKept, forgetBackups } from './backup-state.js';
 import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
 
 /**
@@ -29,24 +30,32 @@ export const touched = (): void => {
 let storage: Promise<IndexedDbWalletStorage> | undefined;
 export const walletStorage = (): Promise<IndexedDbWalletStorage> => (storage ??= openIndexedDbStorage());
 
-/**
- * Browsers may evict site data under storage pressure; a wallet asks to be kept (granted to
- * installed apps). Refused or unsupported, it still works — the backup is the safety net.
- */
-const keepStorage = (): Promise<unknown> => navigator.storage?.persist?.().catch(() => false) ?? Promise.resolve(false);
-
 export async function create(passphrase: string): Promise<void> {
-  void keepStorage();
+  void askToKeepStorage();
   wallet.value = await createWallet(await walletStorage(), passphrase);
 }
 
 export async function unlock(passphrase: string): Promise<void> {
+  void checkStorageKept();
   wallet.value = await openWallet(await walletStorage(), passphrase);
 }
 
+/**
+ * Restores a backup. When this browser still holds a wallet (its passphrase forgotten), the
+ * backup is first restored in memory: the stored wallet is erased only once the backup has
+ * opened, so a wrong secret or file leaves it as it was.
+ */
 export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
-  void keepStorage();
-  wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase);
+  void askToKeepStorage();
+  if (!(await (await walletStorage()).exists())) {
+    wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase);
+    return;
+  }
+  const staged = createMemoryStorage();
+  await (await restoreBackup(backup, secret, staged, passphrase)).close();
+  await eraseEverything();
+  await (await walletStorage()).write(staged.bytes()!);
+  wallet.value = await openWallet(await walletStorage(), passphrase);
 }
 
 /** Forgets the decrypted wallet; the passphrase is needed again. */
@@ -64,5 +73,6 @@ export async function eraseEverything(): Promise<void> {
   storage = undefined;
   // Deleting waits for every connection to close: nothing may open one until it is done.
   await store.destroy();
+  forgetBackups();
   wallet.value = undefined;
 }
