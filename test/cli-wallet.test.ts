@@ -224,7 +224,7 @@ describe('sanad wallet restore reads the recovery secret leniently (issue 14: "m
 });
 
 describe('sanad wallet guardians split, and restore with --share (issue 15: recovery that survives a lost phone)', () => {
-  it('splits a new backup\'s secret into 3 shares, restores from any 2, and refuses 1 share, mixed splits and a typo by name', async () => {
+  it("splits a new backup's secret into 3 shares, restores from any 2, and refuses 1 share, mixed splits and a typo by name", async () => {
     const source = join(work, 'guarded.json');
     await newWalletFile(source, 1);
     const split = (out: string, extra: string[] = []) => runSanad(['wallet', 'guardians', 'split', '--wallet', source, '--out', join(work, out), '--shares', '3', '--threshold', '2', ...extra], env);
