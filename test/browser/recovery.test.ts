@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@sanad/server';
+import { generateRecoverySecret } from '@sanad/wallet';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from '../support/browser.js';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext({ ...PHONE, locale: 'en-GB', acceptDownloads: true })).newPage();
   page.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
-  await page.goto(sandbox.walletUrl);
+  await page.goto(sandbox.walletUrl!);
   await createWallet(FORGOTTEN);
 }, 120_000);
 
@@ -83,7 +84,7 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     expect(await page.getByTestId('storage-not-persisted').count()).toBe(persisted ? 0 : 1);
   }, STEP);
 
-  it('forgotten passphrase: restores from the backup with the secret in lower case with spaces; a typo is named at once', async () => {
+  it('forgotten passphrase: a wrong secret leaves the wallet as it was; the secret in lower case with spaces restores; a typo is named at once', async () => {
     await page.getByTestId('go-settings').click();
     expect(await page.getByTestId('backup-leaves-phone').textContent()).toContain('lost with the phone');
     await page.getByTestId('backup-export').click();
@@ -106,6 +107,19 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     await page.emulateMedia({ media: 'screen' });
     const backupFile = await download('backup-download', 'wallet.backup');
     expect(await page.getByTestId('backup-reminder').count()).toBe((await page.evaluate(() => navigator.storage.persisted())) ? 0 : 1);
+
+    // A wrong secret (with valid checks) is refused, and the stored wallet is left as it was.
+    await forgot('forgot-backup');
+    await page.getByTestId('restore-file').setInputFiles(backupFile);
+    await page.getByTestId('restore-secret').fill(generateRecoverySecret());
+    await page.getByTestId('restore-passphrase').fill(PASSPHRASE);
+    await page.getByTestId('restore-submit').click();
+    expect(await page.getByTestId('error').textContent({ timeout: 60_000 })).toBe('This backup file or recovery secret is not right.');
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await page.getByTestId('unlock-passphrase').fill(FORGOTTEN);
+    await page.getByTestId('unlock-submit').click();
+    await opened();
 
     await forgot('forgot-backup');
     await page.getByTestId('restore-file').setInputFiles(backupFile);

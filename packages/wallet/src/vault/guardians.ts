@@ -23,7 +23,7 @@ const SECRET_CODES = 30;
 const SECRET_BYTES = 19;
 const Y_CODES = 31;
 
-/** Packs 5-bit codes into bytes, big-endian, zero bits at the end. */
+/** Packs 5-bit codes into bytes, big-endian; bits past `length` bytes (zero padding when encoded) are dropped. */
 function codesToBytes(codes: readonly number[], length: number): Uint8Array {
   const bytes = new Uint8Array(length);
   codes.forEach((code, i) => {
