@@ -218,8 +218,38 @@ describe('sanad wallet restore reads the recovery secret leniently (issue 14: "m
     const fromEnv = await restore('r2.json', { SANAD_RECOVERY_SECRET: recoverySecret.replaceAll('-', '').toLowerCase() });
     expect(fromEnv.code).toBe(0);
     const wrong = await restore('r3.json', { SANAD_RECOVERY_SECRET: typed.replace(/[a-z2-9](?=\s*$)/, (c) => (c === 'a' ? 'b' : 'a')) });
-    expect(JSON.parse(wrong.stdout).error.code).toBe('ERR_BACKUP_INVALID');
+    expect(JSON.parse(wrong.stdout).error.code).toBe('ERR_RECOVERY_SECRET_TYPO');
     expect(existsSync(join(work, 'r3.json'))).toBe(false);
+  });
+});
+
+describe('sanad wallet guardians split, and restore with --share (issue 15: recovery that survives a lost phone)', () => {
+  it("splits a new backup's secret into 3 shares, restores from any 2, and refuses 1 share, mixed splits and a typo by name", async () => {
+    const source = join(work, 'guarded.json');
+    await newWalletFile(source, 1);
+    const split = (out: string, extra: string[] = []) => runSanad(['wallet', 'guardians', 'split', '--wallet', source, '--out', join(work, out), '--shares', '3', '--threshold', '2', ...extra], env);
+    const made = await split('guarded.backup', ['--json']);
+    expect(made.code).toBe(0);
+    const { shares, threshold } = JSON.parse(made.stdout) as { shares: string[]; threshold: number };
+    expect([shares.length, threshold]).toEqual([3, 2]);
+    const restore = (target: string, given: string[], lang = 'en') =>
+      runSanad(['wallet', 'restore', join(work, 'guarded.backup'), ...given.flatMap((s) => ['--share', s]), '--wallet', join(work, target), '--lang', lang], env);
+
+    const restored = await restore('g1.json', [shares[2]!.toLowerCase().replaceAll('-', ' '), shares[0]!]);
+    expect([restored.code, restored.stdout]).toEqual([0, `Restored into ${join(work, 'g1.json')}. Credentials: 1.\n`]);
+    const one = await restore('g2.json', [shares[1]!]);
+    expect([one.code, one.stderr]).toEqual([2, 'sanad: Not enough shares yet: ask more guardians for theirs. (ERR_GUARDIAN_SHARES_TOO_FEW)\n']);
+    const other = JSON.parse((await split('other.backup', ['--json'])).stdout) as { shares: string[] };
+    expect((await restore('g3.json', [shares[0]!, other.shares[1]!], 'fr')).stderr).toBe('sanad: Ces parts ne vont pas ensemble : utilisez des parts créées en même temps. (ERR_GUARDIAN_SHARES_MIXED)\n');
+    const typo = `${shares[1]!.slice(0, 3)}${shares[1]![3] === 'A' ? 'B' : 'A'}${shares[1]!.slice(4)}`;
+    expect((await restore('g4.json', [shares[0]!, typo])).stderr).toBe("sanad: A share has a typo or is not a guardian's share. (ERR_GUARDIAN_SHARE_INVALID)\n");
+    for (const f of ['g2.json', 'g3.json', 'g4.json']) expect(existsSync(join(work, f)), f).toBe(false);
+
+    // People read the shares one per line; a threshold above the guardians writes nothing.
+    const text = await split('text.backup');
+    expect(text.stdout).toMatch(/^Backup written to .*text\.backup\. Give each guardian one share: any 2 of the 3 rebuild the recovery secret\.\nShare 1:\n {2}([A-Z2-9]{6}-){7}[A-Z2-9]{6}\nShare 2:\n/);
+    const refused = await runSanad(['wallet', 'guardians', 'split', '--wallet', source, '--out', join(work, 'no.backup'), '--shares', '2', '--threshold', '3', '--json'], env);
+    expect([refused.code, JSON.parse(refused.stdout).error.code, existsSync(join(work, 'no.backup'))]).toEqual([2, 'ERR_INVALID_INPUT', false]);
   });
 });
 

@@ -117,7 +117,7 @@ describe('sanad wallet backup and restore', () => {
     const backup = sanad(['wallet', 'backup', '--wallet', 'old.json', '--out', 'backup.json', '--recovery', '--json'], env);
     expect(backup.status).toBe(0);
     const { recoverySecret } = JSON.parse(backup.stdout) as { recoverySecret: string };
-    expect(recoverySecret).toMatch(/^([A-Z2-9]{5}-){5}[A-Z2-9]{5}$/);
+    expect(recoverySecret).toMatch(/^([A-Z2-9]{6}-){5}[A-Z2-9]{6}$/);
     const wrong = sanad(['wallet', 'restore', 'backup.json', '--recovery', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase', SANAD_RECOVERY_SECRET: 'AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA' });
     expect([wrong.status, wrong.stderr.includes('ERR_BACKUP_INVALID')]).toEqual([2, true]);
     const restored = sanad(['wallet', 'restore', 'backup.json', '--recovery', '--wallet', 'new.json'], { SANAD_WALLET_PASSPHRASE: 'new phone passphrase', SANAD_RECOVERY_SECRET: recoverySecret });

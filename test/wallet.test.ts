@@ -247,11 +247,16 @@ describe('encrypted, atomic storage', () => {
   }, 30_000);
 });
 
+/** A key derivation that must not run: a typo is refused before it. */
+const refusingKdf = (): never => {
+  throw new Error('the key derivation ran');
+};
+
 describe('backup and restore', () => {
   it('restores on a new device with a recovery secret, and the restored wallet can still present', async () => {
     const { wallet } = await walletWithCredential(2);
     const secret = generateRecoverySecret();
-    expect(secret).toMatch(/^([A-Z2-9]{5}-){5}[A-Z2-9]{5}$/);
+    expect(secret).toMatch(/^([A-Z2-9]{6}-){5}[A-Z2-9]{6}$/);
     const backup = await wallet.exportBackup(secret);
     await expect(restoreBackup(backup, 'wrong-secret-value', createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
     const tampered = utf8(fromUtf8(backup).replace(/"ciphertext":"(.)/, (_m, c: string) => `"ciphertext":"${c === 'A' ? 'B' : 'A'}`));
@@ -274,11 +279,21 @@ describe('backup and restore', () => {
     const backup = await wallet.exportBackup(secret);
     const typed = [secret.toLowerCase(), secret.replaceAll('-', ' '), secret.replaceAll('-', ''), `  ${secret.toLowerCase().replaceAll('-', ' ')}\n`];
     for (const t of typed) expect((await restoreBackup(backup, t, createMemoryStorage(), PASS, LOW)).list(), t).toHaveLength(1);
-    // A near miss is still wrong, however it is written.
+    // A near miss is a typo in its group, however it is written, found before any key derivation.
     const wrong = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
     for (const t of [wrong, wrong.toLowerCase(), wrong.replaceAll('-', ' ')]) {
-      await expect(restoreBackup(backup, t, createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
+      await expect(restoreBackup(backup, t, createMemoryStorage(), PASS, { ...LOW, kdf: refusingKdf })).rejects.toMatchObject({ code: 'ERR_RECOVERY_SECRET_TYPO', message: 'The recovery secret has a typo in group 6.' });
     }
+    // Another secret with valid checks is simply the wrong secret.
+    await expect(restoreBackup(backup, generateRecoverySecret(), createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
+  });
+
+  it('restores backups made before check characters, with their 30-character secret read leniently (issue 15)', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const legacy = 'K7QM2-XD9PA-3H4JK-LTNWQ-MR8SS-FGH2Z';
+    const backup = await wallet.exportBackup(legacy);
+    expect((await restoreBackup(backup, ' k7qm2 xd9pa 3h4jk ltnwq mr8ss fgh2z ', createMemoryStorage(), PASS, LOW)).list()).toHaveLength(1);
+    await expect(restoreBackup(backup, 'K7QM2-XD9PA-3H4JK-LTNWQ-MR8SS-FGH2A', createMemoryStorage(), PASS, LOW)).rejects.toMatchObject({ code: 'ERR_BACKUP_INVALID' });
   });
 
   it('still opens a passphrase backup whose passphrase looks like a recovery secret in lower case', async () => {

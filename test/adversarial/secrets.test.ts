@@ -166,7 +166,7 @@ describe('sentinels never leak', () => {
     seen.push(JSON.stringify(result));
   });
 
-  it('a recovery secret typed nearly right (lower case, spaces) is refused without being echoed', async () => {
+  it('a recovery secret typed nearly right (lower case, spaces) is refused as a typo without being echoed', async () => {
     const secret = generateRecoverySecret();
     const nearMiss = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`.toLowerCase().replaceAll('-', ' ');
     made.push(secret, nearMiss, nearMiss.toUpperCase(), nearMiss.replaceAll(' ', '-').toUpperCase());
@@ -175,7 +175,7 @@ describe('sentinels never leak', () => {
     await failure(async () => restoreBackup(readBackup(), nearMiss, createMemoryStorage(), PASSPHRASE, { kdf: nodeScrypt }));
     for (const json of [['--json'], []]) {
       const cli = await runSanad(['wallet', 'restore', join(work, 'recovery-backup.json'), '--recovery', '--wallet', join(work, 'r2', 'w.json'), ...json], { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_RECOVERY_SECRET: nearMiss });
-      expect(cli.stdout + cli.stderr).toContain('ERR_BACKUP_INVALID');
+      expect(cli.stdout + cli.stderr).toContain('ERR_RECOVERY_SECRET_TYPO');
       seen.push(cli.stdout, cli.stderr);
     }
   });

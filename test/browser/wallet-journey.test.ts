@@ -356,7 +356,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('go-settings').click();
     await wallet.getByTestId('backup-export').click();
     const secret = (await wallet.getByTestId('backup-secret').textContent({ timeout: 60_000 }))!.trim();
-    expect(secret).toMatch(/^([A-Z2-9]{5}-){5}[A-Z2-9]{5}$/);
+    expect(secret).toMatch(/^([A-Z2-9]{6}-){5}[A-Z2-9]{6}$/);
     const [download] = await Promise.all([wallet.waitForEvent('download'), wallet.getByTestId('backup-download').click()]);
     const backupFile = join(dir, 'wallet.backup');
     await download.saveAs(backupFile);

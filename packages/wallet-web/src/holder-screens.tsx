@@ -8,6 +8,7 @@ import { History } from './screens/history.js';
 import { Home } from './screens/home.js';
 import { Present } from './screens/present.js';
 import { Receive } from './screens/receive.js';
+import { Guardians } from './screens/recovery/guardians.js';
 import { Settings } from './screens/settings.js';
 
 export function Unlocked() {
@@ -23,6 +24,8 @@ export function Unlocked() {
       return <History />;
     case 'settings':
       return <Settings />;
+    case 'guardians':
+      return <Guardians />;
     default:
       return <Home />;
   }

@@ -7,7 +7,8 @@ export type Screen =
   | { name: 'receive'; link?: string }
   | { name: 'present'; link?: string }
   | { name: 'history' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'guardians' };
 
 export const screen = signal<Screen>({ name: 'home' });
 /** A one-time confirmation (a message key) shown above the next screen. */

@@ -6,7 +6,8 @@
 import { signal } from '@preact/signals';
 import { createGuardedHttpFetch } from '@sanad/core';
 import type { Wallet, WalletOptions } from '@sanad/wallet';
-import { DEFAULT_ARGON2ID } from '@sanad/wallet/vault';
+import { createMemoryStorage, DEFAULT_ARGON2ID } from '@sanad/wallet/vault';
+import { askToKeepStorage, checkStorageKept, forgetBackups } from './backup-state.js';
 import { workerKdf } from './kdf.js';
 import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
 import { removeQuickUnlock } from './storage/quick-unlock.js';
@@ -37,33 +38,42 @@ const walletOptions: WalletOptions = { kdf: workerKdf, kdfParams: DEFAULT_ARGON2
 let storage: Promise<IndexedDbWalletStorage> | undefined;
 export const walletStorage = (): Promise<IndexedDbWalletStorage> => (storage ??= openIndexedDbStorage());
 
-/**
- * Browsers may evict site data under storage pressure; a wallet asks to be kept (granted to
- * installed apps). Refused or unsupported, it still works — the backup is the safety net.
- */
-const keepStorage = (): Promise<unknown> => navigator.storage?.persist?.().catch(() => false) ?? Promise.resolve(false);
-
 export async function create(passphrase: string): Promise<void> {
-  void keepStorage();
+  void askToKeepStorage();
   const { createWallet } = await loadWalletLibrary();
   wallet.value = await createWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 export async function unlock(passphrase: string): Promise<void> {
+  void checkStorageKept();
   const { openWallet } = await loadWalletLibrary();
   wallet.value = await openWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 /** Opens the wallet with the session key a PIN or passkey kept (`storage/quick-unlock.ts`). */
 export async function unlockWithKey(sessionKey: Uint8Array): Promise<void> {
+  void checkStorageKept();
   const { openWalletWithKey } = await loadWalletLibrary();
   wallet.value = await openWalletWithKey(await walletStorage(), sessionKey, walletOptions);
 }
 
+/**
+ * Restores a backup. When this browser still holds a wallet (its passphrase forgotten), the
+ * backup is first restored in memory: the stored wallet is erased only once the backup has
+ * opened, so a wrong secret or file leaves it as it was.
+ */
 export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
-  void keepStorage();
-  const { restoreBackup } = await loadWalletLibrary();
-  wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase, walletOptions);
+  void askToKeepStorage();
+  const { openWallet, restoreBackup } = await loadWalletLibrary();
+  if (!(await (await walletStorage()).exists())) {
+    wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase, walletOptions);
+    return;
+  }
+  const staged = createMemoryStorage();
+  await (await restoreBackup(backup, secret, staged, passphrase, walletOptions)).close();
+  await eraseEverything();
+  await (await walletStorage()).write(staged.bytes()!);
+  wallet.value = await openWallet(await walletStorage(), passphrase, walletOptions);
 }
 
 /** Forgets the decrypted wallet; the passphrase is needed again. */
@@ -82,5 +92,6 @@ export async function eraseEverything(): Promise<void> {
   // Deleting waits for every connection to close: nothing may open one until it is done.
   await store.destroy();
   await removeQuickUnlock();
+  forgetBackups();
   wallet.value = undefined;
 }

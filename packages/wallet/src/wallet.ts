@@ -50,7 +50,7 @@ import {
   sealEnvelope,
   type SessionKey,
 } from './vault/envelope.js';
-import { normalizeRecoverySecret } from './vault/recovery-secret.js';
+import { parseRecoverySecret } from './vault/recovery-secret.js';
 import type { WalletStorage } from './vault/storage.js';
 
 export interface WalletOptions {
@@ -605,14 +605,18 @@ export async function openWalletWithKey(storage: WalletStorage, sessionKey: Uint
  * exactly as typed, so a passphrase that happens to look like one still works.
  */
 function openBackup(backup: Uint8Array, secret: string, options: WalletOptions): ReturnType<typeof openEnvelope> {
-  const canonical = normalizeRecoverySecret(secret);
+  const reading = parseRecoverySecret(secret);
+  // Said at once: a mistyped checked secret never costs a key derivation on a slow phone.
+  if (reading.form === 'typo') throw new SanadError('ERR_RECOVERY_SECRET_TYPO', `The recovery secret has a typo${reading.group === undefined ? '' : ` in group ${reading.group}`}.`);
+  const canonical = reading.form === 'other' ? undefined : reading.secret;
   const candidates = canonical === undefined || canonical === secret ? [secret] : [canonical, secret];
   return openEnvelope(backup, candidates, 'sanad-wallet-backup', options.kdf ?? browserKdf, options.kdfPolicy);
 }
 
 /**
  * Restores a backup into new, empty storage with a new passphrase. A recovery secret is read
- * leniently (any case, spaces or no dashes between the groups); a wrong one is `ERR_BACKUP_INVALID`.
+ * leniently (any case, spaces or no dashes between the groups); a checked one with a typo is
+ * `ERR_RECOVERY_SECRET_TYPO` before any key derivation, a wrong one `ERR_BACKUP_INVALID`.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
 import { parsePresentationRequest } from '@sanad/verifier';
-import { createWallet, generateRecoverySecret, openWallet, type PresentationProposal, restoreBackup, type Wallet, type WalletOptions } from '@sanad/wallet';
+import { combineGuardianShares, createWallet, generateRecoverySecret, MAX_GUARDIANS, openWallet, type PresentationProposal, restoreBackup, splitRecoverySecret, type Wallet, type WalletOptions } from '@sanad/wallet';
 import { createTranslator, type Translator } from '@sanad/wallet/messages';
 import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { action, type CommonOptions, wholeNumber } from '../command.js';
@@ -309,11 +309,46 @@ export function registerWalletCommands(program: Command): void {
     },
   );
 
-  holderAction<WalletFlag & { recovery?: boolean }>(
-    walletOption(wallet.command('restore <backup>').description('restore a backup into a new wallet file').option('--recovery', 'the backup uses a recovery secret (any case; spaces or dashes between the groups)')),
+  holderAction<WalletFlag & { out: string; shares: number; threshold: number }>(
+    walletOption(
+      wallet
+        .command('guardians')
+        .description('guardians: a backup whose recovery secret is split into shares, any few of which rebuild it')
+        .command('split')
+        .description('write a backup under a new recovery secret and split that secret into one share per guardian')
+        .requiredOption('--out <file>', 'backup file')
+        .requiredOption('--shares <n>', `how many guardians (2 to ${MAX_GUARDIANS})`, wholeNumber(MAX_GUARDIANS))
+        .requiredOption('--threshold <k>', 'how many of them rebuild the secret (2 to --shares)', wholeNumber(MAX_GUARDIANS)),
+    ),
+    async (o, out, _args, tr) => {
+      const secret = generateRecoverySecret();
+      // Split first: a wrong --shares or --threshold writes nothing.
+      const shares = await splitRecoverySecret(secret, { shares: o.shares, threshold: o.threshold });
+      const bytes = await withWallet(o.wallet, tr, (w) => w.exportBackup(secret));
+      await writeOutput(o.out, Buffer.from(bytes).toString('utf8'), 0o600);
+      out.result({ out: o.out, threshold: o.threshold, shares }, () =>
+        // Each share on a line of its own with no marks, like the recovery secret.
+        [terminalText(tr, [tr.t('cli.guardians.done', { file: o.out, threshold: o.threshold, shares: o.shares })]), ...shares.flatMap((share, i) => [terminalText(tr, [tr.t('cli.guardians.share', { index: i + 1 })]), `  ${share}`])].join('\n'),
+      );
+    },
+  );
+
+  holderAction<WalletFlag & { recovery?: boolean; share: string[] }>(
+    walletOption(
+      wallet
+        .command('restore <backup>')
+        .description('restore a backup into a new wallet file')
+        .option('--recovery', 'the backup uses a recovery secret (any case; spaces or dashes between the groups)')
+        .option('--share <share>', "a guardian's share, instead of the recovery secret (repeat for each guardian)", (share: string, shares: string[]) => [...shares, share], []),
+    ),
     async (o, out, [file], tr) => {
       const bytes = await readFileBytes(file!);
-      const secret = o.recovery ? await readRecoverySecret(tr.t('restore.secret')) : await readPassphrase({ label: tr.t('cli.prompt.backupPassphrase') });
+      const secret =
+        o.share.length > 0
+          ? await combineGuardianShares(o.share)
+          : o.recovery
+            ? await readRecoverySecret(tr.t('restore.secret'))
+            : await readPassphrase({ label: tr.t('cli.prompt.backupPassphrase') });
       const passphrase = await newPassphrase(tr);
       const storage = await openFileStorage(o.wallet);
       try {

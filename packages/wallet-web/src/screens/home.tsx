@@ -1,5 +1,6 @@
 /** The holder's credentials as cards, and the way to everything else. */
 import { language, formatDate, t } from '../i18n/i18n.js';
+import { BackupReminder } from '../components/backup-reminder.js';
 import { go } from '../navigation.js';
 import { revision, wallet } from '../session.js';
 
@@ -9,6 +10,7 @@ export function Home() {
   return (
     <section>
       <h1 tabIndex={-1}>{t('home.title')}</h1>
+      <BackupReminder />
       <nav class="actions" aria-label={t('home.title')}>
         <button class="button button--primary" onClick={() => go({ name: 'receive' })} data-testid="go-receive">
           {t('home.receive')}

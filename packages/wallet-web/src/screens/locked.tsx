@@ -1,12 +1,15 @@
-/** Before the wallet is open: create it, unlock it, or restore it from a backup. */
+/** Before the wallet is open: create it, unlock it (or find a way on without the passphrase), or restore it from a backup. */
 import { useState } from 'preact/hooks';
 import { MIN_PASSPHRASE_LENGTH } from '@sanad/wallet/vault';
 import { Busy } from '../components/busy.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { t } from '../i18n/i18n.js';
-import { create, restore, unlock } from '../session.js';
+import { create, unlock } from '../session.js';
 import { useAction } from '../components/use-action.js';
 import { QuickUnlock, useQuickMethods } from './quick-unlock.js';
+import { ForgotPassphrase } from './recovery/forgot.js';
+
+export { Restore } from './recovery/restore.js';
 
 export function Setup({ onRestore }: { onRestore: () => void }) {
   const [passphrase, setPassphrase] = useState('');
@@ -56,9 +59,11 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
 
 export function Unlock() {
   const [passphrase, setPassphrase] = useState('');
+  const [forgot, setForgot] = useState(false);
   const { busy, error, run } = useAction();
   const quick = useQuickMethods();
   const [passphraseChosen, setPassphraseChosen] = useState(false);
+  if (forgot) return <ForgotPassphrase onBack={() => setForgot(false)} />;
   if (quick === undefined) return null;
   if (quick.length > 0 && !passphraseChosen) return <QuickUnlock methods={quick} onUsePassphrase={() => setPassphraseChosen(true)} />;
   return (
@@ -84,49 +89,9 @@ export function Unlock() {
         </button>
         <Busy text={busy} />
       </form>
-    </section>
-  );
-}
-
-export function Restore({ onCancel }: { onCancel?: () => void }) {
-  const [file, setFile] = useState<File>();
-  const [secret, setSecret] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const { busy, error, run } = useAction();
-  return (
-    <section>
-      <h1 tabIndex={-1}>{t('restore.title')}</h1>
-      <form
-        class="form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!file) return;
-          void run(t('restore.working'), async () => restore(new Uint8Array(await file.arrayBuffer()), secret.trim(), passphrase));
-        }}
-      >
-        <label>
-          {t('restore.file')}
-          <input type="file" required onChange={(e) => setFile(e.currentTarget.files?.[0])} data-testid="restore-file" />
-        </label>
-        <label>
-          {t('restore.secret')}
-          <input type="text" autocomplete="off" spellcheck={false} required value={secret} onInput={(e) => setSecret(e.currentTarget.value)} data-testid="restore-secret" />
-        </label>
-        <label>
-          {t('restore.newPassphrase')}
-          <input type="password" autocomplete="new-password" required minLength={MIN_PASSPHRASE_LENGTH} value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="restore-passphrase" />
-        </label>
-        <ErrorNotice error={error} />
-        <button class="button button--primary" disabled={busy !== undefined} data-testid="restore-submit">
-          {t('restore.submit')}
-        </button>
-        <Busy text={busy} />
-      </form>
-      {onCancel && (
-        <button type="button" class="button button--link" onClick={onCancel}>
-          {t('common.back')}
-        </button>
-      )}
+      <button type="button" class="button button--link" onClick={() => setForgot(true)} data-testid="unlock-forgot">
+        {t('recovery.forgot')}
+      </button>
     </section>
   );
 }

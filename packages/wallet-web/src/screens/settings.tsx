@@ -1,46 +1,28 @@
-/** Language, backup (file + recovery secret shown once), and deleting everything. */
-import { useEffect, useState } from 'preact/hooks';
-import { generateRecoverySecret } from '@sanad/wallet/vault';
+/** Backup (file, recovery secret shown once, printable sheet, guardians), quick unlock, and deleting everything. */
+import { useState } from 'preact/hooks';
+import { BackupReminder } from '../components/backup-reminder.js';
 import { Busy } from '../components/busy.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { useAction } from '../components/use-action.js';
 import { t } from '../i18n/i18n.js';
 import { flash, go } from '../navigation.js';
-import { eraseEverything, wallet } from '../session.js';
+import { eraseEverything } from '../session.js';
 import { QuickUnlockSettings } from './quick-unlock.js';
+import { BackupPanel } from './recovery/backup.js';
 
 export function Settings() {
-  const [backup, setBackup] = useState<{ secret: string; url: string }>();
   const [understood, setUnderstood] = useState(false);
   const { busy, error, run } = useAction();
-  useEffect(() => () => backup && URL.revokeObjectURL(backup.url), [backup]);
-
-  const makeBackup = () =>
-    run(t('app.working'), async () => {
-      const secret = generateRecoverySecret();
-      const bytes = await wallet.value!.exportBackup(secret);
-      setBackup({ secret, url: URL.createObjectURL(new Blob([bytes.slice()], { type: 'application/octet-stream' })) });
-    });
 
   return (
     <section>
       <h1 tabIndex={-1}>{t('settings.title')}</h1>
       <h2>{t('settings.backupTitle')}</h2>
-      <p>{t('settings.backupHint')}</p>
-      <button class="button" disabled={busy !== undefined} onClick={() => void makeBackup()} data-testid="backup-export">
-        {t('settings.backupExport')}
+      <BackupReminder />
+      <BackupPanel />
+      <button class="button" onClick={() => go({ name: 'guardians' })} data-testid="go-guardians">
+        {t('guardians.title')}
       </button>
-      {backup && (
-        <div class="backup" data-testid="backup">
-          <p>{t('settings.backupSecret')}</p>
-          <p class="secret" dir="ltr" data-testid="backup-secret">
-            {backup.secret}
-          </p>
-          <a class="button button--primary" href={backup.url} download="sanad-wallet.backup" data-testid="backup-download">
-            {t('settings.backupDownload')}
-          </a>
-        </div>
-      )}
       <QuickUnlockSettings />
       <h2>{t('settings.deleteTitle')}</h2>
       <p>{t('settings.deleteHint')}</p>
