@@ -82,6 +82,8 @@ export {
   TOKEN_STATUS,
   type TokenStatusListClaim,
 } from './status/token-status-list.js';
+export { type CachedStatusList, createMemoryStatusCache, type StatusCache } from './status/status-cache.js';
+export { type IssuerKeyResolver, StatusChecker, type StatusCheckerOptions, type StatusCheckResult } from './status/status-checker.js';
 export {
   BITSTRING_MIN_ENTRIES,
   bitstringEntriesOf,
