@@ -8,6 +8,7 @@ export { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, r
 export {
   ERROR_CODES,
   type ErrorCategory,
+  type ErrorDetails,
   type ErrorReport,
   errorReport,
   isSanadError,
