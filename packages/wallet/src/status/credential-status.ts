@@ -67,7 +67,8 @@ function fetchOncePerUri(base: typeof globalThis.fetch): GuardedFetch {
   return (url) => {
     let response = fetched.get(url);
     if (!response) {
-      response = base(url, { credentials: 'omit' }).then(
+      // No cookies; and past any HTTP cache, so "check now" sees a revocation made a minute ago.
+      response = base(url, { credentials: 'omit', cache: 'no-cache' }).then(
         async (r) => ({ status: r.status, headers: r.headers, body: new Uint8Array(await r.arrayBuffer()), url }),
         // A browser offline rejects with a bare TypeError: that is an outage like any other.
         (err: unknown) => Promise.reject(toSanadError(err, 'ERR_FETCH_FAILED')),
