@@ -18,6 +18,7 @@ import {
   type GuardedFetch,
   type GuardedResponse,
   isPlainObject,
+  type IssuerKeyResolver,
   parseSdJwt,
   StatusChecker,
   type StatusCheckResult,
@@ -80,7 +81,7 @@ function fetchOncePerUri(base: typeof globalThis.fetch): GuardedFetch {
 }
 
 /** A copy's status: from its Token Status List (SD-JWT VC) or Bitstring Status List (VC-JWT) entries. */
-function checkCopy(checker: StatusChecker, format: StoredCredential['format'], issuer: string, copy: CredentialCopy, keyFor: Parameters<StatusChecker['checkToken']>[2]): Promise<StatusCheckResult> | undefined {
+function checkCopy(checker: StatusChecker, format: StoredCredential['format'], issuer: string, copy: CredentialCopy, keyFor: IssuerKeyResolver): Promise<StatusCheckResult> | undefined {
   if (format === 'dc+sd-jwt') {
     const ref = statusListReferenceOf(parseSdJwt(copy.raw).jwt.payload);
     return ref ? checker.checkToken(ref, issuer, keyFor) : undefined;
@@ -100,9 +101,9 @@ const SEVERITY: Record<CredentialStatusValue, number> = { valid: 0, unknown: 1, 
  */
 export async function refreshCredentialStatuses(credentials: StoredCredential[], clock: Clock, options: StatusRefreshOptions & { did?: DidResolverOptions } = {}): Promise<StatusRefreshResult[]> {
   const checker = new StatusChecker({ fetch: fetchOncePerUri(options.fetch ?? createGuardedHttpFetch()), clock });
+  const keyFor = (issuer: string, kid: string | undefined) => didIssuerKey(issuer, kid, options.did);
   const results: StatusRefreshResult[] = [];
   for (const credential of credentials) {
-    const keyFor = (issuer: string, kid: string | undefined) => didIssuerKey(issuer, kid, options.did);
     const checks = credential.copies.map((copy) => {
       try {
         return checkCopy(checker, credential.format, credential.issuer, copy, keyFor);
