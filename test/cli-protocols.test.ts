@@ -71,7 +71,7 @@ describe('sanad sandbox with the CLI wallet', () => {
     const wrongPin = info.offer.tx_code === '000000' ? '111111' : '000000';
     const wrong = sanad(['wallet', 'receive', '--allow-http', info.offer.uri, '--json'], { SANAD_TX_CODE: wrongPin });
     expect(wrong.status).toBe(2);
-    expect(JSON.parse(wrong.stdout).error.code).toBe('ERR_TX_CODE_INVALID');
+    expect(JSON.parse(wrong.stdout).error).toMatchObject({ code: 'ERR_TX_CODE_INVALID', details: { attemptsLeft: 4 } });
     const noPin = sanad(['wallet', 'receive', '--allow-http', info.offer.uri]);
     expect(noPin.status).toBe(2);
     expect(noPin.stderr).toContain('ERR_TX_CODE_REQUIRED');

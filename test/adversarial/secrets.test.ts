@@ -217,6 +217,8 @@ describe('sentinels never leak', () => {
 
   it('an issuer that echoes what it was sent (code and PIN) in its error reaches the holder without them', async () => {
     allowInsecureHttpUrls(true); // loopback services, as --allow-http does
+    // Six digits, as the offer asks: a PIN of another shape is refused before it reaches the issuer.
+    const pin = '390417';
     const services = await startServices({ issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' });
     try {
       const { json } = await operator(services.issuerUrl, 'POST', '/offers', { type: 'refugee-status', claims: amal });
@@ -242,17 +244,17 @@ describe('sentinels never leak', () => {
       mkdirSync(join(work, 'echo'));
       await (await createWallet(await openFileStorage(path), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF })).close();
       for (const json of [['--json'], []]) {
-        const cli = await runSanad(['wallet', 'receive', '--allow-http', offer, '--wallet', path, ...json], { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_TX_CODE: PIN });
+        const cli = await runSanad(['wallet', 'receive', '--allow-http', offer, '--wallet', path, ...json], { SANAD_WALLET_PASSPHRASE: PASSPHRASE, SANAD_TX_CODE: pin });
         expect(cli.code).toBe(2);
         expect(cli.stdout + cli.stderr).toContain('ERR_TX_CODE_INVALID');
         seen.push(cli.stdout, cli.stderr);
       }
       const wallet = await createWallet(createMemoryStorage(), PASSPHRASE, { kdf: nodeScrypt, kdfParams: MIN_KDF });
-      await failure(() => wallet.receive(offer, { txCode: async () => PIN, fetch: createGuardedHttpFetch({ allowInsecure: true }) }));
+      await failure(() => wallet.receive(offer, { txCode: async () => pin, fetch: createGuardedHttpFetch({ allowInsecure: true }) }));
       // Control: the issuer really echoed both.
-      const echoed = await app.fetch(new Request(`${services.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'x', tx_code: PIN }).toString() }));
-      expect(await echoed.text()).toContain(PIN);
-      expectNoneIn(seen.slice(from), [PIN, offer, ...(typeof code === 'string' ? [code] : [])]);
+      const echoed = await app.fetch(new Request(`${services.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': 'x', tx_code: pin }).toString() }));
+      expect(await echoed.text()).toContain(pin);
+      expectNoneIn(seen.slice(from), [pin, offer, ...(typeof code === 'string' ? [code] : [])]);
     } finally {
       await services.close();
     }

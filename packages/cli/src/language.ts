@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { type ErrorReport, SanadError, type SanadErrorCode } from '@sanad/core';
-import { languages, matchLanguage, type MessageKey, message, type Translator } from '@sanad/wallet/messages';
+import { detailedErrorText, languages, matchLanguage, type MessageKey, message, type Translator } from '@sanad/wallet/messages';
 
 export const LANGUAGE_CODES = languages.map((l) => l.code);
 
@@ -71,9 +71,11 @@ const SHARED_ERROR_MESSAGES = new Set<string>([
   'ERR_GUARDIAN_SHARES_MIXED',
   'ERR_GUARDIAN_SHARES_TOO_FEW',
   'ERR_TX_CODE_INVALID',
+  'ERR_TX_CODE_MALFORMED',
   'ERR_OFFER_EXPIRED',
   'ERR_OFFER_LOCKED',
   'ERR_REQUEST_EXPIRED',
+  'ERR_REQUEST_USED',
   'ERR_NO_MATCHING_CREDENTIAL',
   'ERR_FETCH_FAILED',
   'ERR_FETCH_TIMEOUT',
@@ -89,6 +91,8 @@ export function holderErrorText(tr: Translator, report: ErrorReport): string | u
   const shared = `error.${report.code}`;
   const vars = { ...ERROR_VARS, ...ERROR_VARS_BY_CODE[report.code] };
   if (message('en', own) !== own) return tr.t(own as MessageKey, vars);
+  const detailed = detailedErrorText(tr, report);
+  if (detailed !== undefined) return detailed;
   if (SHARED_ERROR_MESSAGES.has(report.code) && message('en', shared) !== shared) return tr.t(shared as MessageKey, vars);
   return undefined;
 }

@@ -132,6 +132,7 @@ export const ERROR_CODES = {
   ERR_REQUEST_NOT_SATISFIED: spec('verification', 'The presentation does not answer the request.'),
   ERR_CREDENTIAL_TYPE_MISMATCH: spec('verification', 'The credential is not of a requested type.'),
   ERR_REQUEST_EXPIRED: spec('verification', 'The presentation request has expired.'),
+  ERR_REQUEST_USED: spec('input', 'The presentation request was already answered or cancelled; ask the verifier for a new one.'),
   ERR_VC_CLAIMS_INCONSISTENT: spec('verification', 'The vc claims contradict the JWT registered claims.'),
 
   // --- issuer ---
@@ -184,6 +185,7 @@ export const ERROR_CODES = {
   ERR_OFFER_EXPIRED: spec('input', 'The credential offer has expired or was already used.'),
   ERR_TX_CODE_REQUIRED: spec('input', 'This offer needs the transaction code (PIN) given to you by the issuer.'),
   ERR_TX_CODE_INVALID: spec('input', 'The transaction code (PIN) is wrong.'),
+  ERR_TX_CODE_MALFORMED: spec('input', 'The transaction code (PIN) does not have the length or characters the issuer asked for; no attempt was used.'),
   ERR_OFFER_LOCKED: spec('input', 'Too many wrong transaction codes: the offer is locked. Ask the issuer for a new one.'),
   ERR_PROTOCOL: spec('verification', 'The other side answered with a protocol error.'),
   ERR_SESSION_NOT_FOUND: spec('input', 'No presentation session with that id, or it has expired.'),
@@ -216,7 +218,12 @@ export type SanadErrorCode = keyof typeof ERROR_CODES;
 export interface ErrorReport {
   code: SanadErrorCode;
   message: string;
+  /** Facts a front end may put in its own words, e.g. `{ attemptsLeft: 2 }`. */
+  details?: ErrorDetails;
 }
+
+/** Numbers and codes about a failure, never a secret or a claim value. */
+export type ErrorDetails = Readonly<Record<string, number | string>>;
 
 /**
  * Base class of every error Sanad throws on purpose.
@@ -230,17 +237,19 @@ export interface ErrorReport {
 export class SanadError extends Error {
   readonly code: SanadErrorCode;
   readonly category: ErrorCategory;
+  readonly details?: ErrorDetails;
 
-  constructor(code: SanadErrorCode, message?: string, options?: { cause?: unknown }) {
-    super(message ?? ERROR_CODES[code].message, options);
+  constructor(code: SanadErrorCode, message?: string, options?: { cause?: unknown; details?: ErrorDetails }) {
+    super(message ?? ERROR_CODES[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SanadError';
     this.code = code;
     this.category = ERROR_CODES[code].category;
+    if (options?.details) this.details = options.details;
   }
 
-  /** The serialisable form: code and message, never the cause or stack. */
+  /** The serialisable form: code, message and details, never the cause or stack. */
   toReport(): ErrorReport {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
   }
 }
 

@@ -8,6 +8,7 @@ export { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, r
 export {
   ERROR_CODES,
   type ErrorCategory,
+  type ErrorDetails,
   type ErrorReport,
   errorReport,
   isSanadError,
@@ -82,6 +83,8 @@ export {
   TOKEN_STATUS,
   type TokenStatusListClaim,
 } from './status/token-status-list.js';
+export { type CachedStatusList, createMemoryStatusCache, type StatusCache } from './status/status-cache.js';
+export { type IssuerKeyResolver, StatusChecker, type StatusCheckerOptions, type StatusCheckResult } from './status/status-checker.js';
 export {
   BITSTRING_MIN_ENTRIES,
   bitstringEntriesOf,

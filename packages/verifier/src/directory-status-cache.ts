@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeJwt, SanadError, sha256, tryParseJson, utf8 } from '@sanad/core';
-import type { CachedStatusList, StatusCache } from './status-cache.js';
+import { type CachedStatusList, decodeJwt, SanadError, sha256, type StatusCache, tryParseJson, utf8 } from '@sanad/core';
 
 const fileName = (uri: string): string => `${Buffer.from(sha256(utf8(uri))).toString('hex')}.json`;
 

@@ -4,6 +4,6 @@ export { createDirectoryStatusCache, importStatusList, statusListUriOf } from '.
 export { createFileNonceStore } from './file-nonce-store.js';
 export { createMemoryNonceStore, type NonceStore } from './nonce-store.js';
 export { type CredentialRequest, createPresentationRequest, parseDcqlQuery, parsePresentationRequest, type PresentationRequestOptions } from './request.js';
-export { type CachedStatusList, createMemoryStatusCache, type StatusCache } from './status-cache.js';
-export { type IssuerKeyResolver, StatusChecker, type StatusCheckResult } from './status-checker.js';
+// The status checker lives in @sanad/core, shared with the holder's wallet.
+export { type CachedStatusList, createMemoryStatusCache, type IssuerKeyResolver, type StatusCache, StatusChecker, type StatusCheckResult } from '@sanad/core';
 export { createVerifier, Verifier, type VerifierOptions, type VerifyExpectations } from './verifier.js';

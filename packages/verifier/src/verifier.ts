@@ -15,6 +15,7 @@ import {
   errorReport,
   type GuardedFetch,
   holderJwkOf,
+  type IssuerKeyResolver,
   isPlainObject,
   isSanadError,
   type JWK,
@@ -26,6 +27,9 @@ import {
   resolveDidKey,
   SanadError,
   SD_JWT_VC_TYP,
+  type StatusCache,
+  StatusChecker,
+  type StatusCheckResult,
   statusListReferenceOf,
   systemClock,
   type TrustList,
@@ -38,8 +42,6 @@ import { formatPath, hasPath, isRequested, personClaims, pickClaims, type Reques
 import type { NonceStore } from './nonce-store.js';
 import { unwrapPresentation } from './presentation-input.js';
 import { parseDcqlQuery } from './request.js';
-import type { StatusCache } from './status-cache.js';
-import { type IssuerKeyResolver, StatusChecker, type StatusCheckResult } from './status-checker.js';
 
 export interface VerifierOptions {
   trustList: TrustList;

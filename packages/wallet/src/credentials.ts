@@ -8,6 +8,7 @@ import {
   holderJwkOf,
   isPlainObject,
   isSanadError,
+  type JWK,
   LEGACY_SD_JWT_VC_TYP,
   parseSdJwt,
   processSdJwtPayload,
@@ -32,14 +33,22 @@ export interface CheckedCredential {
 
 const invalid = (message: string, cause?: unknown): SanadError => new SanadError('ERR_CREDENTIAL_INVALID', message, cause === undefined ? undefined : { cause });
 
+/**
+ * The key of a DID issuer for a token signed with header `kid` (the issuer's own DID URL or a
+ * fragment of it). An https issuer publishes its keys out of band: the wallet cannot check it.
+ */
+export async function didIssuerKey(issuer: string, kid: string | undefined, did?: DidResolverOptions): Promise<JWK> {
+  if (!issuer.startsWith('did:')) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND', 'The wallet checks signatures of DID issuers only.');
+  const didUrl = kid?.startsWith('did:') ? kid : kid?.startsWith('#') ? `${issuer}${kid}` : issuer;
+  if (!didUrl.startsWith(issuer)) throw invalid('The signing key does not belong to the issuer.');
+  return resolveDidKey(didUrl, did);
+}
+
 async function checkIssuerSignature(jwt: DecodedJwt, issuer: string, did?: DidResolverOptions): Promise<boolean> {
-  const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;
   // An https issuer publishes its keys out of band; the verifier checks them against its trust list.
   if (!issuer.startsWith('did:')) return false;
-  const didUrl = kid?.startsWith('did:') ? kid : kid?.startsWith('#') ? `${issuer}${kid}` : issuer;
   try {
-    if (!didUrl.startsWith(issuer)) throw invalid('The signing key does not belong to the issuer.');
-    await verifyDecodedJwt(jwt, await resolveDidKey(didUrl, did));
+    await verifyDecodedJwt(jwt, await didIssuerKey(issuer, typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined, did));
   } catch (err) {
     throw isSanadError(err) && err.code === 'ERR_CREDENTIAL_INVALID' ? err : invalid('The issuer signature does not verify.', err);
   }

@@ -2,6 +2,7 @@
 import type { IIdentifier, IKey } from '@veramo/core';
 import type { ManagedPrivateKey } from '@veramo/key-manager';
 import type { CredentialFormat, CredentialTypeMetadata } from '@sanad/core';
+import type { CredentialStatusRecord } from './status/credential-status.js';
 
 /** One copy of a credential, bound to its own holder key; used once where possible. */
 export interface CredentialCopy {
@@ -30,6 +31,8 @@ export interface StoredCredential {
   issuerSignatureChecked: boolean;
   importedAt: string;
   copies: CredentialCopy[];
+  /** The last status checked with the issuer (absent until the first check; older wallets lack it). */
+  status?: CredentialStatusRecord;
 }
 
 /** What was shown to whom: claim names only, never values. */

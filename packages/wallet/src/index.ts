@@ -17,3 +17,4 @@ export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } f
 export * from './vault/index.js';
 export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';
 export { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
+export { type CredentialStatusRecord, EXPIRES_SOON_DAYS, type ExpiryState, type StatusRefreshOptions, type StatusRefreshResult } from './status/credential-status.js';

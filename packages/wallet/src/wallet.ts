@@ -32,6 +32,7 @@ import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive
 import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
 import { createTranslator } from './messages/translator.js';
+import { type CredentialStatusRecord, type ExpiryState, expiryOf, refreshCredentialStatuses, type StatusRefreshOptions, type StatusRefreshResult } from './status/credential-status.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
   belowFloor,
@@ -82,6 +83,10 @@ export interface CredentialSummary {
   /** The issuer's name in the holder's language, when the issuer gave one (OpenID4VCI `display`). */
   issuerName?: string;
   validUntil?: string;
+  /** `expired`, or `expires-soon` within 30 days of `validUntil`. */
+  expiry?: ExpiryState;
+  /** The issuer's status at the last check ({@link Wallet.refreshStatus}); absent until checked. */
+  status?: CredentialStatusRecord;
   copies: number;
   unusedCopies: number;
   issuerSignatureChecked: boolean;
@@ -269,6 +274,8 @@ export class Wallet {
       issuer: c.issuer,
       ...(c.issuerDisplay?.length ? { issuerName: (c.issuerDisplay.find((d) => d.locale === locale) ?? c.issuerDisplay.find((d) => d.locale === 'en') ?? c.issuerDisplay[0]!).name } : {}),
       ...(c.validUntil ? { validUntil: c.validUntil } : {}),
+      ...(expiryOf(c.validUntil, this.#clock.now()) ? { expiry: expiryOf(c.validUntil, this.#clock.now())! } : {}),
+      ...(c.status ? { status: { ...c.status } } : {}),
       copies: c.copies.length,
       unusedCopies: c.copies.filter((k) => !k.usedAt).length,
       issuerSignatureChecked: c.issuerSignatureChecked,
@@ -285,6 +292,25 @@ export class Wallet {
     const c = this.#credential(id);
     const claims = claimPaths(c.claims).map((path) => ({ path, label: claimLabel(c.metadata, path, locale), value: path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], c.claims) }));
     return { ...this.#summary(c, locale), claims };
+  }
+
+  /**
+   * Asks the issuers whether the credentials held are still valid: each status list is fetched
+   * whole and once (whatever the number of credentials on it), its signature checked against the
+   * credential's issuer. Offline, or given a list that fails its checks, a credential keeps its
+   * last known status and the result says why.
+   *
+   * @example
+   * ```ts
+   * const found = await wallet.refreshStatus({ fetch })
+   * wallet.list().filter((c) => c.status?.value === 'revoked')
+   * ```
+   */
+  async refreshStatus(options: StatusRefreshOptions = {}): Promise<StatusRefreshResult[]> {
+    const before = JSON.stringify(this.#doc.credentials.map((c) => c.status));
+    const results = await refreshCredentialStatuses(this.#doc.credentials, this.#clock, { ...options, ...(this.#options.did ? { did: this.#options.did } : {}) });
+    if (JSON.stringify(this.#doc.credentials.map((c) => c.status)) !== before) await this.#save();
+    return results;
   }
 
   /** Deletes a credential and all its copies. */

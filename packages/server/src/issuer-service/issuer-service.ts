@@ -103,6 +103,8 @@ interface TokenRecord {
 const FORMAT_SUFFIX: Record<CredentialFormat, string> = { 'dc+sd-jwt': 'sd-jwt', jwt_vc_json: 'vc-jwt' };
 const PROOF_ALGS = ['ES256', 'EdDSA'];
 const STATUS_REFRESH_SECONDS = 30;
+/** Credential issuer metadata: "a token request without its tx_code is safe to send" (see `checkTxCode`). */
+const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
 function configurationsFor(types: Iterable<CredentialType>, alg: string): CredentialConfigurationsSupportedWithFormats {
   const out: Record<string, unknown> = {};
@@ -195,6 +197,10 @@ export function createIssuerService(options: IssuerServiceOptions) {
     credential_endpoint: `${baseUrl}/credential`,
     nonce_endpoint: `${baseUrl}/nonce`,
     batch_credential_issuance: { batch_size: batchSize },
+    // An extension (wallets ignore what they do not know): a token request without tx_code is
+    // answered with the offer's state and never counts as a guess, so a wallet can say that an
+    // offer expired before it asks for the PIN. See docs/web-wallet.md.
+    [TX_CODE_PROBE]: true,
     ...(options.displayName ? { display: Object.entries(options.displayName).map(([locale, name]) => ({ locale, name })) } : {}),
     credential_configurations_supported: configurationsFor(issuer.types.values(), signer.alg),
   });

@@ -357,7 +357,9 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/requests/:id', async (c) => {
     const found = await store.get<SessionRecord>('session', c.req.param('id'), now());
-    if (!found || found.value.status !== 'pending') throw new HttpError(404, 'invalid_request_uri', 'This request has expired or was already answered.');
+    // The wallet tells the holder which, by code: ask the desk for a new QR code either way.
+    if (!found) throw new HttpError(404, 'invalid_request_uri', 'This request has expired or is unknown.', 'ERR_REQUEST_EXPIRED');
+    if (found.value.status !== 'pending') throw new HttpError(404, 'invalid_request_uri', 'This request was already answered or cancelled.', 'ERR_REQUEST_USED');
     c.header('Content-Type', 'application/oauth-authz-req+jwt');
     c.header('Cache-Control', 'no-store');
     return c.body(found.value.requestObject);
@@ -366,9 +368,9 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   app.post('/responses/:id', async (c) => {
     const sessionId = c.req.param('id');
     const found = await store.get<SessionRecord>('session', sessionId, now());
-    if (!found) throw new HttpError(400, 'invalid_request', 'This request has expired or is unknown.');
+    if (!found) throw new HttpError(400, 'invalid_request', 'This request has expired or is unknown.', 'ERR_REQUEST_EXPIRED');
     const session = found.value;
-    if (session.status !== 'pending') throw new HttpError(400, 'invalid_request', 'This request was already answered.');
+    if (session.status !== 'pending') throw new HttpError(400, 'invalid_request', 'This request was already answered.', 'ERR_REQUEST_USED');
     const contentType = c.req.header('content-type') ?? '';
     if (!contentType.includes('application/x-www-form-urlencoded')) throw new HttpError(400, 'invalid_request', 'Responses are posted as a form.');
     const body = Object.fromEntries(new URLSearchParams(await c.req.text()));
@@ -398,7 +400,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
     const saved = await answer(sessionId, found, result, responseCode ? { responseCode } : {});
-    if (!saved) throw new HttpError(400, 'invalid_request', 'This request was already answered.');
+    if (!saved) throw new HttpError(400, 'invalid_request', 'This request was already answered.', 'ERR_REQUEST_USED');
     log(`session ${sessionId}: ${result.verified ? 'verified' : `rejected (${result.errors.map((e) => e.code).join(', ')})`}`);
     c.header('Cache-Control', 'no-store');
     return c.json(responseCode ? { redirect_uri: `${session.redirectUri}#response_code=${responseCode}` } : {});

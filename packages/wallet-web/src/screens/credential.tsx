@@ -2,12 +2,14 @@
 import { useState } from 'preact/hooks';
 import { claimValue } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
+import { StatusDetails } from '../components/status-badge.js';
 import { formatDate, language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
-import { touched, wallet } from '../session.js';
+import { revision, touched, wallet } from '../session.js';
 
 export function CredentialScreen({ id }: { id: string }) {
   const [error, setError] = useState<unknown>();
+  void revision.value;
   const details = wallet.value!.show(id, language.value);
   const remove = async () => {
     if (!confirm(t('credential.deleteConfirm', { name: details.name }))) return;
@@ -24,6 +26,7 @@ export function CredentialScreen({ id }: { id: string }) {
       <h1 tabIndex={-1}>{details.name}</h1>
       <p>{t('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
       {details.validUntil && <p>{t('card.validUntil', { date: formatDate(details.validUntil) })}</p>}
+      <StatusDetails credential={details} />
       <h2>{t('credential.claims')}</h2>
       <dl class="claims" data-testid="credential-claims">
         {details.claims.map((claim) => (

@@ -1,4 +1,5 @@
 /** The holder's credentials as cards, and the way to everything else. */
+import { StatusBadge } from '../components/status-badge.js';
 import { language, formatDate, t } from '../i18n/i18n.js';
 import { BackupReminder } from '../components/backup-reminder.js';
 import { go } from '../navigation.js';
@@ -36,6 +37,7 @@ export function Home() {
                 <span class="card__line">{t('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
                 {c.validUntil && <span class="card__line">{t('card.validUntil', { date: formatDate(c.validUntil) })}</span>}
                 <span class="card__line card__line--quiet">{t('card.copies', { unused: c.unusedCopies, copies: c.copies })}</span>
+                <StatusBadge credential={c} />
               </button>
             </li>
           ))}

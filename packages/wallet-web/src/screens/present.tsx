@@ -10,6 +10,7 @@ import { Busy } from '../components/busy.js';
 import { claimValue } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { QrSequence } from '../components/qr-sequence.js';
+import { needsShareAnyway, ShareWarnings } from '../components/status-badge.js';
 import { LinkForm } from '../components/link-form.js';
 import { useAction } from '../components/use-action.js';
 import { language, t } from '../i18n/i18n.js';
@@ -91,13 +92,14 @@ export function Present({ link: initial }: { link?: string }) {
                 </>
               )}
               {!item.freshCopy && <p class="notice notice--warning">{t('consent.linkable')}</p>}
+              <ShareWarnings credentialId={item.credentialId} />
             </div>
           );
         })}
         <ErrorNotice error={error} />
         <div class="actions">
-          <button class="button button--primary" disabled={busy !== undefined} onClick={() => void answer(true)} data-testid="consent-share">
-            {t('consent.share')}
+          <button class="button button--primary" disabled={busy !== undefined} onClick={() => void answer(true)} data-testid="consent-share" data-anyway={needsShareAnyway(proposal) || undefined}>
+            {needsShareAnyway(proposal) ? t('card.shareAnyway') : t('consent.share')}
           </button>
           <button class="button" disabled={busy !== undefined} onClick={() => void answer(false)} data-testid="consent-decline">
             {t('consent.decline')}

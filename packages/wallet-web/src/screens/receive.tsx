@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TxCodePrompt } from '@sanad/wallet';
 import { Busy } from '../components/busy.js';
-import { ErrorNotice } from '../components/error-notice.js';
+import { ErrorNotice, errorMessage } from '../components/error-notice.js';
 import { LinkForm } from '../components/link-form.js';
 import { useAction } from '../components/use-action.js';
 import { language, t } from '../i18n/i18n.js';
@@ -62,16 +62,20 @@ export function Receive({ link: initial }: { link?: string }) {
 
 function TxCodeDialog({ pending }: { pending: PendingCode }) {
   const [code, setCode] = useState('');
+  const [malformed, setMalformed] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
   const numeric = pending.prompt.inputMode !== 'text';
+  // A typo in the length or a letter in a numeric code must not cost one of the offer's few tries.
+  const fits = (typed: string) => (pending.prompt.length === undefined || typed.length === pending.prompt.length) && (!numeric || /^[0-9]+$/.test(typed));
   return (
     <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="txcode-title">
     <form
       class="form"
       onSubmit={(e) => {
         e.preventDefault();
-        pending.answer(code.trim());
+        if (fits(code.trim())) pending.answer(code.trim());
+        else setMalformed(true);
       }}
     >
       <h2 id="txcode-title">{t('txcode.title')}</h2>
@@ -88,10 +92,17 @@ function TxCodeDialog({ pending }: { pending: PendingCode }) {
           autocomplete="one-time-code"
           required
           value={code}
-          onInput={(e) => setCode(e.currentTarget.value)}
+          onInput={(e) => (setCode(e.currentTarget.value), setMalformed(false))}
+          aria-invalid={malformed || undefined}
+          aria-describedby={malformed ? 'txcode-problem' : undefined}
           data-testid="txcode-input"
         />
       </label>
+      {malformed && (
+        <p id="txcode-problem" class="notice notice--error" role="alert" data-testid="txcode-problem">
+          {errorMessage({ code: 'ERR_TX_CODE_MALFORMED', ...(pending.prompt.length !== undefined ? { details: { length: pending.prompt.length } } : {}) })}
+        </p>
+      )}
       <div class="actions">
         <button class="button button--primary" data-testid="txcode-submit">
           {t('txcode.submit')}

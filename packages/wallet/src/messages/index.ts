@@ -2,3 +2,4 @@
 export { catalog, FALLBACK_LANGUAGE, languages, matchLanguage, type MessageKey, type Messages, message } from './catalog.js';
 export { cleanText, DisplayText, hasRtl, isolate } from './display-text.js';
 export { createTranslator, type MessageValue, type Translator } from './translator.js';
+export { detailedErrorText } from './error-text.js';

@@ -51,6 +51,8 @@ export interface ReceivedCredential {
 }
 
 const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
+/** Sanad issuer metadata extension: a token request without tx_code is answered with the offer's state and counts as no attempt. */
+const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
 /** Type metadata for the wallet's cards from the issuer's OpenID4VCI credential configuration. */
 function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetadata {
@@ -88,7 +90,8 @@ function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<
     const said = withoutSecrets(description, secrets);
     // A Sanad issuer names the failure with a stable code; the English description is for people.
     const sanadCode = body?.sanad_code;
-    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', said || undefined);
+    const attemptsLeft = body?.sanad_attempts_left;
+    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', said || undefined, Number.isInteger(attemptsLeft) ? { details: { attemptsLeft: attemptsLeft as number } } : undefined);
     if (sanadCode === 'ERR_OFFER_LOCKED' || sanadCode === 'ERR_TX_CODE_REQUIRED') throw new SanadError(sanadCode);
     if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED');
     throw new SanadError('ERR_PROTOCOL', `The issuer answered ${withoutSecrets(code, secrets) || 'an error'}${said ? `: ${said}` : ''}.`);
@@ -136,19 +139,37 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
   if (!grant) throw new SanadError('ERR_OFFER_INVALID', 'Only offers with a pre-authorized code are supported.');
   // An offer by reference carries its code in what was fetched, not in the link.
   secrets.push(grant['pre-authorized_code']);
-  let txCode: string | undefined;
+  const redeem = (credentialOffer: typeof offer, txCode?: string) =>
+    client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) });
+  let accessTokenResponse: Awaited<ReturnType<typeof redeem>>['accessTokenResponse'] | undefined;
   if (grant.tx_code) {
     if (!options.txCode) throw new SanadError('ERR_TX_CODE_REQUIRED');
-    txCode = await options.txCode({
-      ...(grant.tx_code.length !== undefined ? { length: grant.tx_code.length } : {}),
-      ...(grant.tx_code.input_mode ? { inputMode: grant.tx_code.input_mode as 'numeric' | 'text' } : {}),
-      ...(grant.tx_code.description ? { description: grant.tx_code.description } : {}),
-    });
-    secrets.push(txCode);
+    // An issuer that says so answers a token request without the PIN with the offer's state,
+    // spending no attempt: an expired, used or locked offer is reported before the holder types.
+    if (issuerMetadata.credentialIssuer[TX_CODE_PROBE] === true) {
+      const withoutPin = { ...offer, grants: { ...offer.grants, [preAuthorizedCodeGrantIdentifier]: { ...grant, tx_code: undefined } } };
+      accessTokenResponse = await redeem(withoutPin).then(
+        (r) => r.accessTokenResponse,
+        (err: unknown) => (err instanceof Oauth2ClientErrorResponseError && err.errorResponse.sanad_code === 'ERR_TX_CODE_REQUIRED' ? undefined : fail(err)),
+      );
+    }
+    if (!accessTokenResponse) {
+      const expected = grant.tx_code;
+      const txCode = await options.txCode({
+        ...(expected.length !== undefined ? { length: expected.length } : {}),
+        ...(expected.input_mode ? { inputMode: expected.input_mode as 'numeric' | 'text' } : {}),
+        ...(expected.description ? { description: expected.description } : {}),
+      });
+      secrets.push(txCode);
+      // A typo in the length or a letter in a numeric code is caught here, before it costs one of the few attempts.
+      if ((expected.length !== undefined && txCode.length !== expected.length) || ((expected.input_mode ?? 'numeric') === 'numeric' && !/^[0-9]+$/.test(txCode))) {
+        throw new SanadError('ERR_TX_CODE_MALFORMED', undefined, expected.length !== undefined ? { details: { length: expected.length } } : undefined);
+      }
+      ({ accessTokenResponse } = await redeem(offer, txCode).catch(fail));
+    }
+  } else {
+    ({ accessTokenResponse } = await redeem(offer).catch(fail));
   }
-  const { accessTokenResponse } = await client
-    .retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) })
-    .catch(fail);
 
   secrets.push(accessTokenResponse.access_token);
   const batchSize = issuerMetadata.credentialIssuer.batch_credential_issuance?.batch_size ?? 1;

@@ -4,10 +4,13 @@
  * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { expandOfflineRequest, isPlainObject, type LocalizedText, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, toBase64url } from '@sanad/core';
+import { expandOfflineRequest, isPlainObject, type LocalizedText, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, type SanadErrorCode, toBase64url } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
 import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
+
+/** What a verifier may say of a request that can no longer be answered: the holder needs a new QR code. */
+const GONE: SanadErrorCode[] = ['ERR_REQUEST_USED', 'ERR_REQUEST_EXPIRED'];
 
 export interface RespondOptions {
   /** Default: https only, no internal addresses (pass one with `allowInsecure` for a local sandbox). */
@@ -50,7 +53,7 @@ const requestError = (net: ProtocolFetch, cause: unknown, link: string): never =
  */
 export async function resolvePresentationRequest(link: string, options: RespondOptions = {}): Promise<OpenedRequest> {
   const uri = link.trim().startsWith(OFFLINE_REQUEST_PREFIX) ? expandOfflineRequest(link).authorizationRequest : link;
-  const net = protocolFetch(options.fetch);
+  const net = protocolFetch(options.fetch, GONE);
   const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: net.fetch }) });
   let resolved;
   try {
@@ -119,6 +122,7 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
     if (!response.ok) {
       const description = isPlainObject(body) && typeof body.error_description === 'string' ? withoutSecrets(body.error_description, [typeof opened.authorizationRequest.state === 'string' ? opened.authorizationRequest.state : undefined]) : '';
       // No verdict and nothing spent on the verifier's side: this same response can be sent again.
+      if (isPlainObject(body) && GONE.includes(body.sanad_code as SanadErrorCode)) throw new SanadError(body.sanad_code as SanadErrorCode);
       if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE') throw new SanadError('ERR_STATUS_UNAVAILABLE', `The verifier could not check the credential's status yet: ${description || `HTTP ${response.status}`}`);
       throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description || `HTTP ${response.status}`}`);
     }

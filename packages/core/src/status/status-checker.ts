@@ -3,27 +3,15 @@
  * status list, check it, decode it once and keep the decoded list in memory — so a status
  * check is O(1) after the first. Fails closed: no list, no "valid".
  */
-import {
-  type BitstringStatusListEntry,
-  type Clock,
-  type CredentialStatusValue,
-  decodeBitstringStatusList,
-  type DecodedJwt,
-  decodeJwt,
-  type ErrorReport,
-  errorReport,
-  fromUtf8,
-  type GuardedFetch,
-  isSanadError,
-  type JWK,
-  parseStatusListJwt,
-  SanadError,
-  type StatusListReference,
-  type StatusListView,
-  TOKEN_STATUS,
-  type VerificationResult,
-  verifyDecodedJwt,
-} from '@sanad/core';
+import type { Clock } from '../clock.js';
+import { fromUtf8 } from '../encoding.js';
+import { type ErrorReport, errorReport, isSanadError, SanadError } from '../errors.js';
+import { type DecodedJwt, decodeJwt, verifyDecodedJwt } from '../jwt.js';
+import type { JWK } from '../keys.js';
+import type { GuardedFetch } from '../net/guarded-fetch.js';
+import type { CredentialStatusValue, VerificationResult } from '../types.js';
+import { type BitstringStatusListEntry, decodeBitstringStatusList } from './bitstring-status-list.js';
+import { parseStatusListJwt, type StatusListReference, type StatusListView, TOKEN_STATUS } from './token-status-list.js';
 import type { StatusCache } from './status-cache.js';
 
 /** Resolves the issuer key for a token signed by `issuer` with header `kid`. */
