@@ -12,6 +12,7 @@ export {
   Wallet,
   type WalletOptions,
 } from './wallet.js';
+export { type VerifierRegistration } from './registration.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
 export { DEFAULT_KDF, type Kdf, type KdfPolicy, MAX_KDF, MIN_KDF, MIN_PASSPHRASE_LENGTH, nobleScrypt, type ScryptParams } from './vault/envelope.js';
 export { generateRecoverySecret, normalizeRecoverySecret } from './vault/recovery-secret.js';
