@@ -1,9 +1,12 @@
 /**
  * The sandbox's verifier registry: its own registry authority (a key in the data folder) signs,
  * at every start, a registry in which the desk's verifier is registered for what its presets
- * ask. The web wallet's origin publishes both — the signed registry and the authority key the
- * wallet pins — beside the app, as a deployment of the wallet would (docs/verifier-registry.md).
+ * ask. It is written to the data folder with the authority's public key, for the CLI wallet's
+ * `--verifier-registry` and `--registry-key`, and the web wallet's origin publishes both beside
+ * the app, as a deployment of the wallet would (docs/verifier-registry.md).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { didKeyFromJwk, type JWK, type RegisteredVerifier, signerFromJwk, signVerifierRegistry } from '@sanad/core';
 import type { VerifierPreset } from '../verifier-service/presets.js';
 
@@ -28,15 +31,17 @@ function deskRegistration(clientId: string, presets: VerifierPreset[]): Register
   };
 }
 
-/**
- * Signs the sandbox registry with `authorityJwk` and answers the wallet origin's requests for it,
- * passing every other request to `next`.
- */
-export async function publishVerifierRegistry(
-  authorityJwk: JWK,
-  desk: { clientId: string; presets: VerifierPreset[] },
-  next: (r: Request) => Response | Promise<Response>,
-): Promise<(r: Request) => Response | Promise<Response>> {
+export interface SandboxVerifierRegistry {
+  /** The signed registry, in the data folder. */
+  file: string;
+  /** The authority's public JWK, in the data folder: what a wallet pins. */
+  authorityKeyFile: string;
+  /** Answers a wallet origin's requests for the registry and its keys, passing every other request to `next`. */
+  serve(next: (r: Request) => Response | Promise<Response>): (r: Request) => Response | Promise<Response>;
+}
+
+/** Signs the sandbox registry with `authorityJwk` and writes it, with the public key, to `dataDir`. */
+export async function sandboxVerifierRegistry(dataDir: string, authorityJwk: JWK, desk: { clientId: string; presets: VerifierPreset[] }): Promise<SandboxVerifierRegistry> {
   const signer = await signerFromJwk(authorityJwk);
   const now = Date.now();
   const jws = await signVerifierRegistry(
@@ -50,13 +55,21 @@ export async function publishVerifierRegistry(
     },
     signer,
   );
+  const file = join(dataDir, VERIFIER_REGISTRY_PATH);
+  const authorityKeyFile = join(dataDir, 'registry-authority.jwk.json');
+  await writeFile(file, jws);
+  await writeFile(authorityKeyFile, `${JSON.stringify(signer.publicJwk, null, 2)}\n`);
   const files: Record<string, { body: string; type: string }> = {
     [`/${VERIFIER_REGISTRY_PATH}`]: { body: jws, type: 'application/jwt' },
     [`/${VERIFIER_REGISTRY_KEYS_PATH}`]: { body: JSON.stringify({ keys: [didKeyFromJwk(signer.publicJwk)] }), type: 'application/json' },
   };
-  return (request) => {
-    const file = request.method === 'GET' ? files[new URL(request.url).pathname] : undefined;
-    // Never cached by the browser: the wallet keeps its own copy for when there is no network.
-    return file ? new Response(file.body, { headers: { 'content-type': file.type, 'cache-control': 'no-store' } }) : next(request);
+  return {
+    file,
+    authorityKeyFile,
+    serve: (next) => (request) => {
+      const published = request.method === 'GET' ? files[new URL(request.url).pathname] : undefined;
+      // Never cached by the browser: the wallet keeps its own copy for when there is no network.
+      return published ? new Response(published.body, { headers: { 'content-type': published.type, 'cache-control': 'no-store' } }) : next(request);
+    },
   };
 }
