@@ -24,6 +24,7 @@ interface SandboxInfo {
   verifier: string;
   offer: { uri: string; tx_code: string; qr_version: number };
   request: { uri: string; session_id: string; qr_version: number };
+  verifier_registry: { file: string; authority_key_file: string };
 }
 
 let sandbox: ChildProcess;
@@ -85,8 +86,11 @@ describe('sanad sandbox with the CLI wallet', () => {
     expect(declinedWithoutTerminal.stdout).toContain('Over 18');
     expect(declinedWithoutTerminal.status).toBe(2);
     expect(declinedWithoutTerminal.stderr).toContain('ERR_CONSENT_REQUIRED');
-    const sent = sanad(['wallet', 'respond', '--allow-http', '--yes', info.request.uri]);
+    // With the sandbox's verifier registry, the desk is named by its registration.
+    const registry = ['--verifier-registry', info.verifier_registry.file, '--registry-key', info.verifier_registry.authority_key_file];
+    const sent = sanad(['wallet', 'respond', '--allow-http', '--yes', ...registry, info.request.uri]);
     expect(sent.status).toBe(0);
+    expect(sent.stdout).toContain('Registered: Sandbox clinic — health partners, sandbox');
     expect(sent.stdout).toContain('Sent to Sandbox clinic: Over 18.');
     const again = sanad(['wallet', 'respond', '--allow-http', '--yes', info.request.uri]);
     expect(again.status).toBe(2);

@@ -56,7 +56,9 @@ describe('sanad wallet present in the holder language (issue 14: "Share this? [y
   it('asks « Partager ces informations ? [o/N] » in French, after a French summary, and shares on « oui »', async () => {
     const r = await present('fr', ['oui']);
     expect(r.stderr).toContain('Partager ces informations ? [o/N]');
-    expect(r.stdout).toContain('Al Noor Clinic (https://clinic.example) demande à voir :');
+    expect(r.stdout).toContain('https://clinic.example demande à voir :');
+    // No verifier registry given: the name the request gives itself is only what it calls itself.
+    expect(r.stdout).toContain('Il se présente comme « Al Noor Clinic ».');
     expect(r.stdout).toContain('Pourquoi : Confirmer que le patient est majeur');
     expect(r.stdout).toContain('De votre attestation « Statut de réfugié » :');
     expect(r.stdout).toMatch(/ {4}- Plus de 18 ans\n/);
@@ -74,7 +76,8 @@ describe('sanad wallet present in the holder language (issue 14: "Share this? [y
     expect(r.stderr).toContain('هل تريد مشاركة هذه المعلومات؟ [نعم/لا]');
     const lines = r.stdout.trimEnd().split('\n');
     for (const line of lines) expect(line.startsWith(RLM), JSON.stringify(line)).toBe(true);
-    expect(lines[0]).toBe(`${RLM}${FSI}Al Noor Clinic${PDI} (${FSI}https://clinic.example${PDI}) يطلب الاطلاع على:`);
+    expect(lines[0]).toBe(`${RLM}${FSI}https://clinic.example${PDI} يطلب الاطلاع على:`);
+    expect(r.stdout).toContain(`تسمّي نفسها «${FSI}Al Noor Clinic${PDI}».`);
     expect(r.stdout).toContain('السبب: \u2068التأكد من أن المريض بالغ\u2069');
     expect(r.stdout).toContain('لن تتم مشاركته:');
     // The Latin values are whole, in logical order, between their marks.
@@ -272,7 +275,8 @@ describe('sanad wallet receive and respond in the holder language, against real 
     const sent = await wallet(['wallet', 'respond', await session(), '--lang', 'fr'], {}, ['o']);
     expect(sent.stderr).toContain('Partager ces informations ? [o/N]');
     expect(sent.stdout).toContain('demande à voir :');
-    expect(sent.stdout).toContain('Envoyé à Al Noor Clinic : Plus de 18 ans.');
+    // Not registered (no registry given): the verifier is named by its identifier, not by the name it gives itself.
+    expect(sent.stdout).toMatch(/Envoyé à decentralized_identifier:did:jwk:[^\s]+ : Plus de 18 ans\./);
     expect(sent.code).toBe(0);
     const declined = await wallet(['wallet', 'respond', await session(), '--lang', 'fr'], {}, ['non']);
     expect([declined.code, declined.stdout.trimEnd().split('\n').at(-1)]).toEqual([0, "Rien n'a été partagé. Le vérificateur a été informé de votre refus."]);

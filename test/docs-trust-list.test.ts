@@ -1,12 +1,13 @@
 /**
  * Issue 14, why 6: the commands of docs/trust-list.md run as written, in order, in an empty
  * folder — an authority makes its key, lists two issuers, signs, removes one, signs again — and
- * the list they make is one a verifier pinning the public key accepts.
+ * the list they make is one a verifier pinning the public key accepts. The same for
+ * docs/verifier-registry.md (issue 15 §5) and the registry a wallet pinning its key accepts.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTrustList } from '@sanad/core';
+import { loadTrustList, loadVerifierRegistry } from '@sanad/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { codeBlocks } from './support/markdown.js';
 import { runSanad, type SanadRun } from './support/sanad-cli.js';
@@ -46,5 +47,27 @@ describe('docs/trust-list.md', () => {
     expect(list.signed).toBe(true);
     expect(list.document.issuers.map((i) => i.name)).toEqual(['Refugee Agency — Amman field office']);
     expect(Date.parse(list.document.expires_at!) - Date.now()).toBeGreaterThan(179 * 86_400_000);
+  });
+});
+
+describe('docs/verifier-registry.md', () => {
+  it('every sanad command of docs/verifier-registry.md runs as written', async () => {
+    const page = 'docs/verifier-registry.md';
+    const runs = codeBlocks(page, readFileSync(join(root, page), 'utf8'), 'sh').filter((b) => b.note?.includes('"every sanad command of docs/verifier-registry.md runs as written"'));
+    const lines = runs.flatMap((block) => block.code.split('\n')).filter((l) => l.trim() !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    const folder = mkdtempSync(join(work, 'registry-'));
+    const signed: string[] = [];
+    for (const line of lines) {
+      const [command, ...args] = words(line);
+      expect(command, line).toBe('sanad');
+      const run = await inFolder(folder, args);
+      expect({ line, code: run.code, stderr: run.stderr }).toEqual({ line, code: 0, stderr: '' });
+      if (args[1] === 'sign') signed.push(readFileSync(join(folder, 'registry.jws'), 'utf8'));
+    }
+    const pinnedKey = JSON.parse(readFileSync(join(folder, 'registry-authority.jwk.json'), 'utf8'));
+    const [registered, withdrawn] = await Promise.all(signed.map((jws) => loadVerifierRegistry(jws, { pinnedKey })));
+    expect(registered!.document.verifiers.map((v) => v.names)).toEqual([{ en: 'Al Noor Clinic', ar: 'عيادة النور' }]);
+    expect(withdrawn!.document.verifiers).toEqual([]);
   });
 });

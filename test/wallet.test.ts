@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyCredential, verifyPresentation } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
-import { createGuardedFetch, fromUtf8, toDidResolverRegistry, utf8 } from '@sanad/core';
+import { createGuardedFetch, didKeyFromJwk, fromUtf8, generateKeyPair, loadVerifierRegistry, signerFromJwk, signVerifierRegistry, toDidResolverRegistry, utf8, type VerifierRegistryDocument } from '@sanad/core';
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
 import {
   type ConsentDecision,
@@ -98,7 +98,8 @@ describe('consent and presentation', () => {
     const req = await request('dc+sd-jwt', nonceStore);
     expect(wallet.match(req)).toEqual([{ queryId: 'q', credentialIds: [wallet.list()[0]!.id] }]);
     const proposal = wallet.propose(req, { locale: 'en' });
-    expect(proposal.verifier).toEqual({ clientId: CLINIC, name: 'Al Noor Clinic' });
+    expect(proposal.verifier).toEqual({ clientId: CLINIC, name: 'Al Noor Clinic', registration: { status: 'no-registry' } });
+    expect(proposal.items[0]!).toMatchObject({ credentialType: VCT, issuer: { id: agency.did } });
     expect(proposal.items[0]!.shared.map((s) => s.label)).toEqual(['Over 18']);
     expect(proposal.items[0]!.withheld).toContain('Given name');
     expect(proposal.summary.join('\n')).toContain('Confirm the patient is an adult');
@@ -137,7 +138,9 @@ describe('consent and presentation', () => {
     const { wallet } = await walletWithCredential(1);
     const req = await request();
     const fr = wallet.propose(req, { locale: 'fr' }).summary.join('\n');
-    expect(fr).toContain('Al Noor Clinic (https://clinic.example) demande à voir :');
+    expect(fr).toContain('https://clinic.example demande à voir :');
+    // Without a registry, the name the request gives itself is only what it calls itself.
+    expect(fr).toContain('Il se présente comme « Al Noor Clinic ».');
     expect(fr).toContain('Pourquoi : Confirmer que le patient est majeur');
     expect(fr).toContain('De votre attestation « Statut de réfugié » :');
     expect(fr).toMatch(/Non partagé : .*Prénom/);
@@ -145,9 +148,52 @@ describe('consent and presentation', () => {
     expect(ar.join('\n')).toContain('يطلب الاطلاع على');
     expect(ar.join('\n')).toContain('لن تتم مشاركته');
     // Latin names in an Arabic sentence are isolated, so a bidi terminal cannot reorder them.
-    expect(ar[0]).toContain('\u2068Al Noor Clinic\u2069');
+    expect(ar.join('\n')).toContain('\u2068Al Noor Clinic\u2069');
     expect(ar[0]).toContain('\u2068https://clinic.example\u2069');
     for (const summary of [fr, ar.join('\n')]) expect(summary).not.toMatch(/asks|Purpose|Not shared|From "/);
+  });
+
+  it('says who asks from the pinned verifier registry, flags claims asked beyond the registration, and names the credential type and issuer', async () => {
+    const { wallet } = await walletWithCredential(1);
+    const clinic = `decentralized_identifier:${didKeyFromJwk((await generateKeyPair()).publicJwk)}`;
+    const authority = await generateKeyPair();
+    const registryDoc: VerifierRegistryDocument = {
+      type: 'sanad-verifier-registry',
+      version: 1,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      verifiers: [{ client_ids: [clinic], names: { en: 'Al Noor Clinic', fr: 'Clinique Al Noor' }, purposes: [{ en: 'health partners, Jordan', fr: 'partenaires de santé, Jordanie' }], credentials: [{ credential_type: VCT, claims: [['given_name']] }] }],
+    };
+    const registry = await loadVerifierRegistry(await signVerifierRegistry(registryDoc, await signerFromJwk(authority.privateJwk)), { pinnedKey: authority.publicJwk });
+    const ask = (clientId: string) =>
+      createPresentationRequest({ clientId, verifierName: 'Trusted Clinic', purpose: { en: 'Check' }, credentials: [{ id: 'q', format: 'dc+sd-jwt', types: [VCT], claims: [['given_name'], ['case_number']] }], nonceStore: createMemoryNonceStore() });
+
+    const registered = wallet.propose(await ask(clinic), { locale: 'fr', registry });
+    expect(registered.verifier.registration).toEqual({
+      status: 'registered',
+      name: 'Clinique Al Noor',
+      purposes: ['partenaires de santé, Jordanie'],
+      overAsked: [{ queryId: 'q', path: ['case_number'], label: 'Numéro de dossier' }],
+    });
+    const summary = registered.summary.join('\n');
+    expect(summary).toContain('Clinique Al Noor');
+    expect(summary).toContain('Enregistré : Clinique Al Noor — partenaires de santé, Jordanie');
+    expect(summary).not.toContain('Trusted Clinic');
+    expect(summary).toMatch(/Numéro de dossier.* \(Hors de son enregistrement\)/);
+    expect(summary).not.toMatch(/Prénom.*Hors/);
+    expect(summary).toContain('Le vérificateur saura aussi que vous détenez « Statut de réfugié », délivré par');
+
+    const stranger = wallet.propose(await ask(`decentralized_identifier:${didKeyFromJwk((await generateKeyPair()).publicJwk)}`), { registry });
+    expect(stranger.verifier.registration).toEqual({ status: 'not-registered' });
+    expect(stranger.summary.join('\n')).toMatch(/Not registered: be careful[\s\S]*It calls itself “\u2068?Trusted Clinic\u2069?”/);
+
+    const old = await loadVerifierRegistry(await signVerifierRegistry({ ...registryDoc, expires_at: '2026-01-01T00:00:00Z' }, await signerFromJwk(authority.privateJwk)), { pinnedKey: authority.publicJwk, keepExpired: true });
+    const stale = wallet.propose(await ask(clinic), { registry: old });
+    expect(stale.verifier.registration).toEqual({ status: 'registry-expired', expiredAt: '2026-01-01T00:00:00Z' });
+    expect(stale.summary.join('\n')).toContain('expired on');
+
+    // The history keeps the registered name, never the one the request gave itself.
+    await wallet.present(wallet.decide(registered, { approve: true }));
+    expect(wallet.history()[0]!.verifier).toEqual({ clientId: clinic, name: 'Clinique Al Noor' });
   });
 
   it('names shared claims in the language asked for when showing the history, while the credential is held', async () => {

@@ -6,6 +6,7 @@
  *   <!-- docs: covered by test/x.test.ts "a test" -->   those tests run it (`; ` between several);
  *                                                        each must exist
  *   <!-- docs: trust-list -->                           a document the format's parser accepts
+ *   <!-- docs: verifier-registry -->                    the same, for a verifier registry
  *   <!-- docs: output -->   <!-- docs: example -->      what a command prints; an input to copy
  *   <!-- docs: usage -->    <!-- docs: config -->       a synopsis; a configuration file
  *   <!-- docs: diagram -->                              a picture
@@ -21,7 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTrustList } from '@sanad/core';
+import { parseTrustList, parseVerifierRegistry } from '@sanad/core';
 import { createProgram } from '@sanad/cli';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('documentation blocks', () => {
   }, 120_000);
 
   it('every block says how it is checked', () => {
-    const known = /^(run|output|example|usage|config|diagram|long-running|trust-list|covered by \S+ ".+")$/;
+    const known = /^(run|output|example|usage|config|diagram|long-running|trust-list|verifier-registry|covered by \S+ ".+")$/;
     const unchecked = blocks.filter((b) => (b.lang !== 'ts' || b.note !== undefined) && !known.test(b.note ?? '')).map((b) => `${where(b)}: ${b.note ?? 'no note'}`);
     expect(unchecked).toEqual([]);
   });
@@ -135,9 +136,10 @@ describe('documentation blocks', () => {
         problems.push(`${where(b)}: ${(err as Error).message}`);
         continue;
       }
-      if (b.note === 'trust-list') {
+      const parse = b.note === 'trust-list' ? parseTrustList : b.note === 'verifier-registry' ? parseVerifierRegistry : undefined;
+      if (parse) {
         try {
-          parseTrustList(value);
+          parse(value);
         } catch (err) {
           problems.push(`${where(b)}: ${(err as Error).message}`);
         }

@@ -5,6 +5,7 @@ import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerTrustListCommands } from './commands/trust-list.js';
 import { registerVerifierCommands } from './commands/verifier.js';
+import { registerVerifierRegistryCommands } from './commands/verifier-registry.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerWalletCommands } from './commands/wallet.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerServeCommands(issuer, verifier);
   registerVerifyCommand(program);
   registerTrustListCommands(program);
+  registerVerifierRegistryCommands(program);
   registerSandboxCommand(program);
   return program;
 }

@@ -116,6 +116,9 @@ export const ERROR_CODES = {
   ERR_TRUST_LIST_INVALID: spec('input', 'The trust list is malformed.'),
   ERR_TRUST_LIST_SIGNATURE_INVALID: spec('verification', 'The trust list signature does not verify with the pinned key.'),
   ERR_TRUST_LIST_EXPIRED: spec('verification', 'The trust list has expired.'),
+  ERR_VERIFIER_REGISTRY_INVALID: spec('input', 'The verifier registry is malformed.'),
+  ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID: spec('verification', 'The verifier registry signature does not verify with the pinned key.'),
+  ERR_VERIFIER_REGISTRY_EXPIRED: spec('verification', 'The verifier registry has expired.'),
 
   // --- status ---
   ERR_STATUS_REVOKED: spec('verification', 'The credential has been revoked.'),

@@ -105,6 +105,20 @@ export {
   TrustList,
   type TrustListDocument,
 } from './trust-list/trust-list.js';
+export {
+  beyondRegistration,
+  clientIdDid,
+  type LoadVerifierRegistryOptions,
+  loadVerifierRegistry,
+  parseVerifierRegistry,
+  type RegisteredVerifier,
+  type RegistryClaimPath,
+  signVerifierRegistry,
+  VERIFIER_REGISTRY_JWT_TYP,
+  VerifierRegistry,
+  type VerifierRegistryDocument,
+} from './verifier-registry/verifier-registry.js';
+export { type LoadSignedListOptions, type PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
 export { decodeOfflinePresentation, encodeOfflinePresentation, OFFLINE_PRESENTATION_PREFIX } from './offline/offline-presentation.js';
 export {

@@ -56,7 +56,7 @@ export function headerAlgorithm(header: Record<string, unknown>): SignatureAlgor
 export async function verifyDecodedJwt(
   jwt: DecodedJwt,
   publicJwk: JWK,
-  errorCode: 'ERR_SIGNATURE_INVALID' | 'ERR_HOLDER_BINDING_INVALID' | 'ERR_TRUST_LIST_SIGNATURE_INVALID' | 'ERR_STATUS_LIST_INVALID' = 'ERR_SIGNATURE_INVALID',
+  errorCode: 'ERR_SIGNATURE_INVALID' | 'ERR_HOLDER_BINDING_INVALID' | 'ERR_TRUST_LIST_SIGNATURE_INVALID' | 'ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID' | 'ERR_STATUS_LIST_INVALID' = 'ERR_SIGNATURE_INVALID',
 ): Promise<void> {
   const alg = headerAlgorithm(jwt.header);
   let keyAlg: SignatureAlgorithm;

@@ -13,6 +13,7 @@ export {
   Wallet,
   type WalletOptions,
 } from './wallet.js';
+export { type VerifierRegistration } from './registration.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
 export * from './vault/index.js';
 export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';

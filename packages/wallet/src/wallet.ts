@@ -25,6 +25,7 @@ import {
   tryParseJson,
   utf8,
   fromUtf8,
+  type VerifierRegistry,
 } from '@sanad/core';
 import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
 import { matchCredentials } from './dcql-match.js';
@@ -33,6 +34,7 @@ import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, ty
 import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
 import { createTranslator } from './messages/translator.js';
 import { type CredentialStatusRecord, type ExpiryState, expiryOf, refreshCredentialStatuses, type StatusRefreshOptions, type StatusRefreshResult } from './status/credential-status.js';
+import { localized, registrationOf, type VerifierRegistration } from './registration.js';
 import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
 import {
   belowFloor,
@@ -100,6 +102,9 @@ export interface ProposalItem {
   queryId: string;
   credentialId: string;
   credentialName: string;
+  /** The verifier learns the credential's type and issuer as well as the claims shared. */
+  credentialType: string;
+  issuer: { id: string; name?: string };
   format: StoredCredential['format'];
   /** What will be shared, in the holder's words. */
   shared: Array<{ path: Array<string | number | null>; label: string }>;
@@ -114,7 +119,8 @@ export interface ProposalItem {
 /** What the wallet proposes to send; shown to the holder before any decision. */
 export interface PresentationProposal {
   readonly request: PresentationRequest;
-  readonly verifier: { clientId: string; name?: string };
+  /** `name` is what the request calls itself; `registration` is what the pinned registry says. */
+  readonly verifier: { clientId: string; name?: string; registration: VerifierRegistration };
   readonly purpose: string;
   readonly items: ProposalItem[];
   /**
@@ -131,7 +137,6 @@ export interface ConsentDecision {
   readonly approved: boolean;
 }
 
-const localized = (text: Record<string, string>, locale: string): string => text[locale] ?? text.en ?? Object.values(text)[0] ?? '';
 /** JSON with sorted keys: copies disclose the same claims in different orders. */
 const canonical = (value: unknown): string =>
   Array.isArray(value)
@@ -356,7 +361,7 @@ export class Wallet {
    * console.log(proposal.summary.join('\n'))
    * ```
    */
-  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string> } = {}): PresentationProposal {
+  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string>; registry?: VerifierRegistry } = {}): PresentationProposal {
     const locale = options.locale ?? 'en';
     const query = this.#checkRequest(request);
     const matches = this.match(request);
@@ -369,10 +374,13 @@ export class Wallet {
       const all = claimPaths(c.claims);
       const sharesEverything = c.format === 'jwt_vc_json';
       const sharedPaths = sharesEverything ? all : requested;
+      const { issuerName } = this.#summary(c, locale);
       return {
         queryId,
         credentialId: c.id,
         credentialName: typeName(c.metadata, c.credentialType, locale),
+        credentialType: c.credentialType,
+        issuer: { id: c.issuer, ...(issuerName ? { name: issuerName } : {}) },
         format: c.format,
         shared: sharedPaths.map((path) => ({ path, label: claimLabel(c.metadata, path, locale) })),
         withheld: sharesEverything ? [] : all.filter((p) => !requested.some((r) => pathsOverlap(r, p))).map((p) => claimLabel(c.metadata, p, locale)),
@@ -380,17 +388,30 @@ export class Wallet {
         freshCopy: c.copies.some((k) => !k.usedAt),
       };
     });
-    const verifier = { clientId: request.client_id, ...(request.verifier_name ? { name: request.verifier_name } : {}) };
+    const registration = registrationOf(options.registry, request.client_id, items, locale, this.#clock.now());
+    const verifier = { clientId: request.client_id, ...(request.verifier_name ? { name: request.verifier_name } : {}), registration };
     const purpose = localized(request.purpose, locale);
     // In the holder's language, from the same messages as the web wallet's consent screen.
     const tr = createTranslator(locale);
+    const overAsked = (queryId: string, path: ProposalItem['shared'][number]['path']) =>
+      registration.status === 'registered' && registration.overAsked.some((o) => o.queryId === queryId && o.path === path);
     const summary = [
-      verifier.name ? tr.t('summary.title', { verifier: verifier.name, id: verifier.clientId }) : tr.t('summary.titleUnnamed', { id: verifier.clientId }),
+      ...(registration.status === 'registered'
+        ? [tr.t('summary.title', { verifier: registration.name, id: verifier.clientId }), `  ${tr.t('consent.registered', { name: registration.name, purposes: tr.list(registration.purposes) })}`]
+        : [
+            tr.t('summary.titleUnnamed', { id: verifier.clientId }),
+            `  ${registration.status === 'registry-expired' ? tr.t('consent.registryExpired', { date: tr.date(registration.expiredAt) }) : tr.t(registration.status === 'no-registry' ? 'consent.noRegistry' : 'consent.notRegistered')}`,
+            ...(verifier.name ? [`  ${tr.t('consent.callsItself', { name: verifier.name })}`] : []),
+          ]),
       `  ${tr.t('consent.purpose', { purpose })}`,
+      ...(registration.status === 'registered' && registration.overAsked.length > 0
+        ? [`  ${tr.t('consent.overAskedWarning', { claims: tr.list(registration.overAsked.map((o) => o.label)) })}`]
+        : []),
       ...items.flatMap((item) => [
         `  ${tr.t('summary.from', { name: item.credentialName })}`,
+        `    ${tr.t('consent.learns', { type: item.credentialName, issuer: item.issuer.name ?? item.issuer.id })}`,
         ...(item.sharesEverything ? [`    ${tr.t('consent.everything')}`] : []),
-        ...item.shared.map((s) => `    - ${tr.text(s.label)}`),
+        ...item.shared.map((s) => `    - ${tr.text(s.label)}${overAsked(item.queryId, s.path) ? ` (${tr.t('consent.overAsked')})` : ''}`),
         ...(item.withheld.length > 0 ? [`  ${tr.t('summary.notShared', { claims: tr.list(item.withheld) })}`] : []),
         ...(item.freshCopy ? [] : [`  ${tr.t('consent.linkable')}`]),
       ]),
@@ -422,7 +443,7 @@ export class Wallet {
     if (!decision.approved) throw new SanadError('ERR_CONSENT_DECLINED');
     if (state.used) throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was already used; ask the holder again.');
     state.used = true;
-    const { request, items } = decision.proposal;
+    const { request, items, verifier } = decision.proposal;
     const vpToken: Record<string, string[]> = {};
     const now = this.#clock.now();
     for (const item of items) {
@@ -456,7 +477,8 @@ export class Wallet {
       vpToken[item.queryId] = [presentation];
       this.#doc.history.push({
         at: new Date(now).toISOString(),
-        verifier: decision.proposal.verifier,
+        // The registered name when there is one: the history says who it was, not who it claimed to be.
+        verifier: { clientId: verifier.clientId, ...(verifier.registration.status === 'registered' ? { name: verifier.registration.name } : verifier.name ? { name: verifier.name } : {}) },
         purpose: decision.proposal.purpose,
         credentialId: c.id,
         credentialType: c.credentialType,

@@ -40,6 +40,7 @@ export function registerSandboxCommand(program: Command): void {
           operator_token_file: `${o.data}/operator-token`,
           offer: { uri: sandbox.offer.offerUri, tx_code: sandbox.offer.txCode, qr_version: offerQr.version },
           request: { uri: sandbox.session.authorizationRequest, session_id: sandbox.session.sessionId, qr_version: requestQr.version },
+          verifier_registry: { file: sandbox.verifierRegistry.file, authority_key_file: sandbox.verifierRegistry.authorityKeyFile },
         },
         () =>
           [
@@ -63,7 +64,7 @@ export function registerSandboxCommand(program: Command): void {
             requestQr.terminal,
             sandbox.session.authorizationRequest,
             '',
-            `     sanad wallet respond --allow-http '${sandbox.session.authorizationRequest}'`,
+            `     sanad wallet respond --allow-http --verifier-registry ${sandbox.verifierRegistry.file} --registry-key ${sandbox.verifierRegistry.authorityKeyFile} '${sandbox.session.authorizationRequest}'`,
             '',
             'Results appear below. Ctrl-C stops.',
           ].join('\n'),

@@ -28,7 +28,7 @@ import { OPERATOR_TOKEN_ENV, untilStopped } from '../serve.js';
 import { checkDatabaseUrl, databaseOption, listenService, portOption, requireFolder } from '../startup.js';
 import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 import { databaseOf, loadTypes } from '../issuer-folder.js';
-import { pinnedKeyOption } from './trust-list.js';
+import { pinnedKeyOption } from './authority.js';
 
 interface ServeOptions {
   baseUrl: string;

@@ -1,70 +1,11 @@
 /** `sanad trust-list …`: the issuers a verifier trusts, optionally signed by an authority. */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import {
-  type JWK,
-  checkDid,
-  didKeyFromJwk,
-  generateKeyPair,
-  isPlainObject,
-  isSanadError,
-  loadTrustList,
-  parseTrustList,
-  publicJwkOf,
-  SanadError,
-  signerFromJwk,
-  signTrustList,
-  type TrustListDocument,
-  tryParseJson,
-} from '@sanad/core';
+import { type JWK, checkDid, isSanadError, loadTrustList, parseTrustList, SanadError, signerFromJwk, signTrustList, type TrustListDocument } from '@sanad/core';
 import { action } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
+import { authorityKey, collect, pinnedKeyOption, readOrCreate, registerAuthorityKeygen, stamped } from './authority.js';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-/** A pinned trust-list authority key: a did:key / did:jwk, or a public JWK file. */
-export async function pinnedKeyOption(value: string | undefined): Promise<JWK | string | undefined> {
-  if (value === undefined) return undefined;
-  if (value.startsWith('did:')) return value;
-  const jwk = await readJson(value);
-  if (!isPlainObject(jwk)) throw new SanadError('ERR_INVALID_KEY', `${value} is not a JWK.`);
-  if ('d' in jwk) throw new SanadError('ERR_INVALID_KEY', `${value} is a private key: give the public key (the authority's public JWK file or its did:key), and keep the private key with the authority.`);
-  return jwk as JWK;
-}
-
-const DURATION = /^(\d+)\s*(h|d|w)$/;
-const UNIT_SECONDS = { h: 3600, d: 86_400, w: 7 * 86_400 } as const;
-
-/** `--expires`: an ISO 8601 date or date-time, or a duration from now (`24h`, `90d`, `12w`), in the future. */
-export function expiryOf(value: string, now = Date.now()): string {
-  const duration = DURATION.exec(value.trim());
-  const at = duration ? now + Number(duration[1]) * UNIT_SECONDS[duration[2] as keyof typeof UNIT_SECONDS] * 1000 : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(at)) throw new SanadError('ERR_INVALID_INPUT', '--expires takes an ISO 8601 date or date-time (2027-05-01, 2027-05-01T00:00:00Z) or a duration from now (24h, 90d, 12w).');
-  if (at <= now) throw new SanadError('ERR_INVALID_INPUT', '--expires is not in the future: verifiers would refuse the list at once.');
-  return new Date(at).toISOString();
-}
-
-/** The list after a change: `issued_at` is now (the age staff see), `expires_at` as given. */
-function stamped(doc: TrustListDocument, expires: string | undefined): TrustListDocument {
-  const now = Date.now();
-  const expires_at = expires === undefined ? doc.expires_at : expiryOf(expires, now);
-  if (expires_at !== undefined && Date.parse(expires_at) <= now) {
-    throw new SanadError('ERR_INVALID_INPUT', 'The list has expired (its expires_at has passed): give --expires with a new date.');
-  }
-  return parseTrustList({ ...doc, issued_at: new Date(now).toISOString(), ...(expires_at !== undefined ? { expires_at } : {}) });
-}
-
-/** The trust list in `file`, or a new empty one when the file does not exist yet. */
-async function readOrCreate(file: string): Promise<TrustListDocument> {
-  try {
-    return parseTrustList(tryParseJson(await readInput(file)));
-  } catch (err) {
-    if (!isSanadError(err) || err.code !== 'ERR_FILE_NOT_FOUND') throw err;
-    return { type: 'sanad-trust-list', version: 1, issuers: [] };
-  }
-}
+const EMPTY: TrustListDocument = { type: 'sanad-trust-list', version: 1, issuers: [] };
 
 /** Refuses an issuer identifier verifiers could not use, saying why. */
 function checkIssuerId(id: string, hasJwks: boolean): void {
@@ -85,60 +26,10 @@ function checkIssuerId(id: string, hasJwks: boolean): void {
   if (!hasJwks) throw new SanadError('ERR_INVALID_INPUT', 'An https issuer needs its public keys: give --jwks <file>.');
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
-
-/** Creates `path` with `content` and mode 0600, never replacing an existing file (write, fsync, then a hard link). */
-async function createPrivateFile(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.key.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, path);
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw new SanadError('ERR_FILE_EXISTS', `${path} already exists; it is never overwritten.`, { cause });
-    throw new SanadError('ERR_STORAGE', 'The key file could not be written.', { cause });
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-}
-
 export function registerTrustListCommands(program: Command): void {
   const trust = program.command('trust-list').description('manage a trust list (verifier, trust-list authority)');
 
-  action<{ out: string; publicOut?: string; alg: 'ES256' | 'EdDSA' }>(
-    trust
-      .command('keygen')
-      .description("make a trust-list authority key: the private key goes to a 0600 file; prints the public JWK and its did:key for verifiers to pin")
-      .requiredOption('--out <file>', 'where to write the private key (never overwritten)')
-      .option('--public-out <file>', 'also write the public JWK here, to hand to verifiers (--pinned-key <file>)')
-      .option('--alg <alg>', 'ES256 or EdDSA', 'ES256'),
-    async (o, out) => {
-      if (o.alg !== 'ES256' && o.alg !== 'EdDSA') throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', '--alg must be ES256 or EdDSA.');
-      if (o.out === '-') throw new SanadError('ERR_INVALID_INPUT', 'The private key goes to a file, never to the screen: give --out <file>.');
-      if (o.publicOut === '-') throw new SanadError('ERR_INVALID_INPUT', 'The public key is printed anyway: give --public-out <file>, or leave it out.');
-      if (o.publicOut !== undefined && (await exists(o.publicOut))) throw new SanadError('ERR_FILE_EXISTS', `${o.publicOut} already exists; it is never overwritten.`);
-      const { privateJwk } = await generateKeyPair(o.alg);
-      const publicJwk = publicJwkOf(privateJwk);
-      const did = didKeyFromJwk(publicJwk);
-      await createPrivateFile(o.out, `${JSON.stringify(privateJwk, null, 2)}\n`);
-      if (o.publicOut !== undefined) await writeOutput(o.publicOut, `${JSON.stringify(publicJwk, null, 2)}\n`);
-      out.result({ key_file: o.out, ...(o.publicOut ? { public_key_file: o.publicOut } : {}), did, public_jwk: publicJwk }, () =>
-        [
-          `Private key written to ${o.out} (mode 0600). Keep it offline: anyone holding it can sign trust lists.`,
-          ...(o.publicOut ? [`Public key written to ${o.publicOut}.`] : []),
-          `Public key (JWK): ${JSON.stringify(publicJwk)}`,
-          `Public key (DID): ${did}`,
-          `Verifiers pin it with --pinned-key ${did}${o.publicOut ? ` or --pinned-key ${o.publicOut}` : ''}.`,
-        ].join('\n'),
-      );
-    },
-  );
+  registerAuthorityKeygen(trust, { signs: 'trust lists', pinnedBy: 'Verifiers', pinOption: '--pinned-key' });
 
   action<{ file: string; issuer: string; type: string[]; name?: string; jwks?: string; expires?: string }>(
     trust
@@ -152,9 +43,9 @@ export function registerTrustListCommands(program: Command): void {
       .option('--expires <date|duration>', 'set expires_at: an ISO 8601 date or date-time, or 24h, 90d, 12w from now'),
     async (o, out) => {
       checkIssuerId(o.issuer, o.jwks !== undefined);
-      const doc = await readOrCreate(o.file);
+      const doc = await readOrCreate(o.file, parseTrustList, EMPTY);
       const entry = { id: o.issuer, ...(o.name ? { name: o.name } : {}), credential_types: o.type, ...(o.jwks ? { jwks: (await readJson(o.jwks)) as { keys: JWK[] } } : {}) };
-      const updated = stamped({ ...doc, issuers: [...doc.issuers.filter((i) => i.id !== o.issuer), entry] }, o.expires);
+      const updated = stamped({ ...doc, issuers: [...doc.issuers.filter((i) => i.id !== o.issuer), entry] }, o.expires, parseTrustList);
       await writeOutput(o.file, JSON.stringify(updated, null, 2));
       out.result({ file: o.file, issuers: updated.issuers.length, issued_at: updated.issued_at, ...(updated.expires_at ? { expires_at: updated.expires_at } : {}) }, () =>
         `${o.name ?? o.issuer} is trusted for ${o.type.join(', ')} (${o.file}${updated.expires_at ? `, expires ${updated.expires_at}` : ''}).`,
@@ -171,7 +62,7 @@ export function registerTrustListCommands(program: Command): void {
     async (o, out) => {
       const doc = parseTrustList(await readJson(o.file));
       if (!doc.issuers.some((i) => i.id === o.issuer)) throw new SanadError('ERR_INVALID_INPUT', `No issuer with that identifier in ${o.file}.`);
-      const updated = stamped({ ...doc, issuers: doc.issuers.filter((i) => i.id !== o.issuer) }, undefined);
+      const updated = stamped({ ...doc, issuers: doc.issuers.filter((i) => i.id !== o.issuer) }, undefined, parseTrustList);
       await writeOutput(o.file, JSON.stringify(updated, null, 2));
       out.result({ file: o.file, issuers: updated.issuers.length, issued_at: updated.issued_at }, () => `${o.issuer} removed from ${o.file}; sign and distribute the list again.`);
     },
@@ -186,10 +77,9 @@ export function registerTrustListCommands(program: Command): void {
       .requiredOption('--out <file>', 'the signed list (compact JWS)')
       .option('--expires <date|duration>', 'set expires_at in the signed list: an ISO 8601 date or date-time, or 24h, 90d, 12w from now'),
     async (o, out) => {
-      const key = await readJson(o.key);
-      if (!isPlainObject(key) || typeof key.d !== 'string') throw new SanadError('ERR_INVALID_KEY', `${o.key} holds no private key: sign with the authority's private key file.`);
-      const doc = stamped(parseTrustList(await readJson(o.file)), o.expires);
-      const jws = await signTrustList(doc, await signerFromJwk(key as JWK));
+      const key = await authorityKey(o.key);
+      const doc = stamped(parseTrustList(await readJson(o.file)), o.expires, parseTrustList);
+      const jws = await signTrustList(doc, await signerFromJwk(key));
       await writeOutput(o.out, jws);
       out.result({ out: o.out, issued_at: doc.issued_at, ...(doc.expires_at ? { expires_at: doc.expires_at } : {}), issuers: doc.issuers.length }, () =>
         `Signed trust list written to ${o.out}: ${doc.issuers.length} issuer${doc.issuers.length === 1 ? '' : 's'}, issued ${doc.issued_at}, ${doc.expires_at ? `expires ${doc.expires_at}` : 'no expiry (give --expires)'}.`,

@@ -6,7 +6,7 @@ import { action } from '../command.js';
 import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { EXIT } from '../exit-codes.js';
 import { readInput, readJson } from '../io.js';
-import { pinnedKeyOption } from './trust-list.js';
+import { pinnedKeyOption } from './authority.js';
 
 interface VerifyOptions {
   presentation: string;

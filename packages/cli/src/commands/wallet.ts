@@ -17,6 +17,7 @@ import { protocolFetch } from '../network.js';
 import { createOutput, type Output } from '../output.js';
 import { confirm, readPassphrase, readRecoverySecret, readTxCode } from '../prompt.js';
 import { qrSvg, renderQr } from '../qr.js';
+import { type RegistryFlags, registryFromOptions, registryOptions } from './verifier-registry.js';
 
 const DEFAULT_WALLET = 'sanad-wallet.json';
 const options: WalletOptions = { kdf: nodeScrypt };
@@ -179,8 +180,8 @@ export function registerWalletCommands(program: Command): void {
     },
   );
 
-  holderAction<WalletFlag & { request: string; out: string; yes?: boolean; qr?: boolean; qrSvg?: string }>(
-    walletOption(
+  holderAction<WalletFlag & RegistryFlags & { request: string; out: string; yes?: boolean; qr?: boolean; qrSvg?: string }>(
+    registryOptions(walletOption(
       wallet
         .command('present')
         .description('answer a presentation request from a file, after showing what will be shared')
@@ -189,11 +190,12 @@ export function registerWalletCommands(program: Command): void {
         .option('--qr', 'for a verifier with no network: write one compact SANAD1: code and show it as a QR code')
         .option('--qr-svg <file>', 'also write the QR code as an SVG image (with --qr)')
         .option('--yes', 'agree after printing the summary (no question asked)'),
-    ),
+    )),
     async (o, out, _args, tr) => {
       const request = parsePresentationRequest(await readJson(o.request));
+      const registry = await registryFromOptions(o);
       const result = await withWallet(o.wallet, tr, async (w) => {
-        const proposal = w.propose(request, { locale: tr.language });
+        const proposal = w.propose(request, { locale: tr.language, registry });
         showSummary(out, tr, proposal, o.yes !== true);
         const approve = o.yes === true || (await askConsent(tr));
         const response = await w.present(w.decide(proposal, { approve }));
@@ -245,27 +247,29 @@ export function registerWalletCommands(program: Command): void {
     },
   );
 
-  holderAction<WalletFlag & { yes?: boolean; allowHttp?: boolean }>(
-    allowHttpOption(
+  holderAction<WalletFlag & RegistryFlags & { yes?: boolean; allowHttp?: boolean }>(
+    registryOptions(allowHttpOption(
       walletOption(
         wallet
           .command('respond <request>')
           .description('answer an OpenID4VP request (openid4vp:// link): shows what will be shared, asks, then sends')
           .option('--yes', 'agree after printing the summary (no question asked)'),
       ),
-    ),
+    )),
     async (o, out, [uri], tr) => {
       const fetch = protocolFetch(o.allowHttp);
+      const registry = await registryFromOptions(o);
       const result = await withWallet(o.wallet, tr, async (w) => {
         const opened = await w.openRequest(uri!, { fetch });
-        const proposal = w.propose(opened.request, { locale: tr.language });
+        const proposal = w.propose(opened.request, { locale: tr.language, registry });
         showSummary(out, tr, proposal, o.yes !== true);
         const approve = o.yes === true || (await askConsent(tr));
         const outcome = await w.respond(opened, w.decide(proposal, { approve }), { fetch });
         return { proposal, outcome };
       });
       const shared = result.outcome.shared ? result.proposal.items.flatMap((i) => i.shared.map((s) => s.label)) : [];
-      const verifier = result.proposal.verifier.name ?? result.proposal.verifier.clientId;
+      const { registration, clientId } = result.proposal.verifier;
+      const verifier = registration.status === 'registered' ? registration.name : clientId;
       out.result(
         { shared: result.outcome.shared, verifier: result.proposal.verifier, claims: shared, language: tr.language, ...(result.outcome.redirectUri ? { redirect_uri: result.outcome.redirectUri } : {}) },
         () =>

@@ -3,13 +3,11 @@
  * compact JWS (`typ: sanad-trust-list+jwt`) signed by a trust-list authority whose key the
  * verifier pins, so a list can travel on a USB stick. Format: docs/trust-list.md.
  */
-import type { Clock } from '../clock.js';
-import { systemClock } from '../clock.js';
-import { checkDid, didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
-import { isPlainObject, tryParseJson } from '../encoding.js';
-import { isSanadError, SanadError } from '../errors.js';
-import { decodeJwt, verifyDecodedJwt } from '../jwt.js';
-import { type JWK, type Signer, signJwt } from '../keys.js';
+import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
+import { isPlainObject } from '../encoding.js';
+import { SanadError } from '../errors.js';
+import type { JWK, Signer } from '../keys.js';
+import { didProblem, isDate, type LoadSignedListOptions, loadSignedList, type PinnedKey, type SignedListKind, signList } from '../signed-list/signed-list.js';
 
 export const TRUST_LIST_JWT_TYP = 'sanad-trust-list+jwt';
 
@@ -38,8 +36,6 @@ const fail = (message: string): never => {
   throw new SanadError('ERR_TRUST_LIST_INVALID', message);
 };
 
-const isDate = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-
 /**
  * Validates a trust list document strictly.
  *
@@ -64,15 +60,8 @@ export function parseTrustList(json: unknown): TrustListDocument {
     const entry = issuer as Record<string, unknown> & { id: string };
     const isDid = entry.id.startsWith('did:');
     if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id)) fail(`Issuer ${i} id must be a DID or an https URL.`);
-    if (isDid) {
-      // A malformed DID would match no credential, or fail only when one arrives: refuse it now.
-      try {
-        checkDid(entry.id);
-      } catch (err) {
-        if (!isSanadError(err)) throw err;
-        fail(`Issuer ${i} id is not a usable DID: ${err.message}`);
-      }
-    }
+    const problem = isDid ? didProblem(entry.id) : undefined;
+    if (problem !== undefined) fail(`Issuer ${i} id is not a usable DID: ${problem}`);
     if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
     ids.add(entry.id);
     if (!Array.isArray(entry.credential_types) || entry.credential_types.some((t) => typeof t !== 'string' || t === '')) {
@@ -133,6 +122,16 @@ export class TrustList {
   }
 }
 
+/** The trust list as a signed list: its JWS typ, size bound and error codes. */
+const TRUST_LIST_KIND: SignedListKind<TrustListDocument> = {
+  typ: TRUST_LIST_JWT_TYP,
+  noun: 'trust list',
+  // Ten thousand issuers with keys fit in well under this; anything larger is refused unread.
+  maxLength: 8 * 1024 * 1024,
+  codes: { invalid: 'ERR_TRUST_LIST_INVALID', signature: 'ERR_TRUST_LIST_SIGNATURE_INVALID', expired: 'ERR_TRUST_LIST_EXPIRED' },
+  parse: parseTrustList,
+};
+
 /**
  * Signs a trust list as a trust-list authority.
  *
@@ -142,20 +141,14 @@ export class TrustList {
  * ```
  */
 export function signTrustList(document: TrustListDocument, signer: Signer, kid?: string): Promise<string> {
-  const header: Record<string, unknown> = { typ: TRUST_LIST_JWT_TYP };
-  if (kid !== undefined) header.kid = kid;
-  return signJwt(signer, header, parseTrustList(document) as unknown as Record<string, unknown>);
+  return signList(TRUST_LIST_KIND, document, signer, kid);
 }
 
-/** Ten thousand issuers with keys fit in well under this; anything larger is refused unread. */
-export const MAX_TRUST_LIST_LENGTH = 8 * 1024 * 1024;
+export const MAX_TRUST_LIST_LENGTH = TRUST_LIST_KIND.maxLength;
 
-export interface LoadTrustListOptions {
+export interface LoadTrustListOptions extends LoadSignedListOptions {
   /** The authority's public key: a JWK, or a did:key / did:jwk. */
-  pinnedKey?: JWK | string;
-  /** Refuse an unsigned list (default: true when a key is pinned). */
-  requireSignature?: boolean;
-  clock?: Clock;
+  pinnedKey?: PinnedKey;
 }
 
 /**
@@ -167,37 +160,6 @@ export interface LoadTrustListOptions {
  * ```
  */
 export async function loadTrustList(input: string, options: LoadTrustListOptions = {}): Promise<TrustList> {
-  if (isPlainObject(options.pinnedKey) && 'd' in options.pinnedKey) {
-    // The authority's private key belongs with the authority; a verifier pins its public half.
-    throw new SanadError('ERR_INVALID_KEY', 'The pinned trust-list key is a private key: give the public key (the public JWK or its did:key) and keep the private key with the authority.');
-  }
-  if (input.length > MAX_TRUST_LIST_LENGTH) throw new SanadError('ERR_TRUST_LIST_INVALID', `The trust list is larger than ${MAX_TRUST_LIST_LENGTH / 1024 / 1024} MiB.`);
-  const text = input.trim();
-  const requireSignature = options.requireSignature ?? options.pinnedKey !== undefined;
-  let document: TrustListDocument;
-  let signed = false;
-  if (text.startsWith('{')) {
-    if (requireSignature) throw new SanadError('ERR_TRUST_LIST_SIGNATURE_INVALID', 'The trust list is not signed, but a signature is required.');
-    const json = tryParseJson(text);
-    if (json === undefined) throw new SanadError('ERR_TRUST_LIST_INVALID', 'The trust list is not valid JSON.');
-    document = parseTrustList(json);
-  } else {
-    let jwt;
-    try {
-      jwt = decodeJwt(text);
-    } catch (cause) {
-      throw new SanadError('ERR_TRUST_LIST_INVALID', 'The trust list is neither JSON nor a compact JWS.', { cause });
-    }
-    if (jwt.header.typ !== TRUST_LIST_JWT_TYP) throw new SanadError('ERR_TRUST_LIST_INVALID', `The trust list JWS typ is not ${TRUST_LIST_JWT_TYP}.`);
-    if (options.pinnedKey === undefined) {
-      throw new SanadError('ERR_TRUST_LIST_SIGNATURE_INVALID', 'The trust list is signed: pin the authority key to check it.');
-    }
-    const key = typeof options.pinnedKey === 'string' ? await resolveDidKey(options.pinnedKey) : options.pinnedKey;
-    await verifyDecodedJwt(jwt, key, 'ERR_TRUST_LIST_SIGNATURE_INVALID');
-    document = parseTrustList(jwt.payload);
-    signed = true;
-  }
-  const now = (options.clock ?? systemClock).now();
-  if (document.expires_at !== undefined && Date.parse(document.expires_at) <= now) throw new SanadError('ERR_TRUST_LIST_EXPIRED');
+  const { document, signed } = await loadSignedList(TRUST_LIST_KIND, input, options);
   return new TrustList(document, signed);
 }

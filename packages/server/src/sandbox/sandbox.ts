@@ -29,6 +29,7 @@ import { schedulePurge } from '../store/purge.js';
 import { openSqliteServiceStore } from '../store/sqlite-service-store.js';
 import { standardPresets } from '../verifier-service/presets.js';
 import { type CreatedSession, createVerifierService, serviceNonceStore, type VerifierService } from '../verifier-service/verifier-service.js';
+import { type SandboxVerifierRegistry, sandboxVerifierRegistry } from './verifier-registry.js';
 
 export interface SandboxOptions {
   /** Where keys and SQLite files live (created if missing). */
@@ -52,6 +53,8 @@ export interface Sandbox {
   /** More offers, as the operator API would make them. */
   createOffer: IssuerService['createOffer'];
   verifier: VerifierService;
+  /** The signed verifier registry in which the desk is registered, and its authority's public key (files in the data folder). */
+  verifierRegistry: Pick<SandboxVerifierRegistry, 'file' | 'authorityKeyFile'>;
   /** The web wallet's origin, when `walletDir` was given. */
   walletUrl?: string;
   /** The desk page, when `deskDir` was given. */
@@ -144,13 +147,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     issuers: [{ id: did, name: 'Sanad sandbox agency', credential_types: [refugeeStatusType.definition.vct, refugeeStatusType.definition.vcType] }],
   });
   const verifierKey = await keyIn(join(options.dataDir, 'verifier-key.json'));
+  const presets = standardPresets(refugeeStatusType.definition.vct);
   const verifier = await createVerifierService({
     verifier: createVerifier({ trustList, nonceStore: serviceNonceStore(serviceStore), fetch: createGuardedFetch({ allowInsecure: true }) }),
     store: serviceStore,
     baseUrl: verifierServer.url,
     signer: await signerFromJwk(verifierKey),
     verifierName: 'Sandbox clinic',
-    presets: standardPresets(refugeeStatusType.definition.vct),
+    presets,
     operatorToken,
     resultRetentionSeconds: 3600,
     requestTtlSeconds: 3600,
@@ -159,7 +163,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   verifierHandler = (r) => verifier.app.fetch(r);
   // The wallet's pages may reach these services (and any https issuer or verifier), nothing else.
-  if (options.walletDir !== undefined) walletHandler = staticFiles({ root: options.walletDir, connectSrc: ['https:', issuerServer.url, verifierServer.url] });
+  const verifierRegistry = await sandboxVerifierRegistry(options.dataDir, await keyIn(join(options.dataDir, 'registry-authority-key.json')), { clientId: verifier.clientId, presets });
+  // Beside the app, the verifier registry it checks verifiers against, with the key it pins.
+  if (options.walletDir !== undefined) walletHandler = verifierRegistry.serve(staticFiles({ root: options.walletDir, connectSrc: ['https:', issuerServer.url, verifierServer.url] }));
 
   const stopPurge = schedulePurge(serviceStore, { log });
   const offer = await issuerService.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
@@ -172,6 +178,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     session,
     createOffer: issuerService.createOffer,
     verifier,
+    verifierRegistry: { file: verifierRegistry.file, authorityKeyFile: verifierRegistry.authorityKeyFile },
     ...(walletServer ? { walletUrl: walletServer.url } : {}),
     ...(options.deskDir !== undefined ? { deskUrl: `${verifierServer.url}/desk/` } : {}),
     revoke: async (id) => {

@@ -12,13 +12,14 @@ import { ErrorNotice } from '../components/error-notice.js';
 import { QrSequence } from '../components/qr-sequence.js';
 import { needsShareAnyway, ShareWarnings } from '../components/status-badge.js';
 import { LinkForm } from '../components/link-form.js';
+import { shortId } from '../components/short-id.js';
+import { CredentialDisclosed, OverAskedFlag, VerifierRegistration, verifierLabel } from '../components/verifier-registration.js';
 import { useAction } from '../components/use-action.js';
 import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { protocolFetch, touched, wallet } from '../session.js';
+import { verifierRegistry } from '../verifier-registry.js';
 
-/** A DID can be hundreds of characters: its start and end are enough to compare by eye. */
-const shortId = (id: string): string => (id.length > 60 ? `${id.slice(0, 40)}…${id.slice(-12)}` : id);
 
 type Stage = { step: 'open' } | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal } | { step: 'done'; message: string } | { step: 'offline'; code: string };
 
@@ -29,7 +30,7 @@ export function Present({ link: initial }: { link?: string }) {
   const open = (uri: string) =>
     run(t('present.working'), async () => {
       const opened = await wallet.value!.openRequest(uri, { fetch: protocolFetch });
-      setStage({ step: 'consent', opened, proposal: wallet.value!.propose(opened.request, { locale: language.value }) });
+      setStage({ step: 'consent', opened, proposal: wallet.value!.propose(opened.request, { locale: language.value, registry: await verifierRegistry() }) });
       queueMicrotask(() => document.querySelector<HTMLElement>('[data-testid="consent"] h2')?.focus());
     });
   useEffect(() => {
@@ -38,7 +39,7 @@ export function Present({ link: initial }: { link?: string }) {
 
   if (stage.step === 'consent') {
     const { opened, proposal } = stage;
-    const verifier = proposal.verifier.name ?? proposal.verifier.clientId;
+    const verifier = verifierLabel(proposal.verifier);
     const answer = (approve: boolean) =>
       run(t('consent.sending'), async () => {
         const w = wallet.value!;
@@ -58,7 +59,8 @@ export function Present({ link: initial }: { link?: string }) {
     return (
       <section data-testid="consent">
         <h1 tabIndex={-1}>{t('present.title')}</h1>
-        <h2 tabIndex={-1}>{t('consent.title', { verifier })}</h2>
+        <h2 tabIndex={-1}>{proposal.verifier.registration.status === 'registered' ? t('consent.title', { verifier }) : t('consent.titleUnregistered')}</h2>
+        <VerifierRegistration verifier={proposal.verifier} />
         <p class="hint" data-testid="consent-verifier-id" title={proposal.verifier.clientId}>
           {t('consent.verifierId', { id: shortId(proposal.verifier.clientId) })}
         </p>
@@ -68,6 +70,7 @@ export function Present({ link: initial }: { link?: string }) {
           return (
             <div class="consent__item" key={item.queryId}>
               <h3>{t('consent.from', { name: item.credentialName })}</h3>
+              <CredentialDisclosed item={item} />
               {item.sharesEverything && <p class="notice notice--warning">{t('consent.everything')}</p>}
               <h4>{t('consent.shared')}</h4>
               <ul class="consent__shared" data-testid="consent-shared">
@@ -77,6 +80,7 @@ export function Present({ link: initial }: { link?: string }) {
                     <li key={key} data-claim={key}>
                       <strong>{s.label}</strong>
                       {values.has(key) && `: ${claimValue(values.get(key))}`}
+                      <OverAskedFlag verifier={proposal.verifier} item={item} path={s.path} />
                     </li>
                   );
                 })}
