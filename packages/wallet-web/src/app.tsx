@@ -1,7 +1,7 @@
 /** The wallet app: locked screens until the passphrase opens the wallet, then the holder's screens. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { languages, language, setLanguage, t } from './i18n/i18n.js';
-import { flash, go, linkFromLocation, screen } from './navigation.js';
+import { flash, focusHeading, go, linkFromLocation, screen, type Screen } from './navigation.js';
 import { CredentialScreen } from './screens/credential.js';
 import { History } from './screens/history.js';
 import { Home } from './screens/home.js';
@@ -65,6 +65,20 @@ function Unlocked() {
   }
 }
 
+/**
+ * The one place focus follows the screen: after every change of what is shown (a screen, create,
+ * unlock, lock, restore, erase) focus goes to the new heading. Not on first load, where the
+ * holder starts at the top of the page.
+ */
+function useFocusOnScreenChange(shown: Screen | string | undefined): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (shown === undefined) return;
+    if (first.current) first.current = false;
+    else focusHeading();
+  }, [shown]);
+}
+
 export function App() {
   void language.value;
   const [stored, setStored] = useState<boolean>();
@@ -87,6 +101,7 @@ export function App() {
   }, [wallet.value]);
 
   const open = wallet.value !== undefined;
+  useFocusOnScreenChange(open ? screen.value : stored === undefined ? undefined : restoring ? 'restore' : stored ? 'unlock' : 'setup');
   return (
     <>
       <a class="skip" href="#main">
