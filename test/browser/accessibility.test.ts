@@ -263,6 +263,28 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('language').selectOption('ar');
   }, 120_000);
 
+  it('the desk in English, French and Spanish at 200 % reflows on presets, waiting and a result', async () => {
+    await desk.getByTestId('desk-next').click();
+    for (const code of ['en', 'fr', 'es']) {
+      await desk.getByTestId('desk-language').selectOption(code);
+      await desk.getByTestId('desk-preset').first().waitFor();
+      await expectReflows(desk, `desk ${code} presets`);
+      await desk.locator('[data-testid="desk-preset"][data-preset="over-18"]').click();
+      await desk.getByTestId('desk-qr').locator('img').waitFor();
+      await expectReflows(desk, `desk ${code} waiting`);
+      const request = (await desk.getByTestId('desk-qr').getAttribute('data-request'))!;
+      await home();
+      await wallet.getByTestId('go-present').click();
+      await wallet.getByTestId('present-link').fill(request);
+      await wallet.getByTestId('present-open').click();
+      await wallet.getByTestId('consent-decline').click();
+      await desk.getByTestId('desk-result').waitFor({ timeout: 20_000 });
+      await expectReflows(desk, `desk ${code} result`);
+      await desk.getByTestId('desk-next').click();
+    }
+    await expectNoSeriousAxeViolations(desk, 'desk es presets');
+  }, 120_000);
+
   it('the desk takes the browser language, switches with its picker (Arabic right to left) and remembers the choice', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'es-MX' })).newPage();
     await page.goto(`${sandbox.verifierUrl}/desk/`);
