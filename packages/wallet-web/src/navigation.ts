@@ -23,8 +23,8 @@ export function focusHeading(): void {
   document.querySelector<HTMLElement>('main h1')?.focus();
 }
 
-/** Whether keyboard focus is nowhere useful: on the page itself, or on something removed, disabled or behind a modal dialog. */
-const focusLost = (el: Element | null): boolean => !el || el === document.body || !el.isConnected || (el as HTMLButtonElement).disabled === true || el.closest('[inert]') !== null;
+/** Whether keyboard focus is nowhere useful: on the page itself, or on something removed or disabled. */
+const focusLost = (el: Element | null): boolean => !el || el === document.body || !el.isConnected || (el as HTMLButtonElement).disabled === true;
 
 /**
  * After an action (its result rendered), focus goes back to where it was — the button, the
