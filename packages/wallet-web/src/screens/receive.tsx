@@ -63,15 +63,13 @@ export function Receive({ link: initial }: { link?: string }) {
 }
 
 /**
- * The issuer's PIN hint in the holder's language: OpenID4VCI's `description` is one string in an
- * unknown language, so it is shown only as a map with the holder's language in it
- * (`{ "ar": "…", "en": "…" }`); otherwise a hint of our own, with the length when given.
+ * The PIN hint in the holder's language. OpenID4VCI's `tx_code.description` is one string (at most
+ * 300 characters) in a language it does not name — the sandbox's is English — so the wallet says
+ * it in its own words instead, with the length when the offer gives it.
  */
 function pinHint(prompt: TxCodePrompt): string {
-  const description: unknown = prompt.description;
-  const own = description !== null && typeof description === 'object' ? (description as Record<string, unknown>)[language.value] : undefined;
-  if (typeof own === 'string' && own.trim()) return own;
-  return prompt.length !== undefined ? t(prompt.inputMode === 'text' ? 'txcode.hintCharacters' : 'txcode.hintDigits', { length: prompt.length }) : t('txcode.hint');
+  if (prompt.length === undefined) return t('txcode.hint');
+  return t(prompt.inputMode === 'text' ? 'txcode.hintCharacters' : 'txcode.hintDigits', { length: prompt.length });
 }
 
 function TxCodeDialog({ pending }: { pending: PendingCode }) {
