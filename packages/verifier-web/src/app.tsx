@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, operatorApi, type Preset, type Session, type SessionView } from './api.js';
-import { t } from './i18n.js';
+import { lang, languages, setLanguage, t } from './i18n.js';
 import { Presets } from './screens/presets.js';
 import { Result } from './screens/result.js';
 import { SignIn } from './screens/sign-in.js';
@@ -19,7 +19,21 @@ type Screen =
   | { name: 'waiting'; preset: Preset; session: Session; offline: boolean }
   | { name: 'result'; view: SessionView };
 
+/** The desk's languages, each named in itself; the choice re-renders the app through `onChange`. */
+function LanguagePicker({ onChange }: { onChange: (code: string) => void }) {
+  return (
+    <select class="language" value={lang} aria-label={t('language')} data-testid="desk-language" onChange={(e) => (setLanguage(e.currentTarget.value), onChange(e.currentTarget.value))}>
+      {languages.map((l) => (
+        <option key={l.code} value={l.code} lang={l.code}>
+          {l.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function App() {
+  const [, setShownLanguage] = useState(lang);
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
   const api = useMemo(() => operatorApi(token), [token]);
   const [screen, setScreen] = useState<Screen>(token ? { name: 'presets' } : { name: 'sign-in', rejected: false });
@@ -84,6 +98,7 @@ export function App() {
     <>
       <header class="bar">
         <h1>{t('title')}</h1>
+        <LanguagePicker onChange={setShownLanguage} />
         {token && (
           <button type="button" class="quiet" onClick={() => signOut(false)}>
             {t('signOut')}

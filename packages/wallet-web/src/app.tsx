@@ -1,9 +1,9 @@
 /** The wallet app: locked screens until the passphrase opens the wallet, then the holder's screens. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { holderScreens, loadHolderScreens, loadInBackground } from './background-load.js';
 import { Busy } from './components/busy.js';
 import { languages, language, setLanguage, t } from './i18n/i18n.js';
-import { flash, go, linkFromLocation, screen } from './navigation.js';
+import { flash, focusHeading, go, linkFromLocation, screen, type Screen } from './navigation.js';
 import { Restore, Setup, Unlock } from './screens/locked.js';
 import { lock, wallet, walletStorage } from './session.js';
 
@@ -52,6 +52,20 @@ function Unlocked() {
   return screens ? <screens.Unlocked /> : <Busy text={t('app.working')} />;
 }
 
+/**
+ * The one place focus follows the screen: after every change of what is shown (a screen, create,
+ * unlock, lock, restore, erase) focus goes to the new heading. Not on first load, where the
+ * holder starts at the top of the page.
+ */
+function useFocusOnScreenChange(shown: Screen | string | undefined): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (shown === undefined) return;
+    if (first.current) first.current = false;
+    else focusHeading();
+  }, [shown]);
+}
+
 export function App() {
   void language.value;
   const [stored, setStored] = useState<boolean>();
@@ -79,6 +93,7 @@ export function App() {
   }, [stored]);
 
   const open = wallet.value !== undefined;
+  useFocusOnScreenChange(open ? screen.value : stored === undefined ? undefined : restoring ? 'restore' : stored ? 'unlock' : 'setup');
   return (
     <>
       <a class="skip" href="#main">

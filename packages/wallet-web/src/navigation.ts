@@ -17,8 +17,26 @@ export const flash = signal<string | undefined>(undefined);
 export function go(next: Screen): void {
   screen.value = next;
   flash.value = undefined;
-  // Move focus to the new screen's heading, so screen readers announce where the holder is.
-  queueMicrotask(() => document.querySelector<HTMLElement>('main h1')?.focus());
+}
+
+/** Focus on the screen's heading, so a screen reader says where the holder is (the app calls it after every screen change). */
+export function focusHeading(): void {
+  document.querySelector<HTMLElement>('main h1')?.focus();
+}
+
+/** Whether keyboard focus is nowhere useful: on the page itself, or on something removed or disabled. */
+const focusLost = (el: Element | null): boolean => !el || el === document.body || !el.isConnected || (el as HTMLButtonElement).disabled === true;
+
+/**
+ * After an action (its result rendered), focus goes back to where it was — the button, the
+ * dialog's opener — or, if that is gone or disabled, to the screen's heading; never to `<body>`.
+ */
+export function settleFocus(origin: Element | null): void {
+  setTimeout(() => {
+    if (!focusLost(document.activeElement)) return;
+    if (origin instanceof HTMLElement && !focusLost(origin)) origin.focus();
+    else focusHeading();
+  });
 }
 
 /**

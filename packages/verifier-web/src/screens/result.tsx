@@ -26,7 +26,7 @@ export function Result({ view, onNext }: { view: SessionView; onNext: () => void
             {rows.map((row) => (
               <li key={row.path} data-claim={row.path}>
                 <span class="claim-label">{row.label}</span>
-                <span class="claim-value">{row.value}</span>
+                <bdi class="claim-value">{row.value}</bdi>
               </li>
             ))}
           </ul>
@@ -35,7 +35,9 @@ export function Result({ view, onNext }: { view: SessionView; onNext: () => void
       {result?.issuer && (
         <dl class="facts">
           <dt>{t('result.issuer')}</dt>
-          <dd>{result.issuerName ?? result.issuer}</dd>
+          <dd>
+            <bdi>{result.issuerName ?? result.issuer}</bdi>
+          </dd>
           <dt>{t('result.type')}</dt>
           <dd>{typeLabel(result.credentialType)}</dd>
         </dl>

@@ -151,7 +151,9 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
       {!offline && (
         <>
           <p class="hint">{t('waiting.link')}</p>
-          <p class="link">{request}</p>
+          <p class="link" dir="ltr">
+            {request}
+          </p>
           <button type="button" data-testid="desk-offline" onClick={onNoNetwork}>
             {t('offline.noNetwork')}
           </button>

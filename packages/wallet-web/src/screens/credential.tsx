@@ -1,9 +1,9 @@
 /** One credential: what it says, in the holder's language; delete it. */
 import { useState } from 'preact/hooks';
-import { claimValue } from '../components/claim-value.js';
+import { claimValue, formatDate, tIsolated } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { StatusDetails } from '../components/status-badge.js';
-import { formatDate, language, t } from '../i18n/i18n.js';
+import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, touched, wallet } from '../session.js';
 
@@ -23,16 +23,22 @@ export function CredentialScreen({ id }: { id: string }) {
   };
   return (
     <section>
-      <h1 tabIndex={-1}>{details.name}</h1>
-      <p>{t('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
-      {details.validUntil && <p>{t('card.validUntil', { date: formatDate(details.validUntil) })}</p>}
+      <h1 tabIndex={-1}>
+        <bdi>{details.name}</bdi>
+      </h1>
+      <p>{tIsolated('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
+      {details.validUntil && <p>{tIsolated('card.validUntil', { date: formatDate(details.validUntil) })}</p>}
       <StatusDetails credential={details} />
       <h2>{t('credential.claims')}</h2>
       <dl class="claims" data-testid="credential-claims">
         {details.claims.map((claim) => (
           <div class="claims__row" key={claim.path.join('.')}>
-            <dt>{claim.label}</dt>
-            <dd>{claimValue(claim.value)}</dd>
+            <dt>
+              <bdi>{claim.label}</bdi>
+            </dt>
+            <dd>
+              <bdi class="claim-value">{claimValue(claim.value, claim.path)}</bdi>
+            </dd>
           </div>
         ))}
       </dl>

@@ -1,5 +1,6 @@
 /** What was shared with whom and when: claim names only, the values never leave the credential. */
-import { formatDate, language, t } from '../i18n/i18n.js';
+import { formatDate, tIsolated } from '../components/claim-value.js';
+import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, touched, wallet } from '../session.js';
 
@@ -16,9 +17,9 @@ export function History() {
         <ol class="history" data-testid="history">
           {entries.map((entry, i) => (
             <li key={i} class="history__entry">
-              <strong>{t('history.entry', { verifier: entry.verifier.name ?? entry.verifier.clientId, date: formatDate(entry.at, true) })}</strong>
-              <span>{t('history.purpose', { purpose: entry.purpose })}</span>
-              <span>{entry.claims.map((c) => c.label).join(', ')}</span>
+              <strong>{tIsolated('history.entry', { verifier: entry.verifier.name ?? entry.verifier.clientId, date: formatDate(entry.at, true) })}</strong>
+              <span>{tIsolated('history.purpose', { purpose: entry.purpose })}</span>
+              <bdi>{entry.claims.map((c) => c.label).join(', ')}</bdi>
             </li>
           ))}
         </ol>

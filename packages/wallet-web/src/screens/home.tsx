@@ -1,7 +1,8 @@
 /** The holder's credentials as cards, and the way to everything else. */
-import { StatusBadge } from '../components/status-badge.js';
-import { language, formatDate, t } from '../i18n/i18n.js';
 import { BackupReminder } from '../components/backup-reminder.js';
+import { formatDate, tIsolated } from '../components/claim-value.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, wallet } from '../session.js';
 
@@ -32,10 +33,11 @@ export function Home() {
         <ul class="cards" data-testid="cards">
           {credentials.map((c) => (
             <li key={c.id}>
-              <button class="card" onClick={() => go({ name: 'credential', id: c.id })} aria-label={t('card.open', { name: c.name })} data-testid="card" data-credential-id={c.id}>
-                <span class="card__name">{c.name}</span>
-                <span class="card__line">{t('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
-                {c.validUntil && <span class="card__line">{t('card.validUntil', { date: formatDate(c.validUntil) })}</span>}
+              {/* Named by what it shows: the type, who issued it and until when it is valid. */}
+              <button class="card" onClick={() => go({ name: 'credential', id: c.id })} data-testid="card" data-credential-id={c.id}>
+                <bdi class="card__name">{c.name}</bdi>
+                <span class="card__line">{tIsolated('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
+                {c.validUntil && <span class="card__line">{tIsolated('card.validUntil', { date: formatDate(c.validUntil) })}</span>}
                 <span class="card__line card__line--quiet">{t('card.copies', { unused: c.unusedCopies, copies: c.copies })}</span>
                 <StatusBadge credential={c} />
               </button>

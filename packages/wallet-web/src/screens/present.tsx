@@ -3,11 +3,12 @@
  * asks, why, each fact that would go and each that would not — then send, decline, or, for a
  * verifier without network, show the answer as QR codes (one, or a short cycling sequence).
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { encodeOfflinePresentation } from '@sanad/core';
 import type { OpenedRequest, PresentationProposal } from '@sanad/wallet';
 import { Busy } from '../components/busy.js';
-import { claimValue } from '../components/claim-value.js';
+import { claimValue, tIsolated } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { QrSequence } from '../components/qr-sequence.js';
 import { needsShareAnyway, ShareWarnings } from '../components/status-badge.js';
@@ -21,7 +22,7 @@ import { protocolFetch, touched, wallet } from '../session.js';
 import { verifierRegistry } from '../verifier-registry.js';
 
 
-type Stage = { step: 'open' } | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal } | { step: 'done'; message: string } | { step: 'offline'; code: string };
+type Stage = { step: 'open' } | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal } | { step: 'done'; message: ComponentChildren } | { step: 'offline'; code: string };
 
 export function Present({ link: initial }: { link?: string }) {
   const [stage, setStage] = useState<Stage>({ step: 'open' });
@@ -45,7 +46,7 @@ export function Present({ link: initial }: { link?: string }) {
         const w = wallet.value!;
         const result = await w.respond(opened, w.decide(proposal, { approve }), { fetch: protocolFetch });
         touched();
-        setStage({ step: 'done', message: result.shared ? t('consent.sent', { verifier }) : t('consent.declined') });
+        setStage({ step: 'done', message: result.shared ? tIsolated('consent.sent', { verifier }) : t('consent.declined') });
         if (result.redirectUri) location.assign(result.redirectUri);
       });
     const offline = () =>
@@ -59,17 +60,17 @@ export function Present({ link: initial }: { link?: string }) {
     return (
       <section data-testid="consent">
         <h1 tabIndex={-1}>{t('present.title')}</h1>
-        <h2 tabIndex={-1}>{proposal.verifier.registration.status === 'registered' ? t('consent.title', { verifier }) : t('consent.titleUnregistered')}</h2>
+        <h2 tabIndex={-1}>{proposal.verifier.registration.status === 'registered' ? tIsolated('consent.title', { verifier }) : t('consent.titleUnregistered')}</h2>
         <VerifierRegistration verifier={proposal.verifier} />
-        <p class="hint" data-testid="consent-verifier-id" title={proposal.verifier.clientId}>
-          {t('consent.verifierId', { id: shortId(proposal.verifier.clientId) })}
+        <p class="hint opaque" data-testid="consent-verifier-id" title={proposal.verifier.clientId}>
+          {tIsolated('consent.verifierId', { id: shortId(proposal.verifier.clientId) })}
         </p>
-        <p data-testid="consent-purpose">{t('consent.purpose', { purpose: proposal.purpose })}</p>
+        <p data-testid="consent-purpose">{tIsolated('consent.purpose', { purpose: proposal.purpose })}</p>
         {proposal.items.map((item) => {
           const values = new Map(wallet.value!.show(item.credentialId, language.value).claims.map((c) => [c.path.join('.'), c.value]));
           return (
             <div class="consent__item" key={item.queryId}>
-              <h3>{t('consent.from', { name: item.credentialName })}</h3>
+              <h3>{tIsolated('consent.from', { name: item.credentialName })}</h3>
               <CredentialDisclosed item={item} />
               {item.sharesEverything && <p class="notice notice--warning">{t('consent.everything')}</p>}
               <h4>{t('consent.shared')}</h4>
@@ -78,8 +79,15 @@ export function Present({ link: initial }: { link?: string }) {
                   const key = s.path.join('.');
                   return (
                     <li key={key} data-claim={key}>
-                      <strong>{s.label}</strong>
-                      {values.has(key) && `: ${claimValue(values.get(key))}`}
+                      <strong>
+                        <bdi>{s.label}</bdi>
+                      </strong>
+                      {values.has(key) && (
+                        <>
+                          {': '}
+                          <bdi class="claim-value">{claimValue(values.get(key), s.path)}</bdi>
+                        </>
+                      )}
                       <OverAskedFlag verifier={proposal.verifier} item={item} path={s.path} />
                     </li>
                   );
@@ -90,7 +98,9 @@ export function Present({ link: initial }: { link?: string }) {
                   <h4>{t('consent.notShared')}</h4>
                   <ul class="consent__withheld" data-testid="consent-withheld">
                     {item.withheld.map((label) => (
-                      <li key={label}>{label}</li>
+                      <li key={label}>
+                        <bdi>{label}</bdi>
+                      </li>
                     ))}
                   </ul>
                 </>
