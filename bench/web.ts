@@ -110,14 +110,16 @@ async function lockAndOpen(page: Page, open: () => Promise<void>): Promise<numbe
 /** Turns the PIN on in Settings and unlocks with it; undefined when this wallet has no PIN unlock. */
 async function pinUnlock(page: Page): Promise<number | undefined> {
   await page.getByTestId('go-settings').click();
+  // Settings is on screen when home has gone (one render: the screens are loaded by now).
+  await page.getByTestId('go-receive').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   const enable = page.getByTestId('quick-pin-enable');
-  if (!(await enable.waitFor({ timeout: 2000 }).then(() => true, () => false))) return undefined;
+  if ((await enable.count()) === 0) return undefined;
   await enable.click();
   await page.getByTestId('quick-pin-new').fill(PIN);
   await page.getByTestId('quick-pin-confirm').fill(PIN);
   await page.getByTestId('quick-pin-save').click();
   // Saved when the form has gone (the PIN key is derived and stored first).
-  await page.getByTestId('quick-pin-save').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await page.getByTestId('quick-pin-save').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
   return lockAndOpen(page, async () => {
     await page.getByTestId('quick-pin-input').fill(PIN);
     await page.getByTestId('quick-pin-submit').click();
