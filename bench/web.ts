@@ -73,11 +73,11 @@ async function firstLoad(page: Page, sandbox: Sandbox, run: Run): Promise<void> 
   // On the context: the service worker's precache downloads count too.
   page.context().on('requestfinished', count);
   await page.addInitScript(SEEN_SCRIPT);
-  await page.goto(sandbox.walletUrl!, { timeout: STEP_TIMEOUT_MS });
-  await page.getByTestId('setup-create').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.goto(sandbox.walletUrl!);
+  await page.getByTestId('setup-create').waitFor();
   const paint = await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime, usable: (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['setup-create'] }));
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  await page.waitForLoadState('networkidle', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForLoadState('networkidle');
   page.context().off('requestfinished', count);
   run.firstPaint = paint.fcp;
   run.usable = paint.usable;
@@ -95,7 +95,7 @@ new MutationObserver(() => {
 
 async function home(page: Page): Promise<void> {
   await page.getByRole('button', { name: /Sanad/ }).first().click();
-  await page.getByTestId('go-receive').waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.getByTestId('go-receive').waitFor();
 }
 
 /** Locks, then opens again with `open`; the time from the tap to the credentials on screen. */
@@ -103,21 +103,23 @@ async function lockAndOpen(page: Page, open: () => Promise<void>): Promise<numbe
   await page.getByTestId('lock').click();
   return timed(async () => {
     await open();
-    await page.getByTestId('card').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.getByTestId('card').first().waitFor();
   });
 }
 
 /** Turns the PIN on in Settings and unlocks with it; undefined when this wallet has no PIN unlock. */
 async function pinUnlock(page: Page): Promise<number | undefined> {
   await page.getByTestId('go-settings').click();
+  // Settings is on screen when home has gone (one render: the screens are loaded by now).
+  await page.getByTestId('go-receive').waitFor({ state: 'detached' });
   const enable = page.getByTestId('quick-pin-enable');
-  if (!(await enable.waitFor({ timeout: 2000 }).then(() => true, () => false))) return undefined;
+  if ((await enable.count()) === 0) return undefined;
   await enable.click();
   await page.getByTestId('quick-pin-new').fill(PIN);
   await page.getByTestId('quick-pin-confirm').fill(PIN);
   await page.getByTestId('quick-pin-save').click();
   // Saved when the form has gone (the PIN key is derived and stored first).
-  await page.getByTestId('quick-pin-save').waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  await page.getByTestId('quick-pin-save').waitFor({ state: 'hidden' });
   return lockAndOpen(page, async () => {
     await page.getByTestId('quick-pin-input').fill(PIN);
     await page.getByTestId('quick-pin-submit').click();
@@ -126,6 +128,8 @@ async function pinUnlock(page: Page): Promise<number | undefined> {
 
 async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Promise<Run> {
   const context = await browser.newContext(PHONE);
+  // For every action too: a tap on the 6x slower CPU can wait seconds for the page to answer.
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
   try {
     const page = await context.newPage();
     page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`));
@@ -139,7 +143,7 @@ async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Pro
     await page.getByTestId('setup-confirm').fill(PASSPHRASE);
     run.create = await timed(async () => {
       await page.getByTestId('setup-create').click();
-      await page.getByTestId('go-receive').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('go-receive').waitFor();
     });
 
     const offer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
@@ -147,9 +151,9 @@ async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Pro
     await page.getByTestId('receive-link').fill(offer.offerUri);
     run.receive = await timed(async () => {
       await page.getByTestId('receive-submit').click();
-      await page.getByTestId('txcode-input').fill(offer.txCode!, { timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('txcode-input').fill(offer.txCode!);
       await page.getByTestId('txcode-submit').click();
-      await page.getByTestId('receive-done').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('receive-done').waitFor();
     });
 
     const session = await sandbox.verifier.createSession({ preset: 'over-18' });
@@ -159,23 +163,23 @@ async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Pro
     // The holder's reading time on the consent screen is not the wallet's.
     const opening = await timed(async () => {
       await page.getByTestId('present-open').click();
-      await page.getByTestId('consent').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('consent').waitFor();
     });
     const sharing = await timed(async () => {
       await page.getByTestId('consent-share').click();
-      await page.getByTestId('present-done').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('present-done').waitFor();
     });
     run.present = opening + sharing;
     await home(page);
 
     // A return visit: the app from the service worker, locked, opened with the passphrase.
-    await page.reload({ timeout: STEP_TIMEOUT_MS });
-    await page.getByTestId('unlock-passphrase').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.reload();
+    await page.getByTestId('unlock-passphrase').waitFor();
     run.reopen = await page.evaluate(() => (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['unlock-passphrase']);
     run.passphraseUnlock = await timed(async () => {
       await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
       await page.getByTestId('unlock-submit').click();
-      await page.getByTestId('card').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.getByTestId('card').first().waitFor();
     });
     const pin = await pinUnlock(page);
     if (pin !== undefined) run.pinUnlock = pin;
