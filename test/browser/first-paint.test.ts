@@ -60,6 +60,8 @@ function firstScreenPackages(): Set<string> {
   const visit = (chunk: string) => {
     if (seen.has(chunk)) return;
     seen.add(chunk);
+    // The bundler's own runtime chunk has no source map: it holds no package.
+    if (/\/rolldown-runtime-[\w-]+\.js$/.test(chunk) && !existsSync(join(WALLET_DIST, `${chunk}.map`))) return;
     const map = JSON.parse(readFileSync(join(WALLET_DIST, `${chunk}.map`), 'utf8')) as { sources: string[] };
     for (const source of map.sources) {
       const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(source)?.[1];

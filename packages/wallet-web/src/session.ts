@@ -10,7 +10,7 @@ import { createMemoryStorage, DEFAULT_ARGON2ID } from '@sanad/wallet/vault';
 import { askToKeepStorage, checkStorageKept, forgetBackups } from './backup-state.js';
 import { workerKdf } from './kdf.js';
 import { type IndexedDbWalletStorage, openIndexedDbStorage } from './storage/indexeddb-storage.js';
-import { removeQuickUnlock } from './storage/quick-unlock.js';
+import { eraseQuickUnlock } from './storage/quick-unlock.js';
 
 /**
  * Plain http is only a secure context on loopback, so a wallet served over http is a local
@@ -91,7 +91,7 @@ export async function eraseEverything(): Promise<void> {
   storage = undefined;
   // Deleting waits for every connection to close: nothing may open one until it is done.
   await store.destroy();
-  await removeQuickUnlock();
+  await eraseQuickUnlock();
   forgetBackups();
   wallet.value = undefined;
 }

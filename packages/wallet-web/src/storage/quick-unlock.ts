@@ -78,6 +78,11 @@ export async function removeQuickUnlock(method?: QuickMethod): Promise<void> {
   await withStore('readwrite', (store) => (method ? store.delete(method) : store.clear()));
 }
 
+/** Deletes the quick-unlock database itself: "delete everything" leaves no trace of it. */
+export async function eraseQuickUnlock(): Promise<void> {
+  await request(indexedDB.deleteDatabase(DATABASE));
+}
+
 const bytes = (n: number): Bytes => crypto.getRandomValues(new Uint8Array(n));
 const concat = (a: Bytes, b: Bytes): Bytes => {
   const joined = new Uint8Array(a.length + b.length);
