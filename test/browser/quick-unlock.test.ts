@@ -147,7 +147,7 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
     expect(await page.getByTestId('quick-pin-on').count()).toBe(0);
   });
 
-  it('the passphrase link always works, and turning quick unlock off removes it', async () => {
+  it('the passphrase link always works; turning quick unlock off and deleting everything remove it', async () => {
     await page.getByTestId('quick-pin-enable').click();
     await page.getByTestId('quick-pin-new').fill(PIN);
     await page.getByTestId('quick-pin-confirm').fill(PIN);
@@ -161,7 +161,18 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
     await page.getByTestId('quick-off').click();
     await page.getByTestId('quick-pin-enable').waitFor();
     await page.getByTestId('lock').click();
-    await page.getByTestId('unlock-passphrase').waitFor();
+    await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+    await page.getByTestId('unlock-submit').click();
+    // Deleting everything takes a PIN with it: no database is left behind.
+    await page.getByTestId('quick-pin-enable').click();
+    await page.getByTestId('quick-pin-new').fill(PIN);
+    await page.getByTestId('quick-pin-confirm').fill(PIN);
+    await page.getByTestId('quick-pin-save').click();
+    await page.getByTestId('quick-pin-on').waitFor();
+    await page.getByTestId('delete-understood').check();
+    await page.getByTestId('delete-everything').click();
+    await page.getByTestId('setup-create').waitFor();
+    expect(await page.evaluate(() => indexedDB.databases().then((dbs) => dbs.map((d) => d.name)))).not.toContain('sanad-quick-unlock');
   });
 
   it('turns a passkey with PRF on (a virtual authenticator) and unlocks with it', async () => {

@@ -73,9 +73,10 @@ export async function quickMethods(): Promise<QuickMethod[]> {
   return (kept ?? []).filter((k): k is QuickMethod => k === 'pin' || k === 'passkey');
 }
 
-/** Turns one quick unlock off, or all of them (passphrase changed, wallet erased). */
+/** Turns one quick unlock off, or all of them (passphrase changed, wallet erased): then the database goes. */
 export async function removeQuickUnlock(method?: QuickMethod): Promise<void> {
-  await withStore('readwrite', (store) => (method ? store.delete(method) : store.clear()));
+  if (method) await withStore('readwrite', (store) => store.delete(method));
+  else await request(indexedDB.deleteDatabase(DATABASE));
 }
 
 /** Deletes the quick-unlock database itself: "delete everything" leaves no trace of it. */
