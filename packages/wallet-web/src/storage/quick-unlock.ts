@@ -50,8 +50,19 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 
 async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
   const open = indexedDB.open(DATABASE, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-  const db = await request(open);
+  let absent = false;
+  open.onupgradeneeded = () => {
+    // Looking must not create the database: after "delete everything" nothing of it is left.
+    if (mode === 'readonly') {
+      absent = true;
+      open.transaction?.abort();
+    } else open.result.createObjectStore(STORE);
+  };
+  const db = await request(open).catch((error: unknown) => {
+    if (absent) return undefined;
+    throw error;
+  });
+  if (db === undefined) return undefined;
   try {
     const tx = db.transaction(STORE, mode, { durability: 'strict' });
     const req = work(tx.objectStore(STORE));
