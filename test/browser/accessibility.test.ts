@@ -13,17 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousAxeViolations, expectReflows, setTextSize } from '../support/accessibility.js';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { browserSkipReason, createWalletOnPage, DESK_DIST, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
-const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
 const SCREENS = join(tmpdir(), 'sanad-accessibility-screens');
 const PASSPHRASE = 'amal keeps her own papers';
-/** A cheap phone's screen, in a time zone far west of UTC (a date of birth must not move a day). */
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, timezoneId: 'America/Los_Angeles' };
+const SCREEN = { ...PHONE, timezoneId: 'America/Los_Angeles' };
 
 let dir: string;
 let sandbox: Sandbox;
@@ -69,10 +66,10 @@ beforeAll(async () => {
   await mkdir(SCREENS, { recursive: true });
   sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST, deskDir: DESK_DIST });
   browser = await launchChromium();
-  walletContext = await browser.newContext({ ...PHONE, locale: 'ar-SY', acceptDownloads: true });
+  walletContext = await browser.newContext({ ...SCREEN, locale: 'ar-SY', acceptDownloads: true });
   wallet = await walletContext.newPage();
   await setTextSize(wallet, 200);
-  desk = await (await browser.newContext({ ...PHONE, locale: 'ar' })).newPage();
+  desk = await (await browser.newContext({ ...SCREEN, locale: 'ar' })).newPage();
   await setTextSize(desk, 200);
 }, 120_000);
 
@@ -82,14 +79,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-  for (const [who, page] of [['wallet', wallet], ['desk', desk]] as const) {
-    const path = join(tmpdir(), `sanad-failed-${name}-${who}.png`);
-    await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-  }
-});
+screenshotOnFailure(() => ({ wallet, desk }));
 
 describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('Arabic at 200 % text: setup reflows and passes axe; creating the wallet moves focus to the home heading', async () => {
@@ -97,10 +87,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('setup-create').waitFor();
     await expect.poll(() => wallet.evaluate(() => [document.documentElement.lang, document.documentElement.dir, getComputedStyle(document.documentElement).fontSize])).toEqual(['ar', 'rtl', '36px']);
     await check(wallet, 'setup');
-    await wallet.getByTestId('setup-passphrase').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-create').click();
-    await wallet.getByTestId('go-receive').waitFor({ timeout: 60_000 });
+    await createWalletOnPage(wallet, PASSPHRASE);
     await expect.poll(() => focusIn(wallet)).toBe('heading');
     await check(wallet, 'home, empty');
   }, 120_000);

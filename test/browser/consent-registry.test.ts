@@ -15,9 +15,8 @@ import { loadIssuerKeyFile, refugeeStatusType } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService, type Sandbox, serviceNonceStore, startSandbox, type VerifierPreset } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { browserSkipReason, launchChromium, WALLET_DIST } from '../support/browser.js';
 
-const WALLET_DIST = join(import.meta.dirname, '..', '..', 'packages', 'wallet-web', 'dist');
 const PASSPHRASE = 'amal keeps her own papers';
 const VCT = refugeeStatusType.definition.vct;
 

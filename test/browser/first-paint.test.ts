@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { browserSkipReason, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 
-const WALLET_DIST = join(import.meta.dirname, '..', '..', 'packages', 'wallet-web', 'dist');
 const PASSPHRASE = 'amal keeps her own papers';
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 let dir: string;
 let sandbox: Sandbox;

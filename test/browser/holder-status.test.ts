@@ -10,14 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, createWalletOnPage, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
 const PASSPHRASE = 'amal checks her own papers';
-/** A cheap phone's screen. */
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 let dir: string;
 let sandbox: Sandbox;
@@ -64,19 +61,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  const path = join(tmpdir(), `sanad-failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-  await wallet?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-});
+screenshotOnFailure(() => ({ wallet }));
 
 describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('refuses a PIN of the wrong length without spending a try, then says how many tries a wrong PIN left', async () => {
     await wallet.goto(sandbox.walletUrl!);
-    await wallet.getByTestId('setup-passphrase').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-create').click();
-    await wallet.getByTestId('go-receive').waitFor({ timeout: 90_000 });
+    await createWalletOnPage(wallet, PASSPHRASE);
 
     await wallet.getByTestId('go-receive').click();
     await wallet.getByTestId('receive-link').fill(offer.offerUri);

@@ -14,17 +14,14 @@ import { expandOfflineRequest } from '@sanad/core';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qrPartCollector } from '../../packages/web-qr/src/qr-sequence.js';
 import { readQrPixels } from '../../packages/web-qr/src/read-pixels.js';
-import { browserSkipReason, downscaledShot, type GreyImage, greyOf, launchChromium, qrCameraClip, screenCameraClip } from '../support/browser.js';
+import { browserSkipReason, createWalletOnPage, DESK_DIST, downscaledShot, type GreyImage, greyOf, launchChromium, PHONE, qrCameraClip, screenCameraClip, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
-const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
 const PASSPHRASE = 'amal keeps her own papers';
-/** A cheap phone's screen: 360 CSS pixels wide, 720 device pixels. */
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const SCREEN = { ...PHONE, deviceScaleFactor: 2 };
 /** How many screenshots of the wallet's cycling sequence to take at most before giving up. */
 const MAX_SHOTS = 200;
 
@@ -50,7 +47,7 @@ beforeAll(async () => {
   deskCamera = await qrCameraClip('SANAD TEST', dir, 'desk-camera.y4m');
   walletBrowser = await launchChromium({ fakeCamera: walletCamera });
   deskBrowser = await launchChromium({ fakeCamera: deskCamera });
-  walletContext = await walletBrowser.newContext({ ...PHONE, locale: 'en-GB' });
+  walletContext = await walletBrowser.newContext({ ...SCREEN, locale: 'en-GB' });
   wallet = await walletContext.newPage();
   desk = await (await deskBrowser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
   for (const [who, page] of [['wallet', wallet], ['desk', desk]] as const) page.on('pageerror', (e) => console.error(`${who} page error: ${e.message}`));
@@ -63,21 +60,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  for (const [who, page] of [['wallet', wallet], ['desk', desk]] as const) {
-    const path = join(tmpdir(), `sanad-failed-offline-qr-${who}.png`);
-    await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-  }
-});
+screenshotOnFailure(() => ({ wallet, desk }));
 
 describe.skipIf(browserSkipReason !== undefined)(`no internet, QR codes and cameras in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('the holder has a credential (received online, by link)', async () => {
     await wallet.goto(sandbox.walletUrl!);
-    await wallet.getByTestId('setup-passphrase').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
-    await wallet.getByTestId('setup-create').click();
-    await wallet.getByTestId('go-receive').waitFor({ timeout: 60_000 });
+    await createWalletOnPage(wallet, PASSPHRASE);
     const offer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
     await wallet.getByTestId('go-receive').click();
     await wallet.getByTestId('receive-link').fill(offer.offerUri);

@@ -10,16 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, createWalletOnPage, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
-const V1_WALLET = join(ROOT, 'packages', 'wallet', 'src', 'vault', 'fixtures', 'wallet-v1.json');
+const V1_WALLET = join(import.meta.dirname, '..', '..', 'packages', 'wallet', 'src', 'vault', 'fixtures', 'wallet-v1.json');
 const V1_PASSPHRASE = 'sanad version 1 wallet';
 const PASSPHRASE = 'amal keeps her own papers';
 const PIN = '246810';
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 let dir: string;
 let sandbox: Sandbox;
@@ -51,10 +49,7 @@ async function newPhone(url = sandbox.walletUrl!): Promise<Page> {
 }
 
 async function createWallet(): Promise<void> {
-  await page.getByTestId('setup-passphrase').fill(PASSPHRASE);
-  await page.getByTestId('setup-confirm').fill(PASSPHRASE);
-  await page.getByTestId('setup-create').click();
-  await page.getByTestId('go-settings').waitFor({ timeout: 60_000 });
+  await createWalletOnPage(page, PASSPHRASE);
 }
 
 async function lockAndPin(pin: string): Promise<void> {
@@ -76,11 +71,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-afterEach(async (test) => {
-  if (test.task.result?.state !== 'fail') return;
-  const path = join(tmpdir(), `sanad-failed-${test.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-  await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-});
+screenshotOnFailure(() => ({ page }));
 
 describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('creates the wallet with Argon2id in a Web Worker while the page keeps running', async () => {

@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@sanad/server';
 import { generateRecoverySecret } from '@sanad/wallet';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from '../support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const WALLET_DIST = join(import.meta.dirname, '..', '..', 'packages', 'wallet-web', 'dist');
 const PASSPHRASE = 'amal keeps her own papers';
 const FORGOTTEN = 'a passphrase she forgot';
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 let dir: string;
 let sandbox: Sandbox;
@@ -67,12 +66,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-// What the wallet showed when a step failed: the first thing to look at.
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  const path = join(tmpdir(), `sanad-failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
-  await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-});
+screenshotOnFailure(() => ({ page }));
 
 /** Each step runs a few key derivations in pure JavaScript (scrypt, 128 MiB) on a shared machine. */
 const STEP = 240_000;

@@ -11,16 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, qrCameraClip } from '../support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, DESK_DIST, launchChromium, PHONE, qrCameraClip, WALLET_DIST } from '../support/browser.js';
+import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
-const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
-const SHOTS = join(ROOT, 'docs', 'screenshots');
+const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const PASSPHRASE = 'amal keeps her own papers';
-/** A cheap phone's screen. */
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 let dir: string;
 let sandbox: Sandbox;
@@ -102,15 +98,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-// What both screens showed when a step failed: the first thing to look at.
-afterEach(async (context) => {
-  if (context.task.result?.state !== 'fail') return;
-  const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-  for (const [who, page] of [['wallet', wallet], ['desk', desk]] as const) {
-    const path = join(tmpdir(), `sanad-failed-${name}-${who}.png`);
-    await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
-  }
-});
+screenshotOnFailure(() => ({ wallet, desk }));
 
 describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
   it('first load: small, installable, in the browser language, works offline afterwards', async () => {

@@ -6,9 +6,25 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { type Browser, chromium, type LaunchOptions, type Locator } from 'playwright-core';
+import { type Browser, chromium, type LaunchOptions, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.SANAD_CHROMIUM ?? '/usr/bin/chromium';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** The built web wallet and verifier desk (`pnpm build:web`; `pnpm test` builds them). */
+export const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
+export const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
+/** A cheap phone's screen. */
+export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+
+/** Creates the wallet on the setup screen with `passphrase` and waits until it is open. */
+export async function createWalletOnPage(page: Page, passphrase: string): Promise<void> {
+  await page.getByTestId('setup-passphrase').fill(passphrase);
+  await page.getByTestId('setup-confirm').fill(passphrase);
+  await page.getByTestId('setup-create').click();
+  await page.getByTestId('go-receive').waitFor({ timeout: 90_000 });
+}
+
 
 /**
  * Why the browser suite cannot run here, if it cannot: with only Node.js and npm the README's
