@@ -15,7 +15,7 @@ import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousAxeViolations, expectReflows, setTextSize } from '../support/accessibility.js';
-import { browserSkipReason, createWalletOnPage, DESK_DIST, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, createWalletOnPage, DESK_DIST, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const SCREENS = join(tmpdir(), 'sanad-accessibility-screens');
@@ -134,6 +134,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await expect.poll(() => focusIn(wallet)).toBe('heading');
     await check(wallet, 'home with a card');
     await shot(wallet, 'wallet-home-ar-200');
+    await documentationShot(wallet, 'wallet-home-ar-200');
     const card = wallet.getByRole('button', { name: /صفة اللاجئ.*صادرة عن.*وكالة سند التجريبية.*صالحة حتى/ });
     expect(await card.count()).toBe(1);
 

@@ -15,7 +15,7 @@ import { loadIssuerKeyFile, refugeeStatusType } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService, type Sandbox, serviceNonceStore, startSandbox, type VerifierPreset } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, documentationShot, launchChromium, WALLET_DIST } from '../support/browser.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 const VCT = refugeeStatusType.definition.vct;
@@ -112,6 +112,7 @@ describe.skipIf(browserSkipReason !== undefined)(`consent and the verifier regis
     await openRequest(await requestFrom(deskKey, 'Sandbox clinic', askFor('more', ['age_over_18', 'given_name', 'birthdate'])));
     expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe('registered');
     expect(await flagged()).toEqual(['given_name', 'birthdate']);
+    await documentationShot(wallet, 'wallet-consent-over-asking');
     expect(await wallet.locator('[data-claim="given_name"] [data-testid="consent-over-asked-claim"]').textContent()).toBe('Not in its registration');
     expect(await text('consent-over-asked')).toBe('This verifier asks for more than it is registered for: Given name and Date of birth. You can say no.');
   });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, createWalletOnPage, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, createWalletOnPage, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { expectNoSeriousAxeViolations } from '../support/accessibility.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const PASSPHRASE = 'amal checks her own papers';
@@ -101,6 +102,10 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     await wallet.getByTestId('lock').waitFor({ timeout: 90_000 });
     await home();
     await expect.poll(() => wallet.getByTestId('card').textContent(), { timeout: 20_000 }).toContain('Revoked by the issuer');
+    // "Valid until 2028" beside "Revoked" was the lie the holder saw before.
+    expect(await wallet.getByTestId('card').textContent()).not.toContain('Valid until');
+    await expectNoSeriousAxeViolations(wallet);
+    await documentationShot(wallet, 'wallet-revoked');
     await wallet.getByTestId('card').click();
     expect(await wallet.getByTestId('card-status').getAttribute('data-status')).toBe('revoked');
     expect(await wallet.getByTestId('status-details').textContent()).not.toContain('Valid: checked');
@@ -112,6 +117,7 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     await wallet.getByTestId('consent').waitFor({ timeout: 20_000 });
     expect(await wallet.getByTestId('share-warning').textContent()).toBe('The verifier will see that this credential was revoked.');
     expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
+    await documentationShot(wallet, 'wallet-share-anyway');
     await wallet.getByTestId('consent-share').click();
     await wallet.getByTestId('present-done').waitFor({ timeout: 20_000 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, createWalletOnPage, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, createWalletOnPage, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const V1_WALLET = join(import.meta.dirname, '..', '..', 'packages', 'wallet', 'src', 'vault', 'fixtures', 'wallet-v1.json');
@@ -109,6 +109,8 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
     await page.getByTestId('quick-pin-save').click();
     await page.getByTestId('quick-pin-on').waitFor();
     await page.getByTestId('lock').click();
+    await page.getByTestId('quick-pin-input').waitFor();
+    await documentationShot(page, 'wallet-quick-unlock');
     await lockAndPin(PIN);
     await page.getByTestId('lock').waitFor();
   });

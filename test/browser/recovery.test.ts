@@ -11,7 +11,7 @@ import { type Sandbox, startSandbox } from '@sanad/server';
 import { generateRecoverySecret } from '@sanad/wallet';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
@@ -145,6 +145,7 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
       await page.getByTestId('guardian-share').waitFor({ state: 'attached', timeout: 60_000 });
       expect(await page.getByTestId('print-sheet').locator('h2').textContent()).toBe(`Share for ${name}`);
       shares.push((await page.getByTestId('guardian-share').textContent())!);
+      if (shares.length === 1) await documentationShot(page, 'wallet-guardian-share');
       await page.getByTestId('guardian-next').click();
     }
     expect(new Set(shares).size).toBe(3);

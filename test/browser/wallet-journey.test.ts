@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, DESK_DIST, launchChromium, PHONE, qrCameraClip, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, DESK_DIST, DOC_SCREENSHOTS, documentationShot, launchChromium, PHONE, qrCameraClip, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
-const SHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const PASSPHRASE = 'amal keeps her own papers';
 
 let dir: string;
@@ -27,7 +26,7 @@ let walletContext: BrowserContext;
 let desk: Page;
 let firstOffer: { offerId: string; offerUri: string; txCode?: string };
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = documentationShot;
 
 async function revoke(offerId: string): Promise<void> {
   const res = await fetch(`${sandbox.issuerUrl}/operator/credentials/${offerId}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${sandbox.operatorToken}` } });
@@ -77,7 +76,7 @@ async function home(): Promise<void> {
 beforeAll(async () => {
   if (browserSkipReason) return;
   for (const built of [WALLET_DIST, DESK_DIST]) if (!existsSync(join(built, 'index.html'))) throw new Error(`${built} is missing: run pnpm build:web (pnpm test does).`);
-  await mkdir(SHOTS, { recursive: true });
+  await mkdir(DOC_SCREENSHOTS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'sanad-browser-'));
   sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST, deskDir: DESK_DIST });
   firstOffer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });

@@ -108,7 +108,7 @@ describe('an answer whose status cannot be checked leaves the session open (issu
     const done = await read(id);
     expect(done).toMatchObject({ status: 'answered', outcome: 'valid', result: { verified: true, claims: { age_over_18: true } } });
     expect(done.statusUnavailable).toBeUndefined();
-    await expect(submitPresentationResponse(opened, response, opts)).rejects.toMatchObject({ code: 'ERR_PROTOCOL' });
+    await expect(submitPresentationResponse(opened, response, opts)).rejects.toMatchObject({ code: 'ERR_REQUEST_USED' });
   });
 
   it('plain direct_post: 503 temporarily_unavailable with sanad_code, then 200 for the same form, then 400', async () => {

@@ -17,6 +17,10 @@ export const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
 /** A cheap phone's screen. */
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
+/** The screenshots README.md and docs/web-wallet.md show, retaken by every browser run. */
+export const DOC_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+export const documentationShot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(DOC_SCREENSHOTS, `${name}.png`), fullPage: true });
+
 /** Creates the wallet on the setup screen with `passphrase` and waits until it is open. */
 export async function createWalletOnPage(page: Page, passphrase: string): Promise<void> {
   await page.getByTestId('setup-passphrase').fill(passphrase);

@@ -20,8 +20,26 @@ export function go(next: Screen): void {
 }
 
 /** Focus on the screen's heading, so a screen reader says where the holder is (the app calls it after every screen change). */
+let awaitingHeading: MutationObserver | undefined;
+
 export function focusHeading(): void {
-  document.querySelector<HTMLElement>('main h1')?.focus();
+  awaitingHeading?.disconnect();
+  awaitingHeading = undefined;
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (heading) return heading.focus();
+  // A screen may draw its heading a moment later (the unlock screen reads which quick unlocks
+  // this device has first): focus it when it appears, unless the holder has moved on.
+  const main = document.querySelector('main');
+  if (!main) return;
+  const observer = new MutationObserver(() => {
+    const late = main.querySelector<HTMLElement>('h1');
+    if (!late) return;
+    observer.disconnect();
+    if (awaitingHeading === observer) awaitingHeading = undefined;
+    if (focusLost(document.activeElement)) late.focus();
+  });
+  awaitingHeading = observer;
+  observer.observe(main, { childList: true, subtree: true });
 }
 
 /** Whether keyboard focus is nowhere useful: on the page itself, or on something removed or disabled. */

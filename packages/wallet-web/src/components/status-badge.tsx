@@ -31,6 +31,9 @@ export function statusLines(c: CredentialSummary): StatusLine[] {
   return lines;
 }
 
+/** "Valid until …" is shown only while it is true: never beside "Revoked", "Suspended" or "Expired". */
+export const showsValidUntil = (c: CredentialSummary): boolean => c.validUntil !== undefined && c.status?.value !== 'revoked' && c.status?.value !== 'suspended' && c.expiry !== 'expired';
+
 /** The lines as phrasing content, so they fit inside the home screen's card button. */
 export function StatusBadge({ credential }: { credential: CredentialSummary }) {
   const lines = statusLines(credential);

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { claimValue, formatDate, tIsolated } from '../components/claim-value.js';
 import { ErrorNotice } from '../components/error-notice.js';
-import { StatusDetails } from '../components/status-badge.js';
+import { showsValidUntil, StatusDetails } from '../components/status-badge.js';
 import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, touched, wallet } from '../session.js';
@@ -27,7 +27,7 @@ export function CredentialScreen({ id }: { id: string }) {
         <bdi>{details.name}</bdi>
       </h1>
       <p>{tIsolated('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
-      {details.validUntil && <p>{tIsolated('card.validUntil', { date: formatDate(details.validUntil) })}</p>}
+      {showsValidUntil(details) && <p>{tIsolated('card.validUntil', { date: formatDate(details.validUntil!) })}</p>}
       <StatusDetails credential={details} />
       <h2>{t('credential.claims')}</h2>
       <dl class="claims" data-testid="credential-claims">

@@ -1,7 +1,7 @@
 /** The holder's credentials as cards, and the way to everything else. */
 import { BackupReminder } from '../components/backup-reminder.js';
 import { formatDate, tIsolated } from '../components/claim-value.js';
-import { StatusBadge } from '../components/status-badge.js';
+import { showsValidUntil, StatusBadge } from '../components/status-badge.js';
 import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { revision, wallet } from '../session.js';
@@ -37,7 +37,7 @@ export function Home() {
               <button class="card" onClick={() => go({ name: 'credential', id: c.id })} data-testid="card" data-credential-id={c.id}>
                 <bdi class="card__name">{c.name}</bdi>
                 <span class="card__line">{tIsolated('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
-                {c.validUntil && <span class="card__line">{tIsolated('card.validUntil', { date: formatDate(c.validUntil) })}</span>}
+                {showsValidUntil(c) && <span class="card__line">{tIsolated('card.validUntil', { date: formatDate(c.validUntil!) })}</span>}
                 <span class="card__line card__line--quiet">{t('card.copies', { unused: c.unusedCopies, copies: c.copies })}</span>
                 <StatusBadge credential={c} />
               </button>
