@@ -98,12 +98,12 @@ async function home(page: Page): Promise<void> {
   await page.getByTestId('go-receive').waitFor();
 }
 
-/** Locks, then opens again with `open`; the time from the tap to the credentials on screen. */
+/** Locks, then opens again with `open`; the time from the tap to the wallet open again (on the screen it was locked on). */
 async function lockAndOpen(page: Page, open: () => Promise<void>): Promise<number> {
   await page.getByTestId('lock').click();
   return timed(async () => {
     await open();
-    await page.getByTestId('card').first().waitFor();
+    await page.getByTestId('lock').waitFor();
   });
 }
 
