@@ -6,33 +6,15 @@
  * lets them through. Speed itself is measured by `pnpm bench:web`, not asserted.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '@sanad/server';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, PHONE, WALLET_DIST } from '../support/browser.js';
+import { walletSuite } from '../support/browser-suite.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 
-let dir: string;
-let sandbox: Sandbox;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (browserSkipReason) return;
-  if (!existsSync(join(WALLET_DIST, 'index.html'))) throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
-  dir = await mkdtemp(join(tmpdir(), 'sanad-first-paint-'));
-  sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const suite = walletSuite('sanad-first-paint-');
 
 /** Requests for the app's scripts whose file name starts with `chunk`, held until `release()`. */
 async function holdChunk(context: BrowserContext, chunk: string): Promise<{ held: () => number; release: () => void }> {
@@ -79,12 +61,12 @@ describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason
   });
 
   it('paints the app shell in the browser language before the app script arrives', async () => {
-    const context = await browser.newContext({ ...PHONE, locale: 'ar-SY' });
+    const context = await suite.browser.newContext({ ...PHONE, locale: 'ar-SY' });
     try {
       await holdChunk(context, 'app');
       const page = await context.newPage();
       // Not `domcontentloaded`: that waits for the held module script.
-      await page.goto(sandbox.walletUrl!, { waitUntil: 'commit' });
+      await page.goto(suite.sandbox.walletUrl!, { waitUntil: 'commit' });
       await page.locator('.bar__title').waitFor();
       expect(await shellText(page)).toEqual({ lang: 'ar', dir: 'rtl', title: 'محفظة سند', status: 'جارٍ فتح محفظتك…' });
       expect(await page.evaluate(() => document.title)).toBe('محفظة سند');
@@ -95,12 +77,12 @@ describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason
   });
 
   it('the shell takes the language the holder chose before over the browser one', async () => {
-    const context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
+    const context = await suite.browser.newContext({ ...PHONE, locale: 'en-GB' });
     try {
       await context.addInitScript(() => localStorage.setItem('sanad-language', 'fr'));
       await holdChunk(context, 'app');
       const page = await context.newPage();
-      await page.goto(sandbox.walletUrl!, { waitUntil: 'commit' });
+      await page.goto(suite.sandbox.walletUrl!, { waitUntil: 'commit' });
       await page.locator('.bar__title').waitFor();
       expect(await shellText(page)).toEqual({ lang: 'fr', dir: 'ltr', title: 'Portefeuille Sanad', status: 'Ouverture de votre portefeuille…' });
     } finally {
@@ -110,11 +92,11 @@ describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason
 
   it('shows the create form without the protocol libraries, creates once they arrive, then unlocks', async () => {
     // No service worker: the reload below must go to the network, where the chunk is held.
-    const context = await browser.newContext({ ...PHONE, locale: 'en-GB', serviceWorkers: 'block' });
+    const context = await suite.browser.newContext({ ...PHONE, locale: 'en-GB', serviceWorkers: 'block' });
     try {
       const library = await holdChunk(context, 'wallet-library');
       const page = await context.newPage();
-      await page.goto(sandbox.walletUrl!);
+      await page.goto(suite.sandbox.walletUrl!);
       await page.getByTestId('setup-create').waitFor();
       // The page has asked for the libraries in the background, and still has not got them.
       await expect.poll(library.held).toBeGreaterThan(0);

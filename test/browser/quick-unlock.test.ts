@@ -4,14 +4,12 @@
  * 5th erases quick unlock (the passphrase still works); a passkey with PRF on a virtual
  * authenticator; a version 1 (scrypt) wallet opens and is re-sealed as version 2 (Argon2id).
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '@sanad/server';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, createWalletOnPage, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, createWalletOnPage, documentationShot, PHONE, putStoredWallet } from '../support/browser.js';
+import { walletSuite } from '../support/browser-suite.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const V1_WALLET = join(import.meta.dirname, '..', '..', 'packages', 'wallet', 'src', 'vault', 'fixtures', 'wallet-v1.json');
@@ -19,9 +17,7 @@ const V1_PASSPHRASE = 'sanad version 1 wallet';
 const PASSPHRASE = 'amal keeps her own papers';
 const PIN = '246810';
 
-let dir: string;
-let sandbox: Sandbox;
-let browser: Browser;
+const suite = walletSuite('sanad-quick-unlock-');
 let context: BrowserContext;
 let page: Page;
 
@@ -39,9 +35,9 @@ const storedHeader = (p: Page) =>
       }),
   );
 
-async function newPhone(url = sandbox.walletUrl!): Promise<Page> {
+async function newPhone(url = suite.sandbox.walletUrl!): Promise<Page> {
   await context?.close();
-  context = await browser.newContext({ ...PHONE, locale: 'en-GB' });
+  context = await suite.browser.newContext({ ...PHONE, locale: 'en-GB' });
   const fresh = await context.newPage();
   fresh.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
   await fresh.goto(url);
@@ -56,20 +52,6 @@ async function lockAndPin(pin: string): Promise<void> {
   await page.getByTestId('quick-pin-input').fill(pin);
   await page.getByTestId('quick-pin-submit').click();
 }
-
-beforeAll(async () => {
-  if (browserSkipReason) return;
-  if (!existsSync(join(WALLET_DIST, 'index.html'))) throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
-  dir = await mkdtemp(join(tmpdir(), 'sanad-quick-unlock-'));
-  sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 screenshotOnFailure(() => ({ page }));
 
@@ -170,7 +152,7 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
 
   it('turns a passkey with PRF on (a virtual authenticator) and unlocks with it', async () => {
     // WebAuthn takes a domain, not an IP address, as the relying party: the sandbox by name.
-    page = await newPhone(sandbox.walletUrl!.replace('127.0.0.1', 'localhost'));
+    page = await newPhone(suite.sandbox.walletUrl!.replace('127.0.0.1', 'localhost'));
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -194,19 +176,7 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
     page = await newPhone();
     await page.getByTestId('setup-create').waitFor();
     const v1 = [...(await readFile(V1_WALLET))];
-    await page.evaluate(
-      (bytes) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('sanad-wallet');
-          open.onsuccess = () => {
-            const tx = open.result.transaction('vault', 'readwrite');
-            tx.objectStore('vault').put(new Uint8Array(bytes), 'wallet');
-            tx.oncomplete = () => (open.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
-        }),
-      v1,
-    );
+    await putStoredWallet(page, v1);
     await page.reload();
     expect(await storedHeader(page)).toMatchObject({ version: 1, kdf: { name: 'scrypt' } });
     await page.getByTestId('unlock-passphrase').fill(V1_PASSPHRASE);

@@ -4,22 +4,18 @@
  * after a typed confirmation; guardians' shares restore 2 of 3 and 1 is refused; the backup
  * reminder and the printable sheet.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Sandbox, startSandbox } from '@sanad/server';
 import { generateRecoverySecret } from '@sanad/wallet';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, documentationShot, PHONE } from '../support/browser.js';
+import { walletSuite } from '../support/browser-suite.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 const FORGOTTEN = 'a passphrase she forgot';
 
-let dir: string;
-let sandbox: Sandbox;
-let browser: Browser;
+const suite = walletSuite('sanad-recovery-');
 let page: Page;
 
 async function createWallet(passphrase: string): Promise<void> {
@@ -37,7 +33,7 @@ async function opened(): Promise<void> {
 
 async function download(testId: string, name: string): Promise<string> {
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
-  const path = join(dir, name);
+  const path = join(suite.dir, name);
   await file.saveAs(path);
   return path;
 }
@@ -51,20 +47,11 @@ async function forgot(choice: 'forgot-backup' | 'forgot-guardians' | 'forgot-sta
 
 beforeAll(async () => {
   if (browserSkipReason) return;
-  dir = await mkdtemp(join(tmpdir(), 'sanad-recovery-'));
-  sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ ...PHONE, locale: 'en-GB', acceptDownloads: true })).newPage();
+  page = await (await suite.browser.newContext({ ...PHONE, locale: 'en-GB', acceptDownloads: true })).newPage();
   page.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
-  await page.goto(sandbox.walletUrl!);
+  await page.goto(suite.sandbox.walletUrl!);
   await createWallet(FORGOTTEN);
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 screenshotOnFailure(() => ({ page }));
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, DESK_DIST, DOC_SCREENSHOTS, documentationShot, launchChromium, PHONE, qrCameraClip, WALLET_DIST } from '../support/browser.js';
+import { browserSkipReason, DESK_DIST, DOC_SCREENSHOTS, documentationShot, launchChromium, PHONE, putStoredWallet, qrCameraClip, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
@@ -421,19 +421,7 @@ async function vault(change: (bytes: number[]) => number[]): Promise<number[]> {
       }),
   );
   const after = change([...before]);
-  await wallet.evaluate(
-    (bytes) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('sanad-wallet');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('vault', 'readwrite');
-          tx.objectStore('vault').put(new Uint8Array(bytes), 'wallet');
-          tx.oncomplete = () => (open.result.close(), resolve());
-        };
-        open.onerror = () => reject(open.error);
-      }),
-    after,
-  );
+  await putStoredWallet(wallet, after);
   return before;
 }
 

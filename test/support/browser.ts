@@ -21,6 +21,23 @@ export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor:
 export const DOC_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 export const documentationShot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(DOC_SCREENSHOTS, `${name}.png`), fullPage: true });
 
+/** Puts `bytes` in the web wallet's IndexedDB record, as an older copy or another tool would. */
+export const putStoredWallet = (page: Page, bytes: number[]): Promise<void> =>
+  page.evaluate(
+    (stored) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('sanad-wallet');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('vault', 'readwrite');
+          tx.objectStore('vault').put(new Uint8Array(stored), 'wallet');
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    bytes,
+  );
+
 /** Creates the wallet on the setup screen with `passphrase` and waits until it is open. */
 export async function createWalletOnPage(page: Page, passphrase: string): Promise<void> {
   await page.getByTestId('setup-passphrase').fill(passphrase);
