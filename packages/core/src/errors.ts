@@ -41,6 +41,9 @@ export const ERROR_CODES = {
   // --- input and usage ---
   ERR_INVALID_INPUT: spec('input', 'The input is not valid.'),
   ERR_INVALID_JSON: spec('input', 'The input is not valid JSON.'),
+  ERR_INPUT_TOO_LARGE: spec('input', 'The input is larger than allowed; nothing past the limit was read.'),
+  ERR_INPUT_TOO_DEEP: spec('input', 'The input nests objects or arrays deeper than allowed.'),
+  ERR_ENCODING_NONCANONICAL: spec('input', 'The base64url text is not in its one canonical form (padding, stray bits or characters).'),
   ERR_UNSUPPORTED_FORMAT: spec('input', 'The credential or presentation format is not supported.'),
   ERR_UNSUPPORTED_ALGORITHM: spec('input', 'The signature algorithm is not supported.'),
   ERR_INVALID_KEY: spec('input', 'The key is not valid for this operation.'),
@@ -61,6 +64,7 @@ export const ERROR_CODES = {
 
   // --- JOSE ---
   ERR_JWT_MALFORMED: spec('verification', 'The JWT is malformed.'),
+  ERR_NUMERIC_DATE_INVALID: spec('verification', 'A date claim (exp, iat, nbf) is not a whole number of seconds from 0 to 2^53.'),
   ERR_JWT_ALG_NOT_ALLOWED: spec('verification', 'The JWT uses an algorithm that is not allowed.'),
   ERR_SIGNATURE_INVALID: spec('verification', 'The signature does not verify.'),
   ERR_ISSUER_KEY_NOT_FOUND: spec('verification', 'No key of the issuer matches the signature.'),
@@ -194,6 +198,13 @@ export const ERROR_CODES = {
   ERR_SESSION_NOT_FOUND: spec('input', 'No presentation session with that id, or it has expired.'),
   ERR_CONFIG_INVALID: spec('input', 'The service configuration is not valid.'),
   ERR_OPERATOR_UNAUTHORIZED: spec('input', 'The service refused the operator token.'),
+  ERR_RESPONSE_REFUSED: spec('verification', 'The answer to this request was refused; the request stays open for a valid answer until it expires.'),
+  ERR_NONCE_INVALID: spec('input', 'The nonce is unknown, expired or was already used: ask for a new one.'),
+  ERR_TOKEN_INVALID: spec('input', 'The access token is missing, expired or was already used.'),
+  ERR_RATE_LIMITED: spec('input', 'Too many requests from this client: wait and try again.'),
+  ERR_SERVICE_OVERLOADED: spec('internal', 'The service is overloaded: try again in a moment.'),
+  ERR_STORE_FULL: spec('internal', 'The service holds as many open offers or sessions as it allows: try again later.'),
+  ERR_NOT_FOUND: spec('input', 'Nothing is served at this address.'),
   ERR_SERVICE_UNREACHABLE: spec('input', 'The service could not be reached.'),
 
   // --- starting a service ---
