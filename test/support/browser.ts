@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { type Browser, chromium, type LaunchOptions, type Locator, type Page } from 'playwright-core';
+import { patient } from './patience.js';
 
 export const CHROMIUM = process.env.SANAD_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -17,9 +18,14 @@ export const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
 /** A cheap phone's screen. */
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
-/** The screenshots README.md and docs/web-wallet.md show, retaken by every browser run. */
+/** The screenshots README.md and docs/web-wallet.md show. */
 export const DOC_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
-export const documentationShot = (page: Page, name: string): Promise<Buffer> => page.screenshot({ path: join(DOC_SCREENSHOTS, `${name}.png`), fullPage: true });
+/**
+ * Takes the screenshot the docs show; it is written to `docs/screenshots` only on request
+ * (`pnpm screenshots` sets SANAD_SCREENSHOTS=1), so a test run leaves the checkout clean.
+ */
+export const documentationShot = (page: Page, name: string): Promise<Buffer> =>
+  page.screenshot({ fullPage: true, ...(process.env.SANAD_SCREENSHOTS === '1' ? { path: join(DOC_SCREENSHOTS, `${name}.png`) } : {}) });
 
 /** Puts `bytes` in the web wallet's IndexedDB record, as an older copy or another tool would. */
 export const putStoredWallet = (page: Page, bytes: number[]): Promise<void> =>
@@ -43,7 +49,7 @@ export async function createWalletOnPage(page: Page, passphrase: string): Promis
   await page.getByTestId('setup-passphrase').fill(passphrase);
   await page.getByTestId('setup-confirm').fill(passphrase);
   await page.getByTestId('setup-create').click();
-  await page.getByTestId('go-receive').waitFor({ timeout: 90_000 });
+  await page.getByTestId('go-receive').waitFor({ timeout: patient(90_000) });
 }
 
 
