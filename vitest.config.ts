@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { patient } from './test/support/patience.js';
 
 export default defineConfig({
   // Run tests against the TypeScript sources, no build needed (tests run in Vite's SSR mode).
@@ -10,7 +11,8 @@ export default defineConfig({
     // The CLI wallet speaks the locale's language: tests (and the CLIs they spawn) start in English
     // on any machine, and set LANG or --lang where they test another.
     env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Limits only catch a hang, scaled for a busy machine (test/support/patience.ts).
+    testTimeout: patient(30_000),
+    hookTimeout: patient(60_000),
   },
 });

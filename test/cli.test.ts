@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { patient } from './support/patience.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'sanad-cli-'));
@@ -107,7 +108,7 @@ describe('sanad', () => {
     expect(run.stderr).toContain('ERR_CONSENT_REQUIRED');
     // Eight CLI processes, four of them deriving the wallet key (scrypt N=2^17): on two busy cores
     // beside the rest of the suite this once took 36 s.
-  }, 120_000);
+  }, patient(120_000));
 });
 
 describe('sanad wallet backup and restore', () => {
@@ -136,5 +137,5 @@ describe('pnpm demo', () => {
     expect(run.stdout).toContain('ERR_NONCE_REPLAYED');
     expect(run.stdout).toContain('status: revoked');
     expect(run.stdout).toContain('The journey is complete.');
-  }, 180_000);
+  }, patient(180_000));
 });

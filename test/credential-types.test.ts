@@ -10,6 +10,7 @@ import { decodeDisclosure, parseSdJwt } from '@sanad/core';
 import { type CredentialTypeDefinition, defineCredentialType } from '@sanad/issuer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSanad } from './support/sanad-cli.js';
+import { patient } from './support/patience.js';
 
 const examples = join(import.meta.dirname, '..', 'examples', 'credential-types');
 const work = mkdtempSync(join(tmpdir(), 'sanad-types-'));
@@ -25,7 +26,7 @@ describe('credential type files', () => {
   });
 
   // Three wallet operations with the default key derivation.
-  it('issues the documented vaccination record through the CLI, each claim and vaccination disclosable on its own', { timeout: 120_000 }, async () => {
+  it('issues the documented vaccination record through the CLI, each claim and vaccination disclosable on its own', { timeout: patient(120_000) }, async () => {
     const at = (f: string) => join(work, f);
     const env = { SANAD_WALLET_PASSPHRASE: 'a long enough passphrase' };
     const ok = async (args: string[]) => {

@@ -15,6 +15,7 @@ import { openPostgresIssuerStore } from '@sanad/issuer';
 import { openPostgresServiceStore } from '@sanad/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithPostgres, postgresSchema } from './support/postgres.js';
+import { patient } from './support/patience.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'sanad-startup-'));
@@ -165,7 +166,7 @@ describe('sanad issuer serve, verifier serve and sandbox: start-up failures name
       expect(run.stderr).toContain('(ERR_PORT_IN_USE)');
       expect(run.stderr).not.toContain('ERR_INTERNAL');
     }
-  }, 240_000);
+  }, patient(240_000));
 
   const unprivilegedFrom = existsSync('/proc/sys/net/ipv4/ip_unprivileged_port_start') ? Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) : 1024;
   it.skipIf(unprivilegedFrom <= 80)('a low port without the right to bind it: names the port and says to pass --port from 1024 up, exit 2', async () => {
@@ -179,7 +180,7 @@ describe('sanad issuer serve, verifier serve and sandbox: start-up failures name
     expect(run.stderr).toContain('Port 80 needs administrator rights: pass --port');
     expect(run.stderr).toContain('from 1024 up');
     expect(run.stderr).toContain('(ERR_LISTEN_FAILED)');
-  }, 240_000);
+  }, patient(240_000));
 
   it('a bad --port (abc, 70000, -1, 8080.5) is a usage error from the option parser, exit 2', async () => {
     const cases: [string, string[]][] = [
@@ -197,7 +198,7 @@ describe('sanad issuer serve, verifier serve and sandbox: start-up failures name
     const sandbox = await sanad(['sandbox', '--port', '65535', '--data', 'sandbox-data']);
     expect(sandbox.code).toBe(2);
     expect(sandbox.stderr).toContain('from 1 to 65533');
-  }, 240_000);
+  }, patient(240_000));
 
   it('a bad --host: an address of another machine, or a name nothing resolves, exit 2', async () => {
     const foreign = await sanad(issuerServe('--port', '0', '--host', '192.0.2.1'));
@@ -207,7 +208,7 @@ describe('sanad issuer serve, verifier serve and sandbox: start-up failures name
     expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain('no-such-host.invalid is neither an IP address nor a host name this machine knows');
     expect(unknown.stderr).toContain('(ERR_LISTEN_FAILED)');
-  }, 240_000);
+  }, patient(240_000));
 
   it('a missing --dir or --data folder (or --key in a missing folder) is named with the fix, exit 2', async () => {
     const dir = await sanad(['issuer', 'serve', '--dir', 'no-such-agency', '--base-url', 'https://issuer.agency.example']);
@@ -223,7 +224,7 @@ describe('sanad issuer serve, verifier serve and sandbox: start-up failures name
     const sandbox = await sanad(['sandbox', '--port', '0', '--data', 'trust.json/sandbox']);
     expect(sandbox.code).toBe(2);
     expect(sandbox.stderr).toContain('The folder trust.json/sandbox (--data) cannot be created (a file is in the way)');
-  }, 240_000);
+  }, patient(240_000));
 });
 
 describe('a database that cannot be used: named (host, never the password) with the reason, exit 2, never a hang', () => {
@@ -240,7 +241,7 @@ describe('a database that cannot be used: named (host, never the password) with 
       }
     }
     expect(mysql.closed).toHaveLength(0);
-  }, 240_000);
+  }, patient(240_000));
 
   it('a server that is not PostgreSQL (MySQL behind a postgres:// URL) ends the process with the reason', async () => {
     const mysql = await fakeMysql();
@@ -250,7 +251,7 @@ describe('a database that cannot be used: named (host, never the password) with 
       expect(run.stderr).toContain(`The database sanad at 127.0.0.1:${mysql.port} (user sanad) cannot be reached: the server at 127.0.0.1:${mysql.port} does not speak PostgreSQL`);
       expect(run.stderr).toContain('(ERR_DATABASE_UNREACHABLE)');
     }
-  }, 240_000);
+  }, patient(240_000));
 
   it('connection refused, host name not found and no answer (timeout) each name the host and the reason', async () => {
     const refusedPort = await closedPort();
@@ -268,7 +269,7 @@ describe('a database that cannot be used: named (host, never the password) with 
     expect(silent.code, silent.stderr).toBe(2);
     expect(silent.stderr).toContain(`cannot be reached: no answer from 127.0.0.1:${silentPort} within 1 s`);
     expect(silent.stderr).toContain('(ERR_DATABASE_UNREACHABLE)');
-  }, 240_000);
+  }, patient(240_000));
 
   it('openPostgresIssuerStore and openPostgresServiceStore refuse with ERR_DATABASE_UNREACHABLE and close their socket', async () => {
     const mysql = await fakeMysql();
@@ -287,7 +288,7 @@ describe('a database that cannot be used: named (host, never the password) with 
     await Promise.all(mysql.closed);
     const unknownScheme = await openPostgresServiceStore({ connectionString: 'mysql://sanad@127.0.0.1/sanad' }).catch((e: unknown) => e);
     expect(isSanadError(unknownScheme) && unknownScheme.code).toBe('ERR_DATABASE_URL_INVALID');
-  }, 240_000);
+  }, patient(240_000));
 });
 
 describeWithPostgres('the database password: from the environment or a file, never printed', (url) => {
@@ -316,14 +317,14 @@ describeWithPostgres('the database password: from the environment or a file, nev
     expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toContain(`the database sanad_no_such_db does not exist: create it (createdb -O ${u.username} sanad_no_such_db)`);
     expect(missing.stderr).toContain('(ERR_DATABASE_UNREACHABLE)');
-  }, 240_000);
+  }, patient(240_000));
 
   it('SANAD_DATABASE_URL instead of --database: the service runs on PostgreSQL with no warning', async () => {
     const service = await serve(['issuer', 'serve', '--dir', 'agency', '--base-url', 'http://127.0.0.1:1', ...local, '--schema', postgresSchema()], { env: cleanEnv({ SANAD_DATABASE_URL: url }) });
     expect(service.info).toMatchObject({ storage: 'postgresql' });
     expect(await service.stop()).toBe(0);
     expect(service.stderr()).not.toContain('warning');
-  }, 240_000);
+  }, patient(240_000));
 
   it('the password from PGPASSWORD, ~/.pgpass or PGPASSFILE (the URL holds none), with no warning', async () => {
     const pgpass = join(work, 'pgpass');
@@ -338,7 +339,7 @@ describeWithPostgres('the database password: from the environment or a file, nev
       expect(await service.stop()).toBe(0);
       expect(service.stderr()).not.toContain('warning');
     }
-  }, 240_000);
+  }, patient(240_000));
 });
 
 describe('sanad as the README documents it, on a fresh clone with only Node.js and npm', () => {
@@ -377,5 +378,5 @@ describe('sanad as the README documents it, on a fresh clone with only Node.js a
     expect(await verifier.stop()).toBe(0);
     expect(existsSync(join(outside, 'verifier-key.jwk.json'))).toBe(true);
     expect(existsSync(join(clone, 'verifier-key.jwk.json'))).toBe(false);
-  }, 900_000);
+  }, patient(900_000));
 });

@@ -18,6 +18,7 @@ import {
 import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agency, amal, makeAgency, serve, trustFor, VCT, LOW_COST_WALLET as LOW } from './support/fixtures.js';
+import { patient } from './support/patience.js';
 
 const PASS = 'correct horse battery';
 const CLINIC = 'https://clinic.example';
@@ -290,7 +291,7 @@ describe('encrypted, atomic storage', () => {
     const code = await new Promise((r) => child.once('exit', r));
     expect([code, out.trim()]).toEqual([1, 'ERR_WALLET_LOCKED']);
     await first.close!();
-  }, 30_000);
+  }, patient(30_000));
 });
 
 /** A key derivation that must not run: a typo is refused before it. */

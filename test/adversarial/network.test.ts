@@ -15,6 +15,7 @@ import { amal, makeAgency, makeHolder, trustFor } from '../support/fixtures.js';
 import { runSanad } from '../support/sanad-cli.js';
 import { type Handler, type NetworkEnv, networkCases } from './network-corpus.js';
 import { AUDIENCE, NONCE, withKb } from './presentation-corpus.js';
+import { patient } from '../support/patience.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-network-corpus-'));
 const routes = new Map<string, Handler>();
@@ -42,7 +43,7 @@ beforeAll(async () => {
   for (const c of networkCases) built.set(c.id, await c.build(env));
   // One trust list for the CLI runs: without the identifiers the trust-list format refuses (those cases get their own).
   writeFileSync(join(work, 'trust.json'), JSON.stringify({ ...trustList().document, issuers: trustList().document.issuers.filter((i) => usableDid(i.id)) }));
-}, 120_000);
+}, patient(120_000));
 
 const usableDid = (id: string): boolean => {
   try {
@@ -91,7 +92,7 @@ describe('adversarial DIDs and status lists', () => {
       expect(cli.code).toBe(1);
       expect(cli.result.verified).toBe(false);
       expect(cli.result.errors.map((e) => e.code)).toContain(c.expected);
-    }, 20_000);
+    }, patient(20_000));
   }
 });
 

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoSeriousAxeViolations, expectReflows, setTextSize } from '../support/accessibility.js';
 import { browserSkipReason, createWalletOnPage, DESK_DIST, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const SCREENS = join(tmpdir(), 'sanad-accessibility-screens');
 const PASSPHRASE = 'amal keeps her own papers';
@@ -71,7 +72,7 @@ beforeAll(async () => {
   await setTextSize(wallet, 200);
   desk = await (await browser.newContext({ ...SCREEN, locale: 'ar' })).newPage();
   await setTextSize(desk, 200);
-}, 120_000);
+}, patient(120_000));
 
 afterAll(async () => {
   await browser?.close();
@@ -90,7 +91,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await createWalletOnPage(wallet, PASSPHRASE);
     await expect.poll(() => focusIn(wallet)).toBe('heading');
     await check(wallet, 'home, empty');
-  }, 120_000);
+  }, patient(120_000));
 
   it('the PIN dialog holds focus, closes on Escape and gives focus back to its opener; its hint is in the holder language', async () => {
     const offer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
@@ -99,7 +100,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await check(wallet, 'receive');
     await wallet.getByTestId('receive-link').fill(offer.offerUri);
     await wallet.getByTestId('receive-submit').click();
-    await wallet.getByTestId('txcode-input').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('txcode-input').waitFor({ timeout: patient(20_000) });
     await expect.poll(() => focusIn(wallet)).toBe('txcode-input');
     // The sandbox issuer's own hint is one English string: the holder gets ours, in Arabic, with the length.
     expect(await wallet.getByTestId('txcode-hint').textContent()).toBe('أدخل الرقم السري الذي أعطتك إياه الجهة، وهو من 6 أرقام.');
@@ -124,10 +125,10 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('receive-submit').click();
     await wallet.getByTestId('txcode-input').fill(offer.txCode!);
     await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(20_000) });
     await expect.poll(() => focusIn(wallet)).not.toBe('body');
     await check(wallet, 'received');
-  }, 120_000);
+  }, patient(120_000));
 
   it('a card is named by its type, issuer and validity; the credential shows dates and countries in Arabic, values isolated', async () => {
     await home();
@@ -152,7 +153,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     expect(rows.every((r) => r.value !== 'not isolated')).toBe(true);
     await check(wallet, 'credential');
     await shot(wallet, 'wallet-credential-ar-200');
-  }, 60_000);
+  }, patient(60_000));
 
   it('the desk in Arabic at 200 %: sign-in, presets and waiting reflow and pass axe; consent, sharing and the result too', async () => {
     await desk.goto(`${sandbox.verifierUrl}/desk/`);
@@ -174,20 +175,20 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await check(wallet, 'present');
     await wallet.getByTestId('present-link').fill(request);
     await wallet.getByTestId('present-open').click();
-    await wallet.getByTestId('consent').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
     const shared = await wallet.getByTestId('consent-shared').locator('.claim-value').allTextContents();
     expect(shared).toEqual(['SANDBOX-0001']);
     await check(wallet, 'consent');
     await wallet.getByTestId('consent-share').click();
-    await wallet.getByTestId('present-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
     await expect.poll(() => focusIn(wallet)).toBe('heading');
     await check(wallet, 'shared');
 
-    await desk.getByTestId('desk-result').waitFor({ timeout: 20_000 });
+    await desk.getByTestId('desk-result').waitFor({ timeout: patient(20_000) });
     expect(await desk.getByTestId('desk-result').getAttribute('data-outcome')).toBe('valid');
     await check(desk, 'desk result');
     await shot(desk, 'desk-result-ar-200');
-  }, 120_000);
+  }, patient(120_000));
 
   it('history and settings reflow and pass axe; a backup is made', async () => {
     await home();
@@ -200,12 +201,12 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('go-settings').click();
     await check(wallet, 'settings');
     await wallet.getByTestId('backup-export').click();
-    recoverySecret = (await wallet.getByTestId('backup-secret').textContent({ timeout: 60_000 }))!.trim();
+    recoverySecret = (await wallet.getByTestId('backup-secret').textContent({ timeout: patient(60_000) }))!.trim();
     const [download] = await Promise.all([wallet.waitForEvent('download'), wallet.getByTestId('backup-download').click()]);
     backupFile = join(dir, 'wallet.backup');
     await download.saveAs(backupFile);
     await check(wallet, 'settings with a backup');
-  }, 120_000);
+  }, patient(120_000));
 
   it('focus goes to the heading after lock, unlock, erase and restore; those screens reflow and pass axe', async () => {
     await wallet.getByTestId('lock').click();
@@ -215,7 +216,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
     await wallet.getByTestId('unlock-submit').click();
     // Unlocked where it was locked: on the settings.
-    await wallet.getByTestId('backup-export').waitFor({ timeout: 60_000 });
+    await wallet.getByTestId('backup-export').waitFor({ timeout: patient(60_000) });
     await expect.poll(() => focusIn(wallet)).toBe('heading');
 
     await wallet.getByTestId('delete-understood').check();
@@ -230,9 +231,9 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     await wallet.getByTestId('restore-secret').fill(recoverySecret);
     await wallet.getByTestId('restore-passphrase').fill(PASSPHRASE);
     await wallet.getByTestId('restore-submit').click();
-    await wallet.getByTestId('card').waitFor({ timeout: 60_000 });
+    await wallet.getByTestId('card').waitFor({ timeout: patient(60_000) });
     await expect.poll(() => focusIn(wallet)).toBe('heading');
-  }, 180_000);
+  }, patient(180_000));
 
   it('English, French and Spanish at 200 % reflow too, on every screen of the open wallet', async () => {
     for (const code of ['en', 'fr', 'es']) {
@@ -249,7 +250,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     }
     await expectNoSeriousAxeViolations(wallet, 'es settings');
     await wallet.getByTestId('language').selectOption('ar');
-  }, 120_000);
+  }, patient(120_000));
 
   it('the desk in English, French and Spanish at 200 % reflows on presets, waiting and a result', async () => {
     await desk.getByTestId('desk-next').click();
@@ -266,12 +267,12 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
       await wallet.getByTestId('present-link').fill(request);
       await wallet.getByTestId('present-open').click();
       await wallet.getByTestId('consent-decline').click();
-      await desk.getByTestId('desk-result').waitFor({ timeout: 20_000 });
+      await desk.getByTestId('desk-result').waitFor({ timeout: patient(20_000) });
       await expectReflows(desk, `desk ${code} result`);
       await desk.getByTestId('desk-next').click();
     }
     await expectNoSeriousAxeViolations(desk, 'desk es presets');
-  }, 120_000);
+  }, patient(120_000));
 
   it('the desk takes the browser language, switches with its picker (Arabic right to left) and remembers the choice', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'es-MX' })).newPage();
@@ -289,7 +290,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
     expect(await heading.textContent()).toBe('Que devez-vous vérifier ?');
     await expectNoSeriousAxeViolations(page, 'desk presets in French');
     await page.context().close();
-  }, 60_000);
+  }, patient(60_000));
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });

@@ -16,6 +16,7 @@ import { createMemoryServiceStore, createVerifierService, type Sandbox, serviceN
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, documentationShot, launchChromium, WALLET_DIST } from '../support/browser.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 const VCT = refugeeStatusType.definition.vct;
@@ -53,7 +54,7 @@ async function openRequest(request: string): Promise<void> {
   await wallet.getByTestId('go-present').click();
   await wallet.getByTestId('present-link').fill(request);
   await wallet.getByTestId('present-open').click();
-  await wallet.getByTestId('consent').waitFor({ timeout: 20_000 });
+  await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
 }
 
 const text = (testId: string) => wallet.getByTestId(testId).first().textContent();
@@ -72,13 +73,13 @@ beforeAll(async () => {
   await wallet.getByTestId('setup-passphrase').fill(PASSPHRASE);
   await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
   await wallet.getByTestId('setup-create').click();
-  await wallet.getByTestId('go-receive').click({ timeout: 60_000 });
+  await wallet.getByTestId('go-receive').click({ timeout: patient(60_000) });
   await wallet.getByTestId('receive-link').fill(sandbox.offer.offerUri);
   await wallet.getByTestId('receive-submit').click();
   await wallet.getByTestId('txcode-input').fill(sandbox.offer.txCode!);
   await wallet.getByTestId('txcode-submit').click();
-  await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
-}, 120_000);
+  await wallet.getByTestId('receive-done').waitFor({ timeout: patient(20_000) });
+}, patient(120_000));
 
 afterAll(async () => {
   await browser?.close();
@@ -124,7 +125,7 @@ describe.skipIf(browserSkipReason !== undefined)(`consent and the verifier regis
       await wallet.reload();
       await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
       await wallet.getByTestId('unlock-submit').click();
-      await wallet.getByTestId('go-present').waitFor({ timeout: 60_000 });
+      await wallet.getByTestId('go-present').waitFor({ timeout: patient(60_000) });
       await openRequest(request);
       expect(await text('consent-registration')).toBe('Registered: Sandbox clinic — health partners, sandbox');
     } finally {

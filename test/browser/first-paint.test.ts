@@ -11,6 +11,7 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, PHONE, WALLET_DIST } from '../support/browser.js';
 import { walletSuite } from '../support/browser-suite.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 
@@ -105,7 +106,7 @@ describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason
       await page.getByTestId('setup-create').click();
       await page.getByTestId('busy').filter({ hasText: /.+/ }).waitFor();
       library.release();
-      await page.getByTestId('go-receive').waitFor({ timeout: 60_000 });
+      await page.getByTestId('go-receive').waitFor({ timeout: patient(60_000) });
 
       // A new visit: the unlock screen, again before the libraries, and unlocking waits for them.
       await context.unroute(/wallet-library/);
@@ -115,7 +116,7 @@ describe.skipIf(browserSkipReason !== undefined)(`first paint${browserSkipReason
       await expect.poll(again.held).toBeGreaterThan(0);
       await page.getByTestId('unlock-submit').click();
       again.release();
-      await page.getByTestId('go-receive').waitFor({ timeout: 60_000 });
+      await page.getByTestId('go-receive').waitFor({ timeout: patient(60_000) });
     } finally {
       await context.close();
     }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, createWalletOnPage, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
 import { expectNoSeriousAxeViolations } from '../support/accessibility.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal checks her own papers';
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   wallet = await (await browser.newContext({ ...PHONE, locale: 'en-GB' })).newPage();
   wallet.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
-}, 120_000);
+}, patient(120_000));
 
 afterAll(async () => {
   await browser?.close();
@@ -79,29 +80,29 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     await wallet.getByTestId('txcode-input').fill(offer.txCode === '000000' ? '111111' : '000000');
     await wallet.getByTestId('txcode-submit').click();
     // The first try spent is this one: 4 of 5 left.
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: 20_000 }).toBe('The code is not right. 4 tries left.');
+    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('The code is not right. 4 tries left.');
 
     await wallet.getByTestId('receive-submit').click();
     await wallet.getByTestId('txcode-input').fill(offer.txCode!);
     await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: 30_000 });
-  }, 180_000);
+    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(30_000) });
+  }, patient(180_000));
 
   it('shows the revocation on the card: checked on request, and by itself after the next unlock', async () => {
     await home();
     await wallet.getByTestId('card').click();
     expect(await wallet.getByTestId('status-checked').textContent()).toBe('Status not checked with the issuer yet');
     await wallet.getByTestId('status-refresh').click();
-    await expect.poll(() => wallet.getByTestId('status-checked').textContent(), { timeout: 20_000 }).toMatch(/^Status last checked /);
+    await expect.poll(() => wallet.getByTestId('status-checked').textContent(), { timeout: patient(20_000) }).toMatch(/^Status last checked /);
     expect(await wallet.getByTestId('status-details').textContent()).toContain('Valid: checked with the issuer');
 
     await operatorPost(sandbox.issuerUrl, `/credentials/${offer.offerId}/revoke`);
     await wallet.getByTestId('lock').click();
     await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
     await wallet.getByTestId('unlock-submit').click();
-    await wallet.getByTestId('lock').waitFor({ timeout: 90_000 });
+    await wallet.getByTestId('lock').waitFor({ timeout: patient(90_000) });
     await home();
-    await expect.poll(() => wallet.getByTestId('card').textContent(), { timeout: 20_000 }).toContain('Revoked by the issuer');
+    await expect.poll(() => wallet.getByTestId('card').textContent(), { timeout: patient(20_000) }).toContain('Revoked by the issuer');
     // "Valid until 2028" beside "Revoked" was the lie the holder saw before.
     expect(await wallet.getByTestId('card').textContent()).not.toContain('Valid until');
     await expectNoSeriousAxeViolations(wallet);
@@ -109,19 +110,19 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     await wallet.getByTestId('card').click();
     expect(await wallet.getByTestId('card-status').getAttribute('data-status')).toBe('revoked');
     expect(await wallet.getByTestId('status-details').textContent()).not.toContain('Valid: checked');
-  }, 150_000);
+  }, patient(150_000));
 
   it('asks "Share anyway" for the revoked credential and says what the verifier will see; the answered request then says to ask for a new QR code', async () => {
     const { authorization_request: request } = await operatorPost(sandbox.verifierUrl, '/sessions', { preset: 'registered-refugee' });
     await openRequest(String(request));
-    await wallet.getByTestId('consent').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
     expect(await wallet.getByTestId('share-warning').textContent()).toBe('The verifier will see that this credential was revoked.');
     expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
     await documentationShot(wallet, 'wallet-share-anyway');
     await wallet.getByTestId('consent-share').click();
-    await wallet.getByTestId('present-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
 
     await openRequest(String(request));
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: 20_000 }).toBe('This request was already answered or cancelled at the desk. Ask for a new QR code.');
-  }, 60_000);
+    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('This request was already answered or cancelled at the desk. Ask for a new QR code.');
+  }, patient(60_000));
 });

@@ -19,6 +19,7 @@ import { qrPartCollector } from '../../packages/web-qr/src/qr-sequence.js';
 import { readQrPixels } from '../../packages/web-qr/src/read-pixels.js';
 import { browserSkipReason, createWalletOnPage, DESK_DIST, downscaledShot, type GreyImage, greyOf, launchChromium, PHONE, qrCameraClip, screenCameraClip, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 const SCREEN = { ...PHONE, deviceScaleFactor: 2 };
@@ -51,7 +52,7 @@ beforeAll(async () => {
   wallet = await walletContext.newPage();
   desk = await (await deskBrowser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
   for (const [who, page] of [['wallet', wallet], ['desk', desk]] as const) page.on('pageerror', (e) => console.error(`${who} page error: ${e.message}`));
-}, 120_000);
+}, patient(120_000));
 
 afterAll(async () => {
   await walletBrowser?.close();
@@ -72,10 +73,10 @@ describe.skipIf(browserSkipReason !== undefined)(`no internet, QR codes and came
     await wallet.getByTestId('receive-submit').click();
     await wallet.getByTestId('txcode-input').fill(offer.txCode!);
     await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(20_000) });
     await wallet.getByRole('button', { name: 'Sanad' }).first().click();
     await wallet.getByTestId('go-present').waitFor();
-  }, 120_000);
+  }, patient(120_000));
 
   it('desk -> wallet camera -> consent -> answer codes -> desk camera: valid, every code read from 480-pixel pictures', async () => {
     // The desk: no internet for the holder, so the request is shown as one small code.
@@ -103,10 +104,10 @@ describe.skipIf(browserSkipReason !== undefined)(`no internet, QR codes and came
     try {
       await wallet.getByTestId('go-present').click();
       await wallet.getByTestId('scan').click();
-      await wallet.getByTestId('consent').waitFor({ timeout: 60_000 });
+      await wallet.getByTestId('consent').waitFor({ timeout: patient(60_000) });
       expect(await wallet.getByTestId('consent-shared').textContent()).toContain('18');
       await wallet.getByRole('button', { name: 'No internet? Use QR codes' }).click();
-      const answer = (await wallet.getByTestId('offline').getAttribute('data-code', { timeout: 20_000 }))!;
+      const answer = (await wallet.getByTestId('offline').getAttribute('data-code', { timeout: patient(20_000) }))!;
       expect(answer).toMatch(/^SANAD1:/);
 
       // The wallet's screen, shot by shot, downscaled and read like the desk's camera will.
@@ -139,7 +140,7 @@ describe.skipIf(browserSkipReason !== undefined)(`no internet, QR codes and came
       });
       await desk.getByTestId('desk-scan').click();
       const result = desk.getByTestId('desk-result');
-      await result.waitFor({ timeout: 60_000 });
+      await result.waitFor({ timeout: patient(60_000) });
       const seen = await desk.evaluate(() => (window as unknown as { statusLines: string[] }).statusLines);
       expect(await result.getAttribute('data-outcome')).toBe('valid');
       expect(await desk.getByTestId('desk-claims').locator('[data-claim]').evaluateAll((items) => items.map((i) => i.getAttribute('data-claim')))).toEqual(['age_over_18']);
@@ -147,5 +148,5 @@ describe.skipIf(browserSkipReason !== undefined)(`no internet, QR codes and came
     } finally {
       await walletContext.setOffline(false);
     }
-  }, 180_000);
+  }, patient(180_000));
 });

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { browserSkipReason, createWalletOnPage, documentationShot, PHONE, putStoredWallet } from '../support/browser.js';
 import { walletSuite } from '../support/browser-suite.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const V1_WALLET = join(import.meta.dirname, '..', '..', 'packages', 'wallet', 'src', 'vault', 'fixtures', 'wallet-v1.json');
 const V1_PASSPHRASE = 'sanad version 1 wallet';
@@ -72,7 +73,7 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await page.getByTestId('setup-create').click();
-    await page.getByTestId('go-settings').waitFor({ timeout: 60_000 });
+    await page.getByTestId('go-settings').waitFor({ timeout: patient(60_000) });
     expect(await page.evaluate(() => (window as unknown as { timerRanWhileBusy?: boolean }).timerRanWhileBusy)).toBe(true);
     expect(workers.some((url) => /kdf-worker/.test(url))).toBe(true);
     expect(await storedHeader(page)).toMatchObject({ version: 2, kdf: { name: 'argon2id' } });
@@ -181,7 +182,7 @@ describe.skipIf(browserSkipReason !== undefined)(`quick unlock in Chromium${brow
     expect(await storedHeader(page)).toMatchObject({ version: 1, kdf: { name: 'scrypt' } });
     await page.getByTestId('unlock-passphrase').fill(V1_PASSPHRASE);
     await page.getByTestId('unlock-submit').click();
-    await page.getByTestId('go-settings').waitFor({ timeout: 60_000 });
+    await page.getByTestId('go-settings').waitFor({ timeout: patient(60_000) });
     expect(await storedHeader(page)).toMatchObject({ version: 2, generation: 2, kdf: { name: 'argon2id' } });
     await page.getByTestId('lock').click();
     await page.getByTestId('unlock-passphrase').fill(V1_PASSPHRASE);

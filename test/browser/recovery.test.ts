@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, documentationShot, PHONE } from '../support/browser.js';
 import { walletSuite } from '../support/browser-suite.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 const FORGOTTEN = 'a passphrase she forgot';
@@ -27,7 +28,7 @@ async function createWallet(passphrase: string): Promise<void> {
 
 /** The wallet is open (on whichever screen it was left). */
 async function opened(): Promise<void> {
-  await page.getByTestId('lock').waitFor({ timeout: 60_000 });
+  await page.getByTestId('lock').waitFor({ timeout: patient(60_000) });
   await page.locator('.bar__title').click();
 }
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
   await page.goto(suite.sandbox.walletUrl!);
   await createWallet(FORGOTTEN);
-}, 120_000);
+}, patient(120_000));
 
 screenshotOnFailure(() => ({ page }));
 
@@ -69,7 +70,7 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     await page.getByTestId('go-settings').click();
     expect(await page.getByTestId('backup-leaves-phone').textContent()).toContain('lost with the phone');
     await page.getByTestId('backup-export').click();
-    const secret = (await page.getByTestId('backup-secret').textContent({ timeout: 60_000 }))!.trim();
+    const secret = (await page.getByTestId('backup-secret').textContent({ timeout: patient(60_000) }))!.trim();
     expect(secret).toMatch(/^([A-Z2-9]{6}-){5}[A-Z2-9]{6}$/);
     // "Write it down": the holder types back the group asked for.
     const confirm = page.getByTestId('backup-confirm-input');
@@ -95,7 +96,7 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     await page.getByTestId('restore-secret').fill(generateRecoverySecret());
     await page.getByTestId('restore-passphrase').fill(PASSPHRASE);
     await page.getByTestId('restore-submit').click();
-    expect(await page.getByTestId('error').textContent({ timeout: 60_000 })).toBe('This backup file or recovery secret is not right.');
+    expect(await page.getByTestId('error').textContent({ timeout: patient(60_000) })).toBe('This backup file or recovery secret is not right.');
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await page.getByTestId('unlock-passphrase').fill(FORGOTTEN);
@@ -129,7 +130,7 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     await page.getByTestId('guardians-make').click();
     const shares: string[] = [];
     for (const name of names) {
-      await page.getByTestId('guardian-share').waitFor({ state: 'attached', timeout: 60_000 });
+      await page.getByTestId('guardian-share').waitFor({ state: 'attached', timeout: patient(60_000) });
       expect(await page.getByTestId('print-sheet').locator('h2').textContent()).toBe(`Share for ${name}`);
       shares.push((await page.getByTestId('guardian-share').textContent())!);
       if (shares.length === 1) await documentationShot(page, 'wallet-guardian-share');
@@ -157,12 +158,12 @@ describe.skipIf(browserSkipReason !== undefined)(`recovery in Chromium${browserS
     expect(await erase.isDisabled()).toBe(true);
     await page.getByTestId('start-again-confirm').fill('erase');
     await erase.click();
-    await page.getByTestId('setup-passphrase').waitFor({ timeout: 60_000 });
+    await page.getByTestId('setup-passphrase').waitFor({ timeout: patient(60_000) });
     await createWallet('a fresh start passphrase');
     expect(await page.getByTestId('backup-none').count()).toBe(1);
     await page.getByTestId('lock').click();
     await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
     await page.getByTestId('unlock-submit').click();
-    expect(await page.getByTestId('error').textContent({ timeout: 60_000 })).toContain('That passphrase is not right');
+    expect(await page.getByTestId('error').textContent({ timeout: patient(60_000) })).toContain('That passphrase is not right');
   }, STEP);
 });

@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, DESK_DIST, DOC_SCREENSHOTS, documentationShot, launchChromium, PHONE, putStoredWallet, qrCameraClip, WALLET_DIST } from '../support/browser.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
+import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
 
@@ -63,7 +64,7 @@ async function walletAnswers(request: string, action: 'consent-share' | 'consent
 
 async function deskOutcome(): Promise<{ outcome: string; claims: string[] }> {
   const result = desk.getByTestId('desk-result');
-  await result.waitFor({ timeout: 20_000 });
+  await result.waitFor({ timeout: patient(20_000) });
   const claims = await desk.getByTestId('desk-claims').locator('[data-claim]').evaluateAll((items) => items.map((i) => i.getAttribute('data-claim')!));
   return { outcome: (await result.getAttribute('data-outcome'))!, claims };
 }
@@ -88,7 +89,7 @@ beforeAll(async () => {
   wallet.on('console', (m) => m.type() === 'error' && console.error(`wallet console: ${m.text()}`));
   wallet.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
   desk = await (await deskBrowser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
-}, 120_000);
+}, patient(120_000));
 
 afterAll(async () => {
   await walletBrowser?.close();
@@ -139,12 +140,12 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
     const started = Date.now();
     await wallet.getByTestId('setup-create').click();
-    await wallet.getByTestId('go-receive').waitFor({ timeout: 60_000 });
+    await wallet.getByTestId('go-receive').waitFor({ timeout: patient(60_000) });
     console.log(`wallet created in ${Date.now() - started} ms (Argon2id in a Web Worker)`);
 
     await wallet.getByTestId('go-receive').click();
     await wallet.getByTestId('scan').click();
-    await wallet.getByTestId('txcode-input').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('txcode-input').waitFor({ timeout: patient(20_000) });
     expect(await wallet.getByTestId('receive-link').inputValue()).toBe(firstOffer.offerUri);
     await wallet.getByTestId('txcode-input').fill('000000' === firstOffer.txCode ? '111111' : '000000');
     await wallet.getByTestId('txcode-submit').click();
@@ -155,7 +156,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('txcode-input').fill(firstOffer.txCode!);
     await shot(wallet, 'wallet-pin');
     await wallet.getByTestId('txcode-submit').click();
-    await expect.poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: 20_000 }).toContain('Refugee status');
+    await expect.poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: patient(20_000) }).toContain('Refugee status');
     await home();
     expect(await wallet.getByTestId('card').count()).toBe(1);
     // The issuer's own name from its OpenID4VCI metadata, not its DID.
@@ -166,11 +167,11 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await revoke(firstOffer.offerId);
     const request = await deskRequest('registered-refugee');
     await walletAnswers(request, 'consent-share');
-    await wallet.getByTestId('present-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
     const { outcome } = await deskOutcome();
     expect(outcome).toBe('revoked');
     await shot(desk, 'desk-revoked');
-  }, 120_000);
+  }, patient(120_000));
 
   it('deletes the revoked credential, receives a new one by link, and shares only what the desk asked for after consent', async () => {
     await home();
@@ -185,7 +186,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('receive-submit').click();
     await wallet.getByTestId('txcode-input').fill(offer.txCode!);
     await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(20_000) });
     await home();
     await shot(wallet, 'wallet-home');
     await wallet.getByTestId('card').click();
@@ -196,7 +197,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     const request = await deskRequest('over-18');
     await shot(desk, 'desk-request');
     await walletAnswers(request, 'consent-share', 'wallet-consent');
-    const consentShared = await wallet.getByTestId('present-done').textContent({ timeout: 20_000 });
+    const consentShared = await wallet.getByTestId('present-done').textContent({ timeout: patient(20_000) });
     expect(consentShared).toContain('Shared with');
     const { outcome, claims } = await deskOutcome();
     expect(outcome).toBe('valid');
@@ -217,7 +218,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     for (const label of ['Given name', 'Family name', 'Date of birth', 'Case number']) expect(withheld).toContain(label);
     expect(await wallet.getByTestId('consent-purpose').textContent()).toMatch(/Why: .+/);
     await wallet.getByTestId('consent-decline').click();
-    await wallet.getByTestId('present-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
     expect((await deskOutcome()).outcome).toBe('declined');
   });
 
@@ -300,7 +301,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
       if (!(await wallet.evaluate(() => navigator.onLine))) await wallet.getByTestId('offline-banner').waitFor();
       await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
       await wallet.getByTestId('unlock-submit').click();
-      await wallet.getByTestId('card').waitFor({ timeout: 60_000 });
+      await wallet.getByTestId('card').waitFor({ timeout: patient(60_000) });
       await shot(wallet, 'wallet-offline');
     } finally {
       await walletContext.setOffline(false);
@@ -311,11 +312,11 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('lock').click();
     await wallet.getByTestId('unlock-passphrase').fill('not the passphrase');
     await wallet.getByTestId('unlock-submit').click();
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: 60_000 }).toBe('That passphrase is not right. Try again.');
+    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(60_000) }).toBe('That passphrase is not right. Try again.');
     await shot(wallet, 'wallet-wrong-passphrase');
     await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
     await wallet.getByTestId('unlock-submit').click();
-    await wallet.getByTestId('card').waitFor({ timeout: 60_000 });
+    await wallet.getByTestId('card').waitFor({ timeout: patient(60_000) });
   });
 
   it('is usable at 360 px: no sideways scrolling, touch targets of 44 px or more, every control named', async () => {
@@ -345,7 +346,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await home();
     await wallet.getByTestId('go-settings').click();
     await wallet.getByTestId('backup-export').click();
-    const secret = (await wallet.getByTestId('backup-secret').textContent({ timeout: 60_000 }))!.trim();
+    const secret = (await wallet.getByTestId('backup-secret').textContent({ timeout: patient(60_000) }))!.trim();
     expect(secret).toMatch(/^([A-Z2-9]{6}-){5}[A-Z2-9]{6}$/);
     const [download] = await Promise.all([wallet.waitForEvent('download'), wallet.getByTestId('backup-download').click()]);
     const backupFile = join(dir, 'wallet.backup');
@@ -364,10 +365,10 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('restore-secret').fill('AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA');
     await wallet.getByTestId('restore-passphrase').fill('a new phone passphrase');
     await wallet.getByTestId('restore-submit').click();
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: 60_000 }).toContain('backup file or recovery secret is not right');
+    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(60_000) }).toContain('backup file or recovery secret is not right');
     await wallet.getByTestId('restore-secret').fill(secret);
     await wallet.getByTestId('restore-submit').click();
-    await wallet.getByTestId('card').waitFor({ timeout: 60_000 });
+    await wallet.getByTestId('card').waitFor({ timeout: patient(60_000) });
     await wallet.getByTestId('go-history').click();
     expect(await wallet.getByTestId('history').textContent()).toContain('Sandbox clinic');
   });
@@ -379,7 +380,7 @@ describe.skipIf(browserSkipReason !== undefined)(`web wallet in Chromium${browse
     await wallet.getByTestId('unlock-submit').click();
     await wallet.getByTestId('txcode-input').fill(offer.txCode!);
     await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: 20_000 });
+    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(20_000) });
     expect(new URL(wallet.url()).search).toBe('');
     await home();
     expect(await wallet.getByTestId('card').count()).toBe(2);
@@ -429,5 +430,5 @@ async function unlockExpecting(passphrase: string, message: string): Promise<voi
   await wallet.reload();
   await wallet.getByTestId('unlock-passphrase').fill(passphrase);
   await wallet.getByTestId('unlock-submit').click();
-  await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: 60_000 }).toContain(message);
+  await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(60_000) }).toContain(message);
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { expectEachLineIssuedOnce, grownTo, holderDids, readResultsFile, registerBatches, spawnSanad, writePeople } from '../support/drive.js';
 import { runSanad } from '../support/sanad-cli.js';
+import { patient } from '../support/patience.js';
 
 const KILLS = Number(process.env.SANAD_DRIVE_CRASH_KILLS ?? 8);
 const LINES = 2000;
@@ -114,4 +115,4 @@ it(`a registration drive killed ${KILLS} times with SIGKILL (some with a cut res
   expect(revoked).toBeGreaterThanOrEqual(cutIssued);
   expect(readdirSync(work).sort()).toEqual(FILES);
   console.log(`drive crash test: ${killed} kills, ${cutIssued} issued result lines cut, ${revoked} batches revoked`);
-}, 600_000);
+}, patient(600_000));

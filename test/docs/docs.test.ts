@@ -28,6 +28,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CodeBlock, codeBlocks, shellCommands } from '../support/markdown.js';
 import { commandLineProblem, sanadArguments } from './command-lines.js';
+import { patient } from '../support/patience.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const pages = ['README.md', 'DEVELOPERS.md', 'SECURITY.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
@@ -75,7 +76,7 @@ describe('documentation blocks', () => {
     const sources = new Map(blocks.filter((b) => b.lang === 'ts').map((b) => [join(root, `${b.file}.line-${b.line}.ts`), b.code]));
     expect(sources.size).toBeGreaterThan(0);
     expect(typeCheck(sources)).toEqual([]);
-  }, 120_000);
+  }, patient(120_000));
 
   it('every block says how it is checked', () => {
     const known = /^(run|output|example|usage|config|diagram|long-running|trust-list|verifier-registry|covered by \S+ ".+")$/;
@@ -168,5 +169,5 @@ describe('documentation that runs', () => {
       });
       expect({ block: where(b), status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ block: where(b), status: 0, stderr: '' });
     }
-  }, 300_000);
+  }, patient(300_000));
 });

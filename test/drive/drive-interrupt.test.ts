@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectEachLineIssuedOnce, grownTo, holderDids, readResultsFile, spawnSanad, writePeople } from '../support/drive.js';
 import { runSanad } from '../support/sanad-cli.js';
+import { patient } from '../support/patience.js';
 
 const LINES = 3000;
 const dirs: string[] = [];
@@ -87,6 +88,6 @@ describe('an interrupted registration drive', () => {
       expect(listed.credentials.map((c) => c.id).sort()).toEqual(all.flatMap((r) => r.ids ?? []).sort());
       expect(new Set(listed.credentials.map((c) => c.batchId))).toEqual(new Set(all.filter((r) => r.batchId).map((r) => r.batchId)));
       expect(readdirSync(work).sort()).toEqual(['handout', 'issuer', 'people.jsonl', 'results.jsonl', 'results.jsonl.journal']);
-    }, 180_000);
+    }, patient(180_000));
   }
 });

@@ -19,6 +19,7 @@ import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { amal, LOW_COST_WALLET, makeAgency, VCT } from '../support/fixtures.js';
 import { codeBlocks } from '../support/markdown.js';
+import { patient } from '../support/patience.js';
 
 const root = join(import.meta.dirname, '../..');
 const outside = mkdtempSync(join(tmpdir(), 'sanad-outside-'));
@@ -85,5 +86,5 @@ describe('@sanad/verifier outside the repository (issue 14, why 8)', () => {
     expect(first).toBe('Adult: true, issued by Refugee Agency — Amman field office\n');
     expect(node(project, 'verify.mjs')).toBe('Refused: ERR_NONCE_REPLAYED\n');
     console.info(`outside-repo install: ${timings.join(', ')}`);
-  }, 600_000);
+  }, patient(600_000));
 });

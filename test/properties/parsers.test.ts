@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Agency, amal, makeAgency, makeHolder, VCT, LOW_COST_WALLET as LOW } from '../support/fixtures.js';
 import { mutated, runs, TYPED_CODE } from './support.js';
+import { patient } from '../support/patience.js';
 
 /** Runs `fn`; a throw must be a typed Sanad error. Returns the value, or undefined when refused. */
 async function typedOrValue<T>(fn: () => T | Promise<T>): Promise<T | undefined> {
@@ -116,5 +117,5 @@ describe('wallet files', () => {
       }),
       { numRuns: runs(400) },
     );
-  }, 120_000);
+  }, patient(120_000));
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateKeyPair, didKeyFromJwk, parseSdJwt } from '@sanad/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { patient } from '../support/patience.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -70,7 +71,7 @@ describe('batch issuance through the CLI', () => {
     }
     expect(n).toBe(100_000);
     expect(indexes.size).toBe(100);
-  }, 300_000);
+  }, patient(300_000));
 
   it('shows progress, writes refused lines with their error and exits 2 when a line is refused', async () => {
     const run = await sanad(['issuer', 'issue-batch', '--dir', join(dir, 'issuer'), '--type', 'refugee-status', '--input', people(50, [7, 30]), '--out', join(dir, 'out-bad.jsonl')]);

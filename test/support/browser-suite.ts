@@ -10,6 +10,7 @@ import { type Sandbox, startSandbox } from '@sanad/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { browserSkipReason, launchChromium, WALLET_DIST } from './browser.js';
+import { patient } from './patience.js';
 
 export interface WalletSuite {
   dir: string;
@@ -26,7 +27,7 @@ export function walletSuite(prefix: string): WalletSuite {
     suite.dir = await mkdtemp(join(tmpdir(), prefix));
     suite.sandbox = await startSandbox({ dataDir: join(suite.dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
     suite.browser = await launchChromium();
-  }, 120_000);
+  }, patient(120_000));
   afterAll(async () => {
     await suite.browser?.close();
     await suite.sandbox?.close();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFileNonceStore } from './file-nonce-store.js';
+import { patient } from '../../../test/support/patience.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'sanad-nonces-'));
@@ -46,7 +47,7 @@ describe('file nonce store', () => {
     expect(accepted.reduce((a, b) => a + b, 0)).toBe(NONCES);
     expect(await store.consume('nonce-0', Date.now() / 1000)).toBe(false);
     expect(existsSync(`${file}.lock`)).toBe(false);
-  }, 120_000);
+  }, patient(120_000));
 
   it('takes over a lock left by a process that no longer runs', async () => {
     const file = join(work, 'stale.json');
