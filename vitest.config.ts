@@ -12,7 +12,7 @@ export default defineConfig({
     // on any machine, and set LANG or --lang where they test another.
     env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
     // Limits only catch a hang, scaled for a busy machine (test/support/patience.ts).
-    testTimeout: patient(30_000),
+    testTimeout: patient(60_000),
     hookTimeout: patient(60_000),
   },
 });
