@@ -3,7 +3,7 @@
  * `constructor`, `prototype`) must stay plain data everywhere input is parsed (CWE-1321), and
  * deep or huge inputs must be refused quickly, without a stack overflow (CWE-674, CWE-400).
  */
-import { loadTrustList, type PresentationRequest, toBase64url, type VerificationResult } from '@sanad/core';
+import { ERROR_CODES, loadTrustList, type PresentationRequest, toBase64url, type VerificationResult } from '@sanad/core';
 import { defineCredentialType } from '@sanad/issuer';
 import { createPresentationRequest, createVerifier, parsePresentationRequest } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
@@ -155,7 +155,8 @@ describe('deep and huge inputs are refused quickly', () => {
     await quick(async () => {
       const result = await verifier().verify(await issueWith({ credential, agency, holder }, [deep]), { nonce: NONCE, audience: AUDIENCE });
       expect(result.verified).toBe(false);
-      expect(result.errors).toContainEqual(expect.objectContaining({ code: 'ERR_SDJWT_MALFORMED', message: 'The SD-JWT is nested too deeply.' }));
+      // Refused while the disclosure is decoded, before any recursive walk (CWE-674).
+      expect(result.errors).toContainEqual(expect.objectContaining({ code: 'ERR_SDJWT_DISCLOSURE_MALFORMED', message: ERROR_CODES.ERR_INPUT_TOO_DEEP.message }));
     });
   });
 

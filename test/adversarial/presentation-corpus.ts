@@ -85,6 +85,24 @@ export async function issueWith(c: Pick<Corpus, 'credential' | 'agency' | 'holde
   return withKb(assemble(signed, [...disclosures, ...extra]), c.holder.signer);
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** Sets an unused low bit of the last character: every decoder reads the same bytes, the string differs. */
+export const flipUnusedBits = (text: string): string => `${text.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(text.at(-1)!) ^ 1]}`;
+
+/** Signs `payload` with `claim` first, written as raw JSON (1e309 cannot come out of JSON.stringify). */
+async function signWithRawClaim(signer: Signer, header: Record<string, unknown>, payload: Record<string, unknown>, claim: string, raw: string): Promise<string> {
+  const { [claim]: _replaced, ...rest } = payload;
+  const input = `${b64json({ ...header, alg: signer.alg })}.${toBase64url(`{"${claim}":${raw},${JSON.stringify(rest).slice(1)}`)}`;
+  return `${input}.${toBase64url(await signer.sign(utf8(input)))}`;
+}
+
+/** The corpus credential re-signed by its issuer with one date claim written as `raw`. */
+async function issuedWithDate(c: Corpus, claim: string, raw: string): Promise<string> {
+  const { jwt, disclosures } = split(c.valid);
+  const { header, payload } = decodeJwt(jwt);
+  return withKb(assemble(await signWithRawClaim(c.agency.signer, header, payload, claim, raw), disclosures), c.holder.signer);
+}
+
 /** Flips the low bit of the last signature byte. */
 const flipSignature = (jwt: string): string => {
   const [h, p, s] = jwt.split('.') as [string, string, string];
@@ -268,7 +286,8 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SIGNATURE_INVALID',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(jwt.slice(0, -8), disclosures), c.holder.signer);
+      // 86 characters to 80: canonical base64url of 60 bytes (cut elsewhere, stray bits are refused first).
+      return withKb(assemble(jwt.slice(0, -6), disclosures), c.holder.signer);
     },
   },
   {
@@ -699,6 +718,84 @@ export const presentationCases: PresentationCase[] = [
         { header: { kid: c.edHolder.kid, alg: 'EdDSA' } },
       );
     },
+  },
+
+  // --- NumericDate (RFC 7519 section 2): whole seconds from 0 to 2^53 ------------------------
+  ...(
+    [
+      ['exp-infinite', 'exp', '1e309', 'parsed as Infinity: the credential would never expire'],
+      ['exp-beyond-2^53', 'exp', '9007199254740994', 'not an exact integer in JavaScript'],
+      ['iat-string', 'iat', '"1700000000"', 'a string, compared as text or coerced'],
+      ['nbf-fraction', 'nbf', '1700000000.5', 'not a whole second'],
+      ['nbf-negative-infinite', 'nbf', '-1e309', 'parsed as -Infinity: valid since forever'],
+    ] as const
+  ).map(([name, claim, raw, why]): PresentationCase => ({
+    id: `numeric-date/${name}`,
+    source: `RFC 7519 section 2 NumericDate, signed by the issuer (${why})`,
+    expected: 'ERR_NUMERIC_DATE_INVALID',
+    build: (c) => issuedWithDate(c, claim, raw),
+  })),
+  {
+    id: 'numeric-date/kb-iat-infinite',
+    source: 'RFC 7519 section 2 NumericDate in the KB-JWT iat (RFC 9901 section 4.3)',
+    expected: 'ERR_NUMERIC_DATE_INVALID',
+    build: async (c) => `${c.credential}${await signWithRawClaim(c.holder.signer, { typ: 'kb+jwt' }, { nonce: NONCE, aud: AUDIENCE, sd_hash: sdHash(c.credential) }, 'iat', '1e309')}`,
+  },
+  {
+    id: 'numeric-date/vc-jwt-exp-infinite',
+    source: 'RFC 7519 section 2 NumericDate in a VC-JWT (VC Data Model 1.1 section 6.3.1: exp)',
+    expected: 'ERR_NUMERIC_DATE_INVALID',
+    build: async (c) => {
+      const { header, payload } = decodeJwt(c.vcJwt);
+      return vpJwt(await signWithRawClaim(c.agency.signer, header, payload, 'exp', '1e309'), c.edHolder);
+    },
+  },
+  {
+    id: 'numeric-date/vc-expiration-date-unreadable',
+    source: 'VC Data Model 1.1 section 6.3.1: expirationDate maps to exp; an unreadable one must not mean "never"',
+    expected: 'ERR_NUMERIC_DATE_INVALID',
+    build: async (c) => {
+      const vc = await reissue(c.vcJwt, { payload: (p) => { delete p.exp; (p.vc as Record<string, unknown>).expirationDate = 'not a date'; } }, c.agency.signer);
+      return vpJwt(vc, c.edHolder);
+    },
+  },
+
+  // --- Canonical base64url (RFC 7515 section 2, RFC 4648 section 3.5): one string per signature ---
+  {
+    id: 'encoding/issuer-signature-unused-bits',
+    source: 'RFC 4648 section 3.5: the issuer signature with non-zero unused bits (same bytes, another string)',
+    expected: 'ERR_SDJWT_MALFORMED',
+    build: async (c) => {
+      const { jwt, disclosures } = split(c.valid);
+      return withKb(assemble(flipUnusedBits(jwt), disclosures), c.holder.signer);
+    },
+  },
+  {
+    id: 'encoding/kb-signature-unused-bits',
+    source: 'RFC 4648 section 3.5: the KB-JWT signature with non-zero unused bits',
+    expected: 'ERR_KB_JWT_MALFORMED',
+    build: async (c) => flipUnusedBits(c.valid),
+  },
+  {
+    id: 'encoding/disclosure-unused-bits',
+    source: 'RFC 4648 section 3.5 / RFC 9901 section 4.2.1: a disclosure with non-zero unused bits, even when its digest is signed',
+    expected: 'ERR_SDJWT_DISCLOSURE_MALFORMED',
+    build: async (c) => {
+      const extra = [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias', 'Am'), disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias2', 'Am')].find((d) => d.length % 4 >= 2)!;
+      return issueWith(c, [flipUnusedBits(extra)]);
+    },
+  },
+  {
+    id: 'encoding/vp-signature-unused-bits',
+    source: 'RFC 4648 section 3.5: the VP-JWT signature with non-zero unused bits',
+    expected: 'ERR_JWT_MALFORMED',
+    build: async (c) => flipUnusedBits(await vpJwt(c.vcJwt, c.edHolder)),
+  },
+  {
+    id: 'encoding/vc-signature-unused-bits',
+    source: 'RFC 4648 section 3.5: the VC-JWT signature inside a VP with non-zero unused bits',
+    expected: 'ERR_JWT_MALFORMED',
+    build: async (c) => vpJwt(flipUnusedBits(c.vcJwt), c.edHolder),
   },
 
   // --- JavaScript-specific -------------------------------------------------------------------

@@ -4,7 +4,23 @@
  * Free of Node-only APIs so the browser wallet can use it.
  */
 export { type Clock, epochSeconds, fixedClock, systemClock } from './clock.js';
-export { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, randomBytes, randomId, toBase64url, tryParseJson, utf8 } from './encoding.js';
+export {
+  concatBytes,
+  fromBase64url,
+  fromUtf8,
+  isCanonicalBase64url,
+  isPlainObject,
+  type JsonLimits,
+  MAX_JSON_DEPTH,
+  MAX_JSON_LENGTH,
+  parseJsonBounded,
+  parseJsonStrict,
+  randomBytes,
+  randomId,
+  toBase64url,
+  tryParseJson,
+  utf8,
+} from './encoding.js';
 export {
   ERROR_CODES,
   type ErrorCategory,
@@ -34,7 +50,7 @@ export {
   signJwt,
   verifySignature,
 } from './keys.js';
-export { type DecodedJwt, decodeJwt, headerAlgorithm, verifyDecodedJwt } from './jwt.js';
+export { type DecodedJwt, decodeJwt, headerAlgorithm, isNumericDate, numericDate, verifyDecodedJwt } from './jwt.js';
 export { type DIDDocument, singleKeyDidDocument, type VerificationMethod } from './did/did-document.js';
 export { didJwkFromJwk, jwkFromDidJwk } from './did/did-jwk.js';
 export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js';

@@ -3,7 +3,7 @@
  * Only ES256 and EdDSA are accepted; `none` and every other algorithm are refused.
  */
 import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, utf8 } from './encoding.js';
-import { SanadError } from './errors.js';
+import { isSanadError, SanadError } from './errors.js';
 import { algorithmOfJwk, type JWK, type SignatureAlgorithm, verifySignature } from './keys.js';
 
 export interface DecodedJwt {
@@ -14,6 +14,34 @@ export interface DecodedJwt {
   signature: Uint8Array;
 }
 
+/** The largest NumericDate: beyond 2^53 seconds, numbers stop being exact integers. */
+const MAX_NUMERIC_DATE = 2 ** 53;
+
+/** The registered date claims (RFC 7519 section 4.1), checked in every decoded JWT payload. */
+const DATE_CLAIMS = ['exp', 'nbf', 'iat'] as const;
+
+/**
+ * Reads a NumericDate (RFC 7519 section 2): `undefined` when absent, the number when it is an
+ * integer from 0 to 2^53, `ERR_NUMERIC_DATE_INVALID` otherwise. JSON's `1e309` parses as
+ * Infinity (a credential that never expires), a string compares oddly, a fraction or a number
+ * past 2^53 is not a whole second: all are refused rather than read one way or another.
+ *
+ * @example
+ * ```ts
+ * const exp = numericDate(payload.exp) // number | undefined
+ * ```
+ */
+export function numericDate(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (!isNumericDate(value)) throw new SanadError('ERR_NUMERIC_DATE_INVALID');
+  return value;
+}
+
+/** True for a NumericDate: an integer from 0 to 2^53 (RFC 7519 section 2). */
+export function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_NUMERIC_DATE;
+}
+
 function decodeJsonPart(part: string): Record<string, unknown> {
   const value: unknown = parseJsonStrict(fromUtf8(fromBase64url(part)));
   if (!isPlainObject(value)) throw new TypeError('not an object');
@@ -22,7 +50,10 @@ function decodeJsonPart(part: string): Record<string, unknown> {
 
 /**
  * Splits and decodes a compact JWS without checking its signature.
- * Throws `ERR_JWT_MALFORMED` (or `errorCode`) on anything that is not three base64url JSON parts.
+ * Throws `ERR_JWT_MALFORMED` (or `errorCode`) on anything that is not three canonical base64url
+ * parts of JSON nested at most `MAX_JSON_DEPTH` deep (the cause says which, e.g.
+ * `ERR_ENCODING_NONCANONICAL`), and `ERR_NUMERIC_DATE_INVALID` for an `exp`, `nbf` or `iat`
+ * that is not a NumericDate ({@link numericDate}).
  */
 export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJWT_MALFORMED' | 'ERR_KB_JWT_MALFORMED' = 'ERR_JWT_MALFORMED'): DecodedJwt {
   if (typeof jwt !== 'string') throw new SanadError(errorCode);
@@ -33,8 +64,12 @@ export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJ
   try {
     decoded = { header: decodeJsonPart(h), payload: decodeJsonPart(p), signingInput: `${h}.${p}`, signature: fromBase64url(s) };
   } catch (cause) {
-    throw new SanadError(errorCode, undefined, { cause });
+    // A damaged token stays a refusal of its format; a typed reason (non-canonical base64url,
+    // nesting too deep) keeps its neutral message and is the cause.
+    throw new SanadError(errorCode, isSanadError(cause) ? cause.message : undefined, { cause });
   }
+  // Every reader of exp, nbf and iat gets them through here, so none can read a bad one.
+  for (const claim of DATE_CLAIMS) numericDate(decoded.payload[claim]);
   // RFC 7515 section 4.1.11: extensions listed in "crit" must be understood; Sanad understands
   // none. RFC 7797 unencoded payloads ("b64": false) would change what the signature covers.
   if ('crit' in decoded.header) throw new SanadError(errorCode, 'The JWT has critical header parameters Sanad does not understand.');

@@ -6,6 +6,7 @@ import {
   type DcqlQueryJson,
   epochSeconds,
   isPlainObject,
+  numericDate,
   type LocalizedText,
   type PresentationRequest,
   randomBytes,
@@ -68,12 +69,14 @@ export function parsePresentationRequest(json: unknown): PresentationRequest {
     typeof json.nonce !== 'string' ||
     json.nonce.length < 16 ||
     !isPlainObject(json.purpose) ||
-    typeof json.iat !== 'number' ||
-    typeof json.exp !== 'number' ||
+    json.iat === undefined ||
+    json.exp === undefined ||
     (json.verifier_name !== undefined && typeof json.verifier_name !== 'string')
   ) {
     throw new SanadError('ERR_REQUEST_INVALID');
   }
+  numericDate(json.iat);
+  numericDate(json.exp);
   parseDcqlQuery(json.dcql_query);
   return json as unknown as PresentationRequest;
 }

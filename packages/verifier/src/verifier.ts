@@ -20,6 +20,7 @@ import {
   isSanadError,
   type JWK,
   LEGACY_SD_JWT_VC_TYP,
+  numericDate,
   parseSdJwt,
   type PresentationRequest,
   type PresentationResponse,
@@ -170,11 +171,21 @@ export class Verifier {
     return expected;
   }
 
+  /** Checks `exp` and `nbf` of the claims (disclosed ones too: decodeJwt only saw the signed payload). */
   #checkValidity(payload: Record<string, unknown>, draft: Draft): void {
     const now = this.#clock.now() / 1000;
-    const { exp, nbf } = payload;
-    if (exp !== undefined && (typeof exp !== 'number' || exp + this.#skew < now)) draft.errors.push(errorReport('ERR_CREDENTIAL_EXPIRED'));
-    if (nbf !== undefined && (typeof nbf !== 'number' || nbf - this.#skew > now)) draft.errors.push(errorReport('ERR_CREDENTIAL_NOT_YET_VALID'));
+    let exp: number | undefined;
+    let nbf: number | undefined;
+    try {
+      exp = numericDate(payload.exp);
+      nbf = numericDate(payload.nbf);
+      numericDate(payload.iat);
+    } catch (err) {
+      draft.errors.push(report(err));
+      return;
+    }
+    if (exp !== undefined && exp + this.#skew < now) draft.errors.push(errorReport('ERR_CREDENTIAL_EXPIRED'));
+    if (nbf !== undefined && nbf - this.#skew > now) draft.errors.push(errorReport('ERR_CREDENTIAL_NOT_YET_VALID'));
   }
 
   /**
@@ -342,7 +353,10 @@ export class Verifier {
     this.#checkValidity(vc.payload, draft);
     for (const [field, check] of [['expirationDate', 'exp'], ['issuanceDate', 'nbf']] as const) {
       const value = vcClaim[field];
-      if (typeof value === 'string' && vc.payload[check] === undefined) this.#checkValidity({ [check]: Date.parse(value) / 1000 }, draft);
+      if (value === undefined || vc.payload[check] !== undefined) continue;
+      // An unreadable date is refused (NaN would compare false: never expired, always valid).
+      const seconds = typeof value === 'string' ? Math.floor(Date.parse(value) / 1000) : Number.NaN;
+      this.#checkValidity({ [check]: seconds }, draft);
     }
 
     const { id: _subjectId, ...claims } = subject;

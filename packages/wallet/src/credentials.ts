@@ -7,6 +7,7 @@ import {
   type DidResolverOptions,
   holderJwkOf,
   isPlainObject,
+  numericDate,
   isSanadError,
   type JWK,
   LEGACY_SD_JWT_VC_TYP,
@@ -55,7 +56,11 @@ async function checkIssuerSignature(jwt: DecodedJwt, issuer: string, did?: DidRe
   return true;
 }
 
-const expiry = (exp: unknown): string | undefined => (typeof exp === 'number' ? new Date(exp * 1000).toISOString() : undefined);
+/** `exp` as a date; a disclosed `exp` has not been through decodeJwt's check, so it is checked here. */
+const expiry = (exp: unknown): string | undefined => {
+  const seconds = numericDate(exp);
+  return seconds === undefined ? undefined : new Date(seconds * 1000).toISOString();
+};
 
 /**
  * Checks one SD-JWT VC or VC-JWT: well-formed, a supported format, issuer signature, valid

@@ -10,6 +10,7 @@ import {
   type DidResolverOptions,
   type HolderKey,
   isPlainObject,
+  numericDate,
   type PresentationRequest,
   type PresentationResponse,
   parseSdJwt,
@@ -329,7 +330,8 @@ export class Wallet {
     if (!isPlainObject(request) || typeof request.client_id !== 'string' || typeof request.nonce !== 'string' || !isPlainObject(request.purpose)) {
       throw new SanadError('ERR_REQUEST_INVALID');
     }
-    if (typeof request.exp !== 'number' || request.exp * 1000 < this.#clock.now()) throw new SanadError('ERR_REQUEST_INVALID', 'The request has expired.');
+    const exp = numericDate(request.exp);
+    if (exp === undefined || exp * 1000 < this.#clock.now()) throw new SanadError('ERR_REQUEST_INVALID', 'The request has expired.');
     try {
       const query = DcqlQuery.parse(request.dcql_query as DcqlQuery.Input);
       DcqlQuery.validate(query);

@@ -1,5 +1,5 @@
 /** did:jwk: the identifier is the base64url of the public JWK itself. */
-import { fromBase64url, fromUtf8, isPlainObject, toBase64url } from '../encoding.js';
+import { fromBase64url, fromUtf8, isPlainObject, parseJsonBounded, toBase64url } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { type JWK, publicJwkOf } from '../keys.js';
 
@@ -20,7 +20,7 @@ export function jwkFromDidJwk(did: string): JWK {
   const id = did.startsWith('did:jwk:') ? (did.slice('did:jwk:'.length).split('#')[0] as string) : '';
   let jwk: unknown;
   try {
-    jwk = JSON.parse(fromUtf8(fromBase64url(id)));
+    jwk = parseJsonBounded(fromUtf8(fromBase64url(id)));
   } catch (cause) {
     throw new SanadError('ERR_DID_INVALID', undefined, { cause });
   }

@@ -19,8 +19,9 @@
 import { p256 } from '@noble/curves/nist.js';
 import { deflateSync } from 'fflate';
 import { didJwkFromJwk } from '../did/did-jwk.js';
-import { concatBytes, fromBase64url, fromUtf8, isPlainObject, toBase64url, utf8 } from '../encoding.js';
-import { SanadError } from '../errors.js';
+import { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonBounded, toBase64url, utf8 } from '../encoding.js';
+import { isSanadError, SanadError } from '../errors.js';
+import { isNumericDate } from '../jwt.js';
 import { algorithmOfJwk, type JWK, type Signer } from '../keys.js';
 import { inflateBounded } from '../status/inflate.js';
 import type { CredentialFormat, DcqlQueryJson, LocalizedText } from '../types.js';
@@ -140,7 +141,6 @@ export async function encodeOfflineRequest(signer: Signer, fields: OfflineReques
 }
 
 const isLocalizedText = (value: unknown): value is LocalizedText => isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
-const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
  * Rebuilds the standard signed request from a `SANADR1:` code. It checks the shape only: the
@@ -164,13 +164,14 @@ export function expandOfflineRequest(text: string): ExpandedOfflineRequest {
   const publicJwk = unpackedKey(type, bytes.subarray(1, signatureStart));
   let fields: unknown;
   try {
-    fields = JSON.parse(fromUtf8(bytes.subarray(jsonStart)));
+    fields = parseJsonBounded(fromUtf8(bytes.subarray(jsonStart)), { maxLength: MAX_INFLATED });
   } catch (cause) {
+    if (isSanadError(cause) && cause.code === 'ERR_INPUT_TOO_DEEP') throw cause;
     throw invalid('The offline request is damaged.', cause);
   }
   if (!Array.isArray(fields) || fields.length !== 7) throw invalid('The offline request is malformed.');
   const [iat, exp, responseUri, nonce, clientName, purpose, dcqlQuery] = fields as unknown[];
-  if (!isTime(iat) || !isTime(exp) || typeof responseUri !== 'string' || typeof nonce !== 'string' || typeof clientName !== 'string' || !isLocalizedText(purpose)) {
+  if (!isNumericDate(iat) || !isNumericDate(exp) || typeof responseUri !== 'string' || typeof nonce !== 'string' || typeof clientName !== 'string' || !isLocalizedText(purpose)) {
     throw invalid('The offline request is malformed.');
   }
   if (!isPlainObject(dcqlQuery) || !Array.isArray(dcqlQuery.credentials) || !dcqlQuery.credentials.every(isPlainObject)) throw invalid('The offline request carries no DCQL query.');

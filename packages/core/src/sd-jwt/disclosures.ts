@@ -4,7 +4,7 @@
  * that no digest references is an error (it is never silently dropped — CVE-2026-62374).
  */
 import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, toBase64url, utf8 } from '../encoding.js';
-import { SanadError } from '../errors.js';
+import { isSanadError, SanadError } from '../errors.js';
 import { sha256 } from '../hash.js';
 
 /** A claim path: object member names and array indexes, from the top of the payload. */
@@ -74,7 +74,7 @@ export function decodeDisclosure(encoded: string): DecodedDisclosure {
   try {
     parsed = parseJsonStrict(fromUtf8(fromBase64url(encoded)));
   } catch (cause) {
-    throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED', undefined, { cause });
+    throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED', isSanadError(cause) ? cause.message : undefined, { cause });
   }
   if (!Array.isArray(parsed) || (parsed.length !== 2 && parsed.length !== 3) || typeof parsed[0] !== 'string') {
     throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');

@@ -83,6 +83,7 @@ export async function readSignedList<T extends { expires_at?: string }>(kind: Si
   try {
     jwt = decodeJwt(text);
   } catch (cause) {
+    if (isSanadError(cause) && cause.code === 'ERR_NUMERIC_DATE_INVALID') throw cause;
     throw new SanadError(kind.codes.invalid, `The ${kind.noun} is neither JSON nor a compact JWS.`, { cause });
   }
   if (jwt.header.typ !== kind.typ) throw new SanadError(kind.codes.invalid, `The ${kind.noun} JWS typ is not ${kind.typ}.`);

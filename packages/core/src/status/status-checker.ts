@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import { fromUtf8 } from '../encoding.js';
 import { type ErrorReport, errorReport, isSanadError, SanadError } from '../errors.js';
-import { type DecodedJwt, decodeJwt, verifyDecodedJwt } from '../jwt.js';
+import { type DecodedJwt, decodeJwt, numericDate, verifyDecodedJwt } from '../jwt.js';
 import type { JWK } from '../keys.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { CredentialStatusValue, VerificationResult } from '../types.js';
@@ -71,8 +71,8 @@ export class StatusChecker {
       const vc = jwt.payload.vc as { type?: unknown; credentialSubject?: { encodedList?: unknown; statusPurpose?: unknown } } | undefined;
       if (!Array.isArray(vc?.type) || !vc.type.includes('BitstringStatusListCredential')) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The token is not a BitstringStatusListCredential.');
       view = decodeBitstringStatusList(vc.credentialSubject?.encodedList);
-      iat = typeof jwt.payload.nbf === 'number' ? jwt.payload.nbf : undefined;
-      exp = typeof jwt.payload.exp === 'number' ? jwt.payload.exp : undefined;
+      iat = numericDate(jwt.payload.nbf);
+      exp = numericDate(jwt.payload.exp);
     }
     if (jwt.payload.iss !== undefined && jwt.payload.iss !== issuer) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is signed by another issuer.');
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;

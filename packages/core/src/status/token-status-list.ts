@@ -6,8 +6,8 @@
  */
 import { StatusList } from '@owf/token-status-list';
 import { fromBase64url, isPlainObject, toBase64url } from '../encoding.js';
-import { SanadError } from '../errors.js';
-import { type DecodedJwt, decodeJwt } from '../jwt.js';
+import { isSanadError, SanadError } from '../errors.js';
+import { type DecodedJwt, decodeJwt, numericDate } from '../jwt.js';
 import { type Signer, signJwt } from '../keys.js';
 import { inflateBounded } from './inflate.js';
 
@@ -137,17 +137,17 @@ export function parseStatusListJwt(token: string, maxBytes?: number): ParsedStat
   try {
     jwt = decodeJwt(token.trim());
   } catch (cause) {
+    if (isSanadError(cause) && cause.code === 'ERR_NUMERIC_DATE_INVALID') throw cause;
     throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token is malformed.', { cause });
   }
   const { header, payload } = jwt;
   if (header.typ !== 'statuslist+jwt') throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token typ is not statuslist+jwt.');
   if (typeof payload.sub !== 'string') throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token has no sub.');
-  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
   const parsed: ParsedStatusListJwt = { jwt, uri: payload.sub, view: decodeTokenStatusList(payload.status_list, maxBytes) };
   if (typeof payload.iss === 'string') parsed.issuer = payload.iss;
-  const iat = num(payload.iat);
-  const exp = num(payload.exp);
-  const ttl = num(payload.ttl);
+  const iat = numericDate(payload.iat);
+  const exp = numericDate(payload.exp);
+  const ttl = typeof payload.ttl === 'number' && Number.isFinite(payload.ttl) ? payload.ttl : undefined;
   if (iat !== undefined) parsed.iat = iat;
   if (exp !== undefined) parsed.exp = exp;
   if (ttl !== undefined) parsed.ttl = ttl;
