@@ -17,7 +17,7 @@ interface TopLevelCommand {
   /** The description its module gives it, for the listing when the module is not loaded. */
   summary: string;
   /** The group this command's module registers it with (`issuer` and `verifier` share `serve`). */
-  group: 'agency' | 'wallet' | 'verify' | 'trust-list' | 'verifier-registry' | 'sandbox';
+  group: 'agency' | 'wallet' | 'verify' | 'trust-list' | 'verifier-registry' | 'sandbox' | 'doctor';
 }
 
 /** Every top-level command, in the order `sanad --help` lists them (a group's commands side by side). */
@@ -39,6 +39,7 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
     summary: 'run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops',
     group: 'sandbox',
   },
+  { name: 'doctor', term: 'doctor [options]', summary: 'check a deployment: keys, permissions, clock, lists, backups, schema, advisories', group: 'doctor' },
 ];
 
 /** Registers the commands of `group` on `program`, loading their modules only now. */
@@ -63,6 +64,8 @@ async function registerGroup(program: Command, group: TopLevelCommand['group']):
       return (await import('./commands/verifier-registry.js')).registerVerifierRegistryCommands(program);
     case 'sandbox':
       return (await import('./commands/sandbox.js')).registerSandboxCommand(program);
+    case 'doctor':
+      return (await import('./commands/doctor.js')).registerDoctorCommand(program);
   }
 }
 
