@@ -6,7 +6,7 @@
  */
 import type { createProgram } from '@sanad/cli';
 
-type Command = ReturnType<typeof createProgram>;
+type Command = Awaited<ReturnType<typeof createProgram>>;
 type Option = Command['options'][number];
 
 /** The words after `sanad` if `words` runs the CLI (through PATH, node or pnpm), else undefined. */

@@ -106,8 +106,8 @@ describe('documentation blocks', () => {
     expect(missing).toEqual([]);
   });
 
-  it('every sanad command line is one the CLI takes, and every pnpm command names the pinned pnpm and a real script', () => {
-    const program = createProgram();
+  it('every sanad command line is one the CLI takes, and every pnpm command names the pinned pnpm and a real script', async () => {
+    const program = await createProgram();
     const problems: string[] = [];
     for (const b of blocks) {
       const lines = SHELL.has(b.lang) ? shellCommands(b.code) : b.lang === 'ini' ? b.code.split('\n').filter((l) => l.startsWith('ExecStart=')).map((l) => shellCommands(l.slice('ExecStart='.length))[0]!) : [];

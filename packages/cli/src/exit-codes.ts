@@ -1,7 +1,8 @@
 /**
  * The `sanad` exit codes. Stable: scripts depend on them (documented in docs/cli.md).
  */
-import { isSanadError } from '@sanad/core';
+// The errors module alone (no crypto, no parsers): `sanad --help` loads this file and must stay light.
+import { isSanadError } from '@sanad/core/errors';
 
 export const EXIT = {
   /** Success; for `verify`, the presentation was accepted. */

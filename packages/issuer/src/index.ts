@@ -28,7 +28,7 @@ export type {
   StatusListRecord,
 } from './store/issuer-store.js';
 export { createMemoryIssuerStore } from './store/memory-store.js';
-export { openSqliteIssuerStore } from './store/sqlite-store.js';
+export { openSqliteIssuerStore, sqliteIssuerSchema } from './store/sqlite-store.js';
 export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
 export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
 export { describePostgres, type MovedRegister, moveRegister, type MoveRegisterOptions, type RegisterLocation } from './store/move-register.js';

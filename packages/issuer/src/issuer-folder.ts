@@ -5,11 +5,11 @@
  * the credentials belong to, and refuse when the folder and a database disagree.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { didKeyFromJwk, didKeyMultibase, generateKeyPair, isPlainObject, SanadError, signerFromJwk, tryParseJson } from '@sanad/core';
-import { replaceFile } from '@sanad/core/node';
+import { moveFile, replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
 import { createIssuer, type Issuer, newIssuerSettings, type RetiredSigner } from './issuer.js';
 import { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
@@ -206,7 +206,7 @@ async function finishRotation(dir: string, settings: IssuerSettings): Promise<vo
   const next = join(dir, NEXT_KEY_FILE);
   if (!existsSync(next)) return;
   const signer = await signerFromJwk(await loadIssuerKeyFile(next));
-  if (didKeyFromJwk(signer.publicJwk) === settings.issuerId) await rename(next, join(dir, ISSUER_KEY_FILE));
+  if (didKeyFromJwk(signer.publicJwk) === settings.issuerId) await moveFile(next, join(dir, ISSUER_KEY_FILE));
   else await rm(next);
 }
 
@@ -379,7 +379,7 @@ export async function rotateFolderKey(dir: string, options: Omit<OpenIssuerFolde
     await saveIssuerKeyFile(retiredFile, await loadIssuerKeyFile(join(dir, ISSUER_KEY_FILE)));
     await saveIssuerKeyFile(join(dir, NEXT_KEY_FILE), keys.privateJwk);
     const rotated = await folder.store.rotateKey({ issuerId: did, kid, alg: options.alg ?? previous.alg }, new Date().toISOString());
-    await rename(join(dir, NEXT_KEY_FILE), join(dir, ISSUER_KEY_FILE));
+    await moveFile(join(dir, NEXT_KEY_FILE), join(dir, ISSUER_KEY_FILE));
     const pointer = await readPointer(dir);
     if (pointer) await writePointer(dir, { ...pointer, issuer: rotated.issuerId });
     const validUntil = (await folder.store.listCredentials()).map((c) => c.validUntil).sort().at(-1);
@@ -430,7 +430,7 @@ export async function moveFolderRegister(dir: string, options: MoveFolderOptions
   const postgres = { connectionString: from.url, schema: from.schema ?? pointer.schema };
   // The copy that was moved away earlier is kept beside, as the record it is.
   const old = peekSqlite(sqlitePath);
-  if (old?.moved) await rename(sqlitePath, `${sqlitePath}.moved-${old.moved.at.slice(0, 10)}`);
+  if (old?.moved) await moveFile(sqlitePath, `${sqlitePath}.moved-${old.moved.at.slice(0, 10)}`);
   else if (old?.settings) throw new SanadError('ERR_REGISTER_NOT_EMPTY', `${sqlitePath} already holds a register that was never moved: keep it aside before moving back.`);
   const moved = await moveRegister({ postgres }, { sqlite: sqlitePath }, options.onProgress ? { onProgress: options.onProgress } : {});
   await rm(join(dir, REGISTER_POINTER_FILE));

@@ -1,8 +1,8 @@
 /** Node-only: a status cache in a folder (one file per list), e.g. synced from a USB stick. */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type CachedStatusList, decodeJwt, SanadError, sha256, type StatusCache, tryParseJson, utf8 } from '@sanad/core';
+import { replaceFile } from '@sanad/core/node';
 
 const fileName = (uri: string): string => `${Buffer.from(sha256(utf8(uri))).toString('hex')}.json`;
 
@@ -26,10 +26,7 @@ export function createDirectoryStatusCache(dir: string): StatusCache {
     },
     async put(entry) {
       try {
-        await mkdir(dir, { recursive: true });
-        const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
-        await writeFile(temp, JSON.stringify(entry));
-        await rename(temp, join(dir, fileName(entry.uri)));
+        await replaceFile(join(dir, fileName(entry.uri)), JSON.stringify(entry), 0o644);
       } catch (cause) {
         throw new SanadError('ERR_STORAGE', 'The status cache cannot be written.', { cause });
       }

@@ -3,11 +3,10 @@
  * `sanad verifier-registry …`): the authority's key, pinned keys, `--expires`, and a list
  * file stamped on every change.
  */
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { didKeyFromJwk, generateKeyPair, isPlainObject, isSanadError, type JWK, publicJwkOf, SanadError, tryParseJson } from '@sanad/core';
+import { createFile } from '@sanad/core/node';
 import { action } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
 
@@ -67,24 +66,13 @@ export async function authorityKey(file: string): Promise<JWK> {
 
 const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
 
-/** Creates `path` with `content` and mode 0600, never replacing an existing file (write, fsync, then a hard link). */
+/** Creates `path` with `content` and mode 0600, never replacing an existing file. */
 async function createPrivateFile(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.key.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(temp, path);
+    await createFile(path, content, 0o600);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw new SanadError('ERR_FILE_EXISTS', `${path} already exists; it is never overwritten.`, { cause });
     throw new SanadError('ERR_STORAGE', 'The key file could not be written.', { cause });
-  } finally {
-    await unlink(temp).catch(() => undefined);
   }
 }
 

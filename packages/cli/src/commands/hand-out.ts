@@ -4,11 +4,11 @@
  * results and those files once everyone has theirs. The results file holds every person's
  * claims; it should live no longer than the hand-out takes.
  */
-import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type CredentialBundle, decodeJwt, isPlainObject, parseSdJwt, processSdJwtPayload, SanadError } from '@sanad/core';
+import { createFile, replaceFile } from '@sanad/core/node';
 import { action } from '../command.js';
 import { lockOwner, syncFile, wipeFile } from '../drive/durable-files.js';
 import { journalPathOf, lockPathOf, readJournal, reopenJournal } from '../drive/journal.js';
@@ -47,15 +47,10 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 const lineFileName = (line: number): string => `line-${String(line).padStart(6, '0')}.json`;
 
-/** Writes `content` to a new file (0600); a file already there is kept if identical, completed if a crash cut it short, else refused. */
+/** Writes `content` to a new file (0600); a file already there is kept if identical, completed if cut short by an earlier version, else refused. */
 async function writeBundleFile(path: string, content: string): Promise<'written' | 'present'> {
   try {
-    const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-    try {
-      await handle.writeFile(content);
-    } finally {
-      await handle.close();
-    }
+    await createFile(path, content, 0o600);
     return 'written';
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw new SanadError('ERR_INVALID_INPUT', `Cannot write ${path}.`, { cause });
@@ -63,12 +58,7 @@ async function writeBundleFile(path: string, content: string): Promise<'written'
   const existing = await readFile(path, 'utf8');
   if (existing === content) return 'present';
   if (!content.startsWith(existing)) throw new SanadError('ERR_OUTPUT_EXISTS', `${path} already exists with other content; it is never overwritten.`);
-  const handle = await open(path, constants.O_WRONLY);
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
+  await replaceFile(path, content, 0o600);
   return 'written';
 }
 

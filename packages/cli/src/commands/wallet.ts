@@ -2,7 +2,6 @@
  * `sanad wallet …`: the holder's encrypted wallet in one file, in the holder's language (`--lang`,
  * else the locale): every line people read comes from the messages the web wallet uses.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { encodeOfflinePresentation, type HolderKeyList, SanadError, type SignatureAlgorithm } from '@sanad/core';
 import { parsePresentationRequest } from '@sanad/verifier';
@@ -11,7 +10,7 @@ import { createTranslator, type Translator } from '@sanad/wallet/messages';
 import { nodeScrypt, openFileStorage } from '@sanad/wallet/node';
 import { action, type CommonOptions, wholeNumber } from '../command.js';
 import { exitCodeFor, type ExitCode } from '../exit-codes.js';
-import { readInput, readJson, writeOutput } from '../io.js';
+import { readInput, readInputBytes, readJson, writeOutput } from '../io.js';
 import { chooseLanguage, holderErrorText, languageFromEnvironment, languageOption, normalizeAnswer, terminalText, yesAnswers } from '../language.js';
 import { protocolFetch } from '../network.js';
 import { createOutput, type Output } from '../output.js';
@@ -76,14 +75,6 @@ const askConsent = (tr: Translator): Promise<boolean> =>
 function showSummary(out: Output, tr: Translator, proposal: PresentationProposal, willAsk: boolean): void {
   if (!out.json) process.stdout.write(`${terminalText(tr, proposal.summary)}\n`);
   else if (willAsk) process.stderr.write(`${terminalText(tr, proposal.summary)}\n`);
-}
-
-async function readFileBytes(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw new SanadError('ERR_FILE_NOT_FOUND', `Cannot read ${path}.`, { cause });
-  }
 }
 
 const walletOption = (cmd: Command): Command => cmd.option('--wallet <file>', 'wallet file', DEFAULT_WALLET);
@@ -346,7 +337,7 @@ export function registerWalletCommands(program: Command): void {
         .option('--share <share>', "a guardian's share, instead of the recovery secret (repeat for each guardian)", (share: string, shares: string[]) => [...shares, share], []),
     ),
     async (o, out, [file], tr) => {
-      const bytes = await readFileBytes(file!);
+      const bytes = new Uint8Array(await readInputBytes(file!));
       const secret =
         o.share.length > 0
           ? await combineGuardianShares(o.share)

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replaceFile, tryLockFile } from './files.js';
+import { createFile, moveFile, replaceFile, tryLockFile } from './files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sanad-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,5 +39,28 @@ describe('replaceFile', () => {
     await replaceFile(path, '{"a":2}', 0o600);
     expect(readFileSync(path, 'utf8')).toBe('{"a":2}');
     expect(readdirSync(join(dir, 'sub'))).toEqual(['x.json']);
+  });
+});
+
+describe('createFile', () => {
+  it('creates a new file whole with the given mode, and never replaces one already there', async () => {
+    const path = join(dir, 'new', 'key.json');
+    await createFile(path, 'first', 0o600);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await expect(createFile(path, 'second', 0o600)).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(path, 'utf8')).toBe('first');
+    expect(readdirSync(join(dir, 'new'))).toEqual(['key.json']);
+  });
+});
+
+describe('moveFile', () => {
+  it('renames a file over another', async () => {
+    const from = join(dir, 'next.json');
+    const to = join(dir, 'current.json');
+    writeFileSync(from, 'next');
+    writeFileSync(to, 'current');
+    await moveFile(from, to);
+    expect(readFileSync(to, 'utf8')).toBe('next');
+    expect(existsSync(from)).toBe(false);
   });
 });

@@ -1,20 +1,30 @@
-/** Node-only: files that appear whole or not at all, and the liveness of a lock's owner. */
+/**
+ * Node-only: files that appear whole or not at all, and the liveness of a lock's owner.
+ *
+ * Every write here has one durability level: the content is fsynced before its name points at
+ * it, and the folder is fsynced before the call returns. A crash or a power cut at any moment
+ * leaves the old file or the new one, never a mix; once the call has returned, the new one stays.
+ */
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/** Fsyncs the folder `dir`, so that a rename or a new name in it survives a power cut. */
+async function syncFolder(dir: string): Promise<void> {
+  const folder = await open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
 /**
- * Replaces `path` with `content`: a temp file in the same folder (`.<name>.<random>.tmp`),
- * fsynced, renamed over `path`, then the folder fsynced — a crash at any moment leaves the old
- * file or the new one, never a mix. A missing folder is created, owner-only for an owner-only
- * file. On failure the temp file is removed and the error is rethrown for the caller to name.
- *
- * @example
- * ```ts
- * await replaceFile('agency/register.json', JSON.stringify(pointer), 0o644)
- * ```
+ * Writes `content` to a fsynced temp file beside `path` (`.<name>.<random>.tmp`, in a folder
+ * created if missing: owner-only for an owner-only file), hands it to `place`, then fsyncs the
+ * folder. The temp file is removed whatever happens; errors are rethrown for the caller to name.
  */
-export async function replaceFile(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+async function writeDurably(path: string, content: string | Uint8Array, mode: number, place: (temp: string) => Promise<void>): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: (mode & 0o044) === 0 ? 0o700 : 0o755 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -26,17 +36,42 @@ export async function replaceFile(path: string, content: string | Uint8Array, mo
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
-    const folder = await open(dir, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
-  } catch (err) {
+    await place(temp);
+    await syncFolder(dir);
+  } finally {
     await unlink(temp).catch(() => undefined);
-    throw err;
   }
+}
+
+/**
+ * Replaces `path` with `content` (temp file, fsync, rename over `path`, folder fsync).
+ *
+ * @example
+ * ```ts
+ * await replaceFile('agency/register.json', JSON.stringify(pointer), 0o644)
+ * ```
+ */
+export async function replaceFile(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+  await writeDurably(path, content, mode, (temp) => rename(temp, path));
+}
+
+/**
+ * Creates `path` with `content`, never replacing a file already there (temp file, fsync, hard
+ * link to `path`, folder fsync): an existing file fails with the `EEXIST` error of `link`.
+ *
+ * @example
+ * ```ts
+ * await createFile('authority.key.json', JSON.stringify(privateJwk), 0o600)
+ * ```
+ */
+export async function createFile(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+  await writeDurably(path, content, mode, (temp) => link(temp, path));
+}
+
+/** Renames `from` to `to` in the same folder and fsyncs the folder, so the new name survives a power cut. */
+export async function moveFile(from: string, to: string): Promise<void> {
+  await rename(from, to);
+  await syncFolder(dirname(to));
 }
 
 /** Whether the process `pid` is running (for lock files: a lock left by a killed process is stale). */

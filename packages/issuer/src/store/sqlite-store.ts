@@ -8,6 +8,19 @@ import { type CredentialRow as Row, migrations, MOVED_KEY, SCHEMA_VERSION, type 
 const MIGRATIONS = migrations('sqlite');
 
 /**
+ * The schema version of the SQLite register at `path` and the one this release migrates it to
+ * when it opens it; read-only (for `sanad doctor`).
+ */
+export function sqliteIssuerSchema(path: string): { version: number; current: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return { version: db.pragma('user_version', { simple: true }) as number, current: SCHEMA_VERSION };
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Opens (creating if needed) the SQLite register at `path`.
  *
  * @example
