@@ -1,4 +1,10 @@
 /** Measuring: median of rounds, peak memory, and the printed or JSON report. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+/** A full collection between rounds, so no round pays for the garbage of the one before. */
+const collectGarbage = runInNewContext('gc') as () => void;
 
 export interface Result {
   group: string;
@@ -79,6 +85,56 @@ export class Bench {
     this.results.push({ group: this.#group, name, opsPerSecond: 1000 / ms, microsPerOp: ms * 1000, heapPeakMiB: 0 });
     if (!this.json) process.stderr.write(`  ${name.padEnd(66)} ${fmt(1000 / ms, 1).padStart(9)} ops/s ${fmt(ms * 1000, 1).padStart(10)} µs\n`);
     return ms;
+  }
+
+  /**
+   * Measures `a` and `b` in alternating rounds (order swapped every round, a full GC before
+   * each), the same number of rounds of the same length each, and keeps the median of the
+   * per-round ratios b/a: drift of the machine (other work, frequency, heap growth) hits both
+   * sides of a ratio alike. The ratio is of wall-clock rates; `cpuRatio` is the same of this
+   * process's CPU time, which also counts V8's garbage-collection threads (on a quiet machine
+   * they run on another core, so wall clock does not see them).
+   */
+  async compare(nameA: string, a: () => unknown, nameB: string, b: () => unknown, rounds = 2 * this.rounds + 1) {
+    const rate = async (fn: () => unknown): Promise<{ wall: number; cpu: number }> => {
+      collectGarbage();
+      let n = 0;
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      while (performance.now() - start < this.roundMs) {
+        await fn();
+        n += 1;
+      }
+      const wallMs = performance.now() - start;
+      const cpu = process.cpuUsage(cpuStart);
+      return { wall: (n * 1000) / wallMs, cpu: (n * 1e6) / (cpu.user + cpu.system) };
+    };
+    for (let i = 0; i < 50; i += 1) {
+      await a();
+      await b();
+    }
+    const ratesA: Array<{ wall: number; cpu: number }> = [];
+    const ratesB: Array<{ wall: number; cpu: number }> = [];
+    for (let round = 0; round < rounds; round += 1) {
+      if (round % 2 === 0) {
+        ratesA.push(await rate(a));
+        ratesB.push(await rate(b));
+      } else {
+        ratesB.push(await rate(b));
+        ratesA.push(await rate(a));
+      }
+    }
+    const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    const ratios = ratesA.map((r, i) => r.wall / ratesB[i]!.wall).sort((x, y) => x - y);
+    const cpuRatio = median(ratesA.map((r, i) => r.cpu / ratesB[i]!.cpu));
+    const results = ([[nameA, ratesA], [nameB, ratesB]] as const).map(([name, rates]) => {
+      const opsPerSecond = median(rates.map((r) => r.wall));
+      const result = { group: this.#group, name, opsPerSecond, microsPerOp: 1e6 / opsPerSecond, heapPeakMiB: 0 };
+      this.results.push(result);
+      if (!this.json) process.stderr.write(`  ${name.padEnd(66)} ${fmt(opsPerSecond, 0).padStart(9)} ops/s ${fmt(result.microsPerOp, 1).padStart(10)} µs\n`);
+      return result;
+    });
+    return { a: results[0]!, b: results[1]!, ratio: median(ratios), ratios, cpuRatio };
   }
 
   target(name: string, value: number, unit: string, kind: 'max' | 'min', limit: number, note?: string): void {

@@ -1,4 +1,5 @@
 /** The verifier library against real credentials, real signatures and a real status server. */
+import { DcqlQuery } from 'dcql';
 import { createVerifiablePresentationJwt } from 'did-jwt-vc';
 import { createGuardedFetch, fromBase64url, fromUtf8, type PresentationRequest, toBase64url, utf8 } from '@sanad/core';
 import { base64urlSigner } from '@sanad/issuer';
@@ -10,7 +11,7 @@ import {
   importStatusList,
   type VerifierOptions,
 } from '@sanad/verifier';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Agency, amal, type Holder, makeAgency, makeHolder, presentSdJwt, serve, trustFor, VCT } from './support/fixtures.js';
 
 const CLINIC = 'https://clinic.example';
@@ -85,6 +86,30 @@ describe('SD-JWT VC presentations', () => {
     const request = await createPresentationRequest({ clientId: CLINIC, purpose: { en: 'x' }, credentials: [{ format: 'dc+sd-jwt', types: ['https://other.example/vaccination'], claims: [['age_over_18']] }] });
     const presentation = await presentSdJwt(credential, holder.signer, ['age_over_18'], { nonce: request.nonce, aud: CLINIC });
     expect(codes(await verifierFor().verify(presentation, { request }))).toContain('ERR_CREDENTIAL_TYPE_MISMATCH');
+  });
+
+  it('parses a DCQL query once for many presentations, and still tells credential types apart', async () => {
+    const verifier = verifierFor();
+    const parse = vi.spyOn(DcqlQuery, 'parse');
+    try {
+      // The same query (as a service's preset asks it) in fresh requests, each answered once.
+      const answers = [];
+      for (let i = 0; i < 3; i += 1) {
+        const request = await createPresentationRequest({ clientId: CLINIC, purpose: { en: 'cache' }, credentials: [{ id: 'cached', format: 'dc+sd-jwt', types: [VCT], claims: [['given_name']] }] });
+        answers.push({ request, presentation: await presentSdJwt(credential, holder.signer, ['given_name'], { nonce: request.nonce, aud: CLINIC }) });
+      }
+      parse.mockClear();
+      for (const { request, presentation } of answers) {
+        expect(await verifier.verify({ vp_token: { cached: [presentation] } }, { request })).toMatchObject({ verified: true, claims: { given_name: 'Amal' } });
+      }
+      expect(parse).toHaveBeenCalledTimes(1);
+      // Another type under the same query id: a match of the cached query is not reused for it.
+      const other = await createPresentationRequest({ clientId: CLINIC, purpose: { en: 'cache' }, credentials: [{ id: 'cached', format: 'dc+sd-jwt', types: ['https://other.example/vaccination'], claims: [['given_name']] }] });
+      const presentation = await presentSdJwt(credential, holder.signer, ['given_name'], { nonce: other.nonce, aud: CLINIC });
+      expect(codes(await verifier.verify({ vp_token: { cached: [presentation] } }, { request: other }))).toContain('ERR_CREDENTIAL_TYPE_MISMATCH');
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('accepts a nonce once only (replay)', async () => {

@@ -2,7 +2,7 @@
  * Verifying presentations: SD-JWT VC with a Key Binding JWT, and VP-JWT carrying a VC-JWT.
  * `verify` never throws for a bad presentation: it returns every reason in `errors`.
  */
-import { DcqlPresentationResult } from 'dcql';
+import { DcqlPresentationResult, type DcqlQuery } from 'dcql';
 import {
   bitstringEntriesOf,
   type Clock,
@@ -238,11 +238,21 @@ export class Verifier {
       draft.claims = claims;
       return;
     }
-    const query = parseDcqlQuery(request.dcql_query);
+    const { query, typeMatches: known } = dcqlQueries.get(request.dcql_query);
     const candidates = query.credentials.filter((q) => (queryId === undefined || q.id === queryId) && formatMatches(q.format, draft.format));
+    // With the query's claims left out, the match reads only the credential's format, type and
+    // holder binding: the same for every presentation of one credential type, so computed once.
+    const { claims: _claims, ...typeOfCredential } = dcqlCredential;
+    const typeKey = JSON.stringify(typeOfCredential);
     const typeMatches = candidates.filter((q) => {
-      const result = DcqlPresentationResult.fromDcqlPresentation({ [q.id]: [dcqlCredential as never] }, { dcqlQuery: { ...query, credentials: [{ ...q, claims: undefined }] } as never });
-      return result.credential_matches[q.id]?.success === true;
+      const key = `${q.id}\u0000${typeKey}`;
+      let matches = known.get(key);
+      if (matches === undefined) {
+        const result = DcqlPresentationResult.fromDcqlPresentation({ [q.id]: [dcqlCredential as never] }, { dcqlQuery: { ...query, credentials: [{ ...q, claims: undefined }] } as never });
+        matches = result.credential_matches[q.id]?.success === true;
+        if (known.size < 64) known.set(key, matches);
+      }
+      return matches;
     });
     const credentialQuery = typeMatches[0];
     if (!credentialQuery) {
@@ -377,6 +387,31 @@ export class Verifier {
     return resolveDidKey(didUrl, this.#did, 'authentication');
   }
 }
+
+/**
+ * Parsed DCQL queries by their JSON text, most recent last: a service asks the same few queries
+ * (one per preset) of every holder, and parsing one (schema validation) costs as much as a
+ * signature check. Each keeps the type matches it has seen.
+ */
+class DcqlQueryCache {
+  readonly #entries = new Map<string, { query: DcqlQuery; typeMatches: Map<string, boolean> }>();
+  constructor(readonly limit = 64) {}
+
+  get(dcqlQuery: unknown): { query: DcqlQuery; typeMatches: Map<string, boolean> } {
+    const text = JSON.stringify(dcqlQuery);
+    let entry = this.#entries.get(text);
+    if (entry === undefined) {
+      entry = { query: parseDcqlQuery(dcqlQuery), typeMatches: new Map() };
+      if (this.#entries.size >= this.limit) this.#entries.delete(this.#entries.keys().next().value!);
+    } else {
+      this.#entries.delete(text);
+    }
+    this.#entries.set(text, entry);
+    return entry;
+  }
+}
+
+const dcqlQueries = new DcqlQueryCache();
 
 function formatMatches(queryFormat: string, presented: VerificationResult['format']): boolean {
   return presented === 'dc+sd-jwt' ? queryFormat === 'dc+sd-jwt' || queryFormat === 'vc+sd-jwt' : queryFormat === 'jwt_vc_json';
