@@ -2,7 +2,7 @@
  * What the holder sees of status and of failures, in real Chromium against the sandbox services
  * on loopback: a PIN too short refused before it costs a try, a wrong one with the tries left; the
  * agency revokes and the wallet's card says so after the next unlock; sharing it asks "Share anyway" and
- * says what the verifier will see; a request already answered says to ask for a new QR code.
+ * says what the verifier will see, which refuses it; a request already answered says to ask for a new QR code.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -112,7 +112,7 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     expect(await wallet.getByTestId('status-details').textContent()).not.toContain('Valid: checked');
   }, patient(150_000));
 
-  it('asks "Share anyway" for the revoked credential and says what the verifier will see; the answered request then says to ask for a new QR code', async () => {
+  it('asks "Share anyway" for the revoked credential and says what the verifier will see; the verifier refuses it, and the request, answered, then says to ask for a new QR code', async () => {
     const { authorization_request: request } = await operatorPost(sandbox.verifierUrl, '/sessions', { preset: 'registered-refugee' });
     await openRequest(String(request));
     await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
@@ -120,6 +120,10 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
     await documentationShot(wallet, 'wallet-share-anyway');
     await wallet.getByTestId('consent-share').click();
+    // Refused, and nothing recorded: the request stays open for a valid answer or a decline.
+    await wallet.getByTestId('error').waitFor({ timeout: patient(20_000) });
+    await openRequest(String(request));
+    await wallet.getByTestId('consent-decline').click();
     await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
 
     await openRequest(String(request));

@@ -129,12 +129,18 @@ it('follows the policy while the status endpoint fails, slows down and recovers;
       try {
         await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch: loopbackFetch });
       } catch (err) {
-        // No verdict for want of a status list: the wallet is told to retry and the session stays open.
-        if (!isSanadError(err) || err.code !== 'ERR_STATUS_UNAVAILABLE') throw err;
-        const pending = await operator(verifierUrl, 'GET', `/sessions/${String(json.session_id)}`);
-        expect(pending.json).toMatchObject({ status: 'pending', statusUnavailable: { errors: [{ code: 'ERR_STATUS_UNAVAILABLE' }] } });
+        if (!isSanadError(err) || (err.code !== 'ERR_STATUS_UNAVAILABLE' && err.code !== 'ERR_PROTOCOL')) throw err;
+        const open = await operator(verifierUrl, 'GET', `/sessions/${String(json.session_id)}`);
         await operator(verifierUrl, 'DELETE', `/sessions/${String(json.session_id)}`);
-        outcomes.push({ revoked, from, to: phase, verified: false, codes: ['ERR_STATUS_UNAVAILABLE'] });
+        if (err.code === 'ERR_STATUS_UNAVAILABLE') {
+          // No verdict for want of a status list: the wallet is told to retry and the session stays open.
+          expect(open.json).toMatchObject({ status: 'pending', statusUnavailable: { errors: [{ code: 'ERR_STATUS_UNAVAILABLE' }] } });
+          outcomes.push({ revoked, from, to: phase, verified: false, codes: ['ERR_STATUS_UNAVAILABLE'] });
+        } else {
+          // Refused (revoked, or a status list that does not verify): no verdict recorded, only the refusal's code.
+          expect(open.json).toMatchObject({ status: 'pending', refusedAnswers: 1 });
+          outcomes.push({ revoked, from, to: phase, verified: false, codes: [(open.json.lastRefusal as { code: string }).code] });
+        }
         continue;
       }
       const read = await operator(verifierUrl, 'GET', `/sessions/${String(json.session_id)}`);

@@ -79,13 +79,14 @@ describe('offline sessions  [OpenID4VP 1.0 section 5.1 (request by value); RFC 9
     expect(again.json).toMatchObject({ error: 'invalid_request', sanad_code: 'ERR_REQUEST_INVALID' });
   });
 
-  it('answers a code made for another session as invalid  [OpenID4VP 1.0 section 14.1 (replay)]', async () => {
+  it('refuses a code made for another session, and the session waits for the right one  [OpenID4VP 1.0 section 14.1 (replay)]', async () => {
     const other = await offlineSession();
     const code = await holderCode(other.uri);
-    const { id } = await offlineSession();
-    const { json } = await postOffline(id, code);
-    expect(json).toMatchObject({ status: 'answered', outcome: 'invalid', result: { verified: false, claims: {} } });
-    expect((json.result as { errors: Array<{ code: string }> }).errors.map((e) => e.code)).toContain('ERR_NONCE_MISMATCH');
+    const { id, uri } = await offlineSession();
+    expect(await postOffline(id, code)).toMatchObject({ status: 400, json: { error: 'invalid_request', sanad_code: 'ERR_NONCE_MISMATCH' } });
+    const read = await operator(s.verifierUrl, 'GET', `/sessions/${id}`);
+    expect(read.json).toMatchObject({ status: 'pending', outcome: 'pending', refusedAnswers: 1, lastRefusal: { code: 'ERR_NONCE_MISMATCH', outcome: 'invalid' } });
+    expect(await postOffline(id, await holderCode(uri))).toMatchObject({ status: 200, json: { status: 'answered', outcome: 'valid', refusedAnswers: 1 } });
   });
 
   it('refuses codes for online sessions, garbage and unknown sessions', async () => {
@@ -94,8 +95,9 @@ describe('offline sessions  [OpenID4VP 1.0 section 5.1 (request by value); RFC 9
     expect(refused).toMatchObject({ status: 400, json: { sanad_code: 'ERR_REQUEST_INVALID' } });
     expect((await postOffline('no-such-session', 'SANAD1:AAAA')).json).toMatchObject({ sanad_code: 'ERR_SESSION_NOT_FOUND' });
     expect((await postOffline((await offlineSession()).id, 42)).status).toBe(400);
+    expect((await postOffline((await offlineSession()).id, { toString: 1 })).json).toMatchObject({ sanad_code: 'ERR_INVALID_INPUT' });
     const garbage = await postOffline((await offlineSession()).id, 'SANAD1:not base45 at all');
-    expect(garbage.json).toMatchObject({ status: 'answered', outcome: 'invalid', result: { verified: false } });
+    expect(garbage).toMatchObject({ status: 400, json: { sanad_code: 'ERR_INVALID_INPUT' } });
     expect((await operator(s.verifierUrl, 'POST', '/sessions', { preset: 'over-18', offline: true, response_mode: 'direct_post.jwt' })).status).toBe(400);
   });
 
@@ -104,11 +106,13 @@ describe('offline sessions  [OpenID4VP 1.0 section 5.1 (request by value); RFC 9
     expect((await operator(s.verifierUrl, 'POST', `/sessions/${id}/offline`, { presentation: 'SANAD1:AAAA' }, 'x'.repeat(40))).status).toBe(401);
   });
 
-  it('answers a revoked credential as revoked  [draft-ietf-oauth-status-list section 8]', async () => {
+  it('refuses a revoked credential, saying so, and records nothing  [draft-ietf-oauth-status-list section 8]', async () => {
     const { id, uri } = await offlineSession('registered-refugee');
     const code = await holderCode(uri);
     expect((await operator(s.issuerUrl, 'POST', `/credentials/${offerId}/revoke`)).status).toBe(200);
-    const { json } = await postOffline(id, code);
-    expect(json).toMatchObject({ status: 'answered', outcome: 'revoked', result: { verified: false, status: 'revoked', claims: {} } });
+    expect(await postOffline(id, code)).toMatchObject({ status: 400, json: { sanad_code: 'ERR_STATUS_REVOKED' } });
+    const { json } = await operator(s.verifierUrl, 'GET', `/sessions/${id}`);
+    expect(json).toMatchObject({ status: 'pending', refusedAnswers: 1, lastRefusal: { code: 'ERR_STATUS_REVOKED', outcome: 'revoked' } });
+    expect(json).not.toHaveProperty('result');
   });
 });

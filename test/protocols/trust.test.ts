@@ -17,9 +17,10 @@ it('rejects a valid credential from an untrusted issuer, sharing no claims onwar
   await wallet.receive(String(json.credential_offer_uri), { fetch, txCode: async () => String(json.tx_code) });
   const session = await operator(s.verifierUrl, 'POST', '/sessions', { preset: 'over-18' });
   const opened = await wallet.openRequest(String(session.json.authorization_request), { fetch });
-  await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch });
-  const { json: result } = await operator(s.verifierUrl, 'GET', `/sessions/${String(session.json.session_id)}`);
-  expect(result).toMatchObject({ status: 'answered', result: { verified: false, claims: {}, errors: [{ code: 'ERR_ISSUER_UNTRUSTED' }] } });
+  await expect(wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch })).rejects.toMatchObject({ code: 'ERR_PROTOCOL' });
+  const { json: result } = await operator(s.verifierUrl, 'GET', `/sessions/${session.json.session_id as string}`);
+  expect(result).toMatchObject({ status: 'pending', refusedAnswers: 1, lastRefusal: { code: 'ERR_ISSUER_UNTRUSTED', outcome: 'untrusted' } });
+  expect(result).not.toHaveProperty('result');
 });
 
 it('refuses to start a verifier whose preset asks for more than its purpose  [OpenID4VP 1.0 section 14.8 (over-asking); GDPR art. 5(1)(c) data minimisation]', async () => {

@@ -10,13 +10,18 @@ export { checkPresets, type LintFinding, lintPresets, standardPresets, type Veri
 export {
   type CreatedSession,
   type CreateSessionOptions,
+  createVerifierProtocol,
   createVerifierService,
+  DEFAULT_MAX_OPEN_SESSIONS,
+  MAX_REFUSED_ANSWERS,
+  type RefusalNote,
   type ResponseMode,
   type SessionResult,
   type SessionStatus,
   type SessionView,
   serviceNonceStore,
   type StatusUnavailableNote,
+  type VerifierProtocol,
   type VerifierService,
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';

@@ -3,7 +3,8 @@
  * `<service>/desk/`, the API at `<service>/operator/`.
  */
 
-export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired';
+/** `refused`: the request was closed after too many answers that did not verify. */
+export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired' | 'refused';
 
 export interface Preset {
   id: string;
@@ -19,11 +20,15 @@ export interface Session {
 }
 
 export interface SessionView {
-  status: 'pending' | 'answered';
+  status: 'pending' | 'answered' | 'refused';
   preset: string;
   outcome: Outcome;
   /** While pending: an answer came but its status could not be checked yet; it can be sent again. */
   statusUnavailable?: { at: number };
+  /** Answers refused so far: they settled nothing (anyone who sees the QR code can answer it). */
+  refusedAnswers?: number;
+  /** The last refused answer: its code and what it would have shown. */
+  lastRefusal?: { at: number; code: string; outcome: Exclude<Outcome, 'pending' | 'refused'> };
   result?: {
     verified: boolean;
     issuer: string;

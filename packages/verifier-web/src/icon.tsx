@@ -8,6 +8,7 @@ const SHAPES: Record<Exclude<Outcome, 'pending'>, string> = {
   untrusted: 'M12 3L2 20h20L12 3M12 9v5M12 17v.5',
   declined: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M7 12h10',
   expired: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M12 7v5l3 3',
+  refused: 'M8 3h8l5 5v8l-5 5H8l-5-5V8zM8 12h8',
 };
 
 export function OutcomeIcon({ outcome }: { outcome: Exclude<Outcome, 'pending'> }) {

@@ -3,9 +3,10 @@
  * errors stay in the result; the desk shows this, so no page re-derives a verdict.
  */
 import type { SanadErrorCode } from '@sanad/core';
-import type { SessionResult } from './verifier-service.js';
+import type { SessionResult } from './protocol.js';
 
-export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired';
+/** `refused` is never a result's: the session was closed after too many answers that did not verify. */
+export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired' | 'refused';
 
 const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set(['ERR_ISSUER_UNTRUSTED', 'ERR_ISSUER_NOT_AUTHORIZED']);
 

@@ -25,7 +25,7 @@ export interface LintFinding {
   message: string;
 }
 
-const dotted = (path: Array<string | number | null>): string => path.map((p) => (p === null ? '[]' : String(p))).join('.');
+const dotted = (path: Array<string | number | null>): string => path.map((p) => (p === null ? '[]' : `${p}`)).join('.');
 
 /**
  * Finds presets that ask for claims their purpose does not list.

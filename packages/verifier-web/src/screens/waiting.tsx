@@ -53,7 +53,7 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
         const view = await api.session(session.session_id);
         if (stopped) return;
         if (view.outcome !== 'pending') return onResult(view);
-        setStatus(view.statusUnavailable ? t('waiting.statusUnavailable') : waitingText);
+        setStatus(statusOf(view));
       } catch (err) {
         if (stopped) return;
         if (err instanceof ApiError && err.error === 'ERR_SESSION_NOT_FOUND') return setExpired(true);
@@ -72,6 +72,13 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     };
   }, [session]);
 
+  /** What the line under the QR code says while the session waits: the last undecided or refused answer. */
+  const statusOf = (view: SessionView): string => {
+    if (view.statusUnavailable) return t('waiting.statusUnavailable');
+    if (view.lastRefusal) return t('waiting.refused', { outcome: t(`outcome.${view.lastRefusal.outcome}`), count: `${view.refusedAnswers ?? 1}` });
+    return waitingText;
+  };
+
   const check = async (text: string): Promise<void> => {
     setStatus(t('offline.checking'));
     try {
@@ -79,6 +86,12 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     } catch (err) {
       // Nothing was decided or used up: the same code can be checked again once status can be had.
       if (err instanceof ApiError && err.error === 'ERR_STATUS_UNAVAILABLE') return setStatus(t('offline.statusUnavailable'));
+      // A code that did not verify is refused and the session still waits: say why, from the session.
+      if (err instanceof ApiError && err.status === 400) {
+        const view = await api.session(session.session_id).catch(() => undefined);
+        if (view?.outcome !== 'pending' && view) return onResult(view);
+        if (view?.lastRefusal) return setStatus(statusOf(view));
+      }
       setStatus(waitingText);
       onError(err);
     }

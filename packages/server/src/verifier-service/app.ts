@@ -1,0 +1,42 @@
+/** The verifier service's HTTP app: the protocol's routes, thin, behind the shared limits. */
+import { Hono } from 'hono';
+import { publicCors } from '../http/cors.js';
+import { limitBody } from '../http/limits.js';
+import { staticFiles } from '../http/static-files.js';
+import type { VerifierProtocol } from './protocol.js';
+import { notFound, verifierErrorResponse } from './routes/errors.js';
+import { operatorRoutes } from './routes/operator.js';
+import { publicRoutes } from './routes/public.js';
+
+export interface VerifierAppOptions {
+  /** Mounts the operator API at `/operator/` (none without a token). */
+  operatorToken?: string;
+  /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
+  deskDir?: string;
+  log: (message: string) => void;
+}
+
+/** The one place the app is put together: middleware that must see every request goes first. */
+export function createVerifierApp(protocol: VerifierProtocol, options: VerifierAppOptions): Hono {
+  const app = new Hono();
+  app.onError((err, c) => verifierErrorResponse(c, err, options.log));
+  app.notFound(notFound);
+  for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
+  app.use('*', limitBody);
+
+  // For load balancers and orchestrators: the process is up and answering.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route('/', publicRoutes(protocol));
+  if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));
+
+  if (options.deskDir !== undefined) {
+    const desk = staticFiles({ root: options.deskDir, prefix: '/desk/' });
+    // Relative, so it also holds behind a proxy that mounts the service under a path.
+    app.get('/desk', (c) => c.redirect('desk/', 301));
+    app.get('/desk/*', async (c) => {
+      const file = await desk(c.req.raw);
+      return file.status === 404 ? notFound(c) : file;
+    });
+  }
+  return app;
+}

@@ -1,0 +1,595 @@
+/**
+ * The verifier's protocol, without HTTP: OpenID4VP 1.0 with DCQL on `@openid4vc/openid4vp`.
+ *
+ * A session is one request: a signed request object fetched by `request_uri`, bound to a fresh
+ * nonce and state, answered at its own `response_uri` (`direct_post`, or `direct_post.jwt`
+ * encrypted to a per-session key). An offline session packs its signed request object into a
+ * small `SANADR1:` code instead, for a wallet with no network, and is answered by the operator
+ * posting the holder's `SANAD1:` code. The result holds only the requested claims and is
+ * forgotten after `resultRetentionSeconds`.
+ *
+ * Only a verified answer or the wallet's decline settles a session. Anyone who sees the QR code
+ * can post to its `response_uri`, so an answer that does not verify is refused and counted, and
+ * the session waits for the holder's real one; after {@link MAX_REFUSED_ANSWERS} refusals it is
+ * closed as `refused` (the desk starts again, out of sight), never with the refused verdict.
+ */
+import type { Jwk } from '@openid4vc/oauth2';
+import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
+import {
+  type Clock,
+  didJwkFromJwk,
+  encodeOfflineRequest,
+  epochSeconds,
+  type ErrorReport,
+  fromBase64url,
+  isPlainObject,
+  isSanadError,
+  type JWK,
+  offlineClientId,
+  type PresentationRequest,
+  randomBytes,
+  SanadError,
+  type SanadErrorCode,
+  type Signer,
+  systemClock,
+  toBase64url,
+  type VerificationResult,
+  VP_FORMATS_SUPPORTED,
+} from '@sanad/core';
+import { sanadCallbacks } from '@sanad/openid4vc';
+import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { ServiceStore, StoredRecord } from '../store/service-store.js';
+import { parseJsonBounded } from './json.js';
+import { OpenSessions } from './open-sessions.js';
+import { outcomeOf, type SessionOutcome } from './outcome.js';
+import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
+
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+
+/** Refused answers a session takes before it is closed as `refused`. */
+export const MAX_REFUSED_ANSWERS = 20;
+/** Open sessions one instance holds at most, unless `maxOpenSessions` says otherwise. */
+export const DEFAULT_MAX_OPEN_SESSIONS = 10_000;
+
+export interface VerifierProtocolOptions {
+  /** Verifies presentations: trust list, status, clock; its nonce store must be {@link serviceNonceStore} of `store`. */
+  verifier: Verifier;
+  store: ServiceStore;
+  /** The public URL of this service. */
+  baseUrl: string;
+  /** Signs request objects; the client id is `decentralized_identifier:<did>` of this key (did:jwk unless `did` is set). */
+  signer: Signer;
+  /** A did:web (or other DID) whose document lists `signer`'s key as `kid`. */
+  did?: { did: string; kid: string };
+  verifierName: string;
+  presets: VerifierPreset[];
+  /** Start even when a preset asks for more than its purpose lists (it is still logged). */
+  allowOverAsking?: boolean;
+  /** How long a request can be answered (default 300 s). */
+  requestTtlSeconds?: number;
+  /** How long a result is kept for the operator to read (default 300 s), then forgotten. */
+  resultRetentionSeconds?: number;
+  /**
+   * Sessions this instance keeps open (not yet settled, not expired) at most (default 10,000);
+   * one more is refused with `ERR_STORE_FULL` until one settles or expires. Counted per
+   * instance: several instances on one store hold at most this many each.
+   */
+  maxOpenSessions?: number;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+export interface CreateSessionOptions {
+  preset: string;
+  responseMode?: ResponseMode;
+  /** Same-device flow: where the wallet sends the holder's browser back after answering. */
+  redirectUri?: string;
+  /**
+   * The holder's wallet has no network: the signed request travels in the QR code and the
+   * answer comes back as a `SANAD1:` code the operator posts (`direct_post` for the record).
+   */
+  offline?: boolean;
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  /**
+   * The QR code (cross-device) or the link (same-device): `openid4vp://?client_id=...&request_uri=...`,
+   * or for an offline session `SANADR1:...`, the signed request object packed for a small QR code
+   * (`expandOfflineRequest` in `@sanad/core` turns it back into `openid4vp://?client_id=...&request=...`).
+   */
+  authorizationRequest: string;
+  expiresAt: number;
+}
+
+/** `refused`: closed after {@link MAX_REFUSED_ANSWERS} answers that did not verify, with no result. */
+export type SessionStatus = 'pending' | 'answered' | 'refused';
+
+export interface SessionResult {
+  verified: boolean;
+  issuer: string;
+  /** The issuer's name on the trust list, when it is there. */
+  issuerName?: string;
+  credentialType: string;
+  /** Only the requested claims. */
+  claims: Record<string, unknown>;
+  status: VerificationResult['status'];
+  errors: ErrorReport[];
+  warnings: ErrorReport[];
+}
+
+/**
+ * An answer that arrived but could not be decided because the credential's status could not be
+ * established: nothing was spent, the session stays open and the same answer can be sent again.
+ */
+export interface StatusUnavailableNote {
+  /** When the last such answer arrived (epoch seconds). */
+  at: number;
+  errors: ErrorReport[];
+}
+
+/** The last answer refused for a session: it settled nothing. */
+export interface RefusalNote {
+  /** When it arrived (epoch seconds). */
+  at: number;
+  /** Why: the first verification error, or `ERR_RESPONSE_REFUSED` for an answer that was no presentation response. */
+  code: SanadErrorCode;
+  /** What the refused answer would have shown, e.g. `revoked`, for the desk to mention, not to decide. */
+  outcome: SessionOutcome;
+}
+
+/** What the operator reads about a session. */
+export interface SessionView {
+  status: SessionStatus;
+  preset: string;
+  result?: SessionResult;
+  /** The result in one word, for a receptionist's screen (see {@link outcomeOf}); `refused` once closed after refusals. */
+  outcome: SessionOutcome;
+  /** While pending: an answer came but its status could not be checked yet. */
+  statusUnavailable?: StatusUnavailableNote;
+  /** Answers refused so far (absent when none). */
+  refusedAnswers?: number;
+  lastRefusal?: RefusalNote;
+}
+
+/** A verdict accepted at `response_uri`: where the wallet sends the holder's browser next, if anywhere. */
+export interface AcceptedResponse {
+  redirectUri?: string;
+}
+
+/** What the same-device page reads with its response code. */
+export interface SameDeviceResult {
+  status: SessionStatus;
+  result?: SessionResult;
+}
+
+/** The presets as the operator chooses among them. */
+export interface PresetSummary {
+  id: string;
+  name: VerifierPreset['name'];
+  purpose: VerifierPreset['purpose'];
+}
+
+/** `ERR_STORE_FULL` with the seconds after which an open session will have expired. */
+export class StoreFullError extends SanadError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('ERR_STORE_FULL', 'This verifier holds as many open sessions as it allows: try again later.');
+  }
+}
+
+/** The verifier's protocol steps; every failure is a {@link SanadError} with its code. */
+export interface VerifierProtocol {
+  /** `decentralized_identifier:<did>`, the client id of online requests. */
+  readonly clientId: string;
+  /** Data-minimisation findings of the presets (allowed by `allowOverAsking`). */
+  readonly lint: LintFinding[];
+  presets(): PresetSummary[];
+  /** Throws `ERR_REQUEST_INVALID` for an unknown preset or option, `StoreFullError` when full. */
+  createSession(input: CreateSessionOptions): Promise<CreatedSession>;
+  /** The signed request object; `ERR_REQUEST_EXPIRED` (unknown or expired) or `ERR_REQUEST_USED`. */
+  requestObject(sessionId: string): Promise<string>;
+  /**
+   * A form posted to `response_uri`: a presentation (`vp_token`, `state`), an encrypted one
+   * (`response`) or the wallet's error (`error`, `state`, see {@link decline}). Settles the
+   * session only with a verified answer; anything else is refused with the reason's code and
+   * counted, or answered `ERR_STATUS_UNAVAILABLE` when status could not be checked.
+   */
+  acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse>;
+  /** The wallet's OpenID4VP error response (e.g. `access_denied`): settles the session as declined. */
+  decline(sessionId: string, state: string, error: string): Promise<void>;
+  /** The same-device result; `ERR_NOT_FOUND` unless the response code is the session's. */
+  result(sessionId: string, responseCode: string): Promise<SameDeviceResult>;
+  /** What the operator reads; `ERR_SESSION_NOT_FOUND` when unknown or forgotten. */
+  view(sessionId: string): Promise<SessionView>;
+  /** The holder's `SANAD1:` code read at the desk, for an offline session: settles or refuses as {@link acceptResponse}. */
+  offlineAnswer(sessionId: string, presentation: string): Promise<SessionView>;
+  /** Cancels a session or forgets its result. */
+  forget(sessionId: string): Promise<void>;
+  /** Sessions this instance holds open now. */
+  openSessions(): number;
+}
+
+interface SessionRecord {
+  preset: string;
+  state: string;
+  request: PresentationRequest;
+  requestObject: string;
+  responseMode: ResponseMode;
+  /** Private key for `direct_post.jwt` responses; deleted with the session. */
+  decryptionJwk?: JWK;
+  redirectUri?: string;
+  offline?: true;
+  status: SessionStatus;
+  responseCode?: string;
+  result?: SessionResult;
+  statusUnavailable?: StatusUnavailableNote;
+  refusedAnswers?: number;
+  lastRefusal?: RefusalNote;
+}
+
+/** The verifier's request nonces, in the shared store (so any instance can check any response). */
+export function serviceNonceStore(store: ServiceStore): NonceStore {
+  return {
+    async issue(nonce, expiresAt) {
+      await store.put('vp_nonce', nonce, {}, expiresAt, Math.floor(Date.now() / 1000));
+    },
+    async consume(nonce, now) {
+      return (await store.take('vp_nonce', nonce, now)) !== undefined;
+    },
+    async peek(nonce, now) {
+      return (await store.get('vp_nonce', nonce, now)) !== undefined;
+    },
+  };
+}
+
+const summarise = (r: VerificationResult): SessionResult => ({
+  verified: r.verified,
+  issuer: r.issuer,
+  ...(r.issuerName !== undefined ? { issuerName: r.issuerName } : {}),
+  credentialType: r.credentialType,
+  claims: r.claims,
+  status: r.status,
+  errors: r.errors,
+  warnings: r.warnings,
+});
+
+/** OAuth error codes a wallet may answer with (RFC 6749 section 4.1.2.1 syntax), kept short. */
+const WALLET_ERROR = /^[a-z_]{1,64}$/;
+/** Compare-and-set rounds before giving up: refusals are bounded, so real contention ends sooner. */
+const MAX_CAS_ROUNDS = MAX_REFUSED_ANSWERS + 16;
+
+const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_REFUSED', message);
+
+/** `vp_token` as DCQL asks: each query id maps to one presentation string or a non-empty array of them. */
+function presentationsOf(vpToken: unknown): Record<string, string[]> {
+  const token = typeof vpToken === 'string' ? parseJsonBounded(vpToken) : vpToken;
+  const shapeError = refusal('vp_token must map each query id to presentations given as strings.');
+  if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError;
+  const presentations: Record<string, string[]> = {};
+  for (const [id, value] of Object.entries(token)) {
+    const list: unknown[] = Array.isArray(value) ? value : [value];
+    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError;
+    presentations[id] = list;
+  }
+  return presentations;
+}
+
+/**
+ * Creates the verifier's protocol object.
+ *
+ * @example
+ * ```ts
+ * const protocol = await createVerifierProtocol({ verifier, store, baseUrl, signer, verifierName: 'Al Noor Clinic', presets })
+ * const { sessionId, authorizationRequest } = await protocol.createSession({ preset: 'over-18' })
+ * ```
+ */
+export async function createVerifierProtocol(options: VerifierProtocolOptions): Promise<VerifierProtocol> {
+  const { store, verifier, signer } = options;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const lint = checkPresets(options.presets, { ...(options.allowOverAsking ? { allowOverAsking: true } : {}), log });
+  const clock = options.clock ?? systemClock;
+  const now = (): number => epochSeconds(clock);
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const requestTtl = options.requestTtlSeconds ?? 300;
+  const retention = options.resultRetentionSeconds ?? 300;
+  const maxOpen = options.maxOpenSessions ?? DEFAULT_MAX_OPEN_SESSIONS;
+  if (!Number.isSafeInteger(maxOpen) || maxOpen < 1) throw new SanadError('ERR_CONFIG_INVALID', 'maxOpenSessions must be a whole number from 1.');
+  const did = options.did ?? { did: didJwkFromJwk(signer.publicJwk), kid: `${didJwkFromJwk(signer.publicJwk)}#0` };
+  const clientId = `decentralized_identifier:${did.did}`;
+  const presets = new Map(options.presets.map((p) => [p.id, p]));
+  const nonceStore = serviceNonceStore(store);
+  const open = new OpenSessions(maxOpen);
+
+  const sessionKeys = new Map<string, JWK>();
+  const callbacks = sanadCallbacks({
+    signerFor: () => signer,
+    // Only the session being answered has its key loaded (see acceptResponse).
+    decryptionKeyFor: (kid) => (kid ? sessionKeys.get(kid) : undefined),
+  });
+  const vp = new Openid4vpVerifier({ callbacks });
+
+  async function createSession(input: CreateSessionOptions): Promise<CreatedSession> {
+    const preset = presets.get(input.preset);
+    if (!preset) throw new SanadError('ERR_REQUEST_INVALID', 'No preset with that id.');
+    const offline = input.offline === true;
+    const responseMode = input.responseMode ?? (offline ? 'direct_post' : 'direct_post.jwt');
+    if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'response_mode must be direct_post or direct_post.jwt.');
+    if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri)) throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
+    // The answer of an offline session reaches the desk as a QR code: nothing to encrypt it for, nowhere to redirect.
+    if (offline && (responseMode !== 'direct_post' || input.redirectUri !== undefined)) throw new SanadError('ERR_REQUEST_INVALID', 'An offline session takes neither a response_mode nor a redirect_uri.');
+    const sessionId = toBase64url(randomBytes(16));
+    const full = open.admit(sessionId, now() + requestTtl, now());
+    if (full !== undefined) throw new StoreFullError(full);
+    try {
+      return await openSession(sessionId, preset, offline, responseMode, input.redirectUri);
+    } catch (err) {
+      open.remove(sessionId);
+      throw err;
+    }
+  }
+
+  async function openSession(sessionId: string, preset: VerifierPreset, offline: boolean, responseMode: ResponseMode, redirectUri: string | undefined): Promise<CreatedSession> {
+    const state = toBase64url(randomBytes(16));
+    const request = await createPresentationRequest({
+      // An offline request names its signer by did:jwk: the wallet has no network to resolve anything else.
+      clientId: offline ? offlineClientId(signer.publicJwk) : clientId,
+      verifierName: options.verifierName,
+      purpose: preset.purpose,
+      credentials: preset.credentials,
+      ttlSeconds: requestTtl,
+      clock,
+      nonceStore,
+    });
+    const responseUri = `${baseUrl}/responses/${sessionId}`;
+    let decryptionJwk: JWK | undefined;
+    let authorizationRequest: string;
+    let requestObject: string;
+    if (offline) {
+      // The signed request travels in a small QR code (SANADR1:, see encodeOfflineRequest); no
+      // state: the answer comes back through the desk, not to response_uri.
+      const packed = await encodeOfflineRequest(signer, {
+        iat: request.iat,
+        exp: request.exp,
+        responseUri,
+        nonce: request.nonce,
+        clientName: options.verifierName,
+        purpose: preset.purpose,
+        dcqlQuery: request.dcql_query,
+      });
+      authorizationRequest = packed.code;
+      requestObject = packed.requestObject;
+    } else {
+      const jwks: Jwk[] = [];
+      if (responseMode === 'direct_post.jwt') {
+        const { privateKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
+        const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: sessionId, alg: 'ECDH-ES', use: 'enc' };
+        const { d: _private, ...publicJwk } = privateJwk;
+        decryptionJwk = privateJwk;
+        jwks.push(publicJwk as Jwk);
+      }
+      const created = await vp.createOpenId4vpAuthorizationRequest({
+        authorizationRequestPayload: {
+          response_type: 'vp_token',
+          client_id: clientId,
+          response_mode: responseMode,
+          response_uri: responseUri,
+          nonce: request.nonce,
+          state,
+          dcql_query: request.dcql_query,
+          client_metadata: {
+            client_name: options.verifierName,
+            vp_formats_supported: Object.fromEntries(preset.credentials.map((c) => [c.format, VP_FORMATS_SUPPORTED[c.format]])),
+            ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
+          },
+          // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
+          purpose: preset.purpose,
+        },
+        jar: {
+          requestUri: `${baseUrl}/requests/${sessionId}`,
+          jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
+          expiresInSeconds: requestTtl,
+          additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
+        },
+      });
+      authorizationRequest = created.authorizationRequest;
+      requestObject = created.jar!.authorizationRequestJwt;
+    }
+    const record: SessionRecord = {
+      preset: preset.id,
+      state,
+      request,
+      requestObject,
+      responseMode,
+      ...(decryptionJwk ? { decryptionJwk } : {}),
+      ...(redirectUri ? { redirectUri } : {}),
+      ...(offline ? { offline: true as const } : {}),
+      status: 'pending',
+    };
+    await store.put('session', sessionId, record, request.exp, now());
+    return { sessionId, authorizationRequest, expiresAt: request.exp };
+  }
+
+  const viewOf = (session: SessionRecord): SessionView => ({
+    status: session.status,
+    preset: session.preset,
+    ...(session.result ? { result: session.result } : {}),
+    outcome: session.status === 'refused' ? 'refused' : outcomeOf(session.result),
+    ...(session.status === 'pending' && session.statusUnavailable ? { statusUnavailable: session.statusUnavailable } : {}),
+    ...(session.refusedAnswers ? { refusedAnswers: session.refusedAnswers } : {}),
+    ...(session.lastRefusal ? { lastRefusal: session.lastRefusal } : {}),
+  });
+
+  /** The session while it can still be answered. */
+  async function pendingSession(sessionId: string): Promise<StoredRecord<SessionRecord>> {
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    // The wallet tells the holder which, by code: ask the desk for a new QR code either way.
+    if (!found) throw new SanadError('ERR_REQUEST_EXPIRED', 'This request has expired or is unknown.');
+    if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_USED', 'This request was already answered or cancelled.');
+    return found;
+  }
+
+  /**
+   * Applies `change` to the pending session by compare-and-set, reading it again when another
+   * answer changed it first (a refusal counted meanwhile must not cost a verified answer its
+   * place). Returns the record written, or undefined once the session is no longer pending.
+   */
+  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }): Promise<SessionRecord | undefined> {
+    for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+      const found = await store.get<SessionRecord>('session', sessionId, now());
+      if (!found || found.value.status !== 'pending') return undefined;
+      const { next, expiresAt } = change(found.value);
+      if (await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)) {
+        if (next.status !== 'pending') open.remove(sessionId);
+        return next;
+      }
+    }
+    throw new SanadError('ERR_SERVICE_OVERLOADED', 'Too many answers for this request at once: send it again.');
+  }
+
+  /** Records a verdict once: of two racing verdicts one settles the session, the other is told it was used. */
+  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}): Promise<SessionRecord> {
+    const settled = await update(sessionId, (session) => {
+      const next: SessionRecord = { ...session, ...extra, status: 'answered', result };
+      delete next.decryptionJwk;
+      delete next.statusUnavailable;
+      return { next, expiresAt: now() + retention };
+    });
+    if (!settled) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
+    return settled;
+  }
+
+  /**
+   * Refuses an answer that did not verify: counted on the session, which stays open (its
+   * nonce usable again if the refused answer spent it) until a verified answer, a decline, its
+   * expiry or the last allowed refusal closes it. Always throws `reason`.
+   */
+  async function refuse(sessionId: string, request: PresentationRequest, reason: SanadError, verification?: VerificationResult): Promise<never> {
+    const note: RefusalNote = { at: now(), code: reason.code, outcome: verification ? outcomeOf(summarise(verification)) : 'invalid' };
+    const written = await update(sessionId, (session) => {
+      const refusedAnswers = (session.refusedAnswers ?? 0) + 1;
+      const next: SessionRecord = { ...session, refusedAnswers, lastRefusal: note };
+      if (refusedAnswers < MAX_REFUSED_ANSWERS) return { next };
+      next.status = 'refused';
+      delete next.decryptionJwk;
+      delete next.statusUnavailable;
+      return { next, expiresAt: now() + retention };
+    });
+    if (written?.status === 'pending' && !verification?.errors.some((e) => e.code === 'ERR_NONCE_REPLAYED')) {
+      // A refused answer bound to the nonce spent it; the session, not the nonce, keeps "answered once".
+      await nonceStore.issue(request.nonce, request.exp);
+    }
+    log(`session ${sessionId}: answer refused (${reason.code}), ${written?.refusedAnswers ?? '?'} refused${written?.status === 'refused' ? ', session closed' : ''}`);
+    throw reason;
+  }
+
+  /**
+   * What a verification that is not a verdict to record does: a status that could not be
+   * established leaves the session open (its nonce unspent) with a note for the desk and asks
+   * for the same answer again; anything else not verified is refused. Returns only when verified.
+   */
+  async function requireVerified(sessionId: string, request: PresentationRequest, verification: VerificationResult): Promise<void> {
+    if (verification.verified) return;
+    if (verification.retryable) {
+      const note: StatusUnavailableNote = { at: now(), errors: verification.errors };
+      await update(sessionId, (session) => ({ next: { ...session, statusUnavailable: note } }));
+      log(`session ${sessionId}: status unavailable, left open for a retry`);
+      throw new SanadError('ERR_STATUS_UNAVAILABLE', 'The status of the credential could not be checked yet. Nothing was used up: send the same answer again later.');
+    }
+    const first = verification.errors[0];
+    await refuse(sessionId, request, first ? new SanadError(first.code, first.message) : refusal('The answer did not verify.'), verification);
+  }
+
+  async function decline(sessionId: string, state: string, error: string): Promise<void> {
+    const { value: session } = await pendingSession(sessionId);
+    if (state !== session.state) await refuse(sessionId, session.request, refusal('The state does not match this request.'));
+    if (!WALLET_ERROR.test(error)) await refuse(sessionId, session.request, refusal('error must be an OAuth error code.'));
+    const declined: ErrorReport = { code: 'ERR_CONSENT_DECLINED', message: `The wallet answered ${error}.` };
+    await settle(sessionId, { verified: false, issuer: '', credentialType: '', claims: {}, status: 'unknown', errors: [declined], warnings: [] });
+    log(`session ${sessionId}: declined (${error})`);
+  }
+
+  /** The form as the protocol library reads it, decrypted when encrypted; a library refusal is a refused answer. */
+  async function authorizationResponseOf(sessionId: string, session: SessionRecord, form: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+    // Bounded here, before the library parses the same text unbounded.
+    if (form.vp_token !== undefined) parseJsonBounded(form.vp_token);
+    if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
+    try {
+      const authorizationRequestPayload = JSON.parse(new TextDecoder().decode(fromBase64url(session.requestObject.split('.')[1]!)));
+      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse: { ...form }, authorizationRequestPayload, callbacks });
+      return parsed.authorizationResponsePayload as Record<string, unknown>;
+    } catch (err) {
+      if (isSanadError(err) && err.category === 'internal') throw err;
+      // The library's words may quote the input: say only what was refused.
+      throw refusal('The answer is not an OpenID4VP response to this request, or cannot be decrypted.');
+    } finally {
+      sessionKeys.delete(sessionId);
+    }
+  }
+
+  async function acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse> {
+    const { value: session } = await pendingSession(sessionId);
+    if (form.error !== undefined) {
+      await decline(sessionId, form.state ?? '', form.error);
+      return {};
+    }
+    let presentations: Record<string, string[]>;
+    try {
+      const payload = await authorizationResponseOf(sessionId, session, form);
+      if (payload.state !== session.state) throw refusal('The state does not match this request.');
+      presentations = presentationsOf(payload.vp_token);
+    } catch (err) {
+      if (isSanadError(err) && err.category !== 'internal') await refuse(sessionId, session.request, err);
+      throw err;
+    }
+    const verification = await verifier.verify({ vp_token: presentations }, { request: session.request });
+    await requireVerified(sessionId, session.request, verification);
+    const result = summarise(verification);
+    const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
+    await settle(sessionId, result, responseCode ? { responseCode } : {});
+    log(`session ${sessionId}: verified`);
+    return responseCode ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` } : {};
+  }
+
+  async function offlineAnswer(sessionId: string, presentation: string): Promise<SessionView> {
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+    if (!found.value.offline) throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for an offline answer.');
+    if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
+    const verification = await verifier.verify(presentation, { request: found.value.request });
+    await requireVerified(sessionId, found.value.request, verification);
+    const answered = await settle(sessionId, summarise(verification)).catch((err: unknown) => {
+      throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
+    });
+    log(`session ${sessionId} (offline): verified`);
+    return viewOf(answered);
+  }
+
+  return {
+    clientId,
+    lint,
+    presets: () => options.presets.map((p) => ({ id: p.id, name: p.name, purpose: p.purpose })),
+    createSession,
+    async requestObject(sessionId) {
+      return (await pendingSession(sessionId)).value.requestObject;
+    },
+    acceptResponse,
+    decline,
+    async result(sessionId, responseCode) {
+      const found = await store.get<SessionRecord>('session', sessionId, now());
+      if (!found || !found.value.responseCode || responseCode !== found.value.responseCode) throw new SanadError('ERR_NOT_FOUND', 'No result for that response code.');
+      return { status: found.value.status, ...(found.value.result ? { result: found.value.result } : {}) };
+    },
+    async view(sessionId) {
+      const found = await store.get<SessionRecord>('session', sessionId, now());
+      if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+      return viewOf(found.value);
+    },
+    offlineAnswer,
+    async forget(sessionId) {
+      await store.delete('session', sessionId);
+      open.remove(sessionId);
+    },
+    openSessions: () => open.size(now()),
+  };
+}
