@@ -377,14 +377,13 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
    * guesses arrive in parallel, on however many instances, at most `maxAttempts` per offer and
    * `maxClientAttempts` per client and window are ever compared.
    */
-  async function checkTxCode(codeId: string, txCode: unknown, client: string): Promise<OfferRecord> {
+  async function checkTxCode(codeId: string, txCode: string | undefined, client: string): Promise<OfferRecord> {
     const found = await store.get<OfferRecord>('offer', codeId, now());
     if (!found) throw offerGone();
     const offer = found.value;
     if (!offer.txCodeHash) return offer;
     // No PIN sent is a malformed request, not a guess: nothing is compared, nothing counted.
     if (txCode === undefined) throw new HttpError(400, 'invalid_grant', 'This offer needs its transaction code (PIN).', 'ERR_TX_CODE_REQUIRED');
-    if (typeof txCode !== 'string') throw new HttpError(400, 'invalid_request', 'The transaction code must be a string.', 'ERR_TX_CODE_MALFORMED');
     const attempt = await store.countAttempt('offer', codeId, maxAttempts, now());
     if (attempt === undefined) throw new HttpError(400, 'invalid_grant', 'Too many wrong transaction codes: this offer is locked.', 'ERR_OFFER_LOCKED');
     await countClientAttempt(client);
