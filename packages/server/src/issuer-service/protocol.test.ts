@@ -75,6 +75,32 @@ describe('issuer protocol', () => {
     await expect(protocol.redeemPreAuthorizedCode({ request: requestTo('/token'), body: tokenBody(preAuthorizedCode(last.offerUri), last.txCode), client: 'holder' })).resolves.toHaveProperty('access_token');
   });
 
+  it('counts only wrong PINs against a client: right ones give their attempt back', async () => {
+    const { protocol } = await protocolWith({ maxTxCodeAttemptsPerClient: 3 });
+    const redeem = async (right: boolean) => {
+      const offer = await protocol.createOffer({ type: 'refugee-status', claims: AMAL });
+      const pin = right ? offer.txCode! : wrongPin(offer.txCode!);
+      return protocol.redeemPreAuthorizedCode({ request: requestTo('/token'), body: tokenBody(preAuthorizedCode(offer.offerUri), pin), client: 'camp' });
+    };
+    for (let i = 0; i < 10; i += 1) await expect(redeem(true)).resolves.toHaveProperty('access_token');
+    for (let i = 0; i < 3; i += 1) await expect(redeem(false)).rejects.toMatchObject({ code: 'ERR_TX_CODE_INVALID' });
+    await expect(redeem(false)).rejects.toMatchObject({ code: 'ERR_RATE_LIMITED' });
+  });
+
+  it('reserves client attempts atomically: of 40 parallel wrong PINs over 8 offers, at most the limit are compared', async () => {
+    const { protocol } = await protocolWith({ maxTxCodeAttemptsPerClient: 7 });
+    const offers = await Promise.all(Array.from({ length: 8 }, () => protocol.createOffer({ type: 'refugee-status', claims: AMAL })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const offer = offers[i % 8]!;
+        const body = tokenBody(preAuthorizedCode(offer.offerUri), wrongPin(offer.txCode!));
+        return protocol.redeemPreAuthorizedCode({ request: requestTo('/token'), body, client: 'attacker' }).catch((err: { code: string }) => err.code);
+      }),
+    );
+    expect(outcomes.filter((code) => code === 'ERR_TX_CODE_INVALID')).toHaveLength(7);
+    expect(outcomes.filter((code) => code === 'ERR_RATE_LIMITED')).toHaveLength(33);
+  });
+
   it('caps the open offers: 503 ERR_STORE_FULL with a wait, and room again once one is redeemed', async () => {
     const { protocol } = await protocolWith({ maxOpenOffers: 3 });
     const offers = await Promise.all(Array.from({ length: 3 }, () => protocol.createOffer({ type: 'refugee-status', claims: AMAL, txCode: false })));

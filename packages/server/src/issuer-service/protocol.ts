@@ -68,9 +68,9 @@ export interface IssuerProtocolOptions {
   /** Wrong transaction codes before the offer locks (default 5). */
   maxTxCodeAttempts?: number;
   /**
-   * Transaction codes one client may try across all offers in `txCodeClientWindowSeconds`
-   * (default 20 in 10 minutes), right ones included; then 429 `ERR_RATE_LIMITED`. Clients
-   * behind one address (a camp's NAT) share it: raise it where many holders redeem at once.
+   * Wrong transaction codes one client may try across all offers in `txCodeClientWindowSeconds`
+   * (default 20 in 10 minutes); then 429 `ERR_RATE_LIMITED`. Clients behind one address (a
+   * camp's NAT) share it: raise it where many holders there mistype at once.
    */
   maxTxCodeAttemptsPerClient?: number;
   txCodeClientWindowSeconds?: number;
@@ -232,6 +232,11 @@ interface OfferRecord {
   expiresAt: number;
 }
 
+/** One client's PIN window; its attempts are counted by the store. */
+interface ClientWindow {
+  rightPins: number;
+}
+
 interface TokenRecord {
   offerId: string;
   configurationId: string;
@@ -355,20 +360,32 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   }
 
   /**
-   * Reserves one of the client's PIN attempts for this window, or refuses with 429. Counted after
-   * the offer's own attempt, so guesses at a locked offer cost the client nothing.
+   * Reserves one of the client's PIN attempts in this window, or refuses with 429. The window
+   * allows `maxClientAttempts` plus one per right PIN already given from this client, so only
+   * wrong PINs use it up while every reservation stays one atomic step (strict under parallel
+   * guesses). Counted after the offer's own attempt, so guesses at a locked offer cost nothing.
    */
-  async function countClientAttempt(client: string): Promise<void> {
+  async function reserveClientAttempt(client: string): Promise<string> {
     const id = secretId(`tx-code-client:${client}`);
     const t = now();
-    await store.put('tx_code_client', id, {}, t + clientWindow, t);
-    if ((await store.countAttempt('tx_code_client', id, maxClientAttempts, t)) !== undefined) return;
-    const window = await store.get('tx_code_client', id, t);
+    await store.put<ClientWindow>('tx_code_client', id, { rightPins: 0 }, t + clientWindow, t);
+    const window = await store.get<ClientWindow>('tx_code_client', id, t);
+    const allowance = maxClientAttempts + (window?.value.rightPins ?? 0);
+    if ((await store.countAttempt('tx_code_client', id, allowance, t)) !== undefined) return id;
     const retryAfter = Math.max(1, (window?.expiresAt ?? t + clientWindow) - t);
-    log(`transaction codes refused for one client: ${maxClientAttempts} tried within ${clientWindow} s`);
-    throw new HttpError(429, 'slow_down', 'Too many transaction codes were tried from this client: wait and try again.', 'ERR_RATE_LIMITED', undefined, {
+    log(`transaction codes refused for one client: ${maxClientAttempts} wrong within ${clientWindow} s`);
+    throw new HttpError(429, 'slow_down', 'Too many wrong transaction codes came from this client: wait and try again.', 'ERR_RATE_LIMITED', undefined, {
       'Retry-After': `${retryAfter}`,
     });
+  }
+
+  /** Gives back the attempt a right PIN used (compare-and-set; under heavy contention a credit may be lost, never gained). */
+  async function creditRightPin(id: string): Promise<void> {
+    for (let tries = 0; tries < 5; tries += 1) {
+      const window = await store.get<ClientWindow>('tx_code_client', id, now());
+      if (!window) return;
+      if (await store.replace('tx_code_client', id, window.version, { rightPins: window.value.rightPins + 1 }, window.expiresAt)) return;
+    }
   }
 
   /**
@@ -386,8 +403,11 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     if (txCode === undefined) throw new HttpError(400, 'invalid_grant', 'This offer needs its transaction code (PIN).', 'ERR_TX_CODE_REQUIRED');
     const attempt = await store.countAttempt('offer', codeId, maxAttempts, now());
     if (attempt === undefined) throw new HttpError(400, 'invalid_grant', 'Too many wrong transaction codes: this offer is locked.', 'ERR_OFFER_LOCKED');
-    await countClientAttempt(client);
-    if (txCodeHash(offer.offerId, txCode) === offer.txCodeHash) return offer;
+    const clientWindowId = await reserveClientAttempt(client);
+    if (txCodeHash(offer.offerId, txCode) === offer.txCodeHash) {
+      await creditRightPin(clientWindowId);
+      return offer;
+    }
     // Only a guess that was compared says how many are left (0: this one locked the offer).
     const left = maxAttempts - attempt;
     if (left === 0) log(`offer ${offer.offerId} locked after ${attempt} wrong transaction codes`);
