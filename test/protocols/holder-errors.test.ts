@@ -19,6 +19,8 @@ async function offer(body: Record<string, unknown> = {}): Promise<{ uri: string;
   expect(status).toBe(201);
   return { uri: String(json.credential_offer_uri), pin: String(json.tx_code) };
 }
+const preAuthorizedCodeOf = (uri: string): string =>
+  JSON.parse(new URL(uri).searchParams.get('credential_offer')!).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
 const wrongPin = (pin: string) => String((Number(pin) + 1) % 1_000_000).padStart(pin.length, '0');
 
 beforeAll(async () => {
@@ -77,5 +79,34 @@ describe('errors the holder can act on', () => {
     const noNetwork = createGuardedHttpFetch({ allowInsecure: true, fetch: offline });
     await expect(wallet.openRequest(String(json.authorization_request), { fetch: noNetwork })).rejects.toMatchObject({ code: 'ERR_FETCH_FAILED' });
     await expect(wallet.receive((await offer()).uri, { fetch: noNetwork, txCode: async () => '000000' })).rejects.toMatchObject({ code: 'ERR_FETCH_FAILED' });
+  });
+
+  it('reads the issuer\'s codes, never its words: in other words, a wrong PIN still says the tries left, and a client past its PIN limit is told to wait', async () => {
+    // The issuer's descriptions rewritten on the way, as a translating or a non-Sanad server would word them.
+    const reworded: typeof globalThis.fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+      const headers = new Headers(response.headers);
+      headers.delete('content-length');
+      const body = { ...((await response.json()) as Record<string, unknown>), error_description: 'Quelque chose ne va pas.' };
+      return new Response(JSON.stringify(body), { status: response.status, headers });
+    };
+    const o = await offer();
+    await expect(wallet.receive(o.uri, { fetch: reworded, txCode: async () => wrongPin(o.pin) })).rejects.toMatchObject({ code: 'ERR_TX_CODE_INVALID', details: { attemptsLeft: 4 } });
+    // Wrong PINs from one client across offers until the issuer says to wait (20 by default;
+    // the services here see every test of this file as one client).
+    let status = 400;
+    for (let guesses = 0; status === 400 && guesses < 25; ) {
+      const next = await offer();
+      for (let i = 0; i < 4 && status === 400; i += 1, guesses += 1) {
+        const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': preAuthorizedCodeOf(next.uri), tx_code: wrongPin(next.pin) });
+        status = (await fetch(`${s.issuerUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).status;
+      }
+    }
+    expect(status).toBe(429);
+    const late = await offer();
+    const refused = await wallet.receive(late.uri, { fetch: reworded, txCode: async () => late.pin }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'ERR_RATE_LIMITED' });
+    expect((refused as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds).toBeGreaterThan(0);
   });
 });

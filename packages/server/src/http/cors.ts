@@ -11,6 +11,6 @@ export const publicCors = cors({
   allowMethods: ['GET', 'POST'],
   // What the OpenID4VCI/VP clients send: bearer tokens, JSON or form bodies, DPoP proofs.
   allowHeaders: ['Authorization', 'Content-Type', 'DPoP'],
-  exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce'],
+  exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Retry-After'],
   maxAge: 600,
 });

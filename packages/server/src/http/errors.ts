@@ -11,7 +11,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
  * An OAuth error response to send as is. `code` travels as `sanad_code`, so clients never read
- * the English; `extra` adds members of the response (RFC 6749 section 5.2 allows extensions).
+ * the English; `extra` adds members of the response (RFC 6749 section 5.2 allows extensions);
+ * `headers` go with it (`Retry-After`, `WWW-Authenticate`).
  */
 export class HttpError extends Error {
   constructor(
@@ -20,6 +21,7 @@ export class HttpError extends Error {
     readonly description: string,
     readonly code?: SanadErrorCode,
     readonly extra?: Record<string, string | number>,
+    readonly headers?: Record<string, string>,
   ) {
     super(description);
   }
@@ -37,21 +39,27 @@ const HTTP_STATUS_FOR: Partial<Record<SanadError['code'], ContentfulStatusCode>>
 };
 
 export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
-  if (err instanceof HttpError) return c.json({ error: err.error, error_description: err.description, ...(err.code ? { sanad_code: err.code } : {}), ...err.extra }, err.status);
+  if (err instanceof HttpError) {
+    for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
+    return c.json({ error: err.error, error_description: err.description, ...(err.code ? { sanad_code: err.code } : {}), ...err.extra }, err.status);
+  }
   if (err instanceof Oauth2ResourceUnauthorizedError) {
     const first = err.wwwAuthenticateHeaders[0];
     c.header('WWW-Authenticate', err.toHeaderValue());
-    return c.json({ error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' }, 401);
+    const body = { error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' };
+    return c.json({ ...body, sanad_code: 'ERR_TOKEN_INVALID' }, 401);
   }
-  if (err instanceof Oauth2ServerErrorResponseError) return c.json(err.errorResponse, (err.status ?? 400) as ContentfulStatusCode);
+  if (err instanceof Oauth2ServerErrorResponseError) {
+    return c.json({ sanad_code: 'ERR_INVALID_INPUT', ...err.errorResponse }, (err.status ?? 400) as ContentfulStatusCode);
+  }
   // The protocol libraries reject malformed or unverifiable input with these.
   if (err instanceof ValidationError || err instanceof Oauth2Error) {
-    return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0] }, 400);
+    return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0], sanad_code: 'ERR_INVALID_INPUT' }, 400);
   }
   if (isSanadError(err) && err.category !== 'internal') {
     return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, HTTP_STATUS_FOR[err.code] ?? 400);
   }
   log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : "unknown"}`);
   if (process.env.SANAD_DEBUG === '1') console.error(err);
-  return c.json({ error: 'server_error', error_description: 'The service could not complete the request.' }, 500);
+  return c.json({ error: 'server_error', error_description: 'The service could not complete the request.', sanad_code: 'ERR_INTERNAL' }, 500);
 }

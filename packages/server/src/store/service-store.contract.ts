@@ -72,6 +72,18 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
       await store.close();
     });
 
+    it('counts the live records of one kind', async () => {
+      const store = await open();
+      await store.put('offer', 'live-1', {}, now + 60, now);
+      await store.put('offer', 'live-2', {}, now + 60, now);
+      await store.put('offer', 'expired', {}, now - 1, now - 100);
+      await store.put('session', 'other-kind', {}, now + 60, now);
+      expect(await store.count('offer', now)).toBe(2);
+      expect(await store.count('offer', now + 60)).toBe(0);
+      expect(await store.count('c_nonce', now)).toBe(0);
+      await store.close();
+    });
+
     it('purges what expired and deletes on request', async () => {
       const store = await open();
       await store.put('vp_nonce', 'old', {}, now - 1, now - 100);

@@ -12,6 +12,7 @@ import {
   didOf,
   isPlainObject,
   SanadError,
+  type SanadErrorCode,
   type SignatureAlgorithm,
   type Signer,
 } from '@sanad/core';
@@ -54,13 +55,16 @@ const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
 /** Sanad issuer metadata extension: a token request without tx_code is answered with the offer's state and counts as no attempt. */
 const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
+/** The issuer's text, or `fallback` when it sent something else (never converted: it may be any JSON). */
+const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
 /** Type metadata for the wallet's cards from the issuer's OpenID4VCI credential configuration. */
 function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetadata {
   const meta = isPlainObject(configuration.credential_metadata) ? configuration.credential_metadata : {};
   const display = Array.isArray(meta.display) ? meta.display.filter(isPlainObject) : [];
   const claims = Array.isArray(meta.claims) ? meta.claims.filter(isPlainObject) : [];
   const definition = isPlainObject(configuration.credential_definition) ? configuration.credential_definition : {};
-  const named = display.map((d) => ({ locale: String(d.locale ?? 'en'), name: String(d.name ?? ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
+  const named = display.map((d) => ({ locale: text(d.locale, 'en'), name: text(d.name, ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
   return {
     vct: typeof configuration.vct === 'string' ? configuration.vct : '',
     ...(named[0] ? { name: (named.find((d) => d.locale === 'en') ?? named[0]).name } : {}),
@@ -69,31 +73,68 @@ function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetad
       .filter((c) => Array.isArray(c.path))
       .map((c) => ({
         path: c.path as Array<string | number | null>,
-        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: String(d.locale ?? 'en'), label: String(d.name ?? '') })),
+        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: text(d.locale, 'en'), label: text(d.name, '') })),
       })),
-    ...(Array.isArray(definition.type) ? { vc_type: definition.type.map(String) } : {}),
+    ...(Array.isArray(definition.type) ? { vc_type: definition.type.filter((t): t is string => typeof t === 'string') } : {}),
   };
 }
 
 /**
- * Turns the issuer's OAuth error into a Sanad error the holder can act on. The issuer's own words
- * are kept (they say why), with every secret of the exchange taken out: an issuer may echo the
- * code, the PIN or the token it was sent.
+ * What a Sanad issuer may answer (`sanad_code`) that the holder can act on: the wallet gives these
+ * codes as they are; any other code, or none, reads as a protocol error.
+ */
+const ISSUER_ANSWERS: readonly SanadErrorCode[] = [
+  'ERR_OFFER_EXPIRED',
+  'ERR_OFFER_LOCKED',
+  'ERR_TX_CODE_REQUIRED',
+  'ERR_TX_CODE_INVALID',
+  'ERR_RATE_LIMITED',
+  'ERR_SERVICE_OVERLOADED',
+  'ERR_NONCE_INVALID',
+  'ERR_TOKEN_INVALID',
+];
+
+/** The error body and the HTTP response of a refusal by the issuer, from either library error. */
+function refusalOf(err: unknown): { body: Record<string, unknown>; response: { headers: Headers } | undefined } | undefined {
+  if (err instanceof Oauth2ClientErrorResponseError) return { body: err.errorResponse, response: err.response };
+  if (err instanceof Openid4vciRetrieveCredentialsError) {
+    const data: unknown = err.response.credentialErrorResponseResult?.data;
+    return { body: isPlainObject(data) ? data : {}, response: err.response.response };
+  }
+  return undefined;
+}
+
+/** Seconds to wait from a `Retry-After` given in seconds (RFC 9110 section 10.2.3), capped at a day. */
+function retryAfterOf(response: { headers: Headers } | undefined): number | undefined {
+  const value = response?.headers.get('retry-after') ?? '';
+  return /^[0-9]{1,6}$/.test(value) ? Math.min(Number(value), 86_400) : undefined;
+}
+
+/**
+ * Turns the issuer's refusal into a Sanad error the holder can act on, by its `sanad_code` (the
+ * English description is for people and is never read). Without a code, an OAuth `invalid_grant`
+ * (RFC 6749 section 5.2) still means the offer cannot be redeemed. Any words kept have every
+ * secret of the exchange taken out: an issuer may echo the code, the PIN or the token it was sent.
  */
 function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<string | undefined>): never {
   const ours = net.explain(err);
   if (ours) throw ours;
-  if (err instanceof Oauth2ClientErrorResponseError || err instanceof Openid4vciRetrieveCredentialsError) {
-    const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
-    const code = String(body?.error ?? '');
-    const description = String(body?.error_description ?? '');
-    const said = withoutSecrets(description, secrets);
-    // A Sanad issuer names the failure with a stable code; the English description is for people.
-    const sanadCode = body?.sanad_code;
-    const attemptsLeft = body?.sanad_attempts_left;
-    if (sanadCode === 'ERR_TX_CODE_INVALID') throw new SanadError('ERR_TX_CODE_INVALID', said || undefined, Number.isInteger(attemptsLeft) ? { details: { attemptsLeft: attemptsLeft as number } } : undefined);
-    if (sanadCode === 'ERR_OFFER_LOCKED' || sanadCode === 'ERR_TX_CODE_REQUIRED') throw new SanadError(sanadCode);
-    if (code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED');
+  const refusal = refusalOf(err);
+  if (refusal) {
+    const { body } = refusal;
+    const said = typeof body.error_description === 'string' ? withoutSecrets(body.error_description, secrets) : '';
+    const sanadCode = ISSUER_ANSWERS.find((code) => code === body.sanad_code);
+    if (sanadCode === 'ERR_TX_CODE_INVALID') {
+      const left = body.sanad_attempts_left;
+      throw new SanadError('ERR_TX_CODE_INVALID', said || undefined, Number.isSafeInteger(left) ? { details: { attemptsLeft: left as number } } : undefined);
+    }
+    if (sanadCode === 'ERR_RATE_LIMITED' || sanadCode === 'ERR_SERVICE_OVERLOADED') {
+      const wait = retryAfterOf(refusal.response);
+      throw new SanadError(sanadCode, undefined, wait !== undefined ? { details: { retryAfterSeconds: wait } } : undefined);
+    }
+    if (sanadCode) throw new SanadError(sanadCode);
+    const code = typeof body.error === 'string' ? body.error : '';
+    if (body.sanad_code === undefined && code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED');
     throw new SanadError('ERR_PROTOCOL', `The issuer answered ${withoutSecrets(code, secrets) || 'an error'}${said ? `: ${said}` : ''}.`);
   }
   const described = describeLibraryError(err, secrets);

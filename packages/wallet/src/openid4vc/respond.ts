@@ -67,20 +67,22 @@ export async function resolvePresentationRequest(link: string, options: RespondO
   if (!resolved.jar) throw new SanadError('ERR_REQUEST_INVALID', 'The request is not signed.');
   if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'Only direct_post and direct_post.jwt responses are supported.');
   if (!resolved.dcql) throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
+  const { nonce, response_uri: responseUri } = payload;
+  if (typeof nonce !== 'string' || typeof responseUri !== 'string') throw new SanadError('ERR_REQUEST_INVALID', 'The request needs a nonce and a response_uri.');
   const metadata = isPlainObject(payload.client_metadata) ? payload.client_metadata : {};
   const exp = typeof payload.exp === 'number' ? payload.exp : Math.floor(Date.now() / 1000) + 300;
   const purpose: LocalizedText = isPlainObject(payload.purpose) ? (payload.purpose as LocalizedText) : { en: 'No purpose was given.' };
   const request: PresentationRequest = {
     response_type: 'vp_token',
     client_id: resolved.client.effective,
-    nonce: String(payload.nonce),
+    nonce,
     dcql_query: resolved.dcql.query as PresentationRequest['dcql_query'],
     purpose,
     ...(typeof metadata.client_name === 'string' ? { verifier_name: metadata.client_name } : {}),
     iat: typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000),
     exp,
   };
-  return { request, clientIdPrefix: resolved.client.prefix, responseUri: String(payload.response_uri ?? ''), authorizationRequest: payload };
+  return { request, clientIdPrefix: resolved.client.prefix, responseUri, authorizationRequest: payload };
 }
 
 /**

@@ -1,0 +1,39 @@
+/** The issuer's public endpoints: metadata, token, nonce, credential, status lists. Parse, call the protocol, answer. */
+import { Hono } from 'hono';
+import { requestLike } from '../../http/request-like.js';
+import { readBody } from '../body.js';
+import { type ClientKeyOptions, clientKey } from '../client-key.js';
+import { type IssuerProtocol, STATUS_REFRESH_SECONDS } from '../protocol.js';
+
+export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions = {}): Hono {
+  const app = new Hono();
+  // For load balancers and orchestrators: the process is up and answering.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/.well-known/openid-credential-issuer', (c) => c.json(protocol.credentialIssuer));
+  app.get('/.well-known/oauth-authorization-server', (c) => c.json(protocol.authorizationServerMetadata));
+  app.get('/jwks', (c) => c.json(protocol.jwks));
+  app.get('/.well-known/jwt-vc-issuer', (c) => c.json(protocol.jwtVcIssuer));
+
+  app.post('/token', async (c) => {
+    const response = await protocol.redeemPreAuthorizedCode({ request: requestLike(c), body: await readBody(c.req.raw), client: clientKey(c, options) });
+    c.header('Cache-Control', 'no-store');
+    return c.json(response);
+  });
+  app.post('/nonce', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(await protocol.nonce());
+  });
+  app.post('/credential', async (c) => {
+    const response = await protocol.issueCredentials({ request: requestLike(c), body: await readBody(c.req.raw) });
+    c.header('Cache-Control', 'no-store');
+    return c.json(response);
+  });
+  // CDNs may cache a list as long as this instance keeps it before re-signing.
+  app.get('/status/*', async (c) => {
+    const list = await protocol.statusList(c.req.path.slice('/status/'.length));
+    c.header('Cache-Control', `public, max-age=${STATUS_REFRESH_SECONDS}`);
+    c.header('Content-Type', list.kind === 'token' ? 'application/statuslist+jwt' : 'application/vc+jwt');
+    return c.body(list.token);
+  });
+  return app;
+}
