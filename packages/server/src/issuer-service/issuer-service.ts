@@ -39,6 +39,7 @@ import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import { requestLike } from '../http/request-like.js';
+import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import type { ServiceStore } from '../store/service-store.js';
 import { secretId, seal, unseal } from './sealed.js';
 
@@ -63,6 +64,8 @@ export interface IssuerServiceOptions {
   cNonceTtlSeconds?: number;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
+  defences?: DefencesOptions | false;
 }
 
 export interface CreateOfferOptions {
@@ -273,6 +276,7 @@ export function createIssuerService(options: IssuerServiceOptions) {
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
+  app.use('*', ...defences(options.defences));
   app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.

@@ -38,6 +38,7 @@ import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import { staticFiles } from '../http/static-files.js';
+import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import type { ServiceStore, StoredRecord } from '../store/service-store.js';
 import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
@@ -67,6 +68,8 @@ export interface VerifierServiceOptions {
   log?: (message: string) => void;
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
+  /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
+  defences?: DefencesOptions | false;
 }
 
 export interface CreateSessionOptions {
@@ -351,6 +354,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
+  app.use('*', ...defences(options.defences));
   app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.

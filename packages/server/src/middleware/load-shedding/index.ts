@@ -11,7 +11,7 @@ import { type OnRefusal, refuse } from '../refusal.js';
 import { eventLoopLagMs } from './event-loop-lag.js';
 
 export interface LoadSheddingOptions {
-  /** Requests in progress at once (default 256). `false`: no limit. */
+  /** Requests in progress at once, including those still receiving their body (default 1024). `false`: no limit. */
   maxInFlight?: number | false;
   /** Event-loop lag (ms, mean over half a second) past which requests are shed (default 500). `false`: never. */
   maxEventLoopLagMs?: number | false;
@@ -25,7 +25,7 @@ export interface LoadSheddingOptions {
 }
 
 export const DEFAULT_LOAD_SHEDDING = Object.freeze({
-  maxInFlight: 256,
+  maxInFlight: 1024,
   maxEventLoopLagMs: 500,
   retryAfterSeconds: 2,
   exemptPaths: Object.freeze(['/healthz', '/readyz']),
