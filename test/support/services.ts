@@ -14,8 +14,11 @@ allowInsecureHttpUrls(true);
 /** The wallet's fetch for loopback services (production wallets refuse http and internal addresses). */
 export const loopbackFetch = createGuardedHttpFetch({ allowInsecure: true });
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
-/** Every test client sends from 127.0.0.1, standing for many wallets and desks: no per-client budget (test/dos tests them). */
-export const TEST_DEFENCES = { rateLimit: false } as const;
+/**
+ * Every test client sends from 127.0.0.1, standing for many wallets and desks: no per-client budget; and a test
+ * machine may be loaded far past what a service would be run at: no lag shedding (test/dos tests both).
+ */
+export const TEST_DEFENCES = { rateLimit: false, loadShedding: { maxEventLoopLagMs: false } } as const;
 
 export interface Stores {
   issuer: IssuerStore;
