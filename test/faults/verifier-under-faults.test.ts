@@ -18,7 +18,7 @@ import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 import { nodeScrypt } from '@sanad/wallet/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { amal } from '../support/fixtures.js';
-import { loopbackFetch, OPERATOR_TOKEN, operator } from '../support/services.js';
+import { loopbackFetch, OPERATOR_TOKEN, operator, TEST_DEFENCES } from '../support/services.js';
 import { patient } from '../support/patience.js';
 
 type Mode = 'up' | 'down' | 'slow' | 'garbage';
@@ -63,7 +63,7 @@ beforeAll(async () => {
   const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ allowInsecure: true, timeoutMs: 1000 }) });
   let handler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = await listen((r) => handler(r));
-  const service = await createVerifierService({ verifier, store, baseUrl: server.url, signer: await signerFromJwk((await generateKeyPair('ES256')).privateJwk), verifierName: 'Border clinic', presets: standardPresets(refugeeStatusType.definition.vct), operatorToken: OPERATOR_TOKEN, log: () => undefined });
+  const service = await createVerifierService({ verifier, store, baseUrl: server.url, signer: await signerFromJwk((await generateKeyPair('ES256')).privateJwk), verifierName: 'Border clinic', presets: standardPresets(refugeeStatusType.definition.vct), operatorToken: OPERATOR_TOKEN, log: () => undefined, defences: TEST_DEFENCES });
   handler = (r) => service.app.fetch(r);
   verifierUrl = server.url;
   closeVerifier = () => server.close();

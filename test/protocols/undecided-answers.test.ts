@@ -18,7 +18,7 @@ import { createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, submitPresentationResponse, type Wallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amal, LOW_COST_WALLET, trustFor } from '../support/fixtures.js';
-import { loopbackFetch, OPERATOR_TOKEN, operator } from '../support/services.js';
+import { loopbackFetch, OPERATOR_TOKEN, operator, TEST_DEFENCES } from '../support/services.js';
 
 const opts = { fetch: loopbackFetch };
 const dir = mkdtempSync(join(tmpdir(), 'sanad-undecided-'));
@@ -64,6 +64,7 @@ beforeAll(async () => {
     presets: standardPresets(refugeeStatusType.definition.vct),
     operatorToken: OPERATOR_TOKEN,
     log: () => undefined,
+    defences: TEST_DEFENCES,
   });
   handler = (r) => service.app.fetch(r);
   verifierUrl = server.url;

@@ -14,6 +14,11 @@ allowInsecureHttpUrls(true);
 /** The wallet's fetch for loopback services (production wallets refuse http and internal addresses). */
 export const loopbackFetch = createGuardedHttpFetch({ allowInsecure: true });
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
+/**
+ * Every test client sends from 127.0.0.1, standing for many wallets and desks: no per-client budget; and a test
+ * machine may be loaded far past what a service would be run at: no lag shedding (test/dos tests both).
+ */
+export const TEST_DEFENCES = { rateLimit: false, loadShedding: { maxEventLoopLagMs: false } } as const;
 
 export interface Stores {
   issuer: IssuerStore;
@@ -64,7 +69,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     // Verifiers re-fetch on every check, so a revocation shows at once.
     statusListTtlSeconds: 0,
   });
-  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, log: () => undefined });
+  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, log: () => undefined, defences: TEST_DEFENCES });
   issuerHandler = (r) => issuerService.app.fetch(r);
 
   const trustList = new TrustList({
@@ -85,6 +90,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     clock,
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     log: () => undefined,
+    defences: TEST_DEFENCES,
   });
   verifierHandler = (r) => verifierService.app.fetch(r);
 

@@ -3,7 +3,11 @@ export { createMemoryServiceStore, type RecordKind, type ServiceStore, type Stor
 export { openSqliteServiceStore } from './store/sqlite-service-store.js';
 export { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';
 export { type CreatedOffer, type CreateOfferOptions, createIssuerService, type IssuerService, type IssuerServiceOptions } from './issuer-service/issuer-service.js';
-export { type Listening, listen } from './node/listen.js';
+export { DEFAULT_SERVER_LIMITS, type Listening, type ListenOptions, listen, type ServerLimits } from './node/listen.js';
+export { type DefencesOptions, defences } from './middleware/defences/index.js';
+export { DEFAULT_RATE_LIMITS, type RateBudget, type RateLimitMiddleware, type RateLimitOptions, rateLimit } from './middleware/rate-limit/index.js';
+export { DEFAULT_LOAD_SHEDDING, type LoadSheddingMiddleware, type LoadSheddingOptions, loadShedding } from './middleware/load-shedding/index.js';
+export type { OnRefusal, Refusal, RefusalLimit } from './middleware/refusal.js';
 export { contentSecurityPolicy, type StaticFilesOptions, staticFiles } from './http/static-files.js';
 export { outcomeOf, type SessionOutcome } from './verifier-service/outcome.js';
 export { checkPresets, type LintFinding, lintPresets, standardPresets, type VerifierPreset } from './verifier-service/presets.js';

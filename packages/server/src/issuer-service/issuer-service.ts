@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
 import { errorResponse } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
+import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import type { ClientKeyOptions } from './client-key.js';
 import { createIssuerProtocol, type IssuerProtocol, type IssuerProtocolOptions } from './protocol.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -16,6 +17,8 @@ export type { CreatedOffer, CreateOfferOptions, IssuerProtocol } from './protoco
 export interface IssuerServiceOptions extends IssuerProtocolOptions, ClientKeyOptions {
   /** Bearer token for the operator API; without one the operator API is not served. */
   operatorToken?: string;
+  /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
+  defences?: DefencesOptions | false;
 }
 
 export interface IssuerService {
@@ -43,6 +46,7 @@ export function createIssuerService(options: IssuerServiceOptions): IssuerServic
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.', sanad_code: 'ERR_NOT_FOUND' }, 404));
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
+  app.use('*', ...defences(options.defences));
   app.use('*', limitBody);
   app.route('/', publicRoutes(protocol, { ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }));
   if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
 import { limitBody } from '../http/limits.js';
 import { staticFiles } from '../http/static-files.js';
+import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import type { VerifierProtocol } from './protocol.js';
 import { notFound, verifierErrorResponse } from './routes/errors.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -14,6 +15,8 @@ export interface VerifierAppOptions {
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
   log: (message: string) => void;
+  /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
+  defences?: DefencesOptions | false;
 }
 
 /** The one place the app is put together: middleware that must see every request goes first. */
@@ -22,6 +25,7 @@ export function createVerifierApp(protocol: VerifierProtocol, options: VerifierA
   app.onError((err, c) => verifierErrorResponse(c, err, options.log));
   app.notFound(notFound);
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
+  app.use('*', ...defences(options.defences));
   app.use('*', limitBody);
 
   // For load balancers and orchestrators: the process is up and answering.

@@ -3,6 +3,7 @@
  * ({@link createVerifierApp}), put together from one set of options.
  */
 import type { Hono } from 'hono';
+import type { DefencesOptions } from '../middleware/defences/index.js';
 import { createVerifierApp } from './app.js';
 import { type CreatedSession, type CreateSessionOptions, createVerifierProtocol, type SessionView, type VerifierProtocol, type VerifierProtocolOptions } from './protocol.js';
 import type { LintFinding } from './presets.js';
@@ -31,6 +32,8 @@ export { createVerifierApp, type VerifierAppOptions } from './app.js';
 
 export interface VerifierServiceOptions extends VerifierProtocolOptions {
   operatorToken?: string;
+  /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
+  defences?: DefencesOptions | false;
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
 }
@@ -61,6 +64,7 @@ export async function createVerifierService(options: VerifierServiceOptions): Pr
   const app = createVerifierApp(protocol, {
     ...(options.operatorToken !== undefined ? { operatorToken: options.operatorToken } : {}),
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
+    ...(options.defences !== undefined ? { defences: options.defences } : {}),
     log,
   });
   return {

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { defences } from './index.js';
+
+function appWith(...handlers: ReturnType<typeof defences>) {
+  const app = new Hono();
+  app.use('*', ...handlers);
+  app.get('/x', (c) => c.json({ ok: true }));
+  return app;
+}
+
+describe('defences()', () => {
+  it('is on by default: a client past its burst is rate limited', async () => {
+    const app = appWith(...defences());
+    const statuses: number[] = [];
+    for (let i = 0; i < 250; i += 1) statuses.push((await app.request('/x')).status);
+    expect(statuses.slice(0, 200).every((s) => s === 200)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('rate limits before it sheds, and tells one hook of refusals from both parts', async () => {
+    const seen: string[] = [];
+    let lag = 0;
+    const app = appWith(...defences({ rateLimit: { public: { burst: 2, perSecond: 0.001 } }, loadShedding: { maxEventLoopLagMs: 10, eventLoopLag: () => lag }, onRefusal: (r) => seen.push(r.limit) }));
+    expect((await app.request('/x')).status).toBe(200);
+    lag = 50;
+    expect((await app.request('/x')).status).toBe(503);
+    expect((await app.request('/x')).status).toBe(429);
+    expect(seen).toEqual(['event_loop_lag', 'public']);
+  });
+
+  it('switches off as a whole or part by part', async () => {
+    expect(defences(false)).toEqual([]);
+    expect(defences({ rateLimit: false, loadShedding: false })).toEqual([]);
+    const app = appWith(...defences({ rateLimit: false }));
+    for (let i = 0; i < 300; i += 1) expect((await app.request('/x')).status).toBe(200);
+  });
+});
