@@ -110,6 +110,10 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
     async delete(kind, id) {
       await query('DELETE FROM service_records WHERE kind = $1 AND id = $2', [kind, id]);
     },
+    async count(kind, now) {
+      const { rows } = await query<{ n: string }>('SELECT count(*) AS n FROM service_records WHERE kind = $1 AND expires_at > $2', [kind, now]);
+      return Number(rows[0]!.n);
+    },
     async purgeExpired(now) {
       return (await query('DELETE FROM service_records WHERE expires_at <= $1', [now])).rowCount ?? 0;
     },

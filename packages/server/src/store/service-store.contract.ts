@@ -72,6 +72,21 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
       await store.close();
     });
 
+    it('counts the live records of one kind', async () => {
+      const store = await open();
+      expect(await store.count('session', now)).toBe(0);
+      await store.put('session', 'a', {}, now + 60, now);
+      await store.put('session', 'b', {}, now + 60, now);
+      await store.put('session', 'old', {}, now + 10, now);
+      await store.put('offer', 'a', {}, now + 60, now);
+      expect(await store.count('session', now)).toBe(3);
+      expect(await store.count('session', now + 10)).toBe(2);
+      expect(await store.count('offer', now)).toBe(1);
+      await store.take('session', 'a', now);
+      expect(await store.count('session', now)).toBe(2);
+      await store.close();
+    });
+
     it('purges what expired and deletes on request', async () => {
       const store = await open();
       await store.put('vp_nonce', 'old', {}, now - 1, now - 100);

@@ -33,6 +33,8 @@ export interface ServiceStore {
   /** Reads and deletes in one step: of two concurrent takes, exactly one gets the record. */
   take<T>(kind: RecordKind, id: string, now: number): Promise<T | undefined>;
   delete(kind: RecordKind, id: string): Promise<void>;
+  /** How many records of `kind` are live at `now` (for metrics; one indexed count). */
+  count(kind: RecordKind, now: number): Promise<number>;
   /** Deletes what expired before `now`; returns how many records went. */
   purgeExpired(now: number): Promise<number>;
   close(): Promise<void>;
@@ -84,6 +86,11 @@ export function createMemoryServiceStore(): ServiceStore {
     },
     async delete(kind, id) {
       records.delete(key(kind, id));
+    },
+    async count(kind, now) {
+      let n = 0;
+      for (const [k, r] of records) if (r.expiresAt > now && k.startsWith(`${kind}\u0000`)) n += 1;
+      return n;
     },
     async purgeExpired(now) {
       let n = 0;

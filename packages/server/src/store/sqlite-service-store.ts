@@ -53,6 +53,7 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     ),
     take: db.prepare<[RecordKind, string], { value: string; expires_at: number }>('DELETE FROM service_records WHERE kind = ? AND id = ? RETURNING value, expires_at'),
     delete: db.prepare('DELETE FROM service_records WHERE kind = ? AND id = ?'),
+    count: db.prepare<[RecordKind, number], { n: number }>('SELECT count(*) AS n FROM service_records WHERE kind = ? AND expires_at > ?'),
     purge: db.prepare('DELETE FROM service_records WHERE expires_at <= ?'),
   };
   const guard = <T>(fn: () => T): Promise<T> => {
@@ -78,6 +79,7 @@ export function openSqliteServiceStore(path: string): ServiceStore {
         return row && row.expires_at > now ? JSON.parse(row.value) : undefined;
       }),
     delete: (kind, id) => guard(() => void q.delete.run(kind, id)),
+    count: (kind, now) => guard(() => q.count.get(kind, now)!.n),
     purgeExpired: (now) => guard(() => q.purge.run(now).changes),
     close: () => guard(() => void db.close()),
   };
