@@ -8,8 +8,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     // The CLI wallet speaks the locale's language: tests (and the CLIs they spawn) start in English
-    // on any machine, and set LANG or --lang where they test another.
-    env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    // on any machine, and set LANG or --lang where they test another. The services' JSON logs stay
+    // quiet; a test that reads them gives its own level and destination.
+    env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', SANAD_LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -39,6 +39,8 @@ import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import { requestLike } from '../http/request-like.js';
+import { createObservability, instrument, type Observability } from '../observability/observability.js';
+import { signingKeyLoaded } from '../observability/readiness.js';
 import type { ServiceStore } from '../store/service-store.js';
 import { secretId, seal, unseal } from './sealed.js';
 
@@ -62,7 +64,10 @@ export interface IssuerServiceOptions {
   accessTokenTtlSeconds?: number;
   cNonceTtlSeconds?: number;
   clock?: Clock;
+  /** Where the service's messages go (default: its JSON logger, see `observability`). */
   log?: (message: string) => void;
+  /** JSON logs, metrics and readiness (default: logs on standard error, a metrics registry of its own). */
+  observability?: Observability;
 }
 
 export interface CreateOfferOptions {
@@ -160,7 +165,8 @@ const parseBody = async (req: Request): Promise<Record<string, unknown>> => {
 export function createIssuerService(options: IssuerServiceOptions) {
   const { issuer, store } = options;
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? ((m: string) => console.error(m));
+  const observability = options.observability ?? createObservability('issuer');
+  const log = options.log ?? observability.log;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxTxCodeAttempts ?? 5;
@@ -270,13 +276,19 @@ export function createIssuerService(options: IssuerServiceOptions) {
   }
 
   const app = new Hono();
+  instrument(app, observability, {
+    operatorToken: options.operatorToken,
+    store,
+    kinds: ['offer', 'access_token', 'c_nonce'],
+    now,
+    // The lists as this instance publishes them (signed at most every STATUS_REFRESH_SECONDS).
+    checks: { signing_key: signingKeyLoaded(signer), status_lists: () => statusLists() },
+  });
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
   app.use('*', limitBody);
 
-  // For load balancers and orchestrators: the process is up and answering.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/.well-known/openid-credential-issuer', (c) => c.json(credentialIssuer));
   app.get('/.well-known/oauth-authorization-server', (c) => c.json(authorizationServerMetadata));
   app.get('/jwks', (c) => c.json(jwks));

@@ -38,6 +38,8 @@ import { errorResponse, HttpError } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { operatorAuth } from '../http/operator-auth.js';
 import { staticFiles } from '../http/static-files.js';
+import { createObservability, instrument, type Observability } from '../observability/observability.js';
+import { signingKeyLoaded, statusListsUsable, trustListCurrent } from '../observability/readiness.js';
 import type { ServiceStore, StoredRecord } from '../store/service-store.js';
 import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
@@ -64,7 +66,10 @@ export interface VerifierServiceOptions {
   /** How long a result is kept for the operator to read (default 300 s), then forgotten. */
   resultRetentionSeconds?: number;
   clock?: Clock;
+  /** Where the service's messages go (default: its JSON logger, see `observability`). */
   log?: (message: string) => void;
+  /** JSON logs, metrics and readiness (default: logs on standard error, a metrics registry of its own). */
+  observability?: Observability;
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
 }
@@ -180,7 +185,8 @@ const summarise = (r: VerificationResult): SessionResult => ({
  */
 export async function createVerifierService(options: VerifierServiceOptions) {
   const { store, verifier, signer } = options;
-  const log = options.log ?? ((m: string) => console.error(m));
+  const observability = options.observability ?? createObservability('verifier');
+  const log = options.log ?? observability.log;
   const lint: LintFinding[] = checkPresets(options.presets, { ...(options.allowOverAsking ? { allowOverAsking: true } : {}), log });
   const clock = options.clock ?? systemClock;
   const now = (): number => epochSeconds(clock);
@@ -311,6 +317,7 @@ export async function createVerifierService(options: VerifierServiceOptions) {
    * sender is told to send it again. Either way it throws; a verdict returns.
    */
   async function refuseUndecided(sessionId: string, found: StoredRecord<SessionRecord>, verification: VerificationResult): Promise<void> {
+    observability.metrics.recordVerification(verification);
     const notAPresentation = verification.errors.find((e) => e.code === 'ERR_NOT_A_PRESENTATION');
     if (notAPresentation) throw new SanadError('ERR_NOT_A_PRESENTATION', notAPresentation.message);
     if (!verification.retryable) return;
@@ -348,13 +355,18 @@ export async function createVerifierService(options: VerifierServiceOptions) {
   }
 
   const app = new Hono();
+  instrument(app, observability, {
+    operatorToken: options.operatorToken,
+    store,
+    kinds: ['session', 'vp_nonce'],
+    now,
+    checks: { signing_key: signingKeyLoaded(signer), trust_list: trustListCurrent(verifier.trustList, clock), status_lists: statusListsUsable(observability.metrics) },
+  });
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
   app.use('*', limitBody);
 
-  // For load balancers and orchestrators: the process is up and answering.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/requests/:id', async (c) => {
     const found = await store.get<SessionRecord>('session', c.req.param('id'), now());
     // The wallet tells the holder which, by code: ask the desk for a new QR code either way.
