@@ -8,9 +8,28 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, isSanadError, signerFromJwk, TrustList } from '@sanad/core';
+import {
+  type Clock,
+  createGuardedFetch,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  isSanadError,
+  signerFromJwk,
+  TrustList,
+} from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
-import { createIssuerService, createMemoryServiceStore, createVerifierService, type Listening, listen, openSqliteServiceStore, type ServiceStore, serviceNonceStore, standardPresets } from '@sanad/server';
+import {
+  createIssuerService,
+  createMemoryServiceStore,
+  createVerifierService,
+  type Listening,
+  listen,
+  openSqliteServiceStore,
+  type ServiceStore,
+  serviceNonceStore,
+  standardPresets,
+} from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 import { nodeScrypt } from '@sanad/wallet/node';
@@ -20,10 +39,17 @@ import { loopbackFetch, OPERATOR_TOKEN, operator } from '../support/services.js'
 
 const readyz = async (url: string) => {
   const response = await fetch(`${url}/readyz`);
-  return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, { status: string; sanad_code?: string }> } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      status: string;
+      checks: Record<string, { status: string; sanad_code?: string }>;
+    },
+  };
 };
 
-const scrape = async (url: string, token = OPERATOR_TOKEN) => fetch(`${url}/operator/metrics`, { headers: { authorization: `Bearer ${token}` } });
+const scrape = async (url: string, token = OPERATOR_TOKEN) =>
+  fetch(`${url}/operator/metrics`, { headers: { authorization: `Bearer ${token}` } });
 
 /** The value of the series of `name` whose labels include all of `labels`. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -57,12 +83,29 @@ describe('verifier service: health, readiness and metrics', () => {
     const keys = await generateKeyPair('ES256');
     const did = didKeyFromJwk(keys.publicJwk);
     const signer = await signerFromJwk(keys.privateJwk);
-    issuer = await createIssuer({ store: createMemoryIssuerStore(), signer, issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, statusBaseUrl, types: [refugeeStatusType], statusListTtlSeconds: 0 });
+    issuer = await createIssuer({
+      store: createMemoryIssuerStore(),
+      signer,
+      issuerId: did,
+      kid: `${did}#${didKeyMultibase(did)}`,
+      statusBaseUrl,
+      types: [refugeeStatusType],
+      statusListTtlSeconds: 0,
+    });
 
     store = openSqliteServiceStore(join(mkdtempSync(join(tmpdir(), 'sanad-obs-')), 'verifier.sqlite'));
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
-    const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, expires_at: expiresAt, issuers: [{ id: did, name: 'Agency', credential_types: [refugeeStatusType.definition.vct] }] });
-    const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ allowInsecure: true }) });
+    const trustList = new TrustList({
+      type: 'sanad-trust-list',
+      version: 1,
+      expires_at: expiresAt,
+      issuers: [{ id: did, name: 'Agency', credential_types: [refugeeStatusType.definition.vct] }],
+    });
+    const verifier = createVerifier({
+      trustList,
+      nonceStore: serviceNonceStore(store),
+      fetch: createGuardedFetch({ allowInsecure: true }),
+    });
     let handler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
     server = await listen((r) => handler(r));
     url = server.url;
@@ -78,8 +121,15 @@ describe('verifier service: health, readiness and metrics', () => {
     });
     handler = (r) => service.app.fetch(r);
 
-    wallet = await createWallet(createMemoryStorage(), 'observability passphrase', { kdf: nodeScrypt, kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
-    const { bundle } = await issuer.issue({ type: 'refugee-status', claims: amal, holders: await wallet.createHolderKeys(4) });
+    wallet = await createWallet(createMemoryStorage(), 'observability passphrase', {
+      kdf: nodeScrypt,
+      kdfParams: { N: 2 ** 15, r: 8, p: 1 },
+    });
+    const { bundle } = await issuer.issue({
+      type: 'refugee-status',
+      claims: amal,
+      holders: await wallet.createHolderKeys(4),
+    });
     await wallet.import(bundle);
   });
 
@@ -94,7 +144,9 @@ describe('verifier service: health, readiness and metrics', () => {
     const { json } = await operator(url, 'POST', '/sessions', { preset: 'over-18' });
     const opened = await wallet.openRequest(String(json.authorization_request), { fetch: loopbackFetch });
     try {
-      await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch: loopbackFetch });
+      await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), {
+        fetch: loopbackFetch,
+      });
       return undefined;
     } catch (err) {
       if (isSanadError(err)) return err.code;
@@ -105,14 +157,22 @@ describe('verifier service: health, readiness and metrics', () => {
   it('is ready with every check named, and /healthz answers as before', async () => {
     expect(await readyz(url)).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { store: { status: 'ok' }, signing_key: { status: 'ok' }, trust_list: { status: 'ok' }, status_lists: { status: 'ok' } } },
+      body: {
+        status: 'ready',
+        checks: {
+          store: { status: 'ok' },
+          signing_key: { status: 'ok' },
+          trust_list: { status: 'ok' },
+          status_lists: { status: 'ok' },
+        },
+      },
     });
     const health = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'probe-0000-0001' } });
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(health.headers.get('x-request-id')).toBe('probe-0000-0001');
   });
 
-  it('serves metrics only with the operator token, counting requests by route pattern, verifications, status lists and sessions', async () => {
+  it('serves metrics only with the operator token: requests by route, verifications, status lists, sessions', async () => {
     expect(await present()).toBeUndefined();
     expect((await scrape(url, 'not-the-operator-token-at-all-000')).status).toBe(401);
     expect((await fetch(`${url}/operator/metrics`)).status).toBe(401);
@@ -120,12 +180,20 @@ describe('verifier service: health, readiness and metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
-    expect(sample(text, 'sanad_verifications_total', { outcome: 'verified', code: 'none', service: 'verifier' })).toBe(1);
-    expect(sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/responses/:id', status: '200' })).toBe(1);
+    expect(sample(text, 'sanad_verifications_total', { outcome: 'verified', code: 'none', service: 'verifier' })).toBe(
+      1,
+    );
+    expect(sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/responses/:id', status: '200' })).toBe(
+      1,
+    );
     expect(sample(text, 'sanad_http_requests_total', { method: 'GET', route: '/requests/:id', status: '200' })).toBe(1);
-    expect(sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/operator/sessions', status: '201' })).toBe(1);
+    expect(
+      sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/operator/sessions', status: '201' }),
+    ).toBe(1);
     expect(sample(text, 'sanad_store_records', { kind: 'session' })).toBe(1);
-    expect(sample(text, 'sanad_status_list_age_seconds', { list: (await issuer.publishStatusLists())[0]!.uri })).toBeGreaterThanOrEqual(0);
+    expect(
+      sample(text, 'sanad_status_list_age_seconds', { list: (await issuer.publishStatusLists())[0]!.uri }),
+    ).toBeGreaterThanOrEqual(0);
     // Route patterns only: no session id, no path with an id in it.
     expect(text).not.toMatch(/route="\/(requests|responses)\/[A-Za-z0-9_-]{16,}/);
   });
@@ -133,7 +201,13 @@ describe('verifier service: health, readiness and metrics', () => {
   it('is not ready while the status lists can be had from nowhere, and ready again after a good check', async () => {
     statusUp = false;
     expect(await present()).toBe('ERR_STATUS_UNAVAILABLE');
-    expect(await readyz(url)).toMatchObject({ status: 503, body: { status: 'not_ready', checks: { status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' }, store: { status: 'ok' } } } });
+    expect(await readyz(url)).toMatchObject({
+      status: 503,
+      body: {
+        status: 'not_ready',
+        checks: { status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' }, store: { status: 'ok' } },
+      },
+    });
     const text = await (await scrape(url)).text();
     expect(sample(text, 'sanad_verifications_total', { outcome: 'undecided', code: 'ERR_STATUS_UNAVAILABLE' })).toBe(1);
     expect(sample(text, 'sanad_status_list_fetch_failures_total', { fallback: 'none' })).toBe(1);
@@ -145,7 +219,10 @@ describe('verifier service: health, readiness and metrics', () => {
   it('is not ready once the trust list it started with has expired', async () => {
     offset = 2 * 3600;
     try {
-      expect(await readyz(url)).toMatchObject({ status: 503, body: { checks: { trust_list: { status: 'failed', sanad_code: 'ERR_TRUST_LIST_EXPIRED' } } } });
+      expect(await readyz(url)).toMatchObject({
+        status: 503,
+        body: { checks: { trust_list: { status: 'failed', sanad_code: 'ERR_TRUST_LIST_EXPIRED' } } },
+      });
     } finally {
       offset = 0;
     }
@@ -154,7 +231,10 @@ describe('verifier service: health, readiness and metrics', () => {
 
   it('is not ready when its store fails, while /healthz still answers', async () => {
     await store.close();
-    expect(await readyz(url)).toMatchObject({ status: 503, body: { checks: { store: { status: 'failed', sanad_code: 'ERR_STORAGE' } } } });
+    expect(await readyz(url)).toMatchObject({
+      status: 503,
+      body: { checks: { store: { status: 'failed', sanad_code: 'ERR_STORAGE' } } },
+    });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 });
@@ -171,17 +251,27 @@ describe('issuer service: readiness and metrics', () => {
       statusBaseUrl: 'https://issuer.example/status',
       types: [refugeeStatusType],
     });
-    return createIssuerService({ issuer, store: createMemoryServiceStore(), baseUrl: 'https://issuer.example', ...(operatorToken ? { operatorToken } : {}) });
+    return createIssuerService({
+      issuer,
+      store: createMemoryServiceStore(),
+      baseUrl: 'https://issuer.example',
+      ...(operatorToken ? { operatorToken } : {}),
+    });
   }
 
   it('is ready when its store answers, its key signs and its status lists are published; counts offers', async () => {
     const { app, createOffer } = await issuerService(OPERATOR_TOKEN);
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: { status: 'ok' }, signing_key: { status: 'ok' }, status_lists: { status: 'ok' } } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { store: { status: 'ok' }, signing_key: { status: 'ok' }, status_lists: { status: 'ok' } },
+    });
     await createOffer({ type: 'refugee-status', claims: amal });
     await createOffer({ type: 'refugee-status', claims: amal });
-    const text = await (await app.request('/operator/metrics', { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).text();
+    const text = await (
+      await app.request('/operator/metrics', { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
+    ).text();
     expect(sample(text, 'sanad_store_records', { kind: 'offer', service: 'issuer' })).toBe(2);
     expect(sample(text, 'sanad_http_requests_total', { route: '/readyz', status: '200', service: 'issuer' })).toBe(1);
   });

@@ -38,7 +38,8 @@ export interface Services {
 
 /** `logs`: where both services write their JSON lines (default: nowhere). */
 export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string; logs?: LogDestination } = {}): Promise<Services> {
-  const observed = (service: 'issuer' | 'verifier') => createObservability(service, options.logs ? { logDestination: options.logs, logLevel: 'info' } : { logLevel: 'silent' });
+  const logging = options.logs ? { logDestination: options.logs, logLevel: 'info' as const } : { logLevel: 'silent' as const };
+  const observed = (service: 'issuer' | 'verifier') => createObservability(service, logging);
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset * 1000 };
   let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });

@@ -7,8 +7,19 @@ import type { Hono } from 'hono';
 import type { LevelWithSilent } from 'pino';
 import { operatorAuth } from '../http/operator-auth.js';
 import { healthRoutes, type ReadinessCheck } from '../middleware/health/index.js';
-import { createServiceLogger, type LogDestination, type Logger, messageLogger, requestLogging } from '../middleware/logging/index.js';
-import { createServiceMetrics, METRICS_CONTENT_TYPE, requestMetrics, type ServiceMetrics } from '../middleware/metrics/index.js';
+import {
+  createServiceLogger,
+  type LogDestination,
+  type Logger,
+  messageLogger,
+  requestLogging,
+} from '../middleware/logging/index.js';
+import {
+  createServiceMetrics,
+  METRICS_CONTENT_TYPE,
+  requestMetrics,
+  type ServiceMetrics,
+} from '../middleware/metrics/index.js';
 import { requestId } from '../middleware/request-id/index.js';
 import type { RecordKind, ServiceStore } from '../store/service-store.js';
 import { storeReachable } from './readiness.js';

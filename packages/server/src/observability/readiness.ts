@@ -19,7 +19,7 @@ export function signingKeyLoaded(signer: Signer): ReadinessCheck {
   return async () => {
     if (signed) return;
     const signature = await signer.sign(new TextEncoder().encode('sanad readiness probe')).catch(() => undefined);
-    if (!signature || signature.length === 0) throw new SanadError('ERR_CONFIG_INVALID', 'The signing key could not sign.');
+    if (!signature?.length) throw new SanadError('ERR_CONFIG_INVALID', 'The signing key could not sign.');
     signed = true;
   };
 }
@@ -40,5 +40,6 @@ export const statusListsUsable =
   (metrics: ServiceMetrics): ReadinessCheck =>
   () => {
     const problem = metrics.statusProblem();
-    if (problem) throw new SanadError(problem.code === 'ERR_STATUS_LIST_EXPIRED' ? 'ERR_STATUS_LIST_EXPIRED' : 'ERR_STATUS_UNAVAILABLE');
+    if (!problem) return;
+    throw new SanadError(problem.code === 'ERR_STATUS_LIST_EXPIRED' ? problem.code : 'ERR_STATUS_UNAVAILABLE');
   };

@@ -360,7 +360,11 @@ export async function createVerifierService(options: VerifierServiceOptions) {
     store,
     kinds: ['session', 'vp_nonce'],
     now,
-    checks: { signing_key: signingKeyLoaded(signer), trust_list: trustListCurrent(verifier.trustList, clock), status_lists: statusListsUsable(observability.metrics) },
+    checks: {
+      signing_key: signingKeyLoaded(signer),
+      trust_list: trustListCurrent(verifier.trustList, clock),
+      status_lists: statusListsUsable(observability.metrics),
+    },
   });
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));

@@ -22,10 +22,13 @@ describe('health and readiness', () => {
     const response = await appWith({ store: async () => 0, signing_key: () => undefined }).request('/readyz');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ status: 'ready', checks: { store: { status: 'ok' }, signing_key: { status: 'ok' } } });
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { store: { status: 'ok' }, signing_key: { status: 'ok' } },
+    });
   });
 
-  it('/readyz is 503 with the failed check\'s code only, never its message', async () => {
+  it("/readyz is 503 with the failed check's code only, never its message", async () => {
     const app = appWith({
       store: () => {
         throw new SanadError('ERR_STORAGE', 'could not reach db.internal.example:5432 as sanad');
@@ -52,8 +55,14 @@ describe('health and readiness', () => {
   });
 
   it('/readyz counts a check that never answers as timed out', async () => {
-    const response = await appWith({ store: () => new Promise(() => undefined), signing_key: () => undefined }, 20).request('/readyz');
+    const response = await appWith(
+      { store: () => new Promise(() => undefined), signing_key: () => undefined },
+      20,
+    ).request('/readyz');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'not_ready', checks: { store: { status: 'timed_out' }, signing_key: { status: 'ok' } } });
+    expect(await response.json()).toEqual({
+      status: 'not_ready',
+      checks: { store: { status: 'timed_out' }, signing_key: { status: 'ok' } },
+    });
   });
 });

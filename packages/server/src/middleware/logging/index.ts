@@ -28,7 +28,8 @@ export interface ServiceLoggerOptions {
 
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const levelFrom = (value: string | undefined): LevelWithSilent | undefined => (value !== undefined && LEVELS.includes(value) ? (value as LevelWithSilent) : undefined);
+const levelFrom = (value: string | undefined): LevelWithSilent | undefined =>
+  value !== undefined && LEVELS.includes(value) ? (value as LevelWithSilent) : undefined;
 
 /** The request being answered, for the lines written while answering it. */
 const current = new AsyncLocalStorage<{ requestId: string }>();
@@ -77,7 +78,13 @@ export function requestLogging(logger: Logger): MiddlewareHandler {
     await current.run({ requestId: requestIdOf(c) }, next);
     const status = c.res.status;
     const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-    const line = { req_id: requestIdOf(c), method: c.req.method, route: routePattern(c), status, duration_ms: durationMs };
+    const line = {
+      req_id: requestIdOf(c),
+      method: c.req.method,
+      route: routePattern(c),
+      status,
+      duration_ms: durationMs,
+    };
     if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');
   };

@@ -61,7 +61,12 @@ export function createServiceMetrics(service: string): ServiceMetrics {
   registry.setDefaultLabels({ service });
   const registers = [registry];
   const labelNames: RequestLabel[] = ['method', 'route', 'status'];
-  const requests = new Counter({ name: 'sanad_http_requests_total', help: 'Requests answered, by route pattern and status.', labelNames, registers });
+  const requests = new Counter({
+    name: 'sanad_http_requests_total',
+    help: 'Requests answered, by route pattern and status.',
+    labelNames,
+    registers,
+  });
   const requestDuration = new Histogram({
     name: 'sanad_http_request_duration_seconds',
     help: 'Time to answer a request.',
@@ -69,10 +74,15 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     buckets: SECONDS_BUCKETS,
     registers,
   });
-  const rateLimited = new Counter({ name: 'sanad_rate_limited_total', help: 'Requests refused by a rate limit.', labelNames: ['route'] as const, registers });
+  const rateLimited = new Counter({
+    name: 'sanad_rate_limited_total',
+    help: 'Requests refused by a rate limit.',
+    labelNames: ['route'] as const,
+    registers,
+  });
   const verifications = new Counter({
     name: 'sanad_verifications_total',
-    help: 'Presentations verified, by outcome (verified, rejected, undecided) and first error code (none when verified).',
+    help: 'Presentations verified, by outcome and first error code (none when verified).',
     labelNames: ['outcome', 'code'] as const,
     registers,
   });
@@ -102,7 +112,9 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registers,
     async collect() {
       this.reset();
-      for (const { store, kinds, now } of watched) for (const kind of kinds) this.set({ kind }, await store.count(kind, now()));
+      for (const { store, kinds, now } of watched) {
+        for (const kind of kinds) this.set({ kind }, await store.count(kind, now()));
+      }
     },
   });
   let statusProblem: ErrorReport | undefined;
@@ -119,7 +131,8 @@ export function createServiceMetrics(service: string): ServiceMetrics {
       const source = result.statusSource;
       if (problem && problem.code !== 'ERR_STATUS_LIST_EXPIRED') fetchFailures.inc({ fallback: 'none' });
       else if (source?.source === 'cache') fetchFailures.inc({ fallback: 'cache' });
-      if (source?.ageSeconds !== undefined && (listIssuedAt.has(source.uri) || listIssuedAt.size < MAX_TRACKED_STATUS_LISTS)) {
+      const tracked = source && (listIssuedAt.has(source.uri) || listIssuedAt.size < MAX_TRACKED_STATUS_LISTS);
+      if (tracked && source.ageSeconds !== undefined) {
         listIssuedAt.set(source.uri, Date.now() - source.ageSeconds * 1000);
       }
       if (problem) statusProblem = problem;
