@@ -5,7 +5,7 @@
 import { type Clock, createGuardedFetch, createGuardedHttpFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { createIssuer, type Issuer, type IssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createIssuerService, createVerifierService, type IssuerService, listen, type ServiceStore, serviceNonceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
+import { createIssuerService, createObservability, createVerifierService, type IssuerService, type LogDestination, listen, type ServiceStore, serviceNonceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 
@@ -41,7 +41,10 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string } = {}): Promise<Services> {
+/** `logs`: where both services write their JSON lines (default: nowhere). */
+export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string; logs?: LogDestination } = {}): Promise<Services> {
+  const logging = options.logs ? { logDestination: options.logs, logLevel: 'info' as const } : { logLevel: 'silent' as const };
+  const observed = (service: 'issuer' | 'verifier') => createObservability(service, logging);
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset * 1000 };
   let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
@@ -69,7 +72,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     // Verifiers re-fetch on every check, so a revocation shows at once.
     statusListTtlSeconds: 0,
   });
-  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, log: () => undefined, defences: TEST_DEFENCES });
+  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, observability: observed('issuer'), defences: TEST_DEFENCES });
   issuerHandler = (r) => issuerService.app.fetch(r);
 
   const trustList = new TrustList({
@@ -89,7 +92,7 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     operatorToken: OPERATOR_TOKEN,
     clock,
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
-    log: () => undefined,
+    observability: observed('verifier'),
     defences: TEST_DEFENCES,
   });
   verifierHandler = (r) => verifierService.app.fetch(r);

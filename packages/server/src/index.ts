@@ -31,3 +31,6 @@ export {
 } from './verifier-service/verifier-service.js';
 export { SANDBOX_CLAIMS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/sandbox.js';
 export { schedulePurge } from './store/purge.js';
+export { createObservability, type Observability, type ObservabilityOptions } from './observability/observability.js';
+export type { LogDestination } from './middleware/logging/index.js';
+export { metricsOf, type ServiceMetrics } from './middleware/metrics/index.js';

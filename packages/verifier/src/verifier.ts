@@ -123,6 +123,11 @@ export class Verifier {
     });
   }
 
+  /** The trust list this verifier checks issuers against (its expiry is a readiness check of the services). */
+  get trustList(): TrustList {
+    return this.#options.trustList;
+  }
+
   get #skew(): number {
     return this.#options.clockSkewSeconds ?? 60;
   }

@@ -85,7 +85,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         await folder.close();
         throw err;
       });
-      const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token, log: (m) => process.stderr.write(`${m}\n`) });
+      const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token });
       const server = await listenService((r) => service.app.fetch(r), o).catch(async (err: unknown) => {
         await Promise.all([folder.close(), services.close()]);
         throw err;
@@ -142,7 +142,6 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         operatorToken: token,
         ...(o.allowOverAsking ? { allowOverAsking: true } : {}),
         ...(deskDir ? { deskDir } : {}),
-        log: (m) => process.stderr.write(`${m}\n`),
       }).catch(async (err: unknown) => {
         await store.close();
         throw err;

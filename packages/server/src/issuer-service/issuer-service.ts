@@ -2,11 +2,14 @@
  * The issuer service: the OpenID4VCI protocol object (`protocol.ts`) behind thin Hono route
  * modules (`routes/public.ts`, `routes/operator.ts`), over web-standard Request/Response.
  */
+import { epochSeconds } from '@sanad/core';
 import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
 import { errorResponse } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { type DefencesOptions, defences } from '../middleware/defences/index.js';
+import { createObservability, instrument, type Observability } from '../observability/observability.js';
+import { signingKeyLoaded } from '../observability/readiness.js';
 import type { ClientKeyOptions } from './client-key.js';
 import { createIssuerProtocol, type IssuerProtocol, type IssuerProtocolOptions } from './protocol.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -19,6 +22,8 @@ export interface IssuerServiceOptions extends IssuerProtocolOptions, ClientKeyOp
   operatorToken?: string;
   /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
   defences?: DefencesOptions | false;
+  /** JSON logs, metrics and readiness (default: logs on standard error, a metrics registry of its own). */
+  observability?: Observability;
 }
 
 export interface IssuerService {
@@ -40,9 +45,18 @@ export interface IssuerService {
  * ```
  */
 export function createIssuerService(options: IssuerServiceOptions): IssuerService {
-  const log = options.log ?? ((m: string) => console.error(m));
+  const observability = options.observability ?? createObservability('issuer');
+  const log = options.log ?? observability.log;
   const protocol = createIssuerProtocol({ ...options, log });
   const app = new Hono();
+  const now = (): number => epochSeconds(options.clock);
+  instrument(app, observability, {
+    operatorToken: options.operatorToken,
+    store: options.store,
+    kinds: ['offer', 'access_token', 'c_nonce'],
+    now,
+    checks: { signing_key: signingKeyLoaded(options.issuer.signer), status_lists: () => protocol.publishedStatusLists() },
+  });
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.', sanad_code: 'ERR_NOT_FOUND' }, 404));
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);

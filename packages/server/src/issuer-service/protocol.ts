@@ -148,6 +148,8 @@ export interface IssuerProtocol {
   statusList(path: string): Promise<PublishedStatusList>;
   /** Every list, signed now. */
   publishStatusLists(): Promise<PublishedStatusList[]>;
+  /** Every list as this instance publishes it (signed at most every few seconds): readiness. */
+  publishedStatusLists(): Promise<PublishedStatusList[]>;
   listCredentials(): ReturnType<Issuer['listCredentials']>;
   /** Changes the status of a credential or a batch, then signs the changed lists at once. */
   changeStatus(action: StatusAction, id: string): Promise<StatusChange[]>;
@@ -547,6 +549,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       return list;
     },
     publishStatusLists: () => issuer.publishStatusLists(),
+    publishedStatusLists: statusLists,
     listCredentials: () => issuer.listCredentials(),
     async changeStatus(action, id) {
       const records = await issuer[action](id);

@@ -4,6 +4,7 @@ import { publicCors } from '../http/cors.js';
 import { limitBody } from '../http/limits.js';
 import { staticFiles } from '../http/static-files.js';
 import { type DefencesOptions, defences } from '../middleware/defences/index.js';
+import { instrument, type InstrumentOptions, type Observability } from '../observability/observability.js';
 import type { VerifierProtocol } from './protocol.js';
 import { notFound, verifierErrorResponse } from './routes/errors.js';
 import { operatorRoutes } from './routes/operator.js';
@@ -17,19 +18,21 @@ export interface VerifierAppOptions {
   log: (message: string) => void;
   /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
   defences?: DefencesOptions | false;
+  observability: Observability;
+  /** The store, kinds and readiness checks {@link instrument} watches. */
+  instrument: Omit<InstrumentOptions, 'operatorToken'>;
 }
 
 /** The one place the app is put together: middleware that must see every request goes first. */
 export function createVerifierApp(protocol: VerifierProtocol, options: VerifierAppOptions): Hono {
   const app = new Hono();
+  instrument(app, options.observability, { ...options.instrument, operatorToken: options.operatorToken });
   app.onError((err, c) => verifierErrorResponse(c, err, options.log));
   app.notFound(notFound);
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
   app.use('*', ...defences(options.defences));
   app.use('*', limitBody);
 
-  // For load balancers and orchestrators: the process is up and answering.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route('/', publicRoutes(protocol));
   if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));
 

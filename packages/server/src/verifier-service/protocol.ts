@@ -78,6 +78,8 @@ export interface VerifierProtocolOptions {
   maxOpenSessions?: number;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Sees every verification of an answer (metrics count outcomes by code). */
+  onVerification?: (verification: VerificationResult) => void;
 }
 
 export interface CreateSessionOptions {
@@ -489,6 +491,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * for the same answer again; anything else not verified is refused. Returns only when verified.
    */
   async function requireVerified(sessionId: string, request: PresentationRequest, verification: VerificationResult): Promise<void> {
+    options.onVerification?.(verification);
     if (verification.verified) return;
     if (verification.retryable) {
       const note: StatusUnavailableNote = { at: now(), errors: verification.errors };

@@ -3,7 +3,10 @@
  * ({@link createVerifierApp}), put together from one set of options.
  */
 import type { Hono } from 'hono';
+import { epochSeconds, systemClock } from '@sanad/core';
 import type { DefencesOptions } from '../middleware/defences/index.js';
+import { createObservability, type Observability } from '../observability/observability.js';
+import { signingKeyLoaded, statusListsUsable, trustListCurrent } from '../observability/readiness.js';
 import { createVerifierApp } from './app.js';
 import { type CreatedSession, type CreateSessionOptions, createVerifierProtocol, type SessionView, type VerifierProtocol, type VerifierProtocolOptions } from './protocol.js';
 import type { LintFinding } from './presets.js';
@@ -36,6 +39,8 @@ export interface VerifierServiceOptions extends VerifierProtocolOptions {
   defences?: DefencesOptions | false;
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
+  /** JSON logs, metrics and readiness (default: logs on standard error, a metrics registry of its own). */
+  observability?: Observability;
 }
 
 export interface VerifierService {
@@ -59,9 +64,21 @@ export interface VerifierService {
  * ```
  */
 export async function createVerifierService(options: VerifierServiceOptions): Promise<VerifierService> {
-  const log = options.log ?? ((m: string) => console.error(m));
-  const protocol = await createVerifierProtocol({ ...options, log });
+  const observability = options.observability ?? createObservability('verifier');
+  const log = options.log ?? observability.log;
+  const protocol = await createVerifierProtocol({ ...options, log, onVerification: (v) => observability.metrics.recordVerification(v) });
   const app = createVerifierApp(protocol, {
+    observability,
+    instrument: {
+      store: options.store,
+      kinds: ['session', 'vp_nonce'],
+      now: () => epochSeconds(options.clock),
+      checks: {
+        signing_key: signingKeyLoaded(options.signer),
+        trust_list: trustListCurrent(options.verifier.trustList, options.clock ?? systemClock),
+        status_lists: statusListsUsable(observability.metrics),
+      },
+    },
     ...(options.operatorToken !== undefined ? { operatorToken: options.operatorToken } : {}),
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     ...(options.defences !== undefined ? { defences: options.defences } : {}),

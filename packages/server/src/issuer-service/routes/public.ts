@@ -8,7 +8,6 @@ import { type IssuerProtocol, STATUS_REFRESH_SECONDS } from '../protocol.js';
 export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions = {}): Hono {
   const app = new Hono();
   // For load balancers and orchestrators: the process is up and answering.
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/.well-known/openid-credential-issuer', (c) => c.json(protocol.credentialIssuer));
   app.get('/.well-known/oauth-authorization-server', (c) => c.json(protocol.authorizationServerMetadata));
   app.get('/jwks', (c) => c.json(protocol.jwks));

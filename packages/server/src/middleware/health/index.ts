@@ -1,0 +1,60 @@
+/**
+ * `/healthz`: the process is up and answering (cheap, no I/O: for liveness probes).
+ * `/readyz`: this instance can do its work now: each named check runs (in parallel, bounded in
+ * time) and the answer is 200 when all pass, else 503, with the state of each check. A failed
+ * check names its Sanad code only: a storage error's message may hold a host name or a path.
+ */
+import { isSanadError } from '@sanad/core';
+import { Hono } from 'hono';
+
+/** Resolves when ready; throws (a `SanadError`, ideally) when not. */
+export type ReadinessCheck = () => Promise<unknown> | unknown;
+
+export type CheckState = { status: 'ok' } | { status: 'failed'; sanad_code: string } | { status: 'timed_out' };
+
+export interface HealthOptions {
+  checks: Record<string, ReadinessCheck>;
+  /** A check still running after this long counts as failed (default 2000 ms). */
+  timeoutMs?: number;
+}
+
+async function run(check: ReadinessCheck, timeoutMs: number): Promise<CheckState> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<CheckState>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'timed_out' }), timeoutMs);
+  });
+  const checked = (async (): Promise<CheckState> => {
+    try {
+      await check();
+      return { status: 'ok' };
+    } catch (err) {
+      return { status: 'failed', sanad_code: isSanadError(err) ? err.code : 'ERR_INTERNAL' };
+    }
+  })();
+  try {
+    return await Promise.race([checked, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * @example
+ * ```ts
+ * app.route('/', healthRoutes({ checks: { store: () => store.count('session', now()) } }))
+ * ```
+ */
+export function healthRoutes(options: HealthOptions): Hono {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const health = new Hono();
+  health.get('/healthz', (c) => c.json({ status: 'ok' }));
+  health.get('/readyz', async (c) => {
+    const names = Object.keys(options.checks);
+    const states = await Promise.all(names.map((name) => run(options.checks[name]!, timeoutMs)));
+    const checks = Object.fromEntries(names.map((name, i) => [name, states[i]!]));
+    const ready = states.every((s) => s.status === 'ok');
+    c.header('Cache-Control', 'no-store');
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks }, ready ? 200 : 503);
+  });
+  return health;
+}
