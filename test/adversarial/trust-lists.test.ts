@@ -15,6 +15,8 @@ interface TrustListCase {
   id: string;
   source: string;
   expected: SanadErrorCode;
+  /** What `sanad verify` says, when the CLI refuses the file before the loader sees it. */
+  cliExpected?: SanadErrorCode;
   /** The trust list text, given the authority's signer and a valid document. */
   build: (authority: Signer, doc: TrustListDocument) => Promise<string>;
 }
@@ -94,6 +96,8 @@ const cases: TrustListCase[] = [
     id: 'trust/oversized',
     source: 'CWE-400: lists over 8 MiB are refused unread',
     expected: 'ERR_TRUST_LIST_INVALID',
+    // The CLI stops reading any input at 8 MiB.
+    cliExpected: 'ERR_INPUT_TOO_LARGE',
     build: async (_a, doc) => JSON.stringify({ ...doc, padding: 'x'.repeat(9 * 1024 * 1024) }),
   },
   {
@@ -134,7 +138,7 @@ describe('adversarial trust lists', () => {
       writeFileSync(file, text);
       const cli = await runSanad(['verify', '--presentation', join(work, 'presentation.txt'), '--trust', file, '--pinned-key', authorityDid, '--nonce', NONCE, '--audience', AUDIENCE, '--json']);
       expect(cli.code).not.toBe(0);
-      expect(JSON.parse(cli.stdout).error.code).toBe(c.expected);
+      expect(JSON.parse(cli.stdout).error.code).toBe(c.cliExpected ?? c.expected);
     });
   }
 });
