@@ -1,5 +1,6 @@
 /** Who a request comes from, for per-client limits. */
 import { Hono } from 'hono';
+import { listen } from '../node/listen.js';
 import { describe, expect, it } from 'vitest';
 import { type ClientKeyOptions, clientKey, UNKNOWN_CLIENT } from './client-key.js';
 
@@ -26,5 +27,16 @@ describe('clientKey', () => {
     expect(await keyOf({}, {}, '2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(await keyOf({}, {}, '2001:db8:1:2:bbbb:cccc:dddd:eeee')).toBe('2001:db8:1:2::/64');
     expect(await keyOf({}, {}, '2001:db8::1')).toBe('2001:db8:0:0::/64');
+  });
+
+  it('is the socket address when served by listen(), which passes no Node bindings to the app', async () => {
+    const app = new Hono();
+    app.get('/', (c) => c.text(clientKey(c)));
+    const server = await listen((request) => app.fetch(request));
+    try {
+      expect(await (await fetch(server.url)).text()).toBe('127.0.0.1');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,21 +1,22 @@
 /**
- * Who is asking, for per-client limits: the peer address of the connection, or, behind a
- * reverse proxy the operator says to trust, the address that proxy appended last to
- * `X-Forwarded-For` (the ones before it are whatever the client chose to send).
+ * Who is asking, for the issuer's per-client PIN limit: the same client the rate limits count
+ * (`middleware/rate-limit/client-address.ts`), so a site sets `trustProxy` once for both.
  */
 import type { Context } from 'hono';
+import { clientAddress, clientKey as budgetKey } from '../middleware/rate-limit/client-address.js';
+
+export { UNKNOWN_CLIENT } from '../middleware/rate-limit/client-address.js';
 
 export interface ClientKeyOptions {
-  /** Read `X-Forwarded-For`: only when every request comes through a proxy that sets it (default false). */
-  trustProxy?: boolean;
+  /**
+   * Reverse proxies in front that append to `X-Forwarded-For` (`true`: one). Only when every
+   * request comes through them: otherwise clients write their own address (default none).
+   */
+  trustProxy?: boolean | number;
 }
 
-/** The key all requests share when no address is known (a handler called without a Node socket). */
-export const UNKNOWN_CLIENT = 'unknown';
-
 /**
- * The client's key: an IPv4 address, or the /64 prefix of an IPv6 address (one subscriber is
- * usually given a whole /64, so single addresses would be free to rotate through).
+ * The client's key: an IPv4 address, or the /64 prefix of an IPv6 address.
  *
  * @example
  * ```ts
@@ -23,21 +24,6 @@ export const UNKNOWN_CLIENT = 'unknown';
  * ```
  */
 export function clientKey(c: Context, options: ClientKeyOptions = {}): string {
-  const forwarded = options.trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
-  const env: unknown = c.env;
-  const peer = (env as { incoming?: { socket?: { remoteAddress?: unknown } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const address = forwarded || (typeof peer === 'string' ? peer : '');
-  return address ? normalise(address) : UNKNOWN_CLIENT;
-}
-
-function normalise(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!address.includes(':')) return address;
-  // Expand "::" and keep the first four groups.
-  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
-  const left = head ? head.split(':') : [];
-  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  const hops = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
+  return budgetKey(clientAddress(c, hops));
 }

@@ -35,12 +35,13 @@ import {
   toBase64url,
   type VerificationResult,
   VP_FORMATS_SUPPORTED,
+  parseJsonBounded,
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { ServiceStore, StoredRecord } from '../store/service-store.js';
-import { parseJsonBounded } from './json.js';
+
 import { OpenSessions } from './open-sessions.js';
 import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';

@@ -1,7 +1,6 @@
 /** Reading request bodies: typed, bounded, refused with a code; attacker values are type-checked, never converted. */
-import { isPlainObject, SanadError } from '@sanad/core';
+import { isPlainObject, parseJsonBounded, SanadError } from '@sanad/core';
 import type { Context } from 'hono';
-import { parseJsonBounded } from '../json.js';
 
 /** A JSON object body, or `ERR_INVALID_INPUT` (or the bound's code). */
 export async function jsonObjectBody(c: Context): Promise<Record<string, unknown>> {
