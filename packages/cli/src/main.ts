@@ -1,4 +1,5 @@
 /** The `sanad` program: commander wiring, usage errors as exit code 2, help as 0. */
+import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { registerIssuerCommands } from './commands/issuer.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     // commander has already printed its message (unknown option, missing argument...).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     process.stderr.write('sanad: an unexpected internal error occurred (ERR_INTERNAL)\n');
-    if (process.env.SANAD_DEBUG === '1') process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    if (process.env.SANAD_DEBUG === '1') process.stderr.write(`${err instanceof Error ? err.stack : inspect(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -54,13 +54,16 @@ const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
 /** Sanad issuer metadata extension: a token request without tx_code is answered with the offer's state and counts as no attempt. */
 const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
+/** A string member of the issuer's JSON, or `fallback`: never `String()` on it (`{"toString":1}` throws). */
+const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
 /** Type metadata for the wallet's cards from the issuer's OpenID4VCI credential configuration. */
 function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetadata {
   const meta = isPlainObject(configuration.credential_metadata) ? configuration.credential_metadata : {};
   const display = Array.isArray(meta.display) ? meta.display.filter(isPlainObject) : [];
   const claims = Array.isArray(meta.claims) ? meta.claims.filter(isPlainObject) : [];
   const definition = isPlainObject(configuration.credential_definition) ? configuration.credential_definition : {};
-  const named = display.map((d) => ({ locale: String(d.locale ?? 'en'), name: String(d.name ?? ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
+  const named = display.map((d) => ({ locale: text(d.locale, 'en'), name: text(d.name, ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
   return {
     vct: typeof configuration.vct === 'string' ? configuration.vct : '',
     ...(named[0] ? { name: (named.find((d) => d.locale === 'en') ?? named[0]).name } : {}),
@@ -69,9 +72,9 @@ function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetad
       .filter((c) => Array.isArray(c.path))
       .map((c) => ({
         path: c.path as Array<string | number | null>,
-        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: String(d.locale ?? 'en'), label: String(d.name ?? '') })),
+        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: text(d.locale, 'en'), label: text(d.name, '') })),
       })),
-    ...(Array.isArray(definition.type) ? { vc_type: definition.type.map(String) } : {}),
+    ...(Array.isArray(definition.type) ? { vc_type: definition.type.filter((t): t is string => typeof t === 'string') } : {}),
   };
 }
 
@@ -85,8 +88,8 @@ function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<
   if (ours) throw ours;
   if (err instanceof Oauth2ClientErrorResponseError || err instanceof Openid4vciRetrieveCredentialsError) {
     const body = err instanceof Oauth2ClientErrorResponseError ? err.errorResponse : (err.response as { credentialErrorResponseResult?: { data?: Record<string, unknown> } }).credentialErrorResponseResult?.data;
-    const code = String(body?.error ?? '');
-    const description = String(body?.error_description ?? '');
+    const code = text(body?.error, '');
+    const description = text(body?.error_description, '');
     const said = withoutSecrets(description, secrets);
     // A Sanad issuer names the failure with a stable code; the English description is for people.
     const sanadCode = body?.sanad_code;

@@ -4,7 +4,7 @@
  * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { expandOfflineRequest, isPlainObject, type LocalizedText, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, type SanadErrorCode, toBase64url } from '@sanad/core';
+import { expandOfflineRequest, isPlainObject, type LocalizedText, numericDate, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, type SanadErrorCode, toBase64url } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
 import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
@@ -67,20 +67,21 @@ export async function resolvePresentationRequest(link: string, options: RespondO
   if (!resolved.jar) throw new SanadError('ERR_REQUEST_INVALID', 'The request is not signed.');
   if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'Only direct_post and direct_post.jwt responses are supported.');
   if (!resolved.dcql) throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
+  if (typeof payload.nonce !== 'string' || typeof payload.response_uri !== 'string') throw new SanadError('ERR_REQUEST_INVALID', 'The request has no nonce or response_uri.');
   const metadata = isPlainObject(payload.client_metadata) ? payload.client_metadata : {};
-  const exp = typeof payload.exp === 'number' ? payload.exp : Math.floor(Date.now() / 1000) + 300;
+  const exp = numericDate(payload.exp) ?? Math.floor(Date.now() / 1000) + 300;
   const purpose: LocalizedText = isPlainObject(payload.purpose) ? (payload.purpose as LocalizedText) : { en: 'No purpose was given.' };
   const request: PresentationRequest = {
     response_type: 'vp_token',
     client_id: resolved.client.effective,
-    nonce: String(payload.nonce),
+    nonce: payload.nonce,
     dcql_query: resolved.dcql.query as PresentationRequest['dcql_query'],
     purpose,
     ...(typeof metadata.client_name === 'string' ? { verifier_name: metadata.client_name } : {}),
-    iat: typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000),
+    iat: numericDate(payload.iat) ?? Math.floor(Date.now() / 1000),
     exp,
   };
-  return { request, clientIdPrefix: resolved.client.prefix, responseUri: String(payload.response_uri ?? ''), authorizationRequest: payload };
+  return { request, clientIdPrefix: resolved.client.prefix, responseUri: payload.response_uri, authorizationRequest: payload };
 }
 
 /**
