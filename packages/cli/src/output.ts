@@ -2,6 +2,7 @@
  * What the CLI prints: one JSON object on stdout with `--json`, readable text otherwise.
  * Errors never print a stack trace unless SANAD_DEBUG=1.
  */
+import { inspect } from 'node:util';
 import { type ErrorReport, isSanadError, toSanadError } from '@sanad/core';
 
 export interface Output {
@@ -90,7 +91,7 @@ export function createOutput(options: OutputOptions): Output {
       else stderr.write(`sanad: ${options.describe?.(report) ?? report.message} (${report.code})\n`);
       if (process.env.SANAD_DEBUG === '1') {
         const cause = isSanadError(err) ? (err.cause ?? err) : err;
-        stderr.write(`${cause instanceof Error ? cause.stack : String(cause)}\n`);
+        stderr.write(`${cause instanceof Error ? cause.stack : inspect(cause)}\n`);
       }
     },
   };

@@ -98,7 +98,7 @@ export function defineCredentialType(definition: CredentialTypeDefinition): Cred
   for (const name of properties) assertLocalized(definition.claimDisplay[name], `claimDisplay["${name}"]`);
   if (!Array.isArray(definition.selectivelyDisclosable)) invalid('selectivelyDisclosable must list claim paths.');
   for (const path of definition.selectivelyDisclosable) {
-    if (typeof path !== 'string' || !properties.includes(path.split('.')[0]!.replace(/\[\]$/, ''))) invalid(`The disclosable path "${String(path)}" is not a claim of the schema.`);
+    if (typeof path !== 'string' || !properties.includes(path.split('.')[0]!.replace(/\[\]$/, ''))) invalid(typeof path === 'string' ? `The disclosable path "${path}" is not a claim of the schema.` : 'A disclosable path is not text.');
     if (parseClaimPath(path).some((segment) => segment !== null && RESERVED_SEGMENTS.has(segment))) invalid(`The disclosable path "${path}" names a JavaScript-reserved member.`);
   }
   let validate: ValidateFunction;

@@ -68,7 +68,7 @@ async function call<T>(token: string, method: 'GET' | 'POST' | 'DELETE', path: s
   if (response.status === 204) return undefined as T;
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
-    throw new ApiError(response.status, typeof json.sanad_code === 'string' ? json.sanad_code : String(json.error ?? 'error'), String(json.error_description ?? `HTTP ${response.status}`));
+    throw new ApiError(response.status, typeof json.sanad_code === 'string' ? json.sanad_code : typeof json.error === 'string' ? json.error : 'error', typeof json.error_description === 'string' ? json.error_description : `HTTP ${response.status}`);
   }
   return json as T;
 }

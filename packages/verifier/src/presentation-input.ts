@@ -11,7 +11,9 @@ import {
   fromBase64url,
   fromUtf8,
   isPlainObject,
+  MAX_SD_JWT_LENGTH,
   OFFLINE_PRESENTATION_PREFIX,
+  parseJsonBounded,
   type PresentationResponse,
   SanadError,
   tryParseJson,
@@ -91,14 +93,8 @@ export function unwrapPresentation(presentation: string | PresentationResponse):
     const text = presentation.trim();
     if (text.startsWith(OFFLINE_PRESENTATION_PREFIX)) return { text: decodeOfflinePresentation(text) };
     if (text.startsWith('{')) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (cause) {
-        // Most likely a response cut short: damaged, so checked and refused like any other.
-        throw new SanadError('ERR_INVALID_JSON', undefined, { cause });
-      }
-      return unwrapPresentation(json as PresentationResponse);
+      // ERR_INVALID_JSON is most likely a response cut short: damaged, refused like any other.
+      return unwrapPresentation(parseJsonBounded(text, { maxLength: 2 * MAX_SD_JWT_LENGTH }) as PresentationResponse);
     }
     if (text.startsWith('[')) {
       const json = tryParseJson(text);

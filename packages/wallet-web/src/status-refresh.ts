@@ -26,7 +26,7 @@ export async function refreshStatusNow(): Promise<void> {
     const results = await open.refreshStatus({ fetch: protocolFetch });
     statusProblem.value = results.find((r) => r.error)?.error;
   } catch (err) {
-    statusProblem.value = { code: 'ERR_STATUS_UNAVAILABLE', message: String((err as Error)?.message ?? err) };
+    statusProblem.value = { code: 'ERR_STATUS_UNAVAILABLE', message: err instanceof Error ? err.message : 'The status could not be checked.' };
   } finally {
     checkingStatus.value = false;
     if (wallet.peek() === open) touched();

@@ -145,7 +145,8 @@ const canonical = (value: unknown): string =>
     : isPlainObject(value)
       ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`
       : JSON.stringify(value);
-const pathKey = (path: ReadonlyArray<unknown>): string => path.map((p) => (p === null ? '[]' : String(p))).join('.');
+/** A claim path as text; DCQL allows only names, indexes and null (anything else is shown as `?`). */
+const pathKey = (path: ReadonlyArray<unknown>): string => path.map((p) => (p === null ? '[]' : typeof p === 'string' || typeof p === 'number' ? `${p}` : '?')).join('.');
 
 export class Wallet {
   readonly #storage: WalletStorage;

@@ -116,7 +116,9 @@ async function resolveDidKeyUncached(didUrl: string, options: DidResolverOptions
   const refs = Array.isArray(doc[relationship]) ? (doc[relationship] as Array<string | VerificationMethod>) : [];
   const authorised = new Set(refs.map((r) => (typeof r === 'string' ? absolute(r) : isPlainObject(r) && typeof r.id === 'string' ? absolute(r.id) : '')));
   // Methods may be listed once and referenced, or embedded in the relationship itself.
-  const methods = [...((doc.verificationMethod ?? []) as VerificationMethod[]), ...refs.filter((r): r is VerificationMethod => isPlainObject(r))];
+  // A fetched did:web document is the network's JSON: only methods with a text id are read.
+  const listed: unknown[] = Array.isArray(doc.verificationMethod) ? doc.verificationMethod : [];
+  const methods = [...listed, ...refs].filter((m): m is VerificationMethod => isPlainObject(m) && typeof m.id === 'string');
   const fragment = didUrl.includes('#') ? didUrl.slice(didUrl.indexOf('#')) : undefined;
   const named = fragment ? methods.filter((m) => absolute(m.id) === `${doc.id}${fragment}`) : methods;
   const candidates = named.filter((m) => authorised.has(absolute(m.id)) && isPlainObject(m.publicKeyJwk));

@@ -56,8 +56,10 @@ export function claimValue(value: unknown, path: ReadonlyArray<unknown> = []): s
   if (typeof value === 'number') return new Intl.NumberFormat(intlLocale()).format(value);
   if (Array.isArray(value)) return value.map((v) => claimValue(v, path)).join(', ');
   if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}: ${claimValue(v, [...path, k])}`).join('; ');
-  const text = String(value ?? '');
-  if (COUNTRY_CLAIMS.has(String(path.at(-1))) && /^[A-Z]{2,3}$/.test(text)) return countryName(text);
+  // Objects were handled above: only primitives reach the template literal.
+  const text = value === null || value === undefined ? '' : `${value as string | number | bigint}`;
+  const name = path.at(-1);
+  if (typeof name === 'string' && COUNTRY_CLAIMS.has(name) && /^[A-Z]{2,3}$/.test(text)) return countryName(text);
   if (DATE_ONLY.test(text)) return formatDate(text);
   return text;
 }

@@ -41,7 +41,8 @@ export function createTranslator(language: string): Translator {
     if (value === false) return message(code, 'common.no');
     if (Array.isArray(value)) return value.map(plain).join(', ');
     if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${text(k)}: ${plain(v)}`).join('; ');
-    return text(String(value ?? ''));
+    // Only primitives are left here; a template literal cannot call a hostile toString.
+    return text(value === null || value === undefined ? '' : `${value as string | number | bigint}`);
   };
   return {
     language: code,

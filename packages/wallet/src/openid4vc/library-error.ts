@@ -5,6 +5,7 @@
  * what it was sent: an offer link, a pre-authorized code, a PIN or a request link must never
  * reach an error through them. Such errors keep no `cause` (it would carry the same text).
  */
+import { tryParseJson } from '@sanad/core';
 import { cleanText } from '../messages/display-text.js';
 
 const MAX_LENGTH = 300;
@@ -46,11 +47,8 @@ export function linkSecrets(link: string): string[] {
   const query = link.indexOf('?');
   for (const value of new URLSearchParams(query >= 0 ? link.slice(query + 1) : '').values()) {
     found.add(value);
-    try {
-      collect(JSON.parse(value));
-    } catch {
-      // Not JSON: the value itself is enough.
-    }
+    // Not JSON (or nested past the cap): the value itself is enough.
+    collect(tryParseJson(value));
   }
   return [...found].filter((s) => s.length >= 6);
 }
