@@ -5,6 +5,7 @@
  * the one top-level command it names, and `sanad --help` none at all. The other top-level commands
  * are listed from the table below; a test checks that this listing matches the full tree.
  */
+import { inspect } from 'node:util';
 import { Command, CommanderError, Help } from 'commander';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
@@ -117,7 +118,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     // commander has already printed its message (unknown option, missing argument...).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     process.stderr.write('sanad: an unexpected internal error occurred (ERR_INTERNAL)\n');
-    if (process.env.SANAD_DEBUG === '1') process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    if (process.env.SANAD_DEBUG === '1') process.stderr.write(`${err instanceof Error ? err.stack : inspect(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Oauth2Error, Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
 import { ValidationError } from '@openid4vc/utils';
-import { isSanadError, type SanadError, type SanadErrorCode } from '@sanad/core';
+import { isSanadError, SanadError, type SanadErrorCode } from '@sanad/core';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -31,17 +31,38 @@ const OAUTH_ERROR_FOR: Partial<Record<SanadError['code'], string>> = {
   ERR_SIGNATURE_INVALID: 'invalid_proof',
   ERR_HOLDER_BINDING_INVALID: 'invalid_proof',
   ERR_STATUS_UNAVAILABLE: 'temporarily_unavailable',
+  ERR_STORE_FULL: 'temporarily_unavailable',
+  ERR_SERVICE_OVERLOADED: 'temporarily_unavailable',
+  ERR_NOT_FOUND: 'not_found',
 };
 
-/** Failures that a later retry of the same request can cure (RFC 9110 section 15.6.4). */
+/** Failures a later retry of the same request can cure (RFC 9110 section 15.6.4), and what is not there. */
 const HTTP_STATUS_FOR: Partial<Record<SanadError['code'], ContentfulStatusCode>> = {
   ERR_STATUS_UNAVAILABLE: 503,
+  ERR_STORE_FULL: 503,
+  ERR_SERVICE_OVERLOADED: 503,
+  ERR_NOT_FOUND: 404,
 };
+
+/** A Sanad error that says when to try again (`Retry-After`), e.g. a store at its cap. */
+export class RetryLaterError extends SanadError {
+  constructor(
+    code: SanadErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}
+
+/** Unknown routes, in both services. */
+export const notFound = (c: Context): Response =>
+  c.json({ error: 'not_found', error_description: 'Nothing is served at this address.', sanad_code: 'ERR_NOT_FOUND' }, 404);
 
 export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
   if (err instanceof HttpError) {
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return c.json({ error: err.error, error_description: err.description, ...(err.code ? { sanad_code: err.code } : {}), ...err.extra }, err.status);
+    return c.json({ error: err.error, error_description: err.description, sanad_code: err.code ?? 'ERR_INVALID_INPUT', ...err.extra }, err.status);
   }
   if (err instanceof Oauth2ResourceUnauthorizedError) {
     const first = err.wwwAuthenticateHeaders[0];
@@ -56,7 +77,9 @@ export function errorResponse(c: Context, err: unknown, log: (message: string) =
   if (err instanceof ValidationError || err instanceof Oauth2Error) {
     return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0], sanad_code: 'ERR_INVALID_INPUT' }, 400);
   }
-  if (isSanadError(err) && err.category !== 'internal') {
+  // Internal by category but the caller's to retry (a full store, an overloaded service): said so.
+  if (isSanadError(err) && (err.category !== 'internal' || HTTP_STATUS_FOR[err.code] !== undefined)) {
+    if (err instanceof RetryLaterError) c.header('Retry-After', `${err.retryAfterSeconds}`);
     return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, HTTP_STATUS_FOR[err.code] ?? 400);
   }
   log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : "unknown"}`);

@@ -5,7 +5,7 @@
 import { epochSeconds } from '@sanad/core';
 import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
-import { errorResponse } from '../http/errors.js';
+import { errorResponse, notFound } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import { createObservability, instrument, type Observability } from '../observability/observability.js';
@@ -58,7 +58,7 @@ export function createIssuerService(options: IssuerServiceOptions): IssuerServic
     checks: { signing_key: signingKeyLoaded(options.issuer.signer), status_lists: () => protocol.publishedStatusLists() },
   });
   app.onError((err, c) => errorResponse(c, err, log));
-  app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.', sanad_code: 'ERR_NOT_FOUND' }, 404));
+  app.notFound(notFound);
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
   app.use('*', ...defences(options.defences));
   app.use('*', limitBody);

@@ -2,11 +2,12 @@
 import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
 import { limitBody } from '../http/limits.js';
+import { errorResponse, notFound } from '../http/errors.js';
 import { staticFiles } from '../http/static-files.js';
 import { type DefencesOptions, defences } from '../middleware/defences/index.js';
 import { instrument, type InstrumentOptions, type Observability } from '../observability/observability.js';
 import type { VerifierProtocol } from './protocol.js';
-import { notFound, verifierErrorResponse } from './routes/errors.js';
+
 import { operatorRoutes } from './routes/operator.js';
 import { publicRoutes } from './routes/public.js';
 
@@ -27,7 +28,7 @@ export interface VerifierAppOptions {
 export function createVerifierApp(protocol: VerifierProtocol, options: VerifierAppOptions): Hono {
   const app = new Hono();
   instrument(app, options.observability, { ...options.instrument, operatorToken: options.operatorToken });
-  app.onError((err, c) => verifierErrorResponse(c, err, options.log));
+  app.onError((err, c) => errorResponse(c, err, options.log));
   app.notFound(notFound);
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
   app.use('*', ...defences(options.defences));

@@ -40,8 +40,8 @@ import {
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
 import { exportJWK, generateKeyPair } from 'jose';
+import { RetryLaterError } from '../http/errors.js';
 import type { ServiceStore, StoredRecord } from '../store/service-store.js';
-
 import { OpenSessions } from './open-sessions.js';
 import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
@@ -175,9 +175,9 @@ export interface PresetSummary {
 }
 
 /** `ERR_STORE_FULL` with the seconds after which an open session will have expired. */
-export class StoreFullError extends SanadError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('ERR_STORE_FULL', 'This verifier holds as many open sessions as it allows: try again later.');
+export class StoreFullError extends RetryLaterError {
+  constructor(retryAfterSeconds: number) {
+    super('ERR_STORE_FULL', 'This verifier holds as many open sessions as it allows: try again later.', retryAfterSeconds);
   }
 }
 
