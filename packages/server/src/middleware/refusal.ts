@@ -4,6 +4,8 @@
  */
 import { ERROR_CODES, type SanadErrorCode } from '@sanad/core';
 import type { Context } from 'hono';
+import { routePattern } from './logging/route-pattern.js';
+import { metricsOf } from './metrics/index.js';
 
 /** Which limit turned a request away. */
 export type RefusalLimit = 'public' | 'operator' | 'operator_failures' | 'in_flight' | 'event_loop_lag';
@@ -21,6 +23,8 @@ const ERROR_FOR = { 429: 'rate_limited', 503: 'temporarily_unavailable' } as con
 
 export function refuse(c: Context, refusal: Refusal, code: SanadErrorCode, onRefusal?: OnRefusal): Response {
   onRefusal?.(refusal, c);
+  // Counted here, where every 429 is made, so no caller has to remember the metric.
+  if (refusal.status === 429) metricsOf(c)?.rateLimited.inc({ route: routePattern(c) });
   c.header('Retry-After', String(refusal.retryAfterSeconds));
   c.header('Cache-Control', 'no-store');
   return c.json({ error: ERROR_FOR[refusal.status], error_description: ERROR_CODES[code].message, sanad_code: code }, refusal.status);

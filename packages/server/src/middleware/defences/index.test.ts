@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createServiceMetrics, requestMetrics } from '../metrics/index.js';
 import { defences } from './index.js';
 
 function appWith(...handlers: ReturnType<typeof defences>) {
@@ -34,5 +35,15 @@ describe('defences()', () => {
     expect(defences({ rateLimit: false, loadShedding: false })).toEqual([]);
     const app = appWith(...defences({ rateLimit: false }));
     for (let i = 0; i < 300; i += 1) expect((await app.request('/x')).status).toBe(200);
+  });
+
+  it('counts every rate-limited request in the service metrics (sanad_rate_limited_total)', async () => {
+    const metrics = createServiceMetrics('verifier');
+    const app = new Hono();
+    app.use('*', requestMetrics(metrics), ...defences({ rateLimit: { public: { burst: 1, perSecond: 0.001 } } }));
+    app.get('/x', (c) => c.json({ ok: true }));
+    for (let i = 0; i < 3; i += 1) await app.request('/x');
+    const counted = (await metrics.rateLimited.get()).values.reduce((n, v) => n + v.value, 0);
+    expect(counted).toBe(2);
   });
 });
