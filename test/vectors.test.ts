@@ -10,6 +10,7 @@ import {
   didKeyFromJwk,
   encodeTokenStatusList,
   fromBase64url,
+  inflateBounded,
   generateKeyPair,
   type JWK,
   jwkFromDidKey,
@@ -80,6 +81,9 @@ describe('Token Status List (draft-ietf-oauth-status-list)', () => {
       const expected = new Uint8Array(c.size);
       for (const [i, v] of Object.entries(c.statuses)) expected[Number(i)] = v;
       for (let i = 0; i < c.size; i += 1) if (view.get(i) !== expected[i]) expect.fail(`index ${i}: ${view.get(i)} !== ${expected[i]}`);
+      // Packed exactly as the draft's own generator packs it: the same bytes before compression.
+      const packed = (lst: string) => inflateBounded(fromBase64url(lst), 'zlib');
+      expect(packed(encodeTokenStatusList(expected, c.bits).lst)).toEqual(packed(c.json.lst));
       const again = decodeTokenStatusList(encodeTokenStatusList(expected, c.bits));
       for (const i of Object.keys(c.statuses)) expect(again.get(Number(i))).toBe(c.statuses[i]);
       expect(() => view.get(c.size)).toThrow(expect.objectContaining({ code: 'ERR_STATUS_INDEX_OUT_OF_RANGE' }));

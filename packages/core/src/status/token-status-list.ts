@@ -1,10 +1,11 @@
 /**
  * IETF Token Status List (draft-ietf-oauth-status-list) in its JWT form, for SD-JWT VC.
- * Encoding uses `@owf/token-status-list`; decoding is our own so that it is done once per
- * token into a byte array (O(1) lookups) with a cap on the inflated size — the library
- * inflates into one JavaScript number per entry on every call and has no cap.
+ * Both directions are Sanad's own over `fflate`'s zlib: decoding is done once per token into a
+ * byte array (O(1) lookups) with a cap on the inflated size (`@owf/token-status-list` inflates
+ * into one JavaScript number per entry on every call, with no cap), and encoding is a few lines
+ * of bit packing, which spares every verifier start-up that library and its zod (~0.3 s of CPU).
  */
-import { StatusList } from '@owf/token-status-list';
+import { zlibSync } from 'fflate';
 import { fromBase64url, isPlainObject, toBase64url } from '../encoding.js';
 import { isSanadError, SanadError } from '../errors.js';
 import { type DecodedJwt, decodeJwt, numericDate } from '../jwt.js';
@@ -44,12 +45,19 @@ function assertBits(bits: unknown): StatusBits {
  *
  * @example
  * ```ts
- * encodeTokenStatusList([0, 1, 0, 0], 1) // { bits: 1, lst: 'eNpjAgAAAwAC' }
+ * encodeTokenStatusList([0, 1, 0, 0], 1) // { bits: 1, lst: 'eNpjAgAAAwAD' }
  * ```
  */
 export function encodeTokenStatusList(statuses: ArrayLike<number>, bits: StatusBits): TokenStatusListClaim {
-  const list = new StatusList(Array.from(statuses), bits);
-  return { bits, lst: toBase64url(list.compressStatusListToBytes()) };
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  const bytes = new Uint8Array(Math.ceil(statuses.length / perByte));
+  for (let i = 0; i < statuses.length; i += 1) {
+    const status = statuses[i] as number;
+    if (!Number.isInteger(status) || status < 0 || status > mask) throw new SanadError('ERR_STATUS_LIST_INVALID', `Status ${i} does not fit in ${bits} bits.`);
+    bytes[Math.floor(i / perByte)]! |= status << ((i % perByte) * bits);
+  }
+  return { bits, lst: toBase64url(zlibSync(bytes, { level: 9 })) };
 }
 
 /**
