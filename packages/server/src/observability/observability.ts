@@ -62,6 +62,8 @@ export interface InstrumentOptions {
   now: () => number;
   /** Readiness checks besides `store`. */
   checks: Record<string, ReadinessCheck>;
+  /** Checks that degrade `/readyz` without making the instance not ready (see `healthRoutes`). */
+  advisories?: Record<string, ReadinessCheck>;
 }
 
 /**
@@ -73,7 +75,7 @@ export function instrument(app: Hono, observability: Observability, options: Ins
   const { metrics } = observability;
   metrics.watchStore(options.store, options.kinds, options.now);
   app.use('*', requestId(), requestLogging(observability.logger), requestMetrics(metrics));
-  app.route('/', healthRoutes({ checks: { store: storeReachable(options.store, options.now), ...options.checks } }));
+  app.route('/', healthRoutes({ checks: { store: storeReachable(options.store, options.now), ...options.checks }, ...(options.advisories ? { advisories: options.advisories } : {}) }));
   if (options.operatorToken === undefined) return;
   app.get('/operator/metrics', operatorAuth(options.operatorToken), async (c) => {
     c.header('Content-Type', METRICS_CONTENT_TYPE);

@@ -33,8 +33,8 @@ export const trustListCurrent =
   };
 
 /**
- * The last status check found a usable list: not ready while the status lists this instance
- * needs can be had neither from their servers nor from the cache, or have expired.
+ * The last status check found a usable list: fails while the status lists this instance needs
+ * can be had neither from their servers nor from the cache, or have expired (an advisory check).
  */
 export const statusListsUsable =
   (metrics: ServiceMetrics): ReadinessCheck =>

@@ -76,8 +76,9 @@ export async function createVerifierService(options: VerifierServiceOptions): Pr
       checks: {
         signing_key: signingKeyLoaded(options.signer),
         trust_list: trustListCurrent(options.verifier.trustList, options.clock ?? systemClock),
-        status_lists: statusListsUsable(observability.metrics),
       },
+      // Every instance shares an issuer's outage: taking them all out would refuse the credentials of every other issuer too.
+      advisories: { status_lists: statusListsUsable(observability.metrics) },
     },
     ...(options.operatorToken !== undefined ? { operatorToken: options.operatorToken } : {}),
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),

@@ -54,6 +54,20 @@ describe('health and readiness', () => {
     expect(text).not.toMatch(/db\.internal|key\.jwk/);
   });
 
+  it('/readyz stays 200 but says degraded when only an advisory check fails', async () => {
+    const app = new Hono();
+    app.route('/', healthRoutes({ checks: { store: () => undefined }, advisories: { status_lists: () => Promise.reject(new SanadError('ERR_STATUS_UNAVAILABLE')) } }));
+    const response = await app.request('/readyz');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'degraded',
+      checks: { store: { status: 'ok' }, status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' } },
+    });
+    const both = new Hono();
+    both.route('/', healthRoutes({ checks: { store: () => Promise.reject(new SanadError('ERR_STORAGE')) }, advisories: { status_lists: () => undefined } }));
+    expect((await both.request('/readyz')).status).toBe(503);
+  });
+
   it('/readyz counts a check that never answers as timed out', async () => {
     const response = await appWith(
       { store: () => new Promise(() => undefined), signing_key: () => undefined },
