@@ -157,10 +157,11 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
     expect(unknown.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
   });
 
-  it('limits PIN attempts per client over HTTP, by X-Forwarded-For only behind a trusted proxy', async () => {
+  // One fact, said in either place: the PIN limit and the rate limits count the same client.
+  it.each([{ trustProxy: true }, { defences: { rateLimit: { trustProxy: 1 } } }])('limits PIN attempts per client over HTTP, by X-Forwarded-For only behind a trusted proxy (%j)', async (proxy) => {
     const store = createMemoryServiceStore();
     const issuer = await testIssuer();
-    const behindProxy = createIssuerService({ issuer, store, baseUrl: BASE_URL, operatorToken: OPERATOR_TOKEN, trustProxy: true, maxTxCodeAttemptsPerClient: 2, log: () => undefined });
+    const behindProxy = createIssuerService({ issuer, store, baseUrl: BASE_URL, operatorToken: OPERATOR_TOKEN, ...proxy, maxTxCodeAttemptsPerClient: 2, log: () => undefined });
     const create = async () => {
       const r = await behindProxy.app.request(`${BASE_URL}/operator/offers`, { method: 'POST', headers: operator, body: JSON.stringify({ type: 'refugee-status', claims: AMAL }) });
       const o = (await r.json()) as { credential_offer_uri: string; tx_code: string };

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { publicCors } from '../http/cors.js';
 import { errorResponse, notFound } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
-import { type DefencesOptions, defences } from '../middleware/defences/index.js';
+import { type DefencesOptions, defences, servicesDefences } from '../middleware/defences/index.js';
 import { createObservability, instrument, type Observability } from '../observability/observability.js';
 import { signingKeyLoaded } from '../observability/readiness.js';
 import type { ClientKeyOptions } from './client-key.js';
@@ -50,6 +50,7 @@ export function createIssuerService(options: IssuerServiceOptions): IssuerServic
   const protocol = createIssuerProtocol({ ...options, log });
   const app = new Hono();
   const now = (): number => epochSeconds(options.clock);
+  const { defences: defended, trustProxy } = servicesDefences(options.defences, options.trustProxy);
   instrument(app, observability, {
     operatorToken: options.operatorToken,
     store: options.store,
@@ -60,9 +61,9 @@ export function createIssuerService(options: IssuerServiceOptions): IssuerServic
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound(notFound);
   for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
-  app.use('*', ...defences(options.defences));
+  app.use('*', ...defences(defended));
   app.use('*', limitBody);
-  app.route('/', publicRoutes(protocol, { ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }));
+  app.route('/', publicRoutes(protocol, { ...(trustProxy !== undefined ? { trustProxy } : {}) }));
   if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));
   return {
     app,

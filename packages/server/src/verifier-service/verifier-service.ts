@@ -4,7 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { epochSeconds, systemClock } from '@sanad/core';
-import type { DefencesOptions } from '../middleware/defences/index.js';
+import { type DefencesOptions, servicesDefences } from '../middleware/defences/index.js';
 import { createObservability, type Observability } from '../observability/observability.js';
 import { signingKeyLoaded, statusListsUsable, trustListCurrent } from '../observability/readiness.js';
 import { createVerifierApp } from './app.js';
@@ -37,6 +37,11 @@ export interface VerifierServiceOptions extends VerifierProtocolOptions {
   operatorToken?: string;
   /** Rate limits and load shedding, on by default (see docs/deployment.md); `false`: none. */
   defences?: DefencesOptions | false;
+  /**
+   * Reverse proxies in front that append to `X-Forwarded-For` (`true`: one), for the rate
+   * limits. Only when every request comes through them: otherwise clients write their own address.
+   */
+  trustProxy?: boolean | number;
   /** The built desk page (`@sanad/verifier-web`'s `dist`, an absolute path), served at `/desk/`. */
   deskDir?: string;
   /** JSON logs, metrics and readiness (default: logs on standard error, a metrics registry of its own). */
@@ -66,6 +71,7 @@ export interface VerifierService {
 export async function createVerifierService(options: VerifierServiceOptions): Promise<VerifierService> {
   const observability = options.observability ?? createObservability('verifier');
   const log = options.log ?? observability.log;
+  const { defences: defended } = servicesDefences(options.defences, options.trustProxy);
   const protocol = await createVerifierProtocol({ ...options, log, onVerification: (v) => observability.metrics.recordVerification(v) });
   const app = createVerifierApp(protocol, {
     observability,
@@ -82,7 +88,7 @@ export async function createVerifierService(options: VerifierServiceOptions): Pr
     },
     ...(options.operatorToken !== undefined ? { operatorToken: options.operatorToken } : {}),
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
-    ...(options.defences !== undefined ? { defences: options.defences } : {}),
+    ...(defended !== undefined ? { defences: defended } : {}),
     log,
   });
   return {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createServiceMetrics, requestMetrics } from '../metrics/index.js';
-import { defences } from './index.js';
+import { defences, servicesDefences } from './index.js';
 
 function appWith(...handlers: ReturnType<typeof defences>) {
   const app = new Hono();
@@ -45,5 +45,18 @@ describe('defences()', () => {
     for (let i = 0; i < 3; i += 1) await app.request('/x');
     const counted = (await metrics.rateLimited.get()).values.reduce((n, v) => n + v.value, 0);
     expect(counted).toBe(2);
+  });
+
+  it("gives a service's one trustProxy to its rate limits, and refuses a rate-limit setting that disagrees", async () => {
+    const { defences: defended, trustProxy } = servicesDefences({ rateLimit: { public: { burst: 1, perSecond: 0.001 } } }, 1);
+    expect(trustProxy).toBe(1);
+    const app = appWith(...defences(defended));
+    const from = (address: string) => app.request('/x', { headers: { 'x-forwarded-for': address } });
+    expect((await from('198.51.100.1')).status).toBe(200);
+    expect((await from('198.51.100.1')).status).toBe(429);
+    expect((await from('198.51.100.2')).status).toBe(200);
+    expect(servicesDefences({ rateLimit: { trustProxy: 2 } }, undefined).trustProxy).toBe(2);
+    expect(() => servicesDefences({ rateLimit: { trustProxy: 2 } }, 1)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(servicesDefences(false, 1)).toEqual({ defences: false, trustProxy: 1 });
   });
 });

@@ -3,6 +3,7 @@
  * first (a flood from one client is turned away before it takes a place), then load shedding.
  * Each part is tuned through its options or switched off with `false`; see docs/deployment.md.
  */
+import { SanadError } from '@sanad/core';
 import type { MiddlewareHandler } from 'hono';
 import { type LoadSheddingOptions, loadShedding } from '../load-shedding/index.js';
 import { type RateLimitOptions, rateLimit } from '../rate-limit/index.js';
@@ -42,4 +43,17 @@ export function defences(options: DefencesOptions | false = {}): MiddlewareHandl
   if (options.rateLimit !== false) handlers.push(rateLimit(withHook(options.rateLimit ?? {})));
   if (options.loadShedding !== false) handlers.push(loadShedding(withHook(options.loadShedding ?? {})));
   return handlers;
+}
+
+/**
+ * A service's one `trustProxy` (reverse proxies in front that append to `X-Forwarded-For`) given
+ * to its rate limits as well: every per-client count the service keeps must see the same client.
+ * Refused when `defences.rateLimit.trustProxy` says otherwise.
+ */
+export function servicesDefences(options: DefencesOptions | false | undefined, trustProxy: boolean | number | undefined): { defences: DefencesOptions | false | undefined; trustProxy: boolean | number | undefined } {
+  if (options === false || options?.rateLimit === false) return { defences: options, trustProxy };
+  const own = options?.rateLimit?.trustProxy;
+  if (trustProxy === undefined) return { defences: options, trustProxy: own };
+  if (own !== undefined && own !== trustProxy) throw new SanadError('ERR_CONFIG_INVALID', 'trustProxy and defences.rateLimit.trustProxy disagree: set trustProxy only.');
+  return { defences: { ...options, rateLimit: { ...options?.rateLimit, trustProxy } }, trustProxy };
 }
