@@ -266,7 +266,7 @@ describe.skipIf(browserSkipReason !== undefined)(`accessibility in Chromium${bro
       await wallet.getByTestId('go-present').click();
       await wallet.getByTestId('present-link').fill(request);
       await wallet.getByTestId('present-open').click();
-      await wallet.getByTestId('consent-decline').click();
+      await wallet.getByTestId('consent-share').click();
       await desk.getByTestId('desk-result').waitFor({ timeout: patient(20_000) });
       await expectReflows(desk, `desk ${code} result`);
       await desk.getByTestId('desk-next').click();

@@ -112,7 +112,7 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     expect(await wallet.getByTestId('status-details').textContent()).not.toContain('Valid: checked');
   }, patient(150_000));
 
-  it('asks "Share anyway" for the revoked credential and says what the verifier will see; the verifier refuses it, and the request, answered, then says to ask for a new QR code', async () => {
+  it('asks "Share anyway" for the revoked credential and says what the verifier will see; the verifier refuses it; a decline leaves the request open, and once the desk cancels it the wallet says to ask for a new one', async () => {
     const { authorization_request: request } = await operatorPost(sandbox.verifierUrl, '/sessions', { preset: 'registered-refugee' });
     await openRequest(String(request));
     await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
@@ -120,13 +120,19 @@ describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Ch
     expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
     await documentationShot(wallet, 'wallet-share-anyway');
     await wallet.getByTestId('consent-share').click();
-    // Refused, and nothing recorded: the request stays open for a valid answer or a decline.
+    // Refused, and nothing recorded: the request stays open for a valid answer.
     await wallet.getByTestId('error').waitFor({ timeout: patient(20_000) });
     await openRequest(String(request));
     await wallet.getByTestId('consent-decline').click();
     await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
-
+    // A decline settles nothing (a bystander could have sent it): the holder can still answer.
     await openRequest(String(request));
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('This request was already answered or cancelled at the desk. Ask for a new QR code.');
+    await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
+
+    const sessionId = new URL(decodeURIComponent(new URL(String(request)).searchParams.get('request_uri')!)).pathname.split('/').at(-1)!;
+    const cancelled = await fetch(`${sandbox.verifierUrl}/operator/sessions/${sessionId}`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.operatorToken}` } });
+    expect(cancelled.status).toBeLessThan(300);
+    await openRequest(String(request));
+    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('This request has expired. Ask the verifier for a new one.');
   }, patient(60_000));
 });

@@ -239,15 +239,19 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect((await operator(s.verifierUrl, 'GET', `/sessions/${id}`)).json).toMatchObject({ status: 'pending' });
     });
 
-    it('records a refusal when the holder declines, and shares nothing', async () => {
+    it("notes the holder's decline for the desk, shares nothing, and still takes an answer (a bystander can decline too)", async () => {
       const { wallet } = await holderWithCredential();
       const { id, uri } = await session(s, { preset: 'registered-refugee' });
       const opened = await wallet.openRequest(uri, opts);
       const outcome = await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: false }), opts);
       expect(outcome).toEqual({ shared: false });
       const { json } = await operator(s.verifierUrl, 'GET', `/sessions/${id}`);
-      expect(json).toMatchObject({ status: 'answered', result: { verified: false, claims: {}, errors: [{ code: 'ERR_CONSENT_DECLINED' }] } });
+      expect(json).toMatchObject({ status: 'pending', outcome: 'pending', declined: { error: 'access_denied' } });
+      expect(json).not.toHaveProperty('result');
       expect(wallet.history()).toHaveLength(0);
+      const again = await wallet.openRequest(uri, opts);
+      await wallet.respond(again, wallet.decide(wallet.propose(again.request), { approve: true }), opts);
+      expect((await operator(s.verifierUrl, 'GET', `/sessions/${id}`)).json).toMatchObject({ status: 'answered', outcome: 'valid' });
     });
 
     it('sees a revocation made through the operator API', async () => {

@@ -18,6 +18,7 @@ export {
   createVerifierService,
   DEFAULT_MAX_OPEN_SESSIONS,
   MAX_REFUSED_ANSWERS,
+  type DeclineNote,
   type RefusalNote,
   type ResponseMode,
   type SessionResult,

@@ -4,7 +4,7 @@
  */
 
 /** `refused`: the request was closed after too many answers that did not verify. */
-export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired' | 'refused';
+export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'expired' | 'refused';
 
 export interface Preset {
   id: string;
@@ -29,6 +29,8 @@ export interface SessionView {
   refusedAnswers?: number;
   /** The last refused answer: its code and what it would have shown. */
   lastRefusal?: { at: number; code: string; outcome: Exclude<Outcome, 'pending' | 'refused'> };
+  /** A wallet declined: the holder, or anyone who saw the QR code, so the request still waits. */
+  declined?: { at: number; error: string };
   result?: {
     verified: boolean;
     issuer: string;

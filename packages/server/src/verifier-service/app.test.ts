@@ -65,10 +65,10 @@ describe('verifier service over HTTP (app.request)', () => {
     expect((await call(s.app, 'POST', `/responses/${id}`, '{}')).json).toMatchObject({ sanad_code: 'ERR_INVALID_INPUT' });
     expect((await call(s.app, 'POST', `/responses/${id}`, 'state=a&state=b', FORM)).json).toMatchObject({ sanad_code: 'ERR_INVALID_INPUT' });
     expect(logs.filter((l) => l.startsWith('internal error'))).toEqual([]);
-    // The wallet's decline, with the right state, still settles it.
+    // A decline with the right state is taken and shown, and the session still waits for the holder.
     expect((await call(s.app, 'POST', `/responses/${id}`, form({ error: 'access_denied', state }), FORM)).status).toBe(200);
-    expect((await call(s.app, 'GET', `/operator/sessions/${id}`)).json).toMatchObject({ status: 'answered', outcome: 'declined' });
-    expect((await call(s.app, 'POST', `/responses/${id}`, form({ error: 'access_denied', state }), FORM)).json).toMatchObject({ sanad_code: 'ERR_REQUEST_USED' });
+    expect((await call(s.app, 'GET', `/operator/sessions/${id}`)).json).toMatchObject({ status: 'pending', outcome: 'pending', declined: { error: 'access_denied' } });
+    expect((await call(s.app, 'GET', `/requests/${id}`)).status).toBe(200);
   });
 
   it('type-checks the operator API: 400 with a code for every wrong field  [CWE-20]', async () => {

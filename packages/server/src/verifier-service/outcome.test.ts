@@ -20,7 +20,6 @@ describe('outcomeOf', () => {
   });
 
   it('names each kind of rejection', () => {
-    expect(outcomeOf(rejected(['ERR_CONSENT_DECLINED']))).toBe('declined');
     expect(outcomeOf(rejected(['ERR_STATUS_REVOKED'], 'revoked'))).toBe('revoked');
     expect(outcomeOf(rejected(['ERR_STATUS_SUSPENDED'], 'suspended'))).toBe('revoked');
     expect(outcomeOf(rejected(['ERR_ISSUER_UNTRUSTED']))).toBe('untrusted');

@@ -6,14 +6,13 @@ import type { SanadErrorCode } from '@sanad/core';
 import type { SessionResult } from './protocol.js';
 
 /** `refused` is never a result's: the session was closed after too many answers that did not verify. */
-export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'declined' | 'expired' | 'refused';
+export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'expired' | 'refused';
 
 const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set(['ERR_ISSUER_UNTRUSTED', 'ERR_ISSUER_NOT_AUTHORIZED']);
 
 /**
  * The outcome of a session. A rejection can have several reasons; the first that applies wins,
- * from the most definite down: the holder declined, the issuer withdrew the credential
- * (revoked or suspended), the issuer is not trusted for it, it has expired; anything else is
+ * from the most definite down: the issuer withdrew the credential (revoked or suspended), the issuer is not trusted for it, it has expired; anything else is
  * `invalid`.
  *
  * @example
@@ -26,7 +25,6 @@ export function outcomeOf(result: SessionResult | undefined): SessionOutcome {
   if (!result) return 'pending';
   if (result.verified) return 'valid';
   const codes = new Set(result.errors.map((e) => e.code));
-  if (codes.has('ERR_CONSENT_DECLINED')) return 'declined';
   if (result.status === 'revoked' || result.status === 'suspended') return 'revoked';
   if ([...codes].some((c) => UNTRUSTED.has(c))) return 'untrusted';
   if (codes.has('ERR_CREDENTIAL_EXPIRED')) return 'expired';

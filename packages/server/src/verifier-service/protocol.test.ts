@@ -22,7 +22,7 @@ async function stateOf(p: Awaited<ReturnType<typeof protocol>>['p'], sessionId: 
 }
 
 describe('verifier protocol', () => {
-  it('refuses answers that do not verify, counts them, and stays open for a verified answer or a decline', async () => {
+  it('refuses answers that do not verify, counts them, and stays open for a verified answer, a decline noted', async () => {
     const { p } = await protocol();
     const { sessionId } = await p.createSession({ preset: 'over-18', responseMode: 'direct_post' });
     const state = await stateOf(p, sessionId);
@@ -33,9 +33,12 @@ describe('verifier protocol', () => {
     expect(await p.view(sessionId)).toMatchObject({ status: 'pending', outcome: 'pending', refusedAnswers: 4, lastRefusal: { code: 'ERR_RESPONSE_REFUSED', outcome: 'invalid' } });
     // The request object is still served: the holder can still answer.
     expect(await p.requestObject(sessionId)).toMatch(/^ey/);
+    // Anyone who saw the QR code can send a decline with the state: noted for the desk, settling nothing.
     await p.decline(sessionId, state, 'access_denied');
-    expect(await p.view(sessionId)).toMatchObject({ status: 'answered', outcome: 'declined', refusedAnswers: 4 });
-    await expect(p.decline(sessionId, state, 'access_denied')).rejects.toMatchObject({ code: 'ERR_REQUEST_USED' });
+    expect(await p.view(sessionId)).toMatchObject({ status: 'pending', outcome: 'pending', refusedAnswers: 4, declined: { error: 'access_denied', at: expect.any(Number) } });
+    expect(await p.requestObject(sessionId)).toMatch(/^ey/);
+    await p.forget(sessionId);
+    await expect(p.decline(sessionId, state, 'access_denied')).rejects.toMatchObject({ code: 'ERR_REQUEST_EXPIRED' });
   });
 
   it(`closes a session as refused after ${MAX_REFUSED_ANSWERS} refused answers, with no verdict of theirs`, async () => {
@@ -69,7 +72,10 @@ describe('verifier protocol', () => {
     const full = await p.createSession({ preset: 'over-18' }).catch((err: unknown) => err);
     expect(full).toBeInstanceOf(StoreFullError);
     expect(full).toMatchObject({ code: 'ERR_STORE_FULL', retryAfterSeconds: 300 });
+    // A decline settles nothing, so it frees no place.
     await p.decline(first.sessionId, await stateOf(p, first.sessionId), 'access_denied');
+    await expect(p.createSession({ preset: 'over-18' })).rejects.toMatchObject({ code: 'ERR_STORE_FULL' });
+    await p.forget(first.sessionId);
     const third = await p.createSession({ preset: 'over-18' });
     await expect(p.createSession({ preset: 'over-18' })).rejects.toMatchObject({ code: 'ERR_STORE_FULL' });
     await p.forget(third.sessionId);

@@ -8,10 +8,12 @@
  * posting the holder's `SANAD1:` code. The result holds only the requested claims and is
  * forgotten after `resultRetentionSeconds`.
  *
- * Only a verified answer or the wallet's decline settles a session. Anyone who sees the QR code
- * can post to its `response_uri`, so an answer that does not verify is refused and counted, and
- * the session waits for the holder's real one; after {@link MAX_REFUSED_ANSWERS} refusals it is
- * closed as `refused` (the desk starts again, out of sight), never with the refused verdict.
+ * Only a verified answer settles a session. Anyone who sees the QR code can post to its
+ * `response_uri`, so an answer that does not verify is refused and counted, and the session
+ * waits for the holder's real one; after {@link MAX_REFUSED_ANSWERS} refusals it is closed as
+ * `refused` (the desk starts again, out of sight), never with the refused verdict. A decline
+ * proves no more about its sender than the public `state`, so it is noted for the desk and the
+ * session still waits: a bystander's decline cannot stop the holder from answering.
  */
 import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
@@ -142,6 +144,14 @@ export interface RefusalNote {
   outcome: SessionOutcome;
 }
 
+/** The wallet's decline (an OpenID4VP error response): shown at the desk, settling nothing. */
+export interface DeclineNote {
+  /** When the last decline arrived (epoch seconds). */
+  at: number;
+  /** The OAuth error code the wallet sent, e.g. `access_denied`. */
+  error: string;
+}
+
 /** What the operator reads about a session. */
 export interface SessionView {
   status: SessionStatus;
@@ -154,6 +164,8 @@ export interface SessionView {
   /** Answers refused so far (absent when none). */
   refusedAnswers?: number;
   lastRefusal?: RefusalNote;
+  /** While pending: a wallet declined (the holder, or anyone who saw the QR code). */
+  declined?: DeclineNote;
 }
 
 /** A verdict accepted at `response_uri`: where the wallet sends the holder's browser next, if anywhere. */
@@ -199,7 +211,7 @@ export interface VerifierProtocol {
    * counted, or answered `ERR_STATUS_UNAVAILABLE` when status could not be checked.
    */
   acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse>;
-  /** The wallet's OpenID4VP error response (e.g. `access_denied`): settles the session as declined. */
+  /** The wallet's OpenID4VP error response (e.g. `access_denied`): noted on the session, which stays open (see the module comment). */
   decline(sessionId: string, state: string, error: string): Promise<void>;
   /** The same-device result; `ERR_NOT_FOUND` unless the response code is the session's. */
   result(sessionId: string, responseCode: string): Promise<SameDeviceResult>;
@@ -229,6 +241,7 @@ interface SessionRecord {
   statusUnavailable?: StatusUnavailableNote;
   refusedAnswers?: number;
   lastRefusal?: RefusalNote;
+  declined?: DeclineNote;
 }
 
 /** The verifier's request nonces, in the shared store (so any instance can check any response). */
@@ -421,6 +434,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     ...(session.status === 'pending' && session.statusUnavailable ? { statusUnavailable: session.statusUnavailable } : {}),
     ...(session.refusedAnswers ? { refusedAnswers: session.refusedAnswers } : {}),
     ...(session.lastRefusal ? { lastRefusal: session.lastRefusal } : {}),
+    ...(session.status === 'pending' && session.declined ? { declined: session.declined } : {}),
   });
 
   /** The session while it can still be answered. */
@@ -464,8 +478,8 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
 
   /**
    * Refuses an answer that did not verify: counted on the session, which stays open (its
-   * nonce usable again if the refused answer spent it) until a verified answer, a decline, its
-   * expiry or the last allowed refusal closes it. Always throws `reason`.
+   * nonce usable again if the refused answer spent it) until a verified answer, its expiry or
+   * the last allowed refusal closes it. Always throws `reason`.
    */
   async function refuse(sessionId: string, request: PresentationRequest, reason: SanadError, verification?: VerificationResult): Promise<never> {
     const note: RefusalNote = { at: now(), code: reason.code, outcome: verification ? outcomeOf(summarise(verification)) : 'invalid' };
@@ -508,9 +522,9 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     const { value: session } = await pendingSession(sessionId);
     if (state !== session.state) await refuse(sessionId, session.request, refusal('The state does not match this request.'));
     if (!WALLET_ERROR.test(error)) await refuse(sessionId, session.request, refusal('error must be an OAuth error code.'));
-    const declined: ErrorReport = { code: 'ERR_CONSENT_DECLINED', message: `The wallet answered ${error}.` };
-    await settle(sessionId, { verified: false, issuer: '', credentialType: '', claims: {}, status: 'unknown', errors: [declined], warnings: [] });
-    log(`session ${sessionId}: declined (${error})`);
+    const declined: DeclineNote = { at: now(), error };
+    if (!(await update(sessionId, (current) => ({ next: { ...current, declined } })))) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
+    log(`session ${sessionId}: declined (${error}), still open for an answer`);
   }
 
   /** The form as the protocol library reads it, decrypted when encrypted; a library refusal is a refused answer. */

@@ -19,6 +19,7 @@ export {
   DEFAULT_MAX_OPEN_SESSIONS,
   MAX_REFUSED_ANSWERS,
   type PresetSummary,
+  type DeclineNote,
   type RefusalNote,
   type ResponseMode,
   type SameDeviceResult,

@@ -72,9 +72,10 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     };
   }, [session]);
 
-  /** What the line under the QR code says while the session waits: the last undecided or refused answer. */
+  /** What the line under the QR code says while the session waits: the last undecided, declined or refused answer. */
   const statusOf = (view: SessionView): string => {
     if (view.statusUnavailable) return t('waiting.statusUnavailable');
+    if (view.declined && view.declined.at >= (view.lastRefusal?.at ?? 0)) return t('waiting.declined');
     if (view.lastRefusal) return t('waiting.refused', { outcome: t(`outcome.${view.lastRefusal.outcome}`), count: `${view.refusedAnswers ?? 1}` });
     return waitingText;
   };
