@@ -10,8 +10,10 @@ export {
   type IssueOptions,
   type IssueResult,
   type IssuerOptions,
+  type KeyRevocationPlan,
   newIssuerSettings,
   type PublishedStatusList,
+  type ReissueBatch,
   type RetiredSigner,
 } from './issuer.js';
 export type {

@@ -245,6 +245,48 @@ describe('status-list URLs and key rotation', () => {
   });
 });
 
+describe('revoking everything a compromised key signed', () => {
+  it('finds the retired key\'s credentials through its lists, revokes them in chunks, and lists the batches to issue again', async () => {
+    const store = createMemoryIssuerStore();
+    const { issuer: before } = await setup(store, 4);
+    const valid = await before.issue({ type: 'refugee-status', claims, holders: await holders(3) }); // fills two lists of 4
+    const suspended = await before.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const revoked = await before.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const expired = await before.issue({ type: 'refugee-status', claims, holders: await holders(1), validFrom: new Date(Date.now() - 2 * 86_400_000), validUntil: new Date(Date.now() - 86_400_000) });
+    const vcJwt = await before.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: await holders(1) });
+    await before.suspend(suspended.batchId);
+    await before.revoke(revoked.batchId);
+    const next = await generateKeyPair();
+    const nextDid = didKeyFromJwk(next.publicJwk);
+    const nextKid = `${nextDid}#${didKeyMultibase(nextDid)}`;
+    await store.rotateKey({ issuerId: nextDid, kid: nextKid, alg: 'ES256' }, new Date().toISOString());
+    const after = await createIssuer({ store, signer: await signerFromJwk(next.privateJwk), issuerId: nextDid, kid: nextKid, statusBaseUrl: 'https://agency.example/status', types: [refugeeStatusType], statusListSize: 4, retiredSigners: [{ issuerId: before.issuerId, kid: before.kid, signer: before.signer }] });
+    const fresh = await after.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+
+    await expect(after.planKeyRevocation(nextDid)).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    await expect(after.planKeyRevocation('did:key:zUnknown')).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+    const plan = await after.planKeyRevocation(before.kid); // a key id names its DID
+    expect(plan).toMatchObject({ issuerId: before.issuerId, alreadyRevoked: 1 });
+    expect(plan.credentialIds).toHaveLength(3 + 1 + 1 + 1);
+    expect(plan.lists.map((l) => l.kind).sort()).toEqual(['bitstring', 'bitstring', 'token', 'token']);
+    expect(plan.reissue.map((b) => [b.batchId, b.copies, b.statusBefore])).toEqual([
+      [valid.batchId, 3, 'valid'],
+      [suspended.batchId, 1, 'suspended'],
+      [vcJwt.batchId, 1, 'valid'],
+    ]);
+    expect(plan.reissue.map((b) => b.batchId)).not.toContain(expired.batchId);
+
+    const progress: number[] = [];
+    expect(await after.revokePlanned(plan, { onProgress: (done) => progress.push(done) })).toBe(6);
+    expect(progress.at(-1)).toBe(6);
+    const statuses = new Map((await after.listCredentials()).map((c) => [c.batchId, c.status]));
+    for (const batch of [valid, suspended, revoked, expired, vcJwt]) expect(statuses.get(batch.batchId)).toBe('revoked');
+    expect(statuses.get(fresh.batchId)).toBe('valid');
+    // Run again (after a stop): nothing is left to revoke and nobody is listed twice.
+    expect(await after.planKeyRevocation(before.issuerId)).toMatchObject({ credentialIds: [], alreadyRevoked: 7, reissue: [] });
+  });
+});
+
 describe('the register keeps no claim values', () => {
   it('stores only ids, types, positions and dates in the SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-issuer-'));

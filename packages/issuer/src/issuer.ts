@@ -87,6 +87,36 @@ export interface PublishedStatusList {
   token: string;
 }
 
+/** A batch to issue again after a key compromise: what the register knows of it, never its claims. */
+export interface ReissueBatch {
+  batchId: string;
+  typeId: string;
+  format: CredentialFormat;
+  /** Copies of the batch revoked by the drill. */
+  copies: number;
+  issuedAt: string;
+  validUntil: string;
+  /** `suspended`: it was suspended before the compromise; decide whether that person gets a new one. */
+  statusBefore: Exclude<CredentialStatus, 'revoked'>;
+}
+
+/** What revoking every credential of one key does, worked out before anything changes (see {@link Issuer.planKeyRevocation}). */
+export interface KeyRevocationPlan {
+  /** The identifier whose credentials are revoked. */
+  issuerId: string;
+  /** The copies to revoke: every one not revoked yet. */
+  credentialIds: string[];
+  /** Copies of that key already revoked before. */
+  alreadyRevoked: number;
+  /** The status lists holding the key's credentials: each is re-signed by the next publication. */
+  lists: Array<{ uri: string; kind: StatusListKind }>;
+  /** The batches whose holders need a credential from the new key: not revoked and not expired before the drill. */
+  reissue: ReissueBatch[];
+}
+
+/** Copies revoked per store call: each call is one transaction, so a register with a running service is never locked long. */
+const REVOKE_CHUNK = 1000;
+
 /** Uniform random integer in [0, max), from the platform CSPRNG, without modulo bias. */
 function secureRandom(max: number): number {
   const limit = Math.floor(0x1_0000_0000 / max) * max;
@@ -263,6 +293,71 @@ export class Issuer {
     const records = await this.#resolveIds(id);
     if (records.some((r) => r.status === 'revoked')) throw new SanadError('ERR_STATUS_TRANSITION_INVALID', 'A revoked credential cannot be reinstated.');
     return this.#transition(id, 'valid');
+  }
+
+  /**
+   * After a key compromise (and its rotation): every credential signed by the retired key
+   * `key` (its DID, or a key id of it), found through the status lists that key signs, and the
+   * batches to issue again. Changes nothing; {@link Issuer.revokePlanned} carries it out.
+   *
+   * @example
+   * ```ts
+   * const plan = await issuer.planKeyRevocation(compromisedDid)
+   * await issuer.revokePlanned(plan)
+   * ```
+   */
+  async planKeyRevocation(key: string): Promise<KeyRevocationPlan> {
+    const issuerId = key.startsWith('did:') ? didOf(key) : key;
+    const settings = await this.#options.store.getSettings();
+    if (!settings) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED');
+    if (issuerId === settings.issuerId) {
+      throw new SanadError('ERR_INVALID_INPUT', 'That is the current signing key: rotate to a new key first (`sanad issuer rotate-key`), then revoke what the old one signed.');
+    }
+    const retired = settings.retiredKeys ?? [];
+    if (!retired.some((k) => k.issuerId === issuerId)) throw new SanadError('ERR_INVALID_INPUT', 'That identifier is not a key this register has signed with.');
+    // Lists made before key rotation existed name no key: they belong to the register's first key.
+    const firstKey = retired[0]!.issuerId;
+    const now = this.#clock.now();
+    const credentialIds: string[] = [];
+    const reissue = new Map<string, ReissueBatch>();
+    const lists: KeyRevocationPlan['lists'] = [];
+    let alreadyRevoked = 0;
+    for (const list of await this.#options.store.statusLists()) {
+      if ((list.issuerId ?? firstKey) !== issuerId) continue;
+      if (list.kind === 'token') lists.push({ uri: this.#statusUri('token', list.id).uri, kind: 'token' });
+      else for (const purpose of ['revocation', 'suspension'] as const) lists.push({ uri: this.#statusUri('bitstring', list.id, purpose).uri, kind: 'bitstring' });
+      for (const record of await this.#options.store.credentialsOfList(list.id)) {
+        if (record.status === 'revoked') {
+          alreadyRevoked += 1;
+          continue;
+        }
+        credentialIds.push(record.id);
+        if (Date.parse(record.validUntil) <= now) continue;
+        const batch = reissue.get(record.batchId);
+        if (batch) {
+          batch.copies += 1;
+          if (record.status === 'valid') batch.statusBefore = 'valid';
+        } else {
+          reissue.set(record.batchId, { batchId: record.batchId, typeId: record.typeId, format: record.format, copies: 1, issuedAt: record.issuedAt, validUntil: record.validUntil, statusBefore: record.status });
+        }
+      }
+    }
+    return { issuerId, credentialIds, alreadyRevoked, lists, reissue: [...reissue.values()].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.batchId.localeCompare(b.batchId)) };
+  }
+
+  /**
+   * Revokes every copy of a {@link KeyRevocationPlan}, in small transactions. Final; publish
+   * the status lists afterwards. Run again after a stop, a new plan finds only what is left.
+   */
+  async revokePlanned(plan: KeyRevocationPlan, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+    const total = plan.credentialIds.length;
+    for (let done = 0; done < total; ) {
+      const chunk = plan.credentialIds.slice(done, done + REVOKE_CHUNK);
+      await this.#options.store.setStatus(chunk, 'revoked');
+      done += chunk.length;
+      options.onProgress?.(done, total);
+    }
+    return total;
   }
 
   /** What the register holds: ids, types, status positions and dates. No claim values. */

@@ -25,7 +25,8 @@ import { action } from '../command.js';
 import { assertNewFile, readInput, readJson, writeOutput } from '../io.js';
 import { databaseOf, loadTypes, type RegisterFlags, registerOptions, TYPES_DIR, withIssuer } from '../issuer-folder.js';
 import { issuerOperator } from '../operator-client.js';
-import type { ProgressBar } from '../output.js';
+import type { Output, ProgressBar } from '../output.js';
+import { confirm } from '../prompt.js';
 import { registerHandOutCommands } from './hand-out.js';
 import { registerIssueBatchCommand } from './issue-batch.js';
 
@@ -41,6 +42,57 @@ async function holderKeys(file: string | undefined, dids: string[] | undefined):
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * `sanad issuer revoke --signed-by <key>`: the key-compromise drill's revocation. The batches to
+ * issue again are written before anything changes, since afterwards the register can no longer
+ * tell the copies revoked now from those revoked before.
+ */
+async function revokeSignedBy(o: RegisterFlags & { signedBy: string; yes?: boolean; reissueList?: string }, out: Output, where: { dir: string } | { service: string }): Promise<void> {
+  if ('service' in where) throw new SanadError('ERR_INVALID_INPUT', '--signed-by works on the issuer folder: give --dir (a running service on it publishes the change).');
+  if (o.reissueList === undefined) throw new SanadError('ERR_INVALID_INPUT', '--signed-by needs --reissue-list <file>: the batches to issue again can be listed only before they are revoked.');
+  assertNewFile(o.reissueList);
+  const reissueList = o.reissueList;
+  const result = await withIssuer(
+    where.dir,
+    async (issuer) => {
+      const plan = await issuer.planKeyRevocation(o.signedBy);
+      const summary = `${plan.credentialIds.length.toLocaleString('en-US')} cop${plan.credentialIds.length === 1 ? 'y' : 'ies'} signed by ${plan.issuerId} (${plan.reissue.length.toLocaleString('en-US')} batch(es) to issue again)`;
+      const agreed =
+        o.yes === true ||
+        (await confirm(`Revoke ${summary}? This cannot be undone.`, {
+          refusal: { code: 'ERR_CONFIRMATION_REQUIRED', message: 'Revoking everything a key signed cannot be undone: run in a terminal to be asked, or pass --yes.' },
+        }));
+      if (!agreed) return undefined;
+      const revokedAt = new Date().toISOString();
+      const batches = plan.reissue.map((b) => ({ batch_id: b.batchId, type: b.typeId, format: b.format, copies: b.copies, issued_at: b.issuedAt, valid_until: b.validUntil, status_before: b.statusBefore }));
+      await writeOutput(reissueList, `${JSON.stringify({ type: 'sanad-reissue-list', version: 1, signed_by: plan.issuerId, revoked_at: revokedAt, batches }, null, 2)}\n`, 0o600, { overwrite: false });
+      const bar = out.bar('Revoking', plan.credentialIds.length);
+      try {
+        await issuer.revokePlanned(plan, { onProgress: (done) => bar.update(done) });
+      } finally {
+        bar.finish();
+      }
+      return { plan, batches: batches.length };
+    },
+    o,
+  );
+  if (!result) {
+    out.result({ signed_by: o.signedBy, revoked: 0 }, () => 'Nothing revoked.');
+    return;
+  }
+  const { plan, batches } = result;
+  out.result(
+    { signed_by: plan.issuerId, revoked: plan.credentialIds.length, already_revoked: plan.alreadyRevoked, lists: plan.lists.map((l) => l.uri), reissue_list: reissueList, batches_to_reissue: batches },
+    () =>
+      [
+        `Revoked ${plan.credentialIds.length.toLocaleString('en-US')} cop${plan.credentialIds.length === 1 ? 'y' : 'ies'} signed by ${plan.issuerId} (${plan.alreadyRevoked.toLocaleString('en-US')} revoked before).`,
+        `  ${plan.lists.length} status list(s) change: publish them now with \`sanad issuer status-list --dir ${where.dir} --out <folder>\` (a running issuer service does it within 30 s).`,
+        `  ${batches.toLocaleString('en-US')} batch(es) to issue again under the new key: ${reissueList} (batch ids, types, dates; no claim values).`,
+        `Then the trust-list authority removes ${plan.issuerId}: see docs/key-compromise.md.`,
+      ].join('\n'),
+  );
+}
 
 export function registerIssuerCommands(program: Command): Command {
   const issuer = program.command('issuer').description('issue, revoke and publish credentials (agency)');
@@ -138,21 +190,42 @@ export function registerIssuerCommands(program: Command): Command {
     );
   });
 
+  const changeStatus = async (verb: 'revoke' | 'suspend' | 'reinstate', o: OnRegister, out: Output, id: string): Promise<void> => {
+    const where = target(o);
+    const changed =
+      'service' in where
+        ? (await issuerOperator(where.service, o).change(verb, id)).map((c) => ({ id: c.id, status: c.status }))
+        : (await withIssuer(where.dir, (i) => i[verb](id), o)).map((r) => ({ id: r.id, status: r.status }));
+    const status = changed[0]?.status;
+    const publish = 'service' in where ? 'The service publishes the change within 30 s.' : 'Publish with `sanad issuer status-list`, or let the issuer service do it.';
+    out.result({ [`${verb}d`]: changed.map((c) => c.id), status }, () => `${changed.length} cop${changed.length === 1 ? 'y is' : 'ies are'} now ${status}. ${publish}`);
+  };
+
+  action<OnRegister & { signedBy?: string; yes?: boolean; reissueList?: string }>(
+    onRegister(
+      issuer
+        .command('revoke [id]')
+        .description('revoke a credential or every copy of a batch, or with --signed-by everything a compromised key signed (final)')
+        .option('--signed-by <did|kid>', 'revoke every credential signed by this retired key (after `sanad issuer rotate-key`; see docs/key-compromise.md)')
+        .option('--reissue-list <file>', 'with --signed-by: where to write the batches to issue again (ids, types, dates; no claim values)')
+        .option('--yes', 'with --signed-by: revoke without asking'),
+    ),
+    async (o, out, [id]) => {
+      if (o.signedBy === undefined) {
+        if (id === undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give the credential or batch id to revoke, or --signed-by <did> after a key compromise.');
+        if (o.reissueList !== undefined) throw new SanadError('ERR_INVALID_INPUT', '--reissue-list goes with --signed-by.');
+        return changeStatus('revoke', o, out, id);
+      }
+      if (id !== undefined) throw new SanadError('ERR_INVALID_INPUT', 'Give a credential or batch id, or --signed-by, not both.');
+      await revokeSignedBy({ ...o, signedBy: o.signedBy }, out, target(o));
+    },
+  );
+
   for (const [verb, description] of [
-    ['revoke', 'revoke a credential or every copy of a batch (final)'],
     ['suspend', 'suspend a credential or batch'],
     ['reinstate', 'make a suspended credential or batch valid again'],
   ] as const) {
-    action<OnRegister>(onRegister(issuer.command(`${verb} <id>`).description(description)), async (o, out, [id]) => {
-      const where = target(o);
-      const changed =
-        'service' in where
-          ? (await issuerOperator(where.service, o).change(verb, id!)).map((c) => ({ id: c.id, status: c.status }))
-          : (await withIssuer(where.dir, (i) => i[verb](id!), o)).map((r) => ({ id: r.id, status: r.status }));
-      const status = changed[0]?.status;
-      const publish = 'service' in where ? 'The service publishes the change within 30 s.' : 'Publish with `sanad issuer status-list`, or let the issuer service do it.';
-      out.result({ [`${verb}d`]: changed.map((c) => c.id), status }, () => `${changed.length} cop${changed.length === 1 ? 'y is' : 'ies are'} now ${status}. ${publish}`);
-    });
+    action<OnRegister>(onRegister(issuer.command(`${verb} <id>`).description(description)), (o, out, [id]) => changeStatus(verb, o, out, id!));
   }
 
   action<OnRegister & { out: string }>(

@@ -72,12 +72,15 @@ export function describeIssuerStoreContract(name: string, open: () => Promise<Is
       expect(await store.getCredential(a!.id)).toEqual(a);
       expect(await store.getCredential('missing')).toBeUndefined();
       expect((await store.credentialsOfBatch('batch-x')).map((r) => r.id).sort()).toEqual([a!.id, b!.id].sort());
+      const [other] = await store.recordCredentials([record('batch-y')], { kind: 'bitstring', listSize: 16, issuerId: 'did:key:z1', random: sequential() });
+      expect((await store.credentialsOfList(a!.listId)).map((r) => r.id).sort()).toEqual([a!.id, b!.id].sort());
+      expect(await store.credentialsOfList(other!.listId)).toEqual([other]);
       await store.setStatus([a!.id], 'revoked');
       await store.setStatus([b!.id], 'suspended');
       expect((await store.nonValidEntries(a!.listId)).sort((x, y) => x.index - y.index)).toEqual(
         [{ index: a!.index, status: 'revoked' }, { index: b!.index, status: 'suspended' }].sort((x, y) => x.index - y.index),
       );
-      expect((await store.listCredentials()).length).toBe(2);
+      expect((await store.listCredentials()).length).toBe(3);
       await store.close();
     });
   });

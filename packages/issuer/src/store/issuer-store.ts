@@ -84,6 +84,8 @@ export interface IssuerStore {
   recordCredentials(records: NewCredentialRecord[], options: AllocationOptions): Promise<IssuedCredentialRecord[]>;
   getCredential(id: string): Promise<IssuedCredentialRecord | undefined>;
   credentialsOfBatch(batchId: string): Promise<IssuedCredentialRecord[]>;
+  /** Every credential in one status list: all signed by the list's key (a key compromise revokes them). */
+  credentialsOfList(listId: number): Promise<IssuedCredentialRecord[]>;
   setStatus(ids: string[], status: CredentialStatus): Promise<void>;
   listCredentials(): Promise<IssuedCredentialRecord[]>;
   statusLists(): Promise<StatusListRecord[]>;

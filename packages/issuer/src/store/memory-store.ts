@@ -53,6 +53,9 @@ export function createMemoryIssuerStore(): IssuerStore {
     async credentialsOfBatch(batchId) {
       return [...credentials.values()].filter((r) => r.batchId === batchId).map(copy);
     },
+    async credentialsOfList(listId) {
+      return [...credentials.values()].filter((r) => r.listId === listId).sort((a, b) => a.index - b.index).map(copy);
+    },
     async setStatus(ids, status) {
       for (const id of ids) {
         const r = credentials.get(id);

@@ -155,6 +155,9 @@ export async function openPostgresIssuerStore(options: PostgresStoreOptions): Pr
     async credentialsOfBatch(batchId) {
       return (await query<Row>('SELECT * FROM credentials WHERE batch_id = $1 ORDER BY id', [batchId])).map(toRecord);
     },
+    async credentialsOfList(listId) {
+      return (await query<Row>('SELECT * FROM credentials WHERE list_id = $1 ORDER BY idx', [listId])).map(toRecord);
+    },
     async setStatus(ids, status) {
       await write((client) => client.query('UPDATE credentials SET status = $1 WHERE id = ANY($2)', [status, ids]));
     },

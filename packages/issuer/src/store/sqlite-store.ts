@@ -60,6 +60,7 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     ),
     byId: db.prepare<[string], Row>('SELECT * FROM credentials WHERE id = ?'),
     byBatch: db.prepare<[string], Row>('SELECT * FROM credentials WHERE batch_id = ? ORDER BY id'),
+    byList: db.prepare<[number], Row>('SELECT * FROM credentials WHERE list_id = ? ORDER BY idx'),
     setStatus: db.prepare('UPDATE credentials SET status = ? WHERE id = ?'),
     all: db.prepare<[], Row>('SELECT * FROM credentials ORDER BY issued_at, id'),
     lists: db.prepare<[], StatusListRow>('SELECT id, kind, size, issuer_id FROM status_lists ORDER BY id'),
@@ -135,6 +136,9 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     },
     async credentialsOfBatch(batchId) {
       return guard(() => q.byBatch.all(batchId).map(toRecord));
+    },
+    async credentialsOfList(listId) {
+      return guard(() => q.byList.all(listId).map(toRecord));
     },
     async setStatus(ids, status) {
       guard(() => setStatus(ids, status));
