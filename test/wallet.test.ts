@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyCredential, verifyPresentation } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
-import { createGuardedFetch, didKeyFromJwk, fromUtf8, generateKeyPair, loadVerifierRegistry, signerFromJwk, signVerifierRegistry, toDidResolverRegistry, utf8, type VerifierRegistryDocument } from '@sanad/core';
+import { createGuardedFetch, createGuardedHttpFetch, didKeyFromJwk, fromUtf8, generateKeyPair, loadVerifierRegistry, signerFromJwk, signVerifierRegistry, toDidResolverRegistry, utf8, type VerifierRegistryDocument } from '@sanad/core';
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
 import {
   type ConsentDecision,
@@ -133,6 +133,20 @@ describe('consent and presentation', () => {
     const third = wallet.propose(await request());
     expect(third.items[0]!.freshCopy).toBe(false);
     expect(third.summary.join('\n')).toContain('used before');
+  });
+
+  it('offers the credential still usable first: after a re-issuance, the new card rather than the used-up or revoked old one', async () => {
+    const { wallet, issued: old } = await walletWithCredential(1);
+    await wallet.present(wallet.decide(wallet.propose(await request()), { approve: true }));
+    const fresh = await agency.issuer.issue({ type: 'refugee-status', format: 'dc+sd-jwt', claims: amal, holders: await wallet.createHolderKeys(1, 'ES256') });
+    const renewed = await wallet.import(fresh.bundle);
+    expect(wallet.propose(await request()).items[0]).toMatchObject({ credentialId: renewed.id, freshCopy: true });
+    // Used up too, but the old one is now known revoked: still the new one.
+    await wallet.present(wallet.decide(wallet.propose(await request()), { approve: true }));
+    await agency.issuer.revoke(old.batchId);
+    await publish();
+    await wallet.refreshStatus({ fetch: createGuardedHttpFetch({ allowInsecure: true }) });
+    expect(wallet.propose(await request()).items[0]!.credentialId).toBe(renewed.id);
   });
 
   it('writes the consent summary in the holder language, from the web wallet\'s messages (issue 14: only claim and type names were translated)', async () => {

@@ -356,6 +356,27 @@ export class Wallet {
   }
 
   /**
+   * The credential to offer first among those that answer a query: one still usable (not known
+   * revoked, suspended or expired) before one that is not, then one with an unused copy, then the
+   * newest. After a re-issuance the holder holds the old card and the new: the new one is offered.
+   */
+  #bestOf(credentialIds: string[]): string | undefined {
+    const now = this.#clock.now();
+    const rank = (c: StoredCredential): number[] => [
+      c.status?.value === 'revoked' || c.status?.value === 'suspended' || expiryOf(c.validUntil, now) === 'expired' ? 1 : 0,
+      c.copies.some((k) => !k.usedAt) ? 0 : 1,
+      -Date.parse(c.importedAt),
+    ];
+    const ranked = credentialIds.map((id) => ({ id, rank: rank(this.#credential(id)) }));
+    const first = (a: number[], b: number[]): number => {
+      const i = a.findIndex((r, k) => r !== b[k]);
+      return i === -1 ? 0 : a[i]! - b[i]!;
+    };
+    ranked.sort((a, b) => first(a.rank, b.rank));
+    return ranked[0]?.id;
+  }
+
+  /**
    * Prepares what would be shared with whom and why, for the holder to decide on.
    *
    * @example
@@ -369,7 +390,7 @@ export class Wallet {
     const query = this.#checkRequest(request);
     const matches = this.match(request);
     const items: ProposalItem[] = matches.map(({ queryId, credentialIds }) => {
-      const chosen = options.choose?.[queryId] ?? credentialIds[0];
+      const chosen = options.choose?.[queryId] ?? this.#bestOf(credentialIds);
       if (!chosen || !credentialIds.includes(chosen)) throw new SanadError('ERR_NO_MATCHING_CREDENTIAL');
       const c = this.#credential(chosen);
       const q = query.credentials.find((x) => x.id === queryId)!;
