@@ -436,10 +436,12 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * Applies `change` to the pending session by compare-and-set, reading it again when another
    * answer changed it first (a refusal counted meanwhile must not cost a verified answer its
    * place). Returns the record written, or undefined once the session is no longer pending.
+   * `read`, the pending record the caller already has, spares the first read: if it is stale
+   * the compare-and-set fails and the session is read again.
    */
-  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }): Promise<SessionRecord | undefined> {
+  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }, read?: StoredRecord<SessionRecord>): Promise<SessionRecord | undefined> {
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-      const found = await store.get<SessionRecord>('session', sessionId, now());
+      const found = round === 0 && read && read.expiresAt > now() ? read : await store.get<SessionRecord>('session', sessionId, now());
       if (!found || found.value.status !== 'pending') return undefined;
       const { next, expiresAt } = change(found.value);
       if (await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)) {
@@ -451,13 +453,17 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   }
 
   /** Records a verdict once: of two racing verdicts one settles the session, the other is told it was used. */
-  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}): Promise<SessionRecord> {
-    const settled = await update(sessionId, (session) => {
-      const next: SessionRecord = { ...session, ...extra, status: 'answered', result };
-      delete next.decryptionJwk;
-      delete next.statusUnavailable;
-      return { next, expiresAt: now() + retention };
-    });
+  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}, read?: StoredRecord<SessionRecord>): Promise<SessionRecord> {
+    const settled = await update(
+      sessionId,
+      (session) => {
+        const next: SessionRecord = { ...session, ...extra, status: 'answered', result };
+        delete next.decryptionJwk;
+        delete next.statusUnavailable;
+        return { next, expiresAt: now() + retention };
+      },
+      read,
+    );
     if (!settled) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
     return settled;
   }
@@ -532,7 +538,8 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   }
 
   async function acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse> {
-    const { value: session } = await pendingSession(sessionId);
+    const pending = await pendingSession(sessionId);
+    const session = pending.value;
     if (form.error !== undefined) {
       await decline(sessionId, form.state ?? '', form.error);
       return {};
@@ -550,7 +557,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     await requireVerified(sessionId, session.request, verification);
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
-    await settle(sessionId, result, responseCode ? { responseCode } : {});
+    await settle(sessionId, result, responseCode ? { responseCode } : {}, pending);
     log(`session ${sessionId}: verified`);
     return responseCode ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` } : {};
   }
@@ -562,7 +569,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
     const verification = await verifier.verify(presentation, { request: found.value.request });
     await requireVerified(sessionId, found.value.request, verification);
-    const answered = await settle(sessionId, summarise(verification)).catch((err: unknown) => {
+    const answered = await settle(sessionId, summarise(verification), {}, found).catch((err: unknown) => {
       throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
     });
     log(`session ${sessionId} (offline): verified`);
