@@ -267,12 +267,12 @@ const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_RE
 /** `vp_token` as DCQL asks: each query id maps to one presentation string or a non-empty array of them. */
 function presentationsOf(vpToken: unknown): Record<string, string[]> {
   const token = typeof vpToken === 'string' ? parseJsonBounded(vpToken) : vpToken;
-  const shapeError = refusal('vp_token must map each query id to presentations given as strings.');
-  if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError;
+  const shapeError = () => refusal('vp_token must map each query id to presentations given as strings.');
+  if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError();
   const presentations: Record<string, string[]> = {};
   for (const [id, value] of Object.entries(token)) {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError;
+    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError();
     presentations[id] = list;
   }
   return presentations;
@@ -521,12 +521,14 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
 
   /** The form as the protocol library reads it, decrypted when encrypted; a library refusal is a refused answer. */
   async function authorizationResponseOf(sessionId: string, session: SessionRecord, form: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
-    // Bounded here, before the library parses the same text unbounded.
-    if (form.vp_token !== undefined) parseJsonBounded(form.vp_token);
+    // Parsed once, bounded, here: the library takes a DCQL vp_token as the object it parses to.
+    // Anything else goes on as the text sent, so it is refused exactly as before.
+    const vpToken = form.vp_token !== undefined ? parseJsonBounded(form.vp_token) : undefined;
+    const authorizationResponse = isPlainObject(vpToken) ? { ...form, vp_token: vpToken } : { ...form };
     if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
     try {
       const authorizationRequestPayload = JSON.parse(new TextDecoder().decode(fromBase64url(session.requestObject.split('.')[1]!)));
-      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse: { ...form }, authorizationRequestPayload, callbacks });
+      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse, authorizationRequestPayload, callbacks });
       return parsed.authorizationResponsePayload as Record<string, unknown>;
     } catch (err) {
       if (isSanadError(err) && err.category === 'internal') throw err;
