@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { SanadError } from '@sanad/core';
 import type { RecordKind, ServiceStore } from './service-store.js';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS service_records (
   kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL,
@@ -25,9 +26,15 @@ interface Row {
  */
 export function openSqliteServiceStore(path: string): ServiceStore {
   let db: Database.Database;
+  let checkpointer: WalCheckpointer | undefined;
   try {
     db = new Database(path);
-    db.pragma('journal_mode = WAL');
+    // A file of its own (not ':memory:' or a private temporary one) in WAL: checkpointed off the event loop.
+    if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal' && path !== '' && path !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      const own = db;
+      checkpointer = startWalCheckpointer(path, () => own.open && own.pragma('wal_autocheckpoint = 1000'));
+    }
     // Sessions, nonces and offers live minutes: NORMAL skips the fsync per commit (a WAL file
     // stays consistent; a power cut may forget the last commits, never corrupt). The issuer
     // register, which must not forget, keeps FULL.
@@ -56,6 +63,10 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     count: db.prepare<[RecordKind, number], { n: number }>('SELECT COUNT(*) AS n FROM service_records WHERE kind = ? AND expires_at > ?'),
     purge: db.prepare('DELETE FROM service_records WHERE expires_at <= ?'),
   };
+  const wrote = <T>(result: T): T => {
+    checkpointer?.wrote();
+    return result;
+  };
   const guard = <T>(fn: () => T): Promise<T> => {
     try {
       return Promise.resolve(fn());
@@ -64,23 +75,26 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     }
   };
   return {
-    put: (kind, id, value, expiresAt, now) => guard(() => q.put.run(kind, id, JSON.stringify(value), expiresAt, now).changes === 1),
+    put: (kind, id, value, expiresAt, now) => guard(() => wrote(q.put.run(kind, id, JSON.stringify(value), expiresAt, now).changes === 1)),
     get: (kind, id, now) =>
       guard(() => {
         const row = q.get.get(kind, id, now);
         return row && { value: JSON.parse(row.value), version: row.version, expiresAt: row.expires_at };
       }),
-    replace: (kind, id, version, value, expiresAt) => guard(() => q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1),
-    countAttempt: (kind, id, max, now) => guard(() => q.countAttempt.get(kind, id, now, max)?.attempts),
+    replace: (kind, id, version, value, expiresAt) => guard(() => wrote(q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1)),
+    countAttempt: (kind, id, max, now) => guard(() => wrote(q.countAttempt.get(kind, id, now, max)?.attempts)),
     take: (kind, id, now) =>
       guard(() => {
         // An expired record is deleted too, but never returned.
-        const row = q.take.get(kind, id);
+        const row = wrote(q.take.get(kind, id));
         return row && row.expires_at > now ? JSON.parse(row.value) : undefined;
       }),
-    delete: (kind, id) => guard(() => void q.delete.run(kind, id)),
+    delete: (kind, id) => guard(() => void wrote(q.delete.run(kind, id))),
     count: (kind, now) => guard(() => q.count.get(kind, now)?.n ?? 0),
-    purgeExpired: (now) => guard(() => q.purge.run(now).changes),
-    close: () => guard(() => void db.close()),
+    purgeExpired: (now) => guard(() => wrote(q.purge.run(now).changes)),
+    close: async () => {
+      await checkpointer?.close();
+      return guard(() => void db.close());
+    },
   };
 }

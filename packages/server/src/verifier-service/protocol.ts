@@ -280,12 +280,12 @@ const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_RE
 /** `vp_token` as DCQL asks: each query id maps to one presentation string or a non-empty array of them. */
 function presentationsOf(vpToken: unknown): Record<string, string[]> {
   const token = typeof vpToken === 'string' ? parseJsonBounded(vpToken) : vpToken;
-  const shapeError = refusal('vp_token must map each query id to presentations given as strings.');
-  if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError;
+  const shapeError = () => refusal('vp_token must map each query id to presentations given as strings.');
+  if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError();
   const presentations: Record<string, string[]> = {};
   for (const [id, value] of Object.entries(token)) {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError;
+    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError();
     presentations[id] = list;
   }
   return presentations;
@@ -450,10 +450,12 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * Applies `change` to the pending session by compare-and-set, reading it again when another
    * answer changed it first (a refusal counted meanwhile must not cost a verified answer its
    * place). Returns the record written, or undefined once the session is no longer pending.
+   * `read`, the pending record the caller already has, spares the first read: if it is stale
+   * the compare-and-set fails and the session is read again.
    */
-  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }): Promise<SessionRecord | undefined> {
+  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }, read?: StoredRecord<SessionRecord>): Promise<SessionRecord | undefined> {
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-      const found = await store.get<SessionRecord>('session', sessionId, now());
+      const found = round === 0 && read && read.expiresAt > now() ? read : await store.get<SessionRecord>('session', sessionId, now());
       if (!found || found.value.status !== 'pending') return undefined;
       const { next, expiresAt } = change(found.value);
       if (await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)) {
@@ -465,13 +467,17 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   }
 
   /** Records a verdict once: of two racing verdicts one settles the session, the other is told it was used. */
-  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}): Promise<SessionRecord> {
-    const settled = await update(sessionId, (session) => {
-      const next: SessionRecord = { ...session, ...extra, status: 'answered', result };
-      delete next.decryptionJwk;
-      delete next.statusUnavailable;
-      return { next, expiresAt: now() + retention };
-    });
+  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}, read?: StoredRecord<SessionRecord>): Promise<SessionRecord> {
+    const settled = await update(
+      sessionId,
+      (session) => {
+        const next: SessionRecord = { ...session, ...extra, status: 'answered', result };
+        delete next.decryptionJwk;
+        delete next.statusUnavailable;
+        return { next, expiresAt: now() + retention };
+      },
+      read,
+    );
     if (!settled) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
     return settled;
   }
@@ -529,12 +535,14 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
 
   /** The form as the protocol library reads it, decrypted when encrypted; a library refusal is a refused answer. */
   async function authorizationResponseOf(sessionId: string, session: SessionRecord, form: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
-    // Bounded here, before the library parses the same text unbounded.
-    if (form.vp_token !== undefined) parseJsonBounded(form.vp_token);
+    // Parsed once, bounded, here: the library takes a DCQL vp_token as the object it parses to.
+    // Anything else goes on as the text sent, so it is refused exactly as before.
+    const vpToken = form.vp_token !== undefined ? parseJsonBounded(form.vp_token) : undefined;
+    const authorizationResponse = isPlainObject(vpToken) ? { ...form, vp_token: vpToken } : { ...form };
     if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
     try {
       const authorizationRequestPayload = JSON.parse(new TextDecoder().decode(fromBase64url(session.requestObject.split('.')[1]!)));
-      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse: { ...form }, authorizationRequestPayload, callbacks });
+      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse, authorizationRequestPayload, callbacks });
       return parsed.authorizationResponsePayload as Record<string, unknown>;
     } catch (err) {
       if (isSanadError(err) && err.category === 'internal') throw err;
@@ -546,7 +554,8 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   }
 
   async function acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse> {
-    const { value: session } = await pendingSession(sessionId);
+    const pending = await pendingSession(sessionId);
+    const session = pending.value;
     if (form.error !== undefined) {
       await decline(sessionId, form.state ?? '', form.error);
       return {};
@@ -564,7 +573,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     await requireVerified(sessionId, session.request, verification);
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
-    await settle(sessionId, result, responseCode ? { responseCode } : {});
+    await settle(sessionId, result, responseCode ? { responseCode } : {}, pending);
     log(`session ${sessionId}: verified`);
     return responseCode ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` } : {};
   }
@@ -576,7 +585,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
     const verification = await verifier.verify(presentation, { request: found.value.request });
     await requireVerified(sessionId, found.value.request, verification);
-    const answered = await settle(sessionId, summarise(verification)).catch((err: unknown) => {
+    const answered = await settle(sessionId, summarise(verification), {}, found).catch((err: unknown) => {
       throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
     });
     log(`session ${sessionId} (offline): verified`);
