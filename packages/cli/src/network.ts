@@ -1,16 +1,11 @@
-/** What the CLI may reach over the network: https to public addresses only, unless a local sandbox is allowed. */
+/**
+ * What a verifier run from the CLI may reach over the network: https to public addresses only, unless
+ * a local sandbox is allowed. The wallet's protocol fetch is in protocol-fetch.ts.
+ */
 import { Option } from 'commander';
-import { createGuardedFetch, createGuardedHttpFetch } from '@sanad/core';
+import { createGuardedFetch } from '@sanad/core';
 import { nodeNetwork } from '@sanad/core/node';
-import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import type { VerifierOptions } from '@sanad/verifier';
-
-/** The wallet's protocol fetch (OpenID4VCI, OpenID4VP). */
-export function protocolFetch(allowHttp: boolean | undefined): typeof globalThis.fetch {
-  if (!allowHttp) return createGuardedHttpFetch(nodeNetwork());
-  allowInsecureHttpUrls(true);
-  return createGuardedHttpFetch({ allowInsecure: true });
-}
 
 /** A verifier's status-list and did:web fetches; --allow-http (local tests only) admits http and loopback. */
 export function verifierNetwork(allowHttp: boolean | undefined): Pick<VerifierOptions, 'fetch' | 'did'> {

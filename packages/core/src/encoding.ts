@@ -1,5 +1,5 @@
 /** Small byte and text helpers shared by every package (web-standard, no Node APIs). */
-import { base64url } from 'jose';
+import * as base64url from 'jose/base64url';
 import { SanadError } from './errors.js';
 
 const encoder = new TextEncoder();

@@ -4,7 +4,11 @@
  * Signing goes through the small {@link Signer} interface so an agency can put its issuer
  * key in an HSM or cloud KMS: Sanad only ever asks a signer for a raw JWS signature.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair as joseGenerateKeyPair, type JWK } from 'jose';
+// jose's subpaths, not its index: the index loads every JWE and JWT module too, at every start-up.
+import { exportJWK } from 'jose/key/export';
+import { generateKeyPair as joseGenerateKeyPair } from 'jose/key/generate/keypair';
+import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
+import type { JWK } from 'jose';
 import { cryptoProvider, type RawSign } from './crypto.js';
 import { toBase64url, utf8 } from './encoding.js';
 import { SanadError } from './errors.js';

@@ -12,7 +12,7 @@ import { action, type CommonOptions, wholeNumber } from '../command.js';
 import { exitCodeFor, type ExitCode } from '../exit-codes.js';
 import { readInput, readInputBytes, readJson, writeOutput } from '../io.js';
 import { chooseLanguage, holderErrorText, languageFromEnvironment, languageOption, normalizeAnswer, terminalText, yesAnswers } from '../language.js';
-import { protocolFetch } from '../network.js';
+import { protocolFetch } from '../protocol-fetch.js';
 import { createOutput, type Output } from '../output.js';
 import { confirm, readPassphrase, readRecoverySecret, readTxCode } from '../prompt.js';
 import { qrSvg, renderQr } from '../qr.js';

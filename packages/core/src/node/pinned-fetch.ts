@@ -5,7 +5,7 @@
  * the address checked is the address dialled.
  */
 import { lookup as systemLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent, fetch as undiciFetch } from 'undici';
 import { SanadError } from '../errors.js';
 import { isInternalAddress } from '../net/ip-address.js';
 
@@ -39,7 +39,11 @@ export function publicOnlyLookup(lookup: DnsLookup = systemLookup as unknown as 
  * ```
  */
 export function createPublicOnlyFetch(options: { lookup?: DnsLookup } = {}): typeof globalThis.fetch {
-  const dispatcher = new Agent({ connect: { lookup: publicOnlyLookup(options.lookup) } });
-  return ((input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as typeof globalThis.fetch;
+  // undici is loaded on the first request, not at start-up: an offline `sanad verify` never dials.
+  let client: Promise<{ fetch: typeof undiciFetch; dispatcher: Agent }> | undefined;
+  return (async (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) => {
+    client ??= import('undici').then((undici) => ({ fetch: undici.fetch, dispatcher: new undici.Agent({ connect: { lookup: publicOnlyLookup(options.lookup) } }) }));
+    const { fetch, dispatcher } = await client;
+    return fetch(input as never, { ...(init as object), dispatcher } as never);
+  }) as unknown as typeof globalThis.fetch;
 }
