@@ -29,6 +29,15 @@ export {
   type VerifierService,
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';
+export {
+  type Closable,
+  type ComposeIssuerOptions,
+  type Composed,
+  type ComposeVerifierOptions,
+  composeIssuerService,
+  composeVerifierService,
+  type ServiceStoreSource,
+} from './compose.js';
 export { SANDBOX_CLAIMS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/sandbox.js';
 export { schedulePurge } from './store/purge.js';
 export { createObservability, type Observability, type ObservabilityOptions } from './observability/observability.js';

@@ -9,18 +9,7 @@ import type { Command } from 'commander';
 import { generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
 import { loadIssuerKeyFile, openIssuerFolder, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import {
-  createIssuerService,
-  createVerifierService,
-  openPostgresServiceStore,
-  openSqliteServiceStore,
-  schedulePurge,
-  type ServiceStore,
-  serviceNonceStore,
-  standardPresets,
-  type VerifierPreset,
-} from '@sanad/server';
-import { createVerifier } from '@sanad/verifier';
+import { type Composed, composeIssuerService, composeVerifierService, type ServiceStoreSource, standardPresets, type VerifierPreset } from '@sanad/server';
 import { action } from '../command.js';
 import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
@@ -65,8 +54,23 @@ const serveOptions = (cmd: Command): Command =>
     .option('--schema <name>', "PostgreSQL schema for Sanad's tables (default sanad)")
     .option('--allow-http', 'accept an http:// base URL (local tests only)');
 
-async function serviceStore(o: ServeOptions, sqlitePath: string): Promise<ServiceStore> {
-  return o.database ? openPostgresServiceStore({ connectionString: o.database, ...(o.schema ? { schema: o.schema } : {}) }) : openSqliteServiceStore(sqlitePath);
+/** PostgreSQL when a database URL is given, else SQLite at `sqlitePath`. */
+function storeSource(database: { url?: string | undefined; schema?: string | undefined }, sqlitePath: string): ServiceStoreSource {
+  return database.url ? { postgres: { connectionString: database.url, ...(database.schema ? { schema: database.schema } : {}) } } : { sqlitePath };
+}
+
+/** Listens, reports, serves until a signal, then closes the server and everything composed. */
+async function serveUntilStopped(composed: Composed<{ app: { fetch(r: Request): Response | Promise<Response> } }>, o: ServeOptions, report: (listening: string) => void): Promise<void> {
+  const server = await listenService((r) => composed.service.app.fetch(r), o).catch(async (err: unknown) => {
+    await composed.close();
+    throw err;
+  });
+  // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
+  const stopped = untilStopped();
+  report(server.url);
+  await stopped;
+  await server.close();
+  await composed.close();
 }
 
 export function registerServeCommands(issuerCommand: Command, verifierCommand: Command): void {
@@ -81,25 +85,12 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const folder = await openIssuerFolder(o.dir, { types: await loadTypes(o.dir), ...(database ? { database } : {}) });
       const { issuer, settings } = folder;
       // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
-      const services = await serviceStore({ ...o, database: folder.database?.url, schema: folder.database?.schema }, join(o.dir, 'service.sqlite')).catch(async (err: unknown) => {
-        await folder.close();
-        throw err;
-      });
-      const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token });
-      const server = await listenService((r) => service.app.fetch(r), o).catch(async (err: unknown) => {
-        await Promise.all([folder.close(), services.close()]);
-        throw err;
-      });
-      const stopPurge = schedulePurge(services);
-      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
-      const stopped = untilStopped();
-      out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
-        [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
+      const composed = await composeIssuerService({ issuer, store: storeSource(folder.database ?? {}, join(o.dir, 'service.sqlite')), baseUrl, operatorToken: token, closeAfter: [folder] });
+      await serveUntilStopped(composed, o, (listening) =>
+        out.result({ listening, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
+          [`Issuer service on ${listening} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
+        ),
       );
-      await stopped;
-      stopPurge();
-      await server.close();
-      await Promise.all([folder.close(), services.close()]);
     },
   );
 
@@ -130,11 +121,10 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
       const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
       const deskDir = o.desk ? builtWebApp('@sanad/verifier-web') : undefined;
-      const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
-      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp), onStatusUnavailable: o.onStatusUnavailable });
-      const service = await createVerifierService({
-        verifier,
-        store,
+      const composed = await composeVerifierService({
+        trustList,
+        verification: { ...verifierNetwork(o.allowHttp), onStatusUnavailable: o.onStatusUnavailable },
+        store: storeSource({ url: o.database, schema: o.schema }, join(o.data, 'verifier.sqlite')),
         baseUrl,
         signer,
         verifierName: o.name,
@@ -142,28 +132,20 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         operatorToken: token,
         ...(o.allowOverAsking ? { allowOverAsking: true } : {}),
         ...(deskDir ? { deskDir } : {}),
-      }).catch(async (err: unknown) => {
-        await store.close();
-        throw err;
       });
-      const server = await listenService((r) => service.app.fetch(r), o);
-      const stopPurge = schedulePurge(store);
+      const service = composed.service;
       const desk = deskDir ? `${baseUrl}/desk/` : null;
-      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
-      const stopped = untilStopped();
-      out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
-        [
-          `Verifier service on ${server.url} (public: ${baseUrl})`,
-          `  client_id ${service.clientId}`,
-          `  presets: ${presets.map((p) => p.id).join(', ')}`,
-          desk ? `  desk page: ${desk}` : o.desk ? `  desk page: not built; ${BUILD_WEB_HINT}` : '  desk page: off (--no-desk)',
-          'Ctrl-C stops.',
-        ].join('\n'),
+      await serveUntilStopped(composed, o, (listening) =>
+        out.result({ listening, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
+          [
+            `Verifier service on ${listening} (public: ${baseUrl})`,
+            `  client_id ${service.clientId}`,
+            `  presets: ${presets.map((p) => p.id).join(', ')}`,
+            desk ? `  desk page: ${desk}` : o.desk ? `  desk page: not built; ${BUILD_WEB_HINT}` : '  desk page: off (--no-desk)',
+            'Ctrl-C stops.',
+          ].join('\n'),
+        ),
       );
-      await stopped;
-      stopPurge();
-      await server.close();
-      await store.close();
     },
   );
 }
