@@ -43,3 +43,13 @@ export { schedulePurge } from './store/purge.js';
 export { createObservability, type Observability, type ObservabilityOptions } from './observability/observability.js';
 export type { LogDestination } from './middleware/logging/index.js';
 export { metricsOf, type ServiceMetrics } from './middleware/metrics/index.js';
+export {
+  type BudgetConfig,
+  defencesOf,
+  PROFILE_NAMES,
+  type ProfileName,
+  resolveServiceConfig,
+  SERVICE_PROFILES,
+  type ServiceConfig,
+  type ServiceConfigFile,
+} from './config/service-config.js';
