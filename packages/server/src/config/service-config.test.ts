@@ -73,5 +73,7 @@ describe('resolveServiceConfig', () => {
     const message = refusal({ database: { url: 'mysql://sanad:s3cret-pass@db/sanad' } });
     expect(message).toBe('database.url: must be a postgres:// URL');
     expect(message).not.toContain('s3cret');
+    expect(refusal({ database: { url: 'postgres://db/sanad' } })).toBe('database.url: is set, but database.backend is sqlite (set it to postgresql)');
+    expect(resolveServiceConfig({ database: { backend: 'postgresql', url: 'postgres://db/sanad', schema: 'clinic' } }).database.schema).toBe('clinic');
   });
 });

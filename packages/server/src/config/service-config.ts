@@ -248,6 +248,8 @@ export function resolveServiceConfig(file: unknown = {}, options: { profile?: st
   const merged = merge(merge(STANDARD, SERVICE_PROFILES[profile as ProfileName]), { ...file, profile });
   const problems = new Problems();
   SCHEMA(merged, 'config', problems);
+  const database = (merged as { database?: { backend?: unknown; url?: unknown } }).database;
+  if (database?.backend === 'sqlite' && database.url !== undefined) problems.add('config.database.url', 'is set, but database.backend is sqlite (set it to postgresql)');
   if (problems.list.length > 0) {
     // Paths start at the file's top level: `verifier.sessionTtlSeconds`, not `config.verifier…`.
     throw new SanadError('ERR_CONFIG_INVALID', problems.list.map((p) => p.replace(/^config\./, '')).join('; '));
