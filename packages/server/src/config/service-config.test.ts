@@ -70,7 +70,7 @@ describe('resolveServiceConfig', () => {
   });
 
   it('never repeats a value in its message: a database URL may hold a password', () => {
-    const message = refusal({ database: { url: 'mysql://sanad:s3cret-pass@db/sanad' } });
+    const message = refusal({ database: { backend: 'postgresql', url: 'mysql://sanad:s3cret-pass@db/sanad' } });
     expect(message).toBe('database.url: must be a postgres:// URL');
     expect(message).not.toContain('s3cret');
     expect(refusal({ database: { url: 'postgres://db/sanad' } })).toBe('database.url: is set, but database.backend is sqlite (set it to postgresql)');
