@@ -2,10 +2,11 @@
  * `sanad config show|check` and `--config`/`--profile` on the services: a bad file is refused
  * naming the field, and a profile changes what the running service does.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { codeBlocks } from './support/markdown.js';
 import { killServices, sanadSync, startService } from './support/sanad-process.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-config-'));
@@ -30,6 +31,15 @@ describe('sanad config', () => {
     const good = sanad(['config', 'check', '--config', file('good.json', { profile: 'high-risk', verifier: { sessionTtlSeconds: 90 } }), '--json']);
     expect(good.status).toBe(0);
     expect(JSON.parse(good.stdout)).toEqual({ valid: true, profile: 'high-risk' });
+  });
+
+  it('accepts the sample file of docs/deployment.md', () => {
+    const page = join(import.meta.dirname, '..', 'docs', 'deployment.md');
+    const sample = codeBlocks('docs/deployment.md', readFileSync(page, 'utf8'), 'json').find((b) => b.note?.includes('accepts the sample file'));
+    writeFileSync(join(work, 'sample.json'), sample!.code);
+    const checked = sanad(['config', 'check', '--config', 'sample.json', '--json']);
+    expect(checked.stderr).toBe('');
+    expect(JSON.parse(checked.stdout)).toEqual({ valid: true, profile: 'high-risk' });
   });
 
   it('show prints the effective settings: the profile, then the file, with the password hidden', () => {
