@@ -102,7 +102,9 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const config = await effectiveConfig(o);
       requireFolder(o.dir, '--dir', `check the path, or create an issuer there with \`sanad issuer init --dir ${o.dir}\``);
       // The folder's register wherever it is; refused when the folder and the database disagree.
-      const database = databaseOf({ database: config.database.url, schema: config.database.schema });
+      // A URL from the flags is checked (and warned about) as every command checks it; one from the file was validated with it.
+      const fileUrl = o.database === undefined ? config.database.url : undefined;
+      const database = fileUrl ? { url: fileUrl, ...(config.database.schema ? { schema: config.database.schema } : {}) } : databaseOf({ database: o.database, schema: config.database.schema });
       const folder = await openIssuerFolder(o.dir, { types: await loadTypes(o.dir), ...(database ? { database } : {}) });
       const { issuer, settings } = folder;
       // The folder may record its database itself; a SQLite register cannot serve several instances.
@@ -154,7 +156,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       if (config.database.backend === 'postgresql' && !config.database.url) throw new SanadError('ERR_CONFIG_INVALID', NEEDS_POSTGRES);
       requireFolder(o.data, '--data');
       if (!existsSync(o.key)) requireFolder(dirname(o.key), '--key', `create it (mkdir -p ${dirname(o.key)}) or give --key a file in an existing folder`);
-      checkDatabaseUrl(config.database.url);
+      checkDatabaseUrl(o.database);
       if (!existsSync(o.key)) await saveIssuerKeyFile(o.key, (await generateKeyPair('ES256')).privateJwk);
       const signer = await signerFromJwk(await loadIssuerKeyFile(o.key));
       const pinnedKey = await pinnedKeyOption(o.pinnedKey);

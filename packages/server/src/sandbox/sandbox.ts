@@ -155,6 +155,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const verifierKey = await keyIn(join(options.dataDir, 'verifier-key.json'));
   const presets = standardPresets(refugeeStatusType.definition.vct);
+  const closeStarted = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.close()));
+    await issuing.close();
+  };
   const verifying = await composeVerifierService({
     trustList,
     verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
@@ -169,6 +173,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     requestTtlSeconds: 3600,
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     log,
+  }).catch(async (err: unknown) => {
+    await closeStarted();
+    throw err;
   });
   const verifier = verifying.service;
   verifierHandler = (r) => verifier.app.fetch(r);
@@ -200,9 +207,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return body.changed?.length ?? 0;
     },
     close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
       await verifying.close();
-      await issuing.close();
+      await closeStarted();
     },
   };
 }
