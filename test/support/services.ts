@@ -5,8 +5,7 @@
 import { type Clock, createGuardedFetch, createGuardedHttpFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { createIssuer, type Issuer, type IssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createIssuerService, createObservability, createVerifierService, type IssuerService, type LogDestination, listen, type ServiceStore, serviceNonceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
-import { createVerifier } from '@sanad/verifier';
+import { composeIssuerService, composeVerifierService, type IssuerService, type LogDestination, listen, type ServiceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 
 allowInsecureHttpUrls(true);
@@ -43,8 +42,7 @@ export interface Services {
 
 /** `logs`: where both services write their JSON lines (default: nowhere). */
 export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string; logs?: LogDestination } = {}): Promise<Services> {
-  const logging = options.logs ? { logDestination: options.logs, logLevel: 'info' as const } : { logLevel: 'silent' as const };
-  const observed = (service: 'issuer' | 'verifier') => createObservability(service, logging);
+  const observability = options.logs ? { logDestination: options.logs, logLevel: 'info' as const } : { logLevel: 'silent' as const };
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset * 1000 };
   let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
@@ -72,7 +70,9 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     // Verifiers re-fetch on every check, so a revocation shows at once.
     statusListTtlSeconds: 0,
   });
-  const issuerService = createIssuerService({ issuer, store: stores.service, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, clock, observability: observed('issuer'), defences: TEST_DEFENCES });
+  // The caller's stores, purged by the tests themselves (purgeServiceStore) at the shifted time.
+  const common = { store: stores.service, operatorToken: OPERATOR_TOKEN, clock, observability, defences: TEST_DEFENCES, purgeEverySeconds: false } as const;
+  const issuerService = (await composeIssuerService({ ...common, issuer, baseUrl: issuerServer.url })).service;
   issuerHandler = (r) => issuerService.app.fetch(r);
 
   const trustList = new TrustList({
@@ -80,21 +80,19 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
     version: 1,
     issuers: options.trustIssuer === false ? [] : [{ id: did, name: 'Test agency', credential_types: [refugeeStatusType.definition.vct] }],
   });
-  const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(stores.service), fetch: createGuardedFetch({ allowInsecure: true }) });
   const verifierKey = await generateKeyPair('ES256');
-  const verifierService = await createVerifierService({
-    verifier,
-    store: stores.service,
-    baseUrl: verifierServer.url,
-    signer: await signerFromJwk(verifierKey.privateJwk),
-    verifierName: 'Al Noor Clinic',
-    presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
-    operatorToken: OPERATOR_TOKEN,
-    clock,
-    ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
-    observability: observed('verifier'),
-    defences: TEST_DEFENCES,
-  });
+  const verifierService = (
+    await composeVerifierService({
+      ...common,
+      trustList,
+      verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
+      baseUrl: verifierServer.url,
+      signer: await signerFromJwk(verifierKey.privateJwk),
+      verifierName: 'Al Noor Clinic',
+      presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
+      ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
+    })
+  ).service;
   verifierHandler = (r) => verifierService.app.fetch(r);
 
   return {

@@ -18,7 +18,7 @@ interface TopLevelCommand {
   /** The description its module gives it, for the listing when the module is not loaded. */
   summary: string;
   /** The group this command's module registers it with (`issuer` and `verifier` share `serve`). */
-  group: 'agency' | 'wallet' | 'verify' | 'trust-list' | 'verifier-registry' | 'sandbox' | 'doctor';
+  group: 'agency' | 'wallet' | 'verify' | 'trust-list' | 'verifier-registry' | 'sandbox' | 'doctor' | 'config';
 }
 
 /** Every top-level command, in the order `sanad --help` lists them (a group's commands side by side). */
@@ -41,6 +41,7 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
     group: 'sandbox',
   },
   { name: 'doctor', term: 'doctor [options]', summary: 'check a deployment: keys, permissions, clock, lists, backups, schema, advisories', group: 'doctor' },
+  { name: 'config', term: 'config', summary: "the services' settings: profiles and a configuration file", group: 'config' },
 ];
 
 /** Registers the commands of `group` on `program`, loading their modules only now. */
@@ -67,6 +68,8 @@ async function registerGroup(program: Command, group: TopLevelCommand['group']):
       return (await import('./commands/sandbox.js')).registerSandboxCommand(program);
     case 'doctor':
       return (await import('./commands/doctor.js')).registerDoctorCommand(program);
+    case 'config':
+      return (await import('./commands/config.js')).registerConfigCommands(program);
   }
 }
 

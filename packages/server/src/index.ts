@@ -30,8 +30,27 @@ export {
   type VerifierService,
   type VerifierServiceOptions,
 } from './verifier-service/verifier-service.js';
+export {
+  type Closable,
+  type ComposeIssuerOptions,
+  type Composed,
+  type ComposeVerifierOptions,
+  composeIssuerService,
+  composeVerifierService,
+  type ServiceStoreSource,
+} from './compose.js';
 export { SANDBOX_CLAIMS, type Sandbox, type SandboxOptions, startSandbox } from './sandbox/sandbox.js';
 export { schedulePurge } from './store/purge.js';
 export { createObservability, type Observability, type ObservabilityOptions } from './observability/observability.js';
 export type { LogDestination } from './middleware/logging/index.js';
 export { metricsOf, type ServiceMetrics } from './middleware/metrics/index.js';
+export {
+  type BudgetConfig,
+  defencesOf,
+  PROFILE_NAMES,
+  type ProfileName,
+  resolveServiceConfig,
+  SERVICE_PROFILES,
+  type ServiceConfig,
+  type ServiceConfigFile,
+} from './config/service-config.js';

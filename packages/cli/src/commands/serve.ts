@@ -9,18 +9,9 @@ import type { Command } from 'commander';
 import { generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
 import { loadIssuerKeyFile, openIssuerFolder, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import {
-  createIssuerService,
-  createVerifierService,
-  openPostgresServiceStore,
-  openSqliteServiceStore,
-  schedulePurge,
-  type ServiceStore,
-  serviceNonceStore,
-  standardPresets,
-  type VerifierPreset,
-} from '@sanad/server';
-import { createVerifier } from '@sanad/verifier';
+import { type Composed, composeIssuerService, composeVerifierService, defencesOf, type ServiceConfig, type ServiceStoreSource, standardPresets, type VerifierPreset } from '@sanad/server';
+import { createDirectoryStatusCache } from '@sanad/verifier';
+import { type ConfigFlags, configOptions, loadServiceConfig } from './config.js';
 import { action } from '../command.js';
 import { statusPolicyOption, verifierNetwork } from '../network.js';
 import { readInput, readJson } from '../io.js';
@@ -30,7 +21,7 @@ import { BUILD_WEB_HINT, builtWebApp } from '../web-apps.js';
 import { databaseOf, loadTypes } from '../issuer-folder.js';
 import { pinnedKeyOption } from './authority.js';
 
-interface ServeOptions {
+interface ServeOptions extends ConfigFlags {
   baseUrl: string;
   port: number;
   host: string;
@@ -57,7 +48,7 @@ function checkBaseUrl(o: ServeOptions): string {
 }
 
 const serveOptions = (cmd: Command): Command =>
-  cmd
+  configOptions(cmd)
     .requiredOption('--base-url <url>', 'the public https URL of this service (behind TLS / a load balancer)')
     .addOption(portOption('listen port', 8080))
     .option('--host <address>', 'listen address (0.0.0.0 behind a load balancer)', '127.0.0.1')
@@ -65,8 +56,41 @@ const serveOptions = (cmd: Command): Command =>
     .option('--schema <name>', "PostgreSQL schema for Sanad's tables (default sanad)")
     .option('--allow-http', 'accept an http:// base URL (local tests only)');
 
-async function serviceStore(o: ServeOptions, sqlitePath: string): Promise<ServiceStore> {
-  return o.database ? openPostgresServiceStore({ connectionString: o.database, ...(o.schema ? { schema: o.schema } : {}) }) : openSqliteServiceStore(sqlitePath);
+/** PostgreSQL when a database URL is given, else SQLite at `sqlitePath`. */
+function storeSource(database: { url?: string | undefined; schema?: string | undefined }, sqlitePath: string): ServiceStoreSource {
+  return database.url ? { postgres: { connectionString: database.url, ...(database.schema ? { schema: database.schema } : {}) } } : { sqlitePath };
+}
+
+/**
+ * The settings file and profile with the command line over them: `--database`/`--schema`
+ * (or SANAD_DATABASE_URL) and SANAD_LOG_LEVEL win over the file.
+ */
+async function effectiveConfig(o: ServeOptions): Promise<ServiceConfig> {
+  const config = await loadServiceConfig(o);
+  const url = o.database ?? config.database.url;
+  const schema = o.schema ?? config.database.schema;
+  return { ...config, database: { backend: url ? 'postgresql' : config.database.backend, ...(url ? { url } : {}), ...(schema ? { schema } : {}) } };
+}
+
+/** The parts of the settings both services take the same way. */
+function commonOf(config: ServiceConfig) {
+  return { defences: defencesOf(config), ...(process.env.SANAD_LOG_LEVEL ? {} : { observability: { logLevel: config.logLevel } }) };
+}
+
+const NEEDS_POSTGRES = 'database.url: the settings ask for PostgreSQL (database.backend); give --database or set SANAD_DATABASE_URL';
+
+/** Listens, reports, serves until a signal, then closes the server and everything composed. */
+async function serveUntilStopped(composed: Composed<{ app: { fetch(r: Request): Response | Promise<Response> } }>, o: ServeOptions, report: (listening: string) => void): Promise<void> {
+  const server = await listenService((r) => composed.service.app.fetch(r), o).catch(async (err: unknown) => {
+    await composed.close();
+    throw err;
+  });
+  // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
+  const stopped = untilStopped();
+  report(server.url);
+  await stopped;
+  await server.close();
+  await composed.close();
 }
 
 export function registerServeCommands(issuerCommand: Command, verifierCommand: Command): void {
@@ -75,35 +99,42 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
+      const config = await effectiveConfig(o);
       requireFolder(o.dir, '--dir', `check the path, or create an issuer there with \`sanad issuer init --dir ${o.dir}\``);
       // The folder's register wherever it is; refused when the folder and the database disagree.
-      const database = databaseOf(o);
+      // A URL from the flags is checked (and warned about) as every command checks it; one from the file was validated with it.
+      const fileUrl = o.database === undefined ? config.database.url : undefined;
+      const database = fileUrl ? { url: fileUrl, ...(config.database.schema ? { schema: config.database.schema } : {}) } : databaseOf({ database: o.database, schema: config.database.schema });
       const folder = await openIssuerFolder(o.dir, { types: await loadTypes(o.dir), ...(database ? { database } : {}) });
       const { issuer, settings } = folder;
-      // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
-      const services = await serviceStore({ ...o, database: folder.database?.url, schema: folder.database?.schema }, join(o.dir, 'service.sqlite')).catch(async (err: unknown) => {
+      // The folder may record its database itself; a SQLite register cannot serve several instances.
+      if (config.database.backend === 'postgresql' && folder.storage !== 'postgresql') {
         await folder.close();
-        throw err;
+        throw new SanadError('ERR_CONFIG_INVALID', NEEDS_POSTGRES);
+      }
+      const { offerTtlSeconds, maxOpenOffers, maxTxCodeAttempts, maxTxCodeAttemptsPerClient } = config.issuer;
+      // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
+      const composed = await composeIssuerService({
+        issuer,
+        store: storeSource(folder.database ?? {}, join(o.dir, 'service.sqlite')),
+        baseUrl,
+        operatorToken: token,
+        ...commonOf(config),
+        offerTtlSeconds,
+        maxOpenOffers,
+        maxTxCodeAttempts,
+        maxTxCodeAttemptsPerClient,
+        closeAfter: [folder],
       });
-      const service = createIssuerService({ issuer, store: services, baseUrl, operatorToken: token });
-      const server = await listenService((r) => service.app.fetch(r), o).catch(async (err: unknown) => {
-        await Promise.all([folder.close(), services.close()]);
-        throw err;
-      });
-      const stopPurge = schedulePurge(services);
-      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
-      const stopped = untilStopped();
-      out.result({ listening: server.url, base_url: baseUrl, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
-        [`Issuer service on ${server.url} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
+      await serveUntilStopped(composed, o, (listening) =>
+        out.result({ listening, base_url: baseUrl, profile: config.profile, issuer: settings.issuerId, status_lists: settings.statusBaseUrl, storage: folder.storage, register: folder.where }, () =>
+          [`Issuer service on ${listening} (public: ${baseUrl})`, `  issuer ${settings.issuerId}`, `  status lists under ${settings.statusBaseUrl}`, `  register: ${folder.where}`, 'Ctrl-C stops.'].join('\n'),
+        ),
       );
-      await stopped;
-      stopPurge();
-      await server.close();
-      await Promise.all([folder.close(), services.close()]);
     },
   );
 
-  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string; desk: boolean; onStatusUnavailable: 'reject' | 'accept-with-warning' }>(
+  action<ServeOptions & { key: string; trust: string; pinnedKey?: string; name: string; presets?: string; allowOverAsking?: boolean; data: string; desk: boolean; onStatusUnavailable?: 'reject' | 'accept-with-warning' }>(
     serveOptions(
       verifierCommand
         .command('serve')
@@ -114,13 +145,15 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         .option('--key <file>', 'request-signing key (created if missing)', 'verifier-key.jwk.json')
         .option('--presets <file>', 'JSON list of presets (default: over-18 and registered-refugee)')
         .option('--allow-over-asking', 'start even if a preset asks for more than its purpose lists')
-        .addOption(statusPolicyOption())
+        .addOption(statusPolicyOption().default(undefined, 'reject, or the settings\' verifier.statusPolicy'))
         .option('--data <dir>', 'folder for the SQLite session store', '.')
         .option('--no-desk', 'do not serve the desk page at /desk/'),
     ),
     async (o, out) => {
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
+      const config = await effectiveConfig(o);
+      if (config.database.backend === 'postgresql' && !config.database.url) throw new SanadError('ERR_CONFIG_INVALID', NEEDS_POSTGRES);
       requireFolder(o.data, '--data');
       if (!existsSync(o.key)) requireFolder(dirname(o.key), '--key', `create it (mkdir -p ${dirname(o.key)}) or give --key a file in an existing folder`);
       checkDatabaseUrl(o.database);
@@ -130,11 +163,20 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       const trustList = await loadTrustList(await readInput(o.trust), pinnedKey ? { pinnedKey } : {});
       const presets = o.presets ? ((await readJson(o.presets)) as VerifierPreset[]) : standardPresets(refugeeStatusType.definition.vct);
       const deskDir = o.desk ? builtWebApp('@sanad/verifier-web') : undefined;
-      const store = await serviceStore(o, join(o.data, 'verifier.sqlite'));
-      const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), ...verifierNetwork(o.allowHttp), onStatusUnavailable: o.onStatusUnavailable });
-      const service = await createVerifierService({
-        verifier,
-        store,
+      const v = config.verifier;
+      const composed = await composeVerifierService({
+        trustList,
+        verification: {
+          ...verifierNetwork(o.allowHttp),
+          onStatusUnavailable: o.onStatusUnavailable ?? v.statusPolicy,
+          ...(v.maxStatusAgeSeconds !== null ? { maxStatusAgeSeconds: v.maxStatusAgeSeconds } : {}),
+          ...(v.statusCache ? { statusCache: createDirectoryStatusCache(join(o.data, 'status-cache')) } : {}),
+        },
+        store: storeSource(config.database, join(o.data, 'verifier.sqlite')),
+        ...commonOf(config),
+        requestTtlSeconds: v.sessionTtlSeconds,
+        resultRetentionSeconds: v.resultRetentionSeconds,
+        maxOpenSessions: v.maxOpenSessions,
         baseUrl,
         signer,
         verifierName: o.name,
@@ -142,28 +184,20 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         operatorToken: token,
         ...(o.allowOverAsking ? { allowOverAsking: true } : {}),
         ...(deskDir ? { deskDir } : {}),
-      }).catch(async (err: unknown) => {
-        await store.close();
-        throw err;
       });
-      const server = await listenService((r) => service.app.fetch(r), o);
-      const stopPurge = schedulePurge(store);
+      const service = composed.service;
       const desk = deskDir ? `${baseUrl}/desk/` : null;
-      // Ready for SIGTERM before saying so: a supervisor may stop the service as soon as it reads the report.
-      const stopped = untilStopped();
-      out.result({ listening: server.url, base_url: baseUrl, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
-        [
-          `Verifier service on ${server.url} (public: ${baseUrl})`,
-          `  client_id ${service.clientId}`,
-          `  presets: ${presets.map((p) => p.id).join(', ')}`,
-          desk ? `  desk page: ${desk}` : o.desk ? `  desk page: not built; ${BUILD_WEB_HINT}` : '  desk page: off (--no-desk)',
-          'Ctrl-C stops.',
-        ].join('\n'),
+      await serveUntilStopped(composed, o, (listening) =>
+        out.result({ listening, base_url: baseUrl, profile: config.profile, client_id: service.clientId, presets: presets.map((p) => p.id), lint: service.lint, desk }, () =>
+          [
+            `Verifier service on ${listening} (public: ${baseUrl})`,
+            `  client_id ${service.clientId}`,
+            `  presets: ${presets.map((p) => p.id).join(', ')}`,
+            desk ? `  desk page: ${desk}` : o.desk ? `  desk page: not built; ${BUILD_WEB_HINT}` : '  desk page: off (--no-desk)',
+            'Ctrl-C stops.',
+          ].join('\n'),
+        ),
       );
-      await stopped;
-      stopPurge();
-      await server.close();
-      await store.close();
     },
   );
 }

@@ -21,14 +21,12 @@ import {
 } from '@sanad/core';
 import { createIssuer, loadIssuerKeyFile, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createVerifier } from '@sanad/verifier';
+import { composeIssuerService, composeVerifierService } from '../compose.js';
 import { staticFiles } from '../http/static-files.js';
-import { type CreatedOffer, createIssuerService, type IssuerService } from '../issuer-service/issuer-service.js';
+import type { CreatedOffer, IssuerService } from '../issuer-service/issuer-service.js';
 import { type Listening, listen } from '../node/listen.js';
-import { schedulePurge } from '../store/purge.js';
-import { openSqliteServiceStore } from '../store/sqlite-service-store.js';
 import { standardPresets } from '../verifier-service/presets.js';
-import { type CreatedSession, createVerifierService, serviceNonceStore, type VerifierService } from '../verifier-service/verifier-service.js';
+import type { CreatedSession, VerifierService } from '../verifier-service/verifier-service.js';
 import { type SandboxVerifierRegistry, sandboxVerifierRegistry } from './verifier-registry.js';
 
 export interface SandboxOptions {
@@ -125,7 +123,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const signer = await signerFromJwk(issuerJwk);
   const did = didKeyFromJwk(signer.publicJwk);
   const issuerStore = openSqliteIssuerStore(join(options.dataDir, 'issuer.sqlite'));
-  const serviceStore = openSqliteServiceStore(join(options.dataDir, 'service.sqlite'));
   const issuer = await createIssuer({
     store: issuerStore,
     signer,
@@ -136,7 +133,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Verifiers re-fetch the list on every check, so a revocation shows at once.
     statusListTtlSeconds: 0,
   });
-  const issuerService = createIssuerService({ issuer, store: serviceStore, baseUrl: issuerServer.url, operatorToken, displayName: { en: 'Sanad sandbox agency', fr: 'Agence bac à sable Sanad', ar: 'وكالة سند التجريبية', es: 'Agencia de pruebas Sanad' }, log });
+  // One service store for both services: the issuer's composition opens, purges and closes it.
+  const issuing = await composeIssuerService({
+    issuer,
+    store: { sqlitePath: join(options.dataDir, 'service.sqlite') },
+    baseUrl: issuerServer.url,
+    operatorToken,
+    displayName: { en: 'Sanad sandbox agency', fr: 'Agence bac à sable Sanad', ar: 'وكالة سند التجريبية', es: 'Agencia de pruebas Sanad' },
+    log,
+    closeAfter: [issuerStore],
+  });
+  const issuerService = issuing.service;
   issuerHandler = (r) => issuerService.app.fetch(r);
 
   const trustList = new TrustList({
@@ -148,9 +155,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const verifierKey = await keyIn(join(options.dataDir, 'verifier-key.json'));
   const presets = standardPresets(refugeeStatusType.definition.vct);
-  const verifier = await createVerifierService({
-    verifier: createVerifier({ trustList, nonceStore: serviceNonceStore(serviceStore), fetch: createGuardedFetch({ allowInsecure: true }) }),
-    store: serviceStore,
+  const closeStarted = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.close()));
+    await issuing.close();
+  };
+  const verifying = await composeVerifierService({
+    trustList,
+    verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
+    store: issuing.store,
+    purgeEverySeconds: false,
     baseUrl: verifierServer.url,
     signer: await signerFromJwk(verifierKey),
     verifierName: 'Sandbox clinic',
@@ -160,14 +173,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     requestTtlSeconds: 3600,
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
     log,
+  }).catch(async (err: unknown) => {
+    await closeStarted();
+    throw err;
   });
+  const verifier = verifying.service;
   verifierHandler = (r) => verifier.app.fetch(r);
   // The wallet's pages may reach these services (and any https issuer or verifier), nothing else.
   const verifierRegistry = await sandboxVerifierRegistry(options.dataDir, await keyIn(join(options.dataDir, 'registry-authority-key.json')), { clientId: verifier.clientId, presets });
   // Beside the app, the verifier registry it checks verifiers against, with the key it pins.
   if (options.walletDir !== undefined) walletHandler = verifierRegistry.serve(staticFiles({ root: options.walletDir, connectSrc: ['https:', issuerServer.url, verifierServer.url] }));
 
-  const stopPurge = schedulePurge(serviceStore, { log });
   const offer = await issuerService.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
   const session = await verifier.createSession({ preset: 'over-18' });
   return {
@@ -191,9 +207,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return body.changed?.length ?? 0;
     },
     close: async () => {
-      stopPurge();
-      await Promise.all(servers.map((s) => s.close()));
-      await Promise.all([issuerStore.close(), serviceStore.close()]);
+      await verifying.close();
+      await closeStarted();
     },
   };
 }

@@ -2,7 +2,7 @@
  * Expired records are invisible at once and deleted here, so an answered session, a spent
  * offer or a stale nonce does not linger in the database: "forgotten" means deleted.
  */
-import { epochSeconds } from '@sanad/core';
+import { type Clock, epochSeconds } from '@sanad/core';
 import type { ServiceStore } from './service-store.js';
 
 /**
@@ -14,9 +14,9 @@ import type { ServiceStore } from './service-store.js';
  * // on shutdown: stop()
  * ```
  */
-export function schedulePurge(store: ServiceStore, options: { everySeconds?: number; log?: (message: string) => void } = {}): () => void {
+export function schedulePurge(store: ServiceStore, options: { everySeconds?: number; clock?: Clock; log?: (message: string) => void } = {}): () => void {
   const timer = setInterval(() => {
-    store.purgeExpired(epochSeconds()).then(
+    store.purgeExpired(epochSeconds(options.clock)).then(
       (n) => {
         if (n > 0) options.log?.(`purged ${n} expired record${n === 1 ? '' : 's'}`);
       },
