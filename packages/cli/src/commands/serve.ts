@@ -176,6 +176,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         ...commonOf(config),
         requestTtlSeconds: v.sessionTtlSeconds,
         resultRetentionSeconds: v.resultRetentionSeconds,
+        forgetResultOnRead: v.forgetResultOnRead,
         maxOpenSessions: v.maxOpenSessions,
         baseUrl,
         signer,

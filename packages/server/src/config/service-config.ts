@@ -66,6 +66,8 @@ export interface ServiceConfig {
     sessionTtlSeconds: number;
     /** How long a result is kept for the desk to read, then forgotten. */
     resultRetentionSeconds: number;
+    /** Delete a result as soon as the desk has read it (`resultRetentionSeconds` then bounds a result nobody reads). */
+    forgetResultOnRead: boolean;
     /** Open sessions one instance holds at most. */
     maxOpenSessions: number;
     /** When no status list can be had: fail closed, or accept with `WARN_STATUS_UNAVAILABLE`. */
@@ -91,7 +93,7 @@ const STANDARD: ServiceConfig = {
     loadShedding: { maxInFlight: 1024, maxEventLoopLagMs: 500, retryAfterSeconds: 2 },
   },
   issuer: { offerTtlSeconds: 72 * 3600, maxOpenOffers: 10_000, maxTxCodeAttempts: 5, maxTxCodeAttemptsPerClient: 20 },
-  verifier: { sessionTtlSeconds: 300, resultRetentionSeconds: 300, maxOpenSessions: 10_000, statusPolicy: 'reject', maxStatusAgeSeconds: null, statusCache: false },
+  verifier: { sessionTtlSeconds: 300, resultRetentionSeconds: 300, forgetResultOnRead: false, maxOpenSessions: 10_000, statusPolicy: 'reject', maxStatusAgeSeconds: null, statusCache: false },
 };
 
 /**
@@ -118,7 +120,7 @@ export const SERVICE_PROFILES: Readonly<Record<ProfileName, ServiceConfigFile>> 
   'high-risk': {
     logLevel: 'warn',
     issuer: { offerTtlSeconds: 24 * 3600, maxTxCodeAttempts: 3, maxTxCodeAttemptsPerClient: 10 },
-    verifier: { sessionTtlSeconds: 120, resultRetentionSeconds: 60, statusPolicy: 'reject', maxStatusAgeSeconds: 3600 },
+    verifier: { sessionTtlSeconds: 120, resultRetentionSeconds: 60, forgetResultOnRead: true, statusPolicy: 'reject', maxStatusAgeSeconds: 3600 },
   },
   'ministry-scale': {
     database: { backend: 'postgresql' },
@@ -222,6 +224,7 @@ const SCHEMA = object({
   verifier: object({
     sessionTtlSeconds: integer(30, 24 * 3600),
     resultRetentionSeconds: integer(10, 24 * 3600),
+    forgetResultOnRead: boolean,
     maxOpenSessions: integer(1),
     statusPolicy: oneOf(['reject', 'accept-with-warning']),
     maxStatusAgeSeconds: orNull(integer(60)),

@@ -55,6 +55,16 @@ describe('verifier protocol', () => {
     expect(p.openSessions()).toBe(0);
   });
 
+  it('with forgetResultOnRead, deletes a settled session as the desk reads it, and keeps a pending one', async () => {
+    const { p } = await protocol({ forgetResultOnRead: true });
+    const { sessionId } = await p.createSession({ preset: 'over-18', responseMode: 'direct_post' });
+    const state = await stateOf(p, sessionId);
+    expect(await p.view(sessionId)).toMatchObject({ status: 'pending' });
+    for (let i = 0; i < MAX_REFUSED_ANSWERS; i++) await expect(p.acceptResponse(sessionId, { vp_token: '{"q":[]}', state })).rejects.toMatchObject({ code: 'ERR_RESPONSE_REFUSED' });
+    expect(await p.view(sessionId)).toMatchObject({ status: 'refused' });
+    await expect(p.view(sessionId)).rejects.toMatchObject({ code: 'ERR_SESSION_NOT_FOUND' });
+  });
+
   it('bounds the JSON of an answer before anything parses it', async () => {
     const { p } = await protocol();
     const { sessionId } = await p.createSession({ preset: 'over-18', responseMode: 'direct_post' });

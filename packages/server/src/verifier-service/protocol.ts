@@ -74,6 +74,12 @@ export interface VerifierProtocolOptions {
   /** How long a result is kept for the operator to read (default 300 s), then forgotten. */
   resultRetentionSeconds?: number;
   /**
+   * Forget a settled session as soon as the desk (or the same-device result) has read it, so
+   * that no result stays on the server for anyone who gets in later (the `high-risk` profile).
+   * A desk reloaded after that shows "expired" and asks again.
+   */
+  forgetResultOnRead?: boolean;
+  /**
    * Sessions this instance keeps open (not yet settled, not expired) at most (default 10,000);
    * one more is refused with `ERR_STORE_FULL` until one settles or expires. Counted per
    * instance: several instances on one store hold at most this many each.
@@ -578,6 +584,11 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     return responseCode ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` } : {};
   }
 
+  /** With `forgetResultOnRead`, a settled session is deleted as it is read. */
+  async function forgetOnceRead(sessionId: string, session: SessionRecord): Promise<void> {
+    if (options.forgetResultOnRead && session.status !== 'pending') await store.delete('session', sessionId);
+  }
+
   async function offlineAnswer(sessionId: string, presentation: string): Promise<SessionView> {
     const found = await store.get<SessionRecord>('session', sessionId, now());
     if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
@@ -605,14 +616,20 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     async result(sessionId, responseCode) {
       const found = await store.get<SessionRecord>('session', sessionId, now());
       if (!found || !found.value.responseCode || responseCode !== found.value.responseCode) throw new SanadError('ERR_NOT_FOUND', 'No result for that response code.');
+      await forgetOnceRead(sessionId, found.value);
       return { status: found.value.status, ...(found.value.result ? { result: found.value.result } : {}) };
     },
     async view(sessionId) {
       const found = await store.get<SessionRecord>('session', sessionId, now());
       if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+      await forgetOnceRead(sessionId, found.value);
       return viewOf(found.value);
     },
-    offlineAnswer,
+    async offlineAnswer(sessionId, presentation) {
+      const view = await offlineAnswer(sessionId, presentation);
+      if (options.forgetResultOnRead) await store.delete('session', sessionId);
+      return view;
+    },
     async forget(sessionId) {
       await store.delete('session', sessionId);
       open.remove(sessionId);
