@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { patient } from '../../../../test/support/patience.js';
 import { tmpdir } from 'node:os';
@@ -26,5 +28,20 @@ describe('SQLite WAL checkpoints', () => {
     await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 1_000_000), { timeout: patient(10_000), interval: 50 });
     expect(await store.get('session', 's0', 1)).toMatchObject({ value: { text: 'x'.repeat(2000) } });
     await store.close();
+  });
+
+  // `sanad issuer serve` awaits close() with nothing else left to run: the process ended with exit code 13 (an
+  // unsettled top-level await) while the unref'd checkpointer thread was still closing.
+  it('lets a process that closes the store as its last act end normally', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'sanad-svc-')), 'service.sqlite');
+    const script = [
+      `import { openSqliteServiceStore } from ${JSON.stringify(new URL('./sqlite-service-store.ts', import.meta.url).pathname)};`,
+      `const store = openSqliteServiceStore(${JSON.stringify(path)});`,
+      `for (let i = 0; i < ${2 * CHECKPOINT_EVERY_WRITES}; i += 1) await store.put('session', 's' + i, { n: i }, 2e9, 1);`,
+      `await store.close();`,
+      `console.log('closed');`,
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(stdout.trim()).toBe('closed');
   });
 });

@@ -78,6 +78,9 @@ export function startWalCheckpointer(path: string, onFailure: (cause: unknown) =
     },
     async close() {
       failed = true;
+      // Held while it finishes: an unref'd worker alone keeps nothing alive, and a process that
+      // awaits it with nothing else to do would end before it does (exit code 13).
+      worker?.ref();
       worker?.postMessage('close');
       await exited;
     },
