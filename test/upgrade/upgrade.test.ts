@@ -3,6 +3,7 @@
  * make-fixtures.sh with commit e0a19b8's own CLI) opened by this one. Each test works on a copy;
  * the committed fixtures are never written.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,12 +69,12 @@ describe('upgrading from release e0a19b8', () => {
     expect((await runSanad(['issuer', 'revoke', '--dir', at('issuer'), batchId, '--json'])).code).toBe(0);
     const published = await runSanad(['issuer', 'status-list', '--dir', at('issuer'), '--out', at('status-new'), '--json']);
     expect(published.code, published.stderr).toBe(0);
-    const list = JSON.parse((await runSanad(['issuer', 'list', '--dir', at('issuer'), '--json'])).stdout) as unknown;
-    const text = JSON.stringify(list);
-    expect(text).toContain(batchId);
-    // The old batches keep their status: Bassam's is still revoked.
-    const bassam = readJson<{ batchId: string }>(at('bundles', 'bassam-revoked.issued.json')).batchId;
-    expect(text).toContain(bassam);
+    const { credentials } = JSON.parse((await runSanad(['issuer', 'list', '--dir', at('issuer'), '--json'])).stdout) as { credentials: { batchId: string; status: string }[] };
+    const statusOf = (batch: string): string[] => credentials.filter((c) => c.batchId === batch).map((c) => c.status);
+    expect(statusOf(batchId)).toEqual(['revoked']);
+    // The old batches keep their status: Bassam's is still revoked, Amal's still valid.
+    expect(statusOf(readJson<{ batchId: string }>(at('bundles', 'bassam-revoked.issued.json')).batchId)).toEqual(['revoked']);
+    expect(statusOf(readJson<{ batchId: string }>(at('bundles', 'amal-sd-jwt.issued.json')).batchId)).toEqual(['valid', 'valid']);
   });
 
   it('opens the old wallet and lists its credentials, twice', async () => {
@@ -94,6 +95,18 @@ describe('upgrading from release e0a19b8', () => {
       const now = expires_at - 1;
       expect(await store.get('session', session_id, now)).toBeDefined();
       expect(await store.countAttempt('session', session_id, 3, now)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('opens the old issuer service store with its open offer', async () => {
+    const { credential_offer_uri, expires_at } = readJson<{ credential_offer_uri: string; expires_at: number }>(at('issuer-offer.json'));
+    const code = /pre-authorized_code%22%3A%22([A-Za-z0-9_-]+)%22/.exec(credential_offer_uri)![1]!;
+    // Offers are stored under the SHA-256 of their pre-authorized code, in both releases.
+    const store = openSqliteServiceStore(at('issuer', 'service.sqlite'));
+    try {
+      expect(await store.get('offer', createHash('sha256').update(code).digest('base64url'), expires_at - 1)).toBeDefined();
     } finally {
       await store.close();
     }
