@@ -15,6 +15,7 @@ import { makeHolder } from './support/fixtures.js';
 import { codeBlocks } from './support/markdown.js';
 import { patient } from './support/patience.js';
 import { runSanad } from './support/sanad-cli.js';
+import { sanadOnPath } from './support/sanad-process.js';
 
 const root = join(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'sanad-key-compromise-'));
@@ -22,14 +23,6 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const DRILL = 'the drill of docs/key-compromise.md, run as written';
 
-/** `sanad` on PATH for the blocks: the CLI from its TypeScript sources, each command its own process. */
-function sanadOnPath(): string {
-  const bin = join(work, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const tsx = import.meta.resolve('tsx').replace(/^file:\/\//, '');
-  writeFileSync(join(bin, 'sanad'), `#!/bin/sh\nexec "${process.execPath}" --conditions=@sanad/source --import "${tsx}" "${join(root, 'packages/cli/src/bin.ts')}" "$@"\n`, { mode: 0o755 });
-  return bin;
-}
 
 interface Verification {
   verified: boolean;
@@ -47,7 +40,7 @@ describe('docs/key-compromise.md', () => {
     expect(blocks.filter((b) => !b.note?.includes(DRILL)).map((b) => b.line)).toEqual([]);
     const folder = join(work, 'drill');
     mkdirSync(folder);
-    const bin = sanadOnPath();
+    const bin = sanadOnPath(work);
     for (const block of blocks) {
       const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block.code], {
         cwd: folder,

@@ -18,7 +18,7 @@
  * checked against the real command tree, every `npx --yes pnpm@… <script>` must name the
  * pinned pnpm and a script that exists, and JSON parses.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CodeBlock, codeBlocks, shellCommands } from '../support/markdown.js';
 import { commandLineProblem, sanadArguments } from './command-lines.js';
 import { patient } from '../support/patience.js';
+import { sanadOnPath } from '../support/sanad-process.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const pages = ['README.md', 'DEVELOPERS.md', 'SECURITY.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
@@ -40,14 +41,6 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { pa
 const work = mkdtempSync(join(tmpdir(), 'sanad-docs-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** `sanad` for the blocks that run: the CLI from its TypeScript sources, like every other test. */
-function sanadOnPath(): string {
-  const bin = join(work, 'bin');
-  mkdirSync(bin, { recursive: true });
-  const tsx = import.meta.resolve('tsx').replace(/^file:\/\//, '');
-  writeFileSync(join(bin, 'sanad'), `#!/bin/sh\nexec "${process.execPath}" --conditions=@sanad/source --import "${tsx}" "${join(root, 'packages/cli/src/bin.ts')}" "$@"\n`, { mode: 0o755 });
-  return bin;
-}
 
 /** Type-checks `sources` (path -> text, virtual files placed inside the repository) and returns the diagnostics. */
 function typeCheck(sources: Map<string, string>): string[] {
@@ -154,7 +147,7 @@ describe('documentation that runs', () => {
   const runnable = pages.filter((page) => blocks.some((b) => b.file === page && b.note === 'run'));
 
   it.each(runnable)('%s: its shell blocks run as written, in order, in an empty folder', (page) => {
-    const bin = sanadOnPath();
+    const bin = sanadOnPath(work);
     const folder = join(work, page.replace(/\W+/g, '-'));
     mkdirSync(folder, { recursive: true });
     // As in a checkout: the examples the pages name are at hand.

@@ -3,11 +3,24 @@
  * a separate process shows — signals, exit codes, several service instances on one database.
  */
 import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
 const cliArgs = ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts')];
 const children: ChildProcess[] = [];
+
+/**
+ * A `bin` folder in `dir` holding a `sanad` script that runs the CLI from its sources, each
+ * command its own process: put it first on PATH for shell blocks copied from the docs.
+ */
+export function sanadOnPath(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const quoted = cliArgs.map((a) => `"${a.replace(/^file:\/\//, '')}"`).join(' ');
+  writeFileSync(join(bin, 'sanad'), `#!/bin/sh\nexec "${process.execPath}" ${quoted} "$@"\n`, { mode: 0o755 });
+  return bin;
+}
 
 export interface ProcessOptions {
   cwd: string;
