@@ -81,4 +81,11 @@ describe('bounded JSON', () => {
     expect(parseJsonStrict(`[${'0,'.repeat(150_000)}0]`)).toHaveLength(150_001);
     expect(() => parseJsonStrict('{"a":1,"a":2}')).toThrow(SyntaxError);
   });
+
+  it('finds where each string ends through escaped quotes and backslashes, so member names are counted exactly', () => {
+    expect(() => parseJsonStrict(String.raw`{"a\"":1,"a\"":2}`)).toThrow(SyntaxError);
+    expect(() => parseJsonStrict(String.raw`{"k":"\\","k":1}`)).toThrow(SyntaxError);
+    expect(parseJsonStrict(String.raw`{"k":"\\\":[{","m":{"n":"\\"}}`)).toEqual({ k: '\\":[{', m: { n: '\\' } });
+    expect(parseJsonStrict(String.raw`{"x":"a\"b:c","y":"\\\\"}`)).toEqual({ x: 'a"b:c', y: '\\\\' });
+  });
 });

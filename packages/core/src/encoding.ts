@@ -103,6 +103,21 @@ const COLON = 0x3a;
 const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /**
+ * Where the string opened at `open` ends (or `text.length`): the next quote not escaped, found
+ * with the engine's own `indexOf`, since strings are most of a JWT's JSON and this runs on every verify.
+ */
+function closingQuote(text: string, open: number): number {
+  let end = open;
+  for (;;) {
+    end = text.indexOf('"', end + 1);
+    if (end === -1) return text.length;
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return end;
+  }
+}
+
+/**
  * One pass over JSON text, before it is parsed: refuses nesting deeper than `maxDepth` with
  * `ERR_INPUT_TOO_DEEP` (the parser copes, but every recursive walk after it — `JSON.stringify`,
  * claim processing — would overflow the stack) and counts member names as written (every string
@@ -114,7 +129,7 @@ function scanJson(text: string, maxDepth: number): number {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      for (i += 1; i < text.length && text.charCodeAt(i) !== QUOTE; i += 1) if (text.charCodeAt(i) === BACKSLASH) i += 1;
+      i = closingQuote(text, i);
       let j = i + 1;
       while (j < text.length && isJsonSpace(text.charCodeAt(j))) j += 1;
       if (text.charCodeAt(j) === COLON) members += 1;
