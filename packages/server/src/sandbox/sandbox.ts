@@ -22,6 +22,7 @@ import {
 import { createIssuer, loadIssuerKeyFile, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { composeIssuerService, composeVerifierService } from '../compose.js';
+import type { DefencesOptions } from '../middleware/defences/index.js';
 import { staticFiles } from '../http/static-files.js';
 import type { CreatedOffer, IssuerService } from '../issuer-service/issuer-service.js';
 import { type Listening, listen } from '../node/listen.js';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   /** The built verifier desk (`@sanad/verifier-web`'s `dist`, an absolute path), served at the verifier's `/desk/`. */
   deskDir?: string;
   log?: (message: string) => void;
+  /** Both services' denial-of-service defences (default: on, as in production). */
+  defences?: DefencesOptions | false;
 }
 
 export interface Sandbox {
@@ -139,6 +142,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     store: { sqlitePath: join(options.dataDir, 'service.sqlite') },
     baseUrl: issuerServer.url,
     operatorToken,
+    ...(options.defences !== undefined ? { defences: options.defences } : {}),
     displayName: { en: 'Sanad sandbox agency', fr: 'Agence bac à sable Sanad', ar: 'وكالة سند التجريبية', es: 'Agencia de pruebas Sanad' },
     log,
     closeAfter: [issuerStore],
@@ -169,6 +173,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     verifierName: 'Sandbox clinic',
     presets,
     operatorToken,
+    ...(options.defences !== undefined ? { defences: options.defences } : {}),
     resultRetentionSeconds: 3600,
     requestTtlSeconds: 3600,
     ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
