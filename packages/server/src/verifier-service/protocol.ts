@@ -600,6 +600,8 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
     });
     log(`session ${sessionId} (offline): verified`);
+    // The desk reads the result in this answer.
+    await forgetOnceRead(sessionId, answered);
     return viewOf(answered);
   }
 
@@ -625,11 +627,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       await forgetOnceRead(sessionId, found.value);
       return viewOf(found.value);
     },
-    async offlineAnswer(sessionId, presentation) {
-      const view = await offlineAnswer(sessionId, presentation);
-      if (options.forgetResultOnRead) await store.delete('session', sessionId);
-      return view;
-    },
+    offlineAnswer,
     async forget(sessionId) {
       await store.delete('session', sessionId);
       open.remove(sessionId);
