@@ -1,7 +1,8 @@
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cryptoProvider, nodeCryptoProvider, webCryptoProvider } from './crypto.js';
-import { utf8 } from './encoding.js';
+import { cryptoProvider, nodeCryptoProvider, setCryptoProvider, webCryptoProvider } from './crypto.js';
+import { asciiBytes, toBase64url, utf8 } from './encoding.js';
+import { sha256Base64url } from './hash.js';
 import { generateKeyPair, type SignatureAlgorithm } from './keys.js';
 
 const node = nodeCryptoProvider(nodeCrypto);
@@ -11,6 +12,29 @@ const data = utf8('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0');
 describe('crypto providers', () => {
   it('uses node:crypto in Node', () => {
     expect(cryptoProvider().name).toBe('node:crypto');
+  });
+
+  it("the one-shot text digest is SHA-256 of the text's UTF-8, as the portable path computes it", () => {
+    expect(node.sha256Base64url).toBeTypeOf('function');
+    expect(web.sha256Base64url).toBeUndefined();
+    // RFC 9901 section 4.2.3, "Hashing Disclosures": the digest the specification prints (test/vectors/sd-jwt-spec).
+    const disclosure = 'WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0';
+    for (const text of [disclosure, 'Möbius ✓ 𝄞', '']) {
+      const portable = toBase64url(web.sha256(utf8(text)));
+      expect(node.sha256Base64url!(text)).toBe(portable);
+      const previous = setCryptoProvider(web);
+      try {
+        expect(sha256Base64url(text)).toBe(portable);
+      } finally {
+        setCryptoProvider(previous);
+      }
+    }
+    expect(sha256Base64url(disclosure)).toBe('X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0');
+  });
+
+  it('asciiBytes copies a signing input byte for byte', () => {
+    const input = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0';
+    expect([...asciiBytes(input)]).toEqual([...utf8(input)]);
   });
 
   for (const alg of ['ES256', 'EdDSA'] as SignatureAlgorithm[]) {

@@ -25,6 +25,14 @@ interface NodeBufferClass {
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
 
+/**
+ * Bytes of text known to be ASCII (a JWS signing input: base64url and a dot), for signature
+ * checks. Node's one-byte copy is several times faster than a UTF-8 encoder on every verify.
+ */
+export function asciiBytes(text: string): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(text, 'latin1') : encoder.encode(text);
+}
+
 /** Base64url without padding (RFC 4648 section 5), as JOSE uses it. */
 export function toBase64url(bytes: Uint8Array | string): string {
   if (NodeBuffer) return (typeof bytes === 'string' ? NodeBuffer.from(bytes, 'utf8') : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64url');
@@ -182,18 +190,28 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Object members in a parsed JSON value, counted through every level (iteratively: no stack limit). */
+const isStructured = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/**
+ * Object members in a value fresh from `JSON.parse`, counted through every level (iteratively:
+ * no stack limit). `for…in` sees exactly the parsed members there (`__proto__` included: the
+ * parser makes it an own member) and allocates nothing; only objects and arrays are queued.
+ */
 function memberCount(root: unknown): number {
   let n = 0;
   const pending: unknown[] = [root];
   while (pending.length > 0) {
     const value = pending.pop();
+    if (!isStructured(value)) continue;
     // Element by element: spreading a huge array into push() would overflow the stack.
-    if (Array.isArray(value)) for (const element of value) pending.push(element);
-    else if (isPlainObject(value)) {
-      const values = Object.values(value);
-      n += values.length;
-      for (const member of values) pending.push(member);
+    if (Array.isArray(value)) {
+      for (const element of value) if (isStructured(element)) pending.push(element);
+    } else {
+      for (const key in value) {
+        n += 1;
+        const member = (value as Record<string, unknown>)[key];
+        if (isStructured(member)) pending.push(member);
+      }
     }
   }
   return n;

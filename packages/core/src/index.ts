@@ -34,7 +34,7 @@ export {
   toSanadError,
 } from './errors.js';
 export { type CryptoProvider, cryptoProvider, nodeCryptoProvider, type RawSign, setCryptoProvider, webCryptoProvider } from './crypto.js';
-export { sha256 } from './hash.js';
+export { sha256, sha256Base64url } from './hash.js';
 export {
   algorithmOfJwk,
   assertAlgorithm,

@@ -1,6 +1,6 @@
 /** Signing the two credential formats with any core `Signer` (HSM, KMS or key file). */
 import { createVerifiableCredentialJwt } from 'did-jwt-vc';
-import { isPlainObject, randomBytes, SD_JWT_VC_TYP, setOwn, sha256, type Signer, signJwt, toBase64url, utf8 } from '@sanad/core';
+import { isPlainObject, randomBytes, SD_JWT_VC_TYP, setOwn, sha256Base64url, type Signer, signJwt, toBase64url, utf8 } from '@sanad/core';
 
 /** 128-bit salts (RFC 9901 recommends at least 128 bits; @sd-jwt/crypto-nodejs gives 64). */
 export const SALT_BYTES = 16;
@@ -63,11 +63,11 @@ const salts = new SaltPool();
 function disclose(out: string[], ...nameAndValue: [string, unknown] | [unknown]): string {
   const disclosure = toBase64url(JSON.stringify([salts.next(), ...nameAndValue]));
   out.push(disclosure);
-  return toBase64url(sha256(disclosure));
+  return sha256Base64url(disclosure);
 }
 
 /** Section 4.2.5: digests of random salts, indistinguishable from real ones. */
-const decoys = (): string[] => Array.from({ length: DECOYS_PER_LEVEL }, () => toBase64url(sha256(salts.next())));
+const decoys = (): string[] => Array.from({ length: DECOYS_PER_LEVEL }, () => sha256Base64url(salts.next()));
 
 /**
  * Replaces the disclosable members of one object level (and below) with digests, innermost

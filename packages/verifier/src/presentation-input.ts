@@ -60,11 +60,13 @@ function compactText(raw: string): string {
   const text = raw.trim();
   if (text === '') throw notAPresentation('it is empty.');
   for (const [magic, what] of MAGIC) if (magic.test(text)) throw notAPresentation(what);
-  if (BINARY.test(text)) throw notAPresentation('it is binary data, not text.');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+  // Text of the compact alphabet holds no control character and no "://": one scan on the common path.
+  const compact = COMPACT.test(text);
+  if (!compact && BINARY.test(text)) throw notAPresentation('it is binary data, not text.');
+  if (!compact && /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw notAPresentation(/^openid-credential-offer:/i.test(text) ? "it is a credential offer link, for a wallet to receive." : "it is a link (a request or a web address), not the holder's answer.");
   }
-  if (!COMPACT.test(text) || !/[.~]/.test(text)) throw notAPresentation('it is plain text, not a compact SD-JWT or VP-JWT.');
+  if (!compact || !/[.~]/.test(text)) throw notAPresentation('it is plain text, not a compact SD-JWT or VP-JWT.');
   if (!text.includes('~')) {
     const typ = jwsTyp(text);
     if (typ === 'sanad-trust-list+jwt') throw notAPresentation('it is a signed trust list.');

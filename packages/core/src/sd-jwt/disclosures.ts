@@ -3,9 +3,9 @@
  * disclosed claims. Every rule is enforced here, whatever the issuing library did: a disclosure
  * that no digest references is an error (it is never silently dropped — CVE-2026-62374).
  */
-import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, toBase64url, utf8 } from '../encoding.js';
+import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict } from '../encoding.js';
 import { isSanadError, SanadError } from '../errors.js';
-import { sha256 } from '../hash.js';
+import { sha256Base64url } from '../hash.js';
 
 /** A claim path: object member names and array indexes, from the top of the payload. */
 export type ClaimPath = Array<string | number>;
@@ -50,7 +50,6 @@ export function pathsOverlap(a: ReadonlyArray<string | number | null>, b: Readon
 
 /** Nesting beyond this is refused before it can exhaust the stack. */
 const MAX_DEPTH = 64;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** Writes an own data property even for names like `__proto__` (no prototype pollution). */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -69,7 +68,6 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
  * ```
  */
 export function decodeDisclosure(encoded: string): DecodedDisclosure {
-  if (!BASE64URL.test(encoded)) throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');
   let parsed: unknown;
   try {
     parsed = parseJsonStrict(fromUtf8(fromBase64url(encoded)));
@@ -79,7 +77,7 @@ export function decodeDisclosure(encoded: string): DecodedDisclosure {
   if (!Array.isArray(parsed) || (parsed.length !== 2 && parsed.length !== 3) || typeof parsed[0] !== 'string') {
     throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');
   }
-  const digest = toBase64url(sha256(utf8(encoded)));
+  const digest = sha256Base64url(encoded);
   if (parsed.length === 2) return { encoded, digest, salt: parsed[0], value: parsed[1] };
   const name: unknown = parsed[1];
   if (typeof name !== 'string') throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');
@@ -120,8 +118,16 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
     return disclosure; // undefined: a decoy, or a claim the holder chose not to disclose
   };
 
+  const tooDeep = (): never => {
+    throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT is nested too deeply.');
+  };
+  // A plain value is copied as it is: only objects and arrays are walked, and given a path.
+  const member = (value: unknown, path: ClaimPath, key: string | number, depth: number): unknown => {
+    if (typeof value === 'object' && value !== null) return walk(value, [...path, key], depth + 1);
+    return depth + 1 > MAX_DEPTH ? tooDeep() : value;
+  };
   const walk = (node: unknown, path: ClaimPath, depth: number): unknown => {
-    if (depth > MAX_DEPTH) throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT is nested too deeply.');
+    if (depth > MAX_DEPTH) tooDeep();
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (const element of node) {
@@ -134,16 +140,16 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
           disclosedPaths.push(elementPath);
           disclosurePaths.push({ disclosure: disclosure.encoded, path: elementPath });
         } else {
-          out.push(walk(element, [...path, out.length], depth + 1));
+          out.push(member(element, path, out.length, depth));
         }
       }
       return out;
     }
     if (!isPlainObject(node)) return node;
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) {
+    for (const key of Object.keys(node)) {
       if (key === '_sd' || (key === '_sd_alg' && depth === 0)) continue;
-      setOwn(out, key, walk(value, [...path, key], depth + 1));
+      setOwn(out, key, member(node[key], path, key, depth));
     }
     const digests = node._sd;
     if (digests !== undefined) {

@@ -1,7 +1,6 @@
 /** RFC 9901 section 7.3: checking the Key Binding JWT of a presentation. */
-import { toBase64url, utf8 } from '../encoding.js';
 import { type ErrorReport, SanadError, errorReport, isSanadError } from '../errors.js';
-import { sha256 } from '../hash.js';
+import { sha256Base64url } from '../hash.js';
 import { decodeJwt, verifyDecodedJwt } from '../jwt.js';
 import type { JWK } from '../keys.js';
 
@@ -22,7 +21,7 @@ export interface KeyBindingExpectations {
 
 /** `sd_hash`: base64url(SHA-256(the SD-JWT up to and including the last `~`)). */
 export function sdHash(withoutKb: string): string {
-  return toBase64url(sha256(utf8(withoutKb)));
+  return sha256Base64url(withoutKb);
 }
 
 /**

@@ -46,6 +46,8 @@ interface LoadedList {
   ttl?: number;
   fetchedAt: number;
   source: 'network' | 'cache';
+  /** `iat` as an ISO date, made once per list rather than on every check. */
+  issuedAtIso?: string;
 }
 
 export class StatusChecker {
@@ -127,7 +129,8 @@ export class StatusChecker {
     if (this.#options.maxAgeSeconds !== undefined && ageSeconds > this.#options.maxAgeSeconds) {
       errors.push(errorReport('ERR_STATUS_LIST_EXPIRED', `The status list is ${ageSeconds} s old; at most ${this.#options.maxAgeSeconds} s is allowed.`));
     }
-    const source = { source: list.source, uri, ageSeconds, ...(list.iat !== undefined ? { listIssuedAt: new Date(list.iat * 1000).toISOString() } : {}) };
+    if (list.iat !== undefined) list.issuedAtIso ??= new Date(list.iat * 1000).toISOString();
+    const source = { source: list.source, uri, ageSeconds, ...(list.issuedAtIso !== undefined ? { listIssuedAt: list.issuedAtIso } : {}) };
     if (list.source === 'cache') warnings.push(errorReport('WARN_STATUS_FROM_CACHE', `The status was taken from a cached status list issued ${ageSeconds} s ago.`));
     return { errors, warnings, source };
   }
