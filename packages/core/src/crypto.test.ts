@@ -17,7 +17,7 @@ describe('crypto providers', () => {
   it("the one-shot text digest is SHA-256 of the text's UTF-8, as the portable path computes it", () => {
     expect(node.sha256Base64url).toBeTypeOf('function');
     expect(web.sha256Base64url).toBeUndefined();
-    // RFC 9901 section 4.2.3, "Hashing Disclosures": the digest the specification prints (test/vectors/sd-jwt-spec).
+    // RFC 9901, "Hashing Disclosures": the digest the specification prints (test/vectors/sd-jwt-spec).
     const disclosure = 'WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0';
     for (const text of [disclosure, 'Möbius ✓ 𝄞', '']) {
       const portable = toBase64url(web.sha256(utf8(text)));
