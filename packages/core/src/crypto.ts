@@ -97,8 +97,8 @@ interface NodeCrypto {
   verify(algorithm: string | null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean;
   sign(algorithm: string | null, data: Uint8Array, key: unknown): Uint8Array;
   createHash(name: string): { update(data: Uint8Array): { digest(): Uint8Array } };
-  /** One-shot digest (Node 20.12+): no Hash object, no UTF-8 copy of the text. */
-  hash?(algorithm: string, data: string, outputEncoding: 'base64url'): string;
+  /** One-shot digest (every Node Sanad supports): no Hash object, no UTF-8 copy of the text. */
+  hash(algorithm: string, data: string, outputEncoding: 'base64url'): string;
 }
 
 /** `node:crypto` KeyObjects: synchronous and about twice as fast per verify as WebCrypto in Node. */
@@ -121,7 +121,7 @@ export function nodeCryptoProvider(nodeCrypto: NodeCrypto): CryptoProvider {
       return (data) => new Uint8Array(nodeCrypto.sign(digestOf(alg), data, options));
     },
     sha256: (data) => new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest()),
-    ...(nodeCrypto.hash ? { sha256Base64url: (text: string) => nodeCrypto.hash!('sha256', text, 'base64url') } : {}),
+    sha256Base64url: (text) => nodeCrypto.hash('sha256', text, 'base64url'),
   };
 }
 

@@ -88,4 +88,12 @@ describe('bounded JSON', () => {
     expect(parseJsonStrict(String.raw`{"k":"\\\":[{","m":{"n":"\\"}}`)).toEqual({ k: '\\":[{', m: { n: '\\' } });
     expect(parseJsonStrict(String.raw`{"x":"a\"b:c","y":"\\\\"}`)).toEqual({ x: 'a"b:c', y: '\\\\' });
   });
+
+  it('counts a parsed "__proto__" as the member it is, at every level and inside arrays', () => {
+    expect(() => parseJsonStrict('{"__proto__":1,"__proto__":2}')).toThrow(SyntaxError);
+    expect(() => parseJsonStrict('[{"a":{"__proto__":{},"__proto__":null}}]')).toThrow(SyntaxError);
+    const parsed = parseJsonStrict('{"__proto__":{"admin":true},"b":[{"c":1},2,null]}') as Record<string, unknown>;
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
 });

@@ -62,9 +62,11 @@ function compactText(raw: string): string {
   for (const [magic, what] of MAGIC) if (magic.test(text)) throw notAPresentation(what);
   // Text of the compact alphabet holds no control character and no "://": one scan on the common path.
   const compact = COMPACT.test(text);
-  if (!compact && BINARY.test(text)) throw notAPresentation('it is binary data, not text.');
-  if (!compact && /^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw notAPresentation(/^openid-credential-offer:/i.test(text) ? "it is a credential offer link, for a wallet to receive." : "it is a link (a request or a web address), not the holder's answer.");
+  if (!compact) {
+    if (BINARY.test(text)) throw notAPresentation('it is binary data, not text.');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+      throw notAPresentation(/^openid-credential-offer:/i.test(text) ? "it is a credential offer link, for a wallet to receive." : "it is a link (a request or a web address), not the holder's answer.");
+    }
   }
   if (!compact || !/[.~]/.test(text)) throw notAPresentation('it is plain text, not a compact SD-JWT or VP-JWT.');
   if (!text.includes('~')) {

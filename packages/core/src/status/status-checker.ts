@@ -79,7 +79,7 @@ export class StatusChecker {
     if (jwt.payload.iss !== undefined && jwt.payload.iss !== issuer) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is signed by another issuer.');
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;
     await verifyDecodedJwt(jwt, await keyFor(issuer, kid), 'ERR_STATUS_LIST_INVALID');
-    return { view, ...(iat !== undefined ? { iat } : {}), ...(exp !== undefined ? { exp } : {}), ...(ttl !== undefined ? { ttl } : {}) };
+    return { view, ...(iat !== undefined ? { iat, issuedAtIso: new Date(iat * 1000).toISOString() } : {}), ...(exp !== undefined ? { exp } : {}), ...(ttl !== undefined ? { ttl } : {}) };
   }
 
   async #load(uri: string, issuer: string, keyFor: IssuerKeyResolver, kind: 'token' | 'bitstring'): Promise<LoadedList> {
@@ -129,7 +129,6 @@ export class StatusChecker {
     if (this.#options.maxAgeSeconds !== undefined && ageSeconds > this.#options.maxAgeSeconds) {
       errors.push(errorReport('ERR_STATUS_LIST_EXPIRED', `The status list is ${ageSeconds} s old; at most ${this.#options.maxAgeSeconds} s is allowed.`));
     }
-    if (list.iat !== undefined) list.issuedAtIso ??= new Date(list.iat * 1000).toISOString();
     const source = { source: list.source, uri, ageSeconds, ...(list.issuedAtIso !== undefined ? { listIssuedAt: list.issuedAtIso } : {}) };
     if (list.source === 'cache') warnings.push(errorReport('WARN_STATUS_FROM_CACHE', `The status was taken from a cached status list issued ${ageSeconds} s ago.`));
     return { errors, warnings, source };
