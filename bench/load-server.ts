@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { refugeeStatusType } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createVerifierService, listen, openSqliteServiceStore, serviceNonceStore, standardPresets } from '@sanad/server';
+import { createVerifierService, listen, openSqliteServiceStore, standardPresets } from '@sanad/server';
 import { createMemoryStatusCache, createVerifier, importStatusList } from '@sanad/verifier';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { agencyDid: string; statusToken: string; dbPath: string; operatorToken: string; workers?: number; port?: number };
@@ -38,7 +38,7 @@ if (workers > 1 && cluster.isPrimary) {
   await importStatusList(statusCache, config.statusToken);
   const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [{ id: config.agencyDid, credential_types: [refugeeStatusType.definition.vct] }] });
   // Offline status from the cached list: the desk's usual set-up, and no status server in the measurement.
-  const verifier = createVerifier({ trustList, statusCache, offline: true, nonceStore: serviceNonceStore(store) });
+  const verifier = createVerifier({ trustList, statusCache, offline: true });
   let handler: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = await listen((request) => handler(request), { port: 0 });
   // Every worker signs with its own key: a session's request object is signed once, by the worker that made it.

@@ -140,6 +140,18 @@ describe('a status list that could not be fetched does not spend the nonce (issu
     for (const r of results.filter((x) => !x.verified)) expect(codes(r)).toEqual(['ERR_NONCE_REPLAYED']);
   });
 
+  it("replayGuard 'caller' (a session keeps \"answered once\"): the nonce store is neither read nor spent, the request's expiry still holds", async () => {
+    const store = createMemoryNonceStore();
+    const verifier = verifierWith(store);
+    up = true;
+    // A request the store never saw: with the store as guard it is refused as replayed.
+    const { request, presentation } = await requestAndAnswer(createMemoryNonceStore());
+    expect(codes(await verifier.verify(presentation, { request }))).toEqual(['ERR_NONCE_REPLAYED']);
+    for (let check = 0; check < 2; check += 1) expect(await verifier.verify(presentation, { request, replayGuard: 'caller' })).toMatchObject({ verified: true, claims: { age_over_18: true } });
+    const stale = { ...request, exp: Math.floor(Date.now() / 1000) - 3_600 };
+    expect(codes(await verifier.verify(presentation, { request: stale, replayGuard: 'caller' }))).toContain('ERR_REQUEST_EXPIRED');
+  });
+
   it('`sanad verifier request --nonce-store` then `sanad verify --nonce-store`: status down, then up, then a replay', async () => {
     const nonces = join(work, 'nonces.json');
     const requestFile = join(work, 'request.json');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, encodeOfflinePresentation, generateKeyPair, signerFromJwk } from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
-import { createVerifierService, listen, openSqliteServiceStore, serviceNonceStore, standardPresets } from '@sanad/server';
+import { createVerifierService, listen, openSqliteServiceStore, type ServiceStore, serviceNonceStore, standardPresets } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, submitPresentationResponse, type Wallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ let issuer: Issuer;
 let wallet: Wallet;
 let verifierUrl: string;
 let closeVerifier: () => Promise<void>;
+let store: ServiceStore;
 
 beforeAll(async () => {
   statusServer = createServer(async (req, res) => {
@@ -51,7 +52,8 @@ beforeAll(async () => {
   wallet = await createWallet(createMemoryStorage(), 'correct horse battery staple', LOW_COST_WALLET);
   await wallet.import((await issuer.issue({ type: 'refugee-status', claims: amal, holders: await wallet.createHolderKeys(8) })).bundle);
 
-  const store = openSqliteServiceStore(join(dir, 'service.sqlite'));
+  store = openSqliteServiceStore(join(dir, 'service.sqlite'));
+  // A verifier with a nonce store of its own: sessions keep "answered once" themselves and must not be refused by it.
   const verifier = createVerifier({ trustList: trustFor({ did }), nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ allowInsecure: true }) });
   let handler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
   const server = await listen((r) => handler(r));
@@ -152,5 +154,29 @@ describe('an answer whose status cannot be checked leaves the session open (issu
     const accepted = await postOffline(code);
     expect(accepted).toMatchObject({ status: 200, json: { status: 'answered', outcome: 'valid' } });
     expect((await postOffline(code)).status).toBe(400);
+  });
+});
+
+describe('a session keeps "answered once" by itself', () => {
+  it('ten copies of one valid answer posted at once: one is verified, nine are told the request was used; no nonce record is held', async () => {
+    const { id, uri } = await session({ response_mode: 'direct_post' });
+    const opened = await wallet.openRequest(uri, opts);
+    const response = await wallet.present(wallet.decide(wallet.propose(opened.request), { approve: true }));
+    const form = new URLSearchParams({ vp_token: JSON.stringify(response.vp_token), state: String(opened.authorizationRequest.state) }).toString();
+    const post = (sessionId: string, body = form) => fetch(`${verifierUrl}/responses/${sessionId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+    // Sent to another session first, with that session's state: bound to this request's nonce, refused there, still good here.
+    const other = await session({ response_mode: 'direct_post' });
+    const otherState = String((await wallet.openRequest(other.uri, opts)).authorizationRequest.state);
+    expect((await post(other.id, new URLSearchParams({ vp_token: JSON.stringify(response.vp_token), state: otherState }).toString())).status).toBe(400);
+    expect(await read(other.id)).toMatchObject({ status: 'pending', refusedAnswers: 1, lastRefusal: { code: 'ERR_NONCE_MISMATCH' } });
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(id)));
+    const bodies = await Promise.all(answers.map(async (a) => ({ status: a.status, body: (await a.json().catch(() => ({}))) as Record<string, unknown> })));
+    expect(bodies.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(bodies.filter((a) => a.status === 400 && a.body.sanad_code === 'ERR_REQUEST_USED')).toHaveLength(9);
+    expect(await read(id)).toMatchObject({ status: 'answered', outcome: 'valid', result: { verified: true } });
+    expect(await read(id)).not.toHaveProperty('refusedAnswers');
+    expect(await store.count('vp_nonce', Math.floor(Date.now() / 1000))).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ import { openPostgresServiceStore, type PostgresServiceStoreOptions } from './st
 import { schedulePurge } from './store/purge.js';
 import type { ServiceStore } from './store/service-store.js';
 import { openSqliteServiceStore } from './store/sqlite-service-store.js';
-import { createVerifierService, serviceNonceStore, type VerifierService, type VerifierServiceOptions } from './verifier-service/verifier-service.js';
+import { createVerifierService, type VerifierService, type VerifierServiceOptions } from './verifier-service/verifier-service.js';
 
 /** Anything the composition closes after the service (an issuer folder, an issuer store). */
 export interface Closable {
@@ -138,7 +138,7 @@ export function composeVerifierService(options: ComposeVerifierOptions): Promise
   return compose('verifier', options, (store, observability) =>
     createVerifierService({
       ...serviceOptions(rest),
-      verifier: createVerifier({ ...verification, trustList, nonceStore: serviceNonceStore(store) }),
+      verifier: createVerifier({ ...verification, trustList }),
       store,
       observability,
     }),

@@ -71,7 +71,17 @@ export interface VerifierOptions {
 }
 
 /** What the presentation must answer: a request, or a nonce and audience managed by the caller. */
-export type VerifyExpectations = { request: PresentationRequest } | { nonce: string; audience: string };
+export type VerifyExpectations =
+  | {
+      request: PresentationRequest;
+      /**
+       * Who keeps "answered once" (default `'nonce-store'`: a verdict spends the request nonce in
+       * `nonceStore`). `'caller'`: the caller does, as a verifier session's compare-and-set does;
+       * the nonce store is neither read nor spent, and the request's expiry is still checked.
+       */
+      replayGuard?: 'nonce-store' | 'caller';
+    }
+  | { nonce: string; audience: string };
 
 type Draft = VerificationResult & { errors: ErrorReport[]; warnings: ErrorReport[] };
 
@@ -82,6 +92,8 @@ type Draft = VerificationResult & { errors: ErrorReport[]; warnings: ErrorReport
 interface NonceClaim {
   request?: PresentationRequest;
   bound: boolean;
+  /** The caller keeps "answered once": nothing to spend here. */
+  guardedByCaller?: boolean;
 }
 
 /** No verdict yet: the only reason for refusal is that the status could not be established. */
@@ -154,7 +166,7 @@ export class Verifier {
       return draft;
     }
     const draft = newDraft(text.includes('~') ? 'dc+sd-jwt' : 'jwt_vp');
-    const nonce: NonceClaim = { bound: false };
+    const nonce: NonceClaim = { bound: false, ...('request' in expected && expected.replayGuard === 'caller' ? { guardedByCaller: true } : {}) };
     try {
       if (draft.format === 'dc+sd-jwt') await this.#verifySdJwt(text, expected, draft, queryId, nonce);
       else await this.#verifyVpJwt(text, expected, draft, queryId, nonce);
@@ -204,7 +216,7 @@ export class Verifier {
     const { request } = claim;
     if (!request || !claim.bound) return;
     const now = this.#clock.now() / 1000;
-    const store = this.#options.nonceStore;
+    const store = claim.guardedByCaller ? undefined : this.#options.nonceStore;
     if (!store) {
       if (request.exp + this.#skew < now) draft.errors.push(errorReport('ERR_REQUEST_EXPIRED'));
       return;

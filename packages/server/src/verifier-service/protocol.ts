@@ -56,7 +56,10 @@ export const MAX_REFUSED_ANSWERS = 20;
 export const DEFAULT_MAX_OPEN_SESSIONS = 10_000;
 
 export interface VerifierProtocolOptions {
-  /** Verifies presentations: trust list, status, clock; its nonce store must be {@link serviceNonceStore} of `store`. */
+  /**
+   * Verifies presentations: trust list, status, clock. Sessions keep "answered once" by
+   * compare-and-set in `store`, so its nonce store, if it has one, is not used for them.
+   */
   verifier: Verifier;
   store: ServiceStore;
   /** The public URL of this service. */
@@ -250,7 +253,10 @@ interface SessionRecord {
   declined?: DeclineNote;
 }
 
-/** The verifier's request nonces, in the shared store (so any instance can check any response). */
+/**
+ * Request nonces in a shared service store, for library verifiers run as several instances (any
+ * instance can check any response). Verifier sessions do not need it: they keep "answered once".
+ */
 export function serviceNonceStore(store: ServiceStore): NonceStore {
   return {
     async issue(nonce, expiresAt) {
@@ -320,7 +326,6 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   const did = options.did ?? { did: didJwkFromJwk(signer.publicJwk), kid: `${didJwkFromJwk(signer.publicJwk)}#0` };
   const clientId = `decentralized_identifier:${did.did}`;
   const presets = new Map(options.presets.map((p) => [p.id, p]));
-  const nonceStore = serviceNonceStore(store);
   const open = new OpenSessions(maxOpen);
 
   const sessionKeys = new Map<string, JWK>();
@@ -361,7 +366,6 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       credentials: preset.credentials,
       ttlSeconds: requestTtl,
       clock,
-      nonceStore,
     });
     const responseUri = `${baseUrl}/responses/${sessionId}`;
     let decryptionJwk: JWK | undefined;
@@ -490,10 +494,10 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
 
   /**
    * Refuses an answer that did not verify: counted on the session, which stays open (its
-   * nonce usable again if the refused answer spent it) until a verified answer, its expiry or
-   * the last allowed refusal closes it. Always throws `reason`.
+   * nonce still good) until a verified answer, its expiry or the last allowed refusal closes
+   * it. Always throws `reason`.
    */
-  async function refuse(sessionId: string, request: PresentationRequest, reason: SanadError, verification?: VerificationResult): Promise<never> {
+  async function refuse(sessionId: string, reason: SanadError, verification?: VerificationResult): Promise<never> {
     const note: RefusalNote = { at: now(), code: reason.code, outcome: verification ? outcomeOf(summarise(verification)) : 'invalid' };
     const written = await update(sessionId, (session) => {
       const refusedAnswers = (session.refusedAnswers ?? 0) + 1;
@@ -504,10 +508,6 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       delete next.statusUnavailable;
       return { next, expiresAt: now() + retention };
     });
-    if (written?.status === 'pending' && !verification?.errors.some((e) => e.code === 'ERR_NONCE_REPLAYED')) {
-      // A refused answer bound to the nonce spent it; the session, not the nonce, keeps "answered once".
-      await nonceStore.issue(request.nonce, request.exp);
-    }
     log(`session ${sessionId}: answer refused (${reason.code}), ${written?.refusedAnswers ?? '?'} refused${written?.status === 'refused' ? ', session closed' : ''}`);
     throw reason;
   }
@@ -517,7 +517,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * established leaves the session open (its nonce unspent) with a note for the desk and asks
    * for the same answer again; anything else not verified is refused. Returns only when verified.
    */
-  async function requireVerified(sessionId: string, request: PresentationRequest, verification: VerificationResult): Promise<void> {
+  async function requireVerified(sessionId: string, verification: VerificationResult): Promise<void> {
     options.onVerification?.(verification);
     if (verification.verified) return;
     if (verification.retryable) {
@@ -527,13 +527,13 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       throw new SanadError('ERR_STATUS_UNAVAILABLE', 'The status of the credential could not be checked yet. Nothing was used up: send the same answer again later.');
     }
     const first = verification.errors[0];
-    await refuse(sessionId, request, first ? new SanadError(first.code, first.message) : refusal('The answer did not verify.'), verification);
+    await refuse(sessionId, first ? new SanadError(first.code, first.message) : refusal('The answer did not verify.'), verification);
   }
 
   async function decline(sessionId: string, state: string, error: string): Promise<void> {
     const { value: session } = await pendingSession(sessionId);
-    if (state !== session.state) await refuse(sessionId, session.request, refusal('The state does not match this request.'));
-    if (!WALLET_ERROR.test(error)) await refuse(sessionId, session.request, refusal('error must be an OAuth error code.'));
+    if (state !== session.state) await refuse(sessionId, refusal('The state does not match this request.'));
+    if (!WALLET_ERROR.test(error)) await refuse(sessionId, refusal('error must be an OAuth error code.'));
     const declined: DeclineNote = { at: now(), error };
     if (!(await update(sessionId, (current) => ({ next: { ...current, declined } })))) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
     log(`session ${sessionId}: declined (${error}), still open for an answer`);
@@ -572,11 +572,11 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       if (payload.state !== session.state) throw refusal('The state does not match this request.');
       presentations = presentationsOf(payload.vp_token);
     } catch (err) {
-      if (isSanadError(err) && err.category !== 'internal') await refuse(sessionId, session.request, err);
+      if (isSanadError(err) && err.category !== 'internal') await refuse(sessionId, err);
       throw err;
     }
-    const verification = await verifier.verify({ vp_token: presentations }, { request: session.request });
-    await requireVerified(sessionId, session.request, verification);
+    const verification = await verifier.verify({ vp_token: presentations }, { request: session.request, replayGuard: 'caller' });
+    await requireVerified(sessionId, verification);
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
     await settle(sessionId, result, responseCode ? { responseCode } : {}, pending);
@@ -594,8 +594,8 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
     if (!found.value.offline) throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for an offline answer.');
     if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
-    const verification = await verifier.verify(presentation, { request: found.value.request });
-    await requireVerified(sessionId, found.value.request, verification);
+    const verification = await verifier.verify(presentation, { request: found.value.request, replayGuard: 'caller' });
+    await requireVerified(sessionId, verification);
     const answered = await settle(sessionId, summarise(verification), {}, found).catch((err: unknown) => {
       throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
     });
