@@ -4,7 +4,7 @@
  */
 import { epochSeconds } from '@sanad/core';
 import { Hono } from 'hono';
-import { publicCors } from '../http/cors.js';
+import { publicCors } from '../middleware/cors/index.js';
 import { errorResponse, notFound } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { type DefencesOptions, defences, servicesDefences } from '../middleware/defences/index.js';

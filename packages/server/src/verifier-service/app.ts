@@ -1,6 +1,6 @@
 /** The verifier service's HTTP app: the protocol's routes, thin, behind the shared limits. */
 import { Hono } from 'hono';
-import { publicCors } from '../http/cors.js';
+import { publicCors } from '../middleware/cors/index.js';
 import { limitBody } from '../http/limits.js';
 import { errorResponse, notFound } from '../http/errors.js';
 import { staticFiles } from '../http/static-files.js';

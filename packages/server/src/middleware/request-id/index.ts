@@ -5,6 +5,7 @@
  * nothing else a client writes there can reach the logs.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { setResponseHeaders } from '../../http/response-headers.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -25,13 +26,7 @@ export function requestId(): MiddlewareHandler<{ Variables: RequestIdVariables }
     const id = given !== undefined && WELL_FORMED.test(given) ? given : crypto.randomUUID();
     c.set('requestId', id);
     await next();
-    try {
-      c.res.headers.set(REQUEST_ID_HEADER, id);
-    } catch {
-      // A Response.redirect() or fetched response has immutable headers: answer a copy.
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set(REQUEST_ID_HEADER, id);
-    }
+    setResponseHeaders(c, { [REQUEST_ID_HEADER]: id });
   };
 }
 
