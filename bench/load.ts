@@ -57,7 +57,9 @@ async function startServer(cores: number) {
   writeFileSync(config, JSON.stringify({ agencyDid, statusToken, dbPath: join(dir, `service-${cores}.sqlite`), operatorToken: OPERATOR_TOKEN, workers: WORKERS }));
   const cpuList = Array.from({ length: cores }, (_, i) => i).join(',');
   // SANAD_PROFILE=<dir>: the service writes a CPU profile of the first chunk's posting there, for finding hot spots.
-  const child = spawn('taskset', ['-c', cpuList, process.execPath, '--conditions=@sanad/source', '--import', 'tsx', join(import.meta.dirname, 'load-server.ts'), config], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', cpuList, process.execPath, '--conditions=@sanad/source', '--import', 'tsx', join(import.meta.dirname, 'load-server.ts'), config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The service logs every request, as it does in production (that costs CPU and is measured); only its warnings and errors are shown.
+  createInterface({ input: child.stderr! }).on('line', (line) => !line.startsWith('{"level":"info"') && process.stderr.write(`${line}\n`));
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the service exited (${code})`)));
     createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('READY ') && resolve(line.slice(6)));

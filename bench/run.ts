@@ -308,6 +308,8 @@ async function walletSection(issuer: Issuer) {
 async function servicesSection() {
   bench.group('Services over loopback HTTP (SQLite, one process), driven by the wallet');
   // One process on loopback stands for many wallets: no per-client budget (the load bench does the same).
+  // Its request log lines would bury the results: warnings and errors only (the load bench measures logging).
+  process.env.SANAD_LOG_LEVEL ??= 'warn';
   const sandbox = await startSandbox({ dataDir: mkdtempSync(join(dataDir, 'sandbox-')), port: 0, defences: { rateLimit: false } });
   const fetch = createGuardedHttpFetch({ allowInsecure: true });
   const wallet = await createWallet(createMemoryStorage(), 'bench passphrase 123', { kdf: nodeScrypt, kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
