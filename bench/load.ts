@@ -7,7 +7,7 @@
  * Requests are made lazily, one chunk at a time (prepare a chunk of sessions and answers, post
  * it, forget it), so a run can last as long as asked with bounded memory in the generator. Only
  * the posting is timed. Besides latency and rate it reports the service's CPU time per answer
- * (from /proc, unaffected by other work on the machine) and its memory over time.
+ * (from /proc: less affected by other work than wall clock) and its memory over time.
  *
  * Options: --duration <seconds of posting per core count> (30), --chunk <answers> (5000),
  * --connections <in flight> (8), --cores 1,2, --workers <service processes> (1), --json.
