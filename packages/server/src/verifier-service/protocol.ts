@@ -326,6 +326,9 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   const did = options.did ?? { did: didJwkFromJwk(signer.publicJwk), kid: `${didJwkFromJwk(signer.publicJwk)}#0` };
   const clientId = `decentralized_identifier:${did.did}`;
   const presets = new Map(options.presets.map((p) => [p.id, p]));
+  // Sessions never read it: written for instances of the previous release that share this
+  // store during a rolling upgrade and spend the nonce on their verdict (one write per session).
+  const previousReleaseNonces = serviceNonceStore(store);
   const open = new OpenSessions(maxOpen);
 
   const sessionKeys = new Map<string, JWK>();
@@ -366,6 +369,7 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       credentials: preset.credentials,
       ttlSeconds: requestTtl,
       clock,
+      nonceStore: previousReleaseNonces,
     });
     const responseUri = `${baseUrl}/responses/${sessionId}`;
     let decryptionJwk: JWK | undefined;

@@ -78,7 +78,7 @@ export async function createVerifierService(options: VerifierServiceOptions): Pr
     observability,
     instrument: {
       store: options.store,
-      kinds: ['session'],
+      kinds: ['session', 'vp_nonce'],
       now: () => epochSeconds(options.clock),
       checks: {
         signing_key: signingKeyLoaded(options.signer),
