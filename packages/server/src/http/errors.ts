@@ -59,6 +59,23 @@ export class RetryLaterError extends SanadError {
 export const notFound = (c: Context): Response =>
   c.json({ error: 'not_found', error_description: 'Nothing is served at this address.', sanad_code: 'ERR_NOT_FOUND' }, 404);
 
+/**
+ * RFC 6750 section 3 challenges: the scheme, then only the parameters that have a value, quoted
+ * (the library writes every name, with or without one: `Bearer error, error_description, scope`
+ * for a request that sent no token, where section 3.1 wants no error code at all). Descriptions
+ * keep only the characters section 3 allows.
+ */
+function challenges(headers: Oauth2ResourceUnauthorizedError['wwwAuthenticateHeaders']): string {
+  return headers
+    .map(({ scheme, error, error_description, scope, additionalPayload }) => {
+      const params = Object.entries({ error, error_description, scope, ...additionalPayload })
+        .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
+        .map(([name, value]) => `${name}="${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')}"`);
+      return params.length > 0 ? `${scheme} ${params.join(', ')}` : scheme;
+    })
+    .join(', ');
+}
+
 export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
   if (err instanceof HttpError) {
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
@@ -66,7 +83,7 @@ export function errorResponse(c: Context, err: unknown, log: (message: string) =
   }
   if (err instanceof Oauth2ResourceUnauthorizedError) {
     const first = err.wwwAuthenticateHeaders[0];
-    c.header('WWW-Authenticate', err.toHeaderValue());
+    c.header('WWW-Authenticate', challenges(err.wwwAuthenticateHeaders));
     const body = { error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' };
     return c.json({ ...body, sanad_code: 'ERR_TOKEN_INVALID' }, 401);
   }

@@ -155,6 +155,11 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
     expect(spent.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"(, [a-z_]+="[^"\\]*")*$/);
     const unknown = await s.credential('made.up.token', {});
     expect(unknown.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+    // No token at all: a bare challenge, with no error code (section 3.1).
+    const none = await s.post('/credential', { 'content-type': 'application/json' }, '{}');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await none.json()).toMatchObject({ sanad_code: 'ERR_TOKEN_INVALID' });
   });
 
   // One fact, said in either place: the PIN limit and the rate limits count the same client.
