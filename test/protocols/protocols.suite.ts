@@ -77,6 +77,9 @@ export function describeProtocols(name: string, openStores: () => Promise<Stores
       expect(await (await fetch(`${s.verifierUrl}/healthz`)).json()).toEqual({ status: 'ok' });
       const as = await (await fetch(`${s.issuerUrl}/.well-known/oauth-authorization-server`)).json();
       expect(as['pre-authorized_grant_anonymous_access_supported']).toBe(true);
+      // RFC 8414 section 2: REQUIRED; this server has no authorization endpoint, so it lists none.
+      expect(as).toMatchObject({ issuer: s.issuerUrl, token_endpoint: `${s.issuerUrl}/token`, response_types_supported: [] });
+      expect(as.authorization_endpoint).toBeUndefined();
     });
 
     it('keeps the operator API closed without the bearer token', async () => {

@@ -293,6 +293,8 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     jwks_uri: `${baseUrl}/jwks`,
     'pre-authorized_grant_anonymous_access_supported': true,
     grant_types_supported: [preAuthorizedCodeGrantIdentifier],
+    // REQUIRED by RFC 8414 section 2; none, truthfully: only the pre-authorized code grant, no authorization endpoint.
+    response_types_supported: [],
   });
   const credentialIssuer: CredentialIssuerMetadata = vci.createCredentialIssuerMetadata({
     credential_issuer: baseUrl,
