@@ -145,6 +145,13 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
     expect(typeof body.error_description).toBe('string');
   });
 
+  it('answers the nonce endpoint with only c_nonce, never cached  [OpenID4VCI 1.0 section 7.2]', async () => {
+    const r = await (await service()).post('/nonce', {}, '');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cache-control')).toBe('no-store');
+    expect(Object.keys((await r.json()) as object)).toEqual(['c_nonce']);
+  });
+
   it('answers a spent or unknown access token with an RFC 6750 Bearer challenge', async () => {
     const s = await service();
     const bearer = await s.accessToken();

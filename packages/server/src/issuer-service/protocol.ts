@@ -543,7 +543,8 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     jwtVcIssuer,
     createOffer,
     redeemPreAuthorizedCode,
-    nonce: async () => vci.createNonceResponse({ cNonce: await cNonces.mint(now()), cNonceExpiresIn: cNonceTtl }),
+    // Only c_nonce (OpenID4VCI 1.0 section 7.2): c_nonce_expires_in was dropped from the final text.
+    nonce: async () => vci.createNonceResponse({ cNonce: await cNonces.mint(now()) }),
     issueCredentials,
     async statusList(path) {
       const list = (await statusLists()).find((l) => l.path === path);
