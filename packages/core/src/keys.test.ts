@@ -8,7 +8,7 @@ describe('keys, JWTs and key-based DIDs', () => {
       const jwt = await signJwt(await signerFromJwk(pair.privateJwk), { typ: 'JWT' }, { hello: 'world' });
       await verifyDecodedJwt(decodeJwt(jwt), pair.publicJwk);
       const tampered = decodeJwt(jwt);
-      tampered.signature[3] ^= 1;
+      tampered.signature[3]! ^= 1;
       await expect(verifyDecodedJwt(tampered, pair.publicJwk)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
     });
 

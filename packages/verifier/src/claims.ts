@@ -8,8 +8,8 @@ export type RequestedPath = Array<string | number | null>;
 export const TECHNICAL_CLAIMS = new Set(['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'cnf', 'status', 'sub', 'jti', 'aud']);
 
 function select(value: unknown, path: RequestedPath): unknown {
-  if (path.length === 0) return value;
   const [head, ...rest] = path;
+  if (head === undefined) return value;
   if (head === null) {
     if (!Array.isArray(value)) return undefined;
     const items = value.map((v) => select(v, rest)).filter((v) => v !== undefined);
