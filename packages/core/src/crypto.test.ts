@@ -1,7 +1,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cryptoProvider, nodeCryptoProvider, setCryptoProvider, webCryptoProvider } from './crypto.js';
-import { asciiBytes, toBase64url, utf8 } from './encoding.js';
+import { toBase64url, utf8, utf8Transient } from './encoding.js';
 import { sha256Base64url } from './hash.js';
 import { generateKeyPair, type SignatureAlgorithm } from './keys.js';
 
@@ -32,9 +32,10 @@ describe('crypto providers', () => {
     expect(sha256Base64url(disclosure)).toBe('X9yH0Ajrdm1Oij4tWso9UzzKJvPoDxwmuEcO3XAdRC0');
   });
 
-  it('asciiBytes copies a signing input byte for byte', () => {
-    const input = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0';
-    expect([...asciiBytes(input)]).toEqual([...utf8(input)]);
+  it('utf8Transient gives the same bytes as utf8, for ASCII and for any other text', () => {
+    for (const text of ['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0', 'Łódź Möbius ✓ 𝄞', '\ud800', ''.padEnd(5000, 'é')]) {
+      expect([...utf8Transient(text)]).toEqual([...utf8(text)]);
+    }
   });
 
   for (const alg of ['ES256', 'EdDSA'] as SignatureAlgorithm[]) {

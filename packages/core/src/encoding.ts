@@ -26,11 +26,14 @@ interface NodeBufferClass {
 const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
 
 /**
- * Bytes of text known to be ASCII (a JWS signing input: base64url and a dot), for signature
- * checks. Node's one-byte copy is several times faster than a UTF-8 encoder on every verify.
+ * The UTF-8 of `text` for bytes used once and dropped, such as the signing input of every
+ * signature check: in Node, a native copy about 3x faster than TextEncoder. The bytes may share
+ * Node's buffer pool, so they are not for keeping or transferring: use {@link utf8} for those.
  */
-export function asciiBytes(text: string): Uint8Array {
-  return NodeBuffer ? NodeBuffer.from(text, 'latin1') : encoder.encode(text);
+export function utf8Transient(text: string): Uint8Array {
+  if (!NodeBuffer) return encoder.encode(text);
+  const buffer = NodeBuffer.from(text, 'utf8');
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 /** Base64url without padding (RFC 4648 section 5), as JOSE uses it. */

@@ -2,7 +2,7 @@
  * Compact JWS parsing and verification with typed errors.
  * Only ES256 and EdDSA are accepted; `none` and every other algorithm are refused.
  */
-import { asciiBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonStrict } from './encoding.js';
+import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, utf8Transient } from './encoding.js';
 import { isSanadError, SanadError } from './errors.js';
 import { algorithmOfJwk, type JWK, type SignatureAlgorithm, verifySignature } from './keys.js';
 
@@ -105,7 +105,7 @@ export async function verifyDecodedJwt(
   if (keyAlg !== alg || 'd' in publicJwk) throw new SanadError(errorCode);
   let ok: boolean;
   try {
-    ok = await verifySignature(publicJwk, alg, asciiBytes(jwt.signingInput), jwt.signature);
+    ok = await verifySignature(publicJwk, alg, utf8Transient(jwt.signingInput), jwt.signature);
   } catch (cause) {
     throw new SanadError(errorCode, undefined, { cause });
   }

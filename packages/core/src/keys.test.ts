@@ -10,6 +10,11 @@ describe('keys, JWTs and key-based DIDs', () => {
       const tampered = decodeJwt(jwt);
       tampered.signature[3]! ^= 1;
       await expect(verifyDecodedJwt(tampered, pair.publicJwk)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+      // A character whose low byte is the one it replaces ('Ł' is U+0141, 'A' 0x41): signed bytes are its UTF-8, never a truncation.
+      const lookalike = decodeJwt(jwt);
+      const first = lookalike.signingInput.charCodeAt(0);
+      lookalike.signingInput = String.fromCharCode(0x100 + first) + lookalike.signingInput.slice(1);
+      await expect(verifyDecodedJwt(lookalike, pair.publicJwk)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
     });
 
     it(`${alg}: did:key and did:jwk round-trip the public key and resolve to it`, async () => {
