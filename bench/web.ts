@@ -224,6 +224,8 @@ if (!existsSync(join(WALLET_DIST, 'index.html'))) {
   process.exit(1);
 }
 const dir = await mkdtemp(join(tmpdir(), 'sanad-bench-web-'));
+// The sandbox's request log lines would bury the timings: warnings and errors only.
+process.env.SANAD_LOG_LEVEL ??= 'warn';
 const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST, ...(existsSync(join(DESK_DIST, 'index.html')) ? { deskDir: DESK_DIST } : {}) });
 const browser = await launchChromium();
 const version = browser.version();
