@@ -53,7 +53,8 @@ const STEPS = [
 ] as const;
 type StepKey = (typeof STEPS)[number]['key'];
 /** One run's figures; a step the wallet does not offer is missing. */
-type Run = Partial<Record<StepKey, number>>;
+/** A step the browser did not report stays undefined, and is printed as missing. */
+type Run = { [K in StepKey]?: number | undefined };
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'en-GB' };
 

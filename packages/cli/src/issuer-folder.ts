@@ -24,8 +24,8 @@ export async function loadTypes(dir: string): Promise<CredentialType[]> {
 
 /** `--database` / `--schema` for commands that use the register (the URL may also come from SANAD_DATABASE_URL). */
 export interface RegisterFlags {
-  database?: string;
-  schema?: string;
+  database?: string | undefined;
+  schema?: string | undefined;
 }
 
 export const registerOptions = (cmd: Command): Command =>

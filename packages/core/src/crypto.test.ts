@@ -57,7 +57,7 @@ describe('crypto providers', () => {
 
   it('both refuse to import a P-256 point that is not on the curve', async () => {
     const { publicJwk } = await generateKeyPair('ES256');
-    const offCurve = { ...publicJwk, y: publicJwk.x };
+    const offCurve = { ...publicJwk, y: publicJwk.x! };
     const signature = new Uint8Array(64);
     expect(() => node.verify(offCurve, 'ES256', data, signature)).toThrow();
     await expect(web.verify(offCurve, 'ES256', data, signature)).rejects.toThrow();

@@ -55,7 +55,14 @@ class KeyCache<K> {
   }
 }
 
-const publicMembers = (jwk: JWK): JsonWebKey => (jwk.kty === 'EC' ? { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x });
+/** The public members of an EC or OKP key, and only those that are present (`d` and usage members dropped). */
+export function publicMembers(jwk: JWK): JWK & JsonWebKey {
+  const members: JWK & JsonWebKey = {};
+  for (const name of jwk.kty === 'EC' ? EC_PUBLIC : OKP_PUBLIC) if (jwk[name] !== undefined) members[name] = jwk[name];
+  return members;
+}
+const EC_PUBLIC = ['kty', 'crv', 'x', 'y'] as const;
+const OKP_PUBLIC = ['kty', 'crv', 'x'] as const;
 
 const WEB_PARAMS = {
   ES256: { import: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },

@@ -9,7 +9,7 @@ import { exportJWK } from 'jose/key/export';
 import { generateKeyPair as joseGenerateKeyPair } from 'jose/key/generate/keypair';
 import { calculateJwkThumbprint } from 'jose/jwk/thumbprint';
 import type { JWK } from 'jose';
-import { cryptoProvider, type RawSign } from './crypto.js';
+import { cryptoProvider, publicMembers, type RawSign } from './crypto.js';
 import { toBase64url, utf8 } from './encoding.js';
 import { SanadError } from './errors.js';
 
@@ -51,8 +51,7 @@ export function algorithmOfJwk(jwk: JWK): SignatureAlgorithm {
 /** The public members of a JWK (drops `d` and any private or usage members). */
 export function publicJwkOf(jwk: JWK): JWK {
   algorithmOfJwk(jwk);
-  if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  return publicMembers(jwk);
 }
 
 /**
@@ -64,7 +63,7 @@ export function publicJwkOf(jwk: JWK): JWK {
  * ```
  */
 export async function generateKeyPair(alg: SignatureAlgorithm = 'ES256'): Promise<KeyPair> {
-  const { privateKey } = await joseGenerateKeyPair(alg, { extractable: true, crv: alg === 'EdDSA' ? 'Ed25519' : undefined });
+  const { privateKey } = await joseGenerateKeyPair(alg, alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true });
   const privateJwk = await exportJWK(privateKey);
   return { alg, privateJwk, publicJwk: publicJwkOf(privateJwk) };
 }

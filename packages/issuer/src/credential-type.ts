@@ -110,7 +110,7 @@ export function defineCredentialType(definition: CredentialTypeDefinition): Cred
   const sd = new Set(definition.selectivelyDisclosable);
   const metadata: CredentialTypeMetadata = {
     vct: definition.vct,
-    name: definition.name.en,
+    ...(definition.name.en ? { name: definition.name.en } : {}),
     display: Object.entries(definition.name).map(([locale, name]) => ({ locale, name, ...(definition.description?.[locale] ? { description: definition.description[locale] } : {}) })),
     claims: Object.entries(definition.claimDisplay).map(([path, labels]) => ({
       path: parseClaimPath(path),

@@ -385,7 +385,7 @@ export class Wallet {
    * console.log(proposal.summary.join('\n'))
    * ```
    */
-  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string>; registry?: VerifierRegistry } = {}): PresentationProposal {
+  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string>; registry?: VerifierRegistry | undefined } = {}): PresentationProposal {
     const locale = options.locale ?? 'en';
     const query = this.#checkRequest(request);
     const matches = this.match(request);

@@ -3,7 +3,7 @@ import { Scanner } from './scanner.js';
 
 interface LinkFormProps {
   /** Prefills the box (a link the wallet was opened with). */
-  initial?: string;
+  initial?: string | undefined;
   label: string;
   submitLabel: string;
   busy: boolean;

@@ -24,7 +24,7 @@ import { verifierRegistry } from '../verifier-registry.js';
 
 type Stage = { step: 'open' } | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal } | { step: 'done'; message: ComponentChildren } | { step: 'offline'; code: string };
 
-export function Present({ link: initial }: { link?: string }) {
+export function Present({ link: initial }: { link?: string | undefined }) {
   const [stage, setStage] = useState<Stage>({ step: 'open' });
   const { busy, error, run } = useAction();
 

@@ -16,7 +16,7 @@ interface PendingCode {
   answer: (code: string | undefined) => void;
 }
 
-export function Receive({ link: initial }: { link?: string }) {
+export function Receive({ link: initial }: { link?: string | undefined }) {
   const [done, setDone] = useState<{ name: string; issuer: string }>();
   const [pending, setPending] = useState<PendingCode>();
   const { busy, error, run } = useAction();
