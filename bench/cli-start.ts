@@ -9,7 +9,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeDisclosure, didKeyFromJwk, didKeyMultibase, generateKeyPair, parseSdJwt, sdHash, signerFromJwk, signJwt } from '@sanad/core';
+import {
+  decodeDisclosure,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  parseSdJwt,
+  sdHash,
+  signerFromJwk,
+  signJwt,
+} from '@sanad/core';
 import { createIssuer, openSqliteIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { createDirectoryStatusCache, importStatusList } from '@sanad/verifier';
 
@@ -21,7 +30,9 @@ const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 15;
 const TIME = '/usr/bin/time';
 
 if (!existsSync(bin)) {
-  process.stderr.write('bench:cli measures the built CLI: run `npx --yes pnpm@10.34.9 build` first.\n');
+  process.stderr.write(
+    'bench:cli measures the built CLI: run `npx --yes pnpm@10.34.9 build` first.\n',
+  );
   process.exit(2);
 }
 
@@ -38,17 +49,64 @@ async function desk(dir: string): Promise<string[]> {
     types: [refugeeStatusType],
   });
   const holder = await generateKeyPair('ES256');
-  const claims = { given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'AMM-2026-044817', age_over_18: true };
-  const credential = (await issuer.issue({ type: 'refugee-status', claims, holders: [{ did: didKeyFromJwk(holder.publicJwk), jwk: holder.publicJwk }] })).bundle.credentials[0]!;
-  const kept = parseSdJwt(credential).disclosures.filter((d) => decodeDisclosure(d).name === 'age_over_18');
+  const claims = {
+    given_name: 'Amal',
+    family_name: 'Haddad',
+    birthdate: '1994-03-12',
+    nationality: 'SYR',
+    case_number: 'AMM-2026-044817',
+    age_over_18: true,
+  };
+  const credential = (
+    await issuer.issue({
+      type: 'refugee-status',
+      claims,
+      holders: [{ did: didKeyFromJwk(holder.publicJwk), jwk: holder.publicJwk }],
+    })
+  ).bundle.credentials[0]!;
+  const kept = parseSdJwt(credential).disclosures.filter(
+    (d) => decodeDisclosure(d).name === 'age_over_18',
+  );
   const base = `${credential.split('~')[0]}~${kept.map((d) => `${d}~`).join('')}`;
-  const kb = await signJwt(await signerFromJwk(holder.privateJwk), { typ: 'kb+jwt' }, { nonce: 'n-1', aud: 'https://clinic.example', iat: Math.floor(Date.now() / 1000), sd_hash: sdHash(base) });
+  const kb = await signJwt(
+    await signerFromJwk(holder.privateJwk),
+    { typ: 'kb+jwt' },
+    {
+      nonce: 'n-1',
+      aud: 'https://clinic.example',
+      iat: Math.floor(Date.now() / 1000),
+      sd_hash: sdHash(base),
+    },
+  );
   writeFileSync(join(dir, 'presentation.txt'), `${base}${kb}`);
-  writeFileSync(join(dir, 'trust.json'), JSON.stringify({ type: 'sanad-trust-list', version: 1, issuers: [{ id: did, credential_types: [refugeeStatusType.definition.vct] }] }));
+  writeFileSync(
+    join(dir, 'trust.json'),
+    JSON.stringify({
+      type: 'sanad-trust-list',
+      version: 1,
+      issuers: [{ id: did, credential_types: [refugeeStatusType.definition.vct] }],
+    }),
+  );
   const cache = createDirectoryStatusCache(join(dir, 'status-cache'));
   for (const list of await issuer.publishStatusLists()) await importStatusList(cache, list.token);
-  const args = ['verify', '--json', '--presentation', join(dir, 'presentation.txt'), '--trust', join(dir, 'trust.json')];
-  return [...args, '--nonce', 'n-1', '--audience', 'https://clinic.example', '--status-cache', join(dir, 'status-cache'), '--offline'];
+  const args = [
+    'verify',
+    '--json',
+    '--presentation',
+    join(dir, 'presentation.txt'),
+    '--trust',
+    join(dir, 'trust.json'),
+  ];
+  return [
+    ...args,
+    '--nonce',
+    'n-1',
+    '--audience',
+    'https://clinic.example',
+    '--status-cache',
+    join(dir, 'status-cache'),
+    '--offline',
+  ];
 }
 
 interface Measured {
@@ -62,17 +120,21 @@ function measure(args: string[], expectedStatus: number): Measured {
   const times: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i <= RUNS; i += 1) {
-    const command = withTime ? [TIME, '-f', 'peak-rss-kb %M', process.execPath, bin, ...args] : [process.execPath, bin, ...args];
+    const command = withTime
+      ? [TIME, '-f', 'peak-rss-kb %M', process.execPath, bin, ...args]
+      : [process.execPath, bin, ...args];
     const started = performance.now();
     const run = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
     const ms = performance.now() - started;
-    if (run.status !== expectedStatus) throw new Error(`sanad ${args.join(' ')} exited ${run.status}: ${run.stdout}${run.stderr}`);
+    if (run.status !== expectedStatus)
+      throw new Error(`sanad ${args.join(' ')} exited ${run.status}: ${run.stdout}${run.stderr}`);
     if (i === 0) continue;
     times.push(ms);
     const kb = /peak-rss-kb (\d+)/.exec(run.stderr)?.[1];
     if (kb !== undefined) rss.push(Number(kb) / 1024);
   }
-  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   return { medianMs: median(times), peakRssMb: rss.length > 0 ? median(rss) : undefined };
 }
 
@@ -81,15 +143,23 @@ try {
   const verifyArgs = await desk(dir);
   const rows = [
     { name: 'sanad --help', targetMs: 250, ...measure(['--help'], 0) },
-    { name: 'sanad verify --json (one SD-JWT VC, offline status)', targetMs: 500, ...measure(verifyArgs, 0) },
+    {
+      name: 'sanad verify --json (one SD-JWT VC, offline status)',
+      targetMs: 500,
+      ...measure(verifyArgs, 0),
+    },
   ];
   const json = process.argv.includes('--json');
   if (json) process.stdout.write(`${JSON.stringify({ runs: RUNS, results: rows }, null, 2)}\n`);
   else {
-    process.stdout.write(`CLI cold start (built CLI, median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)})\n`);
+    process.stdout.write(
+      `CLI cold start (built CLI, median of ${RUNS} runs; load average ${loadavg()[0]!.toFixed(1)})\n`,
+    );
     for (const r of rows) {
       const rss = r.peakRssMb === undefined ? '' : `, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
-      process.stdout.write(`  ${r.medianMs <= r.targetMs ? 'met ' : 'MISS'}  ${r.name}: ${r.medianMs.toFixed(0)} ms (target <= ${r.targetMs} ms)${rss}\n`);
+      process.stdout.write(
+        `  ${r.medianMs <= r.targetMs ? 'met ' : 'MISS'}  ${r.name}: ${r.medianMs.toFixed(0)} ms (target <= ${r.targetMs} ms)${rss}\n`,
+      );
     }
   }
 } finally {

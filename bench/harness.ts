@@ -32,7 +32,10 @@ export class Bench {
   readonly targets: Target[] = [];
   #group = '';
   #peakRss = process.memoryUsage().rss;
-  readonly #sampler = setInterval(() => (this.#peakRss = Math.max(this.#peakRss, process.memoryUsage().rss)), 50).unref();
+  readonly #sampler = setInterval(
+    () => (this.#peakRss = Math.max(this.#peakRss, process.memoryUsage().rss)),
+    50,
+  ).unref();
 
   constructor(
     readonly json: boolean,
@@ -66,9 +69,18 @@ export class Bench {
     }
     rates.sort((a, b) => a - b);
     const opsPerSecond = rates[Math.floor(this.rounds / 2)]!;
-    const result = { group: this.#group, name, opsPerSecond, microsPerOp: 1e6 / opsPerSecond, heapPeakMiB: (heapPeak - heapBefore) / 2 ** 20 };
+    const result = {
+      group: this.#group,
+      name,
+      opsPerSecond,
+      microsPerOp: 1e6 / opsPerSecond,
+      heapPeakMiB: (heapPeak - heapBefore) / 2 ** 20,
+    };
     this.results.push(result);
-    if (!this.json) process.stderr.write(`  ${name.padEnd(66)} ${fmt(opsPerSecond, 0).padStart(9)} ops/s ${fmt(result.microsPerOp, 1).padStart(10)} µs\n`);
+    if (!this.json)
+      process.stderr.write(
+        `  ${name.padEnd(66)} ${fmt(opsPerSecond, 0).padStart(9)} ops/s ${fmt(result.microsPerOp, 1).padStart(10)} µs\n`,
+      );
     return result;
   }
 
@@ -82,8 +94,17 @@ export class Bench {
     }
     times.sort((a, b) => a - b);
     const ms = times[Math.floor(rounds / 2)]!;
-    this.results.push({ group: this.#group, name, opsPerSecond: 1000 / ms, microsPerOp: ms * 1000, heapPeakMiB: 0 });
-    if (!this.json) process.stderr.write(`  ${name.padEnd(66)} ${fmt(1000 / ms, 1).padStart(9)} ops/s ${fmt(ms * 1000, 1).padStart(10)} µs\n`);
+    this.results.push({
+      group: this.#group,
+      name,
+      opsPerSecond: 1000 / ms,
+      microsPerOp: ms * 1000,
+      heapPeakMiB: 0,
+    });
+    if (!this.json)
+      process.stderr.write(
+        `  ${name.padEnd(66)} ${fmt(1000 / ms, 1).padStart(9)} ops/s ${fmt(ms * 1000, 1).padStart(10)} µs\n`,
+      );
     return ms;
   }
 
@@ -95,7 +116,13 @@ export class Bench {
    * process's CPU time, which also counts V8's garbage-collection threads (on a quiet machine
    * they run on another core, so wall clock does not see them).
    */
-  async compare(nameA: string, a: () => unknown, nameB: string, b: () => unknown, rounds = 2 * this.rounds + 1) {
+  async compare(
+    nameA: string,
+    a: () => unknown,
+    nameB: string,
+    b: () => unknown,
+    rounds = 2 * this.rounds + 1,
+  ) {
     const rate = async (fn: () => unknown): Promise<{ wall: number; cpu: number }> => {
       collectGarbage();
       let n = 0;
@@ -124,21 +151,51 @@ export class Bench {
         ratesA.push(await rate(a));
       }
     }
-    const median = (values: number[]): number => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]): number =>
+      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
     const ratios = ratesA.map((r, i) => r.wall / ratesB[i]!.wall).sort((x, y) => x - y);
     const cpuRatio = median(ratesA.map((r, i) => r.cpu / ratesB[i]!.cpu));
-    const results = ([[nameA, ratesA], [nameB, ratesB]] as const).map(([name, rates]) => {
+    const results = (
+      [
+        [nameA, ratesA],
+        [nameB, ratesB],
+      ] as const
+    ).map(([name, rates]) => {
       const opsPerSecond = median(rates.map((r) => r.wall));
-      const result = { group: this.#group, name, opsPerSecond, microsPerOp: 1e6 / opsPerSecond, heapPeakMiB: 0 };
+      const result = {
+        group: this.#group,
+        name,
+        opsPerSecond,
+        microsPerOp: 1e6 / opsPerSecond,
+        heapPeakMiB: 0,
+      };
       this.results.push(result);
-      if (!this.json) process.stderr.write(`  ${name.padEnd(66)} ${fmt(opsPerSecond, 0).padStart(9)} ops/s ${fmt(result.microsPerOp, 1).padStart(10)} µs\n`);
+      if (!this.json)
+        process.stderr.write(
+          `  ${name.padEnd(66)} ${fmt(opsPerSecond, 0).padStart(9)} ops/s ${fmt(result.microsPerOp, 1).padStart(10)} µs\n`,
+        );
       return result;
     });
     return { a: results[0]!, b: results[1]!, ratio: median(ratios), ratios, cpuRatio };
   }
 
-  target(name: string, value: number, unit: string, kind: 'max' | 'min', limit: number, note?: string): void {
-    this.targets.push({ name, value, unit, limit, kind, met: kind === 'max' ? value <= limit : value >= limit, ...(note ? { note } : {}) });
+  target(
+    name: string,
+    value: number,
+    unit: string,
+    kind: 'max' | 'min',
+    limit: number,
+    note?: string,
+  ): void {
+    this.targets.push({
+      name,
+      value,
+      unit,
+      limit,
+      kind,
+      met: kind === 'max' ? value <= limit : value >= limit,
+      ...(note ? { note } : {}),
+    });
   }
 
   get peakRssMiB(): number {
@@ -150,7 +207,8 @@ export class Bench {
   }
 }
 
-export const fmt = (n: number, digits: number): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const fmt = (n: number, digits: number): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Cycles through prepared inputs, so that no cache sees the same input twice in a row. */
 export function cycle<T>(items: readonly T[]): () => T {

@@ -12,10 +12,22 @@ import { join } from 'node:path';
 import { generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
 import { refugeeStatusType } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { createVerifierService, listen, openSqliteServiceStore, standardPresets } from '@sanad/server';
+import {
+  createVerifierService,
+  listen,
+  openSqliteServiceStore,
+  standardPresets,
+} from '@sanad/server';
 import { createMemoryStatusCache, createVerifier, importStatusList } from '@sanad/verifier';
 
-const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { agencyDid: string; statusToken: string; dbPath: string; operatorToken: string; workers?: number; port?: number };
+const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as {
+  agencyDid: string;
+  statusToken: string;
+  dbPath: string;
+  operatorToken: string;
+  workers?: number;
+  port?: number;
+};
 const workers = config.workers ?? 1;
 
 if (workers > 1 && cluster.isPrimary) {
@@ -36,15 +48,29 @@ if (workers > 1 && cluster.isPrimary) {
   const store = openSqliteServiceStore(config.dbPath);
   const statusCache = createMemoryStatusCache();
   await importStatusList(statusCache, config.statusToken);
-  const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [{ id: config.agencyDid, credential_types: [refugeeStatusType.definition.vct] }] });
+  const trustList = new TrustList({
+    type: 'sanad-trust-list',
+    version: 1,
+    issuers: [{ id: config.agencyDid, credential_types: [refugeeStatusType.definition.vct] }],
+  });
   // Offline status from the cached list: the desk's usual set-up, and no status server in the measurement.
   const verifier = createVerifier({ trustList, statusCache, offline: true });
-  let handler: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
   const server = await listen((request) => handler(request), { port: 0 });
   // Every worker signs with its own key: a session's request object is signed once, by the worker that made it.
-  const service = await createVerifierService({ verifier, store, baseUrl: server.url, signer: await signerFromJwk((await generateKeyPair('ES256')).privateJwk), verifierName: 'Load test desk', presets: standardPresets(refugeeStatusType.definition.vct), operatorToken: config.operatorToken, log: () => undefined,
+  const service = await createVerifierService({
+    verifier,
+    store,
+    baseUrl: server.url,
+    signer: await signerFromJwk((await generateKeyPair('ES256')).privateJwk),
+    verifierName: 'Load test desk',
+    presets: standardPresets(refugeeStatusType.definition.vct),
+    operatorToken: config.operatorToken,
+    log: () => undefined,
     // One load generator stands for many wallets: no per-client budget; shedding stays on.
-    defences: { rateLimit: false } });
+    defences: { rateLimit: false },
+  });
   handler = (request) => service.app.fetch(request);
   const profileDir = process.env.SANAD_PROFILE;
   if (profileDir) {
@@ -58,7 +84,10 @@ if (workers > 1 && cluster.isPrimary) {
         await inspector.post('Profiler.start');
       } else {
         const { profile } = await inspector.post('Profiler.stop');
-        writeFileSync(join(profileDir, `posting-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+        writeFileSync(
+          join(profileDir, `posting-${process.pid}-${Date.now()}.cpuprofile`),
+          JSON.stringify(profile),
+        );
       }
       return new Response(null, { status: 204 });
     };

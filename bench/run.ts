@@ -47,9 +47,20 @@ import {
   TrustList,
   utf8,
 } from '@sanad/core';
-import { base64urlSigner, createIssuer, type Issuer, openSqliteIssuerStore, refugeeStatusType } from '@sanad/issuer';
+import {
+  base64urlSigner,
+  createIssuer,
+  type Issuer,
+  openSqliteIssuerStore,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import { startSandbox } from '@sanad/server';
-import { createMemoryStatusCache, createVerifier, importStatusList, StatusChecker } from '@sanad/verifier';
+import {
+  createMemoryStatusCache,
+  createVerifier,
+  importStatusList,
+  StatusChecker,
+} from '@sanad/verifier';
 import { createMemoryStorage, createWallet, openWallet } from '@sanad/wallet';
 import { nodeScrypt } from '@sanad/wallet/node';
 import { Bench, cycle, fmt } from './harness.js';
@@ -59,7 +70,14 @@ const CLINIC = 'https://clinic.example';
 const NONCE = 'bench-nonce-0123456789abcdef';
 const POOL = 1500;
 const STATUS_ENTRIES = 1_000_000;
-const claims = { given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'AMM-2026-044817', age_over_18: true };
+const claims = {
+  given_name: 'Amal',
+  family_name: 'Haddad',
+  birthdate: '1994-03-12',
+  nationality: 'SYR',
+  case_number: 'AMM-2026-044817',
+  age_over_18: true,
+};
 const VC_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const dataDir = mkdtempSync(join(tmpdir(), 'sanad-bench-'));
 
@@ -72,15 +90,33 @@ async function agencyWith(alg: 'ES256' | 'EdDSA', name: string) {
   const did = didKeyFromJwk(keys.publicJwk);
   const signer = await signerFromJwk(keys.privateJwk);
   const kid = `${did}#${didKeyMultibase(did)}`;
-  const issuer = await createIssuer({ store: openSqliteIssuerStore(join(dataDir, `${name}.db`)), signer, issuerId: did, kid, statusBaseUrl: 'https://agency.example/status', statusListSize: STATUS_ENTRIES, types: [refugeeStatusType] });
+  const issuer = await createIssuer({
+    store: openSqliteIssuerStore(join(dataDir, `${name}.db`)),
+    signer,
+    issuerId: did,
+    kid,
+    statusBaseUrl: 'https://agency.example/status',
+    statusListSize: STATUS_ENTRIES,
+    types: [refugeeStatusType],
+  });
   return { issuer, did, kid, signer, publicJwk: keys.publicJwk };
 }
 
 /** The holder's side, done by hand so that 1,500 presentations take a second: keep `names`, sign a KB-JWT. */
-async function presentTwoClaims(credential: string, holderJwk: JWK, names: string[]): Promise<string> {
-  const kept = parseSdJwt(credential).disclosures.filter((d) => names.includes(decodeDisclosure(d).name ?? ''));
+async function presentTwoClaims(
+  credential: string,
+  holderJwk: JWK,
+  names: string[],
+): Promise<string> {
+  const kept = parseSdJwt(credential).disclosures.filter((d) =>
+    names.includes(decodeDisclosure(d).name ?? ''),
+  );
   const base = `${credential.split('~')[0]}~${kept.map((d) => `${d}~`).join('')}`;
-  const kb = await signJwt(await signerFromJwk(holderJwk), { typ: 'kb+jwt' }, { nonce: NONCE, aud: CLINIC, iat: Math.floor(Date.now() / 1000), sd_hash: sdHash(base) });
+  const kb = await signJwt(
+    await signerFromJwk(holderJwk),
+    { typ: 'kb+jwt' },
+    { nonce: NONCE, aud: CLINIC, iat: Math.floor(Date.now() / 1000), sd_hash: sdHash(base) },
+  );
   return `${base}${kb}`;
 }
 
@@ -91,19 +127,33 @@ async function rawLimits() {
   const p256Sig = sign('sha256', data, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' });
   const ed = generateKeyPairSync('ed25519');
   const edSig = sign(null, data, ed.privateKey);
-  const jwks = Array.from({ length: 64 }, () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }));
+  const jwks = Array.from({ length: 64 }, () =>
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }),
+  );
   const nextJwk = cycle(jwks);
   return {
-    esSign: await bench.measure('raw ES256 sign', () => sign('sha256', data, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' })),
-    esVerify: await bench.measure('raw ES256 verify', () => verify('sha256', data, { key: p256.publicKey, dsaEncoding: 'ieee-p1363' }, p256Sig)),
+    esSign: await bench.measure('raw ES256 sign', () =>
+      sign('sha256', data, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' }),
+    ),
+    esVerify: await bench.measure('raw ES256 verify', () =>
+      verify('sha256', data, { key: p256.publicKey, dsaEncoding: 'ieee-p1363' }, p256Sig),
+    ),
     edSign: await bench.measure('raw Ed25519 sign', () => sign(null, data, ed.privateKey)),
-    edVerify: await bench.measure('raw Ed25519 verify', () => verify(null, data, ed.publicKey, edSig)),
-    p256Import: await bench.measure('raw P-256 JWK import (paid for every cnf.jwk)', () => createPublicKey({ key: nextJwk(), format: 'jwk' })),
+    edVerify: await bench.measure('raw Ed25519 verify', () =>
+      verify(null, data, ed.publicKey, edSig),
+    ),
+    p256Import: await bench.measure('raw P-256 JWK import (paid for every cnf.jwk)', () =>
+      createPublicKey({ key: nextJwk(), format: 'jwk' }),
+    ),
   };
 }
 
 /** A 1,000,000-entry Token Status List for the agency's list, 1% revoked, none of `keep`. */
-async function millionEntryList(agency: Awaited<ReturnType<typeof agencyWith>>, uri: string, keep: Set<number>): Promise<string> {
+async function millionEntryList(
+  agency: Awaited<ReturnType<typeof agencyWith>>,
+  uri: string,
+  keep: Set<number>,
+): Promise<string> {
   const statuses = new Uint8Array(STATUS_ENTRIES);
   for (let set = 0; set < STATUS_ENTRIES / 100; ) {
     const i = Math.floor(Math.random() * STATUS_ENTRIES);
@@ -111,49 +161,115 @@ async function millionEntryList(agency: Awaited<ReturnType<typeof agencyWith>>, 
     statuses[i] = 1;
     set += 1;
   }
-  return createStatusListJwt(agency.signer, { uri, issuer: agency.did, kid: agency.kid, statuses, bits: 1, iat: Math.floor(Date.now() / 1000), ttl: 3600 });
+  return createStatusListJwt(agency.signer, {
+    uri,
+    issuer: agency.did,
+    kid: agency.kid,
+    statuses,
+    bits: 1,
+    iat: Math.floor(Date.now() / 1000),
+    ttl: 3600,
+  });
 }
 
 async function sdJwtSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
-  bench.group('SD-JWT VC (ES256): issue, then verify presentations with a KB-JWT, 2 claims disclosed');
+  bench.group(
+    'SD-JWT VC (ES256): issue, then verify presentations with a KB-JWT, 2 claims disclosed',
+  );
   const agency = await agencyWith('ES256', 'sd-jwt');
   const holders = await Promise.all(Array.from({ length: POOL }, () => generateKeyPair('ES256')));
-  const nextHolder = cycle(holders.map((h) => ({ did: didKeyFromJwk(h.publicJwk), jwk: h.publicJwk })));
-  const issue = await bench.measure('Sanad issue 1 SD-JWT VC (schema, 7 SD claims, decoys, status in SQLite)', () => agency.issuer.issue({ type: 'refugee-status', claims, holders: [nextHolder()] }));
+  const nextHolder = cycle(
+    holders.map((h) => ({ did: didKeyFromJwk(h.publicJwk), jwk: h.publicJwk })),
+  );
+  const issue = await bench.measure(
+    'Sanad issue 1 SD-JWT VC (schema, 7 SD claims, decoys, status in SQLite)',
+    () => agency.issuer.issue({ type: 'refugee-status', claims, holders: [nextHolder()] }),
+  );
   const batchHolders = Array.from({ length: 100 }, nextHolder);
-  const batch = await bench.measure('Sanad batch issue, per credential (100 copies per call, SQLite)', () => agency.issuer.issue({ type: 'refugee-status', claims, holders: batchHolders }), 100);
+  const batch = await bench.measure(
+    'Sanad batch issue, per credential (100 copies per call, SQLite)',
+    () => agency.issuer.issue({ type: 'refugee-status', claims, holders: batchHolders }),
+    100,
+  );
 
-  const credentials = await Promise.all(holders.map(async (h) => (await agency.issuer.issue({ type: 'refugee-status', claims, holders: [{ did: didKeyFromJwk(h.publicJwk), jwk: h.publicJwk }] })).bundle.credentials[0]!));
-  const presentations = await Promise.all(credentials.map((c, i) => presentTwoClaims(c, holders[i]!.privateJwk, ['given_name', 'age_over_18'])));
+  const credentials = await Promise.all(
+    holders.map(
+      async (h) =>
+        (
+          await agency.issuer.issue({
+            type: 'refugee-status',
+            claims,
+            holders: [{ did: didKeyFromJwk(h.publicJwk), jwk: h.publicJwk }],
+          })
+        ).bundle.credentials[0]!,
+    ),
+  );
+  const presentations = await Promise.all(
+    credentials.map((c, i) =>
+      presentTwoClaims(c, holders[i]!.privateJwk, ['given_name', 'age_over_18']),
+    ),
+  );
   const nextPresentation = cycle(presentations);
 
   const [list] = await agency.issuer.publishStatusLists();
-  const indexes = new Set(presentations.map((p) => (parseSdJwt(p).jwt.payload.status as { status_list: { idx: number } }).status_list.idx));
+  const indexes = new Set(
+    presentations.map(
+      (p) => (parseSdJwt(p).jwt.payload.status as { status_list: { idx: number } }).status_list.idx,
+    ),
+  );
   const statusToken = await millionEntryList(agency, list!.uri, indexes);
-  const decodeMs = await bench.once('decode the 1,000,000-entry status list JWT (inflate, once per list)', () => parseStatusListJwt(statusToken));
+  const decodeMs = await bench.once(
+    'decode the 1,000,000-entry status list JWT (inflate, once per list)',
+    () => parseStatusListJwt(statusToken),
+  );
   const view = decodeTokenStatusList(parseStatusListJwt(statusToken).jwt.payload.status_list);
   let probe = 0;
-  const lookup = await bench.measure('status lookup in the decoded list, per check', () => {
-    for (let i = 0; i < 1000; i += 1) probe += view.get((probe * 7919 + i) % STATUS_ENTRIES);
-  }, 1000);
+  const lookup = await bench.measure(
+    'status lookup in the decoded list, per check',
+    () => {
+      for (let i = 0; i < 1000; i += 1) probe += view.get((probe * 7919 + i) % STATUS_ENTRIES);
+    },
+    1000,
+  );
 
-  const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [{ id: agency.did, credential_types: [refugeeStatusType.definition.vct] }] });
+  const trustList = new TrustList({
+    type: 'sanad-trust-list',
+    version: 1,
+    issuers: [{ id: agency.did, credential_types: [refugeeStatusType.definition.vct] }],
+  });
   const statusCache = createMemoryStatusCache();
   await importStatusList(statusCache, statusToken);
   const withStatus = createVerifier({ trustList, statusCache, offline: true });
-  const withoutStatus = createVerifier({ trustList, offline: true, onStatusUnavailable: 'accept-with-warning' });
-  for (const [verifier, label] of [[withStatus, 'with'], [withoutStatus, 'without']] as const) {
+  const withoutStatus = createVerifier({
+    trustList,
+    offline: true,
+    onStatusUnavailable: 'accept-with-warning',
+  });
+  for (const [verifier, label] of [
+    [withStatus, 'with'],
+    [withoutStatus, 'without'],
+  ] as const) {
     const check = await verifier.verify(presentations[0]!, { nonce: NONCE, audience: CLINIC });
-    if (!check.verified || Object.keys(check.claims).length !== 2) throw new Error(`bench presentation does not verify ${label} status: ${JSON.stringify(check.errors)}`);
+    if (!check.verified || Object.keys(check.claims).length !== 2)
+      throw new Error(
+        `bench presentation does not verify ${label} status: ${JSON.stringify(check.errors)}`,
+      );
   }
   // The physical limit for the same work on the same presentations: the issuer signature (its
   // key imported once), the holder's cnf.jwk imported, the KB-JWT signature.
-  const issuerKey = createPublicKey({ key: agency.publicJwk as JWK & { kty: string }, format: 'jwk' });
+  const issuerKey = createPublicKey({
+    key: agency.publicJwk as JWK & { kty: string },
+    format: 'jwk',
+  });
   const rawWork = cycle(
     presentations.map((p) => {
       const parsed = parseSdJwt(p);
       const kb = parsed.kbJwt!;
-      return { jwt: parsed.jwt, kb: decodeJwt(kb), cnf: (parsed.jwt.payload.cnf as { jwk: JWK }).jwk };
+      return {
+        jwt: parsed.jwt,
+        kb: decodeJwt(kb),
+        cnf: (parsed.jwt.payload.cnf as { jwk: JWK }).jwk,
+      };
     }),
   );
   // Raw and Sanad in alternating rounds over the same presentations (see Bench.compare): the ratio
@@ -163,51 +279,161 @@ async function sdJwtSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
     'raw node:crypto, same work (issuer verify + cnf.jwk import + KB verify)',
     () => {
       const { jwt, kb, cnf } = rawWork();
-      const a = verify('sha256', Buffer.from(jwt.signingInput), { key: issuerKey, dsaEncoding: 'ieee-p1363' }, jwt.signature);
+      const a = verify(
+        'sha256',
+        Buffer.from(jwt.signingInput),
+        { key: issuerKey, dsaEncoding: 'ieee-p1363' },
+        jwt.signature,
+      );
       const holderKey = createPublicKey({ key: cnf as JWK & { kty: string }, format: 'jwk' });
-      if (!(a && verify('sha256', Buffer.from(kb.signingInput), { key: holderKey, dsaEncoding: 'ieee-p1363' }, kb.signature))) throw new Error('raw verify failed');
+      if (
+        !(
+          a &&
+          verify(
+            'sha256',
+            Buffer.from(kb.signingInput),
+            { key: holderKey, dsaEncoding: 'ieee-p1363' },
+            kb.signature,
+          )
+        )
+      )
+        throw new Error('raw verify failed');
     },
     'Sanad verify + status (cached 1,000,000-entry list)',
     () => withStatus.verify(nextRawPresentation(), { nonce: NONCE, audience: CLINIC }),
   );
   const rawSame = sameWork.a;
   const sanadStatus = sameWork.b;
-  const sanadPlain = await bench.measure('Sanad verify (no status list: status reported unavailable)', () => withoutStatus.verify(nextPresentation(), { nonce: NONCE, audience: CLINIC }));
+  const sanadPlain = await bench.measure(
+    'Sanad verify (no status list: status reported unavailable)',
+    () => withoutStatus.verify(nextPresentation(), { nonce: NONCE, audience: CLINIC }),
+  );
   // The status step on its own, as the verifier runs it: cache read, freshness, signature-checked list kept decoded.
-  const checker = new StatusChecker({ fetch: createGuardedFetch(), cache: statusCache, offline: true, clock: systemClock });
+  const checker = new StatusChecker({
+    fetch: createGuardedFetch(),
+    cache: statusCache,
+    offline: true,
+    clock: systemClock,
+  });
   const refs = cycle(presentations.map((p) => statusListReferenceOf(parseSdJwt(p).jwt.payload)!));
   const issuerJwk = async () => agency.publicJwk;
-  const statusStep = await bench.measure('Sanad status step alone (cached 1,000,000-entry list)', async () => {
-    if ((await checker.checkToken(refs(), agency.did, issuerJwk)).status !== 'valid') throw new Error('status not valid');
-  });
+  const statusStep = await bench.measure(
+    'Sanad status step alone (cached 1,000,000-entry list)',
+    async () => {
+      if ((await checker.checkToken(refs(), agency.did, issuerJwk)).status !== 'valid')
+        throw new Error('status not valid');
+    },
+  );
 
-  const nodeVerifier = async (input: string, sig: string): Promise<boolean> => verify('sha256', Buffer.from(input), { key: issuerKey, dsaEncoding: 'ieee-p1363' }, fromBase64url(sig));
+  const nodeVerifier = async (input: string, sig: string): Promise<boolean> =>
+    verify(
+      'sha256',
+      Buffer.from(input),
+      { key: issuerKey, dsaEncoding: 'ieee-p1363' },
+      fromBase64url(sig),
+    );
   const peerOptions = {
-    hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
+    hasher: (data: string | ArrayBuffer) =>
+      sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
     verifier: nodeVerifier,
     kbVerifier: async (input: string, sig: string, payload: { cnf?: { jwk?: unknown } }) =>
-      verify('sha256', Buffer.from(input), { key: createPublicKey({ key: payload.cnf!.jwk as JWK & { kty: string }, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, fromBase64url(sig)),
+      verify(
+        'sha256',
+        Buffer.from(input),
+        {
+          key: createPublicKey({ key: payload.cnf!.jwk as JWK & { kty: string }, format: 'jwk' }),
+          dsaEncoding: 'ieee-p1363',
+        },
+        fromBase64url(sig),
+      ),
   };
   const peer = new SDJwtVcInstance(peerOptions as never);
-  const peerWithStatus = new SDJwtVcInstance({ ...peerOptions, statusVerifier: nodeVerifier, statusListFetcher: async () => statusToken } as never);
+  const peerWithStatus = new SDJwtVcInstance({
+    ...peerOptions,
+    statusVerifier: nodeVerifier,
+    statusListFetcher: async () => statusToken,
+  } as never);
   await peerWithStatus.verify(presentations[0]!, { keyBindingNonce: NONCE } as never);
-  const peerPlain = await bench.measure('@sd-jwt/sd-jwt-vc verify, same presentations (no status)', () => peer.verify(nextPresentation(), { keyBindingNonce: NONCE, disableStatusVerification: true } as never));
-  const peerStatus = await bench.once('@sd-jwt/sd-jwt-vc verify + status, same list (inflates it per call)', () => peerWithStatus.verify(nextPresentation(), { keyBindingNonce: NONCE } as never), 9);
+  const peerPlain = await bench.measure(
+    '@sd-jwt/sd-jwt-vc verify, same presentations (no status)',
+    () =>
+      peer.verify(nextPresentation(), {
+        keyBindingNonce: NONCE,
+        disableStatusVerification: true,
+      } as never),
+  );
+  const peerStatus = await bench.once(
+    '@sd-jwt/sd-jwt-vc verify + status, same list (inflates it per call)',
+    () => peerWithStatus.verify(nextPresentation(), { keyBindingNonce: NONCE } as never),
+    9,
+  );
 
   const hot = 2 * raw.esVerify.microsPerOp + raw.p256Import.microsPerOp;
   // Sanad's full check (status included) against the peer's and the raw limit without status: the stricter comparison.
-  bench.target('SD-JWT VC verify + status vs the raw limit (same work, same presentations)', sameWork.ratio, 'x', 'max', 1.3, `${roundsNote(sameWork)}; limit ${fmt(rawSame.microsPerOp, 0)} µs (${fmt(hot, 0)} µs with one hot key), Sanad ${fmt(sanadStatus.microsPerOp, 0)} µs`);
-  bench.target('SD-JWT VC verify + status: speed-up over @sd-jwt/sd-jwt-vc without status', peerPlain.microsPerOp / sanadStatus.microsPerOp, 'x', 'min', 1.5, `Sanad without a status list: ${fmt(sanadPlain.microsPerOp, 0)} µs (reports it unavailable)`);
-  bench.target('SD-JWT VC verify: cost of the status check (1,000,000-entry cached list)', (statusStep.microsPerOp / sanadStatus.microsPerOp) * 100, '%', 'max', 5, `${fmt(statusStep.microsPerOp, 1)} µs of ${fmt(sanadStatus.microsPerOp, 0)} µs; the peer is ${fmt(peerStatus / (peerPlain.microsPerOp / 1000), 0)}x slower with status`);
-  bench.target('Status lookup in a decoded 1,000,000-entry list', lookup.microsPerOp, 'µs', 'max', 1);
+  bench.target(
+    'SD-JWT VC verify + status vs the raw limit (same work, same presentations)',
+    sameWork.ratio,
+    'x',
+    'max',
+    1.3,
+    `${roundsNote(sameWork)}; limit ${fmt(rawSame.microsPerOp, 0)} µs (${fmt(hot, 0)} µs with one hot key), Sanad ${fmt(sanadStatus.microsPerOp, 0)} µs`,
+  );
+  bench.target(
+    'SD-JWT VC verify + status: speed-up over @sd-jwt/sd-jwt-vc without status',
+    peerPlain.microsPerOp / sanadStatus.microsPerOp,
+    'x',
+    'min',
+    1.5,
+    `Sanad without a status list: ${fmt(sanadPlain.microsPerOp, 0)} µs (reports it unavailable)`,
+  );
+  bench.target(
+    'SD-JWT VC verify: cost of the status check (1,000,000-entry cached list)',
+    (statusStep.microsPerOp / sanadStatus.microsPerOp) * 100,
+    '%',
+    'max',
+    5,
+    `${fmt(statusStep.microsPerOp, 1)} µs of ${fmt(sanadStatus.microsPerOp, 0)} µs; the peer is ${fmt(peerStatus / (peerPlain.microsPerOp / 1000), 0)}x slower with status`,
+  );
+  bench.target(
+    'Status lookup in a decoded 1,000,000-entry list',
+    lookup.microsPerOp,
+    'µs',
+    'max',
+    1,
+  );
   bench.target('Decoding a 1,000,000-entry list once', decodeMs, 'ms', 'max', 100);
-  bench.target('SD-JWT VC issuance per core (SQLite status allocation)', issue.opsPerSecond, '/s', 'min', 3000, `batch of 100: ${fmt(batch.opsPerSecond, 0)}/s`);
+  bench.target(
+    'SD-JWT VC issuance per core (SQLite status allocation)',
+    issue.opsPerSecond,
+    '/s',
+    'min',
+    3000,
+    `batch of 100: ${fmt(batch.opsPerSecond, 0)}/s`,
+  );
 
   // Sizes: what an offline desk scans.
   const qr = encodeOfflinePresentation(presentations[0]!);
-  const qrVersion = QRCode.create([{ data: qr, mode: 'alphanumeric' }], { errorCorrectionLevel: 'L' }).version;
-  bench.target('2-claim SD-JWT VC presentation as one QR code (level L)', qrVersion, 'version', 'max', 25, `${presentations[0]!.length} B presentation, ${qr.length} QR characters`);
-  return { agency, statusToken, sizes: { sdJwtPresentationBytes: presentations[0]!.length, offlineQrCharacters: qr.length, offlineQrVersion: qrVersion, statusListJwtBytes: statusToken.length } };
+  const qrVersion = QRCode.create([{ data: qr, mode: 'alphanumeric' }], {
+    errorCorrectionLevel: 'L',
+  }).version;
+  bench.target(
+    '2-claim SD-JWT VC presentation as one QR code (level L)',
+    qrVersion,
+    'version',
+    'max',
+    25,
+    `${presentations[0]!.length} B presentation, ${qr.length} QR characters`,
+  );
+  return {
+    agency,
+    statusToken,
+    sizes: {
+      sdJwtPresentationBytes: presentations[0]!.length,
+      offlineQrCharacters: qr.length,
+      offlineQrVersion: qrVersion,
+      statusListJwtBytes: statusToken.length,
+    },
+  };
 }
 
 async function vpSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
@@ -221,26 +447,61 @@ async function vpSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
     }),
   );
   const nextHolder = cycle(holders);
-  await bench.measure('Sanad issue 1 VC-JWT (schema, two status entries, SQLite)', () => agency.issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: [nextHolder()] }));
+  await bench.measure('Sanad issue 1 VC-JWT (schema, two status entries, SQLite)', () =>
+    agency.issuer.issue({
+      type: 'refugee-status',
+      format: 'jwt_vc_json',
+      claims,
+      holders: [nextHolder()],
+    }),
+  );
   const vps = await Promise.all(
     holders.map(async (holder) => {
-      const vc = (await agency.issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims, holders: [holder] })).bundle.credentials[0]!;
+      const vc = (
+        await agency.issuer.issue({
+          type: 'refugee-status',
+          format: 'jwt_vc_json',
+          claims,
+          holders: [holder],
+        })
+      ).bundle.credentials[0]!;
       return createVerifiablePresentationJwt(
-        { vp: { '@context': [VC_CONTEXT], type: ['VerifiablePresentation'], verifiableCredential: [vc] }, nonce: NONCE, aud: CLINIC },
+        {
+          vp: {
+            '@context': [VC_CONTEXT],
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [vc],
+          },
+          nonce: NONCE,
+          aud: CLINIC,
+        },
         { did: holder.did, signer: base64urlSigner(holder.signer), alg: 'EdDSA' },
         { header: { kid: `${holder.did}#${didKeyMultibase(holder.did)}` } },
       );
     }),
   );
   const nextVp = cycle(vps);
-  const verifier = createVerifier({ trustList: new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [{ id: agency.did, credential_types: ['RefugeeStatusCredential'] }] }), offline: true, onStatusUnavailable: 'accept-with-warning' });
+  const verifier = createVerifier({
+    trustList: new TrustList({
+      type: 'sanad-trust-list',
+      version: 1,
+      issuers: [{ id: agency.did, credential_types: ['RefugeeStatusCredential'] }],
+    }),
+    offline: true,
+    onStatusUnavailable: 'accept-with-warning',
+  });
   const check = await verifier.verify(vps[0]!, { nonce: NONCE, audience: CLINIC });
   if (!check.verified) throw new Error(`bench VP does not verify: ${JSON.stringify(check.errors)}`);
-  const issuerKey = createPublicKey({ key: agency.publicJwk as JWK & { kty: string }, format: 'jwk' });
+  const issuerKey = createPublicKey({
+    key: agency.publicJwk as JWK & { kty: string },
+    format: 'jwk',
+  });
   const rawWork = cycle(
     vps.map((vp) => {
       const outer = decodeJwt(vp);
-      const inner = decodeJwt((outer.payload.vp as { verifiableCredential: string[] }).verifiableCredential[0]!);
+      const inner = decodeJwt(
+        (outer.payload.vp as { verifiableCredential: string[] }).verifiableCredential[0]!,
+      );
       return { outer, inner, holder: jwkFromDidKey(outer.payload.iss as string) };
     }),
   );
@@ -249,7 +510,13 @@ async function vpSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
     () => {
       const { outer, inner, holder } = rawWork();
       const holderKey = createPublicKey({ key: holder as JWK & { kty: string }, format: 'jwk' });
-      if (!(verify(null, Buffer.from(outer.signingInput), holderKey, outer.signature) && verify(null, Buffer.from(inner.signingInput), issuerKey, inner.signature))) throw new Error('raw verify failed');
+      if (
+        !(
+          verify(null, Buffer.from(outer.signingInput), holderKey, outer.signature) &&
+          verify(null, Buffer.from(inner.signingInput), issuerKey, inner.signature)
+        )
+      )
+        throw new Error('raw verify failed');
     },
     'Sanad verify VP-JWT + its VC-JWT (status lookup skipped)',
     () => verifier.verify(nextVp(), { nonce: NONCE, audience: CLINIC }),
@@ -257,23 +524,67 @@ async function vpSection(raw: Awaited<ReturnType<typeof rawLimits>>) {
   const { a: rawSame, b: sanad } = sameWork;
 
   const resolver = new Resolver(toDidResolverRegistry());
-  const didJwtVc = await bench.measure('did-jwt-vc verifyPresentation + verifyCredential', async () => {
-    const checked = await verifyPresentation(nextVp(), resolver, { challenge: NONCE, audience: CLINIC });
-    await verifyCredential(checked.verifiablePresentation.verifiableCredential![0]!.proof.jwt as string, resolver);
+  const didJwtVc = await bench.measure(
+    'did-jwt-vc verifyPresentation + verifyCredential',
+    async () => {
+      const checked = await verifyPresentation(nextVp(), resolver, {
+        challenge: NONCE,
+        audience: CLINIC,
+      });
+      await verifyCredential(
+        checked.verifiablePresentation.verifiableCredential![0]!.proof.jwt as string,
+        resolver,
+      );
+    },
+  );
+  const agent = createAgent<IResolver & ICredentialPlugin>({
+    plugins: [
+      new DIDResolverPlugin({ ...getDidKeyResolver() }),
+      new CredentialPlugin([new CredentialProviderJWT()]),
+    ],
   });
-  const agent = createAgent<IResolver & ICredentialPlugin>({ plugins: [new DIDResolverPlugin({ ...getDidKeyResolver() }), new CredentialPlugin([new CredentialProviderJWT()])] });
-  const veramo = await bench.measure('Veramo 7 agent verifyPresentation + verifyCredential', async () => {
-    const vp = nextVp();
-    const presented = await agent.verifyPresentation({ presentation: vp, challenge: NONCE, domain: CLINIC });
-    if (!presented.verified) throw new Error('Veramo refused the presentation');
-    const inner = (JSON.parse(Buffer.from(vp.split('.')[1]!, 'base64url').toString()) as { vp: { verifiableCredential: string[] } }).vp.verifiableCredential[0]!;
-    const credential = await agent.verifyCredential({ credential: inner });
-    if (!credential.verified) throw new Error('Veramo refused the credential');
-  });
+  const veramo = await bench.measure(
+    'Veramo 7 agent verifyPresentation + verifyCredential',
+    async () => {
+      const vp = nextVp();
+      const presented = await agent.verifyPresentation({
+        presentation: vp,
+        challenge: NONCE,
+        domain: CLINIC,
+      });
+      if (!presented.verified) throw new Error('Veramo refused the presentation');
+      const inner = (
+        JSON.parse(Buffer.from(vp.split('.')[1]!, 'base64url').toString()) as {
+          vp: { verifiableCredential: string[] };
+        }
+      ).vp.verifiableCredential[0]!;
+      const credential = await agent.verifyCredential({ credential: inner });
+      if (!credential.verified) throw new Error('Veramo refused the credential');
+    },
+  );
   const hot = 2 * raw.edVerify.microsPerOp;
-  bench.target('VP-JWT + VC-JWT verify vs the raw limit (same work, same presentations)', sameWork.ratio, 'x', 'max', 1.5, `${roundsNote(sameWork)}; limit ${fmt(rawSame.microsPerOp, 0)} µs (${fmt(hot, 0)} µs for 2 hot-key verifies), Sanad ${fmt(sanad.microsPerOp, 0)} µs`);
-  bench.target('VP-JWT + VC-JWT verify: speed-up over did-jwt-vc', didJwtVc.microsPerOp / sanad.microsPerOp, 'x', 'min', 10);
-  bench.target('VP-JWT + VC-JWT verify: speed-up over Veramo 7', veramo.microsPerOp / sanad.microsPerOp, 'x', 'min', 10);
+  bench.target(
+    'VP-JWT + VC-JWT verify vs the raw limit (same work, same presentations)',
+    sameWork.ratio,
+    'x',
+    'max',
+    1.5,
+    `${roundsNote(sameWork)}; limit ${fmt(rawSame.microsPerOp, 0)} µs (${fmt(hot, 0)} µs for 2 hot-key verifies), Sanad ${fmt(sanad.microsPerOp, 0)} µs`,
+  );
+  bench.target(
+    'VP-JWT + VC-JWT verify: speed-up over did-jwt-vc',
+    didJwtVc.microsPerOp / sanad.microsPerOp,
+    'x',
+    'min',
+    10,
+  );
+  bench.target(
+    'VP-JWT + VC-JWT verify: speed-up over Veramo 7',
+    veramo.microsPerOp / sanad.microsPerOp,
+    'x',
+    'min',
+    10,
+  );
   return { vpJwtBytes: vps[0]!.length };
 }
 
@@ -281,13 +592,23 @@ async function walletSection(issuer: Issuer) {
   bench.group('Wallet (default KDF: scrypt through node:crypto) and trust list');
   const storage = createMemoryStorage();
   const wallet = await createWallet(storage, 'bench passphrase 123', { kdf: nodeScrypt });
-  await bench.once('wallet open (passphrase -> scrypt -> decrypt)', () => openWallet(storage, 'bench passphrase 123', { kdf: nodeScrypt }));
+  await bench.once('wallet open (passphrase -> scrypt -> decrypt)', () =>
+    openWallet(storage, 'bench passphrase 123', { kdf: nodeScrypt }),
+  );
   // A phone-sized wallet: 10 credentials, then 9 more imported and 9 presentations, one at a time.
   const keys = await wallet.createHolderKeys(19);
-  const bundles = await Promise.all(keys.map(async (k) => (await issuer.issue({ type: 'refugee-status', claims, holders: [k] })).bundle));
+  const bundles = await Promise.all(
+    keys.map(
+      async (k) => (await issuer.issue({ type: 'refugee-status', claims, holders: [k] })).bundle,
+    ),
+  );
   for (const bundle of bundles.slice(0, 10)) await wallet.import(bundle);
   const nextBundle = cycle(bundles.slice(10));
-  await bench.once('wallet import, 11th to 19th credential (signature, schema, encrypted save)', () => wallet.import(nextBundle()), 9);
+  await bench.once(
+    'wallet import, 11th to 19th credential (signature, schema, encrypted save)',
+    () => wallet.import(nextBundle()),
+    9,
+  );
   const request = {
     response_type: 'vp_token' as const,
     client_id: CLINIC,
@@ -295,14 +616,44 @@ async function walletSection(issuer: Issuer) {
     purpose: { en: 'bench' },
     iat: 0,
     exp: Math.floor(Date.now() / 1000) + 3600,
-    dcql_query: { credentials: [{ id: 'q', format: 'dc+sd-jwt', meta: { vct_values: [refugeeStatusType.definition.vct] }, claims: [{ path: ['age_over_18'] }] }] },
+    dcql_query: {
+      credentials: [
+        {
+          id: 'q',
+          format: 'dc+sd-jwt',
+          meta: { vct_values: [refugeeStatusType.definition.vct] },
+          claims: [{ path: ['age_over_18'] }],
+        },
+      ],
+    },
   };
-  await bench.once('wallet present (match, consent, KB-JWT, history, encrypted save)', () => wallet.present(wallet.decide(wallet.propose(request), { approve: true })), 9);
+  await bench.once(
+    'wallet present (match, consent, KB-JWT, history, encrypted save)',
+    () => wallet.present(wallet.decide(wallet.propose(request), { approve: true })),
+    9,
+  );
 
   const authority = await generateKeyPair('ES256');
-  const issuers = await Promise.all(Array.from({ length: 100 }, async (_, i) => ({ id: didKeyFromJwk((await generateKeyPair('ES256')).publicJwk), name: `Agency ${i}`, credential_types: [refugeeStatusType.definition.vct] })));
-  const signed = await signTrustList({ type: 'sanad-trust-list', version: 1, issuers, expires_at: new Date(Date.now() + 86_400_000).toISOString() }, await signerFromJwk(authority.privateJwk));
-  await bench.measure('trust list load: 100 issuers, signature checked against the pinned key', () => loadTrustList(signed, { pinnedKey: authority.publicJwk }));
+  const issuers = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => ({
+      id: didKeyFromJwk((await generateKeyPair('ES256')).publicJwk),
+      name: `Agency ${i}`,
+      credential_types: [refugeeStatusType.definition.vct],
+    })),
+  );
+  const signed = await signTrustList(
+    {
+      type: 'sanad-trust-list',
+      version: 1,
+      issuers,
+      expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+    await signerFromJwk(authority.privateJwk),
+  );
+  await bench.measure(
+    'trust list load: 100 issuers, signature checked against the pinned key',
+    () => loadTrustList(signed, { pinnedKey: authority.publicJwk }),
+  );
 }
 
 async function servicesSection() {
@@ -310,26 +661,47 @@ async function servicesSection() {
   // One process on loopback stands for many wallets: no per-client budget (the load bench does the same).
   // Its request log lines would bury the results: warnings and errors only (the load bench measures logging).
   process.env.SANAD_LOG_LEVEL ??= 'warn';
-  const sandbox = await startSandbox({ dataDir: mkdtempSync(join(dataDir, 'sandbox-')), port: 0, defences: { rateLimit: false } });
+  const sandbox = await startSandbox({
+    dataDir: mkdtempSync(join(dataDir, 'sandbox-')),
+    port: 0,
+    defences: { rateLimit: false },
+  });
   const fetch = createGuardedHttpFetch({ allowInsecure: true });
-  const wallet = await createWallet(createMemoryStorage(), 'bench passphrase 123', { kdf: nodeScrypt, kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
+  const wallet = await createWallet(createMemoryStorage(), 'bench passphrase 123', {
+    kdf: nodeScrypt,
+    kdfParams: { N: 2 ** 15, r: 8, p: 1 },
+  });
   await bench.measure('OpenID4VCI: offer -> token -> nonce -> credential (1 copy)', async () => {
     const offer = await sandbox.createOffer({ type: 'refugee-status', claims });
     await wallet.receive(offer.offerUri, { fetch, txCode: async () => offer.txCode!, copies: 1 });
   });
-  await bench.measure('OpenID4VP: session -> request_uri -> direct_post.jwt -> verified', async () => {
-    const session = await sandbox.verifier.createSession({ preset: 'over-18' });
-    const opened = await wallet.openRequest(session.authorizationRequest, { fetch });
-    await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), { fetch });
-    const { result } = await sandbox.verifier.sessionResult(session.sessionId);
-    if (!result?.verified) throw new Error(`bench presentation rejected: ${JSON.stringify(result?.errors)}`);
-  });
+  await bench.measure(
+    'OpenID4VP: session -> request_uri -> direct_post.jwt -> verified',
+    async () => {
+      const session = await sandbox.verifier.createSession({ preset: 'over-18' });
+      const opened = await wallet.openRequest(session.authorizationRequest, { fetch });
+      await wallet.respond(
+        opened,
+        wallet.decide(wallet.propose(opened.request), { approve: true }),
+        { fetch },
+      );
+      const { result } = await sandbox.verifier.sessionResult(session.sessionId);
+      if (!result?.verified)
+        throw new Error(`bench presentation rejected: ${JSON.stringify(result?.errors)}`);
+    },
+  );
   await sandbox.close();
 }
 
-const loadAverage = (): string => (process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : 'unknown');
+const loadAverage = (): string =>
+  process.platform === 'linux'
+    ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+    : 'unknown';
 const loadAtStart = loadAverage();
-if (!bench.json) process.stderr.write(`Sanad benchmark: Node ${process.version}, ${bench.rounds} rounds of ${bench.roundMs} ms, median; load average ${loadAtStart}\n`);
+if (!bench.json)
+  process.stderr.write(
+    `Sanad benchmark: Node ${process.version}, ${bench.rounds} rounds of ${bench.roundMs} ms, median; load average ${loadAtStart}\n`,
+  );
 const raw = await rawLimits();
 const sd = await sdJwtSection(raw);
 const vp = await vpSection(raw);
@@ -339,16 +711,26 @@ bench.close();
 
 const sizes = { ...sd.sizes, ...vp };
 if (bench.json) {
-  process.stdout.write(`${JSON.stringify({ node: process.version, loadAverage: { start: loadAtStart, end: loadAverage() }, results: bench.results, targets: bench.targets, sizes, peakRssMiB: bench.peakRssMiB }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ node: process.version, loadAverage: { start: loadAtStart, end: loadAverage() }, results: bench.results, targets: bench.targets, sizes, peakRssMiB: bench.peakRssMiB }, null, 2)}\n`,
+  );
 } else {
   process.stdout.write('\nTargets (ratios from this run)\n');
   for (const t of bench.targets) {
     const value = `${fmt(t.value, t.value < 10 ? 2 : 0)} ${t.unit}`;
-    process.stdout.write(`  ${t.met ? 'met   ' : 'MISSED'}  ${t.name.padEnd(74)} ${value.padStart(12)}  (${t.kind === 'max' ? '<=' : '>='} ${fmt(t.limit, Number.isInteger(t.limit) ? 0 : 1)} ${t.unit})${t.note ? `  ${t.note}` : ''}\n`);
+    process.stdout.write(
+      `  ${t.met ? 'met   ' : 'MISSED'}  ${t.name.padEnd(74)} ${value.padStart(12)}  (${t.kind === 'max' ? '<=' : '>='} ${fmt(t.limit, Number.isInteger(t.limit) ? 0 : 1)} ${t.unit})${t.note ? `  ${t.note}` : ''}\n`,
+    );
   }
-  process.stdout.write(`\nSizes: 2-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B (QR ${sizes.offlineQrCharacters} characters, version ${sizes.offlineQrVersion}), VP-JWT ${sizes.vpJwtBytes} B, 1,000,000-entry status list JWT ${sizes.statusListJwtBytes} B\n`);
-  process.stdout.write(`Peak memory (RSS, whole run): ${fmt(bench.peakRssMiB, 0)} MiB; load average at start ${loadAtStart}, at end ${loadAverage()}\n`);
+  process.stdout.write(
+    `\nSizes: 2-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B (QR ${sizes.offlineQrCharacters} characters, version ${sizes.offlineQrVersion}), VP-JWT ${sizes.vpJwtBytes} B, 1,000,000-entry status list JWT ${sizes.statusListJwtBytes} B\n`,
+  );
+  process.stdout.write(
+    `Peak memory (RSS, whole run): ${fmt(bench.peakRssMiB, 0)} MiB; load average at start ${loadAtStart}, at end ${loadAverage()}\n`,
+  );
   const missed = bench.targets.filter((t) => !t.met).length;
-  process.stdout.write(`${missed === 0 ? 'All targets met' : `${missed} of ${bench.targets.length} targets MISSED`} (wall clock: measure on a quiet machine)\n`);
+  process.stdout.write(
+    `${missed === 0 ? 'All targets met' : `${missed} of ${bench.targets.length} targets MISSED`} (wall clock: measure on a quiet machine)\n`,
+  );
 }
 process.exit(bench.targets.every((t) => t.met) ? 0 : 1);

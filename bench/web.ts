@@ -35,7 +35,11 @@ interface Profile {
 }
 
 const PROFILES: Profile[] = [
-  { name: 'cheap phone (CPU 6x slower, slow 3G: 400 kbit/s, 400 ms RTT)', cpuSlowdown: 6, network: { latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 } },
+  {
+    name: 'cheap phone (CPU 6x slower, slow 3G: 400 kbit/s, 400 ms RTT)',
+    cpuSlowdown: 6,
+    network: { latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 },
+  },
   { name: 'unthrottled (this machine, loopback)', cpuSlowdown: 1 },
 ];
 
@@ -43,11 +47,26 @@ const PROFILES: Profile[] = [
 const STEPS = [
   { key: 'firstPaint', name: 'first contentful paint, cold cache', unit: 'ms', target: 3000 },
   { key: 'usable', name: 'usable: the create form interactive', unit: 'ms', target: undefined },
-  { key: 'firstLoadBytes', name: 'bytes transferred on first load (service worker included)', unit: 'KiB', target: undefined },
+  {
+    key: 'firstLoadBytes',
+    name: 'bytes transferred on first load (service worker included)',
+    unit: 'KiB',
+    target: undefined,
+  },
   { key: 'create', name: 'create wallet', unit: 'ms', target: 4000 },
   { key: 'receive', name: 'receive a credential (offer link, PIN)', unit: 'ms', target: undefined },
-  { key: 'present', name: 'present: open the request, share after consent', unit: 'ms', target: undefined },
-  { key: 'reopen', name: 'return visit: the unlock form interactive (service worker)', unit: 'ms', target: undefined },
+  {
+    key: 'present',
+    name: 'present: open the request, share after consent',
+    unit: 'ms',
+    target: undefined,
+  },
+  {
+    key: 'reopen',
+    name: 'return visit: the unlock form interactive (service worker)',
+    unit: 'ms',
+    target: undefined,
+  },
   { key: 'passphraseUnlock', name: 'unlock with the passphrase', unit: 'ms', target: 3000 },
   { key: 'pinUnlock', name: 'unlock with a PIN', unit: 'ms', target: 1000 },
 ] as const;
@@ -56,7 +75,13 @@ type StepKey = (typeof STEPS)[number]['key'];
 /** A step the browser did not report stays undefined, and is printed as missing. */
 type Run = { [K in StepKey]?: number | undefined };
 
-const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'en-GB' };
+const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'en-GB',
+};
 
 /** Milliseconds taken by `step`, measured here (the page's clock is slowed with its CPU). */
 async function timed(step: () => Promise<unknown>): Promise<number> {
@@ -76,7 +101,10 @@ async function firstLoad(page: Page, sandbox: Sandbox, run: Run): Promise<void> 
   await page.addInitScript(SEEN_SCRIPT);
   await page.goto(sandbox.walletUrl!);
   await page.getByTestId('setup-create').waitFor();
-  const paint = await page.evaluate(() => ({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime, usable: (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['setup-create'] }));
+  const paint = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    usable: (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['setup-create'],
+  }));
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await page.waitForLoadState('networkidle');
   page.context().off('requestfinished', count);
@@ -136,7 +164,8 @@ async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Pro
     page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`));
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpuSlowdown });
-    if (profile.network) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile.network });
+    if (profile.network)
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...profile.network });
     const run: Run = {};
     await firstLoad(page, sandbox, run);
 
@@ -176,7 +205,9 @@ async function oneRun(browser: Browser, sandbox: Sandbox, profile: Profile): Pro
     // A return visit: the app from the service worker, locked, opened with the passphrase.
     await page.reload();
     await page.getByTestId('unlock-passphrase').waitFor();
-    run.reopen = await page.evaluate(() => (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['unlock-passphrase']);
+    run.reopen = await page.evaluate(
+      () => (window as { sanadSeen?: Record<string, number> }).sanadSeen?.['unlock-passphrase'],
+    );
     run.passphraseUnlock = await timed(async () => {
       await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
       await page.getByTestId('unlock-submit').click();
@@ -204,18 +235,36 @@ interface Summary {
 
 function summarise(runs: Run[]): Summary[] {
   return STEPS.map(({ key, name, unit, target }) => {
-    const values = runs.map((r) => r[key]).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
-    if (values.length === 0) return { key, name, unit, ...(target !== undefined ? { target } : {}) };
+    const values = runs
+      .map((r) => r[key])
+      .filter((v): v is number => v !== undefined)
+      .sort((a, b) => a - b);
+    if (values.length === 0)
+      return { key, name, unit, ...(target !== undefined ? { target } : {}) };
     const median = values[Math.floor(values.length / 2)]!;
-    return { key, name, unit, median, min: values[0]!, max: values.at(-1)!, ...(target !== undefined ? { target, met: median <= target } : {}) };
+    return {
+      key,
+      name,
+      unit,
+      median,
+      min: values[0]!,
+      max: values.at(-1)!,
+      ...(target !== undefined ? { target, met: median <= target } : {}),
+    };
   });
 }
 
 function print(profile: Profile, rows: Summary[]): void {
   process.stdout.write(`\n${profile.name}: median (min-max) of ${RUNS} runs\n`);
   for (const row of rows) {
-    const value = row.median === undefined ? 'not available' : `${fmt(row.median, 0)} ${row.unit} (${fmt(row.min!, 0)}-${fmt(row.max!, 0)})`;
-    const target = row.target === undefined ? '' : `target <= ${fmt(row.target, 0)} ${row.unit}${row.met === undefined ? '' : row.met ? '  met' : '  MISSED'}`;
+    const value =
+      row.median === undefined
+        ? 'not available'
+        : `${fmt(row.median, 0)} ${row.unit} (${fmt(row.min!, 0)}-${fmt(row.max!, 0)})`;
+    const target =
+      row.target === undefined
+        ? ''
+        : `target <= ${fmt(row.target, 0)} ${row.unit}${row.met === undefined ? '' : row.met ? '  met' : '  MISSED'}`;
     process.stdout.write(`  ${row.name.padEnd(60)} ${value.padStart(24)}  ${target}\n`);
   }
 }
@@ -227,13 +276,21 @@ if (!existsSync(join(WALLET_DIST, 'index.html'))) {
 const dir = await mkdtemp(join(tmpdir(), 'sanad-bench-web-'));
 // The sandbox's request log lines would bury the timings: warnings and errors only.
 process.env.SANAD_LOG_LEVEL ??= 'warn';
-const sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST, ...(existsSync(join(DESK_DIST, 'index.html')) ? { deskDir: DESK_DIST } : {}) });
+const sandbox = await startSandbox({
+  dataDir: join(dir, 'sandbox'),
+  port: 0,
+  walletDir: WALLET_DIST,
+  ...(existsSync(join(DESK_DIST, 'index.html')) ? { deskDir: DESK_DIST } : {}),
+});
 const browser = await launchChromium();
 const version = browser.version();
 const report: Array<{ profile: string; runs: Run[]; steps: Summary[] }> = [];
 let broken: unknown;
 try {
-  if (!json) process.stderr.write(`Sanad web wallet benchmark: Chromium ${version}, ${RUNS} runs per profile, each in a new profile (cold cache)\n`);
+  if (!json)
+    process.stderr.write(
+      `Sanad web wallet benchmark: Chromium ${version}, ${RUNS} runs per profile, each in a new profile (cold cache)\n`,
+    );
   for (const profile of PROFILES) {
     const runs: Run[] = [];
     for (let i = 0; i < RUNS; i += 1) {
@@ -251,8 +308,13 @@ try {
   await sandbox.close();
   await rm(dir, { recursive: true, force: true });
 }
-if (json) process.stdout.write(`${JSON.stringify({ chromium: version, runsPerProfile: RUNS, profiles: report }, null, 2)}\n`);
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ chromium: version, runsPerProfile: RUNS, profiles: report }, null, 2)}\n`,
+  );
 if (broken) {
-  process.stderr.write(`The page broke: ${broken instanceof Error ? broken.message : String(broken)}\n`);
+  process.stderr.write(
+    `The page broke: ${broken instanceof Error ? broken.message : String(broken)}\n`,
+  );
   process.exit(1);
 }

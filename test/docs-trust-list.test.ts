@@ -34,7 +34,13 @@ async function inFolder(cwd: string, args: string[]): Promise<SanadRun> {
 
 describe('docs/trust-list.md', () => {
   it('every sanad command of the page runs as written, and the signed list verifies with the pinned public key', async () => {
-    const lines = codeBlocks('docs/trust-list.md', readFileSync(join(root, 'docs/trust-list.md'), 'utf8'), 'sh').flatMap((block) => block.code.split('\n')).filter((l) => l.trim() !== '');
+    const lines = codeBlocks(
+      'docs/trust-list.md',
+      readFileSync(join(root, 'docs/trust-list.md'), 'utf8'),
+      'sh',
+    )
+      .flatMap((block) => block.code.split('\n'))
+      .filter((l) => l.trim() !== '');
     expect(lines.length).toBeGreaterThanOrEqual(7);
     for (const line of lines) {
       const [command, ...args] = words(line);
@@ -43,9 +49,13 @@ describe('docs/trust-list.md', () => {
       expect({ line, code: run.code, stderr: run.stderr }).toEqual({ line, code: 0, stderr: '' });
     }
     expect(statSync(join(work, 'authority-key.jwk.json')).mode & 0o777).toBe(0o600);
-    const list = await loadTrustList(readFileSync(join(work, 'trust.jws'), 'utf8'), { pinnedKey: JSON.parse(readFileSync(join(work, 'authority.jwk.json'), 'utf8')) });
+    const list = await loadTrustList(readFileSync(join(work, 'trust.jws'), 'utf8'), {
+      pinnedKey: JSON.parse(readFileSync(join(work, 'authority.jwk.json'), 'utf8')),
+    });
     expect(list.signed).toBe(true);
-    expect(list.document.issuers.map((i) => i.name)).toEqual(['Refugee Agency — Amman field office']);
+    expect(list.document.issuers.map((i) => i.name)).toEqual([
+      'Refugee Agency — Amman field office',
+    ]);
     expect(Date.parse(list.document.expires_at!) - Date.now()).toBeGreaterThan(179 * 86_400_000);
   });
 });
@@ -53,7 +63,9 @@ describe('docs/trust-list.md', () => {
 describe('docs/verifier-registry.md', () => {
   it('every sanad command of docs/verifier-registry.md runs as written', async () => {
     const page = 'docs/verifier-registry.md';
-    const runs = codeBlocks(page, readFileSync(join(root, page), 'utf8'), 'sh').filter((b) => b.note?.includes('"every sanad command of docs/verifier-registry.md runs as written"'));
+    const runs = codeBlocks(page, readFileSync(join(root, page), 'utf8'), 'sh').filter((b) =>
+      b.note?.includes('"every sanad command of docs/verifier-registry.md runs as written"'),
+    );
     const lines = runs.flatMap((block) => block.code.split('\n')).filter((l) => l.trim() !== '');
     expect(lines.length).toBeGreaterThanOrEqual(6);
     const folder = mkdtempSync(join(work, 'registry-'));
@@ -66,8 +78,12 @@ describe('docs/verifier-registry.md', () => {
       if (args[1] === 'sign') signed.push(readFileSync(join(folder, 'registry.jws'), 'utf8'));
     }
     const pinnedKey = JSON.parse(readFileSync(join(folder, 'registry-authority.jwk.json'), 'utf8'));
-    const [registered, withdrawn] = await Promise.all(signed.map((jws) => loadVerifierRegistry(jws, { pinnedKey })));
-    expect(registered!.document.verifiers.map((v) => v.names)).toEqual([{ en: 'Al Noor Clinic', ar: 'عيادة النور' }]);
+    const [registered, withdrawn] = await Promise.all(
+      signed.map((jws) => loadVerifierRegistry(jws, { pinnedKey })),
+    );
+    expect(registered!.document.verifiers.map((v) => v.names)).toEqual([
+      { en: 'Al Noor Clinic', ar: 'عيادة النور' },
+    ]);
     expect(withdrawn!.document.verifiers).toEqual([]);
   });
 });

@@ -23,7 +23,12 @@ function builtApp(name: string): string {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ dataDir: join(work, 'data'), port: 0, walletDir: builtApp('wallet'), deskDir: builtApp('desk') });
+  sandbox = await startSandbox({
+    dataDir: join(work, 'data'),
+    port: 0,
+    walletDir: builtApp('wallet'),
+    deskDir: builtApp('desk'),
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -36,7 +41,9 @@ describe('sanad sandbox with the web apps', () => {
     expect(new Set([sandbox.walletUrl, sandbox.issuerUrl, sandbox.verifierUrl]).size).toBe(3);
     const page = await fetch(`${sandbox.walletUrl}/`);
     expect(await page.text()).toContain('<title>wallet</title>');
-    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' https: ${sandbox.issuerUrl} ${sandbox.verifierUrl};`);
+    expect(page.headers.get('content-security-policy')).toContain(
+      `connect-src 'self' https: ${sandbox.issuerUrl} ${sandbox.verifierUrl};`,
+    );
   });
 
   it('serves the desk on the verifier', async () => {
@@ -45,17 +52,32 @@ describe('sanad sandbox with the web apps', () => {
   });
 
   it('revokes what an offer issued, and the verifier sees it at once  [draft-ietf-oauth-status-list section 8]', async () => {
-    const wallet = await createWallet(createMemoryStorage(), 'correct horse battery staple', LOW_COST_WALLET);
-    await wallet.receive(sandbox.offer.offerUri, { fetch, txCode: async () => sandbox.offer.txCode!, copies: 2 });
+    const wallet = await createWallet(
+      createMemoryStorage(),
+      'correct horse battery staple',
+      LOW_COST_WALLET,
+    );
+    await wallet.receive(sandbox.offer.offerUri, {
+      fetch,
+      txCode: async () => sandbox.offer.txCode!,
+      copies: 2,
+    });
     const present = async () => {
       const session = await sandbox.verifier.createSession({ preset: 'over-18', offline: true });
       const opened = await wallet.openRequest(session.authorizationRequest, { fetch });
-      const response = await wallet.present(wallet.decide(wallet.propose(opened.request), { approve: true }));
-      return sandbox.verifier.answerOffline(session.sessionId, Object.values(response.vp_token).flat()[0]!);
+      const response = await wallet.present(
+        wallet.decide(wallet.propose(opened.request), { approve: true }),
+      );
+      return sandbox.verifier.answerOffline(
+        session.sessionId,
+        Object.values(response.vp_token).flat()[0]!,
+      );
     };
     expect((await present()).outcome).toBe('valid');
     expect(await sandbox.revoke(sandbox.offer.offerId)).toBe(2);
     await expect(present()).rejects.toMatchObject({ code: 'ERR_STATUS_REVOKED' });
-    await expect(sandbox.revoke('no-such-credential')).rejects.toMatchObject({ code: 'ERR_CREDENTIAL_NOT_FOUND' });
+    await expect(sandbox.revoke('no-such-credential')).rejects.toMatchObject({
+      code: 'ERR_CREDENTIAL_NOT_FOUND',
+    });
   });
 });

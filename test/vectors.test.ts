@@ -32,8 +32,19 @@ const dir = join(import.meta.dirname, 'vectors');
 const json = <T>(...path: string[]): T => JSON.parse(readFileSync(join(dir, ...path), 'utf8')) as T;
 
 describe('did:key (w3c-ccg/did-method-key)', () => {
-  const nist = json<Record<string, { verificationMethod: { publicKeyJwk?: JWK; publicKeyBase58?: string } }>>('did-key', 'nist-curves.json');
-  const ed = json<Record<string, { didDocument: { verificationMethod: Array<{ publicKeyJwk?: JWK; publicKeyBase58?: string }> } }>>('did-key', 'ed25519-x25519.json');
+  const nist = json<
+    Record<string, { verificationMethod: { publicKeyJwk?: JWK; publicKeyBase58?: string } }>
+  >('did-key', 'nist-curves.json');
+  const ed = json<
+    Record<
+      string,
+      {
+        didDocument: {
+          verificationMethod: Array<{ publicKeyJwk?: JWK; publicKeyBase58?: string }>;
+        };
+      }
+    >
+  >('did-key', 'ed25519-x25519.json');
 
   for (const [did, vector] of Object.entries(nist)) {
     const jwk = vector.verificationMethod.publicKeyJwk;
@@ -48,7 +59,9 @@ describe('did:key (w3c-ccg/did-method-key)', () => {
       });
     } else {
       it(`refuses ${did.slice(0, 24)}… (${crv}) with a typed error`, () => {
-        expect(() => jwkFromDidKey(did)).toThrow(expect.objectContaining({ code: 'ERR_DID_METHOD_UNSUPPORTED' }));
+        expect(() => jwkFromDidKey(did)).toThrow(
+          expect.objectContaining({ code: 'ERR_DID_METHOD_UNSUPPORTED' }),
+        );
       });
     }
   }
@@ -58,62 +71,102 @@ describe('did:key (w3c-ccg/did-method-key)', () => {
       const jwk = jwkFromDidKey(did);
       expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
       expect(didKeyFromJwk(jwk)).toBe(did);
-      const fromVector = vector.didDocument.verificationMethod.find((m) => m.publicKeyJwk?.crv === 'Ed25519')?.publicKeyJwk;
+      const fromVector = vector.didDocument.verificationMethod.find(
+        (m) => m.publicKeyJwk?.crv === 'Ed25519',
+      )?.publicKeyJwk;
       if (fromVector) expect(jwk.x).toBe(fromVector.x);
     });
   }
 
   for (const file of ['secp256k1.json', 'x25519.json']) {
     const vectors = json<Record<string, unknown>>('did-key', file);
-    const dids = file === 'x25519.json' ? Object.keys(Object.values(vectors)[0] as object) : Object.keys(vectors);
+    const dids =
+      file === 'x25519.json'
+        ? Object.keys(Object.values(vectors)[0] as object)
+        : Object.keys(vectors);
     it(`refuses every ${file.replace('.json', '')} did:key (${dids.length}) as unsupported`, () => {
-      for (const did of dids) expect(() => jwkFromDidKey(did)).toThrow(expect.objectContaining({ code: 'ERR_DID_METHOD_UNSUPPORTED' }));
+      for (const did of dids)
+        expect(() => jwkFromDidKey(did)).toThrow(
+          expect.objectContaining({ code: 'ERR_DID_METHOD_UNSUPPORTED' }),
+        );
     });
   }
 });
 
 describe('Token Status List (draft-ietf-oauth-status-list)', () => {
-  const { cases } = json<{ cases: Array<{ name: string; bits: StatusBits; size: number; statuses: Record<string, number>; json: { bits: number; lst: string } }> }>('token-status-list', 'status-list-encoding.json');
+  const { cases } = json<{
+    cases: Array<{
+      name: string;
+      bits: StatusBits;
+      size: number;
+      statuses: Record<string, number>;
+      json: { bits: number; lst: string };
+    }>;
+  }>('token-status-list', 'status-list-encoding.json');
   for (const c of cases) {
     it(`decodes ${c.name} and round-trips its encoding`, () => {
       const view = decodeTokenStatusList(c.json);
       expect(view.size).toBe(c.size);
       const expected = new Uint8Array(c.size);
       for (const [i, v] of Object.entries(c.statuses)) expected[Number(i)] = v;
-      for (let i = 0; i < c.size; i += 1) if (view.get(i) !== expected[i]) expect.fail(`index ${i}: ${view.get(i)} !== ${expected[i]}`);
+      for (let i = 0; i < c.size; i += 1)
+        if (view.get(i) !== expected[i])
+          expect.fail(`index ${i}: ${view.get(i)} !== ${expected[i]}`);
       // Packed exactly as the draft's own generator packs it: the same bytes before compression.
       const packed = (lst: string) => inflateBounded(fromBase64url(lst), 'zlib');
       expect(packed(encodeTokenStatusList(expected, c.bits).lst)).toEqual(packed(c.json.lst));
       const again = decodeTokenStatusList(encodeTokenStatusList(expected, c.bits));
       for (const i of Object.keys(c.statuses)) expect(again.get(Number(i))).toBe(c.statuses[i]);
-      expect(() => view.get(c.size)).toThrow(expect.objectContaining({ code: 'ERR_STATUS_INDEX_OUT_OF_RANGE' }));
+      expect(() => view.get(c.size)).toThrow(
+        expect.objectContaining({ code: 'ERR_STATUS_INDEX_OUT_OF_RANGE' }),
+      );
     });
   }
 
   it('verifies and decodes the example status list JWT', async () => {
-    const tokens = json<{ issuer_public_jwk: JWK; status_list_jwt: { compact: string } }>('token-status-list', 'status-list-tokens.json');
+    const tokens = json<{ issuer_public_jwk: JWK; status_list_jwt: { compact: string } }>(
+      'token-status-list',
+      'status-list-tokens.json',
+    );
     const parsed = parseStatusListJwt(tokens.status_list_jwt.compact);
     const { kid: _kid, alg: _alg, use: _use, ...key } = tokens.issuer_public_jwk;
     await verifyDecodedJwt(parsed.jwt, key, 'ERR_STATUS_LIST_INVALID');
-    expect(parsed).toMatchObject({ uri: 'https://example.com/statuslists/1', issuer: 'https://example.com', ttl: 43200 });
+    expect(parsed).toMatchObject({
+      uri: 'https://example.com/statuslists/1',
+      issuer: 'https://example.com',
+      ttl: 43200,
+    });
     expect([0, 1, 2, 3].map((i) => parsed.view.get(i))).toEqual([1, 0, 0, 1]);
   });
 });
 
 describe('SD-JWT disclosures (RFC 9901 text)', () => {
-  const { cases } = json<{ cases: Array<{ name: string; disclosure: string; decoded: unknown[]; sha256_digest?: string; sha256_digest_computed_by_helper?: string }> }>('sd-jwt-spec', 'disclosure-vectors.json');
+  const { cases } = json<{
+    cases: Array<{
+      name: string;
+      disclosure: string;
+      decoded: unknown[];
+      sha256_digest?: string;
+      sha256_digest_computed_by_helper?: string;
+    }>;
+  }>('sd-jwt-spec', 'disclosure-vectors.json');
   for (const c of cases) {
     it(`hashes the ${c.name} disclosure byte-exactly`, () => {
       const d = decodeDisclosure(c.disclosure);
       expect(d.digest).toBe(c.sha256_digest ?? c.sha256_digest_computed_by_helper);
       expect(d.digest).toBe(toBase64url(sha256(utf8(c.disclosure))));
-      expect(c.decoded.length === 3 ? [d.salt, d.name, d.value] : [d.salt, d.value]).toEqual(c.decoded);
+      expect(c.decoded.length === 3 ? [d.salt, d.name, d.value] : [d.salt, d.value]).toEqual(
+        c.decoded,
+      );
     });
   }
 });
 
 /** The reference implementation (@sd-jwt/core) issuing and presenting with the given P-256 keys. */
-async function referenceSdJwt(issuerJwk: JWK, holderJwk: JWK): Promise<SDJwtInstance<Record<string, unknown>>> {
+async function referenceSdJwt(
+  issuerJwk: JWK,
+  holderJwk: JWK,
+): Promise<SDJwtInstance<Record<string, unknown>>> {
   const issuerSigner = await signerFromJwk(issuerJwk);
   const holderSigner = await signerFromJwk(holderJwk);
   return new SDJwtInstance({
@@ -121,7 +174,8 @@ async function referenceSdJwt(issuerJwk: JWK, holderJwk: JWK): Promise<SDJwtInst
     signAlg: 'ES256',
     kbSigner: async (data: string) => toBase64url(await holderSigner.sign(utf8(data))),
     kbSignAlg: 'ES256',
-    hasher: (data: string | ArrayBuffer) => sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
+    hasher: (data: string | ArrayBuffer) =>
+      sha256(typeof data === 'string' ? utf8(data) : new Uint8Array(data)),
     hashAlg: 'sha-256',
     saltGenerator: () => toBase64url(crypto.getRandomValues(new Uint8Array(16))),
   });
@@ -139,12 +193,28 @@ describe('SD-JWT cases (sd-jwt-js), verified by Sanad', () => {
   const files = readdirSync(join(dir, 'sd-jwt-js')).filter((f) => f.endsWith('.json'));
   for (const file of files) {
     it(`issues, presents and verifies ${file}`, async () => {
-      const c = json<{ claims: Record<string, unknown>; disclosureFrame?: Record<string, unknown>; presentationFrames?: Record<string, unknown>; presentedClaims: Record<string, unknown> }>('sd-jwt-js', file);
+      const c = json<{
+        claims: Record<string, unknown>;
+        disclosureFrame?: Record<string, unknown>;
+        presentationFrames?: Record<string, unknown>;
+        presentedClaims: Record<string, unknown>;
+      }>('sd-jwt-js', file);
       const issuerKey = await generateKeyPair();
       const holderKey = await generateKeyPair();
       const sdjwt = await referenceSdJwt(issuerKey.privateJwk, holderKey.privateJwk);
-      const credential = await sdjwt.issue({ ...c.claims, iss: 'https://issuer.example', cnf: { jwk: holderKey.publicJwk } } as never, c.disclosureFrame as never);
-      const presented = await sdjwt.present(credential, c.presentationFrames as never, { kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: 'https://verifier.example', nonce: '1234567890' } } });
+      const credential = await sdjwt.issue(
+        { ...c.claims, iss: 'https://issuer.example', cnf: { jwk: holderKey.publicJwk } } as never,
+        c.disclosureFrame as never,
+      );
+      const presented = await sdjwt.present(credential, c.presentationFrames as never, {
+        kb: {
+          payload: {
+            iat: Math.floor(Date.now() / 1000),
+            aud: 'https://verifier.example',
+            nonce: '1234567890',
+          },
+        },
+      });
       const parsed = parseSdJwt(presented);
       await verifyDecodedJwt(parsed.jwt, issuerKey.publicJwk);
       const { claims } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
@@ -152,7 +222,13 @@ describe('SD-JWT cases (sd-jwt-js), verified by Sanad', () => {
       expect(iss).toBe('https://issuer.example');
       expect(cnf).toEqual({ jwk: holderKey.publicJwk });
       expect(rest).toEqual(PYTHON_EXPECTATION[file] ?? c.presentedClaims);
-      const kbErrors = await verifyKeyBinding(parsed.kbJwt!, { holderJwk: holderKey.publicJwk, withoutKb: parsed.withoutKb, nonce: '1234567890', audience: 'https://verifier.example', now: Date.now() / 1000 });
+      const kbErrors = await verifyKeyBinding(parsed.kbJwt!, {
+        holderJwk: holderKey.publicJwk,
+        withoutKb: parsed.withoutKb,
+        nonce: '1234567890',
+        audience: 'https://verifier.example',
+        now: Date.now() / 1000,
+      });
       expect(kbErrors).toEqual([]);
       expect(decodeJwt(parsed.kbJwt!).header.typ).toBe('kb+jwt');
       expect(fromBase64url(parsed.jwt.signingInput.split('.')[0]!).length).toBeGreaterThan(0);
@@ -193,7 +269,8 @@ function fromYaml(node: unknown): { value: unknown; frame?: Frame } {
     return { value, ...(Object.keys(frame).length > 0 ? { frame } : {}) };
   }
   // A tagged plain scalar (`!sd 42`) is read as a string by the parser: resolve it as untagged.
-  if (isScalar(node) && node.tag === '!sd' && node.type === 'PLAIN') return { value: parseYaml(String(node.value)) as unknown };
+  if (isScalar(node) && node.tag === '!sd' && node.type === 'PLAIN')
+    return { value: parseYaml(String(node.value)) as unknown };
   return { value: isScalar(node) ? node.value : node };
 }
 
@@ -201,7 +278,9 @@ function fromYaml(node: unknown): { value: unknown; frame?: Frame } {
 function presentationFrame(disclosed: unknown): Record<string, unknown> | true | undefined {
   if (disclosed === true) return true;
   if (disclosed === null || disclosed === false || typeof disclosed !== 'object') return undefined;
-  const entries = Array.isArray(disclosed) ? disclosed.map((v, i) => [String(i), v] as const) : Object.entries(disclosed);
+  const entries = Array.isArray(disclosed)
+    ? disclosed.map((v, i) => [String(i), v] as const)
+    : Object.entries(disclosed);
   const frame: Record<string, unknown> = {};
   for (const [key, value] of entries) {
     const inner = presentationFrame(value);
@@ -212,30 +291,73 @@ function presentationFrame(disclosed: unknown): Record<string, unknown> | true |
 
 describe('SD-JWT cases (sd-jwt-python), verified by Sanad', () => {
   const root = join(dir, 'sd-jwt-python', 'testcases');
-  const settings = parseYaml(readFileSync(join(root, 'settings.yml'), 'utf8')) as { identifiers: { issuer: string; verifier: string }; key_settings: { issuer_keys: JWK[]; holder_key: JWK }; key_binding_nonce: string };
+  const settings = parseYaml(readFileSync(join(root, 'settings.yml'), 'utf8')) as {
+    identifiers: { issuer: string; verifier: string };
+    key_settings: { issuer_keys: JWK[]; holder_key: JWK };
+    key_binding_nonce: string;
+  };
   const cases = readdirSync(root).filter((f) => !f.endsWith('.yml'));
   it('runs every case', () => expect(cases.length).toBe(17));
   for (const name of cases) {
     it(`issues, presents and verifies ${name}`, async () => {
       const doc = parseDocument(readFileSync(join(root, name, 'specification.yml'), 'utf8'));
-      const spec = doc.toJSON() as { holder_disclosed_claims: unknown; expect_verified_user_claims: Record<string, unknown>; key_binding?: boolean; extra_header_parameters?: Record<string, unknown> };
-      const { value: claims, frame } = fromYaml((doc.contents as unknown as { get: (k: string, keep: boolean) => unknown }).get('user_claims', true));
+      const spec = doc.toJSON() as {
+        holder_disclosed_claims: unknown;
+        expect_verified_user_claims: Record<string, unknown>;
+        key_binding?: boolean;
+        extra_header_parameters?: Record<string, unknown>;
+      };
+      const { value: claims, frame } = fromYaml(
+        (doc.contents as unknown as { get: (k: string, keep: boolean) => unknown }).get(
+          'user_claims',
+          true,
+        ),
+      );
       const issuerJwk = settings.key_settings.issuer_keys[0]!;
       const holderJwk = settings.key_settings.holder_key;
       const { d: _d, ...holderPublic } = holderJwk;
       const { d: _i, ...issuerPublic } = issuerJwk;
       const sdjwt = await referenceSdJwt(issuerJwk, holderJwk);
-      const payload = { ...(claims as Record<string, unknown>), iss: settings.identifiers.issuer, ...(spec.key_binding ? { cnf: { jwk: holderPublic } } : {}) };
-      const credential = await sdjwt.issue(payload as never, frame as never, { header: { ...(spec.extra_header_parameters ?? {}) } });
+      const payload = {
+        ...(claims as Record<string, unknown>),
+        iss: settings.identifiers.issuer,
+        ...(spec.key_binding ? { cnf: { jwk: holderPublic } } : {}),
+      };
+      const credential = await sdjwt.issue(payload as never, frame as never, {
+        header: { ...(spec.extra_header_parameters ?? {}) },
+      });
       const pframe = presentationFrame(spec.holder_disclosed_claims);
-      const presented = await sdjwt.present(credential, (pframe === true ? undefined : pframe) as never, spec.key_binding ? { kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: settings.identifiers.verifier, nonce: settings.key_binding_nonce } } } : {});
+      const presented = await sdjwt.present(
+        credential,
+        (pframe === true ? undefined : pframe) as never,
+        spec.key_binding
+          ? {
+              kb: {
+                payload: {
+                  iat: Math.floor(Date.now() / 1000),
+                  aud: settings.identifiers.verifier,
+                  nonce: settings.key_binding_nonce,
+                },
+              },
+            }
+          : {},
+      );
       const parsed = parseSdJwt(presented);
       await verifyDecodedJwt(parsed.jwt, issuerPublic);
       const { claims: verified } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
-      const expected: Record<string, unknown> = { ...spec.expect_verified_user_claims, iss: settings.identifiers.issuer };
+      const expected: Record<string, unknown> = {
+        ...spec.expect_verified_user_claims,
+        iss: settings.identifiers.issuer,
+      };
       if (spec.key_binding) {
         expected.cnf = { jwk: holderPublic };
-        const kb = await verifyKeyBinding(parsed.kbJwt!, { holderJwk: holderPublic, withoutKb: parsed.withoutKb, nonce: settings.key_binding_nonce, audience: settings.identifiers.verifier, now: Date.now() / 1000 });
+        const kb = await verifyKeyBinding(parsed.kbJwt!, {
+          holderJwk: holderPublic,
+          withoutKb: parsed.withoutKb,
+          nonce: settings.key_binding_nonce,
+          audience: settings.identifiers.verifier,
+          now: Date.now() / 1000,
+        });
         expect(kb).toEqual([]);
       }
       const { iat: _iat, ...rest } = verified;

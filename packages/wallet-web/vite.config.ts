@@ -22,11 +22,21 @@ function precache(): Plugin {
       const build = createHash('sha256');
       for (const name of files) {
         const item = bundle[name];
-        build.update(name).update(item === undefined ? readFileSync(new URL(name, publicDir)) : item.type === 'chunk' ? item.code : item.source);
+        build
+          .update(name)
+          .update(
+            item === undefined
+              ? readFileSync(new URL(name, publicDir))
+              : item.type === 'chunk'
+                ? item.code
+                : item.source,
+          );
       }
       const worker = bundle['sw.js'];
       if (worker?.type !== 'chunk') throw new Error('sw.js was not built');
-      worker.code = worker.code.replace(/([`"'])__SANAD_PRECACHE__\1/, JSON.stringify(JSON.stringify(files))).replace('__SANAD_BUILD__', build.digest('hex').slice(0, 16));
+      worker.code = worker.code
+        .replace(/([`"'])__SANAD_PRECACHE__\1/, JSON.stringify(JSON.stringify(files)))
+        .replace('__SANAD_BUILD__', build.digest('hex').slice(0, 16));
     },
   };
 }
@@ -43,7 +53,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       input: { app: 'index.html', sw: 'src/sw.ts' },
-      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
     },
   },
 });

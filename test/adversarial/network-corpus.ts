@@ -58,16 +58,22 @@ export interface NetworkCase {
   trustListRefuses?: true;
 }
 
-const json = (body: unknown, status = 200): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-};
-const text = (body: string | Uint8Array, status = 200): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/statuslist+jwt' }).end(body);
-};
-const slow = (ms: number, then: Handler): Handler => (req, res) => {
-  const timer = setTimeout(() => then(req, res), ms);
-  res.on('close', () => clearTimeout(timer));
-};
+const json =
+  (body: unknown, status = 200): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+const text =
+  (body: string | Uint8Array, status = 200): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/statuslist+jwt' }).end(body);
+  };
+const slow =
+  (ms: number, then: Handler): Handler =>
+  (req, res) => {
+    const timer = setTimeout(() => then(req, res), ms);
+    res.on('close', () => clearTimeout(timer));
+  };
 
 async function keyPair(): Promise<{ signer: Signer; publicJwk: JWK }> {
   const { publicJwk, privateJwk } = await generateKeyPair('ES256');
@@ -75,18 +81,45 @@ async function keyPair(): Promise<{ signer: Signer; publicJwk: JWK }> {
 }
 
 /** An SD-JWT VC from `issuerId`, presented by the holder with a KB-JWT. */
-async function presented(env: NetworkEnv, issuerId: string, kid: string, signer: Signer, statusBaseUrl = `${env.base}/unused-status`): Promise<string> {
+async function presented(
+  env: NetworkEnv,
+  issuerId: string,
+  kid: string,
+  signer: Signer,
+  statusBaseUrl = `${env.base}/unused-status`,
+): Promise<string> {
   env.trusted.add(issuerId);
-  const issuer = await createIssuer({ store: createMemoryIssuerStore(), signer, issuerId, kid, statusBaseUrl, types: [refugeeStatusType] });
-  const { bundle } = await issuer.issue({ type: 'refugee-status', claims: amal, holders: [env.holder] });
+  const issuer = await createIssuer({
+    store: createMemoryIssuerStore(),
+    signer,
+    issuerId,
+    kid,
+    statusBaseUrl,
+    types: [refugeeStatusType],
+  });
+  const { bundle } = await issuer.issue({
+    type: 'refugee-status',
+    claims: amal,
+    holders: [env.holder],
+  });
   return withKb(bundle.credentials[0]!, env.holder.signer);
 }
 
 /** A did:web issuer whose document the loopback server serves (changed by `edit`). */
-async function didWebCase(env: NetworkEnv, id: string, serve: (doc: Record<string, unknown>, did: string) => Handler = (doc) => json(doc)): Promise<string> {
+async function didWebCase(
+  env: NetworkEnv,
+  id: string,
+  serve: (doc: Record<string, unknown>, did: string) => Handler = (doc) => json(doc),
+): Promise<string> {
   const { signer, publicJwk } = await keyPair();
   const did = `did:web:127.0.0.1%3A${env.port}:case:${id}`;
-  const doc = { id: did, verificationMethod: [{ id: `${did}#key-1`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: publicJwk }], assertionMethod: [`${did}#key-1`] };
+  const doc = {
+    id: did,
+    verificationMethod: [
+      { id: `${did}#key-1`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: publicJwk },
+    ],
+    assertionMethod: [`${did}#key-1`],
+  };
   env.route(`/case/${id}/did.json`, serve(doc, did));
   return presented(env, did, `${did}#key-1`, signer);
 }
@@ -99,7 +132,8 @@ async function internalDidWeb(env: NetworkEnv, host: string): Promise<string> {
 }
 
 /** A did:key issuer identifier built from raw multicodec bytes. */
-const didKeyOf = (multicodec: number[], key: Uint8Array): string => `did:key:z${base58.encode(Uint8Array.from([...multicodec, ...key]))}`;
+const didKeyOf = (multicodec: number[], key: Uint8Array): string =>
+  `did:key:z${base58.encode(Uint8Array.from([...multicodec, ...key]))}`;
 
 /** A compressed P-256 "point" whose x has no y on the curve. */
 function offCurveP256(): Uint8Array {
@@ -116,23 +150,48 @@ function offCurveP256(): Uint8Array {
 }
 
 /** A status-list case: an agency whose lists live under /case/<id>/status, answered by `serve`. */
-async function statusCase(env: NetworkEnv, id: string, serve: (lists: Map<string, string>, agency: Awaited<ReturnType<typeof makeAgency>>) => Promise<Map<string, Handler>>, format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt', after?: (agency: Awaited<ReturnType<typeof makeAgency>>, batchId: string) => Promise<void>): Promise<string> {
+async function statusCase(
+  env: NetworkEnv,
+  id: string,
+  serve: (
+    lists: Map<string, string>,
+    agency: Awaited<ReturnType<typeof makeAgency>>,
+  ) => Promise<Map<string, Handler>>,
+  format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt',
+  after?: (agency: Awaited<ReturnType<typeof makeAgency>>, batchId: string) => Promise<void>,
+): Promise<string> {
   const agency = await makeAgency(`${env.base}/case/${id}/status`);
   env.trusted.add(agency.did);
-  const issued = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [env.holder], ...(format === 'jwt_vc_json' ? { format } : {}) });
+  const issued = await agency.issuer.issue({
+    type: 'refugee-status',
+    claims: amal,
+    holders: [env.holder],
+    ...(format === 'jwt_vc_json' ? { format } : {}),
+  });
   await after?.(agency, issued.batchId);
-  const lists = new Map((await agency.issuer.publishStatusLists()).map((l) => [new URL(l.uri).pathname, l.token]));
+  const lists = new Map(
+    (await agency.issuer.publishStatusLists()).map((l) => [new URL(l.uri).pathname, l.token]),
+  );
   for (const [path, handler] of await serve(lists, agency)) env.route(path, handler);
   const credential = issued.bundle.credentials[0]!;
   if (format === 'dc+sd-jwt') return withKb(credential, env.holder.signer);
   return credential;
 }
 
-const serveAll = (lists: Map<string, string>, change: (token: string, path: string) => Handler | Promise<Handler> = (t) => text(t)): Promise<Map<string, Handler>> =>
-  Promise.all([...lists].map(async ([path, token]) => [path, await change(token, path)] as const)).then((entries) => new Map(entries));
+const serveAll = (
+  lists: Map<string, string>,
+  change: (token: string, path: string) => Handler | Promise<Handler> = (t) => text(t),
+): Promise<Map<string, Handler>> =>
+  Promise.all(
+    [...lists].map(async ([path, token]) => [path, await change(token, path)] as const),
+  ).then((entries) => new Map(entries));
 
 /** Re-signs a status list JWT after changing its payload, with the agency's (or another) key. */
-async function resignedList(token: string, signer: Signer, change: (p: Record<string, unknown>) => void): Promise<string> {
+async function resignedList(
+  token: string,
+  signer: Signer,
+  change: (p: Record<string, unknown>) => void,
+): Promise<string> {
   return reissue(token, { payload: change }, signer);
 }
 
@@ -140,7 +199,9 @@ async function resignedList(token: string, signer: Signer, change: (p: Record<st
 const bomb = async (kind: 'zlib' | 'gzip'): Promise<string> => {
   const { deflateSync } = await import('node:zlib');
   const zeros = Buffer.alloc(64 * 1024 * 1024);
-  return toBase64url(kind === 'zlib' ? deflateSync(zeros, { level: 9 }) : gzipSync(zeros, { level: 9 }));
+  return toBase64url(
+    kind === 'zlib' ? deflateSync(zeros, { level: 9 }) : gzipSync(zeros, { level: 9 }),
+  );
 };
 
 /** A resolver standing in for DNS: every name points at `address`. */
@@ -180,11 +241,13 @@ export const networkCases: NetworkCase[] = [
     network: 'public',
     build: (env) => internalDidWeb(env, 'agency.internal.example'),
     library: () => ({ did: { web: { resolveHost: resolvesTo('10.20.30.40') } } }),
-    cliSkip: 'needs a DNS name that resolves to a private address; the library run injects that resolver',
+    cliSkip:
+      'needs a DNS name that resolves to a private address; the library run injects that resolver',
   },
   {
     id: 'did/web-dns-rebinding-checked-at-dial',
-    source: 'DNS rebinding (the name is public when checked, 127.0.0.1 when dialled): the dialled address is checked',
+    source:
+      'DNS rebinding (the name is public when checked, 127.0.0.1 when dialled): the dialled address is checked',
     expected: 'ERR_FETCH_URL_FORBIDDEN',
     network: 'public',
     build: (env) => internalDidWeb(env, 'rebinding.example'),
@@ -193,11 +256,15 @@ export const networkCases: NetworkCase[] = [
         web: {
           resolveHost: resolvesTo('93.184.216.34'),
           // The connection's own lookup gets the second, rebound answer.
-          fetch: createPublicOnlyFetch({ lookup: (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]) }),
+          fetch: createPublicOnlyFetch({
+            lookup: (_host, _options, callback) =>
+              callback(null, [{ address: '127.0.0.1', family: 4 }]),
+          }),
         },
       },
     }),
-    cliSkip: 'needs a DNS server answering differently at check and at dial; the library run injects the lookup',
+    cliSkip:
+      'needs a DNS server answering differently at check and at dial; the library run injects the lookup',
   },
   {
     id: 'did/web-redirect-to-internal-address',
@@ -205,19 +272,29 @@ export const networkCases: NetworkCase[] = [
     expected: 'ERR_FETCH_URL_FORBIDDEN',
     network: 'public',
     build: async (env) => {
-      env.route('/.well-known/did.json', (_req, res) => res.writeHead(302, { location: `https://127.0.0.1:${env.port}/case/redirected/did.json` }).end());
+      env.route('/.well-known/did.json', (_req, res) =>
+        res
+          .writeHead(302, { location: `https://127.0.0.1:${env.port}/case/redirected/did.json` })
+          .end(),
+      );
       return internalDidWeb(env, 'public-agency.example');
     },
     // A public name (test resolver) whose server is the loopback test server, which redirects inward.
     library: (env) => ({
       did: {
         web: {
-          resolveHost: async (host) => (host === 'public-agency.example' ? ['93.184.216.34'] : ['127.0.0.1']),
-          fetch: (input, init) => globalThis.fetch(String(input).replace('https://public-agency.example', env.base), init),
+          resolveHost: async (host) =>
+            host === 'public-agency.example' ? ['93.184.216.34'] : ['127.0.0.1'],
+          fetch: (input, init) =>
+            globalThis.fetch(
+              String(input).replace('https://public-agency.example', env.base),
+              init,
+            ),
         },
       },
     }),
-    cliSkip: 'needs a public name served by the loopback server; the library run injects resolver and transport',
+    cliSkip:
+      'needs a public name served by the loopback server; the library run injects resolver and transport',
   },
   // --- did:web documents that lie, grow or stall ----------------------------------------------
   {
@@ -225,14 +302,16 @@ export const networkCases: NetworkCase[] = [
     source: 'did:web section 2.5.1 (the document id must equal the DID); DID Core section 7.1.2',
     expected: 'ERR_DID_RESOLUTION_FAILED',
     network: 'loopback',
-    build: (env) => didWebCase(env, 'other-id', (doc) => json({ ...doc, id: 'did:web:attacker.example' })),
+    build: (env) =>
+      didWebCase(env, 'other-id', (doc) => json({ ...doc, id: 'did:web:attacker.example' })),
   },
   {
     id: 'did/web-document-oversized',
     source: 'Resource exhaustion (CWE-400): documents are read up to 512 KiB',
     expected: 'ERR_FETCH_TOO_LARGE',
     network: 'loopback',
-    build: (env) => didWebCase(env, 'oversized', (doc) => json({ ...doc, padding: 'x'.repeat(600 * 1024) })),
+    build: (env) =>
+      didWebCase(env, 'oversized', (doc) => json({ ...doc, padding: 'x'.repeat(600 * 1024) })),
   },
   {
     id: 'did/web-document-oversized-chunked',
@@ -276,10 +355,14 @@ export const networkCases: NetworkCase[] = [
   },
   {
     id: 'did/web-kid-not-authorised-for-assertion',
-    source: 'DID Core section 5.3.2 (assertionMethod): a key listed only for authentication must not sign credentials',
+    source:
+      'DID Core section 5.3.2 (assertionMethod): a key listed only for authentication must not sign credentials',
     expected: 'ERR_ISSUER_KEY_NOT_FOUND',
     network: 'loopback',
-    build: (env) => didWebCase(env, 'auth-only', (doc, did) => json({ ...doc, assertionMethod: [], authentication: [`${did}#key-1`] })),
+    build: (env) =>
+      didWebCase(env, 'auth-only', (doc, did) =>
+        json({ ...doc, assertionMethod: [], authentication: [`${did}#key-1`] }),
+      ),
   },
   {
     id: 'did/web-document-publishes-private-key',
@@ -289,14 +372,29 @@ export const networkCases: NetworkCase[] = [
     build: async (env) => {
       const { privateJwk } = await generateKeyPair('ES256');
       const did = `did:web:127.0.0.1%3A${env.port}:case:private-key`;
-      env.route('/case/private-key/did.json', json({ id: did, verificationMethod: [{ id: `${did}#key-1`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: privateJwk }], assertionMethod: [`${did}#key-1`] }));
+      env.route(
+        '/case/private-key/did.json',
+        json({
+          id: did,
+          verificationMethod: [
+            {
+              id: `${did}#key-1`,
+              type: 'JsonWebKey2020',
+              controller: did,
+              publicKeyJwk: privateJwk,
+            },
+          ],
+          assertionMethod: [`${did}#key-1`],
+        }),
+      );
       return presented(env, did, `${did}#key-1`, await signerFromJwk(privateJwk));
     },
   },
   // --- did:key and did:jwk identifiers that are not what they claim ---------------------------
   {
     id: 'did/key-wrong-multicodec-x25519',
-    source: 'did:key section 3.1.2 (X25519 keys are for key agreement, not signatures); multicodec table 0xec',
+    source:
+      'did:key section 3.1.2 (X25519 keys are for key agreement, not signatures); multicodec table 0xec',
     expected: 'ERR_DID_METHOD_UNSUPPORTED',
     network: 'public',
     trustListRefuses: true,
@@ -355,31 +453,64 @@ export const networkCases: NetworkCase[] = [
   // --- status lists ---------------------------------------------------------------------------
   {
     id: 'status/list-signed-by-another-issuer',
-    source: 'Token Status List section 8.3 step 4 (the list must be signed by the credential issuer)',
+    source:
+      'Token Status List section 8.3 step 4 (the list must be signed by the credential issuer)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
-    build: (env) => statusCase(env, 'other-signer', async (lists) => serveAll(lists, async (token) => text(await resignedList(token, (await keyPair()).signer, () => undefined)))),
+    build: (env) =>
+      statusCase(env, 'other-signer', async (lists) =>
+        serveAll(lists, async (token) =>
+          text(await resignedList(token, (await keyPair()).signer, () => undefined)),
+        ),
+      ),
   },
   {
     id: 'status/list-iss-is-another-issuer',
     source: 'Token Status List section 8.3 (iss of the status list)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
-    build: (env) => statusCase(env, 'other-iss', async (lists, agency) => serveAll(lists, async (token) => text(await resignedList(token, agency.signer, (p) => { p.iss = 'did:web:other.example'; })))),
+    build: (env) =>
+      statusCase(env, 'other-iss', async (lists, agency) =>
+        serveAll(lists, async (token) =>
+          text(
+            await resignedList(token, agency.signer, (p) => {
+              p.iss = 'did:web:other.example';
+            }),
+          ),
+        ),
+      ),
   },
   {
     id: 'status/list-expired',
     source: 'Token Status List section 5.1 (exp) and section 8.3 step 5',
     expected: 'ERR_STATUS_LIST_EXPIRED',
     network: 'loopback',
-    build: (env) => statusCase(env, 'expired', async (lists, agency) => serveAll(lists, async (token) => text(await resignedList(token, agency.signer, (p) => { p.exp = Math.floor(Date.now() / 1000) - 600; })))),
+    build: (env) =>
+      statusCase(env, 'expired', async (lists, agency) =>
+        serveAll(lists, async (token) =>
+          text(
+            await resignedList(token, agency.signer, (p) => {
+              p.exp = Math.floor(Date.now() / 1000) - 600;
+            }),
+          ),
+        ),
+      ),
   },
   {
     id: 'status/list-published-for-another-uri',
     source: 'Token Status List section 8.3 step 3 (sub must equal the referenced uri)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
-    build: (env) => statusCase(env, 'other-uri', async (lists, agency) => serveAll(lists, async (token) => text(await resignedList(token, agency.signer, (p) => { p.sub = 'https://agency.example/status/tsl/99'; })))),
+    build: (env) =>
+      statusCase(env, 'other-uri', async (lists, agency) =>
+        serveAll(lists, async (token) =>
+          text(
+            await resignedList(token, agency.signer, (p) => {
+              p.sub = 'https://agency.example/status/tsl/99';
+            }),
+          ),
+        ),
+      ),
   },
   {
     id: 'status/list-flipped-signature',
@@ -401,21 +532,40 @@ export const networkCases: NetworkCase[] = [
     source: 'Token Status List section 4.1 (bits must be 1, 2, 4 or 8)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
-    build: (env) => statusCase(env, 'bits-3', async (lists, agency) => serveAll(lists, async (token) => text(await resignedList(token, agency.signer, (p) => { (p.status_list as { bits: number }).bits = 3; })))),
+    build: (env) =>
+      statusCase(env, 'bits-3', async (lists, agency) =>
+        serveAll(lists, async (token) =>
+          text(
+            await resignedList(token, agency.signer, (p) => {
+              (p.status_list as { bits: number }).bits = 3;
+            }),
+          ),
+        ),
+      ),
   },
   {
     id: 'status/list-zlib-bomb',
-    source: 'Token Status List section 4.1 (zlib, RFC 1950) and CWE-409 (decompression bomb): inflated size capped',
+    source:
+      'Token Status List section 4.1 (zlib, RFC 1950) and CWE-409 (decompression bomb): inflated size capped',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
     build: async (env) => {
       const lst = await bomb('zlib');
-      return statusCase(env, 'zlib-bomb', async (lists, agency) => serveAll(lists, async (token) => text(await resignedList(token, agency.signer, (p) => { (p.status_list as { lst: string }).lst = lst; }))));
+      return statusCase(env, 'zlib-bomb', async (lists, agency) =>
+        serveAll(lists, async (token) =>
+          text(
+            await resignedList(token, agency.signer, (p) => {
+              (p.status_list as { lst: string }).lst = lst;
+            }),
+          ),
+        ),
+      );
     },
   },
   {
     id: 'status/bitstring-gzip-bomb',
-    source: 'W3C Bitstring Status List section 3.2 (GZIP, RFC 1952) and CWE-409: inflated size capped',
+    source:
+      'W3C Bitstring Status List section 3.2 (GZIP, RFC 1952) and CWE-409: inflated size capped',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
     build: async (env) => {
@@ -424,7 +574,17 @@ export const networkCases: NetworkCase[] = [
         env,
         'gzip-bomb',
         async (lists, agency) =>
-          serveAll(lists, async (token, path) => (path.includes('/bsl/') ? text(await resignedList(token, agency.signer, (p) => { (p.vc as { credentialSubject: { encodedList: string } }).credentialSubject.encodedList = encoded; })) : text(token))),
+          serveAll(lists, async (token, path) =>
+            path.includes('/bsl/')
+              ? text(
+                  await resignedList(token, agency.signer, (p) => {
+                    (
+                      p.vc as { credentialSubject: { encodedList: string } }
+                    ).credentialSubject.encodedList = encoded;
+                  }),
+                )
+              : text(token),
+          ),
         'jwt_vc_json',
       ).then((vc) => vpJwt(vc, env.holder));
     },
@@ -437,23 +597,41 @@ export const networkCases: NetworkCase[] = [
     build: async (env) => {
       const agency = await makeAgency(`${env.base}/case/out-of-range/status`);
       env.trusted.add(agency.did);
-      const { bundle } = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [env.holder] });
-      for (const l of await agency.issuer.publishStatusLists()) env.route(new URL(l.uri).pathname, text(l.token));
+      const { bundle } = await agency.issuer.issue({
+        type: 'refugee-status',
+        claims: amal,
+        holders: [env.holder],
+      });
+      for (const l of await agency.issuer.publishStatusLists())
+        env.route(new URL(l.uri).pathname, text(l.token));
       const { jwt, disclosures } = split(bundle.credentials[0]!);
-      const far = await reissue(jwt, { payload: (p) => { (p.status as { status_list: { idx: number } }).status_list.idx = 50_000_000; } }, agency.signer);
+      const far = await reissue(
+        jwt,
+        {
+          payload: (p) => {
+            (p.status as { status_list: { idx: number } }).status_list.idx = 50_000_000;
+          },
+        },
+        agency.signer,
+      );
       return withKb(`${far}~${disclosures.map((d) => `${d}~`).join('')}`, env.holder.signer);
     },
   },
   {
     id: 'status/endpoint-down',
-    source: 'Token Status List section 8.3 / section 13 (policy when unavailable): fail closed by default',
+    source:
+      'Token Status List section 8.3 / section 13 (policy when unavailable): fail closed by default',
     expected: 'ERR_STATUS_UNAVAILABLE',
     network: 'loopback',
     build: async (env) => {
       // A port that nothing listens on: connection refused.
       const agency = await makeAgency('http://127.0.0.1:1/status');
       env.trusted.add(agency.did);
-      const { bundle } = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [env.holder] });
+      const { bundle } = await agency.issuer.issue({
+        type: 'refugee-status',
+        claims: amal,
+        holders: [env.holder],
+      });
       return withKb(bundle.credentials[0]!, env.holder.signer);
     },
   },
@@ -462,37 +640,62 @@ export const networkCases: NetworkCase[] = [
     source: 'Token Status List section 8.3: a failed fetch is no status (fail closed)',
     expected: 'ERR_STATUS_UNAVAILABLE',
     network: 'loopback',
-    build: (env) => statusCase(env, 'http-500', async (lists) => serveAll(lists, () => text('upstream error', 500))),
+    build: (env) =>
+      statusCase(env, 'http-500', async (lists) =>
+        serveAll(lists, () => text('upstream error', 500)),
+      ),
   },
   {
     id: 'status/endpoint-slow',
     source: 'CWE-400: the status fetch is time-bounded, then fails closed',
     expected: 'ERR_STATUS_UNAVAILABLE',
     network: 'loopback',
-    build: (env) => statusCase(env, 'slow', async (lists) => serveAll(lists, (token) => slow(6_000, text(token)))),
+    build: (env) =>
+      statusCase(env, 'slow', async (lists) =>
+        serveAll(lists, (token) => slow(6_000, text(token))),
+      ),
   },
   {
     id: 'status/endpoint-garbage',
     source: 'Token Status List section 5.1 (the response must be a statuslist+jwt)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
-    build: (env) => statusCase(env, 'garbage', async (lists) => serveAll(lists, () => text('<html><body>Captive portal: please log in</body></html>'))),
+    build: (env) =>
+      statusCase(env, 'garbage', async (lists) =>
+        serveAll(lists, () => text('<html><body>Captive portal: please log in</body></html>')),
+      ),
   },
   {
     id: 'status/endpoint-oversized',
     source: 'CWE-400: a status response is read up to 512 KiB',
     expected: 'ERR_STATUS_UNAVAILABLE',
     network: 'loopback',
-    build: (env) => statusCase(env, 'oversized', async (lists) => serveAll(lists, () => text(new Uint8Array(700 * 1024).fill(0x41)))),
+    build: (env) =>
+      statusCase(env, 'oversized', async (lists) =>
+        serveAll(lists, () => text(new Uint8Array(700 * 1024).fill(0x41))),
+      ),
   },
   {
     id: 'status/list-wrong-typ',
-    source: 'Token Status List section 5.1 (typ statuslist+jwt), RFC 8725 section 3.11 (explicit typing)',
+    source:
+      'Token Status List section 5.1 (typ statuslist+jwt), RFC 8725 section 3.11 (explicit typing)',
     expected: 'ERR_STATUS_LIST_INVALID',
     network: 'loopback',
     build: (env) =>
       statusCase(env, 'wrong-typ', async (lists, agency) =>
-        serveAll(lists, async (token) => text(await reissue(token, { header: (h) => { h.typ = 'JWT'; } }, agency.signer))),
+        serveAll(lists, async (token) =>
+          text(
+            await reissue(
+              token,
+              {
+                header: (h) => {
+                  h.typ = 'JWT';
+                },
+              },
+              agency.signer,
+            ),
+          ),
+        ),
       ),
   },
   {
@@ -500,20 +703,41 @@ export const networkCases: NetworkCase[] = [
     source: 'Token Status List section 7.1 (0x01 INVALID)',
     expected: 'ERR_STATUS_REVOKED',
     network: 'loopback',
-    build: (env) => statusCase(env, 'revoked', async (lists) => serveAll(lists), 'dc+sd-jwt', async (agency, batch) => void (await agency.issuer.revoke(batch))),
+    build: (env) =>
+      statusCase(
+        env,
+        'revoked',
+        async (lists) => serveAll(lists),
+        'dc+sd-jwt',
+        async (agency, batch) => void (await agency.issuer.revoke(batch)),
+      ),
   },
   {
     id: 'status/suspended',
     source: 'Token Status List section 7.1 (0x02 SUSPENDED)',
     expected: 'ERR_STATUS_SUSPENDED',
     network: 'loopback',
-    build: (env) => statusCase(env, 'suspended', async (lists) => serveAll(lists), 'dc+sd-jwt', async (agency, batch) => void (await agency.issuer.suspend(batch))),
+    build: (env) =>
+      statusCase(
+        env,
+        'suspended',
+        async (lists) => serveAll(lists),
+        'dc+sd-jwt',
+        async (agency, batch) => void (await agency.issuer.suspend(batch)),
+      ),
   },
   {
     id: 'status/bitstring-revoked',
     source: 'W3C Bitstring Status List section 3.3 (statusPurpose revocation)',
     expected: 'ERR_STATUS_REVOKED',
     network: 'loopback',
-    build: (env) => statusCase(env, 'bsl-revoked', async (lists) => serveAll(lists), 'jwt_vc_json', async (agency, batch) => void (await agency.issuer.revoke(batch))).then((vc) => vpJwt(vc, env.holder)),
+    build: (env) =>
+      statusCase(
+        env,
+        'bsl-revoked',
+        async (lists) => serveAll(lists),
+        'jwt_vc_json',
+        async (agency, batch) => void (await agency.issuer.revoke(batch)),
+      ).then((vc) => vpJwt(vc, env.holder)),
   },
 ];

@@ -77,10 +77,14 @@ describe('no String() on attacker values', () => {
   it('every String() in packages/*/src is on the allow-list of safe uses', () => {
     const hits = coercions();
     expect(hits.length).toBeGreaterThan(0); // the scan reads the sources
-    const unexpected = hits.filter((hit) => !ALLOWED.some((a) => a.file === hit.file && hit.text.includes(a.code)));
+    const unexpected = hits.filter(
+      (hit) => !ALLOWED.some((a) => a.file === hit.file && hit.text.includes(a.code)),
+    );
     expect(unexpected.map((hit) => `${hit.file}:${hit.line}: ${hit.text}`)).toEqual([]);
     // An entry whose call is gone is removed, so the list never vouches for code that is not there.
-    const stale = ALLOWED.filter((a) => !hits.some((hit) => a.file === hit.file && hit.text.includes(a.code)));
+    const stale = ALLOWED.filter(
+      (a) => !hits.some((hit) => a.file === hit.file && hit.text.includes(a.code)),
+    );
     expect(stale).toEqual([]);
   });
 

@@ -64,7 +64,14 @@ export function split(sdJwt: string): { jwt: string; disclosures: string[]; kb: 
 }
 
 /** Re-signs the issuer JWT after changing its header or payload (an issuer bug, or a stolen key). */
-export async function reissue(jwt: string, change: { header?: (h: Record<string, unknown>) => void; payload?: (p: Record<string, unknown>) => void }, signer: Signer): Promise<string> {
+export async function reissue(
+  jwt: string,
+  change: {
+    header?: (h: Record<string, unknown>) => void;
+    payload?: (p: Record<string, unknown>) => void;
+  },
+  signer: Signer,
+): Promise<string> {
   const { header, payload } = decodeJwt(jwt);
   change.header?.(header);
   change.payload?.(payload);
@@ -72,25 +79,51 @@ export async function reissue(jwt: string, change: { header?: (h: Record<string,
 }
 
 /** Appends a KB-JWT over `base` (an SD-JWT ending in `~`). */
-export async function withKb(base: string, signer: Signer, override: Record<string, unknown> = {}, header: Record<string, unknown> = { typ: 'kb+jwt' }): Promise<string> {
+export async function withKb(
+  base: string,
+  signer: Signer,
+  override: Record<string, unknown> = {},
+  header: Record<string, unknown> = { typ: 'kb+jwt' },
+): Promise<string> {
   return `${base}${await signJwt(signer, header, { nonce: NONCE, aud: AUDIENCE, iat: now(), sd_hash: sdHash(base), ...override })}`;
 }
 
-const assemble = (jwt: string, disclosures: string[]): string => `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
+const assemble = (jwt: string, disclosures: string[]): string =>
+  `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 
 /** The issuer payload with `extra` disclosures' digests added to the top-level `_sd`. */
-export async function issueWith(c: Pick<Corpus, 'credential' | 'agency' | 'holder'>, extra: string[], change: (p: Record<string, unknown>) => void = () => undefined): Promise<string> {
+export async function issueWith(
+  c: Pick<Corpus, 'credential' | 'agency' | 'holder'>,
+  extra: string[],
+  change: (p: Record<string, unknown>) => void = () => undefined,
+): Promise<string> {
   const { jwt, disclosures } = split(c.credential);
-  const signed = await reissue(jwt, { payload: (p) => { p._sd = [...(p._sd as string[]), ...extra.map(digestOf)]; change(p); } }, c.agency.signer);
+  const signed = await reissue(
+    jwt,
+    {
+      payload: (p) => {
+        p._sd = [...(p._sd as string[]), ...extra.map(digestOf)];
+        change(p);
+      },
+    },
+    c.agency.signer,
+  );
   return withKb(assemble(signed, [...disclosures, ...extra]), c.holder.signer);
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** Sets an unused low bit of the last character: every decoder reads the same bytes, the string differs. */
-export const flipUnusedBits = (text: string): string => `${text.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(text.at(-1)!) ^ 1]}`;
+export const flipUnusedBits = (text: string): string =>
+  `${text.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(text.at(-1)!) ^ 1]}`;
 
 /** Signs `payload` with `claim` first, written as raw JSON (1e309 cannot come out of JSON.stringify). */
-async function signWithRawClaim(signer: Signer, header: Record<string, unknown>, payload: Record<string, unknown>, claim: string, raw: string): Promise<string> {
+async function signWithRawClaim(
+  signer: Signer,
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  claim: string,
+  raw: string,
+): Promise<string> {
   const { [claim]: _replaced, ...rest } = payload;
   const input = `${b64json({ ...header, alg: signer.alg })}.${toBase64url(`{"${claim}":${raw},${JSON.stringify(rest).slice(1)}`)}`;
   return `${input}.${toBase64url(await signer.sign(utf8(input)))}`;
@@ -100,7 +133,10 @@ async function signWithRawClaim(signer: Signer, header: Record<string, unknown>,
 async function issuedWithDate(c: Corpus, claim: string, raw: string): Promise<string> {
   const { jwt, disclosures } = split(c.valid);
   const { header, payload } = decodeJwt(jwt);
-  return withKb(assemble(await signWithRawClaim(c.agency.signer, header, payload, claim, raw), disclosures), c.holder.signer);
+  return withKb(
+    assemble(await signWithRawClaim(c.agency.signer, header, payload, claim, raw), disclosures),
+    c.holder.signer,
+  );
 }
 
 /** Flips the low bit of the last signature byte. */
@@ -125,7 +161,15 @@ export function highSTwin(jwt: string): string {
 export function vpJwt(vc: string, holder: Holder): Promise<string> {
   const alg = holder.signer.alg;
   return createVerifiablePresentationJwt(
-    { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [vc] }, nonce: NONCE, aud: AUDIENCE } as never,
+    {
+      vp: {
+        '@context': ['https://www.w3.org/2018/credentials/v1'],
+        type: ['VerifiablePresentation'],
+        verifiableCredential: [vc],
+      },
+      nonce: NONCE,
+      aud: AUDIENCE,
+    } as never,
     { did: holder.did, signer: base64urlSigner(holder.signer), alg },
     { header: { kid: holder.kid, alg } },
   );
@@ -135,12 +179,33 @@ export async function buildCorpus(statusBaseUrl: string): Promise<Corpus> {
   const agency = await makeAgency(statusBaseUrl);
   const holder = await makeHolder();
   const edHolder = await makeHolder('EdDSA');
-  const { bundle } = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] });
+  const { bundle } = await agency.issuer.issue({
+    type: 'refugee-status',
+    claims: amal,
+    holders: [holder],
+  });
   const credential = bundle.credentials[0]!;
-  const vcJwt = (await agency.issuer.issue({ type: 'refugee-status', format: 'jwt_vc_json', claims: amal, holders: [edHolder] })).bundle.credentials[0]!;
+  const vcJwt = (
+    await agency.issuer.issue({
+      type: 'refugee-status',
+      format: 'jwt_vc_json',
+      claims: amal,
+      holders: [edHolder],
+    })
+  ).bundle.credentials[0]!;
   const statusLists = (await agency.issuer.publishStatusLists()).map((l) => l.token);
   const builtAt = now();
-  return { agency, holder, edHolder, credential, vcJwt, statusLists, otherIssuer: await makeAgency(statusBaseUrl), builtAt, valid: await withKb(credential, holder.signer) };
+  return {
+    agency,
+    holder,
+    edHolder,
+    credential,
+    vcJwt,
+    statusLists,
+    otherIssuer: await makeAgency(statusBaseUrl),
+    builtAt,
+    valid: await withKb(credential, holder.signer),
+  };
 }
 
 const attacker = (async () => (await makeHolder()).signer)();
@@ -154,7 +219,10 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
       const { payload } = decodeJwt(jwt);
-      return withKb(assemble(`${b64json({ alg: 'none', typ: 'dc+sd-jwt' })}.${b64json(payload)}.`, disclosures), c.holder.signer);
+      return withKb(
+        assemble(`${b64json({ alg: 'none', typ: 'dc+sd-jwt' })}.${b64json(payload)}.`, disclosures),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -164,7 +232,10 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
       const [, p, s] = jwt.split('.');
-      return withKb(assemble(`${b64json({ alg: 'none', typ: 'dc+sd-jwt' })}.${p}.${s}`, disclosures), c.holder.signer);
+      return withKb(
+        assemble(`${b64json({ alg: 'none', typ: 'dc+sd-jwt' })}.${p}.${s}`, disclosures),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -175,7 +246,9 @@ export const presentationCases: PresentationCase[] = [
       const { jwt, disclosures } = split(c.valid);
       const { payload, header } = decodeJwt(jwt);
       const input = `${b64json({ ...header, alg: 'HS256' })}.${b64json(payload)}`;
-      const mac = createHmac('sha256', JSON.stringify(c.agency.publicJwk)).update(input).digest('base64url');
+      const mac = createHmac('sha256', JSON.stringify(c.agency.publicJwk))
+        .update(input)
+        .digest('base64url');
       return withKb(assemble(`${input}.${mac}`, disclosures), c.holder.signer);
     },
   },
@@ -186,7 +259,13 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
       const [h, p, s] = jwt.split('.') as [string, string, string];
-      return withKb(assemble(`${b64json({ ...JSON.parse(Buffer.from(h, 'base64url').toString()), alg: 'ES384' })}.${p}.${s}`, disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          `${b64json({ ...JSON.parse(Buffer.from(h, 'base64url').toString()), alg: 'ES384' })}.${p}.${s}`,
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -196,7 +275,21 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const evil = await attacker;
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.jwk = evil.publicJwk; } }, evil), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.jwk = evil.publicJwk;
+              },
+            },
+            evil,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -206,7 +299,21 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const evil = await attacker;
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.jku = 'https://attacker.example/jwks.json'; } }, evil), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.jku = 'https://attacker.example/jwks.json';
+              },
+            },
+            evil,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -216,7 +323,21 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const evil = await attacker;
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.x5u = 'https://attacker.example/cert.pem'; } }, evil), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.x5u = 'https://attacker.example/cert.pem';
+              },
+            },
+            evil,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -225,7 +346,22 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_MALFORMED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.crit = ['exp-policy']; h['exp-policy'] = 'lenient'; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.crit = ['exp-policy'];
+                h['exp-policy'] = 'lenient';
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -234,7 +370,22 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_MALFORMED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.b64 = false; h.crit = ['b64']; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.b64 = false;
+                h.crit = ['b64'];
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -254,17 +405,19 @@ export const presentationCases: PresentationCase[] = [
     id: 'jose/invalid-base64url',
     source: 'RFC 7515 section 2 (base64url without padding or "+/")',
     expected: 'ERR_SDJWT_MALFORMED',
-    build: async (c) => c.valid.replace(/^([^.]+)\./, (_, h: string) => `${h.slice(0, 4)}+/${h.slice(6)}=.`),
+    build: async (c) =>
+      c.valid.replace(/^([^.]+)\./, (_, h: string) => `${h.slice(0, 4)}+/${h.slice(6)}=.`),
   },
   {
     id: 'jose/oversized-token',
     source: 'RFC 8725 section 3.12 (bound the input); Sanad MAX_SD_JWT_LENGTH',
     expected: 'ERR_SDJWT_MALFORMED',
-    build: async (c) => `${c.valid.split('~')[0]}~${disclosure('A'.repeat(22), 'padding', 'x'.repeat(1_100_000))}~`,
+    build: async (c) =>
+      `${c.valid.split('~')[0]}~${disclosure('A'.repeat(22), 'padding', 'x'.repeat(1_100_000))}~`,
   },
   {
     id: 'jose/wrong-key-signature',
-    source: 'RFC 7515 section 5.2 (signature made by a key other than the issuer\'s)',
+    source: "RFC 7515 section 5.2 (signature made by a key other than the issuer's)",
     expected: 'ERR_SIGNATURE_INVALID',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
@@ -301,8 +454,16 @@ export const presentationCases: PresentationCase[] = [
       const int = (b: Buffer) => (b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
       const r = int(sig.subarray(0, 32));
       const sv = int(sig.subarray(32));
-      const der = Buffer.concat([Buffer.from([0x30, r.length + sv.length + 4, 0x02, r.length]), r, Buffer.from([0x02, sv.length]), sv]);
-      return withKb(assemble(`${h}.${p}.${der.toString('base64url')}`, disclosures), c.holder.signer);
+      const der = Buffer.concat([
+        Buffer.from([0x30, r.length + sv.length + 4, 0x02, r.length]),
+        r,
+        Buffer.from([0x02, sv.length]),
+        sv,
+      ]);
+      return withKb(
+        assemble(`${h}.${p}.${der.toString('base64url')}`, disclosures),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -312,7 +473,21 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
       const bad = { ...(c.holder.jwk as JWK), y: toBase64url(new Uint8Array(32).fill(7)) };
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.cnf = { jwk: bad }; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.cnf = { jwk: bad };
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
 
@@ -323,7 +498,10 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_DISCLOSURE_UNREFERENCED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(jwt, [...disclosures, disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'role', 'admin')]), c.holder.signer);
+      return withKb(
+        assemble(jwt, [...disclosures, disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'role', 'admin')]),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -333,7 +511,11 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
       const changed = disclosures.map((d) => {
-        const [salt, name, value] = JSON.parse(Buffer.from(d, 'base64url').toString()) as [string, string, unknown];
+        const [salt, name, value] = JSON.parse(Buffer.from(d, 'base64url').toString()) as [
+          string,
+          string,
+          unknown,
+        ];
         return name === 'age_over_18' ? disclosure(salt, name, !value) : d;
       });
       return withKb(assemble(jwt, changed), c.holder.signer);
@@ -354,7 +536,16 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_DIGEST_DUPLICATE',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      const signed = await reissue(jwt, { payload: (p) => { const sd = p._sd as string[]; p._sd = [...sd, sd[0]!]; } }, c.agency.signer);
+      const signed = await reissue(
+        jwt,
+        {
+          payload: (p) => {
+            const sd = p._sd as string[];
+            p._sd = [...sd, sd[0]!];
+          },
+        },
+        c.agency.signer,
+      );
       return withKb(assemble(signed, disclosures), c.holder.signer);
     },
   },
@@ -374,13 +565,16 @@ export const presentationCases: PresentationCase[] = [
     id: 'sd-jwt/disclosure-overwrites-plain-claim',
     source: 'RFC 9901 section 7.1 step 3.c.ii.4 (claim name already present)',
     expected: 'ERR_SDJWT_CLAIM_COLLISION',
-    build: async (c) => issueWith(c, [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'vct', 'https://attacker.example/other')]),
+    build: async (c) =>
+      issueWith(c, [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'vct', 'https://attacker.example/other')]),
   },
   {
     id: 'sd-jwt/disclosure-overwrites-iss',
-    source: 'RFC 9901 section 7.1 step 3.c.ii.4; draft-ietf-oauth-sd-jwt-vc section 3.2.2 (iss not disclosable)',
+    source:
+      'RFC 9901 section 7.1 step 3.c.ii.4; draft-ietf-oauth-sd-jwt-vc section 3.2.2 (iss not disclosable)',
     expected: 'ERR_SDJWT_CLAIM_COLLISION',
-    build: async (c) => issueWith(c, [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'iss', 'did:web:attacker.example')]),
+    build: async (c) =>
+      issueWith(c, [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'iss', 'did:web:attacker.example')]),
   },
   {
     id: 'sd-jwt/array-element-disclosure-in-object',
@@ -390,12 +584,21 @@ export const presentationCases: PresentationCase[] = [
   },
   {
     id: 'sd-jwt/object-disclosure-in-array',
-    source: 'RFC 9901 section 7.1 step 3.c.iii (three-element disclosure referenced as an array element)',
+    source:
+      'RFC 9901 section 7.1 step 3.c.iii (three-element disclosure referenced as an array element)',
     expected: 'ERR_SDJWT_DISCLOSURE_KIND_MISMATCH',
     build: async (c) => {
       const d = disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'nationality', 'SYR');
       const { jwt, disclosures } = split(c.valid);
-      const signed = await reissue(jwt, { payload: (p) => { p.nationalities = [{ '...': digestOf(d) }]; } }, c.agency.signer);
+      const signed = await reissue(
+        jwt,
+        {
+          payload: (p) => {
+            p.nationalities = [{ '...': digestOf(d) }];
+          },
+        },
+        c.agency.signer,
+      );
       return withKb(assemble(signed, [...disclosures, d]), c.holder.signer);
     },
   },
@@ -421,7 +624,10 @@ export const presentationCases: PresentationCase[] = [
     id: 'sd-jwt/disclosure-duplicate-json-members',
     source: 'RFC 7493 (I-JSON) applied to disclosure values: {"a":1,"a":2}',
     expected: 'ERR_SDJWT_DISCLOSURE_MALFORMED',
-    build: async (c) => issueWith(c, [toBase64url('["c2FsdHNhbHRzYWx0c2FsdA","address",{"locality":"Amman","locality":"Zarqa"}]')]),
+    build: async (c) =>
+      issueWith(c, [
+        toBase64url('["c2FsdHNhbHRzYWx0c2FsdA","address",{"locality":"Amman","locality":"Zarqa"}]'),
+      ]),
   },
   {
     id: 'sd-jwt/unsupported-sd-alg',
@@ -429,7 +635,21 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_HASH_ALG_UNSUPPORTED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p._sd_alg = 'sha-1'; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p._sd_alg = 'sha-1';
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -438,7 +658,21 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SDJWT_TYP_INVALID',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { header: (h) => { h.typ = 'JWT'; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              header: (h) => {
+                h.typ = 'JWT';
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -461,9 +695,15 @@ export const presentationCases: PresentationCase[] = [
       // Written as text: building it as an object would exhaust the stack here first.
       const { jwt, disclosures } = split(c.valid);
       const { header, payload } = decodeJwt(jwt);
-      const body = JSON.stringify(payload).replace(/\}$/, `,"deep":${'{"a":'.repeat(20_000)}"x"${'}'.repeat(20_000)}}`);
+      const body = JSON.stringify(payload).replace(
+        /\}$/,
+        `,"deep":${'{"a":'.repeat(20_000)}"x"${'}'.repeat(20_000)}}`,
+      );
       const input = `${b64json(header)}.${toBase64url(body)}`;
-      return withKb(assemble(`${input}.${toBase64url(await c.agency.signer.sign(utf8(input)))}`, disclosures), c.holder.signer);
+      return withKb(
+        assemble(`${input}.${toBase64url(await c.agency.signer.sign(utf8(input)))}`, disclosures),
+        c.holder.signer,
+      );
     },
   },
 
@@ -490,25 +730,29 @@ export const presentationCases: PresentationCase[] = [
     id: 'kb/alg-none',
     source: 'RFC 9901 section 7.3 step 5.c; RFC 8725 section 3.1',
     expected: 'ERR_KB_JWT_MALFORMED',
-    build: async (c) => `${c.credential}${b64json({ alg: 'none', typ: 'kb+jwt' })}.${b64json({ nonce: NONCE, aud: AUDIENCE, iat: now(), sd_hash: sdHash(c.credential) })}.`,
+    build: async (c) =>
+      `${c.credential}${b64json({ alg: 'none', typ: 'kb+jwt' })}.${b64json({ nonce: NONCE, aud: AUDIENCE, iat: now(), sd_hash: sdHash(c.credential) })}.`,
   },
   {
     id: 'kb/wrong-nonce',
     source: 'RFC 9901 section 7.3 step 5.e (nonce)',
     expected: 'ERR_NONCE_MISMATCH',
-    build: async (c) => withKb(c.credential, c.holder.signer, { nonce: 'another-nonce-0123456789' }),
+    build: async (c) =>
+      withKb(c.credential, c.holder.signer, { nonce: 'another-nonce-0123456789' }),
   },
   {
     id: 'kb/wrong-audience',
     source: 'RFC 9901 section 7.3 step 5.e (aud)',
     expected: 'ERR_AUDIENCE_MISMATCH',
-    build: async (c) => withKb(c.credential, c.holder.signer, { aud: 'https://other-verifier.example' }),
+    build: async (c) =>
+      withKb(c.credential, c.holder.signer, { aud: 'https://other-verifier.example' }),
   },
   {
     id: 'kb/audience-as-array',
     source: 'RFC 9901 section 4.3: aud is a single string',
     expected: 'ERR_AUDIENCE_MISMATCH',
-    build: async (c) => withKb(c.credential, c.holder.signer, { aud: [AUDIENCE, 'https://other.example'] }),
+    build: async (c) =>
+      withKb(c.credential, c.holder.signer, { aud: [AUDIENCE, 'https://other.example'] }),
   },
   {
     id: 'kb/iat-too-old',
@@ -532,7 +776,8 @@ export const presentationCases: PresentationCase[] = [
     id: 'kb/wrong-sd-hash',
     source: 'RFC 9901 section 7.3 step 5.f (sd_hash over the presented SD-JWT)',
     expected: 'ERR_KB_SD_HASH_MISMATCH',
-    build: async (c) => withKb(c.credential, c.holder.signer, { sd_hash: sdHash(`${c.credential}x`) }),
+    build: async (c) =>
+      withKb(c.credential, c.holder.signer, { sd_hash: sdHash(`${c.credential}x`) }),
   },
   {
     id: 'kb/sd-hash-after-dropping-a-disclosure',
@@ -562,11 +807,26 @@ export const presentationCases: PresentationCase[] = [
   // --- SD-JWT VC and trust ---------------------------------------------------------------------
   {
     id: 'vc/iss-not-matching-key',
-    source: 'draft-ietf-oauth-sd-jwt-vc section 3.5 (the key must belong to iss): a trusted issuer\'s key signing as another trusted issuer',
+    source:
+      "draft-ietf-oauth-sd-jwt-vc section 3.5 (the key must belong to iss): a trusted issuer's key signing as another trusted issuer",
     expected: 'ERR_ISSUER_KEY_NOT_FOUND',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.iss = c.otherIssuer.did; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.iss = c.otherIssuer.did;
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -576,7 +836,11 @@ export const presentationCases: PresentationCase[] = [
     build: async () => {
       const rogue = await makeAgency();
       const holder = await makeHolder();
-      const { bundle } = await rogue.issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] });
+      const { bundle } = await rogue.issuer.issue({
+        type: 'refugee-status',
+        claims: amal,
+        holders: [holder],
+      });
       return withKb(bundle.credentials[0]!, holder.signer);
     },
   },
@@ -586,7 +850,21 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_ISSUER_NOT_AUTHORIZED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.vct = 'https://sanad.example/credentials/passport'; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.vct = 'https://sanad.example/credentials/passport';
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -595,7 +873,21 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_CREDENTIAL_EXPIRED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.exp = now() - 3600; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.exp = now() - 3600;
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -605,7 +897,21 @@ export const presentationCases: PresentationCase[] = [
     atOffsetSeconds: 0,
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.exp = c.builtAt - 61; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.exp = c.builtAt - 61;
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -614,7 +920,21 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_CREDENTIAL_NOT_YET_VALID',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.nbf = now() + 3600; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.nbf = now() + 3600;
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -624,7 +944,21 @@ export const presentationCases: PresentationCase[] = [
     atOffsetSeconds: 0,
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(await reissue(jwt, { payload: (p) => { p.nbf = c.builtAt + 61; } }, c.agency.signer), disclosures), c.holder.signer);
+      return withKb(
+        assemble(
+          await reissue(
+            jwt,
+            {
+              payload: (p) => {
+                p.nbf = c.builtAt + 61;
+              },
+            },
+            c.agency.signer,
+          ),
+          disclosures,
+        ),
+        c.holder.signer,
+      );
     },
   },
   {
@@ -640,7 +974,18 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_HOLDER_BINDING_MISSING',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return assemble(await reissue(jwt, { payload: (p) => { delete p.cnf; } }, c.agency.signer), disclosures);
+      return assemble(
+        await reissue(
+          jwt,
+          {
+            payload: (p) => {
+              delete p.cnf;
+            },
+          },
+          c.agency.signer,
+        ),
+        disclosures,
+      );
     },
   },
   {
@@ -649,7 +994,15 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_HOLDER_BINDING_INVALID',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      const signed = await reissue(jwt, { payload: (p) => { p.cnf = { jwk: { ...c.holder.privateJwk } }; } }, c.agency.signer);
+      const signed = await reissue(
+        jwt,
+        {
+          payload: (p) => {
+            p.cnf = { jwk: { ...c.holder.privateJwk } };
+          },
+        },
+        c.agency.signer,
+      );
       return withKb(assemble(signed, disclosures), c.holder.signer);
     },
   },
@@ -674,7 +1027,15 @@ export const presentationCases: PresentationCase[] = [
     build: async (c) => {
       const other = await makeHolder('EdDSA');
       return createVerifiablePresentationJwt(
-        { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [c.vcJwt] }, nonce: NONCE, aud: AUDIENCE } as never,
+        {
+          vp: {
+            '@context': ['https://www.w3.org/2018/credentials/v1'],
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [c.vcJwt],
+          },
+          nonce: NONCE,
+          aud: AUDIENCE,
+        } as never,
         { did: other.did, signer: base64urlSigner(other.signer), alg: 'EdDSA' },
         { header: { kid: other.kid, alg: 'EdDSA' } },
       );
@@ -686,7 +1047,15 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_NONCE_MISMATCH',
     build: async (c) =>
       createVerifiablePresentationJwt(
-        { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [c.vcJwt] }, nonce: 'wrong-nonce-0123456789', aud: AUDIENCE } as never,
+        {
+          vp: {
+            '@context': ['https://www.w3.org/2018/credentials/v1'],
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [c.vcJwt],
+          },
+          nonce: 'wrong-nonce-0123456789',
+          aud: AUDIENCE,
+        } as never,
         { did: c.edHolder.did, signer: base64urlSigner(c.edHolder.signer), alg: 'EdDSA' },
         { header: { kid: c.edHolder.kid, alg: 'EdDSA' } },
       ),
@@ -696,9 +1065,26 @@ export const presentationCases: PresentationCase[] = [
     source: 'W3C VC Data Model 1.1 section 6.3.1 (vc.credentialSubject.id must equal sub)',
     expected: 'ERR_VC_CLAIMS_INCONSISTENT',
     build: async (c) => {
-      const vc = await reissue(c.vcJwt, { payload: (p) => { const v = p.vc as { credentialSubject: Record<string, unknown> }; v.credentialSubject.id = 'did:key:z6MkAttacker'; } }, c.agency.signer);
+      const vc = await reissue(
+        c.vcJwt,
+        {
+          payload: (p) => {
+            const v = p.vc as { credentialSubject: Record<string, unknown> };
+            v.credentialSubject.id = 'did:key:z6MkAttacker';
+          },
+        },
+        c.agency.signer,
+      );
       return createVerifiablePresentationJwt(
-        { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [vc] }, nonce: NONCE, aud: AUDIENCE } as never,
+        {
+          vp: {
+            '@context': ['https://www.w3.org/2018/credentials/v1'],
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [vc],
+          },
+          nonce: NONCE,
+          aud: AUDIENCE,
+        } as never,
         { did: c.edHolder.did, signer: base64urlSigner(c.edHolder.signer), alg: 'EdDSA' },
         { header: { kid: c.edHolder.kid, alg: 'EdDSA' } },
       );
@@ -710,10 +1096,20 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_SIGNATURE_INVALID',
     build: async (c) => {
       const [h, , s] = c.vcJwt.split('.') as [string, string, string];
-      const payload = decodeJwt(c.vcJwt).payload as { vc: { credentialSubject: Record<string, unknown> } };
+      const payload = decodeJwt(c.vcJwt).payload as {
+        vc: { credentialSubject: Record<string, unknown> };
+      };
       payload.vc.credentialSubject.age_over_18 = false;
       return createVerifiablePresentationJwt(
-        { vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [`${h}.${b64json(payload)}.${s}`] }, nonce: NONCE, aud: AUDIENCE } as never,
+        {
+          vp: {
+            '@context': ['https://www.w3.org/2018/credentials/v1'],
+            type: ['VerifiablePresentation'],
+            verifiableCredential: [`${h}.${b64json(payload)}.${s}`],
+          },
+          nonce: NONCE,
+          aud: AUDIENCE,
+        } as never,
         { did: c.edHolder.did, signer: base64urlSigner(c.edHolder.signer), alg: 'EdDSA' },
         { header: { kid: c.edHolder.kid, alg: 'EdDSA' } },
       );
@@ -729,17 +1125,20 @@ export const presentationCases: PresentationCase[] = [
       ['nbf-fraction', 'nbf', '1700000000.5', 'not a whole second'],
       ['nbf-negative-infinite', 'nbf', '-1e309', 'parsed as -Infinity: valid since forever'],
     ] as const
-  ).map(([name, claim, raw, why]): PresentationCase => ({
-    id: `numeric-date/${name}`,
-    source: `RFC 7519 section 2 NumericDate, signed by the issuer (${why})`,
-    expected: 'ERR_NUMERIC_DATE_INVALID',
-    build: (c) => issuedWithDate(c, claim, raw),
-  })),
+  ).map(
+    ([name, claim, raw, why]): PresentationCase => ({
+      id: `numeric-date/${name}`,
+      source: `RFC 7519 section 2 NumericDate, signed by the issuer (${why})`,
+      expected: 'ERR_NUMERIC_DATE_INVALID',
+      build: (c) => issuedWithDate(c, claim, raw),
+    }),
+  ),
   {
     id: 'numeric-date/kb-iat-infinite',
     source: 'RFC 7519 section 2 NumericDate in the KB-JWT iat (RFC 9901 section 4.3)',
     expected: 'ERR_NUMERIC_DATE_INVALID',
-    build: async (c) => `${c.credential}${await signWithRawClaim(c.holder.signer, { typ: 'kb+jwt' }, { nonce: NONCE, aud: AUDIENCE, sd_hash: sdHash(c.credential) }, 'iat', '1e309')}`,
+    build: async (c) =>
+      `${c.credential}${await signWithRawClaim(c.holder.signer, { typ: 'kb+jwt' }, { nonce: NONCE, aud: AUDIENCE, sd_hash: sdHash(c.credential) }, 'iat', '1e309')}`,
   },
   {
     id: 'numeric-date/vc-jwt-exp-infinite',
@@ -747,15 +1146,28 @@ export const presentationCases: PresentationCase[] = [
     expected: 'ERR_NUMERIC_DATE_INVALID',
     build: async (c) => {
       const { header, payload } = decodeJwt(c.vcJwt);
-      return vpJwt(await signWithRawClaim(c.agency.signer, header, payload, 'exp', '1e309'), c.edHolder);
+      return vpJwt(
+        await signWithRawClaim(c.agency.signer, header, payload, 'exp', '1e309'),
+        c.edHolder,
+      );
     },
   },
   {
     id: 'numeric-date/vc-expiration-date-unreadable',
-    source: 'VC Data Model 1.1 section 6.3.1: expirationDate maps to exp; an unreadable one must not mean "never"',
+    source:
+      'VC Data Model 1.1 section 6.3.1: expirationDate maps to exp; an unreadable one must not mean "never"',
     expected: 'ERR_NUMERIC_DATE_INVALID',
     build: async (c) => {
-      const vc = await reissue(c.vcJwt, { payload: (p) => { delete p.exp; (p.vc as Record<string, unknown>).expirationDate = 'not a date'; } }, c.agency.signer);
+      const vc = await reissue(
+        c.vcJwt,
+        {
+          payload: (p) => {
+            delete p.exp;
+            (p.vc as Record<string, unknown>).expirationDate = 'not a date';
+          },
+        },
+        c.agency.signer,
+      );
       return vpJwt(vc, c.edHolder);
     },
   },
@@ -763,7 +1175,8 @@ export const presentationCases: PresentationCase[] = [
   // --- Canonical base64url (RFC 7515 section 2, RFC 4648 section 3.5): one string per signature ---
   {
     id: 'encoding/issuer-signature-unused-bits',
-    source: 'RFC 4648 section 3.5: the issuer signature with non-zero unused bits (same bytes, another string)',
+    source:
+      'RFC 4648 section 3.5: the issuer signature with non-zero unused bits (same bytes, another string)',
     expected: 'ERR_SDJWT_MALFORMED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
@@ -778,10 +1191,14 @@ export const presentationCases: PresentationCase[] = [
   },
   {
     id: 'encoding/disclosure-unused-bits',
-    source: 'RFC 4648 section 3.5 / RFC 9901 section 4.2.1: a disclosure with non-zero unused bits, even when its digest is signed',
+    source:
+      'RFC 4648 section 3.5 / RFC 9901 section 4.2.1: a disclosure with non-zero unused bits, even when its digest is signed',
     expected: 'ERR_SDJWT_DISCLOSURE_MALFORMED',
     build: async (c) => {
-      const extra = [disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias', 'Am'), disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias2', 'Am')].find((d) => d.length % 4 >= 2)!;
+      const extra = [
+        disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias', 'Am'),
+        disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'alias2', 'Am'),
+      ].find((d) => d.length % 4 >= 2)!;
       return issueWith(c, [flipUnusedBits(extra)]);
     },
   },
@@ -801,11 +1218,18 @@ export const presentationCases: PresentationCase[] = [
   // --- JavaScript-specific -------------------------------------------------------------------
   {
     id: 'js/constructor-claim-cannot-fake-type',
-    source: 'CWE-1321 (prototype pollution): a disclosed "constructor" stays data and cannot collide',
+    source:
+      'CWE-1321 (prototype pollution): a disclosed "constructor" stays data and cannot collide',
     expected: 'ERR_SDJWT_DISCLOSURE_UNREFERENCED',
     build: async (c) => {
       const { jwt, disclosures } = split(c.valid);
-      return withKb(assemble(jwt, [...disclosures, disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'constructor', { prototype: { verified: true } })]), c.holder.signer);
+      return withKb(
+        assemble(jwt, [
+          ...disclosures,
+          disclosure('c2FsdHNhbHRzYWx0c2FsdA', 'constructor', { prototype: { verified: true } }),
+        ]),
+        c.holder.signer,
+      );
     },
   },
 ];

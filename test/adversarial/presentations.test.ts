@@ -20,7 +20,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trustFor, VCT } from '../support/fixtures.js';
 import { runSanad } from '../support/sanad-cli.js';
-import { AUDIENCE, buildCorpus, type Corpus, highSTwin, NONCE, presentationCases, split, withKb } from './presentation-corpus.js';
+import {
+  AUDIENCE,
+  buildCorpus,
+  type Corpus,
+  highSTwin,
+  NONCE,
+  presentationCases,
+  split,
+  withKb,
+} from './presentation-corpus.js';
 import { cpuMillisOf, patient } from '../support/patience.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-adversarial-'));
@@ -42,22 +51,49 @@ beforeAll(async () => {
 }, patient(120_000));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const trust = () => trustFor({ did: corpus.agency.did, types: [VCT, 'RefugeeStatusCredential'] }, { did: corpus.otherIssuer.did });
+const trust = () =>
+  trustFor(
+    { did: corpus.agency.did, types: [VCT, 'RefugeeStatusCredential'] },
+    { did: corpus.otherIssuer.did },
+  );
 /** At test time, or pinned to the corpus's build time plus `offsetSeconds`. */
 const verifierAt = (offsetSeconds?: number) =>
-  createVerifier({ trustList: trust(), statusCache, offline: true, ...(offsetSeconds !== undefined ? { clock: fixedClock((corpus.builtAt + offsetSeconds) * 1000) } : {}) });
+  createVerifier({
+    trustList: trust(),
+    statusCache,
+    offline: true,
+    ...(offsetSeconds !== undefined
+      ? { clock: fixedClock((corpus.builtAt + offsetSeconds) * 1000) }
+      : {}),
+  });
 
 /** `sanad verify … --json` in this process; returns the exit code and the printed JSON. */
-async function sanadVerify(presentation: string, expectations: string[] = ['--nonce', NONCE, '--audience', AUDIENCE]): Promise<{ code: number; result: { verified: boolean; errors: Array<{ code: string }> } }> {
+async function sanadVerify(
+  presentation: string,
+  expectations: string[] = ['--nonce', NONCE, '--audience', AUDIENCE],
+): Promise<{ code: number; result: { verified: boolean; errors: Array<{ code: string }> } }> {
   const file = join(work, 'presentation.txt');
   writeFileSync(file, presentation);
-  const { code, stdout } = await runSanad(['verify', '--presentation', file, '--trust', join(work, 'trust.json'), ...expectations, '--status-cache', cacheDir, '--offline', '--json']);
+  const { code, stdout } = await runSanad([
+    'verify',
+    '--presentation',
+    file,
+    '--trust',
+    join(work, 'trust.json'),
+    ...expectations,
+    '--status-cache',
+    cacheDir,
+    '--offline',
+    '--json',
+  ]);
   return { code, result: JSON.parse(stdout) };
 }
 
 describe('adversarial presentations', () => {
   it('the unmodified presentation verifies in both (the corpus starts from a valid input)', async () => {
-    expect((await verifierAt().verify(corpus.valid, { nonce: NONCE, audience: AUDIENCE })).errors).toEqual([]);
+    expect(
+      (await verifierAt().verify(corpus.valid, { nonce: NONCE, audience: AUDIENCE })).errors,
+    ).toEqual([]);
     const cli = await sanadVerify(corpus.valid);
     expect(cli.code).toBe(0);
     expect(cli.result.verified).toBe(true);
@@ -67,13 +103,28 @@ describe('adversarial presentations', () => {
     it(`${c.id} -> ${c.expected}  [${c.source}]`, async () => {
       const presentation = built.get(c.id)!;
       let result!: VerificationResult;
-      const work = await cpuMillisOf(async () => (result = await verifierAt(c.atOffsetSeconds).verify(presentation, { nonce: NONCE, audience: AUDIENCE })));
+      const work = await cpuMillisOf(
+        async () =>
+          (result = await verifierAt(c.atOffsetSeconds).verify(presentation, {
+            nonce: NONCE,
+            audience: AUDIENCE,
+          })),
+      );
       expect(work).toBeLessThan(2000);
       expect(result.verified).toBe(false);
       expect(result.claims).toEqual({});
       expect(result.errors.map((e) => e.code)).toContain(c.expected);
-      const at = c.atOffsetSeconds === undefined ? [] : ['--now', new Date((corpus.builtAt + c.atOffsetSeconds) * 1000).toISOString()];
-      const cli = await sanadVerify(presentation, ['--nonce', NONCE, '--audience', AUDIENCE, ...at]);
+      const at =
+        c.atOffsetSeconds === undefined
+          ? []
+          : ['--now', new Date((corpus.builtAt + c.atOffsetSeconds) * 1000).toISOString()];
+      const cli = await sanadVerify(presentation, [
+        '--nonce',
+        NONCE,
+        '--audience',
+        AUDIENCE,
+        ...at,
+      ]);
       expect(cli.code).toBe(1);
       expect(cli.result.verified).toBe(false);
       expect(cli.result.errors.map((e) => e.code)).toContain(c.expected);
@@ -84,9 +135,20 @@ describe('adversarial presentations', () => {
 describe('adversarial replays', () => {
   /** A request from a verifier with a nonce store, and the holder's valid answer to it. */
   async function answered(nonceStore: NonceStore) {
-    const request = await createPresentationRequest({ clientId: AUDIENCE, purpose: { en: 'Adult check' }, credentials: [{ format: 'dc+sd-jwt', types: [VCT], claims: [['age_over_18']] }], nonceStore });
-    const presentation = await withKb(corpus.credential, corpus.holder.signer, { nonce: request.nonce });
-    return { request, presentation, verifier: createVerifier({ trustList: trust(), statusCache, offline: true, nonceStore }) };
+    const request = await createPresentationRequest({
+      clientId: AUDIENCE,
+      purpose: { en: 'Adult check' },
+      credentials: [{ format: 'dc+sd-jwt', types: [VCT], claims: [['age_over_18']] }],
+      nonceStore,
+    });
+    const presentation = await withKb(corpus.credential, corpus.holder.signer, {
+      nonce: request.nonce,
+    });
+    return {
+      request,
+      presentation,
+      verifier: createVerifier({ trustList: trust(), statusCache, offline: true, nonceStore }),
+    };
   }
 
   it('replay/same-verifier: a nonce is accepted once  [OpenID4VP 1.0 section 14.1; RFC 9901 section 9.3]', async () => {
@@ -108,7 +170,10 @@ describe('adversarial replays', () => {
   });
 
   it('replay/second-verifier: a presentation for one verifier is refused by another  [RFC 9901 section 7.3 step 5.e]', async () => {
-    const result = await verifierAt().verify(corpus.valid, { nonce: NONCE, audience: 'https://bank.example' });
+    const result = await verifierAt().verify(corpus.valid, {
+      nonce: NONCE,
+      audience: 'https://bank.example',
+    });
     expect(result.errors.map((e) => e.code)).toContain('ERR_AUDIENCE_MISMATCH');
   });
 

@@ -5,7 +5,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { didKeyFromJwk, generateKeyPair, loadTrustList, type SanadErrorCode, type Signer, signerFromJwk, signJwt, signTrustList, toBase64url, type TrustListDocument } from '@sanad/core';
+import {
+  didKeyFromJwk,
+  generateKeyPair,
+  loadTrustList,
+  type SanadErrorCode,
+  type Signer,
+  signerFromJwk,
+  signJwt,
+  signTrustList,
+  toBase64url,
+  type TrustListDocument,
+} from '@sanad/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSanad } from '../support/sanad-cli.js';
 import { AUDIENCE, NONCE, reissue } from './presentation-corpus.js';
@@ -33,7 +44,8 @@ const future = new Date(Date.now() + 86_400_000).toISOString();
 const cases: TrustListCase[] = [
   {
     id: 'trust/unsigned-where-signature-required',
-    source: 'Sanad trust-list format (docs/trust-list-format.md): with a pinned authority key, a plain JSON list is refused',
+    source:
+      'Sanad trust-list format (docs/trust-list-format.md): with a pinned authority key, a plain JSON list is refused',
     expected: 'ERR_TRUST_LIST_SIGNATURE_INVALID',
     build: async (_a, doc) => JSON.stringify(doc),
   },
@@ -41,13 +53,15 @@ const cases: TrustListCase[] = [
     id: 'trust/signed-by-unpinned-key',
     source: 'RFC 7515 section 5.2: the signature must verify with the pinned key, not any key',
     expected: 'ERR_TRUST_LIST_SIGNATURE_INVALID',
-    build: async (_a, doc) => signTrustList(doc, await signerFromJwk((await generateKeyPair('ES256')).privateJwk)),
+    build: async (_a, doc) =>
+      signTrustList(doc, await signerFromJwk((await generateKeyPair('ES256')).privateJwk)),
   },
   {
     id: 'trust/expired',
     source: 'Sanad trust-list format: expires_at in the past',
     expected: 'ERR_TRUST_LIST_EXPIRED',
-    build: (a, doc) => signTrustList({ ...doc, expires_at: new Date(Date.now() - 60_000).toISOString() }, a),
+    build: (a, doc) =>
+      signTrustList({ ...doc, expires_at: new Date(Date.now() - 60_000).toISOString() }, a),
   },
   {
     id: 'trust/payload-swapped-under-valid-signature',
@@ -62,7 +76,8 @@ const cases: TrustListCase[] = [
     id: 'trust/alg-none',
     source: 'RFC 8725 section 3.1 (alg "none")',
     expected: 'ERR_TRUST_LIST_INVALID',
-    build: async (_a, doc) => `${b64json({ alg: 'none', typ: 'sanad-trust-list+jwt' })}.${b64json(doc)}.`,
+    build: async (_a, doc) =>
+      `${b64json({ alg: 'none', typ: 'sanad-trust-list+jwt' })}.${b64json(doc)}.`,
   },
   {
     id: 'trust/hs256-keyed-with-the-pinned-public-key',
@@ -76,9 +91,19 @@ const cases: TrustListCase[] = [
   },
   {
     id: 'trust/wrong-typ',
-    source: 'RFC 8725 section 3.11 (explicit typing): a credential JWT must not pass as a trust list',
+    source:
+      'RFC 8725 section 3.11 (explicit typing): a credential JWT must not pass as a trust list',
     expected: 'ERR_TRUST_LIST_INVALID',
-    build: async (a, doc) => reissue(await signTrustList(doc, a), { header: (h) => { h.typ = 'dc+sd-jwt'; } }, a),
+    build: async (a, doc) =>
+      reissue(
+        await signTrustList(doc, a),
+        {
+          header: (h) => {
+            h.typ = 'dc+sd-jwt';
+          },
+        },
+        a,
+      ),
   },
   {
     id: 'trust/duplicate-member-names',
@@ -90,7 +115,12 @@ const cases: TrustListCase[] = [
     id: 'trust/issuer-listed-twice',
     source: 'Sanad trust-list format: issuer ids are unique (which entry would apply?)',
     expected: 'ERR_TRUST_LIST_INVALID',
-    build: (a, doc) => signJwt(a, { typ: 'sanad-trust-list+jwt' }, { ...doc, issuers: [...doc.issuers, ...doc.issuers] }),
+    build: (a, doc) =>
+      signJwt(
+        a,
+        { typ: 'sanad-trust-list+jwt' },
+        { ...doc, issuers: [...doc.issuers, ...doc.issuers] },
+      ),
   },
   {
     id: 'trust/oversized',
@@ -102,9 +132,14 @@ const cases: TrustListCase[] = [
   },
   {
     id: 'trust/deeply-nested',
-    source: 'CWE-674 (uncontrolled recursion): 100,000 nested arrays are refused without a stack overflow',
+    source:
+      'CWE-674 (uncontrolled recursion): 100,000 nested arrays are refused without a stack overflow',
     expected: 'ERR_TRUST_LIST_INVALID',
-    build: (a) => signText(a, `{"type":"sanad-trust-list","version":1,"issuers":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+    build: (a) =>
+      signText(
+        a,
+        `{"type":"sanad-trust-list","version":1,"issuers":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+      ),
   },
 ];
 
@@ -117,7 +152,19 @@ beforeAll(async () => {
   const keys = await generateKeyPair('ES256');
   authority = await signerFromJwk(keys.privateJwk);
   authorityDid = didKeyFromJwk(keys.publicJwk);
-  const doc: TrustListDocument = { type: 'sanad-trust-list', version: 1, issued_at: new Date().toISOString(), expires_at: future, issuers: [{ id: 'did:web:agency.example', name: 'Agency', credential_types: ['RefugeeStatusCredential'] }] };
+  const doc: TrustListDocument = {
+    type: 'sanad-trust-list',
+    version: 1,
+    issued_at: new Date().toISOString(),
+    expires_at: future,
+    issuers: [
+      {
+        id: 'did:web:agency.example',
+        name: 'Agency',
+        credential_types: ['RefugeeStatusCredential'],
+      },
+    ],
+  };
   for (const c of cases) built.set(c.id, await c.build(authority, doc));
   writeFileSync(join(work, 'presentation.txt'), 'unused.presentation.text');
 });
@@ -125,18 +172,48 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('adversarial trust lists', () => {
   it('the corpus starts from a list that loads', async () => {
-    const doc: TrustListDocument = { type: 'sanad-trust-list', version: 1, issuers: [{ id: 'did:web:agency.example', name: 'Agency', credential_types: ['RefugeeStatusCredential'] }] };
-    expect((await loadTrustList(await signTrustList(doc, authority), { pinnedKey: authorityDid })).signed).toBe(true);
+    const doc: TrustListDocument = {
+      type: 'sanad-trust-list',
+      version: 1,
+      issuers: [
+        {
+          id: 'did:web:agency.example',
+          name: 'Agency',
+          credential_types: ['RefugeeStatusCredential'],
+        },
+      ],
+    };
+    expect(
+      (await loadTrustList(await signTrustList(doc, authority), { pinnedKey: authorityDid }))
+        .signed,
+    ).toBe(true);
   });
 
   for (const c of cases) {
     it(`${c.id} -> ${c.expected}  [${c.source}]`, async () => {
       const text = built.get(c.id)!;
-      const cpu = await cpuMillisOf(() => expect(loadTrustList(text, { pinnedKey: authorityDid })).rejects.toMatchObject({ code: c.expected }));
+      const cpu = await cpuMillisOf(() =>
+        expect(loadTrustList(text, { pinnedKey: authorityDid })).rejects.toMatchObject({
+          code: c.expected,
+        }),
+      );
       expect(cpu).toBeLessThan(2000);
       const file = join(work, `${c.id.replace('/', '-')}.trust`);
       writeFileSync(file, text);
-      const cli = await runSanad(['verify', '--presentation', join(work, 'presentation.txt'), '--trust', file, '--pinned-key', authorityDid, '--nonce', NONCE, '--audience', AUDIENCE, '--json']);
+      const cli = await runSanad([
+        'verify',
+        '--presentation',
+        join(work, 'presentation.txt'),
+        '--trust',
+        file,
+        '--pinned-key',
+        authorityDid,
+        '--nonce',
+        NONCE,
+        '--audience',
+        AUDIENCE,
+        '--json',
+      ]);
       expect(cli.code).not.toBe(0);
       expect(JSON.parse(cli.stdout).error.code).toBe(c.cliExpected ?? c.expected);
     });

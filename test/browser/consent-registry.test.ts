@@ -12,10 +12,22 @@ import { join } from 'node:path';
 import { createVerifier } from '@sanad/verifier';
 import { generateKeyPair, type JWK, signerFromJwk, TrustList } from '@sanad/core';
 import { loadIssuerKeyFile, refugeeStatusType } from '@sanad/issuer';
-import { createMemoryServiceStore, createVerifierService, type Sandbox, serviceNonceStore, startSandbox, type VerifierPreset } from '@sanad/server';
+import {
+  createMemoryServiceStore,
+  createVerifierService,
+  type Sandbox,
+  serviceNonceStore,
+  startSandbox,
+  type VerifierPreset,
+} from '@sanad/server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, documentationShot, launchChromium, WALLET_DIST } from '../support/browser.js';
+import {
+  browserSkipReason,
+  documentationShot,
+  launchChromium,
+  WALLET_DIST,
+} from '../support/browser.js';
 import { patient } from '../support/patience.js';
 
 const PASSPHRASE = 'amal keeps her own papers';
@@ -31,7 +43,10 @@ let wallet: Page;
 async function requestFrom(key: JWK, name: string, preset: VerifierPreset): Promise<string> {
   const store = createMemoryServiceStore();
   const service = await createVerifierService({
-    verifier: createVerifier({ trustList: new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [] }), nonceStore: serviceNonceStore(store) }),
+    verifier: createVerifier({
+      trustList: new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [] }),
+      nonceStore: serviceNonceStore(store),
+    }),
     store,
     baseUrl: 'http://127.0.0.1:9',
     signer: await signerFromJwk(key),
@@ -46,7 +61,9 @@ const askFor = (id: string, claims: string[]): VerifierPreset => ({
   name: { en: id },
   purpose: { en: 'Check your file' },
   purposeClaims: claims,
-  credentials: [{ id: 'refugee-status', format: 'dc+sd-jwt', types: [VCT], claims: claims.map((c) => [c]) }],
+  credentials: [
+    { id: 'refugee-status', format: 'dc+sd-jwt', types: [VCT], claims: claims.map((c) => [c]) },
+  ],
 });
 
 async function openRequest(request: string): Promise<void> {
@@ -58,15 +75,24 @@ async function openRequest(request: string): Promise<void> {
 }
 
 const text = (testId: string) => wallet.getByTestId(testId).first().textContent();
-const flagged = () => wallet.locator('[data-testid="consent-shared"] li:has([data-testid="consent-over-asked-claim"])').evaluateAll((items) => items.map((i) => i.getAttribute('data-claim')));
+const flagged = () =>
+  wallet
+    .locator('[data-testid="consent-shared"] li:has([data-testid="consent-over-asked-claim"])')
+    .evaluateAll((items) => items.map((i) => i.getAttribute('data-claim')));
 
 beforeAll(async () => {
   if (browserSkipReason) return;
-  if (!existsSync(join(WALLET_DIST, 'index.html'))) throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
+  if (!existsSync(join(WALLET_DIST, 'index.html')))
+    throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
   dir = await mkdtemp(join(tmpdir(), 'sanad-consent-registry-'));
   sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+  context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    locale: 'en-GB',
+  });
   wallet = await context.newPage();
   wallet.on('pageerror', (e) => console.error(`wallet page error: ${e.message}`));
   await wallet.goto(sandbox.walletUrl!);
@@ -87,49 +113,91 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(browserSkipReason !== undefined)(`consent and the verifier registry in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
-  it('names the registered desk by its registration, and says the verifier learns the credential type and issuer', async () => {
-    await openRequest((await sandbox.verifier.createSession({ preset: 'over-18' })).authorizationRequest);
-    expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe('registered');
-    expect(await text('consent-registration')).toBe('Registered: Sandbox clinic — health partners, sandbox');
-    expect(await wallet.locator('[data-testid="consent"] h2').textContent()).toBe('Sandbox clinic asks to see');
-    expect(await wallet.getByTestId('consent-calls-itself').count()).toBe(0);
-    expect(await text('consent-learns')).toBe('The verifier will also learn that you hold “Refugee status”, issued by Sanad sandbox agency.');
-    expect(await flagged()).toEqual([]);
-    expect(await wallet.getByTestId('consent-over-asked').count()).toBe(0);
-  });
+describe.skipIf(browserSkipReason !== undefined)(
+  `consent and the verifier registry in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    it('names the registered desk by its registration, and says the verifier learns the credential type and issuer', async () => {
+      await openRequest(
+        (await sandbox.verifier.createSession({ preset: 'over-18' })).authorizationRequest,
+      );
+      expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe(
+        'registered',
+      );
+      expect(await text('consent-registration')).toBe(
+        'Registered: Sandbox clinic — health partners, sandbox',
+      );
+      expect(await wallet.locator('[data-testid="consent"] h2').textContent()).toBe(
+        'Sandbox clinic asks to see',
+      );
+      expect(await wallet.getByTestId('consent-calls-itself').count()).toBe(0);
+      expect(await text('consent-learns')).toBe(
+        'The verifier will also learn that you hold “Refugee status”, issued by Sanad sandbox agency.',
+      );
+      expect(await flagged()).toEqual([]);
+      expect(await wallet.getByTestId('consent-over-asked').count()).toBe(0);
+    });
 
-  it('warns of a verifier nobody registered, showing the name it gives itself only as what it calls itself', async () => {
-    await openRequest(await requestFrom((await generateKeyPair()).privateJwk, 'Al Noor Clinic', askFor('over-18', ['age_over_18'])));
-    expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe('not-registered');
-    expect(await text('consent-registration')).toBe('Not registered: be careful. Nobody has confirmed who this verifier is.');
-    expect(await text('consent-calls-itself')).toBe('It calls itself “Al Noor Clinic”.');
-    expect(await wallet.locator('[data-testid="consent"] h2').textContent()).toBe('A verifier asks to see');
-  });
+    it('warns of a verifier nobody registered, showing the name it gives itself only as what it calls itself', async () => {
+      await openRequest(
+        await requestFrom(
+          (await generateKeyPair()).privateJwk,
+          'Al Noor Clinic',
+          askFor('over-18', ['age_over_18']),
+        ),
+      );
+      expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe(
+        'not-registered',
+      );
+      expect(await text('consent-registration')).toBe(
+        'Not registered: be careful. Nobody has confirmed who this verifier is.',
+      );
+      expect(await text('consent-calls-itself')).toBe('It calls itself “Al Noor Clinic”.');
+      expect(await wallet.locator('[data-testid="consent"] h2').textContent()).toBe(
+        'A verifier asks to see',
+      );
+    });
 
-  it('flags each claim a registered verifier asks beyond its registration, beside that claim', async () => {
-    // The desk's own key asking for more than the desk is registered for (age_over_18 and case_number).
-    const deskKey = await loadIssuerKeyFile(join(dir, 'sandbox', 'verifier-key.json'));
-    await openRequest(await requestFrom(deskKey, 'Sandbox clinic', askFor('more', ['age_over_18', 'given_name', 'birthdate'])));
-    expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe('registered');
-    expect(await flagged()).toEqual(['given_name', 'birthdate']);
-    await documentationShot(wallet, 'wallet-consent-over-asking');
-    expect(await wallet.locator('[data-claim="given_name"] [data-testid="consent-over-asked-claim"]').textContent()).toBe('Not in its registration');
-    expect(await text('consent-over-asked')).toBe('This verifier asks for more than it is registered for: Given name and Date of birth. You can say no.');
-  });
+    it('flags each claim a registered verifier asks beyond its registration, beside that claim', async () => {
+      // The desk's own key asking for more than the desk is registered for (age_over_18 and case_number).
+      const deskKey = await loadIssuerKeyFile(join(dir, 'sandbox', 'verifier-key.json'));
+      await openRequest(
+        await requestFrom(
+          deskKey,
+          'Sandbox clinic',
+          askFor('more', ['age_over_18', 'given_name', 'birthdate']),
+        ),
+      );
+      expect(await wallet.getByTestId('consent-registration').getAttribute('data-status')).toBe(
+        'registered',
+      );
+      expect(await flagged()).toEqual(['given_name', 'birthdate']);
+      await documentationShot(wallet, 'wallet-consent-over-asking');
+      expect(
+        await wallet
+          .locator('[data-claim="given_name"] [data-testid="consent-over-asked-claim"]')
+          .textContent(),
+      ).toBe('Not in its registration');
+      expect(await text('consent-over-asked')).toBe(
+        'This verifier asks for more than it is registered for: Given name and Date of birth. You can say no.',
+      );
+    });
 
-  it('still knows who is registered with no network, from the registry kept on the phone', async () => {
-    const request = (await sandbox.verifier.createSession({ preset: 'over-18', offline: true })).authorizationRequest;
-    await context.setOffline(true);
-    try {
-      await wallet.reload();
-      await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
-      await wallet.getByTestId('unlock-submit').click();
-      await wallet.getByTestId('go-present').waitFor({ timeout: patient(60_000) });
-      await openRequest(request);
-      expect(await text('consent-registration')).toBe('Registered: Sandbox clinic — health partners, sandbox');
-    } finally {
-      await context.setOffline(false);
-    }
-  });
-});
+    it('still knows who is registered with no network, from the registry kept on the phone', async () => {
+      const request = (await sandbox.verifier.createSession({ preset: 'over-18', offline: true }))
+        .authorizationRequest;
+      await context.setOffline(true);
+      try {
+        await wallet.reload();
+        await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+        await wallet.getByTestId('unlock-submit').click();
+        await wallet.getByTestId('go-present').waitFor({ timeout: patient(60_000) });
+        await openRequest(request);
+        expect(await text('consent-registration')).toBe(
+          'Registered: Sandbox clinic — health partners, sandbox',
+        );
+      } finally {
+        await context.setOffline(false);
+      }
+    });
+  },
+);

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { type Sandbox, SANDBOX_CLAIMS, startSandbox } from '@sanad/server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, createWalletOnPage, documentationShot, launchChromium, PHONE, WALLET_DIST } from '../support/browser.js';
+import {
+  browserSkipReason,
+  createWalletOnPage,
+  documentationShot,
+  launchChromium,
+  PHONE,
+  WALLET_DIST,
+} from '../support/browser.js';
 import { expectNoSeriousAxeViolations } from '../support/accessibility.js';
 import { screenshotOnFailure } from '../support/failure-screenshots.js';
 import { patient } from '../support/patience.js';
@@ -24,10 +31,17 @@ let browser: Browser;
 let wallet: Page;
 let offer: { offerId: string; offerUri: string; txCode?: string };
 
-async function operatorPost(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+async function operatorPost(
+  base: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   const res = await fetch(`${base}/operator${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.operatorToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${sandbox.operatorToken}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   expect(res.status).toBeLessThan(300);
@@ -35,7 +49,10 @@ async function operatorPost(base: string, path: string, body?: unknown): Promise
 }
 
 async function home(): Promise<void> {
-  await wallet.getByRole('button', { name: /Sanad|سند/ }).first().click();
+  await wallet
+    .getByRole('button', { name: /Sanad|سند/ })
+    .first()
+    .click();
   await wallet.getByTestId('go-receive').waitFor();
 }
 
@@ -48,7 +65,8 @@ async function openRequest(request: string): Promise<void> {
 
 beforeAll(async () => {
   if (browserSkipReason) return;
-  if (!existsSync(join(WALLET_DIST, 'index.html'))) throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
+  if (!existsSync(join(WALLET_DIST, 'index.html')))
+    throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
   dir = await mkdtemp(join(tmpdir(), 'sanad-holder-status-'));
   sandbox = await startSandbox({ dataDir: join(dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
   offer = await sandbox.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
@@ -65,74 +83,122 @@ afterAll(async () => {
 
 screenshotOnFailure(() => ({ wallet }));
 
-describe.skipIf(browserSkipReason !== undefined)(`holder status and errors in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
-  it('refuses a PIN of the wrong length without spending a try, then says how many tries a wrong PIN left', async () => {
-    await wallet.goto(sandbox.walletUrl!);
-    await createWalletOnPage(wallet, PASSPHRASE);
+describe.skipIf(browserSkipReason !== undefined)(
+  `holder status and errors in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    it(
+      'refuses a PIN of the wrong length without spending a try, then says how many tries a wrong PIN left',
+      async () => {
+        await wallet.goto(sandbox.walletUrl!);
+        await createWalletOnPage(wallet, PASSPHRASE);
 
-    await wallet.getByTestId('go-receive').click();
-    await wallet.getByTestId('receive-link').fill(offer.offerUri);
-    await wallet.getByTestId('receive-submit').click();
-    await wallet.getByTestId('txcode-input').fill(offer.txCode!.slice(0, 2));
-    await wallet.getByTestId('txcode-submit').click();
-    expect(await wallet.getByTestId('txcode-problem').textContent()).toBe('The code has 6 digits. It was not sent: no try was used.');
-    // Still asking: nothing went to the issuer.
-    await wallet.getByTestId('txcode-input').fill(offer.txCode === '000000' ? '111111' : '000000');
-    await wallet.getByTestId('txcode-submit').click();
-    // The first try spent is this one: 4 of 5 left.
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('The code is not right. 4 tries left.');
+        await wallet.getByTestId('go-receive').click();
+        await wallet.getByTestId('receive-link').fill(offer.offerUri);
+        await wallet.getByTestId('receive-submit').click();
+        await wallet.getByTestId('txcode-input').fill(offer.txCode!.slice(0, 2));
+        await wallet.getByTestId('txcode-submit').click();
+        expect(await wallet.getByTestId('txcode-problem').textContent()).toBe(
+          'The code has 6 digits. It was not sent: no try was used.',
+        );
+        // Still asking: nothing went to the issuer.
+        await wallet
+          .getByTestId('txcode-input')
+          .fill(offer.txCode === '000000' ? '111111' : '000000');
+        await wallet.getByTestId('txcode-submit').click();
+        // The first try spent is this one: 4 of 5 left.
+        await expect
+          .poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) })
+          .toBe('The code is not right. 4 tries left.');
 
-    await wallet.getByTestId('receive-submit').click();
-    await wallet.getByTestId('txcode-input').fill(offer.txCode!);
-    await wallet.getByTestId('txcode-submit').click();
-    await wallet.getByTestId('receive-done').waitFor({ timeout: patient(30_000) });
-  }, patient(180_000));
+        await wallet.getByTestId('receive-submit').click();
+        await wallet.getByTestId('txcode-input').fill(offer.txCode!);
+        await wallet.getByTestId('txcode-submit').click();
+        await wallet.getByTestId('receive-done').waitFor({ timeout: patient(30_000) });
+      },
+      patient(180_000),
+    );
 
-  it('shows the revocation on the card: checked on request, and by itself after the next unlock', async () => {
-    await home();
-    await wallet.getByTestId('card').click();
-    expect(await wallet.getByTestId('status-checked').textContent()).toBe('Status not checked with the issuer yet');
-    await wallet.getByTestId('status-refresh').click();
-    await expect.poll(() => wallet.getByTestId('status-checked').textContent(), { timeout: patient(20_000) }).toMatch(/^Status last checked /);
-    expect(await wallet.getByTestId('status-details').textContent()).toContain('Valid: checked with the issuer');
+    it(
+      'shows the revocation on the card: checked on request, and by itself after the next unlock',
+      async () => {
+        await home();
+        await wallet.getByTestId('card').click();
+        expect(await wallet.getByTestId('status-checked').textContent()).toBe(
+          'Status not checked with the issuer yet',
+        );
+        await wallet.getByTestId('status-refresh').click();
+        await expect
+          .poll(() => wallet.getByTestId('status-checked').textContent(), {
+            timeout: patient(20_000),
+          })
+          .toMatch(/^Status last checked /);
+        expect(await wallet.getByTestId('status-details').textContent()).toContain(
+          'Valid: checked with the issuer',
+        );
 
-    await operatorPost(sandbox.issuerUrl, `/credentials/${offer.offerId}/revoke`);
-    await wallet.getByTestId('lock').click();
-    await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
-    await wallet.getByTestId('unlock-submit').click();
-    await wallet.getByTestId('lock').waitFor({ timeout: patient(90_000) });
-    await home();
-    await expect.poll(() => wallet.getByTestId('card').textContent(), { timeout: patient(20_000) }).toContain('Revoked by the issuer');
-    // "Valid until 2028" beside "Revoked" was the lie the holder saw before.
-    expect(await wallet.getByTestId('card').textContent()).not.toContain('Valid until');
-    await expectNoSeriousAxeViolations(wallet);
-    await documentationShot(wallet, 'wallet-revoked');
-    await wallet.getByTestId('card').click();
-    expect(await wallet.getByTestId('card-status').getAttribute('data-status')).toBe('revoked');
-    expect(await wallet.getByTestId('status-details').textContent()).not.toContain('Valid: checked');
-  }, patient(150_000));
+        await operatorPost(sandbox.issuerUrl, `/credentials/${offer.offerId}/revoke`);
+        await wallet.getByTestId('lock').click();
+        await wallet.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+        await wallet.getByTestId('unlock-submit').click();
+        await wallet.getByTestId('lock').waitFor({ timeout: patient(90_000) });
+        await home();
+        await expect
+          .poll(() => wallet.getByTestId('card').textContent(), { timeout: patient(20_000) })
+          .toContain('Revoked by the issuer');
+        // "Valid until 2028" beside "Revoked" was the lie the holder saw before.
+        expect(await wallet.getByTestId('card').textContent()).not.toContain('Valid until');
+        await expectNoSeriousAxeViolations(wallet);
+        await documentationShot(wallet, 'wallet-revoked');
+        await wallet.getByTestId('card').click();
+        expect(await wallet.getByTestId('card-status').getAttribute('data-status')).toBe('revoked');
+        expect(await wallet.getByTestId('status-details').textContent()).not.toContain(
+          'Valid: checked',
+        );
+      },
+      patient(150_000),
+    );
 
-  it('asks "Share anyway" for the revoked credential and says what the verifier will see; the verifier refuses it; a decline leaves the request open, and once the desk cancels it the wallet says to ask for a new one', async () => {
-    const { authorization_request: request } = await operatorPost(sandbox.verifierUrl, '/sessions', { preset: 'registered-refugee' });
-    await openRequest(String(request));
-    await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
-    expect(await wallet.getByTestId('share-warning').textContent()).toBe('The verifier will see that this credential was revoked.');
-    expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
-    await documentationShot(wallet, 'wallet-share-anyway');
-    await wallet.getByTestId('consent-share').click();
-    // Refused, and nothing recorded: the request stays open for a valid answer.
-    await wallet.getByTestId('error').waitFor({ timeout: patient(20_000) });
-    await openRequest(String(request));
-    await wallet.getByTestId('consent-decline').click();
-    await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
-    // A decline settles nothing (a bystander could have sent it): the holder can still answer.
-    await openRequest(String(request));
-    await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
+    it(
+      'asks "Share anyway" for the revoked credential and says what the verifier will see; the verifier refuses it; a decline leaves the request open, and once the desk cancels it the wallet says to ask for a new one',
+      async () => {
+        const { authorization_request: request } = await operatorPost(
+          sandbox.verifierUrl,
+          '/sessions',
+          { preset: 'registered-refugee' },
+        );
+        await openRequest(String(request));
+        await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
+        expect(await wallet.getByTestId('share-warning').textContent()).toBe(
+          'The verifier will see that this credential was revoked.',
+        );
+        expect(await wallet.getByTestId('consent-share').textContent()).toBe('Share anyway');
+        await documentationShot(wallet, 'wallet-share-anyway');
+        await wallet.getByTestId('consent-share').click();
+        // Refused, and nothing recorded: the request stays open for a valid answer.
+        await wallet.getByTestId('error').waitFor({ timeout: patient(20_000) });
+        await openRequest(String(request));
+        await wallet.getByTestId('consent-decline').click();
+        await wallet.getByTestId('present-done').waitFor({ timeout: patient(20_000) });
+        // A decline settles nothing (a bystander could have sent it): the holder can still answer.
+        await openRequest(String(request));
+        await wallet.getByTestId('consent').waitFor({ timeout: patient(20_000) });
 
-    const sessionId = new URL(decodeURIComponent(new URL(String(request)).searchParams.get('request_uri')!)).pathname.split('/').at(-1)!;
-    const cancelled = await fetch(`${sandbox.verifierUrl}/operator/sessions/${sessionId}`, { method: 'DELETE', headers: { authorization: `Bearer ${sandbox.operatorToken}` } });
-    expect(cancelled.status).toBeLessThan(300);
-    await openRequest(String(request));
-    await expect.poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) }).toBe('This request has expired. Ask the verifier for a new one.');
-  }, patient(60_000));
-});
+        const sessionId = new URL(
+          decodeURIComponent(new URL(String(request)).searchParams.get('request_uri')!),
+        ).pathname
+          .split('/')
+          .at(-1)!;
+        const cancelled = await fetch(`${sandbox.verifierUrl}/operator/sessions/${sessionId}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${sandbox.operatorToken}` },
+        });
+        expect(cancelled.status).toBeLessThan(300);
+        await openRequest(String(request));
+        await expect
+          .poll(() => wallet.getByTestId('error').textContent(), { timeout: patient(20_000) })
+          .toBe('This request has expired. Ask the verifier for a new one.');
+      },
+      patient(60_000),
+    );
+  },
+);

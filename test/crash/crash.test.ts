@@ -29,7 +29,15 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 // The writer is bundled once (esbuild, ~1 s) so each of the hundreds of lives starts in ~0.2 s
 // instead of ~1.8 s through tsx; it is the same source. Beside node_modules, so better-sqlite3 resolves.
-const WRITER = join(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'sanad-crash', 'crash-writer.mjs');
+const WRITER = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'node_modules',
+  '.cache',
+  'sanad-crash',
+  'crash-writer.mjs',
+);
 beforeAll(async () => {
   await build({
     entryPoints: [join(import.meta.dirname, '..', 'support', 'crash-writer.mts')],
@@ -41,7 +49,9 @@ beforeAll(async () => {
     conditions: ['@sanad/source'],
     external: ['better-sqlite3'],
     logLevel: 'warning',
-    banner: { js: "import { createRequire as sanadCreateRequire } from 'node:module'; const require = sanadCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as sanadCreateRequire } from 'node:module'; const require = sanadCreateRequire(import.meta.url);",
+    },
   });
 }, patient(60_000));
 
@@ -58,11 +68,29 @@ interface Acked {
  * Runs one writer life: waits until it is ready (and, with `afterFirstWrite`, until it has
  * acknowledged a write, so a slow machine still gets past warm-up), lets it work for `ms`, kills it.
  */
-async function oneLife(dir: string, issuerJwk: JWK, ms: number, acked: Acked, afterFirstWrite: boolean): Promise<void> {
-  const child: ChildProcess = spawn(process.execPath, [WRITER, dir, PASS, JSON.stringify({ kdfParams: LOW.kdfParams, kdfPolicy: LOW.kdfPolicy }), JSON.stringify(issuerJwk)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function oneLife(
+  dir: string,
+  issuerJwk: JWK,
+  ms: number,
+  acked: Acked,
+  afterFirstWrite: boolean,
+): Promise<void> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      WRITER,
+      dir,
+      PASS,
+      JSON.stringify({ kdfParams: LOW.kdfParams, kdfPolicy: LOW.kdfPolicy }),
+      JSON.stringify(issuerJwk),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const lines = createInterface({ input: child.stdout! });
   const closed = new Promise<void>((resolve) => lines.once('close', resolve));
   let ready!: () => void;
@@ -79,7 +107,12 @@ async function oneLife(dir: string, issuerJwk: JWK, ms: number, acked: Acked, af
     else if (kind === 'presented') acked.presented += 1;
     else if (kind === 'revoked') acked.revoked.add(value);
   });
-  await Promise.race([isReady, exited.then((code) => Promise.reject(new Error(`writer exited ${code} before ready: ${stderr}`)))]);
+  await Promise.race([
+    isReady,
+    exited.then((code) =>
+      Promise.reject(new Error(`writer exited ${code} before ready: ${stderr}`)),
+    ),
+  ]);
   if (afterFirstWrite) await Promise.race([firstWrite, exited]);
   await new Promise((r) => setTimeout(r, ms));
   child.kill('SIGKILL');
@@ -111,43 +144,66 @@ async function check(dir: string, acked: Acked): Promise<void> {
   for (const r of records) byBatch.set(r.batchId, [...(byBatch.get(r.batchId) ?? []), r]);
   for (const batch of acked.issued) expect(byBatch.get(batch)?.length).toBe(2);
   for (const batch of byBatch.values()) expect(batch.length).toBe(2); // a batch is recorded whole or not at all
-  for (const batch of acked.revoked) expect(byBatch.get(batch)!.every((r) => r.status === 'revoked')).toBe(true);
+  for (const batch of acked.revoked)
+    expect(byBatch.get(batch)!.every((r) => r.status === 'revoked')).toBe(true);
   expect(new Set(records.map((r) => `${r.listId}:${r.index}`)).size).toBe(records.length);
   await store.close();
 }
 
-it(`wallet and issuer register survive ${KILLS} SIGKILLs at random moments`, async () => {
-  const issuerJwk = (await generateKeyPair('ES256')).privateJwk;
-  const lanes = await Promise.all(
-    Array.from({ length: LANES }, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sanad-crash-'));
-      dirs.push(dir);
-      const storage = await openFileStorage(join(dir, 'wallet.json'));
-      await createWallet(storage, PASS, LOW);
-      await storage.close!();
-      return { dir, acked: { keys: 0, issued: new Set<string>(), imported: new Set<string>(), presented: 0, revoked: new Set<string>() } };
-    }),
-  );
-  let kills = 0;
-  await Promise.all(
-    lanes.map(async ({ dir, acked }, lane) => {
-      for (let life = lane; life < KILLS; life += LANES) {
-        // The first operation of a life takes ~200 ms on an idle machine (warm-up), longer on a busy
-        // one: every fourth life is killed counting from ready (often during warm-up), the others
-        // counting from their first acknowledged write, so every machine makes progress.
-        await oneLife(dir, issuerJwk, 100 + Math.floor(Math.random() * 900), acked, life % 4 !== 0);
-        kills += 1;
-        await check(dir, acked);
-      }
-    }),
-  );
-  expect(kills).toBe(KILLS);
-  const total = lanes.reduce((n, l) => n + l.acked.imported.size, 0);
-  // The writers made progress between kills: the checks above were about real data. How much
-  // depends on the machine's load, so the bar is that every kind of write was acknowledged and
-  // checked, not a rate.
-  expect(total).toBeGreaterThan(0);
-  for (const kind of ['issued', 'revoked'] as const) expect(lanes.reduce((n, l) => n + l.acked[kind].size, 0)).toBeGreaterThan(0);
-  expect(lanes.reduce((n, l) => n + l.acked.presented, 0)).toBeGreaterThan(0);
-  console.log(`crash test: ${kills} kills; acknowledged ${total} imports, ${lanes.reduce((n, l) => n + l.acked.presented, 0)} presentations, ${lanes.reduce((n, l) => n + l.acked.issued.size, 0)} issuances, ${lanes.reduce((n, l) => n + l.acked.revoked.size, 0)} revocations`);
-}, patient(900_000));
+it(
+  `wallet and issuer register survive ${KILLS} SIGKILLs at random moments`,
+  async () => {
+    const issuerJwk = (await generateKeyPair('ES256')).privateJwk;
+    const lanes = await Promise.all(
+      Array.from({ length: LANES }, async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sanad-crash-'));
+        dirs.push(dir);
+        const storage = await openFileStorage(join(dir, 'wallet.json'));
+        await createWallet(storage, PASS, LOW);
+        await storage.close!();
+        return {
+          dir,
+          acked: {
+            keys: 0,
+            issued: new Set<string>(),
+            imported: new Set<string>(),
+            presented: 0,
+            revoked: new Set<string>(),
+          },
+        };
+      }),
+    );
+    let kills = 0;
+    await Promise.all(
+      lanes.map(async ({ dir, acked }, lane) => {
+        for (let life = lane; life < KILLS; life += LANES) {
+          // The first operation of a life takes ~200 ms on an idle machine (warm-up), longer on a busy
+          // one: every fourth life is killed counting from ready (often during warm-up), the others
+          // counting from their first acknowledged write, so every machine makes progress.
+          await oneLife(
+            dir,
+            issuerJwk,
+            100 + Math.floor(Math.random() * 900),
+            acked,
+            life % 4 !== 0,
+          );
+          kills += 1;
+          await check(dir, acked);
+        }
+      }),
+    );
+    expect(kills).toBe(KILLS);
+    const total = lanes.reduce((n, l) => n + l.acked.imported.size, 0);
+    // The writers made progress between kills: the checks above were about real data. How much
+    // depends on the machine's load, so the bar is that every kind of write was acknowledged and
+    // checked, not a rate.
+    expect(total).toBeGreaterThan(0);
+    for (const kind of ['issued', 'revoked'] as const)
+      expect(lanes.reduce((n, l) => n + l.acked[kind].size, 0)).toBeGreaterThan(0);
+    expect(lanes.reduce((n, l) => n + l.acked.presented, 0)).toBeGreaterThan(0);
+    console.log(
+      `crash test: ${kills} kills; acknowledged ${total} imports, ${lanes.reduce((n, l) => n + l.acked.presented, 0)} presentations, ${lanes.reduce((n, l) => n + l.acked.issued.size, 0)} issuances, ${lanes.reduce((n, l) => n + l.acked.revoked.size, 0)} revocations`,
+    );
+  },
+  patient(900_000),
+);

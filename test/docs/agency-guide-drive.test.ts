@@ -35,8 +35,13 @@ function words(line: string): string[] {
 
 it('the registration-drive walk-through in docs/agency-guide.md runs as written', async () => {
   symlinkSync(join(root, 'examples'), join(work, 'examples'));
-  const commands = commandsOf(readFileSync(join(root, 'docs', 'agency-guide.md'), 'utf8'), '## Registration drives');
-  expect(commands.filter((c) => /\bsanad issuer (issue-batch|hand-out|destroy-results)\b/.test(c))).toHaveLength(3);
+  const commands = commandsOf(
+    readFileSync(join(root, 'docs', 'agency-guide.md'), 'utf8'),
+    '## Registration drives',
+  );
+  expect(
+    commands.filter((c) => /\bsanad issuer (issue-batch|hand-out|destroy-results)\b/.test(c)),
+  ).toHaveLength(3);
   let cwd = work;
   const outputs = new Map<string, string>();
   const home = process.cwd();
@@ -52,7 +57,9 @@ it('the registration-drive walk-through in docs/agency-guide.md runs as written'
         execSync(command, { cwd, shell: '/bin/sh', stdio: 'pipe' });
         continue;
       }
-      const env = Object.fromEntries([...sanad[1]!.matchAll(/([A-Z_]+)='([^']*)'/g)].map((m) => [m[1]!, m[2]!]));
+      const env = Object.fromEntries(
+        [...sanad[1]!.matchAll(/([A-Z_]+)='([^']*)'/g)].map((m) => [m[1]!, m[2]!]),
+      );
       process.chdir(cwd);
       const run = await runSanad(words(sanad[2]!), env);
       process.chdir(home);
@@ -66,5 +73,7 @@ it('the registration-drive walk-through in docs/agency-guide.md runs as written'
   expect(outputs.get('issuer issue-batch')).toContain('Issued 5 credential(s) to results.jsonl');
   expect(outputs.get('issuer hand-out')).toContain('Wrote 5 bundle file(s) to handout');
   expect(outputs.get('wallet import')).toContain('Copies: 3.');
-  expect(outputs.get('issuer destroy-results')).toContain('Destroyed results.jsonl and 5 bundle file(s) in handout');
+  expect(outputs.get('issuer destroy-results')).toContain(
+    'Destroyed results.jsonl and 5 bundle file(s) in handout',
+  );
 });

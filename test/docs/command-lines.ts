@@ -14,14 +14,21 @@ export function sanadArguments(words: string[]): string[] | undefined {
   let i = 0;
   while (i < words.length && /^[A-Z_][A-Z0-9_]*=/.test(words[i]!)) i += 1; // VAR=value sanad …
   // Redirections (`> out.json`, `2>/dev/null`) belong to the shell, not to the command.
-  const redirect = (w: string | undefined): boolean => w !== undefined && !isPlaceholder(w) && /^\d*(>>?|<)/.test(w);
-  const rest = words.slice(i).filter((w, j, all) => !redirect(w) && !(/^\d*(>>?|<)$/.test(all[j - 1] ?? '') && redirect(all[j - 1])));
+  const redirect = (w: string | undefined): boolean =>
+    w !== undefined && !isPlaceholder(w) && /^\d*(>>?|<)/.test(w);
+  const rest = words
+    .slice(i)
+    .filter(
+      (w, j, all) =>
+        !redirect(w) && !(/^\d*(>>?|<)$/.test(all[j - 1] ?? '') && redirect(all[j - 1])),
+    );
   if (rest[0] === 'sanad' || rest[0]?.endsWith('/sanad')) return rest.slice(1);
   if (rest[0]?.endsWith('node') && rest[1]?.endsWith('bin.js')) return rest.slice(2);
   return undefined;
 }
 
-const isPlaceholder = (word: string): boolean => /^<[^>]+>$/.test(word) || word === '…' || word === '...';
+const isPlaceholder = (word: string): boolean =>
+  /^<[^>]+>$/.test(word) || word === '…' || word === '...';
 
 function findOption(command: Command, flag: string): Option | undefined {
   for (let c: Command | null = command; c; c = c.parent) {
@@ -36,12 +43,16 @@ export function commandLineProblem(program: Command, args: string[]): string | u
   let command = program;
   let i = 0;
   for (; i < args.length; i += 1) {
-    const sub = command.commands.find((c) => c.name() === args[i] || c.aliases().includes(args[i]!));
+    const sub = command.commands.find(
+      (c) => c.name() === args[i] || c.aliases().includes(args[i]!),
+    );
     if (!sub) break;
     command = sub;
   }
-  if (command === program && args[0] !== '--help' && args[0] !== '--version') return `unknown command "${args[0] ?? ''}"`;
-  if (command.commands.length > 0 && i === args.length) return `"${command.name()}" needs a subcommand (${command.commands.map((c) => c.name()).join(', ')})`;
+  if (command === program && args[0] !== '--help' && args[0] !== '--version')
+    return `unknown command "${args[0] ?? ''}"`;
+  if (command.commands.length > 0 && i === args.length)
+    return `"${command.name()}" needs a subcommand (${command.commands.map((c) => c.name()).join(', ')})`;
   const given = new Set<Option>();
   const positionals: string[] = [];
   for (; i < args.length; i += 1) {
@@ -51,7 +62,9 @@ export function commandLineProblem(program: Command, args: string[]): string | u
       positionals.push(word);
       continue;
     }
-    const [flag, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    const [flag, inline] = word.includes('=')
+      ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+      : [word, undefined];
     const option = findOption(command, flag!);
     if (!option) return `"${command.name()}" has no option ${flag}`;
     given.add(option);
@@ -59,15 +72,23 @@ export function commandLineProblem(program: Command, args: string[]): string | u
       if (i + 1 >= args.length) return `${flag} needs a value`;
       i += 1;
     }
-    if (option.argChoices && !option.argChoices.includes(inline ?? args[i]!) && !isPlaceholder(inline ?? args[i]!)) return `${flag} must be one of ${option.argChoices.join(', ')}`;
+    if (
+      option.argChoices &&
+      !option.argChoices.includes(inline ?? args[i]!) &&
+      !isPlaceholder(inline ?? args[i]!)
+    )
+      return `${flag} must be one of ${option.argChoices.join(', ')}`;
   }
   for (const option of command.options) {
-    if (option.mandatory && !given.has(option) && option.defaultValue === undefined) return `"${command.name()}" needs ${option.long}`;
+    if (option.mandatory && !given.has(option) && option.defaultValue === undefined)
+      return `"${command.name()}" needs ${option.long}`;
   }
   const expected = command.registeredArguments;
   const required = expected.filter((a) => a.required).length;
   const variadic = expected.some((a) => a.variadic);
-  if (positionals.length < required) return `"${command.name()}" needs ${required} argument(s), got ${positionals.length}`;
-  if (!variadic && positionals.length > expected.length) return `"${command.name()}" takes ${expected.length} argument(s), got ${positionals.length}: ${positionals.join(' ')}`;
+  if (positionals.length < required)
+    return `"${command.name()}" needs ${required} argument(s), got ${positionals.length}`;
+  if (!variadic && positionals.length > expected.length)
+    return `"${command.name()}" takes ${expected.length} argument(s), got ${positionals.length}: ${positionals.join(' ')}`;
   return undefined;
 }

@@ -8,7 +8,16 @@
 import { DEFAULT_RATE_LIMITS } from '@sanad/server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { amal } from '../support/fixtures.js';
-import { clientFrom, type DosServices, inParallel, OPERATOR_TOKEN, operatorHeaders, percentile, startDosServices, tally } from './support.js';
+import {
+  clientFrom,
+  type DosServices,
+  inParallel,
+  OPERATOR_TOKEN,
+  operatorHeaders,
+  percentile,
+  startDosServices,
+  tally,
+} from './support.js';
 
 let services: DosServices;
 beforeAll(async () => {
@@ -17,10 +26,14 @@ beforeAll(async () => {
 afterAll(() => services.close());
 
 /** The most a client could have had accepted in `seconds` from a budget. */
-const allowance = (budget: { burst: number; perSecond: number }, seconds: number): number => Math.ceil(budget.burst + budget.perSecond * seconds) + 1;
+const allowance = (budget: { burst: number; perSecond: number }, seconds: number): number =>
+  Math.ceil(budget.burst + budget.perSecond * seconds) + 1;
 
 /** Runs `attack` while a legitimate client sends `legit` every 50 ms; latencies of the legitimate answers. */
-async function whileAttacked<T>(attack: Promise<T>, legit: () => Promise<{ status: number; ms: number }>) {
+async function whileAttacked<T>(
+  attack: Promise<T>,
+  legit: () => Promise<{ status: number; ms: number }>,
+) {
   let over = false;
   const result = attack.finally(() => (over = true));
   const statuses: number[] = [];
@@ -42,7 +55,13 @@ it('limits 10,000 unauthenticated requests from one client; another client is an
   const wallet = clientFrom('127.0.0.31');
   const started = performance.now();
   const { result: answers, legit } = await whileAttacked(
-    inParallel(10_000, 32, (i) => attacker.send('POST', i % 2 === 0 ? `${services.issuerUrl}/nonce` : `${services.issuerUrl}/token`, { body: 'grant_type=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })),
+    inParallel(10_000, 32, (i) =>
+      attacker.send(
+        'POST',
+        i % 2 === 0 ? `${services.issuerUrl}/nonce` : `${services.issuerUrl}/token`,
+        { body: 'grant_type=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      ),
+    ),
     () => wallet.send('POST', `${services.issuerUrl}/nonce`),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -54,16 +73,24 @@ it('limits 10,000 unauthenticated requests from one client; another client is an
     `10,000 unauthenticated requests from one client in ${seconds.toFixed(1)} s: ${JSON.stringify(statuses)};` +
       ` legitimate client: ${legit.statuses.length} answers ${JSON.stringify(tally(legit.statuses))}, p50 ${percentile(legit.ms, 50).toFixed(0)} ms, max ${Math.max(...legit.ms).toFixed(0)} ms`,
   );
-  expect(answers.length - limited.length).toBeLessThanOrEqual(allowance(DEFAULT_RATE_LIMITS.public, seconds));
+  expect(answers.length - limited.length).toBeLessThanOrEqual(
+    allowance(DEFAULT_RATE_LIMITS.public, seconds),
+  );
   expect(limited.length).toBeGreaterThan(5_000);
-  expect(JSON.parse(limited[0]!.body)).toEqual({ error: 'rate_limited', error_description: expect.any(String), sanad_code: 'ERR_RATE_LIMITED' });
+  expect(JSON.parse(limited[0]!.body)).toEqual({
+    error: 'rate_limited',
+    error_description: expect.any(String),
+    sanad_code: 'ERR_RATE_LIMITED',
+  });
   expect(Number(limited[0]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
   // The legitimate client was answered, while the flood went on.
   expect(legit.statuses.length).toBeGreaterThan(0);
   expect(legit.statuses.every((s) => s === 200)).toBe(true);
   expect(legit.allDuringAttack).toBe(true);
   // Every c_nonce held came from an accepted request.
-  expect(await services.takeHeldRecords()).toBeLessThanOrEqual(statuses[200]! + legit.statuses.length);
+  expect(await services.takeHeldRecords()).toBeLessThanOrEqual(
+    statuses[200]! + legit.statuses.length,
+  );
 }, 120_000);
 
 it('limits a flood of session and offer creation with a good token; another desk keeps working; held state stays within the budget', async () => {
@@ -74,10 +101,20 @@ it('limits a flood of session and offer creation with a good token; another desk
   const { result: answers, legit } = await whileAttacked(
     inParallel(2_000, 16, (i) =>
       i % 2 === 0
-        ? script.send('POST', `${services.verifierUrl}/operator/sessions`, { headers: operatorHeaders(), body: { preset: 'over-18' } })
-        : script.send('POST', `${services.issuerUrl}/operator/offers`, { headers: operatorHeaders(), body: { type: 'refugee-status', claims: amal } }),
+        ? script.send('POST', `${services.verifierUrl}/operator/sessions`, {
+            headers: operatorHeaders(),
+            body: { preset: 'over-18' },
+          })
+        : script.send('POST', `${services.issuerUrl}/operator/offers`, {
+            headers: operatorHeaders(),
+            body: { type: 'refugee-status', claims: amal },
+          }),
     ),
-    () => desk.send('POST', `${services.verifierUrl}/operator/sessions`, { headers: operatorHeaders(), body: { preset: 'over-18' } }),
+    () =>
+      desk.send('POST', `${services.verifierUrl}/operator/sessions`, {
+        headers: operatorHeaders(),
+        body: { preset: 'over-18' },
+      }),
   );
   const seconds = (performance.now() - started) / 1000;
   script.close();
@@ -94,22 +131,37 @@ it('limits a flood of session and offer creation with a good token; another desk
   expect(legit.statuses.every((s) => s === 201)).toBe(true);
   expect(legit.allDuringAttack).toBe(true);
   // What the services hold: one record per created session or offer (and their nonces), nothing for refused ones.
-  expect(await services.takeHeldRecords()).toBeLessThanOrEqual(2 * (created + legit.statuses.length));
+  expect(await services.takeHeldRecords()).toBeLessThanOrEqual(
+    2 * (created + legit.statuses.length),
+  );
 }, 120_000);
 
 it('locks out a client guessing operator tokens after a few failures, without locking out the desk elsewhere', async () => {
   const guesser = clientFrom('127.0.0.50', 16);
   const desk = clientFrom('127.0.0.51');
-  const answers = await inParallel(1_000, 16, (i) => guesser.send('POST', `${services.verifierUrl}/operator/sessions`, { headers: operatorHeaders(`guess-${i}-${'x'.repeat(24)}`), body: { preset: 'over-18' } }));
+  const answers = await inParallel(1_000, 16, (i) =>
+    guesser.send('POST', `${services.verifierUrl}/operator/sessions`, {
+      headers: operatorHeaders(`guess-${i}-${'x'.repeat(24)}`),
+      body: { preset: 'over-18' },
+    }),
+  );
   const statuses = tally(answers.map((a) => a.status));
-  const deskAnswer = await desk.send('GET', `${services.verifierUrl}/operator/presets`, { headers: operatorHeaders() });
+  const deskAnswer = await desk.send('GET', `${services.verifierUrl}/operator/presets`, {
+    headers: operatorHeaders(),
+  });
   // The guesser's address now waits, even with the right token.
-  const guesserWithToken = await guesser.send('GET', `${services.verifierUrl}/operator/presets`, { headers: operatorHeaders(OPERATOR_TOKEN) });
+  const guesserWithToken = await guesser.send('GET', `${services.verifierUrl}/operator/presets`, {
+    headers: operatorHeaders(OPERATOR_TOKEN),
+  });
   guesser.close();
   desk.close();
-  console.log(`1,000 bad operator tokens from one client: ${JSON.stringify(statuses)}; desk on another address: ${deskAnswer.status} in ${deskAnswer.ms.toFixed(0)} ms`);
+  console.log(
+    `1,000 bad operator tokens from one client: ${JSON.stringify(statuses)}; desk on another address: ${deskAnswer.status} in ${deskAnswer.ms.toFixed(0)} ms`,
+  );
   expect(statuses[401]).toBeLessThanOrEqual(DEFAULT_RATE_LIMITS.operatorFailures.burst + 1);
-  expect(statuses[429]).toBeGreaterThanOrEqual(1_000 - DEFAULT_RATE_LIMITS.operatorFailures.burst - 1);
+  expect(statuses[429]).toBeGreaterThanOrEqual(
+    1_000 - DEFAULT_RATE_LIMITS.operatorFailures.burst - 1,
+  );
   expect(deskAnswer.status).toBe(200);
   expect(guesserWithToken.status).toBe(429);
 }, 120_000);

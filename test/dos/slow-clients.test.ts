@@ -12,36 +12,51 @@ const SLOW = 500;
 let services: DosServices;
 
 beforeAll(async () => {
-  services = await startDosServices({ limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkIntervalMs: 100 } });
+  services = await startDosServices({
+    limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, checkIntervalMs: 100 },
+  });
 });
 afterAll(() => services.close());
 
 /** Opens `count` connections from `localAddress` that trickle `head` then `drip` forever; resolves with each one's open time once the server has closed them all. */
-async function slowConnections(url: string, localAddress: string, count: number, head: string, drip: string): Promise<{ openMs: number[]; answers: string[] }> {
+async function slowConnections(
+  url: string,
+  localAddress: string,
+  count: number,
+  head: string,
+  drip: string,
+): Promise<{ openMs: number[]; answers: string[] }> {
   const { hostname, port } = new URL(url);
   const sockets: Socket[] = [];
-  const closed = Array.from({ length: count }, (_, i) =>
-    new Promise<{ ms: number; answer: string }>((resolve) => {
-      const started = performance.now();
-      const socket = connect({ host: hostname, port: Number(port), localAddress }, () => socket.write(head));
-      sockets.push(socket);
-      let answer = '';
-      const dripper = setInterval(() => socket.writable && socket.write(drip), 250);
-      socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        clearInterval(dripper);
-        resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0] ?? '' });
-      });
-      void i;
-    }),
+  const closed = Array.from(
+    { length: count },
+    (_, i) =>
+      new Promise<{ ms: number; answer: string }>((resolve) => {
+        const started = performance.now();
+        const socket = connect({ host: hostname, port: Number(port), localAddress }, () =>
+          socket.write(head),
+        );
+        sockets.push(socket);
+        let answer = '';
+        const dripper = setInterval(() => socket.writable && socket.write(drip), 250);
+        socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(dripper);
+          resolve({ ms: performance.now() - started, answer: answer.split('\r\n')[0] ?? '' });
+        });
+        void i;
+      }),
   );
   const results = await Promise.all(closed);
   return { openMs: results.map((r) => r.ms), answers: results.map((r) => r.answer) };
 }
 
 /** Requests from a well-behaved client until `done` settles; their latencies. */
-async function legitimateWhile(done: Promise<unknown>, send: () => Promise<{ status: number; ms: number }>): Promise<{ statuses: number[]; ms: number[]; finishedFirst: boolean }> {
+async function legitimateWhile(
+  done: Promise<unknown>,
+  send: () => Promise<{ status: number; ms: number }>,
+): Promise<{ statuses: number[]; ms: number[]; finishedFirst: boolean }> {
   let over = false;
   void done.then(() => (over = true));
   const statuses: number[] = [];
@@ -60,8 +75,16 @@ async function legitimateWhile(done: Promise<unknown>, send: () => Promise<{ sta
 
 it('closes 500 connections that never finish their headers, and keeps answering others meanwhile', async () => {
   const legit = clientFrom('127.0.0.2');
-  const attack = slowConnections(services.issuerUrl, '127.0.0.11', SLOW, 'GET /jwks HTTP/1.1\r\nHost: issuer\r\n', 'X-Slow: 1\r\n');
-  const during = await legitimateWhile(attack, () => legit.send('POST', `${services.issuerUrl}/nonce`));
+  const attack = slowConnections(
+    services.issuerUrl,
+    '127.0.0.11',
+    SLOW,
+    'GET /jwks HTTP/1.1\r\nHost: issuer\r\n',
+    'X-Slow: 1\r\n',
+  );
+  const during = await legitimateWhile(attack, () =>
+    legit.send('POST', `${services.issuerUrl}/nonce`),
+  );
   const { openMs, answers } = await attack;
   legit.close();
   console.log(
@@ -80,10 +103,17 @@ it('closes 500 connections that trickle their bodies, acts on none of them, and 
   const legit = clientFrom('127.0.0.2');
   await services.takeHeldRecords();
   // A token request whose form body (100 kB announced) arrives a byte every 250 ms.
-  const head = 'POST /token HTTP/1.1\r\nHost: issuer\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\ngrant_type=';
+  const head =
+    'POST /token HTTP/1.1\r\nHost: issuer\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\ngrant_type=';
   // Spread over five addresses so that all of them get past the rate limits into the handler.
-  const attack = Promise.all(Array.from({ length: 5 }, (_, i) => slowConnections(services.issuerUrl, `127.0.0.${20 + i}`, SLOW / 5, head, 'a')));
-  const during = await legitimateWhile(attack, () => legit.send('GET', `${services.issuerUrl}/.well-known/openid-credential-issuer`));
+  const attack = Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      slowConnections(services.issuerUrl, `127.0.0.${20 + i}`, SLOW / 5, head, 'a'),
+    ),
+  );
+  const during = await legitimateWhile(attack, () =>
+    legit.send('GET', `${services.issuerUrl}/.well-known/openid-credential-issuer`),
+  );
   const openMs = (await attack).flatMap((r) => r.openMs);
   const after = await legit.send('POST', `${services.issuerUrl}/nonce`);
   legit.close();

@@ -5,7 +5,14 @@
  * is all loopback on Linux), exactly as the services see distinct clients in the field.
  */
 import { Agent, request } from 'node:http';
-import { createGuardedFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
+import {
+  createGuardedFetch,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  signerFromJwk,
+  TrustList,
+} from '@sanad/core';
 import { createIssuer, createMemoryIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import {
   createIssuerService,
@@ -33,20 +40,49 @@ export interface DosServices {
   close(): Promise<void>;
 }
 
-export async function startDosServices(options: { limits?: Partial<ServerLimits>; defences?: DefencesOptions | false } = {}): Promise<DosServices> {
+export async function startDosServices(
+  options: { limits?: Partial<ServerLimits>; defences?: DefencesOptions | false } = {},
+): Promise<DosServices> {
   const store = createMemoryServiceStore();
-  let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  const servers: Listening[] = [await listen((r) => issuerHandler(r), { limits: options.limits ?? {} }), await listen((r) => verifierHandler(r), { limits: options.limits ?? {} })];
+  let issuerHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  let verifierHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  const servers: Listening[] = [
+    await listen((r) => issuerHandler(r), { limits: options.limits ?? {} }),
+    await listen((r) => verifierHandler(r), { limits: options.limits ?? {} }),
+  ];
   const [issuerServer, verifierServer] = servers as [Listening, Listening];
   const keys = await generateKeyPair('ES256');
   const did = didKeyFromJwk(keys.publicJwk);
-  const issuer = await createIssuer({ store: createMemoryIssuerStore(), signer: await signerFromJwk(keys.privateJwk), issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, statusBaseUrl: `${issuerServer.url}/status`, types: [refugeeStatusType] });
+  const issuer = await createIssuer({
+    store: createMemoryIssuerStore(),
+    signer: await signerFromJwk(keys.privateJwk),
+    issuerId: did,
+    kid: `${did}#${didKeyMultibase(did)}`,
+    statusBaseUrl: `${issuerServer.url}/status`,
+    types: [refugeeStatusType],
+  });
   const defences = options.defences === undefined ? {} : { defences: options.defences };
-  const issuerService = createIssuerService({ issuer, store, baseUrl: issuerServer.url, operatorToken: OPERATOR_TOKEN, log: () => undefined, ...defences });
+  const issuerService = createIssuerService({
+    issuer,
+    store,
+    baseUrl: issuerServer.url,
+    operatorToken: OPERATOR_TOKEN,
+    log: () => undefined,
+    ...defences,
+  });
   issuerHandler = (r) => issuerService.app.fetch(r);
-  const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [{ id: did, name: 'Agency', credential_types: [refugeeStatusType.definition.vct] }] });
-  const verifier = createVerifier({ trustList, nonceStore: serviceNonceStore(store), fetch: createGuardedFetch({ allowInsecure: true }) });
+  const trustList = new TrustList({
+    type: 'sanad-trust-list',
+    version: 1,
+    issuers: [{ id: did, name: 'Agency', credential_types: [refugeeStatusType.definition.vct] }],
+  });
+  const verifier = createVerifier({
+    trustList,
+    nonceStore: serviceNonceStore(store),
+    fetch: createGuardedFetch({ allowInsecure: true }),
+  });
   const verifierService = await createVerifierService({
     verifier,
     store,
@@ -81,7 +117,11 @@ export interface Answer {
 
 export interface Client {
   /** One request from this client's address; `body` as given, JSON-encoded unless a string. */
-  send(method: string, url: string, options?: { headers?: Record<string, string>; body?: unknown }): Promise<Answer>;
+  send(
+    method: string,
+    url: string,
+    options?: { headers?: Record<string, string>; body?: unknown },
+  ): Promise<Answer>;
   close(): void;
 }
 
@@ -92,12 +132,29 @@ export function clientFrom(localAddress: string, maxSockets = 16): Client {
     send: (method, url, options = {}) =>
       new Promise((resolve, reject) => {
         const started = performance.now();
-        const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-        const headers = { ...(body !== undefined && typeof options.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...options.headers };
+        const body =
+          options.body === undefined
+            ? undefined
+            : typeof options.body === 'string'
+              ? options.body
+              : JSON.stringify(options.body);
+        const headers = {
+          ...(body !== undefined && typeof options.body !== 'string'
+            ? { 'content-type': 'application/json' }
+            : {}),
+          ...options.headers,
+        };
         const req = request(url, { method, agent, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: performance.now() - started,
+            }),
+          );
         });
         req.on('error', reject);
         req.end(body);
@@ -106,10 +163,16 @@ export function clientFrom(localAddress: string, maxSockets = 16): Client {
   };
 }
 
-export const operatorHeaders = (token = OPERATOR_TOKEN): Record<string, string> => ({ authorization: `Bearer ${token}` });
+export const operatorHeaders = (token = OPERATOR_TOKEN): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+});
 
 /** Runs `count` calls of `task`, `concurrency` at a time, and gives their results in order. */
-export async function inParallel<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
+export async function inParallel<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let next = 0;
   await Promise.all(
@@ -123,7 +186,8 @@ export async function inParallel<T>(count: number, concurrency: number, task: (i
   return results;
 }
 
-export const tally = (statuses: number[]): Record<number, number> => statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+export const tally = (statuses: number[]): Record<number, number> =>
+  statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
 
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);

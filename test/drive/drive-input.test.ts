@@ -9,7 +9,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holderDids, person, readResultsFile, registerBatches, writePeople } from '../support/drive.js';
+import {
+  holderDids,
+  person,
+  readResultsFile,
+  registerBatches,
+  writePeople,
+} from '../support/drive.js';
 import { runSanad } from '../support/sanad-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-drive-input-'));
@@ -18,12 +24,37 @@ const issuerDir = join(work, 'issuer');
 let holders: string[];
 
 beforeAll(async () => {
-  expect((await runSanad(['issuer', 'init', '--dir', issuerDir, '--status-base-url', 'https://agency.example/status'])).code).toBe(0);
+  expect(
+    (
+      await runSanad([
+        'issuer',
+        'init',
+        '--dir',
+        issuerDir,
+        '--status-base-url',
+        'https://agency.example/status',
+      ])
+    ).code,
+  ).toBe(0);
   holders = await holderDids(3);
 });
 
-const drive = (input: string, out: string, ...extra: string[]) => runSanad(['issuer', 'issue-batch', '--dir', issuerDir, '--type', 'refugee-status', '--input', input, '--out', out, ...extra]);
-const credentialsHeld = async (): Promise<number> => [...(await registerBatches(issuerDir)).values()].flat().length;
+const drive = (input: string, out: string, ...extra: string[]) =>
+  runSanad([
+    'issuer',
+    'issue-batch',
+    '--dir',
+    issuerDir,
+    '--type',
+    'refugee-status',
+    '--input',
+    input,
+    '--out',
+    out,
+    ...extra,
+  ]);
+const credentialsHeld = async (): Promise<number> =>
+  [...(await registerBatches(issuerDir)).values()].flat().length;
 
 describe('sanad issuer issue-batch', () => {
   it('errors name the real line number after blank lines, in CRLF input with a byte order mark', async () => {
@@ -42,8 +73,20 @@ describe('sanad issuer issue-batch', () => {
     writeFileSync(input, lines.join('\r\n'));
     const run = await drive(input, join(work, 'crlf-results.jsonl'), '--json');
     expect(run.code).toBe(2);
-    const summary = JSON.parse(run.stdout) as { error: { code: string }; firstFailedLine: number; issued: number; failed: number; lines: number };
-    expect(summary).toMatchObject({ error: { code: 'ERR_BATCH_INCOMPLETE' }, firstFailedLine: 4, issued: 3, failed: 2, lines: 5 });
+    const summary = JSON.parse(run.stdout) as {
+      error: { code: string };
+      firstFailedLine: number;
+      issued: number;
+      failed: number;
+      lines: number;
+    };
+    expect(summary).toMatchObject({
+      error: { code: 'ERR_BATCH_INCOMPLETE' },
+      firstFailedLine: 4,
+      issued: 3,
+      failed: 2,
+      lines: 5,
+    });
     const results = readResultsFile(join(work, 'crlf-results.jsonl'));
     expect(results.map((r) => [r.line, r.error?.code ?? 'issued'])).toEqual([
       [1, 'issued'],
@@ -64,7 +107,9 @@ describe('sanad issuer issue-batch', () => {
     const before = await credentialsHeld();
     const run = await drive(input, out);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^sanad: .*earlier-results\.jsonl already exists.* \(ERR_OUTPUT_EXISTS\)\n$/);
+    expect(run.stderr).toMatch(
+      /^sanad: .*earlier-results\.jsonl already exists.* \(ERR_OUTPUT_EXISTS\)\n$/,
+    );
     expect(readFileSync(out, 'utf8')).toBe('{"line":1,"batchId":"earlier","ids":[],"bundle":{}}\n');
     expect(await credentialsHeld()).toBe(before);
   });
@@ -78,8 +123,14 @@ describe('sanad issuer issue-batch', () => {
     const held = await credentialsHeld();
     const again = await drive(input, out);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('is already complete (4 lines: 4 issued, 0 refused); nothing was issued');
-    const json = JSON.parse((await drive(input, out, '--json')).stdout) as { alreadyComplete: boolean; issuedNow: number; issued: number };
+    expect(again.stdout).toContain(
+      'is already complete (4 lines: 4 issued, 0 refused); nothing was issued',
+    );
+    const json = JSON.parse((await drive(input, out, '--json')).stdout) as {
+      alreadyComplete: boolean;
+      issuedNow: number;
+      issued: number;
+    };
     expect(json).toMatchObject({ alreadyComplete: true, issuedNow: 0, issued: 4 });
     expect(readFileSync(out).equals(results)).toBe(true);
     expect(await credentialsHeld()).toBe(held);
@@ -96,12 +147,19 @@ describe('sanad issuer issue-batch', () => {
     writeFileSync(input, readFileSync(input, 'utf8').replace('Person 2', 'Person 2 corrected'));
     const changed = await drive(input, out, '--json');
     expect(changed.code).toBe(2);
-    expect(JSON.parse(changed.stdout)).toEqual({ error: { code: 'ERR_BATCH_JOURNAL_MISMATCH', message: expect.stringContaining('Give another --out') } });
+    expect(JSON.parse(changed.stdout)).toEqual({
+      error: {
+        code: 'ERR_BATCH_JOURNAL_MISMATCH',
+        message: expect.stringContaining('Give another --out'),
+      },
+    });
     // The message names files, never a claim value.
     expect(changed.stdout).not.toContain('Person');
 
     writePeople(input, 3, holders); // the original content again, another format
-    expect((await drive(input, out, '--format', 'jwt_vc_json')).stderr).toContain('ERR_BATCH_JOURNAL_MISMATCH');
+    expect((await drive(input, out, '--format', 'jwt_vc_json')).stderr).toContain(
+      'ERR_BATCH_JOURNAL_MISMATCH',
+    );
     expect(readFileSync(out).equals(results)).toBe(true);
     expect(await credentialsHeld()).toBe(held);
   });
@@ -115,7 +173,9 @@ describe('sanad issuer issue-batch', () => {
       writeFileSync(`${out}.lock`, String(other.pid));
       const run = await drive(input, out);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`Another sanad (process ${other.pid}) is running the drive writing ${out}`);
+      expect(run.stderr).toContain(
+        `Another sanad (process ${other.pid}) is running the drive writing ${out}`,
+      );
       expect(run.stderr).toContain('(ERR_BATCH_IN_PROGRESS)');
     } finally {
       other.kill();

@@ -18,7 +18,12 @@ import {
   signerFromJwk,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import {
+  createIssuer,
+  createMemoryIssuerStore,
+  type Issuer,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import {
   createIssuerService,
   createMemoryServiceStore,
@@ -56,7 +61,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   for (const line of text.split('\n')) {
     const m = /^([^{ ]+)\{(.*)\} (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => m[2]!.includes(`${k}="${v}"`))) return Number(m[3]);
+    if (Object.entries(labels).every(([k, v]) => m[2]!.includes(`${k}="${v}"`)))
+      return Number(m[3]);
   }
   return undefined;
 }
@@ -75,8 +81,12 @@ describe('verifier service: health, readiness and metrics', () => {
   beforeAll(async () => {
     statusServer = createServer(async (req, res) => {
       if (!statusUp) return void res.writeHead(503).end();
-      const list = (await issuer.publishStatusLists()).find((l) => new URL(l.uri).pathname === req.url);
-      res.writeHead(list ? 200 : 404, { 'content-type': 'application/statuslist+jwt' }).end(list?.token);
+      const list = (await issuer.publishStatusLists()).find(
+        (l) => new URL(l.uri).pathname === req.url,
+      );
+      res
+        .writeHead(list ? 200 : 404, { 'content-type': 'application/statuslist+jwt' })
+        .end(list?.token);
     });
     await new Promise<void>((resolve) => statusServer.listen(0, '127.0.0.1', resolve));
     const statusBaseUrl = `http://127.0.0.1:${(statusServer.address() as AddressInfo).port}/status`;
@@ -93,7 +103,9 @@ describe('verifier service: health, readiness and metrics', () => {
       statusListTtlSeconds: 0,
     });
 
-    store = openSqliteServiceStore(join(mkdtempSync(join(tmpdir(), 'sanad-obs-')), 'verifier.sqlite'));
+    store = openSqliteServiceStore(
+      join(mkdtempSync(join(tmpdir(), 'sanad-obs-')), 'verifier.sqlite'),
+    );
     const expiresAt = new Date(Date.now() + 3600_000).toISOString();
     const trustList = new TrustList({
       type: 'sanad-trust-list',
@@ -106,7 +118,8 @@ describe('verifier service: health, readiness and metrics', () => {
       nonceStore: serviceNonceStore(store),
       fetch: createGuardedFetch({ allowInsecure: true }),
     });
-    let handler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+    let handler: (r: Request) => Response | Promise<Response> = () =>
+      new Response(null, { status: 503 });
     server = await listen((r) => handler(r));
     url = server.url;
     const service = await createVerifierService({
@@ -142,11 +155,17 @@ describe('verifier service: health, readiness and metrics', () => {
   /** One cross-device presentation; the error code when the wallet was told to retry. */
   async function present(): Promise<string | undefined> {
     const { json } = await operator(url, 'POST', '/sessions', { preset: 'over-18' });
-    const opened = await wallet.openRequest(String(json.authorization_request), { fetch: loopbackFetch });
+    const opened = await wallet.openRequest(String(json.authorization_request), {
+      fetch: loopbackFetch,
+    });
     try {
-      await wallet.respond(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), {
-        fetch: loopbackFetch,
-      });
+      await wallet.respond(
+        opened,
+        wallet.decide(wallet.propose(opened.request), { approve: true }),
+        {
+          fetch: loopbackFetch,
+        },
+      );
       return undefined;
     } catch (err) {
       if (isSanadError(err)) return err.code;
@@ -167,7 +186,9 @@ describe('verifier service: health, readiness and metrics', () => {
         },
       },
     });
-    const health = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'probe-0000-0001' } });
+    const health = await fetch(`${url}/healthz`, {
+      headers: { 'x-request-id': 'probe-0000-0001' },
+    });
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(health.headers.get('x-request-id')).toBe('probe-0000-0001');
   });
@@ -180,19 +201,39 @@ describe('verifier service: health, readiness and metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
-    expect(sample(text, 'sanad_verifications_total', { outcome: 'verified', code: 'none', service: 'verifier' })).toBe(
-      1,
-    );
-    expect(sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/responses/:id', status: '200' })).toBe(
-      1,
-    );
-    expect(sample(text, 'sanad_http_requests_total', { method: 'GET', route: '/requests/:id', status: '200' })).toBe(1);
     expect(
-      sample(text, 'sanad_http_requests_total', { method: 'POST', route: '/operator/sessions', status: '201' }),
+      sample(text, 'sanad_verifications_total', {
+        outcome: 'verified',
+        code: 'none',
+        service: 'verifier',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'sanad_http_requests_total', {
+        method: 'POST',
+        route: '/responses/:id',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'sanad_http_requests_total', {
+        method: 'GET',
+        route: '/requests/:id',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'sanad_http_requests_total', {
+        method: 'POST',
+        route: '/operator/sessions',
+        status: '201',
+      }),
     ).toBe(1);
     expect(sample(text, 'sanad_store_records', { kind: 'session' })).toBe(1);
     expect(
-      sample(text, 'sanad_status_list_age_seconds', { list: (await issuer.publishStatusLists())[0]!.uri }),
+      sample(text, 'sanad_status_list_age_seconds', {
+        list: (await issuer.publishStatusLists())[0]!.uri,
+      }),
     ).toBeGreaterThanOrEqual(0);
     // Route patterns only: no session id, no path with an id in it.
     expect(text).not.toMatch(/route="\/(requests|responses)\/[A-Za-z0-9_-]{16,}/);
@@ -206,11 +247,19 @@ describe('verifier service: health, readiness and metrics', () => {
       status: 200,
       body: {
         status: 'degraded',
-        checks: { status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' }, store: { status: 'ok' } },
+        checks: {
+          status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' },
+          store: { status: 'ok' },
+        },
       },
     });
     const text = await (await scrape(url)).text();
-    expect(sample(text, 'sanad_verifications_total', { outcome: 'undecided', code: 'ERR_STATUS_UNAVAILABLE' })).toBe(1);
+    expect(
+      sample(text, 'sanad_verifications_total', {
+        outcome: 'undecided',
+        code: 'ERR_STATUS_UNAVAILABLE',
+      }),
+    ).toBe(1);
     expect(sample(text, 'sanad_status_list_fetch_failures_total', { fallback: 'none' })).toBe(1);
     statusUp = true;
     expect(await present()).toBeUndefined();
@@ -222,7 +271,9 @@ describe('verifier service: health, readiness and metrics', () => {
     try {
       expect(await readyz(url)).toMatchObject({
         status: 503,
-        body: { checks: { trust_list: { status: 'failed', sanad_code: 'ERR_TRUST_LIST_EXPIRED' } } },
+        body: {
+          checks: { trust_list: { status: 'failed', sanad_code: 'ERR_TRUST_LIST_EXPIRED' } },
+        },
       });
     } finally {
       offset = 0;
@@ -266,15 +317,27 @@ describe('issuer service: readiness and metrics', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { store: { status: 'ok' }, signing_key: { status: 'ok' }, status_lists: { status: 'ok' } },
+      checks: {
+        store: { status: 'ok' },
+        signing_key: { status: 'ok' },
+        status_lists: { status: 'ok' },
+      },
     });
     await createOffer({ type: 'refugee-status', claims: amal });
     await createOffer({ type: 'refugee-status', claims: amal });
     const text = await (
-      await app.request('/operator/metrics', { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })
+      await app.request('/operator/metrics', {
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      })
     ).text();
     expect(sample(text, 'sanad_store_records', { kind: 'offer', service: 'issuer' })).toBe(2);
-    expect(sample(text, 'sanad_http_requests_total', { route: '/readyz', status: '200', service: 'issuer' })).toBe(1);
+    expect(
+      sample(text, 'sanad_http_requests_total', {
+        route: '/readyz',
+        status: '200',
+        service: 'issuer',
+      }),
+    ).toBe(1);
   });
 
   it('serves no metrics without an operator token', async () => {

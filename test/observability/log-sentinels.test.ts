@@ -11,9 +11,16 @@ import { createMemoryIssuerStore } from '@sanad/issuer';
 import { createMemoryServiceStore } from '@sanad/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amal } from '../support/fixtures.js';
-import { loopbackFetch, newWallet, operator, type Services, startServices } from '../support/services.js';
+import {
+  loopbackFetch,
+  newWallet,
+  operator,
+  type Services,
+  startServices,
+} from '../support/services.js';
 
-const unique = (label: string): string => `${label}${toBase64url(randomBytes(6)).replace(/[-_]/g, 'x')}`;
+const unique = (label: string): string =>
+  `${label}${toBase64url(randomBytes(6)).replace(/[-_]/g, 'x')}`;
 
 /** Every string member, at any depth, of a JSON value. */
 const stringsIn = (value: unknown): string[] =>
@@ -24,7 +31,8 @@ const stringsIn = (value: unknown): string[] =>
       : [];
 
 /** The pieces of a JWT or SD-JWT worth looking for: each segment and disclosure of 16 characters or more. */
-const fragmentsOf = (token: string): string[] => token.split(/[~.]/).filter((part) => part.length >= 16);
+const fragmentsOf = (token: string): string[] =>
+  token.split(/[~.]/).filter((part) => part.length >= 16);
 
 describe('the services never log personal data or secrets', () => {
   const lines: string[] = [];
@@ -37,7 +45,11 @@ describe('the services never log personal data or secrets', () => {
 
   beforeAll(async () => {
     s = await startServices(
-      { issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' },
+      {
+        issuer: createMemoryIssuerStore(),
+        service: createMemoryServiceStore(),
+        dump: async () => '',
+      },
       { logs: { write: (line) => void lines.push(line) } },
     );
   });
@@ -59,7 +71,11 @@ describe('the services never log personal data or secrets', () => {
       const response = await loopbackFetch(input, init);
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const sent =
-        typeof init?.body === 'string' ? init.body : init?.body instanceof URLSearchParams ? init.body.toString() : '';
+        typeof init?.body === 'string'
+          ? init.body
+          : init?.body instanceof URLSearchParams
+            ? init.body.toString()
+            : '';
       exchanged.push({ url, sent, received: await response.clone().text() });
       return response;
     };
@@ -73,16 +89,23 @@ describe('the services never log personal data or secrets', () => {
     const pin = String(created.tx_code);
     const grants = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!).grants;
     plant('PIN', pin);
-    plant('pre-authorized code', grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code']);
+    plant(
+      'pre-authorized code',
+      grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'],
+    );
 
     const wallet = await newWallet();
     const wrongPin = pin === '000000' ? '111111' : '000000';
-    await expect(wallet.receive(offerUri, { fetch, txCode: async () => wrongPin })).rejects.toMatchObject({
+    await expect(
+      wallet.receive(offerUri, { fetch, txCode: async () => wrongPin }),
+    ).rejects.toMatchObject({
       code: 'ERR_TX_CODE_INVALID',
     });
     await wallet.receive(offerUri, { fetch, txCode: async () => pin, copies: 2 });
 
-    const token = exchanged.find((e) => e.url.endsWith('/token') && e.received.includes('access_token'))!;
+    const token = exchanged.find(
+      (e) => e.url.endsWith('/token') && e.received.includes('access_token'),
+    )!;
     plant('access token', JSON.parse(token.received).access_token);
     const nonce = exchanged.find((e) => e.url.endsWith('/nonce'))!;
     plant('c_nonce', JSON.parse(nonce.received).c_nonce);
@@ -107,7 +130,8 @@ describe('the services never log personal data or secrets', () => {
     );
     const answer = exchanged.find((e) => e.url.endsWith(`/responses/${sessionId}`))!;
     const vpToken = JSON.parse(new URLSearchParams(answer.sent).get('vp_token')!);
-    for (const presented of stringsIn(vpToken)) for (const f of fragmentsOf(presented)) plant('vp_token fragment', f);
+    for (const presented of stringsIn(vpToken))
+      for (const f of fragmentsOf(presented)) plant('vp_token fragment', f);
     const responseCode = new URL(redirectUri!).hash.slice('#response_code='.length);
     plant('response code', responseCode);
     const result = await (
@@ -130,17 +154,24 @@ describe('the services never log personal data or secrets', () => {
     const refused = await loopbackFetch(`${s.verifierUrl}/responses/${String(other.session_id)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ vp_token: JSON.stringify({ q: [`${garbage}~${garbage}~`] }) }).toString(),
+      body: new URLSearchParams({
+        vp_token: JSON.stringify({ q: [`${garbage}~${garbage}~`] }),
+      }).toString(),
     });
     expect(refused.status).toBe(400);
     const wrongCode = unique('Wrongresponsecode');
     plant('query string', wrongCode);
-    expect((await loopbackFetch(`${s.verifierUrl}/results/${sessionId}?response_code=${wrongCode}`)).status).toBe(404);
+    expect(
+      (await loopbackFetch(`${s.verifierUrl}/results/${sessionId}?response_code=${wrongCode}`))
+        .status,
+    ).toBe(404);
 
     // The logs were written (the run is not vacuous) ...
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const routes = new Set(
-      parsed.filter((l) => l.msg === 'request').map((l) => `${l.service} ${l.method} ${l.route} ${l.status}`),
+      parsed
+        .filter((l) => l.msg === 'request')
+        .map((l) => `${l.service} ${l.method} ${l.route} ${l.status}`),
     );
     for (const expected of [
       'issuer POST /token 400',

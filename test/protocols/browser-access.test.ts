@@ -17,9 +17,19 @@ let s: Services;
 
 beforeAll(async () => {
   mkdirSync(join(deskDir, 'assets'));
-  writeFileSync(join(deskDir, 'index.html'), '<!doctype html><title>Sanad desk</title><script type="module" src="./assets/desk-1a2b.js"></script>');
+  writeFileSync(
+    join(deskDir, 'index.html'),
+    '<!doctype html><title>Sanad desk</title><script type="module" src="./assets/desk-1a2b.js"></script>',
+  );
   writeFileSync(join(deskDir, 'assets', 'desk-1a2b.js'), 'export {};');
-  s = await startServices({ issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' }, { deskDir });
+  s = await startServices(
+    {
+      issuer: createMemoryIssuerStore(),
+      service: createMemoryServiceStore(),
+      dump: async () => '',
+    },
+    { deskDir },
+  );
 });
 afterAll(async () => {
   await s.close();
@@ -27,30 +37,62 @@ afterAll(async () => {
 });
 
 const preflight = (url: string, method: string, headers: string) =>
-  fetch(url, { method: 'OPTIONS', headers: { origin: WALLET_ORIGIN, 'access-control-request-method': method, 'access-control-request-headers': headers } });
+  fetch(url, {
+    method: 'OPTIONS',
+    headers: {
+      origin: WALLET_ORIGIN,
+      'access-control-request-method': method,
+      'access-control-request-headers': headers,
+    },
+  });
 
 describe('CORS  [Fetch standard, CORS protocol]', () => {
   it('lets a wallet on another origin call the issuer: preflight for bearer tokens and DPoP, headers on answers and errors', async () => {
-    const pre = await preflight(`${s.issuerUrl}/credential`, 'POST', 'authorization,content-type,dpop');
+    const pre = await preflight(
+      `${s.issuerUrl}/credential`,
+      'POST',
+      'authorization,content-type,dpop',
+    );
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(expect.arrayContaining(['authorization', 'content-type', 'dpop']));
+    expect(pre.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'dpop']),
+    );
     // Never with credentials: these endpoints do not use cookies.
     expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
 
-    for (const path of ['/.well-known/openid-credential-issuer', '/.well-known/oauth-authorization-server', '/jwks']) {
+    for (const path of [
+      '/.well-known/openid-credential-issuer',
+      '/.well-known/oauth-authorization-server',
+      '/jwks',
+    ]) {
       const r = await fetch(`${s.issuerUrl}${path}`, { headers: { origin: WALLET_ORIGIN } });
       expect(r.status, path).toBe(200);
       expect(r.headers.get('access-control-allow-origin'), path).toBe('*');
     }
-    const nonce = await fetch(`${s.issuerUrl}/nonce`, { method: 'POST', headers: { origin: WALLET_ORIGIN } });
+    const nonce = await fetch(`${s.issuerUrl}/nonce`, {
+      method: 'POST',
+      headers: { origin: WALLET_ORIGIN },
+    });
     expect(nonce.headers.get('access-control-allow-origin')).toBe('*');
     // An error must be readable too, or the wallet cannot tell the holder what went wrong.
-    const refused = await fetch(`${s.issuerUrl}/token`, { method: 'POST', headers: { origin: WALLET_ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${s.issuerUrl}/token`, {
+      method: 'POST',
+      headers: { origin: WALLET_ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('access-control-allow-origin')).toBe('*');
-    const unauthorized = await fetch(`${s.issuerUrl}/credential`, { method: 'POST', headers: { origin: WALLET_ORIGIN, authorization: 'Bearer x.y.z', 'content-type': 'application/json' }, body: '{}' });
+    const unauthorized = await fetch(`${s.issuerUrl}/credential`, {
+      method: 'POST',
+      headers: {
+        origin: WALLET_ORIGIN,
+        authorization: 'Bearer x.y.z',
+        'content-type': 'application/json',
+      },
+      body: '{}',
+    });
     expect(unauthorized.headers.get('access-control-allow-origin')).toBe('*');
     expect(unauthorized.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
   });
@@ -58,16 +100,26 @@ describe('CORS  [Fetch standard, CORS protocol]', () => {
   it('serves status lists and the verifier protocol endpoints cross-origin', async () => {
     const session = await operator(s.verifierUrl, 'POST', '/sessions', { preset: 'over-18' });
     const id = String(session.json.session_id);
-    const request = await fetch(`${s.verifierUrl}/requests/${id}`, { headers: { origin: WALLET_ORIGIN } });
+    const request = await fetch(`${s.verifierUrl}/requests/${id}`, {
+      headers: { origin: WALLET_ORIGIN },
+    });
     expect(request.status).toBe(200);
     expect(request.headers.get('access-control-allow-origin')).toBe('*');
-    expect((await preflight(`${s.verifierUrl}/responses/${id}`, 'POST', 'content-type')).headers.get('access-control-allow-origin')).toBe('*');
-    const results = await fetch(`${s.verifierUrl}/results/${id}?response_code=x`, { headers: { origin: WALLET_ORIGIN } });
+    expect(
+      (await preflight(`${s.verifierUrl}/responses/${id}`, 'POST', 'content-type')).headers.get(
+        'access-control-allow-origin',
+      ),
+    ).toBe('*');
+    const results = await fetch(`${s.verifierUrl}/results/${id}?response_code=x`, {
+      headers: { origin: WALLET_ORIGIN },
+    });
     expect(results.status).toBe(404);
     expect(results.headers.get('access-control-allow-origin')).toBe('*');
     await s.issuer.issue({ type: 'refugee-status', claims: amal, holders: [await makeHolder()] });
     const [list] = await s.issuer.publishStatusLists();
-    const status = await fetch(`${s.issuerUrl}/status/${list!.path}`, { headers: { origin: WALLET_ORIGIN } });
+    const status = await fetch(`${s.issuerUrl}/status/${list!.path}`, {
+      headers: { origin: WALLET_ORIGIN },
+    });
     expect(status.headers.get('content-type')).toBe('application/statuslist+jwt');
     expect(status.headers.get('access-control-allow-origin')).toBe('*');
   });
@@ -77,10 +129,20 @@ describe('CORS  [Fetch standard, CORS protocol]', () => {
       const pre = await preflight(url, 'POST', 'authorization,content-type');
       expect(pre.headers.get('access-control-allow-origin'), url).toBeNull();
       expect(pre.headers.get('access-control-allow-headers'), url).toBeNull();
-      const call = await fetch(url, { method: 'POST', headers: { origin: WALLET_ORIGIN, authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+      const call = await fetch(url, {
+        method: 'POST',
+        headers: {
+          origin: WALLET_ORIGIN,
+          authorization: `Bearer ${OPERATOR_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
       expect(call.headers.get('access-control-allow-origin'), url).toBeNull();
     }
-    const presets = await fetch(`${s.verifierUrl}/operator/presets`, { headers: { origin: WALLET_ORIGIN, authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    const presets = await fetch(`${s.verifierUrl}/operator/presets`, {
+      headers: { origin: WALLET_ORIGIN, authorization: `Bearer ${OPERATOR_TOKEN}` },
+    });
     expect(presets.status).toBe(200);
     expect(presets.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -90,13 +152,17 @@ describe('the desk page', () => {
   it('is served at /desk/ from the built folder, with its CSP; /desk redirects there', async () => {
     const bare = await fetch(`${s.verifierUrl}/desk`, { redirect: 'manual' });
     expect(bare.status).toBe(301);
-    expect(new URL(bare.headers.get('location')!, `${s.verifierUrl}/desk`).href).toBe(`${s.verifierUrl}/desk/`);
+    expect(new URL(bare.headers.get('location')!, `${s.verifierUrl}/desk`).href).toBe(
+      `${s.verifierUrl}/desk/`,
+    );
     const page = await fetch(`${s.verifierUrl}/desk/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("connect-src 'self';");
     expect(page.headers.get('access-control-allow-origin')).toBeNull();
     expect(await page.text()).toContain('<title>Sanad desk</title>');
-    expect((await fetch(`${s.verifierUrl}/desk/assets/desk-1a2b.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(
+      (await fetch(`${s.verifierUrl}/desk/assets/desk-1a2b.js`)).headers.get('content-type'),
+    ).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${s.verifierUrl}/desk/assets/none.js`)).status).toBe(404);
   });
 });

@@ -7,7 +7,13 @@
 import { decodeJwt, fromUtf8, generateKeyPair, signerFromJwk, signJwt } from '@sanad/core';
 import { createMemoryIssuerStore } from '@sanad/issuer';
 import { createMemoryServiceStore } from '@sanad/server';
-import { createMemoryStorage, createWallet, openWallet, type Wallet, type WalletStorage } from '@sanad/wallet';
+import {
+  createMemoryStorage,
+  createWallet,
+  openWallet,
+  type Wallet,
+  type WalletStorage,
+} from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amal, LOW_COST_WALLET } from '../support/fixtures.js';
 import { loopbackFetch, operator, type Services, startServices } from '../support/services.js';
@@ -29,16 +35,30 @@ const offline = (async () => {
   throw new TypeError('fetch failed');
 }) as typeof fetch;
 
-async function receive(format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt'): Promise<{ offerId: string; credentialId: string }> {
-  const { json } = await operator(s.issuerUrl, 'POST', '/offers', { type: 'refugee-status', claims: amal, format });
-  const card = await wallet.receive(String(json.credential_offer_uri), { fetch: loopbackFetch, txCode: async () => String(json.tx_code), copies: 3 });
+async function receive(
+  format: 'dc+sd-jwt' | 'jwt_vc_json' = 'dc+sd-jwt',
+): Promise<{ offerId: string; credentialId: string }> {
+  const { json } = await operator(s.issuerUrl, 'POST', '/offers', {
+    type: 'refugee-status',
+    claims: amal,
+    format,
+  });
+  const card = await wallet.receive(String(json.credential_offer_uri), {
+    fetch: loopbackFetch,
+    txCode: async () => String(json.tx_code),
+    copies: 3,
+  });
   return { offerId: String(json.offer_id), credentialId: card.id };
 }
 
 const statusOf = (id: string) => wallet.list().find((c) => c.id === id)?.status?.value;
 
 beforeAll(async () => {
-  s = await startServices({ issuer: createMemoryIssuerStore(), service: createMemoryServiceStore(), dump: async () => '' });
+  s = await startServices({
+    issuer: createMemoryIssuerStore(),
+    service: createMemoryServiceStore(),
+    dump: async () => '',
+  });
   storage = createMemoryStorage();
   wallet = await createWallet(storage, PASSPHRASE, LOW_COST_WALLET);
   offers.push(await receive(), await receive(), await receive('jwt_vc_json'));
@@ -61,8 +81,12 @@ describe('holder-side status refresh', () => {
   });
 
   it('sees a revocation and a suspension by the operator, and keeps them across save and reopen', async () => {
-    expect((await operator(s.issuerUrl, 'POST', `/credentials/${offers[0]!.offerId}/revoke`)).status).toBe(200);
-    expect((await operator(s.issuerUrl, 'POST', `/credentials/${offers[2]!.offerId}/suspend`)).status).toBe(200);
+    expect(
+      (await operator(s.issuerUrl, 'POST', `/credentials/${offers[0]!.offerId}/revoke`)).status,
+    ).toBe(200);
+    expect(
+      (await operator(s.issuerUrl, 'POST', `/credentials/${offers[2]!.offerId}/suspend`)).status,
+    ).toBe(200);
     await wallet.refreshStatus({ fetch: loopbackFetch });
     expect(offers.map((o) => statusOf(o.credentialId))).toEqual(['revoked', 'valid', 'suspended']);
     const checkedAt = wallet.list()[0]!.status!.checkedAt;
@@ -77,7 +101,11 @@ describe('holder-side status refresh', () => {
   it('offline: keeps the last known status and says why', async () => {
     const before = wallet.list().map((c) => c.status);
     const results = await wallet.refreshStatus({ fetch: offline });
-    expect(results.map((r) => r.error?.code)).toEqual(['ERR_STATUS_UNAVAILABLE', 'ERR_STATUS_UNAVAILABLE', 'ERR_STATUS_UNAVAILABLE']);
+    expect(results.map((r) => r.error?.code)).toEqual([
+      'ERR_STATUS_UNAVAILABLE',
+      'ERR_STATUS_UNAVAILABLE',
+      'ERR_STATUS_UNAVAILABLE',
+    ]);
     expect(wallet.list().map((c) => c.status)).toEqual(before);
   });
 
@@ -88,7 +116,10 @@ describe('holder-side status refresh', () => {
       const response = await loopbackFetch(input, init);
       const token = fromUtf8(new Uint8Array(await response.arrayBuffer())).trim();
       const { header, payload } = decodeJwt(token);
-      const forged = await signJwt(forger, header, { ...payload, status_list: { bits: 2, lst: 'eNrbuRgAAhcBXQ' } });
+      const forged = await signJwt(forger, header, {
+        ...payload,
+        status_list: { bits: 2, lst: 'eNrbuRgAAhcBXQ' },
+      });
       return new Response(forged, { status: 200, headers: response.headers });
     };
     const results = await wallet.refreshStatus({ fetch: forging });
@@ -97,7 +128,9 @@ describe('holder-side status refresh', () => {
   });
 
   it('sees a reinstated credential as valid again', async () => {
-    expect((await operator(s.issuerUrl, 'POST', `/credentials/${offers[2]!.offerId}/reinstate`)).status).toBe(200);
+    expect(
+      (await operator(s.issuerUrl, 'POST', `/credentials/${offers[2]!.offerId}/reinstate`)).status,
+    ).toBe(200);
     await wallet.refreshStatus({ fetch: loopbackFetch });
     expect(statusOf(offers[2]!.credentialId)).toBe('valid');
   });

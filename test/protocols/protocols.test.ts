@@ -35,7 +35,9 @@ describeWithPostgres('PostgreSQL', (url) => {
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
-          return JSON.stringify((await client.query(`SELECT * FROM ${schema}.service_records`)).rows);
+          return JSON.stringify(
+            (await client.query(`SELECT * FROM ${schema}.service_records`)).rows,
+          );
         } finally {
           await client.end();
         }

@@ -23,9 +23,14 @@ export function walletSuite(prefix: string): WalletSuite {
   const suite = {} as WalletSuite;
   beforeAll(async () => {
     if (browserSkipReason) return;
-    if (!existsSync(join(WALLET_DIST, 'index.html'))) throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
+    if (!existsSync(join(WALLET_DIST, 'index.html')))
+      throw new Error(`${WALLET_DIST} is missing: run pnpm build:web (pnpm test does).`);
     suite.dir = await mkdtemp(join(tmpdir(), prefix));
-    suite.sandbox = await startSandbox({ dataDir: join(suite.dir, 'sandbox'), port: 0, walletDir: WALLET_DIST });
+    suite.sandbox = await startSandbox({
+      dataDir: join(suite.dir, 'sandbox'),
+      port: 0,
+      walletDir: WALLET_DIST,
+    });
     suite.browser = await launchChromium();
   }, patient(120_000));
   afterAll(async () => {

@@ -6,7 +6,13 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { type Browser, chromium, type LaunchOptions, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  chromium,
+  type LaunchOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { patient } from './patience.js';
 
 export const CHROMIUM = process.env.SANAD_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,7 +22,12 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export const WALLET_DIST = join(ROOT, 'packages', 'wallet-web', 'dist');
 export const DESK_DIST = join(ROOT, 'packages', 'verifier-web', 'dist');
 /** A cheap phone's screen. */
-export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+export const PHONE = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+};
 
 /** The screenshots README.md and docs/web-wallet.md show. */
 export const DOC_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
@@ -25,7 +36,12 @@ export const DOC_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
  * (`pnpm screenshots` sets SANAD_SCREENSHOTS=1), so a test run leaves the checkout clean.
  */
 export const documentationShot = (page: Page, name: string): Promise<Buffer> =>
-  page.screenshot({ fullPage: true, ...(process.env.SANAD_SCREENSHOTS === '1' ? { path: join(DOC_SCREENSHOTS, `${name}.png`) } : {}) });
+  page.screenshot({
+    fullPage: true,
+    ...(process.env.SANAD_SCREENSHOTS === '1'
+      ? { path: join(DOC_SCREENSHOTS, `${name}.png`) }
+      : {}),
+  });
 
 /** Puts `bytes` in the web wallet's IndexedDB record, as an older copy or another tool would. */
 export const putStoredWallet = (page: Page, bytes: number[]): Promise<void> =>
@@ -52,22 +68,43 @@ export async function createWalletOnPage(page: Page, passphrase: string): Promis
   await page.getByTestId('go-receive').waitFor({ timeout: patient(90_000) });
 }
 
-
 /**
  * Why the browser suite cannot run here, if it cannot: with only Node.js and npm the README's
  * test command reports it skipped; `.ci/run` installs Chromium and sets SANAD_REQUIRE_CHROMIUM=1,
  * which turns a missing browser into a failure instead.
  */
 export const browserSkipReason: string | undefined =
-  existsSync(CHROMIUM) || process.env.SANAD_REQUIRE_CHROMIUM === '1' ? undefined : `no Chromium at ${CHROMIUM}: apt-get install chromium, or set SANAD_CHROMIUM`;
+  existsSync(CHROMIUM) || process.env.SANAD_REQUIRE_CHROMIUM === '1'
+    ? undefined
+    : `no Chromium at ${CHROMIUM}: apt-get install chromium, or set SANAD_CHROMIUM`;
 
 /** The flags a sandboxed CI machine needs: no GPU, no calls home (the network is closed). */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
-export async function launchChromium(options: { fakeCamera?: string } & LaunchOptions = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set SANAD_CHROMIUM.`);
+export async function launchChromium(
+  options: { fakeCamera?: string } & LaunchOptions = {},
+): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) or set SANAD_CHROMIUM.`,
+    );
   const { fakeCamera, ...launch } = options;
-  const camera = fakeCamera ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${fakeCamera}`] : [];
+  const camera = fakeCamera
+    ? [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${fakeCamera}`,
+      ]
+    : [];
   return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...camera], ...launch });
 }
 
@@ -75,21 +112,38 @@ export async function launchChromium(options: { fakeCamera?: string } & LaunchOp
  * A camera that films a QR code: a Y4M clip (what Chromium's fake capture device plays) of `text`
  * as a black-on-white code, so the camera path of a page is tested with a real decode.
  */
-export async function qrCameraClip(text: string, dir: string, name = 'camera.y4m'): Promise<string> {
+export async function qrCameraClip(
+  text: string,
+  dir: string,
+  name = 'camera.y4m',
+): Promise<string> {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'L' });
   const size = qr.modules.size;
   const width = 1280;
   const height = 720;
   const scale = Math.floor((Math.min(width, height) - 40) / (size + 8));
-  const origin = { x: Math.floor((width - size * scale) / 2), y: Math.floor((height - size * scale) / 2) };
+  const origin = {
+    x: Math.floor((width - size * scale) / 2),
+    y: Math.floor((height - size * scale) / 2),
+  };
   const luma = Buffer.alloc(width * height, 235);
   for (let y = 0; y < size; y += 1) {
     for (let x = 0; x < size; x += 1) {
       if (!qr.modules.get(y, x)) continue;
-      for (let dy = 0; dy < scale; dy += 1) luma.fill(16, (origin.y + y * scale + dy) * width + origin.x + x * scale, (origin.y + y * scale + dy) * width + origin.x + (x + 1) * scale);
+      for (let dy = 0; dy < scale; dy += 1)
+        luma.fill(
+          16,
+          (origin.y + y * scale + dy) * width + origin.x + x * scale,
+          (origin.y + y * scale + dy) * width + origin.x + (x + 1) * scale,
+        );
     }
   }
-  return writeY4m(join(dir, name), width, height, Array.from({ length: 10 }, () => luma));
+  return writeY4m(
+    join(dir, name),
+    width,
+    height,
+    Array.from({ length: 10 }, () => luma),
+  );
 }
 
 /** A grey picture: one byte of brightness a pixel, row by row. */
@@ -100,10 +154,18 @@ export interface GreyImage {
 }
 
 /** A Y4M clip (10 frames a second, grey: chroma at its neutral value) of `frames`, each `width` × `height` luma. */
-async function writeY4m(path: string, width: number, height: number, frames: Uint8Array[]): Promise<string> {
+async function writeY4m(
+  path: string,
+  width: number,
+  height: number,
+  frames: Uint8Array[],
+): Promise<string> {
   const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
-  await writeFile(path, Buffer.concat([header, ...frames.flatMap((luma) => [Buffer.from('FRAME\n'), luma, chroma])]));
+  await writeFile(
+    path,
+    Buffer.concat([header, ...frames.flatMap((luma) => [Buffer.from('FRAME\n'), luma, chroma])]),
+  );
   return path;
 }
 
@@ -113,7 +175,11 @@ async function writeY4m(path: string, width: number, height: number, frames: Uin
  * as Chromium plays it. Chromium opens the file when a page starts the camera, so a clip written
  * after launch (at the path given to {@link launchChromium}) is what the page films.
  */
-export async function screenCameraClip(pictures: GreyImage[], path: string, framesEach = 5): Promise<string> {
+export async function screenCameraClip(
+  pictures: GreyImage[],
+  path: string,
+  framesEach = 5,
+): Promise<string> {
   const width = 640;
   const height = 480;
   const frames = pictures.map((picture) => {
@@ -121,11 +187,22 @@ export async function screenCameraClip(pictures: GreyImage[], path: string, fram
     const left = Math.max(0, Math.floor((width - picture.width) / 2));
     const top = Math.max(0, Math.floor((height - picture.height) / 2));
     for (let y = 0; y < Math.min(picture.height, height); y += 1) {
-      luma.set(picture.luma.subarray(y * picture.width, y * picture.width + Math.min(picture.width, width)), (top + y) * width + left);
+      luma.set(
+        picture.luma.subarray(
+          y * picture.width,
+          y * picture.width + Math.min(picture.width, width),
+        ),
+        (top + y) * width + left,
+      );
     }
     return luma;
   });
-  return writeY4m(path, width, height, frames.flatMap((frame) => Array.from({ length: framesEach }, () => frame)));
+  return writeY4m(
+    path,
+    width,
+    height,
+    frames.flatMap((frame) => Array.from({ length: framesEach }, () => frame)),
+  );
 }
 
 /** RGBA pixels, as a canvas holds them. */
@@ -152,7 +229,8 @@ export async function downscaledShot(element: Locator, width = 480): Promise<Rgb
       context.drawImage(image, 0, 0, width, height);
       const bytes = context.getImageData(0, 0, width, height).data;
       let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return { height, base64: btoa(binary) };
     },
     { png, width },
@@ -163,6 +241,9 @@ export async function downscaledShot(element: Locator, width = 480): Promise<Rgb
 /** The brightness of each pixel (ITU-R BT.601 weights). */
 export function greyOf(image: RgbaImage): GreyImage {
   const luma = new Uint8Array(image.width * image.height);
-  for (let i = 0; i < luma.length; i += 1) luma[i] = Math.round(0.299 * image.rgba[i * 4]! + 0.587 * image.rgba[i * 4 + 1]! + 0.114 * image.rgba[i * 4 + 2]!);
+  for (let i = 0; i < luma.length; i += 1)
+    luma[i] = Math.round(
+      0.299 * image.rgba[i * 4]! + 0.587 * image.rgba[i * 4 + 1]! + 0.114 * image.rgba[i * 4 + 2]!,
+    );
   return { width: image.width, height: image.height, luma };
 }

@@ -13,7 +13,9 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** Fresh holder DIDs (public halves only: nobody will present these credentials). */
 export async function holderDids(count: number): Promise<string[]> {
-  return Promise.all(Array.from({ length: count }, async () => didKeyFromJwk((await generateKeyPair()).publicJwk)));
+  return Promise.all(
+    Array.from({ length: count }, async () => didKeyFromJwk((await generateKeyPair()).publicJwk)),
+  );
 }
 
 export const person = (i: number) => ({
@@ -29,7 +31,12 @@ export const person = (i: number) => ({
  * Writes a JSON Lines input of `count` people; `blank` are file line numbers left blank and
  * `bad` line numbers whose claims the schema refuses. Returns the non-blank line numbers.
  */
-export function writePeople(path: string, count: number, holders: string[], options: { blank?: number[]; bad?: number[]; eol?: string } = {}): number[] {
+export function writePeople(
+  path: string,
+  count: number,
+  holders: string[],
+  options: { blank?: number[]; bad?: number[]; eol?: string } = {},
+): number[] {
   const lines: string[] = [];
   const used: number[] = [];
   for (let n = 1; used.length < count; n += 1) {
@@ -47,23 +54,41 @@ export function writePeople(path: string, count: number, holders: string[], opti
 
 export interface Child {
   child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  exited: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
 /** `sanad <args>` as a real child process (bin.ts through tsx, as a user runs it). */
 export function spawnSanad(args: string[], cwd: string, env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts'), ...args], {
-    cwd,
-    env: { ...process.env, SANAD_PROGRESS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@sanad/source',
+      '--import',
+      import.meta.resolve('tsx'),
+      join(root, 'packages/cli/src/bin.ts'),
+      ...args,
+    ],
+    {
+      cwd,
+      env: { ...process.env, SANAD_PROGRESS: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, exited };
 }
 
@@ -103,11 +128,14 @@ export function readResultsFile(path: string): ResultLine[] {
 }
 
 /** The register's records grouped by batch. */
-export async function registerBatches(issuerDir: string): Promise<Map<string, IssuedCredentialRecord[]>> {
+export async function registerBatches(
+  issuerDir: string,
+): Promise<Map<string, IssuedCredentialRecord[]>> {
   const store = openSqliteIssuerStore(join(issuerDir, 'issuer.sqlite'));
   try {
     const batches = new Map<string, IssuedCredentialRecord[]>();
-    for (const r of await store.listCredentials()) batches.set(r.batchId, [...(batches.get(r.batchId) ?? []), r]);
+    for (const r of await store.listCredentials())
+      batches.set(r.batchId, [...(batches.get(r.batchId) ?? []), r]);
     return batches;
   } finally {
     await store.close();
@@ -120,7 +148,12 @@ export async function registerBatches(issuerDir: string): Promise<Map<string, Is
  * copies carry the register's status indexes — and every other batch is revoked.
  * Returns how many batches were revoked.
  */
-export async function expectEachLineIssuedOnce(results: ResultLine[], lines: number[], issuerDir: string, refusedLines: number[] = []): Promise<number> {
+export async function expectEachLineIssuedOnce(
+  results: ResultLine[],
+  lines: number[],
+  issuerDir: string,
+  refusedLines: number[] = [],
+): Promise<number> {
   expect(results.map((r) => r.line)).toEqual(lines);
   expect(results.filter((r) => r.error).map((r) => r.line)).toEqual(refusedLines);
   const batches = await registerBatches(issuerDir);
@@ -128,7 +161,10 @@ export async function expectEachLineIssuedOnce(results: ResultLine[], lines: num
   for (const r of issued) {
     const records = batches.get(r.batchId!);
     expect(records, `line ${r.line}`).toBeDefined();
-    expect(records!.every((c) => c.status === 'valid'), `line ${r.line}`).toBe(true);
+    expect(
+      records!.every((c) => c.status === 'valid'),
+      `line ${r.line}`,
+    ).toBe(true);
     expect(new Set(records!.map((c) => c.id))).toEqual(new Set(r.ids));
     const byId = new Map(records!.map((c) => [c.id, c]));
     r.bundle!.credentials.forEach((credential, i) => {
@@ -140,7 +176,10 @@ export async function expectEachLineIssuedOnce(results: ResultLine[], lines: num
   let revoked = 0;
   for (const [batchId, records] of batches) {
     if (resultBatches.has(batchId)) continue;
-    expect(records.every((c) => c.status === 'revoked'), `batch ${batchId} reached nobody and must be revoked`).toBe(true);
+    expect(
+      records.every((c) => c.status === 'revoked'),
+      `batch ${batchId} reached nobody and must be revoked`,
+    ).toBe(true);
     revoked += 1;
   }
   return revoked;

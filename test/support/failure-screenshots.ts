@@ -10,7 +10,10 @@ export function screenshotOnFailure(pages: () => Record<string, Page | undefined
     const name = context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
     for (const [who, page] of Object.entries(pages())) {
       const path = join(tmpdir(), `sanad-failed-${name}-${who}.png`);
-      await page?.screenshot({ path, fullPage: true }).then(() => console.error(`screenshot: ${path}`), () => undefined);
+      await page?.screenshot({ path, fullPage: true }).then(
+        () => console.error(`screenshot: ${path}`),
+        () => undefined,
+      );
     }
   });
 }

@@ -15,12 +15,23 @@ import {
   signJwt,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type CredentialType, defineCredentialType, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import {
+  createIssuer,
+  createMemoryIssuerStore,
+  type CredentialType,
+  defineCredentialType,
+  type Issuer,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import { type WalletOptions } from '@sanad/wallet';
 import { nodeScrypt } from '@sanad/wallet/node';
 
 /** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */
-export const LOW_COST_WALLET: WalletOptions = { kdf: nodeScrypt, kdfParams: { N: 2 ** 10, r: 8, p: 1 }, kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } } };
+export const LOW_COST_WALLET: WalletOptions = {
+  kdf: nodeScrypt,
+  kdfParams: { N: 2 ** 10, r: 8, p: 1 },
+  kdfPolicy: { min: { N: 2 ** 10, r: 8, p: 1 }, max: { N: 2 ** 20, r: 16, p: 4 } },
+};
 
 export const amal = {
   given_name: 'Amal',
@@ -47,15 +58,28 @@ export const registrationType = defineCredentialType({
     required: ['household_size', 'address', 'nationalities'],
     properties: {
       household_size: { type: 'integer', minimum: 1 },
-      address: { type: 'object', additionalProperties: false, properties: { locality: { type: 'string' }, camp: { type: 'string' }, country: { type: 'string' } } },
+      address: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          locality: { type: 'string' },
+          camp: { type: 'string' },
+          country: { type: 'string' },
+        },
+      },
       nationalities: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{3}$' } },
     },
   },
   selectivelyDisclosable: ['household_size', 'address.locality', 'address.camp', 'nationalities[]'],
   validity: { days: 365 },
-  claimDisplay: { household_size: label('Household size'), address: label('Address'), nationalities: label('Nationalities'), 'address.locality': label('Locality'), 'address.camp': label('Camp') },
+  claimDisplay: {
+    household_size: label('Household size'),
+    address: label('Address'),
+    nationalities: label('Nationalities'),
+    'address.locality': label('Locality'),
+    'address.camp': label('Camp'),
+  },
 });
-
 
 export interface Holder extends HolderKey {
   signer: Signer;
@@ -66,7 +90,13 @@ export interface Holder extends HolderKey {
 export async function makeHolder(alg: 'ES256' | 'EdDSA' = 'ES256'): Promise<Holder> {
   const { publicJwk, privateJwk } = await generateKeyPair(alg);
   const did = didKeyFromJwk(publicJwk);
-  return { did, jwk: publicJwk, privateJwk, signer: await signerFromJwk(privateJwk), kid: `${did}#${didKeyMultibase(did)}` };
+  return {
+    did,
+    jwk: publicJwk,
+    privateJwk,
+    signer: await signerFromJwk(privateJwk),
+    kid: `${did}#${didKeyMultibase(did)}`,
+  };
 }
 
 export interface Agency {
@@ -76,7 +106,11 @@ export interface Agency {
   publicJwk: JWK;
 }
 
-export async function makeAgency(statusBaseUrl = 'https://agency.example/status', alg: 'ES256' | 'EdDSA' = 'ES256', types: CredentialType[] = [refugeeStatusType]): Promise<Agency> {
+export async function makeAgency(
+  statusBaseUrl = 'https://agency.example/status',
+  alg: 'ES256' | 'EdDSA' = 'ES256',
+  types: CredentialType[] = [refugeeStatusType],
+): Promise<Agency> {
   const { publicJwk, privateJwk } = await generateKeyPair(alg);
   const did = didKeyFromJwk(publicJwk);
   const signer = await signerFromJwk(privateJwk);
@@ -95,7 +129,11 @@ export function trustFor(...issuers: Array<{ did: string; types?: string[] }>): 
   return new TrustList({
     type: 'sanad-trust-list',
     version: 1,
-    issuers: issuers.map((i) => ({ id: i.did, name: 'Test agency', credential_types: i.types ?? [VCT, 'RefugeeStatusCredential'] })),
+    issuers: issuers.map((i) => ({
+      id: i.did,
+      name: 'Test agency',
+      credential_types: i.types ?? [VCT, 'RefugeeStatusCredential'],
+    })),
   });
 }
 
@@ -104,7 +142,9 @@ export async function presentSdJwt(
   credential: string,
   holder: Signer,
   names: string[],
-  kb: { nonce: string; aud: string; iat?: number; sdHashOverride?: string; typ?: string } | undefined,
+  kb:
+    | { nonce: string; aud: string; iat?: number; sdHashOverride?: string; typ?: string }
+    | undefined,
 ): Promise<string> {
   const parsed = parseSdJwt(credential);
   const kept = parsed.disclosures.filter((d) => {
@@ -113,12 +153,24 @@ export async function presentSdJwt(
   });
   const base = `${credential.split('~')[0]}~${kept.map((d) => `${d}~`).join('')}`;
   if (!kb) return base;
-  const kbJwt = await signJwt(holder, { typ: kb.typ ?? 'kb+jwt' }, { nonce: kb.nonce, aud: kb.aud, iat: kb.iat ?? Math.floor(Date.now() / 1000), sd_hash: kb.sdHashOverride ?? sdHash(base) });
+  const kbJwt = await signJwt(
+    holder,
+    { typ: kb.typ ?? 'kb+jwt' },
+    {
+      nonce: kb.nonce,
+      aud: kb.aud,
+      iat: kb.iat ?? Math.floor(Date.now() / 1000),
+      sd_hash: kb.sdHashOverride ?? sdHash(base),
+    },
+  );
   return `${base}${kbJwt}`;
 }
 
 /** A real HTTP server on 127.0.0.1 serving `routes` (path -> body). */
-export async function serve(routes: Map<string, string | (() => string)>, options: { delayMs?: number; status?: number } = {}): Promise<{ url: string; server: Server; hits: () => number }> {
+export async function serve(
+  routes: Map<string, string | (() => string)>,
+  options: { delayMs?: number; status?: number } = {},
+): Promise<{ url: string; server: Server; hits: () => number }> {
   let hits = 0;
   const server = createServer((req, res) => {
     hits += 1;
@@ -128,7 +180,9 @@ export async function serve(routes: Map<string, string | (() => string)>, option
         res.writeHead(options.status ?? 404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/statuslist+jwt' }).end(typeof body === 'function' ? body() : body);
+      res
+        .writeHead(200, { 'content-type': 'application/statuslist+jwt' })
+        .end(typeof body === 'function' ? body() : body);
     }, options.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,7 +16,15 @@ const root = join(import.meta.dirname, '..', '..');
 /** Files in the checkout that git does not know and does not ignore (none without git). */
 function untracked(): Set<string> {
   try {
-    return new Set(execFileSync('git', ['ls-files', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').filter(Boolean));
+    return new Set(
+      execFileSync('git', ['ls-files', '--others', '--exclude-standard'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .split('\n')
+        .filter(Boolean),
+    );
   } catch {
     return new Set();
   }
@@ -28,10 +36,18 @@ export default function setup(project: TestProject): () => void {
   const before = untracked();
   const teardown = (): void => {
     const left = [...untracked()].filter((f) => !before.has(f));
-    if (left.length > 0) throw new Error(`The tests left files in the checkout: ${left.join(', ')}`);
+    if (left.length > 0)
+      throw new Error(`The tests left files in the checkout: ${left.join(', ')}`);
   };
   try {
-    const url = execFileSync('bash', [join(import.meta.dirname, '..', '..', 'scripts', 'test-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    const url = execFileSync(
+      'bash',
+      [join(import.meta.dirname, '..', '..', 'scripts', 'test-postgres.sh')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+      .trim()
+      .split('\n')
+      .pop()!;
     project.provide('postgresUrl', url);
     project.provide('postgresError', '');
   } catch (err) {

@@ -23,11 +23,18 @@ export function codeBlocks(file: string, text: string, lang?: string): CodeBlock
     const [, indent, fence, lang] = open;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[j]!); j += 1) body.push(lines[j]!.startsWith(indent!) ? lines[j]!.slice(indent!.length) : lines[j]!);
+    for (; j < lines.length && !new RegExp(`^\\s*${fence}\\s*$`).test(lines[j]!); j += 1)
+      body.push(lines[j]!.startsWith(indent!) ? lines[j]!.slice(indent!.length) : lines[j]!);
     let k = i - 1;
     while (k >= 0 && lines[k]!.trim() === '') k -= 1;
     const note = k >= 0 ? /^\s*<!--\s*docs:\s*(.*?)\s*-->\s*$/.exec(lines[k]!)?.[1] : undefined;
-    blocks.push({ file, line: i + 1, lang: lang!, code: body.join('\n'), ...(note !== undefined ? { note } : {}) });
+    blocks.push({
+      file,
+      line: i + 1,
+      lang: lang!,
+      code: body.join('\n'),
+      ...(note !== undefined ? { note } : {}),
+    });
     i = j;
   }
   return lang === undefined ? blocks : blocks.filter((b) => b.lang === lang);
@@ -63,7 +70,8 @@ export function shellCommands(code: string): string[][] {
       i = end === -1 ? text.length : end;
     } else if (c === '"') {
       let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j += 1) word += text[j] === '\\' ? text[++j] : text[j];
+      for (; j < text.length && text[j] !== '"'; j += 1)
+        word += text[j] === '\\' ? text[++j] : text[j];
       inWord = true;
       i = j;
     } else if (c === '$' && text[i + 1] === '(') {
@@ -76,7 +84,7 @@ export function shellCommands(code: string): string[][] {
       word += text.slice(i, j + 1);
       inWord = true;
       i = j;
-    } else if (c === "<" && !inWord && /^<[^<>\n]+>/.test(text.slice(i))) {
+    } else if (c === '<' && !inWord && /^<[^<>\n]+>/.test(text.slice(i))) {
       const end = text.indexOf('>', i);
       word += text.slice(i, end + 1);
       inWord = true;

@@ -23,7 +23,11 @@ export function describeWithPostgres(name: string, body: (url: string) => void):
   if (!url) {
     const why = `no PostgreSQL server: ${inject('postgresError') || 'unknown reason'}`;
     if (process.env.SANAD_REQUIRE_POSTGRES === '1') {
-      describe(name, () => it('has a PostgreSQL server', () => { throw new Error(why); }));
+      describe(name, () =>
+        it('has a PostgreSQL server', () => {
+          throw new Error(why);
+        }),
+      );
     } else {
       describe.skip(`${name} (skipped: ${why})`, () => it('needs PostgreSQL', () => undefined));
     }
@@ -33,7 +37,8 @@ export function describeWithPostgres(name: string, body: (url: string) => void):
     afterAll(async () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      for (const schema of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      for (const schema of schemas.splice(0))
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     });
     body(url);

@@ -18,7 +18,10 @@ export interface RunOptions {
 }
 
 /** A TTY-like standard input that types the next answer each time a question is shown. */
-function fakeTerminal(answers: string[]): { stdin: PassThrough & { isTTY: boolean }; questionShown(text: string): void } {
+function fakeTerminal(answers: string[]): {
+  stdin: PassThrough & { isTTY: boolean };
+  questionShown(text: string): void;
+} {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   return {
     stdin,
@@ -31,7 +34,11 @@ function fakeTerminal(answers: string[]): { stdin: PassThrough & { isTTY: boolea
 }
 
 /** `sanad <args>`; environment variables in `env` are set for the run only. */
-export async function runSanad(args: string[], env: Record<string, string> = {}, options: RunOptions = {}): Promise<SanadRun> {
+export async function runSanad(
+  args: string[],
+  env: Record<string, string> = {},
+  options: RunOptions = {},
+): Promise<SanadRun> {
   const out: string[] = [];
   const err: string[] = [];
   const { write: writeOut } = process.stdout;
@@ -39,8 +46,14 @@ export async function runSanad(args: string[], env: Record<string, string> = {},
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const stdinDescriptor = Object.getOwnPropertyDescriptor(process, 'stdin')!;
   const terminal = options.terminal ? fakeTerminal([...options.terminal]) : undefined;
-  if (terminal) Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, get: () => terminal.stdin });
-  process.stdout.write = ((chunk: string | Uint8Array) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+  if (terminal)
+    Object.defineProperty(process, 'stdin', {
+      configurable: true,
+      enumerable: true,
+      get: () => terminal.stdin,
+    });
+  process.stdout.write = ((chunk: string | Uint8Array) =>
+    out.push(String(chunk)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => {
     err.push(String(chunk));
     terminal?.questionShown(String(chunk));

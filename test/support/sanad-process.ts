@@ -7,7 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
-const cliArgs = ['--conditions=@sanad/source', '--import', import.meta.resolve('tsx'), join(root, 'packages/cli/src/bin.ts')];
+const cliArgs = [
+  '--conditions=@sanad/source',
+  '--import',
+  import.meta.resolve('tsx'),
+  join(root, 'packages/cli/src/bin.ts'),
+];
 const children: ChildProcess[] = [];
 
 /**
@@ -18,7 +23,9 @@ export function sanadOnPath(dir: string): string {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   const quoted = cliArgs.map((a) => `"${a.replace(/^file:\/\//, '')}"`).join(' ');
-  writeFileSync(join(bin, 'sanad'), `#!/bin/sh\nexec "${process.execPath}" ${quoted} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'sanad'), `#!/bin/sh\nexec "${process.execPath}" ${quoted} "$@"\n`, {
+    mode: 0o755,
+  });
   return bin;
 }
 
@@ -28,8 +35,16 @@ export interface ProcessOptions {
 }
 
 /** `sanad <args>` to completion, with empty stdin; SANAD_OPERATOR_TOKEN unset unless given. */
-export function sanadSync(args: string[], { cwd, env = {} }: ProcessOptions): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd, encoding: 'utf8', env: { ...process.env, SANAD_OPERATOR_TOKEN: '', ...env }, input: '' });
+export function sanadSync(
+  args: string[],
+  { cwd, env = {} }: ProcessOptions,
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [...cliArgs, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, SANAD_OPERATOR_TOKEN: '', ...env },
+    input: '',
+  });
 }
 
 export interface RunningService {
@@ -40,10 +55,18 @@ export interface RunningService {
 }
 
 /** Starts `sanad … serve … --json` and resolves once it has printed its start-up object. */
-export function startService(args: string[], { cwd, env = {} }: ProcessOptions): Promise<RunningService> {
-  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], { cwd, env: { ...process.env, ...env } });
+export function startService(
+  args: string[],
+  { cwd, env = {} }: ProcessOptions,
+): Promise<RunningService> {
+  const child = spawn(process.execPath, [...cliArgs, ...args, '--json'], {
+    cwd,
+    env: { ...process.env, ...env },
+  });
   children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const stop = async (): Promise<number | null> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     return exited;
@@ -60,11 +83,14 @@ export function startService(args: string[], { cwd, env = {} }: ProcessOptions):
         // Wait for the whole object.
       }
     });
-    child.once('exit', (code) => reject(new Error(`sanad ${args.join(' ')} exited ${code}: ${stdout}${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`sanad ${args.join(' ')} exited ${code}: ${stdout}${stderr}`)),
+    );
   });
 }
 
 /** Kills whatever is still running (for `afterAll`). */
 export function killServices(): void {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of children.splice(0))
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }

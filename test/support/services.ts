@@ -2,10 +2,29 @@
  * Real issuer and verifier services on loopback HTTP, over a chosen storage backend,
  * plus a wallet that talks to them through the OpenID4VC libraries.
  */
-import { type Clock, createGuardedFetch, createGuardedHttpFetch, didKeyFromJwk, didKeyMultibase, generateKeyPair, signerFromJwk, TrustList } from '@sanad/core';
+import {
+  type Clock,
+  createGuardedFetch,
+  createGuardedHttpFetch,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  signerFromJwk,
+  TrustList,
+} from '@sanad/core';
 import { createIssuer, type Issuer, type IssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
-import { composeIssuerService, composeVerifierService, type IssuerService, type LogDestination, listen, type ServiceStore, standardPresets, type VerifierPreset, type VerifierService } from '@sanad/server';
+import {
+  composeIssuerService,
+  composeVerifierService,
+  type IssuerService,
+  type LogDestination,
+  listen,
+  type ServiceStore,
+  standardPresets,
+  type VerifierPreset,
+  type VerifierService,
+} from '@sanad/server';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 
 allowInsecureHttpUrls(true);
@@ -17,7 +36,10 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
  * Every test client sends from 127.0.0.1, standing for many wallets and desks: no per-client budget; and a test
  * machine may be loaded far past what a service would be run at: no lag shedding (test/dos tests both).
  */
-export const TEST_DEFENCES = { rateLimit: false, loadShedding: { maxEventLoopLagMs: false } } as const;
+export const TEST_DEFENCES = {
+  rateLimit: false,
+  loadShedding: { maxEventLoopLagMs: false },
+} as const;
 
 export interface Stores {
   issuer: IssuerStore;
@@ -41,12 +63,24 @@ export interface Services {
 }
 
 /** `logs`: where both services write their JSON lines (default: nowhere). */
-export async function startServices(stores: Stores, options: { presets?: VerifierPreset[]; trustIssuer?: boolean; deskDir?: string; logs?: LogDestination } = {}): Promise<Services> {
-  const observability = options.logs ? { logDestination: options.logs, logLevel: 'info' as const } : { logLevel: 'silent' as const };
+export async function startServices(
+  stores: Stores,
+  options: {
+    presets?: VerifierPreset[];
+    trustIssuer?: boolean;
+    deskDir?: string;
+    logs?: LogDestination;
+  } = {},
+): Promise<Services> {
+  const observability = options.logs
+    ? { logDestination: options.logs, logLevel: 'info' as const }
+    : { logLevel: 'silent' as const };
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset * 1000 };
-  let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let issuerHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  let verifierHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
   const issuerServer = await listen((r) => issuerHandler(r));
   const verifierServer = await listen((r) => verifierHandler(r));
   try {
@@ -57,74 +91,105 @@ export async function startServices(stores: Stores, options: { presets?: Verifie
   }
 
   async function wire(): Promise<Services> {
+    const { publicJwk, privateJwk } = await generateKeyPair('ES256');
+    const did = didKeyFromJwk(publicJwk);
+    const issuer = await createIssuer({
+      store: stores.issuer,
+      signer: await signerFromJwk(privateJwk),
+      issuerId: did,
+      kid: `${did}#${didKeyMultibase(did)}`,
+      statusBaseUrl: `${issuerServer.url}/status`,
+      types: [refugeeStatusType],
+      // Verifiers re-fetch on every check, so a revocation shows at once.
+      statusListTtlSeconds: 0,
+    });
+    // The caller's stores, purged by the tests themselves (purgeServiceStore) at the shifted time.
+    const common = {
+      store: stores.service,
+      operatorToken: OPERATOR_TOKEN,
+      clock,
+      observability,
+      defences: TEST_DEFENCES,
+      purgeEverySeconds: false,
+    } as const;
+    const issuerService = (
+      await composeIssuerService({ ...common, issuer, baseUrl: issuerServer.url })
+    ).service;
+    issuerHandler = (r) => issuerService.app.fetch(r);
 
-  const { publicJwk, privateJwk } = await generateKeyPair('ES256');
-  const did = didKeyFromJwk(publicJwk);
-  const issuer = await createIssuer({
-    store: stores.issuer,
-    signer: await signerFromJwk(privateJwk),
-    issuerId: did,
-    kid: `${did}#${didKeyMultibase(did)}`,
-    statusBaseUrl: `${issuerServer.url}/status`,
-    types: [refugeeStatusType],
-    // Verifiers re-fetch on every check, so a revocation shows at once.
-    statusListTtlSeconds: 0,
-  });
-  // The caller's stores, purged by the tests themselves (purgeServiceStore) at the shifted time.
-  const common = { store: stores.service, operatorToken: OPERATOR_TOKEN, clock, observability, defences: TEST_DEFENCES, purgeEverySeconds: false } as const;
-  const issuerService = (await composeIssuerService({ ...common, issuer, baseUrl: issuerServer.url })).service;
-  issuerHandler = (r) => issuerService.app.fetch(r);
+    const trustList = new TrustList({
+      type: 'sanad-trust-list',
+      version: 1,
+      issuers:
+        options.trustIssuer === false
+          ? []
+          : [
+              {
+                id: did,
+                name: 'Test agency',
+                credential_types: [refugeeStatusType.definition.vct],
+              },
+            ],
+    });
+    const verifierKey = await generateKeyPair('ES256');
+    const verifierService = (
+      await composeVerifierService({
+        ...common,
+        trustList,
+        verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
+        baseUrl: verifierServer.url,
+        signer: await signerFromJwk(verifierKey.privateJwk),
+        verifierName: 'Al Noor Clinic',
+        presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
+        ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
+      })
+    ).service;
+    verifierHandler = (r) => verifierService.app.fetch(r);
 
-  const trustList = new TrustList({
-    type: 'sanad-trust-list',
-    version: 1,
-    issuers: options.trustIssuer === false ? [] : [{ id: did, name: 'Test agency', credential_types: [refugeeStatusType.definition.vct] }],
-  });
-  const verifierKey = await generateKeyPair('ES256');
-  const verifierService = (
-    await composeVerifierService({
-      ...common,
-      trustList,
-      verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
-      baseUrl: verifierServer.url,
-      signer: await signerFromJwk(verifierKey.privateJwk),
-      verifierName: 'Al Noor Clinic',
-      presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
-      ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
-    })
-  ).service;
-  verifierHandler = (r) => verifierService.app.fetch(r);
-
-  return {
-    issuer,
-    issuerService,
-    issuerUrl: issuerServer.url,
-    issuerDid: did,
-    verifierService,
-    verifierUrl: verifierServer.url,
-    dumpServiceStore: () => stores.dump(),
-    purgeServiceStore: (now) => stores.service.purgeExpired(now),
-    shiftClock: (seconds) => {
-      offset = seconds;
-    },
-    close: async () => {
-      await Promise.all([issuerServer.close(), verifierServer.close()]);
-      await Promise.all([stores.issuer.close(), stores.service.close()]);
-    },
-  };
+    return {
+      issuer,
+      issuerService,
+      issuerUrl: issuerServer.url,
+      issuerDid: did,
+      verifierService,
+      verifierUrl: verifierServer.url,
+      dumpServiceStore: () => stores.dump(),
+      purgeServiceStore: (now) => stores.service.purgeExpired(now),
+      shiftClock: (seconds) => {
+        offset = seconds;
+      },
+      close: async () => {
+        await Promise.all([issuerServer.close(), verifierServer.close()]);
+        await Promise.all([stores.issuer.close(), stores.service.close()]);
+      },
+    };
   }
 }
 
 export function newWallet(): Promise<Wallet> {
-  return createWallet(createMemoryStorage(), 'correct horse battery staple', { kdfParams: { N: 2 ** 15, r: 8, p: 1 } });
+  return createWallet(createMemoryStorage(), 'correct horse battery staple', {
+    kdfParams: { N: 2 ** 15, r: 8, p: 1 },
+  });
 }
 
 /** Calls the operator API. */
-export async function operator(baseUrl: string, method: string, path: string, body?: unknown, token = OPERATOR_TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function operator(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = OPERATOR_TOKEN,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${baseUrl}/operator${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: response.status, json: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+  return {
+    status: response.status,
+    json: (await response.json().catch(() => ({}))) as Record<string, unknown>,
+  };
 }

@@ -32,7 +32,9 @@ let fixtureTime: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'sanad-upgrade-'));
   cpSync(fixtures, work, { recursive: true });
-  fixtureTime = new Date(readJson<{ iat: number }>(at('presentations', 'amal-vc-jwt.request.json')).iat * 1000 + 60_000).toISOString();
+  fixtureTime = new Date(
+    readJson<{ iat: number }>(at('presentations', 'amal-vc-jwt.request.json')).iat * 1000 + 60_000,
+  ).toISOString();
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -51,9 +53,35 @@ describe('upgrading from release e0a19b8', () => {
   });
 
   it('verifies the old presentations with the current verifier: the VC-JWT accepted, the revoked SD-JWT VC refused', async () => {
-    expect((await runSanad(['verifier', 'status-cache', 'add', at('status'), '--status-cache', at('cache'), '--json'])).code).toBe(0);
+    expect(
+      (
+        await runSanad([
+          'verifier',
+          'status-cache',
+          'add',
+          at('status'),
+          '--status-cache',
+          at('cache'),
+          '--json',
+        ])
+      ).code,
+    ).toBe(0);
     const verify = (name: string) =>
-      runSanad(['verify', '--presentation', at('presentations', `${name}.json`), '--request', at('presentations', `${name}.request.json`), '--trust', at('trust.json'), '--status-cache', at('cache'), '--offline', '--now', fixtureTime, '--json']);
+      runSanad([
+        'verify',
+        '--presentation',
+        at('presentations', `${name}.json`),
+        '--request',
+        at('presentations', `${name}.request.json`),
+        '--trust',
+        at('trust.json'),
+        '--status-cache',
+        at('cache'),
+        '--offline',
+        '--now',
+        fixtureTime,
+        '--json',
+      ]);
     const accepted = await verify('amal-vc-jwt');
     expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
     const revoked = await verify('bassam-revoked');
@@ -62,33 +90,83 @@ describe('upgrading from release e0a19b8', () => {
   });
 
   it('issues, revokes and publishes from the migrated folder', async () => {
-    writeFileSync(at('claims.json'), JSON.stringify({ given_name: 'Nour', family_name: 'Haddad', birthdate: '2001-07-02', nationality: 'SYR', case_number: 'UP-0003', age_over_18: true }));
-    const issued = await runSanad(['issuer', 'issue', '--dir', at('issuer'), '--type', 'refugee-status', '--claims', at('claims.json'), '--holder', 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169', '--out', at('nour.json'), '--json']);
+    writeFileSync(
+      at('claims.json'),
+      JSON.stringify({
+        given_name: 'Nour',
+        family_name: 'Haddad',
+        birthdate: '2001-07-02',
+        nationality: 'SYR',
+        case_number: 'UP-0003',
+        age_over_18: true,
+      }),
+    );
+    const issued = await runSanad([
+      'issuer',
+      'issue',
+      '--dir',
+      at('issuer'),
+      '--type',
+      'refugee-status',
+      '--claims',
+      at('claims.json'),
+      '--holder',
+      'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169',
+      '--out',
+      at('nour.json'),
+      '--json',
+    ]);
     expect(issued.code, issued.stderr).toBe(0);
     const { batchId } = JSON.parse(issued.stdout) as { batchId: string };
-    expect((await runSanad(['issuer', 'revoke', '--dir', at('issuer'), batchId, '--json'])).code).toBe(0);
-    const published = await runSanad(['issuer', 'status-list', '--dir', at('issuer'), '--out', at('status-new'), '--json']);
+    expect(
+      (await runSanad(['issuer', 'revoke', '--dir', at('issuer'), batchId, '--json'])).code,
+    ).toBe(0);
+    const published = await runSanad([
+      'issuer',
+      'status-list',
+      '--dir',
+      at('issuer'),
+      '--out',
+      at('status-new'),
+      '--json',
+    ]);
     expect(published.code, published.stderr).toBe(0);
-    const { credentials } = JSON.parse((await runSanad(['issuer', 'list', '--dir', at('issuer'), '--json'])).stdout) as { credentials: { batchId: string; status: string }[] };
-    const statusOf = (batch: string): string[] => credentials.filter((c) => c.batchId === batch).map((c) => c.status);
+    const { credentials } = JSON.parse(
+      (await runSanad(['issuer', 'list', '--dir', at('issuer'), '--json'])).stdout,
+    ) as { credentials: { batchId: string; status: string }[] };
+    const statusOf = (batch: string): string[] =>
+      credentials.filter((c) => c.batchId === batch).map((c) => c.status);
     expect(statusOf(batchId)).toEqual(['revoked']);
     // The old batches keep their status: Bassam's is still revoked, Amal's still valid.
-    expect(statusOf(readJson<{ batchId: string }>(at('bundles', 'bassam-revoked.issued.json')).batchId)).toEqual(['revoked']);
-    expect(statusOf(readJson<{ batchId: string }>(at('bundles', 'amal-sd-jwt.issued.json')).batchId)).toEqual(['valid', 'valid']);
+    expect(
+      statusOf(readJson<{ batchId: string }>(at('bundles', 'bassam-revoked.issued.json')).batchId),
+    ).toEqual(['revoked']);
+    expect(
+      statusOf(readJson<{ batchId: string }>(at('bundles', 'amal-sd-jwt.issued.json')).batchId),
+    ).toEqual(['valid', 'valid']);
   });
 
   it('opens the old wallet and lists its credentials, twice', async () => {
     const expected = readJson<unknown>(at('wallet-list.json'));
-    const first = await runSanad(['wallet', 'list', '--wallet', at('wallet.json'), '--json'], PASSPHRASE);
+    const first = await runSanad(
+      ['wallet', 'list', '--wallet', at('wallet.json'), '--json'],
+      PASSPHRASE,
+    );
     expect(first.code, first.stderr).toBe(0);
-    const ids = (v: unknown): string[] => [...JSON.stringify(v).matchAll(/"id":"([^"]+)"/g)].map((m) => m[1]!);
+    const ids = (v: unknown): string[] =>
+      [...JSON.stringify(v).matchAll(/"id":"([^"]+)"/g)].map((m) => m[1]!);
     expect(ids(JSON.parse(first.stdout))).toEqual(expect.arrayContaining(ids(expected)));
-    const second = await runSanad(['wallet', 'list', '--wallet', at('wallet.json'), '--json'], PASSPHRASE);
+    const second = await runSanad(
+      ['wallet', 'list', '--wallet', at('wallet.json'), '--json'],
+      PASSPHRASE,
+    );
     expect(second.stdout).toBe(first.stdout);
   });
 
   it('opens the old verifier service store (gaining the attempts column) with its open session', async () => {
-    const { session_id, expires_at } = readJson<{ session_id: string; expires_at: number }>(at('verifier', 'session.json'));
+    const { session_id, expires_at } = readJson<{ session_id: string; expires_at: number }>(
+      at('verifier', 'session.json'),
+    );
     const store = openSqliteServiceStore(at('verifier', 'verifier.sqlite'));
     try {
       // The store counts in seconds; the session was still open a second before it expired.
@@ -101,12 +179,21 @@ describe('upgrading from release e0a19b8', () => {
   });
 
   it('opens the old issuer service store with its open offer', async () => {
-    const { credential_offer_uri, expires_at } = readJson<{ credential_offer_uri: string; expires_at: number }>(at('issuer-offer.json'));
+    const { credential_offer_uri, expires_at } = readJson<{
+      credential_offer_uri: string;
+      expires_at: number;
+    }>(at('issuer-offer.json'));
     const code = /pre-authorized_code%22%3A%22([A-Za-z0-9_-]+)%22/.exec(credential_offer_uri)![1]!;
     // Offers are stored under the SHA-256 of their pre-authorized code, in both releases.
     const store = openSqliteServiceStore(at('issuer', 'service.sqlite'));
     try {
-      expect(await store.get('offer', createHash('sha256').update(code).digest('base64url'), expires_at - 1)).toBeDefined();
+      expect(
+        await store.get(
+          'offer',
+          createHash('sha256').update(code).digest('base64url'),
+          expires_at - 1,
+        ),
+      ).toBeDefined();
     } finally {
       await store.close();
     }

@@ -36,5 +36,9 @@ export function exitCodeFor(err: unknown): ExitCode {
 
 /** The exit code of a run stopped cleanly by `signal` (SIGHUP 129, SIGINT 130, SIGTERM 143). */
 export function exitCodeForSignal(signal: 'SIGHUP' | 'SIGINT' | 'SIGTERM'): ExitCode {
-  return signal === 'SIGHUP' ? EXIT.HANGUP : signal === 'SIGINT' ? EXIT.INTERRUPTED : EXIT.TERMINATED;
+  return signal === 'SIGHUP'
+    ? EXIT.HANGUP
+    : signal === 'SIGINT'
+      ? EXIT.INTERRUPTED
+      : EXIT.TERMINATED;
 }

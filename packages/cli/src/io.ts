@@ -11,7 +11,10 @@ import { replaceFile } from '@sanad/core/node';
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 
 const tooLarge = (path: string, maxBytes: number): SanadError =>
-  new SanadError('ERR_INPUT_TOO_LARGE', `${path === '-' ? 'Standard input' : path} is larger than ${maxBytes} bytes; it was not read past that.`);
+  new SanadError(
+    'ERR_INPUT_TOO_LARGE',
+    `${path === '-' ? 'Standard input' : path} is larger than ${maxBytes} bytes; it was not read past that.`,
+  );
 
 /**
  * Reads a file, or standard input when `path` is `-`, as bytes. Reading stops at `maxBytes`:
@@ -32,7 +35,11 @@ export async function readInputBytes(path: string, maxBytes = MAX_INPUT_BYTES): 
   } catch (cause) {
     if (cause instanceof SanadError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
-    throw new SanadError(code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_INVALID_INPUT', `Cannot read ${path}.`, { cause });
+    throw new SanadError(
+      code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_INVALID_INPUT',
+      `Cannot read ${path}.`,
+      { cause },
+    );
   }
   return Buffer.concat(chunks, size);
 }
@@ -48,7 +55,11 @@ export async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new SanadError('ERR_INVALID_JSON', `${path === '-' ? 'Standard input' : path} is not valid JSON.`, { cause });
+    throw new SanadError(
+      'ERR_INVALID_JSON',
+      `${path === '-' ? 'Standard input' : path} is not valid JSON.`,
+      { cause },
+    );
   }
 }
 
@@ -56,7 +67,12 @@ export async function readJson(path: string): Promise<unknown> {
  * Writes a file whole or not at all (temp file, fsync, rename), creating the folder; `-` writes
  * to stdout. With `overwrite: false` an existing file is refused (ERR_OUTPUT_EXISTS).
  */
-export async function writeOutput(path: string, content: string, mode = 0o644, options: { overwrite?: boolean } = {}): Promise<void> {
+export async function writeOutput(
+  path: string,
+  content: string,
+  mode = 0o644,
+  options: { overwrite?: boolean } = {},
+): Promise<void> {
   if (path === '-') {
     process.stdout.write(content.endsWith('\n') ? content : `${content}\n`);
     return;
@@ -71,5 +87,9 @@ export async function writeOutput(path: string, content: string, mode = 0o644, o
 
 /** Refuses an output file that exists already, before any work is done for it. */
 export function assertNewFile(path: string): void {
-  if (path !== '-' && existsSync(path)) throw new SanadError('ERR_OUTPUT_EXISTS', `${path} already exists; it is not overwritten. Give another --out, or move it away first.`);
+  if (path !== '-' && existsSync(path))
+    throw new SanadError(
+      'ERR_OUTPUT_EXISTS',
+      `${path} already exists; it is not overwritten. Give another --out, or move it away first.`,
+    );
 }

@@ -6,7 +6,15 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type CredentialType, type CredentialTypeDefinition, type DatabaseOption, defineCredentialType, type Issuer, openIssuerFolder, refugeeStatusType } from '@sanad/issuer';
+import {
+  type CredentialType,
+  type CredentialTypeDefinition,
+  type DatabaseOption,
+  defineCredentialType,
+  type Issuer,
+  openIssuerFolder,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import { readJson } from './io.js';
 import { checkDatabaseUrl, databaseOption } from './startup.js';
 
@@ -17,7 +25,11 @@ export async function loadTypes(dir: string): Promise<CredentialType[]> {
   const types = [refugeeStatusType];
   const files = await readdir(join(dir, TYPES_DIR)).catch(() => [] as string[]);
   for (const file of files.filter((f) => f.endsWith('.json')).sort()) {
-    types.push(defineCredentialType((await readJson(join(dir, TYPES_DIR, file))) as CredentialTypeDefinition));
+    types.push(
+      defineCredentialType(
+        (await readJson(join(dir, TYPES_DIR, file))) as CredentialTypeDefinition,
+      ),
+    );
   }
   return types;
 }
@@ -30,8 +42,15 @@ export interface RegisterFlags {
 
 export const registerOptions = (cmd: Command): Command =>
   cmd
-    .addOption(databaseOption("the register's PostgreSQL database (default: where the folder says); password from PGPASSWORD or ~/.pgpass"))
-    .option('--schema <name>', "PostgreSQL schema of Sanad's tables (default: where the folder says, else sanad)");
+    .addOption(
+      databaseOption(
+        "the register's PostgreSQL database (default: where the folder says); password from PGPASSWORD or ~/.pgpass",
+      ),
+    )
+    .option(
+      '--schema <name>',
+      "PostgreSQL schema of Sanad's tables (default: where the folder says, else sanad)",
+    );
 
 /** The database the flags (or SANAD_DATABASE_URL) name, if any: only postgres://, checked before anything opens. */
 export function databaseOf(o: RegisterFlags): DatabaseOption | undefined {
@@ -41,13 +60,19 @@ export function databaseOf(o: RegisterFlags): DatabaseOption | undefined {
 }
 
 /** Opens the issuer kept in `dir` (its register wherever it is), runs `fn`, and closes the register. */
-export async function withIssuer<T>(dir: string, fn: (issuer: Issuer) => Promise<T>, flags: RegisterFlags = {}): Promise<T> {
+export async function withIssuer<T>(
+  dir: string,
+  fn: (issuer: Issuer) => Promise<T>,
+  flags: RegisterFlags = {},
+): Promise<T> {
   const database = databaseOf(flags);
-  const folder = await openIssuerFolder(dir, { types: await loadTypes(dir), ...(database ? { database } : {}) });
+  const folder = await openIssuerFolder(dir, {
+    types: await loadTypes(dir),
+    ...(database ? { database } : {}),
+  });
   try {
     return await fn(folder.issuer);
   } finally {
     await folder.close();
   }
 }
-

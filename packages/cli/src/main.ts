@@ -18,16 +18,49 @@ interface TopLevelCommand {
   /** The description its module gives it, for the listing when the module is not loaded. */
   summary: string;
   /** The group this command's module registers it with (`issuer` and `verifier` share `serve`). */
-  group: 'agency' | 'wallet' | 'verify' | 'trust-list' | 'verifier-registry' | 'sandbox' | 'doctor' | 'config';
+  group:
+    | 'agency'
+    | 'wallet'
+    | 'verify'
+    | 'trust-list'
+    | 'verifier-registry'
+    | 'sandbox'
+    | 'doctor'
+    | 'config';
 }
 
 /** Every top-level command, in the order `sanad --help` lists them (a group's commands side by side). */
 const TOP_LEVEL: readonly TopLevelCommand[] = [
-  { name: 'issuer', term: 'issuer', summary: 'issue, revoke and publish credentials (agency)', group: 'agency' },
-  { name: 'verifier', term: 'verifier', summary: 'presentation requests and status cache (service provider)', group: 'agency' },
-  { name: 'wallet', term: 'wallet', summary: "the holder's encrypted wallet (passphrase from SANAD_WALLET_PASSPHRASE or a prompt)", group: 'wallet' },
-  { name: 'verify', term: 'verify [options]', summary: 'verify a presentation (exit 0 accepted, 1 rejected, 2 bad input)', group: 'verify' },
-  { name: 'trust-list', term: 'trust-list', summary: 'manage a trust list (verifier, trust-list authority)', group: 'trust-list' },
+  {
+    name: 'issuer',
+    term: 'issuer',
+    summary: 'issue, revoke and publish credentials (agency)',
+    group: 'agency',
+  },
+  {
+    name: 'verifier',
+    term: 'verifier',
+    summary: 'presentation requests and status cache (service provider)',
+    group: 'agency',
+  },
+  {
+    name: 'wallet',
+    term: 'wallet',
+    summary: "the holder's encrypted wallet (passphrase from SANAD_WALLET_PASSPHRASE or a prompt)",
+    group: 'wallet',
+  },
+  {
+    name: 'verify',
+    term: 'verify [options]',
+    summary: 'verify a presentation (exit 0 accepted, 1 rejected, 2 bad input)',
+    group: 'verify',
+  },
+  {
+    name: 'trust-list',
+    term: 'trust-list',
+    summary: 'manage a trust list (verifier, trust-list authority)',
+    group: 'trust-list',
+  },
   {
     name: 'verifier-registry',
     term: 'verifier-registry',
@@ -37,22 +70,34 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
   {
     name: 'sandbox',
     term: 'sandbox [options]',
-    summary: 'run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops',
+    summary:
+      'run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops',
     group: 'sandbox',
   },
-  { name: 'doctor', term: 'doctor [options]', summary: 'check a deployment: keys, permissions, clock, lists, backups, schema, advisories', group: 'doctor' },
-  { name: 'config', term: 'config', summary: "the services' settings: profiles and a configuration file", group: 'config' },
+  {
+    name: 'doctor',
+    term: 'doctor [options]',
+    summary: 'check a deployment: keys, permissions, clock, lists, backups, schema, advisories',
+    group: 'doctor',
+  },
+  {
+    name: 'config',
+    term: 'config',
+    summary: "the services' settings: profiles and a configuration file",
+    group: 'config',
+  },
 ];
 
 /** Registers the commands of `group` on `program`, loading their modules only now. */
 async function registerGroup(program: Command, group: TopLevelCommand['group']): Promise<void> {
   switch (group) {
     case 'agency': {
-      const [{ registerIssuerCommands }, { registerVerifierCommands }, { registerServeCommands }] = await Promise.all([
-        import('./commands/issuer.js'),
-        import('./commands/verifier.js'),
-        import('./commands/serve.js'),
-      ]);
+      const [{ registerIssuerCommands }, { registerVerifierCommands }, { registerServeCommands }] =
+        await Promise.all([
+          import('./commands/issuer.js'),
+          import('./commands/verifier.js'),
+          import('./commands/serve.js'),
+        ]);
       registerServeCommands(registerIssuerCommands(program), registerVerifierCommands(program));
       return;
     }
@@ -63,7 +108,9 @@ async function registerGroup(program: Command, group: TopLevelCommand['group']):
     case 'trust-list':
       return (await import('./commands/trust-list.js')).registerTrustListCommands(program);
     case 'verifier-registry':
-      return (await import('./commands/verifier-registry.js')).registerVerifierRegistryCommands(program);
+      return (await import('./commands/verifier-registry.js')).registerVerifierRegistryCommands(
+        program,
+      );
     case 'sandbox':
       return (await import('./commands/sandbox.js')).registerSandboxCommand(program);
     case 'doctor':
@@ -84,10 +131,14 @@ export async function createProgram(only?: readonly string[]): Promise<Command> 
     .description('Sanad: issue, hold and verify SD-JWT VC and W3C VC-JWT credentials.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ subcommandTerm: (cmd) => stubTerms.get(cmd) ?? defaultHelp.subcommandTerm(cmd) })
+    .configureHelp({
+      subcommandTerm: (cmd) => stubTerms.get(cmd) ?? defaultHelp.subcommandTerm(cmd),
+    })
     // Inherited by every subcommand: commander throws instead of calling process.exit.
     .exitOverride();
-  const wanted = new Set(TOP_LEVEL.filter((c) => only === undefined || only.includes(c.name)).map((c) => c.group));
+  const wanted = new Set(
+    TOP_LEVEL.filter((c) => only === undefined || only.includes(c.name)).map((c) => c.group),
+  );
   const registered = new Set<TopLevelCommand['group']>();
   for (const command of TOP_LEVEL) {
     if (!wanted.has(command.group)) {
@@ -121,7 +172,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
     // commander has already printed its message (unknown option, missing argument...).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.BAD_INPUT;
     process.stderr.write('sanad: an unexpected internal error occurred (ERR_INTERNAL)\n');
-    if (process.env.SANAD_DEBUG === '1') process.stderr.write(`${err instanceof Error ? err.stack : inspect(err)}\n`);
+    if (process.env.SANAD_DEBUG === '1')
+      process.stderr.write(`${err instanceof Error ? err.stack : inspect(err)}\n`);
     return EXIT.INTERNAL;
   }
 }

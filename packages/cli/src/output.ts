@@ -25,7 +25,12 @@ export interface ProgressBar {
 const WIDTH = 30;
 
 /** `label [=====>     ] 45,000/100,000  45%  3,210/s  ETA 17 s`, redrawn at most 10 times a second. */
-function progressBar(stderr: NodeJS.WritableStream, redraw: boolean, label: string, total: number): ProgressBar {
+function progressBar(
+  stderr: NodeJS.WritableStream,
+  redraw: boolean,
+  label: string,
+  total: number,
+): ProgressBar {
   const started = performance.now();
   let last = 0;
   let lastDecile = -1;
@@ -83,12 +88,15 @@ export function createOutput(options: OutputOptions): Output {
       if (showProgress) stderr.write(`${message}\n`);
     },
     bar(label, total) {
-      return showProgress ? progressBar(stderr, isTerminal, label, total) : { update() {}, finish() {} };
+      return showProgress
+        ? progressBar(stderr, isTerminal, label, total)
+        : { update() {}, finish() {} };
     },
     error(err) {
       const report: ErrorReport = toSanadError(err).toReport();
       if (options.json) stdout.write(`${JSON.stringify({ error: report }, null, 2)}\n`);
-      else stderr.write(`sanad: ${options.describe?.(report) ?? report.message} (${report.code})\n`);
+      else
+        stderr.write(`sanad: ${options.describe?.(report) ?? report.message} (${report.code})\n`);
       if (process.env.SANAD_DEBUG === '1') {
         const cause = isSanadError(err) ? (err.cause ?? err) : err;
         stderr.write(`${cause instanceof Error ? cause.stack : inspect(cause)}\n`);

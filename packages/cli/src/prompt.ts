@@ -28,11 +28,16 @@ function ask(question: string, hidden: boolean): Promise<string> {
 }
 
 /** The wallet passphrase from SANAD_WALLET_PASSPHRASE, else asked for on the terminal. */
-export async function readPassphrase(options: { confirm?: boolean; label?: string; repeatLabel?: string } = {}): Promise<string> {
+export async function readPassphrase(
+  options: { confirm?: boolean; label?: string; repeatLabel?: string } = {},
+): Promise<string> {
   const fromEnv = process.env[PASSPHRASE_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (!process.stdin.isTTY) {
-    throw new SanadError('ERR_INVALID_INPUT', `No passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked.`);
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `No passphrase: set ${PASSPHRASE_ENV} or run in a terminal to be asked.`,
+    );
   }
   const label = options.label ?? 'Wallet passphrase';
   const first = await ask(`${label}: `, true);
@@ -50,7 +55,11 @@ export async function readPassphrase(options: { confirm?: boolean; label?: strin
 export async function readRecoverySecret(label = 'Recovery secret'): Promise<string> {
   const fromEnv = process.env[RECOVERY_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!process.stdin.isTTY) throw new SanadError('ERR_INVALID_INPUT', `No recovery secret: set ${RECOVERY_ENV} or run in a terminal to be asked.`);
+  if (!process.stdin.isTTY)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `No recovery secret: set ${RECOVERY_ENV} or run in a terminal to be asked.`,
+    );
   return ask(`${label}: `, true);
 }
 
@@ -58,7 +67,11 @@ export async function readRecoverySecret(label = 'Recovery secret'): Promise<str
 export async function readTxCode(label: string): Promise<string> {
   const fromEnv = process.env[TX_CODE_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (!process.stdin.isTTY) throw new SanadError('ERR_TX_CODE_REQUIRED', `This offer needs its transaction code: set ${TX_CODE_ENV} or run in a terminal to be asked.`);
+  if (!process.stdin.isTTY)
+    throw new SanadError(
+      'ERR_TX_CODE_REQUIRED',
+      `This offer needs its transaction code: set ${TX_CODE_ENV} or run in a terminal to be asked.`,
+    );
   return (await ask(`${label}: `, true)).trim();
 }
 
@@ -75,7 +88,11 @@ export interface ConfirmOptions {
 /** Asks a yes/no question (default no); refuses (rather than assumes) when there is no terminal. */
 export async function confirm(question: string, options: ConfirmOptions = {}): Promise<boolean> {
   if (!process.stdin.isTTY) {
-    const refusal = options.refusal ?? { code: 'ERR_CONSENT_REQUIRED', message: 'Consent is needed: run in a terminal to be asked, or pass --yes after reading the summary.' };
+    const refusal = options.refusal ?? {
+      code: 'ERR_CONSENT_REQUIRED',
+      message:
+        'Consent is needed: run in a terminal to be asked, or pass --yes after reading the summary.',
+    };
     throw new SanadError(refusal.code, refusal.message);
   }
   const normalize = options.normalize ?? ((a: string) => a.trim().toLowerCase());

@@ -13,12 +13,20 @@ export interface RenderedQr {
 }
 
 // Base45 payloads fit QR's alphanumeric mode (5.5 bits a character) instead of byte mode (8).
-const segmentsOf = (text: string): QRCode.QRCodeSegment[] => [ALPHANUMERIC.test(text) ? { data: text, mode: 'alphanumeric' } : { data: new TextEncoder().encode(text), mode: 'byte' }];
+const segmentsOf = (text: string): QRCode.QRCodeSegment[] => [
+  ALPHANUMERIC.test(text)
+    ? { data: text, mode: 'alphanumeric' }
+    : { data: new TextEncoder().encode(text), mode: 'byte' },
+];
 
 export async function renderQr(text: string): Promise<RenderedQr> {
   const segments = segmentsOf(text);
   const { version } = QRCode.create(segments, { errorCorrectionLevel: 'L' });
-  const terminal = await QRCode.toString(segments, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
+  const terminal = await QRCode.toString(segments, {
+    type: 'terminal',
+    small: true,
+    errorCorrectionLevel: 'L',
+  });
   return { version, length: text.length, terminal };
 }
 

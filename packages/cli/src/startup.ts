@@ -18,21 +18,31 @@ export const DATABASE_URL_ENV = 'SANAD_DATABASE_URL';
  */
 export function portOption(description: string, defaultPort: number, max = 65535): Option {
   return new Option('--port <port>', description).default(defaultPort).argParser((value) => {
-    if (!/^\d{1,5}$/.test(value) || Number(value) > max) throw new InvalidArgumentError(`The port must be a whole number from 1 to ${max} (0: any free port).`);
+    if (!/^\d{1,5}$/.test(value) || Number(value) > max)
+      throw new InvalidArgumentError(
+        `The port must be a whole number from 1 to ${max} (0: any free port).`,
+      );
     return Number(value);
   });
 }
 
 /** `--database <url>`, or the whole URL from SANAD_DATABASE_URL (which keeps the password off the command line). */
-export function databaseOption(description = 'postgres://… shared by every instance (default: SQLite in the data folder)'): Option {
-  return new Option('--database <url>', `${description}; or set ${DATABASE_URL_ENV}`).env(DATABASE_URL_ENV);
+export function databaseOption(
+  description = 'postgres://… shared by every instance (default: SQLite in the data folder)',
+): Option {
+  return new Option('--database <url>', `${description}; or set ${DATABASE_URL_ENV}`).env(
+    DATABASE_URL_ENV,
+  );
 }
 
 /**
  * Checks a `--database` URL before anything is opened: only postgres:// (anything else is refused
  * at once), and a warning on stderr when the password is on the command line. Never prints the password.
  */
-export function checkDatabaseUrl(url: string | undefined, stderr: NodeJS.WritableStream = process.stderr): PostgresTarget | undefined {
+export function checkDatabaseUrl(
+  url: string | undefined,
+  stderr: NodeJS.WritableStream = process.stderr,
+): PostgresTarget | undefined {
   if (url === undefined) return undefined;
   const target = postgresTarget(url);
   if (target.hasPassword && process.env[DATABASE_URL_ENV] !== url) {
@@ -49,9 +59,16 @@ export function requireFolder(path: string, option: string, create?: string): vo
   try {
     isFolder = statSync(path).isDirectory();
   } catch {
-    throw new SanadError('ERR_FOLDER_NOT_FOUND', `The folder ${path} (${option}) does not exist: ${create ?? `create it (mkdir -p ${path}) or give ${option} an existing folder`}.`);
+    throw new SanadError(
+      'ERR_FOLDER_NOT_FOUND',
+      `The folder ${path} (${option}) does not exist: ${create ?? `create it (mkdir -p ${path}) or give ${option} an existing folder`}.`,
+    );
   }
-  if (!isFolder) throw new SanadError('ERR_FOLDER_NOT_FOUND', `${path} (${option}) is a file, not a folder: give ${option} a folder.`);
+  if (!isFolder)
+    throw new SanadError(
+      'ERR_FOLDER_NOT_FOUND',
+      `${path} (${option}) is a file, not a folder: give ${option} a folder.`,
+    );
 }
 
 /** Creates a folder option's folder if missing (the sandbox's `--data`), or says why it cannot. */
@@ -60,8 +77,17 @@ export function createFolder(path: string, option: string): void {
     mkdirSync(path, { recursive: true, mode: 0o700 });
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : `${code ?? 'it failed'}`;
-    throw new SanadError('ERR_FOLDER_NOT_FOUND', `The folder ${path} (${option}) cannot be created (${why}): give ${option} a folder you can write to.`, { cause });
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a file is in the way'
+          : `${code ?? 'it failed'}`;
+    throw new SanadError(
+      'ERR_FOLDER_NOT_FOUND',
+      `The folder ${path} (${option}) cannot be created (${why}): give ${option} a folder you can write to.`,
+      { cause },
+    );
   }
   requireFolder(path, option);
 }
@@ -70,25 +96,49 @@ export function createFolder(path: string, option: string): void {
  * The listen failure of a CLI service, told with the options that fix it (`--port`, `--host`).
  * Other errors pass through unchanged.
  */
-export function explainListenFailure(err: unknown, flags: { port: string; host?: string } = { port: '--port', host: '--host' }): unknown {
-  if (!isSanadError(err) || (err.code !== 'ERR_PORT_IN_USE' && err.code !== 'ERR_LISTEN_FAILED')) return err;
-  const cause = err.cause as (NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string }) | undefined;
+export function explainListenFailure(
+  err: unknown,
+  flags: { port: string; host?: string } = { port: '--port', host: '--host' },
+): unknown {
+  if (!isSanadError(err) || (err.code !== 'ERR_PORT_IN_USE' && err.code !== 'ERR_LISTEN_FAILED'))
+    return err;
+  const cause = err.cause as
+    | (NodeJS.ErrnoException & { port?: number; address?: string; hostname?: string })
+    | undefined;
   const port = cause?.port;
   const host = cause?.address ?? cause?.hostname;
-  const setHost = flags.host ? `pass ${flags.host} 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses` : 'listen on 127.0.0.1';
+  const setHost = flags.host
+    ? `pass ${flags.host} 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses`
+    : 'listen on 127.0.0.1';
   switch (cause?.code) {
     case 'EADDRINUSE':
-      return new SanadError('ERR_PORT_IN_USE', `Port ${port} is in use (another service?): stop it or pass ${flags.port}.`, { cause });
+      return new SanadError(
+        'ERR_PORT_IN_USE',
+        `Port ${port} is in use (another service?): stop it or pass ${flags.port}.`,
+        { cause },
+      );
     case 'EACCES':
     case 'EPERM':
-      return new SanadError('ERR_LISTEN_FAILED', `Port ${port} needs administrator rights: pass ${flags.port} with a port from 1024 up (a reverse proxy or load balancer in front can keep 443), or give Node the right to bind low ports.`, { cause });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `Port ${port} needs administrator rights: pass ${flags.port} with a port from 1024 up (a reverse proxy or load balancer in front can keep 443), or give Node the right to bind low ports.`,
+        { cause },
+      );
     case 'EADDRNOTAVAIL':
     case 'EINVAL':
-      return new SanadError('ERR_LISTEN_FAILED', `${host ?? 'That address'} is not an address of this machine: ${setHost}.`, { cause });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `${host ?? 'That address'} is not an address of this machine: ${setHost}.`,
+        { cause },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return new SanadError('ERR_LISTEN_FAILED', `${host ?? 'That host'} is neither an IP address nor a host name this machine knows: ${setHost}.`, { cause });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `${host ?? 'That host'} is neither an IP address nor a host name this machine knows: ${setHost}.`,
+        { cause },
+      );
     default:
       return err;
   }
@@ -102,7 +152,10 @@ export function explainListenFailure(err: unknown, flags: { port: string; host?:
  * const server = await listenService((r) => app.fetch(r), { port: o.port, host: o.host })
  * ```
  */
-export async function listenService(fetch: (request: Request) => Response | Promise<Response>, options: { port: number; host: string }): Promise<Listening> {
+export async function listenService(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: { port: number; host: string },
+): Promise<Listening> {
   try {
     return await listen(fetch, { port: options.port, hostname: options.host });
   } catch (err) {

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 export type WebApp = '@sanad/wallet-web' | '@sanad/verifier-web';
 
 /** How to build them, for messages. */
-export const BUILD_WEB_HINT = 'build them with `npx --yes pnpm@10.34.9 build:web` (in the checkout)';
+export const BUILD_WEB_HINT =
+  'build them with `npx --yes pnpm@10.34.9 build:web` (in the checkout)';
 
 /** The app's `dist` folder (absolute), or undefined when it is not installed or not built. */
 export function builtWebApp(app: WebApp): string | undefined {

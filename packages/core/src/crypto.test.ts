@@ -1,6 +1,11 @@
 import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cryptoProvider, nodeCryptoProvider, setCryptoProvider, webCryptoProvider } from './crypto.js';
+import {
+  cryptoProvider,
+  nodeCryptoProvider,
+  setCryptoProvider,
+  webCryptoProvider,
+} from './crypto.js';
 import { toBase64url, utf8, utf8Transient } from './encoding.js';
 import { sha256Base64url } from './hash.js';
 import { generateKeyPair, type SignatureAlgorithm } from './keys.js';
@@ -33,7 +38,12 @@ describe('crypto providers', () => {
   });
 
   it('utf8Transient gives the same bytes as utf8, for ASCII and for any other text', () => {
-    for (const text of ['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0', 'Łódź Möbius ✓ 𝄞', '\ud800', ''.padEnd(5000, 'é')]) {
+    for (const text of [
+      'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0',
+      'Łódź Möbius ✓ 𝄞',
+      '\ud800',
+      ''.padEnd(5000, 'é'),
+    ]) {
       expect([...utf8Transient(text)]).toEqual([...utf8(text)]);
     }
   });
@@ -64,7 +74,10 @@ describe('crypto providers', () => {
   });
 
   it('agree on SHA-256', () => {
-    for (const text of ['', 'abc', 'x'.repeat(10_000)]) expect(node.sha256(utf8(text))).toEqual(web.sha256(utf8(text)));
-    expect(Buffer.from(node.sha256(utf8('abc'))).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    for (const text of ['', 'abc', 'x'.repeat(10_000)])
+      expect(node.sha256(utf8(text))).toEqual(web.sha256(utf8(text)));
+    expect(Buffer.from(node.sha256(utf8('abc'))).toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });

@@ -18,7 +18,12 @@ export type RawSign = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 export interface CryptoProvider {
   readonly name: string;
   /** Checks a raw JWS signature with a public JWK; false on mismatch; throws for a key it cannot import. */
-  verify(publicJwk: JWK, alg: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
+  verify(
+    publicJwk: JWK,
+    alg: SignatureAlgorithm,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): boolean | Promise<boolean>;
   /** Imports a private JWK once; throws for a key it cannot import. */
   importSigner(privateJwk: JWK, alg: SignatureAlgorithm): Promise<RawSign>;
   sha256(data: Uint8Array): Uint8Array;
@@ -58,14 +63,18 @@ class KeyCache<K> {
 /** The public members of an EC or OKP key, and only those that are present (`d` and usage members dropped). */
 export function publicMembers(jwk: JWK): JWK & JsonWebKey {
   const members: JWK & JsonWebKey = {};
-  for (const name of jwk.kty === 'EC' ? EC_PUBLIC : OKP_PUBLIC) if (jwk[name] !== undefined) members[name] = jwk[name];
+  for (const name of jwk.kty === 'EC' ? EC_PUBLIC : OKP_PUBLIC)
+    if (jwk[name] !== undefined) members[name] = jwk[name];
   return members;
 }
 const EC_PUBLIC = ['kty', 'crv', 'x', 'y'] as const;
 const OKP_PUBLIC = ['kty', 'crv', 'x'] as const;
 
 const WEB_PARAMS = {
-  ES256: { import: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } },
+  ES256: {
+    import: { name: 'ECDSA', namedCurve: 'P-256' },
+    sign: { name: 'ECDSA', hash: 'SHA-256' },
+  },
   EdDSA: { import: { name: 'Ed25519' }, sign: { name: 'Ed25519' } },
 } as const;
 
@@ -75,7 +84,11 @@ export function webCryptoProvider(subtle: SubtleCrypto = globalThis.crypto.subtl
   return {
     name: 'webcrypto',
     async verify(publicJwk, alg, data, signature) {
-      const key = cache.get(publicJwk, alg, () => subtle.importKey('jwk', publicMembers(publicJwk), WEB_PARAMS[alg].import, false, ['verify']));
+      const key = cache.get(publicJwk, alg, () =>
+        subtle.importKey('jwk', publicMembers(publicJwk), WEB_PARAMS[alg].import, false, [
+          'verify',
+        ]),
+      );
       let imported: CryptoKey;
       try {
         imported = await key;
@@ -84,14 +97,26 @@ export function webCryptoProvider(subtle: SubtleCrypto = globalThis.crypto.subtl
         throw cause;
       }
       try {
-        return await subtle.verify(WEB_PARAMS[alg].sign, imported, signature as BufferSource, data as BufferSource);
+        return await subtle.verify(
+          WEB_PARAMS[alg].sign,
+          imported,
+          signature as BufferSource,
+          data as BufferSource,
+        );
       } catch {
         return false;
       }
     },
     async importSigner(privateJwk, alg) {
-      const key = await subtle.importKey('jwk', privateJwk as JsonWebKey, WEB_PARAMS[alg].import, false, ['sign']);
-      return async (data) => new Uint8Array(await subtle.sign(WEB_PARAMS[alg].sign, key, data as BufferSource));
+      const key = await subtle.importKey(
+        'jwk',
+        privateJwk as JsonWebKey,
+        WEB_PARAMS[alg].import,
+        false,
+        ['sign'],
+      );
+      return async (data) =>
+        new Uint8Array(await subtle.sign(WEB_PARAMS[alg].sign, key, data as BufferSource));
     },
     sha256: (data) => nobleSha256(data),
   };
@@ -115,9 +140,16 @@ export function nodeCryptoProvider(nodeCrypto: NodeCrypto): CryptoProvider {
   return {
     name: 'node:crypto',
     verify(publicJwk, alg, data, signature) {
-      const key = cache.get(publicJwk, alg, () => nodeCrypto.createPublicKey({ key: { ...publicMembers(publicJwk) }, format: 'jwk' }));
+      const key = cache.get(publicJwk, alg, () =>
+        nodeCrypto.createPublicKey({ key: { ...publicMembers(publicJwk) }, format: 'jwk' }),
+      );
       try {
-        return nodeCrypto.verify(digestOf(alg), data, alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+        return nodeCrypto.verify(
+          digestOf(alg),
+          data,
+          alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key,
+          signature,
+        );
       } catch {
         return false;
       }
@@ -133,8 +165,12 @@ export function nodeCryptoProvider(nodeCrypto: NodeCrypto): CryptoProvider {
 }
 
 function detectProvider(): CryptoProvider {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const nodeCrypto = typeof getBuiltin === 'function' ? (getBuiltin('node:crypto') as NodeCrypto | undefined) : undefined;
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+    .process?.getBuiltinModule;
+  const nodeCrypto =
+    typeof getBuiltin === 'function'
+      ? (getBuiltin('node:crypto') as NodeCrypto | undefined)
+      : undefined;
   return nodeCrypto ? nodeCryptoProvider(nodeCrypto) : webCryptoProvider();
 }
 

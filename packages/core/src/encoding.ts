@@ -21,7 +21,11 @@ export function fromUtf8(bytes: Uint8Array): string {
  */
 interface NodeBufferClass {
   from(data: string, encoding: string): Uint8Array & { toString(encoding: string): string };
-  from(data: ArrayBufferLike, byteOffset: number, length: number): Uint8Array & { toString(encoding: string): string };
+  from(
+    data: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): Uint8Array & { toString(encoding: string): string };
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
 
@@ -38,14 +42,22 @@ export function utf8Transient(text: string): Uint8Array {
 
 /** Base64url without padding (RFC 4648 section 5), as JOSE uses it. */
 export function toBase64url(bytes: Uint8Array | string): string {
-  if (NodeBuffer) return (typeof bytes === 'string' ? NodeBuffer.from(bytes, 'utf8') : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64url');
+  if (NodeBuffer)
+    return (
+      typeof bytes === 'string'
+        ? NodeBuffer.from(bytes, 'utf8')
+        : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    ).toString('base64url');
   return base64url.encode(bytes);
 }
 
 const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
 /** The 6-bit value of each base64url character. */
 const BASE64URL_VALUE = new Int8Array(128);
-for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries()) BASE64URL_VALUE[c.charCodeAt(0)] = i;
+for (const [i, c] of [
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+].entries())
+  BASE64URL_VALUE[c.charCodeAt(0)] = i;
 
 /**
  * True when `text` is the one base64url encoding of some bytes (RFC 4648 sections 3.5 and 5, as
@@ -60,7 +72,9 @@ export function isCanonicalBase64url(text: string): boolean {
   if (rest === 1) return false;
   // 2 characters carry 1 byte (4 unused bits), 3 carry 2 bytes (2 unused bits).
   const unusedMask = rest === 2 ? 0x0f : rest === 3 ? 0x03 : 0;
-  return unusedMask === 0 || (BASE64URL_VALUE[text.charCodeAt(text.length - 1)]! & unusedMask) === 0;
+  return (
+    unusedMask === 0 || (BASE64URL_VALUE[text.charCodeAt(text.length - 1)]! & unusedMask) === 0
+  );
 }
 
 /** Decodes canonical base64url; anything else throws `ERR_ENCODING_NONCANONICAL`. */
@@ -166,7 +180,8 @@ function scanJson(text: string, maxDepth: number): number {
  */
 export function parseJsonBounded(text: string, limits: JsonLimits = {}): unknown {
   if (typeof text !== 'string') throw new SanadError('ERR_INVALID_JSON');
-  if (text.length > (limits.maxLength ?? MAX_JSON_LENGTH)) throw new SanadError('ERR_INPUT_TOO_LARGE');
+  if (text.length > (limits.maxLength ?? MAX_JSON_LENGTH))
+    throw new SanadError('ERR_INPUT_TOO_LARGE');
   scanJson(text, limits.maxDepth ?? MAX_JSON_DEPTH);
   try {
     return JSON.parse(text) as unknown;
@@ -193,7 +208,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const isStructured = (value: unknown): value is object => typeof value === 'object' && value !== null;
+const isStructured = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null;
 
 /**
  * Object members in a value fresh from `JSON.parse`, counted through every level (iteratively:

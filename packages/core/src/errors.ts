@@ -41,9 +41,15 @@ export const ERROR_CODES = {
   // --- input and usage ---
   ERR_INVALID_INPUT: spec('input', 'The input is not valid.'),
   ERR_INVALID_JSON: spec('input', 'The input is not valid JSON.'),
-  ERR_INPUT_TOO_LARGE: spec('input', 'The input is larger than allowed; nothing past the limit was read.'),
+  ERR_INPUT_TOO_LARGE: spec(
+    'input',
+    'The input is larger than allowed; nothing past the limit was read.',
+  ),
   ERR_INPUT_TOO_DEEP: spec('input', 'The input nests objects or arrays deeper than allowed.'),
-  ERR_ENCODING_NONCANONICAL: spec('input', 'The base64url text is not in its one canonical form (padding, stray bits or characters).'),
+  ERR_ENCODING_NONCANONICAL: spec(
+    'input',
+    'The base64url text is not in its one canonical form (padding, stray bits or characters).',
+  ),
   ERR_UNSUPPORTED_FORMAT: spec('input', 'The credential or presentation format is not supported.'),
   ERR_UNSUPPORTED_ALGORITHM: spec('input', 'The signature algorithm is not supported.'),
   ERR_INVALID_KEY: spec('input', 'The key is not valid for this operation.'),
@@ -64,7 +70,10 @@ export const ERROR_CODES = {
 
   // --- JOSE ---
   ERR_JWT_MALFORMED: spec('verification', 'The JWT is malformed.'),
-  ERR_NUMERIC_DATE_INVALID: spec('verification', 'A date claim (exp, iat, nbf) is not a whole number of seconds from 0 to 2^53.'),
+  ERR_NUMERIC_DATE_INVALID: spec(
+    'verification',
+    'A date claim (exp, iat, nbf) is not a whole number of seconds from 0 to 2^53.',
+  ),
   ERR_JWT_ALG_NOT_ALLOWED: spec('verification', 'The JWT uses an algorithm that is not allowed.'),
   ERR_SIGNATURE_INVALID: spec('verification', 'The signature does not verify.'),
   ERR_ISSUER_KEY_NOT_FOUND: spec('verification', 'No key of the issuer matches the signature.'),
@@ -72,15 +81,24 @@ export const ERROR_CODES = {
   // --- SD-JWT (RFC 9901 section 7) ---
   ERR_SDJWT_MALFORMED: spec('verification', 'The SD-JWT is malformed.'),
   ERR_SDJWT_TYP_INVALID: spec('verification', 'The SD-JWT has an unexpected media type (typ).'),
-  ERR_SDJWT_HASH_ALG_UNSUPPORTED: spec('verification', 'The SD-JWT uses an unsupported digest algorithm.'),
+  ERR_SDJWT_HASH_ALG_UNSUPPORTED: spec(
+    'verification',
+    'The SD-JWT uses an unsupported digest algorithm.',
+  ),
   ERR_SDJWT_DISCLOSURE_MALFORMED: spec('verification', 'A disclosure is malformed.'),
   ERR_SDJWT_DISCLOSURE_UNREFERENCED: spec(
     'verification',
     'A disclosure is not referenced by any digest in the SD-JWT.',
   ),
-  ERR_SDJWT_DIGEST_DUPLICATE: spec('verification', 'A digest appears more than once in the SD-JWT.'),
+  ERR_SDJWT_DIGEST_DUPLICATE: spec(
+    'verification',
+    'A digest appears more than once in the SD-JWT.',
+  ),
   ERR_SDJWT_CLAIM_NAME_FORBIDDEN: spec('verification', 'A disclosure uses a reserved claim name.'),
-  ERR_SDJWT_CLAIM_COLLISION: spec('verification', 'A disclosed claim name already exists at its level.'),
+  ERR_SDJWT_CLAIM_COLLISION: spec(
+    'verification',
+    'A disclosed claim name already exists at its level.',
+  ),
   ERR_SDJWT_DISCLOSURE_KIND_MISMATCH: spec(
     'verification',
     'An object-property disclosure is referenced from an array, or an array-element disclosure from an object.',
@@ -91,10 +109,19 @@ export const ERROR_CODES = {
     'input',
     'This is not a presentation: not a compact SD-JWT or VP-JWT, a vp_token response, nor an offline SANAD1: code.',
   ),
-  ERR_HOLDER_BINDING_MISSING: spec('verification', 'The presentation carries no proof of holder binding.'),
-  ERR_HOLDER_BINDING_INVALID: spec('verification', 'The holder-binding proof is not signed by the holder key.'),
+  ERR_HOLDER_BINDING_MISSING: spec(
+    'verification',
+    'The presentation carries no proof of holder binding.',
+  ),
+  ERR_HOLDER_BINDING_INVALID: spec(
+    'verification',
+    'The holder-binding proof is not signed by the holder key.',
+  ),
   ERR_KB_JWT_MALFORMED: spec('verification', 'The Key Binding JWT is malformed.'),
-  ERR_KB_SD_HASH_MISMATCH: spec('verification', 'The Key Binding JWT does not cover this SD-JWT (sd_hash).'),
+  ERR_KB_SD_HASH_MISMATCH: spec(
+    'verification',
+    'The Key Binding JWT does not cover this SD-JWT (sd_hash).',
+  ),
   ERR_NONCE_MISMATCH: spec('verification', 'The presentation nonce does not match the request.'),
   ERR_AUDIENCE_MISMATCH: spec('verification', 'The presentation is addressed to another verifier.'),
   ERR_PRESENTATION_IAT_INVALID: spec(
@@ -118,18 +145,33 @@ export const ERROR_CODES = {
     'The issuer is on the trust list but not for this credential type.',
   ),
   ERR_TRUST_LIST_INVALID: spec('input', 'The trust list is malformed.'),
-  ERR_TRUST_LIST_SIGNATURE_INVALID: spec('verification', 'The trust list signature does not verify with the pinned key.'),
+  ERR_TRUST_LIST_SIGNATURE_INVALID: spec(
+    'verification',
+    'The trust list signature does not verify with the pinned key.',
+  ),
   ERR_TRUST_LIST_EXPIRED: spec('verification', 'The trust list has expired.'),
   ERR_VERIFIER_REGISTRY_INVALID: spec('input', 'The verifier registry is malformed.'),
-  ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID: spec('verification', 'The verifier registry signature does not verify with the pinned key.'),
+  ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID: spec(
+    'verification',
+    'The verifier registry signature does not verify with the pinned key.',
+  ),
   ERR_VERIFIER_REGISTRY_EXPIRED: spec('verification', 'The verifier registry has expired.'),
 
   // --- status ---
   ERR_STATUS_REVOKED: spec('verification', 'The credential has been revoked.'),
   ERR_STATUS_SUSPENDED: spec('verification', 'The credential is suspended.'),
-  ERR_STATUS_UNAVAILABLE: spec('verification', 'The status of the credential could not be established.'),
-  ERR_STATUS_LIST_INVALID: spec('verification', 'The status list is malformed or not signed by the issuer.'),
-  ERR_STATUS_INDEX_OUT_OF_RANGE: spec('verification', 'The status index is outside the status list.'),
+  ERR_STATUS_UNAVAILABLE: spec(
+    'verification',
+    'The status of the credential could not be established.',
+  ),
+  ERR_STATUS_LIST_INVALID: spec(
+    'verification',
+    'The status list is malformed or not signed by the issuer.',
+  ),
+  ERR_STATUS_INDEX_OUT_OF_RANGE: spec(
+    'verification',
+    'The status index is outside the status list.',
+  ),
   ERR_STATUS_LIST_EXPIRED: spec('verification', 'The cached status list is older than allowed.'),
   ERR_STATUS_LIST_FULL: spec('internal', 'The status list has no free index left.'),
   ERR_STATUS_TRANSITION_INVALID: spec('input', 'That status change is not allowed.'),
@@ -139,8 +181,14 @@ export const ERROR_CODES = {
   ERR_REQUEST_NOT_SATISFIED: spec('verification', 'The presentation does not answer the request.'),
   ERR_CREDENTIAL_TYPE_MISMATCH: spec('verification', 'The credential is not of a requested type.'),
   ERR_REQUEST_EXPIRED: spec('verification', 'The presentation request has expired.'),
-  ERR_REQUEST_USED: spec('input', 'The presentation request was already answered or cancelled; ask the verifier for a new one.'),
-  ERR_VC_CLAIMS_INCONSISTENT: spec('verification', 'The vc claims contradict the JWT registered claims.'),
+  ERR_REQUEST_USED: spec(
+    'input',
+    'The presentation request was already answered or cancelled; ask the verifier for a new one.',
+  ),
+  ERR_VC_CLAIMS_INCONSISTENT: spec(
+    'verification',
+    'The vc claims contradict the JWT registered claims.',
+  ),
 
   // --- issuer ---
   ERR_CLAIMS_SCHEMA_MISMATCH: spec('input', 'The claims do not match the credential type schema.'),
@@ -148,62 +196,119 @@ export const ERROR_CODES = {
   ERR_CREDENTIAL_TYPE_INVALID: spec('input', 'The credential type definition is not valid.'),
   ERR_ISSUER_NOT_INITIALIZED: spec('input', 'The issuer has not been set up here.'),
   ERR_BATCH_INCOMPLETE: spec('input', 'Some lines of the batch were not issued.'),
-  ERR_BATCH_INTERRUPTED: spec('internal', 'The drive was stopped before the end; nothing is lost: run the same command again to continue.'),
+  ERR_BATCH_INTERRUPTED: spec(
+    'internal',
+    'The drive was stopped before the end; nothing is lost: run the same command again to continue.',
+  ),
   ERR_BATCH_IN_PROGRESS: spec('input', 'Another process is running this drive.'),
-  ERR_BATCH_JOURNAL_MISMATCH: spec('input', 'The results file belongs to a drive of another input file, credential type, format or issuer.'),
-  ERR_BATCH_JOURNAL_INVALID: spec('input', 'The drive journal or its results file is damaged or missing.'),
+  ERR_BATCH_JOURNAL_MISMATCH: spec(
+    'input',
+    'The results file belongs to a drive of another input file, credential type, format or issuer.',
+  ),
+  ERR_BATCH_JOURNAL_INVALID: spec(
+    'input',
+    'The drive journal or its results file is damaged or missing.',
+  ),
   ERR_BATCH_UNFINISHED: spec('input', 'The drive has not finished.'),
   ERR_BATCH_DESTROYED: spec('input', 'The results of this drive have been destroyed.'),
-  ERR_HANDOUT_NAME_INVALID: spec('input', 'A bundle file name cannot be made from that claim: it is missing, not text, or the same for two lines.'),
+  ERR_HANDOUT_NAME_INVALID: spec(
+    'input',
+    'A bundle file name cannot be made from that claim: it is missing, not text, or the same for two lines.',
+  ),
   ERR_OUTPUT_EXISTS: spec('input', 'The output file already exists; it is never overwritten.'),
   ERR_ISSUER_ALREADY_INITIALIZED: spec('input', 'An issuer is already set up here.'),
   ERR_CREDENTIAL_NOT_FOUND: spec('input', 'No credential with that id.'),
-  ERR_REGISTER_MOVED: spec('input', 'This issuer register was moved to another database; use that one.'),
+  ERR_REGISTER_MOVED: spec(
+    'input',
+    'This issuer register was moved to another database; use that one.',
+  ),
   ERR_REGISTER_NOT_EMPTY: spec('input', 'The target already holds an issuer register.'),
-  ERR_REGISTER_MISMATCH: spec('input', 'The database and the issuer folder do not hold the same register.'),
-  ERR_STATUS_URL_IN_USE: spec('input', 'Another issuer register publishes its status lists at that URL.'),
+  ERR_REGISTER_MISMATCH: spec(
+    'input',
+    'The database and the issuer folder do not hold the same register.',
+  ),
+  ERR_STATUS_URL_IN_USE: spec(
+    'input',
+    'Another issuer register publishes its status lists at that URL.',
+  ),
   ERR_ISSUER_KEY_MISMATCH: spec('input', 'The key file does not belong to this issuer register.'),
-  ERR_RETIRED_KEY_MISSING: spec('input', 'A key that signed earlier credentials is missing, so their status lists cannot be signed.'),
+  ERR_RETIRED_KEY_MISSING: spec(
+    'input',
+    'A key that signed earlier credentials is missing, so their status lists cannot be signed.',
+  ),
 
   // --- wallet ---
   ERR_WALLET_NOT_FOUND: spec('input', 'No wallet at that location.'),
   ERR_WALLET_EXISTS: spec('input', 'A wallet already exists at that location.'),
   ERR_WALLET_WRONG_PASSPHRASE: spec('input', 'The passphrase is wrong.'),
   ERR_WALLET_CORRUPTED: spec('input', 'The wallet file is damaged or has been tampered with.'),
-  ERR_WALLET_KDF_TOO_WEAK: spec('input', 'The wallet file asks for weaker key derivation than allowed.'),
-  ERR_WALLET_ROLLED_BACK: spec('input', 'The wallet file is older than one already written here: an earlier copy has replaced it.'),
+  ERR_WALLET_KDF_TOO_WEAK: spec(
+    'input',
+    'The wallet file asks for weaker key derivation than allowed.',
+  ),
+  ERR_WALLET_ROLLED_BACK: spec(
+    'input',
+    'The wallet file is older than one already written here: an earlier copy has replaced it.',
+  ),
   ERR_WALLET_LOCKED: spec('input', 'Another process is using the wallet.'),
   ERR_WALLET_PASSPHRASE_TOO_SHORT: spec('input', 'The passphrase is too short.'),
   ERR_CREDENTIAL_INVALID: spec('input', 'The credential could not be verified on import.'),
   ERR_NO_MATCHING_CREDENTIAL: spec('input', 'No credential in the wallet can answer this request.'),
   ERR_CONSENT_REQUIRED: spec('input', 'The holder has not consented to this presentation.'),
   ERR_CONSENT_DECLINED: spec('input', 'The holder declined to share.'),
-  ERR_BACKUP_INVALID: spec('input', 'The backup file is damaged, tampered with or the secret is wrong.'),
+  ERR_BACKUP_INVALID: spec(
+    'input',
+    'The backup file is damaged, tampered with or the secret is wrong.',
+  ),
   ERR_RECOVERY_SECRET_TYPO: spec('input', 'The recovery secret has a typo.'),
   ERR_GUARDIAN_SHARE_INVALID: spec('input', 'A guardian share has a typo or is not a share.'),
   ERR_GUARDIAN_SHARES_MIXED: spec('input', 'The guardian shares come from different splits.'),
-  ERR_GUARDIAN_SHARES_TOO_FEW: spec('input', 'Too few guardian shares to rebuild the recovery secret.'),
+  ERR_GUARDIAN_SHARES_TOO_FEW: spec(
+    'input',
+    'Too few guardian shares to rebuild the recovery secret.',
+  ),
   ERR_CONFIRMATION_REQUIRED: spec('input', 'This cannot be undone and was not confirmed.'),
   ERR_LANGUAGE_UNSUPPORTED: spec('input', 'That language is not available.'),
-  ERR_CAMERA_UNAVAILABLE: spec('internal', 'The camera could not be opened: access was refused, or there is none.'),
+  ERR_CAMERA_UNAVAILABLE: spec(
+    'internal',
+    'The camera could not be opened: access was refused, or there is none.',
+  ),
 
   // --- protocols (OpenID4VCI, OpenID4VP) ---
   ERR_OFFER_INVALID: spec('input', 'The credential offer is not valid.'),
   ERR_OFFER_EXPIRED: spec('input', 'The credential offer has expired or was already used.'),
-  ERR_TX_CODE_REQUIRED: spec('input', 'This offer needs the transaction code (PIN) given to you by the issuer.'),
+  ERR_TX_CODE_REQUIRED: spec(
+    'input',
+    'This offer needs the transaction code (PIN) given to you by the issuer.',
+  ),
   ERR_TX_CODE_INVALID: spec('input', 'The transaction code (PIN) is wrong.'),
-  ERR_TX_CODE_MALFORMED: spec('input', 'The transaction code (PIN) does not have the length or characters the issuer asked for; no attempt was used.'),
-  ERR_OFFER_LOCKED: spec('input', 'Too many wrong transaction codes: the offer is locked. Ask the issuer for a new one.'),
+  ERR_TX_CODE_MALFORMED: spec(
+    'input',
+    'The transaction code (PIN) does not have the length or characters the issuer asked for; no attempt was used.',
+  ),
+  ERR_OFFER_LOCKED: spec(
+    'input',
+    'Too many wrong transaction codes: the offer is locked. Ask the issuer for a new one.',
+  ),
   ERR_PROTOCOL: spec('verification', 'The other side answered with a protocol error.'),
   ERR_SESSION_NOT_FOUND: spec('input', 'No presentation session with that id, or it has expired.'),
   ERR_CONFIG_INVALID: spec('input', 'The service configuration is not valid.'),
   ERR_OPERATOR_UNAUTHORIZED: spec('input', 'The service refused the operator token.'),
-  ERR_RESPONSE_REFUSED: spec('verification', 'The answer to this request was refused; the request stays open for a valid answer until it expires.'),
-  ERR_NONCE_INVALID: spec('input', 'The nonce is unknown, expired or was already used: ask for a new one.'),
+  ERR_RESPONSE_REFUSED: spec(
+    'verification',
+    'The answer to this request was refused; the request stays open for a valid answer until it expires.',
+  ),
+  ERR_NONCE_INVALID: spec(
+    'input',
+    'The nonce is unknown, expired or was already used: ask for a new one.',
+  ),
   ERR_TOKEN_INVALID: spec('input', 'The access token is missing, expired or was already used.'),
   ERR_RATE_LIMITED: spec('input', 'Too many requests from this client: wait and try again.'),
   ERR_SERVICE_OVERLOADED: spec('internal', 'The service is overloaded: try again in a moment.'),
-  ERR_STORE_FULL: spec('internal', 'The service holds as many open offers or sessions as it allows: try again later.'),
+  ERR_STORE_FULL: spec(
+    'internal',
+    'The service holds as many open offers or sessions as it allows: try again later.',
+  ),
   ERR_NOT_FOUND: spec('input', 'Nothing is served at this address.'),
   ERR_SERVICE_UNREACHABLE: spec('input', 'The service could not be reached.'),
 
@@ -215,10 +320,19 @@ export const ERROR_CODES = {
   ERR_DATABASE_UNREACHABLE: spec('input', 'The database cannot be reached.'),
 
   // --- warnings: reported beside a result, never a rejection on their own ---
-  WARN_EXTRA_CLAIMS_DROPPED: spec('verification', 'The presentation disclosed claims that were not requested; they were dropped.'),
+  WARN_EXTRA_CLAIMS_DROPPED: spec(
+    'verification',
+    'The presentation disclosed claims that were not requested; they were dropped.',
+  ),
   WARN_STATUS_FROM_CACHE: spec('verification', 'The status was taken from a cached status list.'),
-  WARN_STATUS_UNAVAILABLE: spec('verification', 'The status could not be established; accepted by the verifier\'s policy.'),
-  WARN_REQUEST_OVER_ASKS: spec('input', 'The request asks for claims that its declared purpose does not list.'),
+  WARN_STATUS_UNAVAILABLE: spec(
+    'verification',
+    "The status could not be established; accepted by the verifier's policy.",
+  ),
+  WARN_REQUEST_OVER_ASKS: spec(
+    'input',
+    'The request asks for claims that its declared purpose does not list.',
+  ),
 
   // --- anything else ---
   ERR_STORAGE: spec('internal', 'Storage failed.'),
@@ -253,8 +367,15 @@ export class SanadError extends Error {
   readonly category: ErrorCategory;
   readonly details?: ErrorDetails;
 
-  constructor(code: SanadErrorCode, message?: string, options?: { cause?: unknown; details?: ErrorDetails }) {
-    super(message ?? ERROR_CODES[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: SanadErrorCode,
+    message?: string,
+    options?: { cause?: unknown; details?: ErrorDetails },
+  ) {
+    super(
+      message ?? ERROR_CODES[code].message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'SanadError';
     this.code = code;
     this.category = ERROR_CODES[code].category;
@@ -263,7 +384,11 @@ export class SanadError extends Error {
 
   /** The serialisable form: code, message and details, never the cause or stack. */
   toReport(): ErrorReport {
-    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }
 

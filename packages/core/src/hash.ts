@@ -9,5 +9,7 @@ export function sha256(data: Uint8Array | string): Uint8Array {
 /** base64url(SHA-256(UTF-8 of `text`)): the form of every SD-JWT digest and `sd_hash`. */
 export function sha256Base64url(text: string): string {
   const provider = cryptoProvider();
-  return provider.sha256Base64url ? provider.sha256Base64url(text) : toBase64url(provider.sha256(utf8(text)));
+  return provider.sha256Base64url
+    ? provider.sha256Base64url(text)
+    : toBase64url(provider.sha256(utf8(text)));
 }

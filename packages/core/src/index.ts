@@ -33,7 +33,14 @@ export {
   sanadCauseOf,
   toSanadError,
 } from './errors.js';
-export { type CryptoProvider, cryptoProvider, nodeCryptoProvider, type RawSign, setCryptoProvider, webCryptoProvider } from './crypto.js';
+export {
+  type CryptoProvider,
+  cryptoProvider,
+  nodeCryptoProvider,
+  type RawSign,
+  setCryptoProvider,
+  webCryptoProvider,
+} from './crypto.js';
 export { sha256, sha256Base64url } from './hash.js';
 export {
   algorithmOfJwk,
@@ -50,12 +57,30 @@ export {
   signJwt,
   verifySignature,
 } from './keys.js';
-export { type DecodedJwt, decodeJwt, headerAlgorithm, isNumericDate, numericDate, verifyDecodedJwt } from './jwt.js';
-export { type DIDDocument, singleKeyDidDocument, type VerificationMethod } from './did/did-document.js';
+export {
+  type DecodedJwt,
+  decodeJwt,
+  headerAlgorithm,
+  isNumericDate,
+  numericDate,
+  verifyDecodedJwt,
+} from './jwt.js';
+export {
+  type DIDDocument,
+  singleKeyDidDocument,
+  type VerificationMethod,
+} from './did/did-document.js';
 export { didJwkFromJwk, jwkFromDidJwk } from './did/did-jwk.js';
 export { didKeyFromJwk, didKeyMultibase, jwkFromDidKey } from './did/did-key.js';
 export { type DidWebOptions, didWebUrl, resolveDidWeb } from './did/did-web.js';
-export { checkDid, type DidResolverOptions, didOf, resolveDid, resolveDidKey, toDidResolverRegistry } from './did/resolve.js';
+export {
+  checkDid,
+  type DidResolverOptions,
+  didOf,
+  resolveDid,
+  resolveDidKey,
+  toDidResolverRegistry,
+} from './did/resolve.js';
 export {
   type CredentialBundle,
   type CredentialFormat,
@@ -81,9 +106,22 @@ export {
   createGuardedHttpFetch,
 } from './net/guarded-fetch.js';
 export { isInternalAddress, isIpLiteral } from './net/ip-address.js';
-export { type ClaimPath, type DecodedDisclosure, decodeDisclosure, pathsOverlap, type ProcessedPayload, processSdJwtPayload, setOwn } from './sd-jwt/disclosures.js';
+export {
+  type ClaimPath,
+  type DecodedDisclosure,
+  decodeDisclosure,
+  pathsOverlap,
+  type ProcessedPayload,
+  processSdJwtPayload,
+  setOwn,
+} from './sd-jwt/disclosures.js';
 export { MAX_SD_JWT_LENGTH, type ParsedSdJwt, parseSdJwt } from './sd-jwt/sd-jwt.js';
-export { holderJwkOf, type KeyBindingExpectations, sdHash, verifyKeyBinding } from './sd-jwt/key-binding.js';
+export {
+  holderJwkOf,
+  type KeyBindingExpectations,
+  sdHash,
+  verifyKeyBinding,
+} from './sd-jwt/key-binding.js';
 export { inflateBounded, MAX_INFLATED_STATUS_LIST_BYTES } from './status/inflate.js';
 export {
   createStatusListJwt,
@@ -99,8 +137,17 @@ export {
   TOKEN_STATUS,
   type TokenStatusListClaim,
 } from './status/token-status-list.js';
-export { type CachedStatusList, createMemoryStatusCache, type StatusCache } from './status/status-cache.js';
-export { type IssuerKeyResolver, StatusChecker, type StatusCheckerOptions, type StatusCheckResult } from './status/status-checker.js';
+export {
+  type CachedStatusList,
+  createMemoryStatusCache,
+  type StatusCache,
+} from './status/status-cache.js';
+export {
+  type IssuerKeyResolver,
+  StatusChecker,
+  type StatusCheckerOptions,
+  type StatusCheckResult,
+} from './status/status-checker.js';
 export {
   BITSTRING_MIN_ENTRIES,
   bitstringEntriesOf,
@@ -136,7 +183,11 @@ export {
 } from './verifier-registry/verifier-registry.js';
 export { type LoadSignedListOptions, type PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
-export { decodeOfflinePresentation, encodeOfflinePresentation, OFFLINE_PRESENTATION_PREFIX } from './offline/offline-presentation.js';
+export {
+  decodeOfflinePresentation,
+  encodeOfflinePresentation,
+  OFFLINE_PRESENTATION_PREFIX,
+} from './offline/offline-presentation.js';
 export {
   encodeOfflineRequest,
   expandOfflineRequest,

@@ -2,7 +2,13 @@
  * Compact JWS parsing and verification with typed errors.
  * Only ES256 and EdDSA are accepted; `none` and every other algorithm are refused.
  */
-import { fromBase64url, fromUtf8, isPlainObject, parseJsonStrict, utf8Transient } from './encoding.js';
+import {
+  fromBase64url,
+  fromUtf8,
+  isPlainObject,
+  parseJsonStrict,
+  utf8Transient,
+} from './encoding.js';
 import { isSanadError, SanadError } from './errors.js';
 import { algorithmOfJwk, type JWK, type SignatureAlgorithm, verifySignature } from './keys.js';
 
@@ -39,7 +45,9 @@ export function numericDate(value: unknown): number | undefined {
 
 /** True for a NumericDate: an integer from 0 to 2^53 (RFC 7519 section 2). */
 export function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_NUMERIC_DATE;
+  return (
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_NUMERIC_DATE
+  );
 }
 
 function decodeJsonPart(part: string): Record<string, unknown> {
@@ -55,14 +63,25 @@ function decodeJsonPart(part: string): Record<string, unknown> {
  * `ERR_ENCODING_NONCANONICAL`), and `ERR_NUMERIC_DATE_INVALID` for an `exp`, `nbf` or `iat`
  * that is not a NumericDate ({@link numericDate}).
  */
-export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJWT_MALFORMED' | 'ERR_KB_JWT_MALFORMED' = 'ERR_JWT_MALFORMED'): DecodedJwt {
+export function decodeJwt(
+  jwt: string,
+  errorCode:
+    | 'ERR_JWT_MALFORMED'
+    | 'ERR_SDJWT_MALFORMED'
+    | 'ERR_KB_JWT_MALFORMED' = 'ERR_JWT_MALFORMED',
+): DecodedJwt {
   if (typeof jwt !== 'string') throw new SanadError(errorCode);
   const parts = jwt.split('.');
   if (parts.length !== 3 || parts.some((p) => p.length === 0)) throw new SanadError(errorCode);
   const [h, p, s] = parts as [string, string, string];
   let decoded: DecodedJwt;
   try {
-    decoded = { header: decodeJsonPart(h), payload: decodeJsonPart(p), signingInput: `${h}.${p}`, signature: fromBase64url(s) };
+    decoded = {
+      header: decodeJsonPart(h),
+      payload: decodeJsonPart(p),
+      signingInput: `${h}.${p}`,
+      signature: fromBase64url(s),
+    };
   } catch (cause) {
     // A damaged token stays a refusal of its format; a typed reason (non-canonical base64url,
     // nesting too deep) keeps its neutral message and is the cause.
@@ -72,8 +91,13 @@ export function decodeJwt(jwt: string, errorCode: 'ERR_JWT_MALFORMED' | 'ERR_SDJ
   for (const claim of DATE_CLAIMS) numericDate(decoded.payload[claim]);
   // RFC 7515 section 4.1.11: extensions listed in "crit" must be understood; Sanad understands
   // none. RFC 7797 unencoded payloads ("b64": false) would change what the signature covers.
-  if ('crit' in decoded.header) throw new SanadError(errorCode, 'The JWT has critical header parameters Sanad does not understand.');
-  if ('b64' in decoded.header) throw new SanadError(errorCode, 'Unencoded JWS payloads (b64) are not accepted.');
+  if ('crit' in decoded.header)
+    throw new SanadError(
+      errorCode,
+      'The JWT has critical header parameters Sanad does not understand.',
+    );
+  if ('b64' in decoded.header)
+    throw new SanadError(errorCode, 'Unencoded JWS payloads (b64) are not accepted.');
   return decoded;
 }
 
@@ -91,7 +115,12 @@ export function headerAlgorithm(header: Record<string, unknown>): SignatureAlgor
 export async function verifyDecodedJwt(
   jwt: DecodedJwt,
   publicJwk: JWK,
-  errorCode: 'ERR_SIGNATURE_INVALID' | 'ERR_HOLDER_BINDING_INVALID' | 'ERR_TRUST_LIST_SIGNATURE_INVALID' | 'ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID' | 'ERR_STATUS_LIST_INVALID' = 'ERR_SIGNATURE_INVALID',
+  errorCode:
+    | 'ERR_SIGNATURE_INVALID'
+    | 'ERR_HOLDER_BINDING_INVALID'
+    | 'ERR_TRUST_LIST_SIGNATURE_INVALID'
+    | 'ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID'
+    | 'ERR_STATUS_LIST_INVALID' = 'ERR_SIGNATURE_INVALID',
 ): Promise<void> {
   const alg = headerAlgorithm(jwt.header);
   let keyAlg: SignatureAlgorithm;

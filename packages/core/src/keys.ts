@@ -63,7 +63,10 @@ export function publicJwkOf(jwk: JWK): JWK {
  * ```
  */
 export async function generateKeyPair(alg: SignatureAlgorithm = 'ES256'): Promise<KeyPair> {
-  const { privateKey } = await joseGenerateKeyPair(alg, alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true });
+  const { privateKey } = await joseGenerateKeyPair(
+    alg,
+    alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true },
+  );
   const privateJwk = await exportJWK(privateKey);
   return { alg, privateJwk, publicJwk: publicJwkOf(privateJwk) };
 }
@@ -79,7 +82,8 @@ export async function generateKeyPair(alg: SignatureAlgorithm = 'ES256'): Promis
  */
 export async function signerFromJwk(privateJwk: JWK): Promise<Signer> {
   const alg = algorithmOfJwk(privateJwk);
-  if (typeof privateJwk.d !== 'string') throw new SanadError('ERR_INVALID_KEY', 'The key has no private part.');
+  if (typeof privateJwk.d !== 'string')
+    throw new SanadError('ERR_INVALID_KEY', 'The key has no private part.');
   let sign: RawSign;
   try {
     sign = await cryptoProvider().importSigner(privateJwk, alg);

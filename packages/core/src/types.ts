@@ -70,7 +70,12 @@ export interface VerificationResult {
   /** Things the verifier should know that do not reject the presentation. */
   warnings: ErrorReport[];
   /** How the status was established. */
-  statusSource?: { source: 'network' | 'cache'; listIssuedAt?: string; ageSeconds?: number; uri: string };
+  statusSource?: {
+    source: 'network' | 'cache';
+    listIssuedAt?: string;
+    ageSeconds?: number;
+    uri: string;
+  };
   /**
    * Set when the only reason for refusal is that the status could not be established
    * (`ERR_STATUS_UNAVAILABLE`): no verdict was reached and the request nonce was not spent, so

@@ -1,6 +1,16 @@
 /** Signing the two credential formats with any core `Signer` (HSM, KMS or key file). */
 import { createVerifiableCredentialJwt } from 'did-jwt-vc';
-import { isPlainObject, randomBytes, SD_JWT_VC_TYP, setOwn, sha256Base64url, type Signer, signJwt, toBase64url, utf8 } from '@sanad/core';
+import {
+  isPlainObject,
+  randomBytes,
+  SD_JWT_VC_TYP,
+  setOwn,
+  sha256Base64url,
+  type Signer,
+  signJwt,
+  toBase64url,
+  utf8,
+} from '@sanad/core';
 
 /** 128-bit salts (RFC 9901 recommends at least 128 bits; @sd-jwt/crypto-nodejs gives 64). */
 export const SALT_BYTES = 16;
@@ -9,7 +19,8 @@ export const DECOYS_PER_LEVEL = 2;
 
 /** A did-jwt signer: base64url signature over the signing input. */
 export function base64urlSigner(signer: Signer): (data: string | Uint8Array) => Promise<string> {
-  return async (data) => toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data));
+  return async (data) =>
+    toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data));
 }
 
 /** Which members of one object level are disclosable, and what lies below them. */
@@ -67,14 +78,19 @@ function disclose(out: string[], ...nameAndValue: [string, unknown] | [unknown])
 }
 
 /** Section 4.2.5: digests of random salts, indistinguishable from real ones. */
-const decoys = (): string[] => Array.from({ length: DECOYS_PER_LEVEL }, () => sha256Base64url(salts.next()));
+const decoys = (): string[] =>
+  Array.from({ length: DECOYS_PER_LEVEL }, () => sha256Base64url(salts.next()));
 
 /**
  * Replaces the disclosable members of one object level (and below) with digests, innermost
  * first, so that a disclosed object carries its own `_sd`. Digests are sorted (section 4.2.4.1:
  * their order must not reveal the claims' order); every level with disclosable members gets decoys.
  */
-function conceal(value: Record<string, unknown>, tree: Map<string, DisclosureNode>, out: string[]): Record<string, unknown> {
+function conceal(
+  value: Record<string, unknown>,
+  tree: Map<string, DisclosureNode>,
+  out: string[],
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   const digests: string[] = [];
   let disclosable = false;
@@ -82,7 +98,8 @@ function conceal(value: Record<string, unknown>, tree: Map<string, DisclosureNod
     const node = tree.get(name);
     let concealed = member;
     if (node) {
-      if (node.children.size > 0 && isPlainObject(concealed)) concealed = conceal(concealed, node.children, out);
+      if (node.children.size > 0 && isPlainObject(concealed))
+        concealed = conceal(concealed, node.children, out);
       if (node.elements && Array.isArray(concealed)) {
         const elements = concealed.map((element) => ({ '...': disclose(out, element) }));
         concealed = [...elements, ...decoys().map((digest) => ({ '...': digest }))];
@@ -112,9 +129,17 @@ export interface SdJwtVcInput {
  * (no promise per disclosure, one randomness call per 4 KiB of salts); interop tests check that
  * @sd-jwt/sd-jwt-vc reads every credential issued this way.
  */
-export async function signSdJwtVc({ signer, kid, payload, disclosable }: SdJwtVcInput): Promise<string> {
+export async function signSdJwtVc({
+  signer,
+  kid,
+  payload,
+  disclosable,
+}: SdJwtVcInput): Promise<string> {
   const disclosures: string[] = [];
-  const body = { ...conceal(payload, disclosureTree(disclosable), disclosures), _sd_alg: 'sha-256' };
+  const body = {
+    ...conceal(payload, disclosureTree(disclosable), disclosures),
+    _sd_alg: 'sha-256',
+  };
   const jwt = await signJwt(signer, { typ: SD_JWT_VC_TYP, kid }, body);
   return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 }

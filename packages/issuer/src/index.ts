@@ -1,5 +1,11 @@
 /** `@sanad/issuer`: credential types, batch issuance, status lists and the register. */
-export { type CredentialType, type CredentialTypeDefinition, defineCredentialType, parseClaimPath, REQUIRED_LOCALES } from './credential-type.js';
+export {
+  type CredentialType,
+  type CredentialTypeDefinition,
+  defineCredentialType,
+  parseClaimPath,
+  REQUIRED_LOCALES,
+} from './credential-type.js';
 export { refugeeStatusType } from './refugee-status.js';
 export { base64urlSigner, DECOYS_PER_LEVEL, SALT_BYTES } from './formats.js';
 export {
@@ -33,7 +39,13 @@ export { createMemoryIssuerStore } from './store/memory-store.js';
 export { openSqliteIssuerStore, sqliteIssuerSchema } from './store/sqlite-store.js';
 export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
 export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
-export { describePostgres, type MovedRegister, moveRegister, type MoveRegisterOptions, type RegisterLocation } from './store/move-register.js';
+export {
+  describePostgres,
+  type MovedRegister,
+  moveRegister,
+  type MoveRegisterOptions,
+  type RegisterLocation,
+} from './store/move-register.js';
 export {
   backupFolderRegister,
   type DatabaseOption,

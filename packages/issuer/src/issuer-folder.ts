@@ -8,7 +8,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { didKeyFromJwk, didKeyMultibase, generateKeyPair, isPlainObject, SanadError, signerFromJwk, tryParseJson } from '@sanad/core';
+import {
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  isPlainObject,
+  SanadError,
+  signerFromJwk,
+  tryParseJson,
+} from '@sanad/core';
 import { moveFile, replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
 import { createIssuer, type Issuer, newIssuerSettings, type RetiredSigner } from './issuer.js';
@@ -67,7 +75,8 @@ const withoutPassword = (url: string): string => {
   }
 };
 
-const sameUrl = (a: string, b: string): boolean => a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
+const sameUrl = (a: string, b: string): boolean =>
+  a.replace(/\/+$/, '').toLowerCase() === b.replace(/\/+$/, '').toLowerCase();
 
 async function readPointer(dir: string): Promise<RegisterPointer | undefined> {
   let text: string;
@@ -75,35 +84,62 @@ async function readPointer(dir: string): Promise<RegisterPointer | undefined> {
     text = await readFile(join(dir, REGISTER_POINTER_FILE), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SanadError('ERR_STORAGE', `${join(dir, REGISTER_POINTER_FILE)} cannot be read.`, { cause: err });
+    throw new SanadError('ERR_STORAGE', `${join(dir, REGISTER_POINTER_FILE)} cannot be read.`, {
+      cause: err,
+    });
   }
   const pointer = tryParseJson(text);
-  if (!isPlainObject(pointer) || pointer.type !== 'sanad-issuer-register' || typeof pointer.database !== 'string' || typeof pointer.schema !== 'string') {
-    throw new SanadError('ERR_INVALID_INPUT', `${join(dir, REGISTER_POINTER_FILE)} is damaged: it should say where this folder's register is.`);
+  if (
+    !isPlainObject(pointer) ||
+    pointer.type !== 'sanad-issuer-register' ||
+    typeof pointer.database !== 'string' ||
+    typeof pointer.schema !== 'string'
+  ) {
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `${join(dir, REGISTER_POINTER_FILE)} is damaged: it should say where this folder's register is.`,
+    );
   }
   return pointer as unknown as RegisterPointer;
 }
 
 async function writePointer(dir: string, pointer: RegisterPointer): Promise<void> {
   try {
-    await replaceFile(join(dir, REGISTER_POINTER_FILE), `${JSON.stringify(pointer, null, 2)}\n`, 0o644);
+    await replaceFile(
+      join(dir, REGISTER_POINTER_FILE),
+      `${JSON.stringify(pointer, null, 2)}\n`,
+      0o644,
+    );
   } catch (cause) {
-    throw new SanadError('ERR_STORAGE', `${join(dir, REGISTER_POINTER_FILE)} could not be written.`, { cause });
+    throw new SanadError(
+      'ERR_STORAGE',
+      `${join(dir, REGISTER_POINTER_FILE)} could not be written.`,
+      { cause },
+    );
   }
 }
 
 /** What a folder's SQLite file holds, read without changing it. */
-function peekSqlite(path: string): { settings?: IssuerSettings; moved?: RegisterMove; credentials: number } | undefined {
+function peekSqlite(
+  path: string,
+): { settings?: IssuerSettings; moved?: RegisterMove; credentials: number } | undefined {
   if (!existsSync(path)) return undefined;
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const open = db;
-    const get = (key: string) => open.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+    const get = (key: string) =>
+      open.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)
+        ?.value;
     const issuer = get('issuer');
     const moved = get(MOVED_KEY);
-    const credentials = open.prepare<[], { n: number }>('SELECT count(*) AS n FROM credentials').get()?.n ?? 0;
-    return { ...(issuer ? { settings: JSON.parse(issuer) as IssuerSettings } : {}), ...(moved ? { moved: JSON.parse(moved) as RegisterMove } : {}), credentials };
+    const credentials =
+      open.prepare<[], { n: number }>('SELECT count(*) AS n FROM credentials').get()?.n ?? 0;
+    return {
+      ...(issuer ? { settings: JSON.parse(issuer) as IssuerSettings } : {}),
+      ...(moved ? { moved: JSON.parse(moved) as RegisterMove } : {}),
+      credentials,
+    };
   } catch {
     // Not a register we can read: treated as none here; opening it names the failure.
     return undefined;
@@ -117,7 +153,9 @@ async function registerSettingsOf(dir: string): Promise<{ statusBaseUrl: string 
   const pointer = await readPointer(dir).catch(() => undefined);
   if (pointer) return { statusBaseUrl: pointer.status_base_url };
   const local = peekSqlite(join(dir, REGISTER_FILE));
-  return local?.settings && !local.moved ? { statusBaseUrl: local.settings.statusBaseUrl } : undefined;
+  return local?.settings && !local.moved
+    ? { statusBaseUrl: local.settings.statusBaseUrl }
+    : undefined;
 }
 
 /**
@@ -131,7 +169,9 @@ async function assertStatusUrlFree(dir: string, statusBaseUrl: string): Promise<
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name === basename(resolve(dir))) continue;
     const other = join(parent, entry.name);
-    const settings = existsSync(join(other, ISSUER_KEY_FILE)) ? await registerSettingsOf(other) : undefined;
+    const settings = existsSync(join(other, ISSUER_KEY_FILE))
+      ? await registerSettingsOf(other)
+      : undefined;
     if (settings && sameUrl(settings.statusBaseUrl, statusBaseUrl)) {
       throw new SanadError(
         'ERR_STATUS_URL_IN_USE',
@@ -156,18 +196,32 @@ export interface InitIssuerFolderOptions {
  * const { settings } = await initIssuerFolder('agency', { statusBaseUrl: 'https://status.agency.example/amman' })
  * ```
  */
-export async function initIssuerFolder(dir: string, options: InitIssuerFolderOptions): Promise<{ settings: IssuerSettings; where: string }> {
-  if (existsSync(join(dir, ISSUER_KEY_FILE))) throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', `${dir} already holds an issuer.`);
+export async function initIssuerFolder(
+  dir: string,
+  options: InitIssuerFolderOptions,
+): Promise<{ settings: IssuerSettings; where: string }> {
+  if (existsSync(join(dir, ISSUER_KEY_FILE)))
+    throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', `${dir} already holds an issuer.`);
   await assertStatusUrlFree(dir, options.statusBaseUrl);
   const keys = await generateKeyPair(options.alg ?? 'ES256');
   const did = didKeyFromJwk(keys.publicJwk);
-  const settings = newIssuerSettings({ issuerId: did, kid: `${did}#${didKeyMultibase(did)}`, alg: options.alg ?? 'ES256', statusBaseUrl: options.statusBaseUrl });
+  const settings = newIssuerSettings({
+    issuerId: did,
+    kid: `${did}#${didKeyMultibase(did)}`,
+    alg: options.alg ?? 'ES256',
+    statusBaseUrl: options.statusBaseUrl,
+  });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const store = options.database ? await openPostgres(options.database) : openSqliteIssuerStore(join(dir, REGISTER_FILE));
+  const store = options.database
+    ? await openPostgres(options.database)
+    : openSqliteIssuerStore(join(dir, REGISTER_FILE));
   try {
     const existing = await store.getSettings();
     if (existing) {
-      throw new SanadError('ERR_REGISTER_NOT_EMPTY', `That database already holds the register of ${existing.issuerId}: use another --schema, or run commands on the folder that owns it.`);
+      throw new SanadError(
+        'ERR_REGISTER_NOT_EMPTY',
+        `That database already holds the register of ${existing.issuerId}: use another --schema, or run commands on the folder that owns it.`,
+      );
     }
     await saveIssuerKeyFile(join(dir, ISSUER_KEY_FILE), keys.privateJwk);
     await store.saveSettings(settings);
@@ -191,31 +245,52 @@ const pointerFor = (url: string, schema: string, settings: IssuerSettings): Regi
   status_base_url: settings.statusBaseUrl,
 });
 
-const openPostgres = (database: DatabaseOption): Promise<IssuerStore> => openPostgresIssuerStore({ connectionString: database.url, ...(database.schema ? { schema: database.schema } : {}) });
+const openPostgres = (database: DatabaseOption): Promise<IssuerStore> =>
+  openPostgresIssuerStore({
+    connectionString: database.url,
+    ...(database.schema ? { schema: database.schema } : {}),
+  });
 
 /** A register is known by its id; one made before register ids, by its first key. */
 const sameRegister = (settings: IssuerSettings, pointer: RegisterPointer): boolean =>
   settings.registerId !== undefined || pointer.register_id !== undefined
     ? settings.registerId === pointer.register_id
-    : [settings.issuerId, ...(settings.retiredKeys ?? []).map((k) => k.issuerId)].includes(pointer.issuer);
+    : [settings.issuerId, ...(settings.retiredKeys ?? []).map((k) => k.issuerId)].includes(
+        pointer.issuer,
+      );
 
-const retiredKeyFile = (dir: string, issuerId: string): string => join(dir, RETIRED_KEYS_DIR, `${didKeyMultibase(issuerId)}.jwk.json`);
+const retiredKeyFile = (dir: string, issuerId: string): string =>
+  join(dir, RETIRED_KEYS_DIR, `${didKeyMultibase(issuerId)}.jwk.json`);
 
 /** Finishes a rotation that was recorded in the register but stopped before the key file was renamed. */
 async function finishRotation(dir: string, settings: IssuerSettings): Promise<void> {
   const next = join(dir, NEXT_KEY_FILE);
   if (!existsSync(next)) return;
   const signer = await signerFromJwk(await loadIssuerKeyFile(next));
-  if (didKeyFromJwk(signer.publicJwk) === settings.issuerId) await moveFile(next, join(dir, ISSUER_KEY_FILE));
+  if (didKeyFromJwk(signer.publicJwk) === settings.issuerId)
+    await moveFile(next, join(dir, ISSUER_KEY_FILE));
   else await rm(next);
 }
 
 /** The register for `dir`, with the checks that keep it from being forked. */
-async function openRegister(dir: string, database: DatabaseOption | undefined): Promise<{ store: IssuerStore; settings: IssuerSettings; storage: 'sqlite' | 'postgresql'; where: string; database?: DatabaseOption }> {
+async function openRegister(
+  dir: string,
+  database: DatabaseOption | undefined,
+): Promise<{
+  store: IssuerStore;
+  settings: IssuerSettings;
+  storage: 'sqlite' | 'postgresql';
+  where: string;
+  database?: DatabaseOption;
+}> {
   const pointer = await readPointer(dir);
   const sqlitePath = join(dir, REGISTER_FILE);
   if (!database && !pointer) {
-    if (!existsSync(sqlitePath)) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer register in ${dir}: run \`sanad issuer init --dir ${dir}\` first.`);
+    if (!existsSync(sqlitePath))
+      throw new SanadError(
+        'ERR_ISSUER_NOT_INITIALIZED',
+        `No issuer register in ${dir}: run \`sanad issuer init --dir ${dir}\` first.`,
+      );
     const store = openSqliteIssuerStore(sqlitePath);
     const settings = await store.getSettings().catch(async (err: unknown) => {
       await store.close();
@@ -240,7 +315,13 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
           `${where} does not hold this folder's register (${pointer.issuer}), which ${REGISTER_POINTER_FILE} places at ${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}. Check --database and --schema.`,
         );
       }
-      return { store, settings, storage: 'postgresql', where, database: { url: target.url, schema } };
+      return {
+        store,
+        settings,
+        storage: 'postgresql',
+        where,
+        database: { url: target.url, schema },
+      };
     }
     // Given a database, with no pointer: the folder's register is its SQLite file, if any.
     const local = peekSqlite(sqlitePath);
@@ -249,11 +330,20 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
       if (localInUse && local!.credentials === 0) {
         // Nothing issued yet: the register (its settings and id) simply moves to the database.
         await store.close();
-        await moveRegister({ sqlite: sqlitePath }, { postgres: { connectionString: target.url, schema } });
+        await moveRegister(
+          { sqlite: sqlitePath },
+          { postgres: { connectionString: target.url, schema } },
+        );
         const moved = await openPostgres({ url: target.url, schema });
         const movedSettings = (await moved.getSettings())!;
         await writePointer(dir, pointerFor(target.url, schema, movedSettings));
-        return { store: moved, settings: movedSettings, storage: 'postgresql', where, database: { url: target.url, schema } };
+        return {
+          store: moved,
+          settings: movedSettings,
+          storage: 'postgresql',
+          where,
+          database: { url: target.url, schema },
+        };
       }
       if (localInUse) {
         throw new SanadError(
@@ -261,7 +351,10 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
           `This folder's register is ${sqlitePath} (${local!.credentials} credentials) and ${where} holds none. Starting on an empty register would lose every revocation; move it first: sanad issuer migrate --dir ${dir} --to ${withoutPassword(target.url)} --schema ${schema}`,
         );
       }
-      throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `${where} holds no issuer register: create one with \`sanad issuer init --dir ${dir} --database …\`, or move this folder's with \`sanad issuer migrate\`.`);
+      throw new SanadError(
+        'ERR_ISSUER_NOT_INITIALIZED',
+        `${where} holds no issuer register: create one with \`sanad issuer init --dir ${dir} --database …\`, or move this folder's with \`sanad issuer migrate\`.`,
+      );
     }
     if (localInUse && local!.credentials > 0) {
       throw new SanadError(
@@ -271,7 +364,10 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
     }
     // A register made on PostgreSQL before folders recorded where theirs is: record it now.
     if (localInUse && local!.settings!.issuerId !== settings.issuerId) {
-      throw new SanadError('ERR_REGISTER_MISMATCH', `${where} holds the register of ${settings.issuerId}, not of this folder (${local!.settings!.issuerId}).`);
+      throw new SanadError(
+        'ERR_REGISTER_MISMATCH',
+        `${where} holds the register of ${settings.issuerId}, not of this folder (${local!.settings!.issuerId}).`,
+      );
     }
     await writePointer(dir, pointerFor(target.url, schema, settings));
     if (localInUse) await retire(sqlitePath, where);
@@ -286,7 +382,12 @@ async function openRegister(dir: string, database: DatabaseOption | undefined): 
 async function retire(sqlitePath: string, where: string): Promise<void> {
   const db = new Database(sqlitePath);
   try {
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(MOVED_KEY, JSON.stringify({ to: where, at: new Date().toISOString() } satisfies RegisterMove));
+    db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(
+      MOVED_KEY,
+      JSON.stringify({ to: where, at: new Date().toISOString() } satisfies RegisterMove),
+    );
   } finally {
     db.close();
   }
@@ -308,8 +409,15 @@ export interface OpenIssuerFolderOptions {
  * try { await folder.issuer.revoke(batchId) } finally { await folder.close() }
  * ```
  */
-export async function openIssuerFolder(dir: string, options: OpenIssuerFolderOptions): Promise<OpenedIssuerFolder> {
-  if (!existsSync(join(dir, ISSUER_KEY_FILE))) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${dir}: run \`sanad issuer init --dir ${dir}\` first.`);
+export async function openIssuerFolder(
+  dir: string,
+  options: OpenIssuerFolderOptions,
+): Promise<OpenedIssuerFolder> {
+  if (!existsSync(join(dir, ISSUER_KEY_FILE)))
+    throw new SanadError(
+      'ERR_ISSUER_NOT_INITIALIZED',
+      `No issuer in ${dir}: run \`sanad issuer init --dir ${dir}\` first.`,
+    );
   const { store, settings, storage, where, database } = await openRegister(dir, options.database);
   try {
     await finishRotation(dir, settings);
@@ -327,7 +435,12 @@ export async function openIssuerFolder(dir: string, options: OpenIssuerFolderOpt
     const retiredSigners: RetiredSigner[] = [];
     for (const key of settings.retiredKeys ?? []) {
       const file = retiredKeyFile(dir, key.issuerId);
-      if (existsSync(file)) retiredSigners.push({ issuerId: key.issuerId, kid: key.kid, signer: await signerFromJwk(await loadIssuerKeyFile(file)) });
+      if (existsSync(file))
+        retiredSigners.push({
+          issuerId: key.issuerId,
+          kid: key.kid,
+          signer: await signerFromJwk(await loadIssuerKeyFile(file)),
+        });
     }
     const issuer = await createIssuer({
       store,
@@ -337,9 +450,19 @@ export async function openIssuerFolder(dir: string, options: OpenIssuerFolderOpt
       statusBaseUrl: settings.statusBaseUrl,
       types: options.types,
       retiredSigners,
-      ...(options.statusListTtlSeconds !== undefined ? { statusListTtlSeconds: options.statusListTtlSeconds } : {}),
+      ...(options.statusListTtlSeconds !== undefined
+        ? { statusListTtlSeconds: options.statusListTtlSeconds }
+        : {}),
     });
-    return { issuer, store, settings, storage, where, ...(database ? { database } : {}), close: () => store.close() };
+    return {
+      issuer,
+      store,
+      settings,
+      storage,
+      where,
+      ...(database ? { database } : {}),
+      close: () => store.close(),
+    };
   } catch (err) {
     await store.close();
     throw err;
@@ -367,7 +490,10 @@ export interface RotatedKey {
  * const { issuerId } = await rotateFolderKey('agency', { types: [refugeeStatusType] })
  * ```
  */
-export async function rotateFolderKey(dir: string, options: Omit<OpenIssuerFolderOptions, 'statusListTtlSeconds'> & { alg?: 'ES256' | 'EdDSA' }): Promise<RotatedKey> {
+export async function rotateFolderKey(
+  dir: string,
+  options: Omit<OpenIssuerFolderOptions, 'statusListTtlSeconds'> & { alg?: 'ES256' | 'EdDSA' },
+): Promise<RotatedKey> {
   const folder = await openIssuerFolder(dir, options);
   try {
     const previous = folder.settings;
@@ -378,12 +504,24 @@ export async function rotateFolderKey(dir: string, options: Omit<OpenIssuerFolde
     const retiredFile = retiredKeyFile(dir, previous.issuerId);
     await saveIssuerKeyFile(retiredFile, await loadIssuerKeyFile(join(dir, ISSUER_KEY_FILE)));
     await saveIssuerKeyFile(join(dir, NEXT_KEY_FILE), keys.privateJwk);
-    const rotated = await folder.store.rotateKey({ issuerId: did, kid, alg: options.alg ?? previous.alg }, new Date().toISOString());
+    const rotated = await folder.store.rotateKey(
+      { issuerId: did, kid, alg: options.alg ?? previous.alg },
+      new Date().toISOString(),
+    );
     await moveFile(join(dir, NEXT_KEY_FILE), join(dir, ISSUER_KEY_FILE));
     const pointer = await readPointer(dir);
     if (pointer) await writePointer(dir, { ...pointer, issuer: rotated.issuerId });
-    const validUntil = (await folder.store.listCredentials()).map((c) => c.validUntil).sort().at(-1);
-    return { previous: previous.issuerId, issuerId: did, kid, retiredKeyFile: retiredFile, ...(validUntil ? { previousValidUntil: validUntil } : {}) };
+    const validUntil = (await folder.store.listCredentials())
+      .map((c) => c.validUntil)
+      .sort()
+      .at(-1);
+    return {
+      previous: previous.issuerId,
+      issuerId: did,
+      kid,
+      retiredKeyFile: retiredFile,
+      ...(validUntil ? { previousValidUntil: validUntil } : {}),
+    };
   } finally {
     await folder.close();
   }
@@ -406,15 +544,27 @@ export interface MoveFolderOptions {
  * await moveFolderRegister('agency', { to: { url: 'postgres://sanad@db.internal/sanad', schema: 'sanad' } })
  * ```
  */
-export async function moveFolderRegister(dir: string, options: MoveFolderOptions): Promise<MovedRegister & { from: string; to: string }> {
-  if (!existsSync(join(dir, ISSUER_KEY_FILE))) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${dir}.`);
+export async function moveFolderRegister(
+  dir: string,
+  options: MoveFolderOptions,
+): Promise<MovedRegister & { from: string; to: string }> {
+  if (!existsSync(join(dir, ISSUER_KEY_FILE)))
+    throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer in ${dir}.`);
   const pointer = await readPointer(dir);
   const sqlitePath = join(dir, REGISTER_FILE);
   if (options.to) {
-    if (pointer) throw new SanadError('ERR_REGISTER_MOVED', `This folder's register is already on PostgreSQL (${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}).`);
+    if (pointer)
+      throw new SanadError(
+        'ERR_REGISTER_MOVED',
+        `This folder's register is already on PostgreSQL (${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}).`,
+      );
     const schema = options.to.schema ?? 'sanad';
     const postgres = { connectionString: options.to.url, schema };
-    const moved = await moveRegister({ sqlite: sqlitePath }, { postgres }, options.onProgress ? { onProgress: options.onProgress } : {});
+    const moved = await moveRegister(
+      { sqlite: sqlitePath },
+      { postgres },
+      options.onProgress ? { onProgress: options.onProgress } : {},
+    );
     const settings = await openPostgres({ url: options.to.url, schema }).then(async (store) => {
       try {
         return (await store.getSettings())!;
@@ -425,14 +575,26 @@ export async function moveFolderRegister(dir: string, options: MoveFolderOptions
     await writePointer(dir, pointerFor(options.to.url, schema, settings));
     return { ...moved, from: sqlitePath, to: describePostgres(postgres) };
   }
-  if (!pointer) throw new SanadError('ERR_INVALID_INPUT', `This folder's register is already ${sqlitePath}; give --to postgres://… to move it to PostgreSQL.`);
+  if (!pointer)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `This folder's register is already ${sqlitePath}; give --to postgres://… to move it to PostgreSQL.`,
+    );
   const from = options.from ?? { url: pointer.database, schema: pointer.schema };
   const postgres = { connectionString: from.url, schema: from.schema ?? pointer.schema };
   // The copy that was moved away earlier is kept beside, as the record it is.
   const old = peekSqlite(sqlitePath);
   if (old?.moved) await moveFile(sqlitePath, `${sqlitePath}.moved-${old.moved.at.slice(0, 10)}`);
-  else if (old?.settings) throw new SanadError('ERR_REGISTER_NOT_EMPTY', `${sqlitePath} already holds a register that was never moved: keep it aside before moving back.`);
-  const moved = await moveRegister({ postgres }, { sqlite: sqlitePath }, options.onProgress ? { onProgress: options.onProgress } : {});
+  else if (old?.settings)
+    throw new SanadError(
+      'ERR_REGISTER_NOT_EMPTY',
+      `${sqlitePath} already holds a register that was never moved: keep it aside before moving back.`,
+    );
+  const moved = await moveRegister(
+    { postgres },
+    { sqlite: sqlitePath },
+    options.onProgress ? { onProgress: options.onProgress } : {},
+  );
   await rm(join(dir, REGISTER_POINTER_FILE));
   return { ...moved, from: describePostgres(postgres), to: sqlitePath };
 }
@@ -446,12 +608,21 @@ export async function moveFolderRegister(dir: string, options: MoveFolderOptions
  * await backupFolderRegister('agency', '/backup/issuer.sqlite')
  * ```
  */
-export async function backupFolderRegister(dir: string, out: string): Promise<{ credentials: number }> {
+export async function backupFolderRegister(
+  dir: string,
+  out: string,
+): Promise<{ credentials: number }> {
   const pointer = await readPointer(dir);
-  if (pointer) throw new SanadError('ERR_INVALID_INPUT', `This folder's register is on PostgreSQL (${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}): back it up with pg_dump --schema ${pointer.schema}.`);
+  if (pointer)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `This folder's register is on PostgreSQL (${describePostgres({ connectionString: pointer.database, schema: pointer.schema })}): back it up with pg_dump --schema ${pointer.schema}.`,
+    );
   const local = peekSqlite(join(dir, REGISTER_FILE));
-  if (!local?.settings) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer register in ${dir}.`);
-  if (existsSync(out)) throw new SanadError('ERR_INVALID_INPUT', `${out} already exists: back up to a new file.`);
+  if (!local?.settings)
+    throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', `No issuer register in ${dir}.`);
+  if (existsSync(out))
+    throw new SanadError('ERR_INVALID_INPUT', `${out} already exists: back up to a new file.`);
   await mkdir(dirname(resolve(out)), { recursive: true, mode: 0o700 });
   const db = new Database(join(dir, REGISTER_FILE), { readonly: true, fileMustExist: true });
   try {
@@ -463,4 +634,3 @@ export async function backupFolderRegister(dir: string, out: string): Promise<{ 
   }
   return { credentials: local.credentials };
 }
-

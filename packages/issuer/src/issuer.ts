@@ -22,7 +22,13 @@ import {
 } from '@sanad/core';
 import type { CredentialType } from './credential-type.js';
 import { signSdJwtVc, signVcJwt } from './formats.js';
-import type { CredentialStatus, IssuedCredentialRecord, IssuerSettings, IssuerStore, StatusListKind } from './store/issuer-store.js';
+import type {
+  CredentialStatus,
+  IssuedCredentialRecord,
+  IssuerSettings,
+  IssuerStore,
+  StatusListKind,
+} from './store/issuer-store.js';
 
 /** Entries per status list: the W3C minimum (16 KB), so a list reveals little about volume. */
 export const DEFAULT_STATUS_LIST_SIZE = 131_072;
@@ -141,7 +147,11 @@ export class Issuer {
   readonly #clock: Clock;
 
   constructor(options: IssuerOptions) {
-    if (options.issuerId.startsWith('did:') && options.kid.startsWith('did:') && didOf(options.kid) !== options.issuerId) {
+    if (
+      options.issuerId.startsWith('did:') &&
+      options.kid.startsWith('did:') &&
+      didOf(options.kid) !== options.issuerId
+    ) {
       throw new SanadError('ERR_INVALID_KEY', 'The key id must belong to the issuer DID.');
     }
     this.#options = options;
@@ -158,11 +168,19 @@ export class Issuer {
 
   #type(id: string): CredentialType {
     const type = this.types.get(id);
-    if (!type) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', `No credential type "${id}" is defined here.`);
+    if (!type)
+      throw new SanadError(
+        'ERR_CREDENTIAL_TYPE_UNKNOWN',
+        `No credential type "${id}" is defined here.`,
+      );
     return type;
   }
 
-  #statusUri(kind: StatusListKind, listId: number, purpose?: 'revocation' | 'suspension'): { uri: string; path: string } {
+  #statusUri(
+    kind: StatusListKind,
+    listId: number,
+    purpose?: 'revocation' | 'suspension',
+  ): { uri: string; path: string } {
     const list = kind === 'token' ? `tsl/${listId}` : `bsl/${listId}/${purpose}`;
     const path = this.#options.registerId ? `${this.#options.registerId}/${list}` : list;
     return { uri: `${this.#options.statusBaseUrl.replace(/\/+$/, '')}/${path}`, path };
@@ -179,18 +197,27 @@ export class Issuer {
   async issue(options: IssueOptions): Promise<IssueResult> {
     const type = this.#type(options.type);
     const format = options.format ?? 'dc+sd-jwt';
-    if (format !== 'dc+sd-jwt' && format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+    if (format !== 'dc+sd-jwt' && format !== 'jwt_vc_json')
+      throw new SanadError('ERR_UNSUPPORTED_FORMAT');
     const claims = type.validateClaims(options.claims);
-    if (!Array.isArray(options.holders) || options.holders.length === 0) throw new SanadError('ERR_INVALID_INPUT', 'At least one holder key is needed.');
+    if (!Array.isArray(options.holders) || options.holders.length === 0)
+      throw new SanadError('ERR_INVALID_INPUT', 'At least one holder key is needed.');
     for (const holder of options.holders) {
-      if (!isPlainObject(holder) || typeof holder.did !== 'string' || !isPlainObject(holder.jwk) || 'd' in holder.jwk) {
+      if (
+        !isPlainObject(holder) ||
+        typeof holder.did !== 'string' ||
+        !isPlainObject(holder.jwk) ||
+        'd' in holder.jwk
+      ) {
         throw new SanadError('ERR_INVALID_KEY', 'A holder key must be a DID with its public JWK.');
       }
     }
     const now = this.#clock.now();
     const validFrom = options.validFrom ?? new Date(now);
-    const validUntil = options.validUntil ?? new Date(validFrom.getTime() + type.definition.validity.days * DAY_MS);
-    if (!(validUntil.getTime() > validFrom.getTime())) throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
+    const validUntil =
+      options.validUntil ?? new Date(validFrom.getTime() + type.definition.validity.days * DAY_MS);
+    if (!(validUntil.getTime() > validFrom.getTime()))
+      throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
     const batchId = options.batchId ?? randomId();
     const kind: StatusListKind = format === 'dc+sd-jwt' ? 'token' : 'bitstring';
     const records = await this.#options.store.recordCredentials(
@@ -203,7 +230,12 @@ export class Issuer {
         validUntil: validUntil.toISOString(),
         issuedAt: new Date(now).toISOString(),
       })),
-      { kind, listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE, issuerId: this.issuerId, random: secureRandom },
+      {
+        kind,
+        listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE,
+        issuerId: this.issuerId,
+        random: secureRandom,
+      },
     );
     const nbf = Math.floor(validFrom.getTime() / 1000);
     const exp = Math.floor(validUntil.getTime() / 1000);
@@ -223,14 +255,25 @@ export class Issuer {
               exp,
               vct: type.definition.vct,
               cnf: { jwk: holder.jwk },
-              status: { status_list: { idx: record.index, uri: this.#statusUri('token', record.listId).uri } },
+              status: {
+                status_list: {
+                  idx: record.index,
+                  uri: this.#statusUri('token', record.listId).uri,
+                },
+              },
               ...claims,
             },
           });
         }
         const entry = (purpose: 'revocation' | 'suspension'): BitstringStatusListEntry => {
           const { uri } = this.#statusUri('bitstring', record.listId, purpose);
-          return { id: `${uri}#${record.index}`, type: 'BitstringStatusListEntry', statusPurpose: purpose, statusListIndex: String(record.index), statusListCredential: uri };
+          return {
+            id: `${uri}#${record.index}`,
+            type: 'BitstringStatusListEntry',
+            statusPurpose: purpose,
+            statusListIndex: String(record.index),
+            statusListCredential: uri,
+          };
         };
         return signVcJwt({
           signer: this.#options.signer,
@@ -254,7 +297,13 @@ export class Issuer {
     return {
       batchId,
       records,
-      bundle: { type: 'sanad-credential-bundle', version: 1, format, credentials, metadata: type.metadata },
+      bundle: {
+        type: 'sanad-credential-bundle',
+        version: 1,
+        format,
+        credentials,
+        metadata: type.metadata,
+      },
     };
   }
 
@@ -271,10 +320,16 @@ export class Issuer {
     const records = await this.#resolveIds(id);
     for (const r of records) {
       if (r.status !== to && !TRANSITIONS[r.status].includes(to)) {
-        throw new SanadError('ERR_STATUS_TRANSITION_INVALID', `A ${r.status} credential cannot become ${to}.`);
+        throw new SanadError(
+          'ERR_STATUS_TRANSITION_INVALID',
+          `A ${r.status} credential cannot become ${to}.`,
+        );
       }
     }
-    await this.#options.store.setStatus(records.map((r) => r.id), to);
+    await this.#options.store.setStatus(
+      records.map((r) => r.id),
+      to,
+    );
     return records.map((r) => ({ ...r, status: to }));
   }
 
@@ -291,7 +346,11 @@ export class Issuer {
   /** Makes a suspended credential or batch valid again (never a revoked one). */
   async reinstate(id: string): Promise<IssuedCredentialRecord[]> {
     const records = await this.#resolveIds(id);
-    if (records.some((r) => r.status === 'revoked')) throw new SanadError('ERR_STATUS_TRANSITION_INVALID', 'A revoked credential cannot be reinstated.');
+    if (records.some((r) => r.status === 'revoked'))
+      throw new SanadError(
+        'ERR_STATUS_TRANSITION_INVALID',
+        'A revoked credential cannot be reinstated.',
+      );
     return this.#transition(id, 'valid');
   }
 
@@ -311,10 +370,17 @@ export class Issuer {
     const settings = await this.#options.store.getSettings();
     if (!settings) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED');
     if (issuerId === settings.issuerId) {
-      throw new SanadError('ERR_INVALID_INPUT', 'That is the current signing key: rotate to a new key first (`sanad issuer rotate-key`), then revoke what the old one signed.');
+      throw new SanadError(
+        'ERR_INVALID_INPUT',
+        'That is the current signing key: rotate to a new key first (`sanad issuer rotate-key`), then revoke what the old one signed.',
+      );
     }
     const retired = settings.retiredKeys ?? [];
-    if (!retired.some((k) => k.issuerId === issuerId)) throw new SanadError('ERR_INVALID_INPUT', 'That identifier is not a key this register has signed with.');
+    if (!retired.some((k) => k.issuerId === issuerId))
+      throw new SanadError(
+        'ERR_INVALID_INPUT',
+        'That identifier is not a key this register has signed with.',
+      );
     // Lists made before key rotation existed name no key: they belong to the register's first key.
     const firstKey = retired[0]!.issuerId;
     const now = this.#clock.now();
@@ -324,8 +390,14 @@ export class Issuer {
     let alreadyRevoked = 0;
     for (const list of await this.#options.store.statusLists()) {
       if ((list.issuerId ?? firstKey) !== issuerId) continue;
-      if (list.kind === 'token') lists.push({ uri: this.#statusUri('token', list.id).uri, kind: 'token' });
-      else for (const purpose of ['revocation', 'suspension'] as const) lists.push({ uri: this.#statusUri('bitstring', list.id, purpose).uri, kind: 'bitstring' });
+      if (list.kind === 'token')
+        lists.push({ uri: this.#statusUri('token', list.id).uri, kind: 'token' });
+      else
+        for (const purpose of ['revocation', 'suspension'] as const)
+          lists.push({
+            uri: this.#statusUri('bitstring', list.id, purpose).uri,
+            kind: 'bitstring',
+          });
       for (const record of await this.#options.store.credentialsOfList(list.id)) {
         if (record.status === 'revoked') {
           alreadyRevoked += 1;
@@ -338,18 +410,37 @@ export class Issuer {
           batch.copies += 1;
           if (record.status === 'valid') batch.statusBefore = 'valid';
         } else {
-          reissue.set(record.batchId, { batchId: record.batchId, typeId: record.typeId, format: record.format, copies: 1, issuedAt: record.issuedAt, validUntil: record.validUntil, statusBefore: record.status });
+          reissue.set(record.batchId, {
+            batchId: record.batchId,
+            typeId: record.typeId,
+            format: record.format,
+            copies: 1,
+            issuedAt: record.issuedAt,
+            validUntil: record.validUntil,
+            statusBefore: record.status,
+          });
         }
       }
     }
-    return { issuerId, credentialIds, alreadyRevoked, lists, reissue: [...reissue.values()].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.batchId.localeCompare(b.batchId)) };
+    return {
+      issuerId,
+      credentialIds,
+      alreadyRevoked,
+      lists,
+      reissue: [...reissue.values()].sort(
+        (a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.batchId.localeCompare(b.batchId),
+      ),
+    };
   }
 
   /**
    * Revokes every copy of a {@link KeyRevocationPlan}, in small transactions. Final; publish
    * the status lists afterwards. Run again after a stop, a new plan finds only what is left.
    */
-  async revokePlanned(plan: KeyRevocationPlan, options: { onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+  async revokePlanned(
+    plan: KeyRevocationPlan,
+    options: { onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<number> {
     const total = plan.credentialIds.length;
     for (let done = 0; done < total; ) {
       const chunk = plan.credentialIds.slice(done, done + REVOKE_CHUNK);
@@ -376,23 +467,39 @@ export class Issuer {
    */
   async publishStatusLists(): Promise<PublishedStatusList[]> {
     const iat = epochSeconds(this.#clock);
-    const exp = iat + (this.#options.statusListValiditySeconds ?? DEFAULT_STATUS_LIST_VALIDITY_SECONDS);
+    const exp =
+      iat + (this.#options.statusListValiditySeconds ?? DEFAULT_STATUS_LIST_VALIDITY_SECONDS);
     const out: PublishedStatusList[] = [];
     for (const list of await this.#options.store.statusLists()) {
       const entries = await this.#options.store.nonValidEntries(list.id);
       // A list is signed by the key that signed its credentials, also after a rotation.
-      const key = this.#keyFor(list.issuerId ?? this.issuerId, list.kind === 'token' ? `tsl/${list.id}` : `bsl/${list.id}`);
+      const key = this.#keyFor(
+        list.issuerId ?? this.issuerId,
+        list.kind === 'token' ? `tsl/${list.id}` : `bsl/${list.id}`,
+      );
       if (list.kind === 'token') {
         const statuses = new Uint8Array(list.size);
-        for (const e of entries) statuses[e.index] = e.status === 'revoked' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED;
+        for (const e of entries)
+          statuses[e.index] =
+            e.status === 'revoked' ? TOKEN_STATUS.INVALID : TOKEN_STATUS.SUSPENDED;
         const { uri, path } = this.#statusUri('token', list.id);
-        const token = await createStatusListJwt(key.signer, { uri, issuer: key.issuerId, kid: key.kid, statuses, bits: 2, iat, exp, ttl: this.#options.statusListTtlSeconds ?? 3600 });
+        const token = await createStatusListJwt(key.signer, {
+          uri,
+          issuer: key.issuerId,
+          kid: key.kid,
+          statuses,
+          bits: 2,
+          iat,
+          exp,
+          ttl: this.#options.statusListTtlSeconds ?? 3600,
+        });
         out.push({ uri, path, kind: 'token', token });
         continue;
       }
       for (const purpose of ['revocation', 'suspension'] as const) {
         const bits = new Uint8Array(list.size);
-        for (const e of entries) if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
+        for (const e of entries)
+          if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
         const { uri, path } = this.#statusUri('bitstring', list.id, purpose);
         const token = await signVcJwt({
           signer: key.signer,
@@ -416,9 +523,14 @@ export class Issuer {
   }
 
   #keyFor(issuerId: string, list: string): RetiredSigner {
-    if (issuerId === this.issuerId) return { issuerId, kid: this.kid, signer: this.#options.signer };
+    if (issuerId === this.issuerId)
+      return { issuerId, kid: this.kid, signer: this.#options.signer };
     const retired = this.#options.retiredSigners?.find((k) => k.issuerId === issuerId);
-    if (!retired) throw new SanadError('ERR_RETIRED_KEY_MISSING', `Status list ${list} holds credentials signed by ${issuerId}, whose key is not available to sign it.`);
+    if (!retired)
+      throw new SanadError(
+        'ERR_RETIRED_KEY_MISSING',
+        `Status list ${list} holds credentials signed by ${issuerId}, whose key is not available to sign it.`,
+      );
     return retired;
   }
 }
@@ -437,8 +549,17 @@ function newRegisterId(): string {
  * await store.saveSettings(newIssuerSettings({ issuerId: did, kid, alg: 'ES256', statusBaseUrl }))
  * ```
  */
-export function newIssuerSettings(key: { issuerId: string; kid: string; alg: 'ES256' | 'EdDSA'; statusBaseUrl: string }): IssuerSettings {
-  return { ...key, statusBaseUrl: key.statusBaseUrl.replace(/\/+$/, ''), registerId: newRegisterId() };
+export function newIssuerSettings(key: {
+  issuerId: string;
+  kid: string;
+  alg: 'ES256' | 'EdDSA';
+  statusBaseUrl: string;
+}): IssuerSettings {
+  return {
+    ...key,
+    statusBaseUrl: key.statusBaseUrl.replace(/\/+$/, ''),
+    registerId: newRegisterId(),
+  };
 }
 
 /**
@@ -452,11 +573,26 @@ export function newIssuerSettings(key: { issuerId: string; kid: string; alg: 'ES
 export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   let settings = await options.store.getSettings();
   if (!settings) {
-    settings = newIssuerSettings({ issuerId: options.issuerId, kid: options.kid, alg: options.signer.alg, statusBaseUrl: options.statusBaseUrl });
+    settings = newIssuerSettings({
+      issuerId: options.issuerId,
+      kid: options.kid,
+      alg: options.signer.alg,
+      statusBaseUrl: options.statusBaseUrl,
+    });
     await options.store.saveSettings(settings);
   } else if (settings.issuerId !== options.issuerId) {
-    if (settings.retiredKeys?.some((k) => k.issuerId === options.issuerId)) throw new SanadError('ERR_ISSUER_KEY_MISMATCH', 'That key was retired by a key rotation: issue with the current key.');
-    throw new SanadError('ERR_ISSUER_ALREADY_INITIALIZED', 'This register belongs to another issuer identifier.');
+    if (settings.retiredKeys?.some((k) => k.issuerId === options.issuerId))
+      throw new SanadError(
+        'ERR_ISSUER_KEY_MISMATCH',
+        'That key was retired by a key rotation: issue with the current key.',
+      );
+    throw new SanadError(
+      'ERR_ISSUER_ALREADY_INITIALIZED',
+      'This register belongs to another issuer identifier.',
+    );
   }
-  return new Issuer({ ...options, ...(settings.registerId ? { registerId: settings.registerId } : {}) });
+  return new Issuer({
+    ...options,
+    ...(settings.registerId ? { registerId: settings.registerId } : {}),
+  });
 }

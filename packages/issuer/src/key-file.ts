@@ -25,9 +25,12 @@ export async function loadIssuerKeyFile(path: string): Promise<JWK> {
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', 'The issuer key file is missing.', { cause });
+    throw new SanadError('ERR_ISSUER_NOT_INITIALIZED', 'The issuer key file is missing.', {
+      cause,
+    });
   }
   const jwk = tryParseJson(text);
-  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string') throw new SanadError('ERR_INVALID_KEY', 'The issuer key file holds no private key.');
+  if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string')
+    throw new SanadError('ERR_INVALID_KEY', 'The issuer key file holds no private key.');
   return jwk as JWK;
 }

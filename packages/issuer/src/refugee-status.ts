@@ -14,7 +14,12 @@ export const refugeeStatusType: CredentialType = defineCredentialType({
   id: 'refugee-status',
   vct: 'https://sanad.example/credentials/refugee-status',
   vcType: 'RefugeeStatusCredential',
-  name: { en: 'Refugee status', fr: 'Statut de réfugié', ar: 'صفة اللاجئ', es: 'Condición de refugiado' },
+  name: {
+    en: 'Refugee status',
+    fr: 'Statut de réfugié',
+    ar: 'صفة اللاجئ',
+    es: 'Condición de refugiado',
+  },
   description: {
     en: 'Recognition of refugee status by the issuing agency.',
     fr: "Reconnaissance du statut de réfugié par l'agence émettrice.",
@@ -24,7 +29,14 @@ export const refugeeStatusType: CredentialType = defineCredentialType({
   schema: {
     type: 'object',
     additionalProperties: false,
-    required: ['given_name', 'family_name', 'birthdate', 'nationality', 'case_number', 'age_over_18'],
+    required: [
+      'given_name',
+      'family_name',
+      'birthdate',
+      'nationality',
+      'case_number',
+      'age_over_18',
+    ],
     properties: {
       given_name: { type: 'string', minLength: 1, maxLength: 200 },
       family_name: { type: 'string', minLength: 1, maxLength: 200 },
@@ -35,15 +47,38 @@ export const refugeeStatusType: CredentialType = defineCredentialType({
       age_over_18: { type: 'boolean' },
     },
   },
-  selectivelyDisclosable: ['given_name', 'family_name', 'birthdate', 'nationality', 'case_number', 'photo_digest', 'age_over_18'],
+  selectivelyDisclosable: [
+    'given_name',
+    'family_name',
+    'birthdate',
+    'nationality',
+    'case_number',
+    'photo_digest',
+    'age_over_18',
+  ],
   validity: { days: 730 },
   claimDisplay: {
     given_name: { en: 'Given name', fr: 'Prénom', ar: 'الاسم', es: 'Nombre' },
     family_name: { en: 'Family name', fr: 'Nom de famille', ar: 'اسم العائلة', es: 'Apellido' },
-    birthdate: { en: 'Date of birth', fr: 'Date de naissance', ar: 'تاريخ الميلاد', es: 'Fecha de nacimiento' },
+    birthdate: {
+      en: 'Date of birth',
+      fr: 'Date de naissance',
+      ar: 'تاريخ الميلاد',
+      es: 'Fecha de nacimiento',
+    },
     nationality: { en: 'Nationality', fr: 'Nationalité', ar: 'الجنسية', es: 'Nacionalidad' },
-    case_number: { en: 'Case number', fr: 'Numéro de dossier', ar: 'رقم الملف', es: 'Número de expediente' },
-    photo_digest: { en: 'Photo fingerprint', fr: 'Empreinte de la photo', ar: 'بصمة الصورة', es: 'Huella de la foto' },
+    case_number: {
+      en: 'Case number',
+      fr: 'Numéro de dossier',
+      ar: 'رقم الملف',
+      es: 'Número de expediente',
+    },
+    photo_digest: {
+      en: 'Photo fingerprint',
+      fr: 'Empreinte de la photo',
+      ar: 'بصمة الصورة',
+      es: 'Huella de la foto',
+    },
     age_over_18: { en: 'Over 18', fr: 'Plus de 18 ans', ar: 'فوق ١٨ سنة', es: 'Mayor de 18 años' },
   },
 });

@@ -17,7 +17,13 @@ import {
   signJwt,
   verifyDecodedJwt,
 } from '@sanad/core';
-import { CompactEncrypt, type CompactJWEHeaderParameters, compactDecrypt, decodeProtectedHeader, importJWK } from 'jose';
+import {
+  CompactEncrypt,
+  type CompactJWEHeaderParameters,
+  compactDecrypt,
+  decodeProtectedHeader,
+  importJWK,
+} from 'jose';
 
 export interface CallbackOptions {
   /** The key to sign with for a signer the library names (a DID URL or a JWK). */
@@ -38,7 +44,10 @@ const DIGESTS: Record<HashAlgorithm, string> = {
   [HashAlgorithm.Sha512]: 'SHA-512',
 };
 
-async function publicKeyOf(jwtSigner: JwtSigner, did: DidResolverOptions | undefined): Promise<JWK> {
+async function publicKeyOf(
+  jwtSigner: JwtSigner,
+  did: DidResolverOptions | undefined,
+): Promise<JWK> {
   switch (jwtSigner.method) {
     case 'jwk':
       return jwtSigner.publicJwk as JWK;
@@ -46,7 +55,10 @@ async function publicKeyOf(jwtSigner: JwtSigner, did: DidResolverOptions | undef
       return resolveDidKey(jwtSigner.didUrl, did);
     default:
       // x5c and federation trust need a PKI Sanad does not run; refuse rather than half-check.
-      throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', `Signers identified by ${jwtSigner.method} are not supported.`);
+      throw new SanadError(
+        'ERR_UNSUPPORTED_ALGORITHM',
+        `Signers identified by ${jwtSigner.method} are not supported.`,
+      );
   }
 }
 
@@ -69,9 +81,14 @@ export function sanadCallbacks(options: CallbackOptions = {}): CallbackContext {
     },
     generateRandom: (length) => randomBytes(length),
     async signJwt(jwtSigner, { header, payload }) {
-      if (!options.signerFor) throw new SanadError('ERR_INVALID_KEY', 'No signing key is configured here.');
+      if (!options.signerFor)
+        throw new SanadError('ERR_INVALID_KEY', 'No signing key is configured here.');
       const signer = await options.signerFor(jwtSigner);
-      if (header.alg !== signer.alg) throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', `Asked to sign with ${header.alg}, the key is ${signer.alg}.`);
+      if (header.alg !== signer.alg)
+        throw new SanadError(
+          'ERR_UNSUPPORTED_ALGORITHM',
+          `Asked to sign with ${header.alg}, the key is ${signer.alg}.`,
+        );
       return { jwt: await signJwt(signer, header, payload), signerJwk: signer.publicJwk as Jwk };
     },
     async verifyJwt(jwtSigner, { compact }) {
@@ -85,14 +102,19 @@ export function sanadCallbacks(options: CallbackOptions = {}): CallbackContext {
     },
     async encryptJwe(encryptor, data) {
       if (!KEY_ENCRYPTION.includes(encryptor.alg) || !CONTENT_ENCRYPTION.includes(encryptor.enc)) {
-        throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', `Response encryption ${encryptor.alg}/${encryptor.enc} is not supported.`);
+        throw new SanadError(
+          'ERR_UNSUPPORTED_ALGORITHM',
+          `Response encryption ${encryptor.alg}/${encryptor.enc} is not supported.`,
+        );
       }
       const key = await importJWK(encryptor.publicJwk as JWK, encryptor.alg);
       const header: CompactJWEHeaderParameters = { alg: encryptor.alg, enc: encryptor.enc };
       if (encryptor.publicJwk.kid) header.kid = encryptor.publicJwk.kid;
       if (encryptor.apu) header.apu = encryptor.apu;
       if (encryptor.apv) header.apv = encryptor.apv;
-      const jwe = await new CompactEncrypt(new TextEncoder().encode(data)).setProtectedHeader(header).encrypt(key);
+      const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
+        .setProtectedHeader(header)
+        .encrypt(key);
       return { jwe, encryptionJwk: encryptor.publicJwk };
     },
     async decryptJwe(jwe) {
@@ -101,8 +123,15 @@ export function sanadCallbacks(options: CallbackOptions = {}): CallbackContext {
         const privateJwk = await options.decryptionKeyFor?.(kid);
         if (!privateJwk) return { decrypted: false };
         const key = await importJWK(privateJwk, 'ECDH-ES');
-        const { plaintext } = await compactDecrypt(jwe, key, { keyManagementAlgorithms: KEY_ENCRYPTION, contentEncryptionAlgorithms: CONTENT_ENCRYPTION });
-        return { decrypted: true, decryptionJwk: publicJwkOf(privateJwk) as Jwk, payload: new TextDecoder().decode(plaintext) };
+        const { plaintext } = await compactDecrypt(jwe, key, {
+          keyManagementAlgorithms: KEY_ENCRYPTION,
+          contentEncryptionAlgorithms: CONTENT_ENCRYPTION,
+        });
+        return {
+          decrypted: true,
+          decryptionJwk: publicJwkOf(privateJwk) as Jwk,
+          payload: new TextDecoder().decode(plaintext),
+        };
       } catch {
         return { decrypted: false };
       }

@@ -17,7 +17,13 @@ const silent = { logLevel: 'silent' } as const;
 const trustList = new TrustList({ type: 'sanad-trust-list', version: 1, issuers: [] });
 const vct = refugeeStatusType.definition.vct;
 /** Asks for the name where its purpose lists only the age: the data-minimisation lint refuses it. */
-const overAsking: VerifierPreset = { id: 'too-much', name: { en: 'Too much' }, purpose: { en: 'Adult check' }, purposeClaims: ['age_over_18'], credentials: [{ id: 'c', format: 'dc+sd-jwt', types: [vct], claims: [['given_name']] }] };
+const overAsking: VerifierPreset = {
+  id: 'too-much',
+  name: { en: 'Too much' },
+  purpose: { en: 'Adult check' },
+  purposeClaims: ['age_over_18'],
+  credentials: [{ id: 'c', format: 'dc+sd-jwt', types: [vct], claims: [['given_name']] }],
+};
 
 describe('composeVerifierService', () => {
   it('closes the store it opened and what it was handed when the service cannot be made', async () => {
@@ -37,7 +43,9 @@ describe('composeVerifierService', () => {
     expect(closed).toEqual(['folder']);
     // The file is free again: another store opens it and writes.
     const again = openSqliteServiceStore(path);
-    expect(await again.put('session', 'x', { ok: true }, epochSeconds() + 60, epochSeconds())).toBe(true);
+    expect(await again.put('session', 'x', { ok: true }, epochSeconds() + 60, epochSeconds())).toBe(
+      true,
+    );
     await again.close();
   });
 
@@ -52,21 +60,42 @@ describe('composeVerifierService', () => {
       presets: standardPresets(vct),
       operatorToken: 'operator-token-for-compose-0123456789',
       observability: silent,
-      closeAfter: [{ close: async () => void closed.push('first') }, { close: async () => void closed.push('second') }],
+      closeAfter: [
+        { close: async () => void closed.push('first') },
+        { close: async () => void closed.push('second') },
+      ],
     });
     const session = await composed.service.createSession({ preset: 'over-18' });
     expect((await composed.service.app.request(`/requests/${session.sessionId}`)).status).toBe(200);
     await Promise.all([composed.close(), composed.close()]);
     expect(closed).toEqual(['first', 'second']);
-    await expect(composed.store.get('session', session.sessionId, epochSeconds())).rejects.toThrow();
+    await expect(
+      composed.store.get('session', session.sessionId, epochSeconds()),
+    ).rejects.toThrow();
   });
 });
 
 describe('composeIssuerService', () => {
   it('leaves a store it was given open for its owner', async () => {
     const store = createMemoryServiceStore();
-    const composed = await composeIssuerService({ issuer: await testIssuer(), store, baseUrl: 'https://issuer.test', operatorToken: 'operator-token-for-compose-0123456789', observability: silent });
-    await composed.service.createOffer({ type: 'refugee-status', claims: { given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'LB-1', age_over_18: true } });
+    const composed = await composeIssuerService({
+      issuer: await testIssuer(),
+      store,
+      baseUrl: 'https://issuer.test',
+      operatorToken: 'operator-token-for-compose-0123456789',
+      observability: silent,
+    });
+    await composed.service.createOffer({
+      type: 'refugee-status',
+      claims: {
+        given_name: 'Amal',
+        family_name: 'Haddad',
+        birthdate: '1994-03-12',
+        nationality: 'SYR',
+        case_number: 'LB-1',
+        age_over_18: true,
+      },
+    });
     await composed.close();
     expect(await store.count('offer', epochSeconds())).toBe(1);
   });

@@ -7,13 +7,28 @@
  */
 import type { Clock, TrustList } from '@sanad/core';
 import { createVerifier, type VerifierOptions } from '@sanad/verifier';
-import { createIssuerService, type IssuerService, type IssuerServiceOptions } from './issuer-service/issuer-service.js';
-import { createObservability, type Observability, type ObservabilityOptions } from './observability/observability.js';
-import { openPostgresServiceStore, type PostgresServiceStoreOptions } from './store/postgres-service-store.js';
+import {
+  createIssuerService,
+  type IssuerService,
+  type IssuerServiceOptions,
+} from './issuer-service/issuer-service.js';
+import {
+  createObservability,
+  type Observability,
+  type ObservabilityOptions,
+} from './observability/observability.js';
+import {
+  openPostgresServiceStore,
+  type PostgresServiceStoreOptions,
+} from './store/postgres-service-store.js';
 import { schedulePurge } from './store/purge.js';
 import type { ServiceStore } from './store/service-store.js';
 import { openSqliteServiceStore } from './store/sqlite-service-store.js';
-import { createVerifierService, type VerifierService, type VerifierServiceOptions } from './verifier-service/verifier-service.js';
+import {
+  createVerifierService,
+  type VerifierService,
+  type VerifierServiceOptions,
+} from './verifier-service/verifier-service.js';
 
 /** Anything the composition closes after the service (an issuer folder, an issuer store). */
 export interface Closable {
@@ -24,7 +39,10 @@ export interface Closable {
  * Where protocol state lives: an open store, which its caller keeps and closes (one store may
  * serve both services), or a place to open one, which the composition closes.
  */
-export type ServiceStoreSource = ServiceStore | { sqlitePath: string } | { postgres: PostgresServiceStoreOptions };
+export type ServiceStoreSource =
+  | ServiceStore
+  | { sqlitePath: string }
+  | { postgres: PostgresServiceStoreOptions };
 
 interface ComposeOptions {
   store: ServiceStoreSource;
@@ -49,24 +67,36 @@ export interface Composed<S> {
   close(): Promise<void>;
 }
 
-export type ComposeIssuerOptions = ComposeOptions & Omit<IssuerServiceOptions, 'store' | 'baseUrl' | 'operatorToken' | 'observability' | 'clock'>;
+export type ComposeIssuerOptions = ComposeOptions &
+  Omit<IssuerServiceOptions, 'store' | 'baseUrl' | 'operatorToken' | 'observability' | 'clock'>;
 
 export type ComposeVerifierOptions = ComposeOptions &
-  Omit<VerifierServiceOptions, 'verifier' | 'store' | 'baseUrl' | 'operatorToken' | 'observability' | 'clock'> & {
+  Omit<
+    VerifierServiceOptions,
+    'verifier' | 'store' | 'baseUrl' | 'operatorToken' | 'observability' | 'clock'
+  > & {
     trustList: TrustList;
     /** How presentations are checked (network, status policy, skew); the nonce store is the service store's. */
     verification?: Omit<VerifierOptions, 'trustList' | 'nonceStore'>;
   };
 
-const isOpenStore = (source: ServiceStoreSource): source is ServiceStore => 'purgeExpired' in source;
+const isOpenStore = (source: ServiceStoreSource): source is ServiceStore =>
+  'purgeExpired' in source;
 
-async function openStore(source: ServiceStoreSource): Promise<{ store: ServiceStore; owned: boolean }> {
+async function openStore(
+  source: ServiceStoreSource,
+): Promise<{ store: ServiceStore; owned: boolean }> {
   if (isOpenStore(source)) return { store: source, owned: false };
-  if ('sqlitePath' in source) return { store: openSqliteServiceStore(source.sqlitePath), owned: true };
+  if ('sqlitePath' in source)
+    return { store: openSqliteServiceStore(source.sqlitePath), owned: true };
   return { store: await openPostgresServiceStore(source.postgres), owned: true };
 }
 
-async function compose<S>(service: 'issuer' | 'verifier', options: ComposeOptions, create: (store: ServiceStore, observability: Observability) => S | Promise<S>): Promise<Composed<S>> {
+async function compose<S>(
+  service: 'issuer' | 'verifier',
+  options: ComposeOptions,
+  create: (store: ServiceStore, observability: Observability) => S | Promise<S>,
+): Promise<Composed<S>> {
   const closeAfter = async (): Promise<void> => {
     for (const part of options.closeAfter ?? []) await part.close();
   };
@@ -91,7 +121,16 @@ async function compose<S>(service: 'issuer' | 'verifier', options: ComposeOption
     throw err;
   }
   const log = (options as { log?: (message: string) => void }).log ?? observability.log;
-  const stopPurge = options.purgeEverySeconds === false ? () => undefined : schedulePurge(store, { log, ...(options.clock ? { clock: options.clock } : {}), ...(options.purgeEverySeconds !== undefined ? { everySeconds: options.purgeEverySeconds } : {}) });
+  const stopPurge =
+    options.purgeEverySeconds === false
+      ? () => undefined
+      : schedulePurge(store, {
+          log,
+          ...(options.clock ? { clock: options.clock } : {}),
+          ...(options.purgeEverySeconds !== undefined
+            ? { everySeconds: options.purgeEverySeconds }
+            : {}),
+        });
   let closing: Promise<void> | undefined;
   return {
     service: created,
@@ -108,8 +147,16 @@ async function compose<S>(service: 'issuer' | 'verifier', options: ComposeOption
 }
 
 /** The part of the options that {@link compose} handles; the rest goes to the service as given. */
-function serviceOptions<T extends ComposeOptions>(options: T): Omit<T, 'store' | 'observability' | 'purgeEverySeconds' | 'closeAfter'> {
-  const { store: _store, observability: _observability, purgeEverySeconds: _purge, closeAfter: _closeAfter, ...rest } = options;
+function serviceOptions<T extends ComposeOptions>(
+  options: T,
+): Omit<T, 'store' | 'observability' | 'purgeEverySeconds' | 'closeAfter'> {
+  const {
+    store: _store,
+    observability: _observability,
+    purgeEverySeconds: _purge,
+    closeAfter: _closeAfter,
+    ...rest
+  } = options;
   return rest;
 }
 
@@ -121,8 +168,12 @@ function serviceOptions<T extends ComposeOptions>(options: T): Omit<T, 'store' |
  * const { service, close } = await composeIssuerService({ issuer, store: { sqlitePath: 'service.sqlite' }, baseUrl: 'https://issuer.agency.example', operatorToken })
  * ```
  */
-export function composeIssuerService(options: ComposeIssuerOptions): Promise<Composed<IssuerService>> {
-  return compose('issuer', options, (store, observability) => createIssuerService({ ...serviceOptions(options), store, observability }));
+export function composeIssuerService(
+  options: ComposeIssuerOptions,
+): Promise<Composed<IssuerService>> {
+  return compose('issuer', options, (store, observability) =>
+    createIssuerService({ ...serviceOptions(options), store, observability }),
+  );
 }
 
 /**
@@ -133,7 +184,9 @@ export function composeIssuerService(options: ComposeIssuerOptions): Promise<Com
  * const { service, close } = await composeVerifierService({ trustList, signer, verifierName: 'Al Noor Clinic', presets, store: { sqlitePath: 'verifier.sqlite' }, baseUrl, operatorToken })
  * ```
  */
-export function composeVerifierService(options: ComposeVerifierOptions): Promise<Composed<VerifierService>> {
+export function composeVerifierService(
+  options: ComposeVerifierOptions,
+): Promise<Composed<VerifierService>> {
   const { trustList, verification, ...rest } = options;
   return compose('verifier', options, (store, observability) =>
     createVerifierService({

@@ -4,7 +4,14 @@
  */
 
 /** `refused`: the request was closed after too many answers that did not verify. */
-export type Outcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'expired' | 'refused';
+export type Outcome =
+  | 'pending'
+  | 'valid'
+  | 'invalid'
+  | 'revoked'
+  | 'untrusted'
+  | 'expired'
+  | 'refused';
 
 export interface Preset {
   id: string;
@@ -55,13 +62,21 @@ export class ApiError extends Error {
 
 const OPERATOR = new URL('../operator/', document.baseURI);
 
-async function call<T>(token: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+async function call<T>(
+  token: string,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(new URL(path, OPERATOR), {
       method,
       cache: 'no-store',
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
@@ -70,7 +85,17 @@ async function call<T>(token: string, method: 'GET' | 'POST' | 'DELETE', path: s
   if (response.status === 204) return undefined as T;
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
-    throw new ApiError(response.status, typeof json.sanad_code === 'string' ? json.sanad_code : typeof json.error === 'string' ? json.error : 'error', typeof json.error_description === 'string' ? json.error_description : `HTTP ${response.status}`);
+    throw new ApiError(
+      response.status,
+      typeof json.sanad_code === 'string'
+        ? json.sanad_code
+        : typeof json.error === 'string'
+          ? json.error
+          : 'error',
+      typeof json.error_description === 'string'
+        ? json.error_description
+        : `HTTP ${response.status}`,
+    );
   }
   return json as T;
 }
@@ -79,9 +104,13 @@ async function call<T>(token: string, method: 'GET' | 'POST' | 'DELETE', path: s
 export function operatorApi(token: string) {
   return {
     presets: () => call<{ presets: Preset[] }>(token, 'GET', 'presets').then((r) => r.presets),
-    createSession: (preset: string, offline: boolean) => call<Session>(token, 'POST', 'sessions', { preset, ...(offline ? { offline: true } : {}) }),
+    createSession: (preset: string, offline: boolean) =>
+      call<Session>(token, 'POST', 'sessions', { preset, ...(offline ? { offline: true } : {}) }),
     session: (id: string) => call<SessionView>(token, 'GET', `sessions/${encodeURIComponent(id)}`),
-    answerOffline: (id: string, presentation: string) => call<SessionView>(token, 'POST', `sessions/${encodeURIComponent(id)}/offline`, { presentation }),
+    answerOffline: (id: string, presentation: string) =>
+      call<SessionView>(token, 'POST', `sessions/${encodeURIComponent(id)}/offline`, {
+        presentation,
+      }),
     forget: (id: string) => call<void>(token, 'DELETE', `sessions/${encodeURIComponent(id)}`),
   };
 }

@@ -22,7 +22,13 @@ type Screen =
 /** The desk's languages, each named in itself; the choice re-renders the app through `onChange`. */
 function LanguagePicker({ onChange }: { onChange: (code: string) => void }) {
   return (
-    <select class="language" value={lang} aria-label={t('language')} data-testid="desk-language" onChange={(e) => (setLanguage(e.currentTarget.value), onChange(e.currentTarget.value))}>
+    <select
+      class="language"
+      value={lang}
+      aria-label={t('language')}
+      data-testid="desk-language"
+      onChange={(e) => (setLanguage(e.currentTarget.value), onChange(e.currentTarget.value))}
+    >
       {languages.map((l) => (
         <option key={l.code} value={l.code} lang={l.code}>
           {l.name}
@@ -36,7 +42,9 @@ export function App() {
   const [, setShownLanguage] = useState(lang);
   const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY) ?? '');
   const api = useMemo(() => operatorApi(token), [token]);
-  const [screen, setScreen] = useState<Screen>(token ? { name: 'presets' } : { name: 'sign-in', rejected: false });
+  const [screen, setScreen] = useState<Screen>(
+    token ? { name: 'presets' } : { name: 'sign-in', rejected: false },
+  );
   const [presets, setPresets] = useState<Preset[]>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -50,7 +58,11 @@ export function App() {
 
   const fail = (err: unknown): void => {
     if (err instanceof ApiError && err.status === 401) return signOut(true);
-    setError(err instanceof ApiError && err.status === 0 ? t('error.network') : t('error.service', { detail: err instanceof Error ? err.message : String(err) }));
+    setError(
+      err instanceof ApiError && err.status === 0
+        ? t('error.network')
+        : t('error.service', { detail: err instanceof Error ? err.message : String(err) }),
+    );
   };
 
   // A token kept from earlier in this tab: check it by loading the presets.
@@ -67,7 +79,8 @@ export function App() {
       setToken(candidate);
       setScreen({ name: 'presets' });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setScreen({ name: 'sign-in', rejected: true });
+      if (err instanceof ApiError && err.status === 401)
+        setScreen({ name: 'sign-in', rejected: true });
       else fail(err);
     }
   };
@@ -76,7 +89,12 @@ export function App() {
     setError(undefined);
     setBusy(true);
     try {
-      setScreen({ name: 'waiting', preset, session: await api.createSession(preset.id, offline), offline });
+      setScreen({
+        name: 'waiting',
+        preset,
+        session: await api.createSession(preset.id, offline),
+        offline,
+      });
     } catch (err) {
       fail(err);
     } finally {
@@ -112,7 +130,9 @@ export function App() {
           </p>
         )}
         {screen.name === 'sign-in' && <SignIn rejected={screen.rejected} onSignIn={signIn} />}
-        {screen.name === 'presets' && presets && <Presets presets={presets} busy={busy} onPick={(preset) => void start(preset, false)} />}
+        {screen.name === 'presets' && presets && (
+          <Presets presets={presets} busy={busy} onPick={(preset) => void start(preset, false)} />
+        )}
         {screen.name === 'waiting' && (
           <Waiting
             key={screen.session.session_id}

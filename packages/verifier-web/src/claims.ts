@@ -23,14 +23,25 @@ export function labelOf(path: string): string {
  * // [{ path: 'address.locality', label: 'Address, locality', value: 'Zaatari' }]
  * ```
  */
-export function claimRows(claims: Record<string, unknown>, yesNo: (value: boolean) => string, prefix: string[] = []): ClaimRow[] {
+export function claimRows(
+  claims: Record<string, unknown>,
+  yesNo: (value: boolean) => string,
+  prefix: string[] = [],
+): ClaimRow[] {
   // Claim values are the issuer's JSON: an object inside an array is shown as JSON, never through
   // String(), which throws on {"toString":1}.
   const show = (value: unknown): string =>
-    typeof value === 'boolean' ? yesNo(value) : Array.isArray(value) ? value.map(show).join(', ') : value !== null && typeof value === 'object' ? JSON.stringify(value) : `${value}`;
+    typeof value === 'boolean'
+      ? yesNo(value)
+      : Array.isArray(value)
+        ? value.map(show).join(', ')
+        : value !== null && typeof value === 'object'
+          ? JSON.stringify(value)
+          : `${value}`;
   return Object.entries(claims).flatMap(([name, value]) => {
     const path = [...prefix, name];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return claimRows(value as Record<string, unknown>, yesNo, path);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return claimRows(value as Record<string, unknown>, yesNo, path);
     const key = path.join('.');
     return [{ path: key, label: labelOf(key), value: show(value) }];
   });

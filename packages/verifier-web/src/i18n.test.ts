@@ -5,7 +5,12 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
 
 describe('desk messages', () => {
   it('speaks the wallet languages, each naming itself, Arabic right to left', () => {
-    expect(languages.map((l) => [l.code, l.name])).toEqual([['ar', 'العربية'], ['en', 'English'], ['es', 'Español'], ['fr', 'Français']]);
+    expect(languages.map((l) => [l.code, l.name])).toEqual([
+      ['ar', 'العربية'],
+      ['en', 'English'],
+      ['es', 'Español'],
+      ['fr', 'Français'],
+    ]);
     for (const [code, messages] of Object.entries(catalog)) {
       expect(messages._lang).toBe(code);
       expect(messages._dir).toBe(code === 'ar' ? 'rtl' : 'ltr');
@@ -18,7 +23,8 @@ describe('desk messages', () => {
       expect(Object.keys(messages).sort(), code).toEqual(Object.keys(english).sort());
       for (const [key, text] of Object.entries(english)) {
         expect(placeholders(messages[key]!), `${code} ${key}`).toEqual(placeholders(text));
-        if (code === 'ar' && !key.startsWith('_')) expect(messages[key], key).toMatch(/\p{Script=Arabic}/u);
+        if (code === 'ar' && !key.startsWith('_'))
+          expect(messages[key], key).toMatch(/\p{Script=Arabic}/u);
       }
     }
   });

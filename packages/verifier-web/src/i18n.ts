@@ -31,7 +31,10 @@ export function pickLanguage(preferred: readonly string[]): string {
 
 const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
 /** The page's language; the app re-renders when `setLanguage` changes it. */
-export let lang = saved && catalog[saved] ? saved : pickLanguage(typeof navigator !== 'undefined' ? navigator.languages : []);
+export let lang =
+  saved && catalog[saved]
+    ? saved
+    : pickLanguage(typeof navigator !== 'undefined' ? navigator.languages : []);
 
 /** Switches the language, remembers it, and sets the page's `lang`, `dir` (Arabic: right to left) and title. */
 export function setLanguage(code: string): void {

@@ -13,7 +13,14 @@ const SHAPES: Record<Exclude<Outcome, 'pending'>, string> = {
 export function OutcomeIcon({ outcome }: { outcome: Exclude<Outcome, 'pending'> }) {
   return (
     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={SHAPES[outcome]} fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" />
+      <path
+        d={SHAPES[outcome]}
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2.5"
+        stroke-linecap="round"
+        stroke-linejoin="round"
+      />
     </svg>
   );
 }

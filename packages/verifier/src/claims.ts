@@ -5,7 +5,19 @@ import { type ClaimPath, isPlainObject, pathsOverlap, setOwn } from '@sanad/core
 export type RequestedPath = Array<string | number | null>;
 
 /** Claims that describe the credential, not the person; never returned as claims. */
-export const TECHNICAL_CLAIMS = new Set(['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'cnf', 'status', 'sub', 'jti', 'aud']);
+export const TECHNICAL_CLAIMS = new Set([
+  'iss',
+  'iat',
+  'nbf',
+  'exp',
+  'vct',
+  'vct#integrity',
+  'cnf',
+  'status',
+  'sub',
+  'jti',
+  'aud',
+]);
 
 function select(value: unknown, path: RequestedPath): unknown {
   const [head, ...rest] = path;
@@ -50,7 +62,10 @@ export function hasPath(claims: Record<string, unknown>, path: RequestedPath): b
  * pickClaims({ a: 1, b: { c: 2, d: 3 } }, [['b', 'c']]) // { b: { c: 2 } }
  * ```
  */
-export function pickClaims(claims: Record<string, unknown>, paths: RequestedPath[]): Record<string, unknown> {
+export function pickClaims(
+  claims: Record<string, unknown>,
+  paths: RequestedPath[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const path of paths) {
     const part = select(claims, path);
@@ -66,12 +81,15 @@ export function isRequested(disclosed: ClaimPath, requested: RequestedPath[]): b
 
 /** Human-readable form of a claim path for reports: `address.locality`, `nationalities[1]`. */
 export function formatPath(path: ReadonlyArray<string | number | null>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : p === null ? '[]' : i === 0 ? p : `.${p}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : p === null ? '[]' : i === 0 ? p : `.${p}`))
+    .join('');
 }
 
 /** The payload without its technical claims. */
 export function personClaims(claims: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(claims)) if (!TECHNICAL_CLAIMS.has(key)) setOwn(out, key, value);
+  for (const [key, value] of Object.entries(claims))
+    if (!TECHNICAL_CLAIMS.has(key)) setOwn(out, key, value);
   return out;
 }

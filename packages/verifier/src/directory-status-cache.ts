@@ -1,7 +1,15 @@
 /** Node-only: a status cache in a folder (one file per list), e.g. synced from a USB stick. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CachedStatusList, decodeJwt, SanadError, sha256, type StatusCache, tryParseJson, utf8 } from '@sanad/core';
+import {
+  type CachedStatusList,
+  decodeJwt,
+  SanadError,
+  sha256,
+  type StatusCache,
+  tryParseJson,
+  utf8,
+} from '@sanad/core';
 import { replaceFile } from '@sanad/core/node';
 
 const fileName = (uri: string): string => `${Buffer.from(sha256(utf8(uri))).toString('hex')}.json`;
@@ -22,7 +30,12 @@ export function createDirectoryStatusCache(dir: string): StatusCache {
         return undefined;
       }
       const entry = tryParseJson(text) as CachedStatusList | undefined;
-      return entry && entry.uri === uri && typeof entry.token === 'string' && typeof entry.fetchedAt === 'number' ? entry : undefined;
+      return entry &&
+        entry.uri === uri &&
+        typeof entry.token === 'string' &&
+        typeof entry.fetchedAt === 'number'
+        ? entry
+        : undefined;
     },
     async put(entry) {
       try {
@@ -43,17 +56,24 @@ export function statusListUriOf(token: string): string {
   if (header.typ === 'statuslist+jwt' && typeof payload.sub === 'string') return payload.sub;
   const vc = payload.vc as { credentialSubject?: { id?: unknown } } | undefined;
   if (typeof payload.jti === 'string') return payload.jti;
-  if (typeof vc?.credentialSubject?.id === 'string') return vc.credentialSubject.id.replace(/#list$/, '');
-  throw new SanadError('ERR_STATUS_LIST_INVALID', 'The token does not say where its status list is published.');
+  if (typeof vc?.credentialSubject?.id === 'string')
+    return vc.credentialSubject.id.replace(/#list$/, '');
+  throw new SanadError(
+    'ERR_STATUS_LIST_INVALID',
+    'The token does not say where its status list is published.',
+  );
 }
 
 /**
  * Adds a status list token (from a file or a USB stick) to a cache, under its own URI.
  * Its signature is checked later, at verification, with the issuer's key.
  */
-export async function importStatusList(cache: StatusCache, token: string, fetchedAt = Date.now()): Promise<string> {
+export async function importStatusList(
+  cache: StatusCache,
+  token: string,
+  fetchedAt = Date.now(),
+): Promise<string> {
   const uri = statusListUriOf(token);
   await cache.put({ uri, token: token.trim(), fetchedAt });
   return uri;
 }
-

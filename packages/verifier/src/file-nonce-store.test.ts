@@ -28,26 +28,38 @@ function consumer(file: string, go: string): Promise<number> {
     let accepted = 0;
     for (const i of order) if (await store.consume('nonce-' + i, Date.now() / 1000)) accepted += 1;
     console.log(accepted);`;
-  const child = spawn(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@sanad/source', '--import', 'tsx', '--input-type=module', '-e', code],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => child.on('exit', (status) => (status === 0 ? resolve(Number(out.trim())) : reject(new Error(`consumer exited ${status}`)))));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (status) =>
+      status === 0 ? resolve(Number(out.trim())) : reject(new Error(`consumer exited ${status}`)),
+    ),
+  );
 }
 
 describe('file nonce store', () => {
-  it(`accepts each of ${NONCES} nonces exactly once across ${PROCESSES} processes consuming at the same moment`, async () => {
-    const file = join(work, 'nonces.json');
-    const store = createFileNonceStore(file);
-    const expires = Date.now() / 1000 + 3600;
-    for (let i = 0; i < NONCES; i += 1) await store.issue(`nonce-${i}`, expires);
-    const go = join(work, 'go');
-    const running = Array.from({ length: PROCESSES }, () => consumer(file, go));
-    writeFileSync(go, '');
-    const accepted = await Promise.all(running);
-    expect(accepted.reduce((a, b) => a + b, 0)).toBe(NONCES);
-    expect(await store.consume('nonce-0', Date.now() / 1000)).toBe(false);
-    expect(existsSync(`${file}.lock`)).toBe(false);
-  }, patient(120_000));
+  it(
+    `accepts each of ${NONCES} nonces exactly once across ${PROCESSES} processes consuming at the same moment`,
+    async () => {
+      const file = join(work, 'nonces.json');
+      const store = createFileNonceStore(file);
+      const expires = Date.now() / 1000 + 3600;
+      for (let i = 0; i < NONCES; i += 1) await store.issue(`nonce-${i}`, expires);
+      const go = join(work, 'go');
+      const running = Array.from({ length: PROCESSES }, () => consumer(file, go));
+      writeFileSync(go, '');
+      const accepted = await Promise.all(running);
+      expect(accepted.reduce((a, b) => a + b, 0)).toBe(NONCES);
+      expect(await store.consume('nonce-0', Date.now() / 1000)).toBe(false);
+      expect(existsSync(`${file}.lock`)).toBe(false);
+    },
+    patient(120_000),
+  );
 
   it('takes over a lock left by a process that no longer runs', async () => {
     const file = join(work, 'stale.json');

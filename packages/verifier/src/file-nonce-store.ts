@@ -32,7 +32,11 @@ async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
         await lock.release();
       }
     }
-    if (waited >= LOCK_WAIT_MS) throw new SanadError('ERR_STORAGE', 'The nonce store is busy: another process holds its lock.');
+    if (waited >= LOCK_WAIT_MS)
+      throw new SanadError(
+        'ERR_STORAGE',
+        'The nonce store is busy: another process holds its lock.',
+      );
     await sleep(5);
   }
 }
@@ -53,7 +57,8 @@ export function createFileNonceStore(path: string): NonceStore {
       throw new SanadError('ERR_STORAGE', 'The nonce store cannot be read.', { cause: err });
     }
     const data = tryParseJson(text) as NonceFile | undefined;
-    if (!data || data.version !== 1 || typeof data.nonces !== 'object' || data.nonces === null) throw new SanadError('ERR_STORAGE', 'The nonce store file is damaged.');
+    if (!data || data.version !== 1 || typeof data.nonces !== 'object' || data.nonces === null)
+      throw new SanadError('ERR_STORAGE', 'The nonce store file is damaged.');
     return data;
   };
   const save = async (data: NonceFile): Promise<void> => {

@@ -25,7 +25,8 @@ export interface UnwrappedPresentation {
   queryId?: string;
 }
 
-const notAPresentation = (what: string): SanadError => new SanadError('ERR_NOT_A_PRESENTATION', `This is not a presentation: ${what}`);
+const notAPresentation = (what: string): SanadError =>
+  new SanadError('ERR_NOT_A_PRESENTATION', `This is not a presentation: ${what}`);
 
 /** Files people pick up by mistake, by their first bytes as UTF-8 text (invalid bytes read as U+FFFD). */
 const MAGIC: Array<[RegExp, string]> = [
@@ -65,10 +66,15 @@ function compactText(raw: string): string {
   if (!compact) {
     if (BINARY.test(text)) throw notAPresentation('it is binary data, not text.');
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-      throw notAPresentation(/^openid-credential-offer:/i.test(text) ? "it is a credential offer link, for a wallet to receive." : "it is a link (a request or a web address), not the holder's answer.");
+      throw notAPresentation(
+        /^openid-credential-offer:/i.test(text)
+          ? 'it is a credential offer link, for a wallet to receive.'
+          : "it is a link (a request or a web address), not the holder's answer.",
+      );
     }
   }
-  if (!compact || !/[.~]/.test(text)) throw notAPresentation('it is plain text, not a compact SD-JWT or VP-JWT.');
+  if (!compact || !/[.~]/.test(text))
+    throw notAPresentation('it is plain text, not a compact SD-JWT or VP-JWT.');
   if (!text.includes('~')) {
     const typ = jwsTyp(text);
     if (typ === 'sanad-trust-list+jwt') throw notAPresentation('it is a signed trust list.');
@@ -81,8 +87,10 @@ function compactText(raw: string): string {
 function describeJson(json: unknown): string {
   if (!isPlainObject(json)) return 'it is JSON without a vp_token.';
   if (json.type === 'sanad-trust-list') return 'it is a trust list.';
-  if (json.type === 'sanad-credential-bundle') return 'it is a credential bundle from an issuer, for a wallet to import.';
-  if (json.response_type === 'vp_token' && 'dcql_query' in json) return "it is the presentation request, not the holder's answer.";
+  if (json.type === 'sanad-credential-bundle')
+    return 'it is a credential bundle from an issuer, for a wallet to import.';
+  if (json.response_type === 'vp_token' && 'dcql_query' in json)
+    return "it is the presentation request, not the holder's answer.";
   if (typeof json.kty === 'string') return 'it is a key.';
   if (Array.isArray(json.keys)) return 'it is a key set (JWKS).';
   return 'it is JSON without a vp_token.';
@@ -92,27 +100,46 @@ function describeJson(json: unknown): string {
  * A bare presentation string, an offline `SANAD1:` code, or one OpenID4VP `vp_token` entry.
  * Throws `ERR_NOT_A_PRESENTATION` for anything else, saying what it looks like instead.
  */
-export function unwrapPresentation(presentation: string | PresentationResponse): UnwrappedPresentation {
+export function unwrapPresentation(
+  presentation: string | PresentationResponse,
+): UnwrappedPresentation {
   if (typeof presentation === 'string') {
     const text = presentation.trim();
-    if (text.startsWith(OFFLINE_PRESENTATION_PREFIX)) return { text: decodeOfflinePresentation(text) };
+    if (text.startsWith(OFFLINE_PRESENTATION_PREFIX))
+      return { text: decodeOfflinePresentation(text) };
     if (text.startsWith('{')) {
       // ERR_INVALID_JSON is most likely a response cut short: damaged, refused like any other.
-      return unwrapPresentation(parseJsonBounded(text, { maxLength: 2 * MAX_SD_JWT_LENGTH }) as PresentationResponse);
+      return unwrapPresentation(
+        parseJsonBounded(text, { maxLength: 2 * MAX_SD_JWT_LENGTH }) as PresentationResponse,
+      );
     }
     if (text.startsWith('[')) {
       const json = tryParseJson(text);
-      throw notAPresentation(json === undefined ? 'it is plain text, not a compact SD-JWT or VP-JWT.' : describeJson(json));
+      throw notAPresentation(
+        json === undefined
+          ? 'it is plain text, not a compact SD-JWT or VP-JWT.'
+          : describeJson(json),
+      );
     }
     return { text: compactText(presentation) };
   }
-  if (!isPlainObject(presentation) || !('vp_token' in presentation)) throw notAPresentation(describeJson(presentation));
+  if (!isPlainObject(presentation) || !('vp_token' in presentation))
+    throw notAPresentation(describeJson(presentation));
   const token = presentation.vp_token;
-  if (!isPlainObject(token)) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'The vp_token is not a DCQL response (an object keyed by query id).');
+  if (!isPlainObject(token))
+    throw new SanadError(
+      'ERR_UNSUPPORTED_FORMAT',
+      'The vp_token is not a DCQL response (an object keyed by query id).',
+    );
   const entries = Object.entries(token);
-  if (entries.length !== 1) throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one credential per response.');
+  if (entries.length !== 1)
+    throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one credential per response.');
   const [queryId, values] = entries[0]!;
   const list = Array.isArray(values) ? values : [values];
-  if (list.length !== 1 || typeof list[0] !== 'string') throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one presentation per credential query.');
+  if (list.length !== 1 || typeof list[0] !== 'string')
+    throw new SanadError(
+      'ERR_UNSUPPORTED_FORMAT',
+      'Sanad verifies one presentation per credential query.',
+    );
   return { text: compactText(list[0]), queryId };
 }

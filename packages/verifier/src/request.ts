@@ -94,19 +94,41 @@ export function parsePresentationRequest(json: unknown): PresentationRequest {
  * })
  * ```
  */
-export async function createPresentationRequest(options: PresentationRequestOptions): Promise<PresentationRequest> {
-  if (typeof options.clientId !== 'string' || options.clientId === '') throw new SanadError('ERR_REQUEST_INVALID', 'The verifier needs a client id.');
-  if (!isPlainObject(options.purpose) || Object.keys(options.purpose).length === 0) throw new SanadError('ERR_REQUEST_INVALID', 'A request must state its purpose.');
-  if (options.credentials.length === 0) throw new SanadError('ERR_REQUEST_INVALID', 'A request must ask for at least one credential.');
+export async function createPresentationRequest(
+  options: PresentationRequestOptions,
+): Promise<PresentationRequest> {
+  if (typeof options.clientId !== 'string' || options.clientId === '')
+    throw new SanadError('ERR_REQUEST_INVALID', 'The verifier needs a client id.');
+  if (!isPlainObject(options.purpose) || Object.keys(options.purpose).length === 0)
+    throw new SanadError('ERR_REQUEST_INVALID', 'A request must state its purpose.');
+  if (options.credentials.length === 0)
+    throw new SanadError('ERR_REQUEST_INVALID', 'A request must ask for at least one credential.');
   const dcql_query: DcqlQueryJson = {
     credentials: options.credentials.map((c, i) => {
-      if (!Array.isArray(c.claims)) throw new SanadError('ERR_REQUEST_INVALID', 'Each credential query lists the claims it needs (an empty list for none).');
+      if (!Array.isArray(c.claims))
+        throw new SanadError(
+          'ERR_REQUEST_INVALID',
+          'Each credential query lists the claims it needs (an empty list for none).',
+        );
       const id = c.id ?? `credential-${i + 1}`;
       // DCQL: without `claims` the wallet presents no selectively disclosable claim (OpenID4VP 1.0 section 6.1).
-      const claims = c.claims.length === 0 ? {} : { claims: c.claims.map((path, j) => ({ id: `claim-${j + 1}`, path: c.format === 'jwt_vc_json' ? ['credentialSubject', ...path] : path })) };
+      const claims =
+        c.claims.length === 0
+          ? {}
+          : {
+              claims: c.claims.map((path, j) => ({
+                id: `claim-${j + 1}`,
+                path: c.format === 'jwt_vc_json' ? ['credentialSubject', ...path] : path,
+              })),
+            };
       return c.format === 'dc+sd-jwt'
         ? { id, format: 'dc+sd-jwt', meta: { vct_values: c.types }, ...claims }
-        : { id, format: 'jwt_vc_json', meta: { type_values: [['VerifiableCredential', ...c.types]] }, ...claims };
+        : {
+            id,
+            format: 'jwt_vc_json',
+            meta: { type_values: [['VerifiableCredential', ...c.types]] },
+            ...claims,
+          };
     }),
   };
   parseDcqlQuery(dcql_query);

@@ -18,7 +18,15 @@ const SHELL_KEYS = ['app.title', 'app.opening'];
 
 function shellScript(): string {
   const texts = Object.fromEntries(
-    Object.entries(catalog).map(([code, messages]) => [code, { dir: messages._dir === 'rtl' ? 'rtl' : 'ltr', ...Object.fromEntries(SHELL_KEYS.map((key) => [key, messages[key] ?? catalog[FALLBACK_LANGUAGE]![key]!])) }]),
+    Object.entries(catalog).map(([code, messages]) => [
+      code,
+      {
+        dir: messages._dir === 'rtl' ? 'rtl' : 'ltr',
+        ...Object.fromEntries(
+          SHELL_KEYS.map((key) => [key, messages[key] ?? catalog[FALLBACK_LANGUAGE]![key]!]),
+        ),
+      },
+    ]),
   );
   return `(() => {
   const texts = ${JSON.stringify(texts)};

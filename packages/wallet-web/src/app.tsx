@@ -32,7 +32,12 @@ function LanguagePicker() {
   return (
     <label class="language">
       <span class="visually-hidden">{t('common.language')}</span>
-      <select value={language.value} onChange={(e) => setLanguage(e.currentTarget.value)} data-testid="language" aria-label={t('common.language')}>
+      <select
+        value={language.value}
+        onChange={(e) => setLanguage(e.currentTarget.value)}
+        data-testid="language"
+        aria-label={t('common.language')}
+      >
         {languages.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
             {l.name}
@@ -93,7 +98,17 @@ export function App() {
   }, [stored]);
 
   const open = wallet.value !== undefined;
-  useFocusOnScreenChange(open ? screen.value : stored === undefined ? undefined : restoring ? 'restore' : stored ? 'unlock' : 'setup');
+  useFocusOnScreenChange(
+    open
+      ? screen.value
+      : stored === undefined
+        ? undefined
+        : restoring
+          ? 'restore'
+          : stored
+            ? 'unlock'
+            : 'setup',
+  );
   return (
     <>
       <a class="skip" href="#main">
@@ -121,7 +136,15 @@ export function App() {
             {t(flash.value)}
           </p>
         )}
-        {open ? <Unlocked /> : stored === undefined ? null : restoring ? <Restore onCancel={() => setRestoring(false)} /> : stored ? <Unlock /> : <Setup onRestore={() => setRestoring(true)} />}
+        {open ? (
+          <Unlocked />
+        ) : stored === undefined ? null : restoring ? (
+          <Restore onCancel={() => setRestoring(false)} />
+        ) : stored ? (
+          <Unlock />
+        ) : (
+          <Setup onRestore={() => setRestoring(true)} />
+        )}
       </main>
     </>
   );

@@ -41,7 +41,8 @@ export function loadInBackground(): void {
   whenIdle(() => {
     void Promise.allSettled([loadHolderScreens(), loadWalletLibrary()]).then(() => {
       // After the first visit the app comes from the service worker: it opens with no network.
-      if ('serviceWorker' in navigator && import.meta.env.PROD) void navigator.serviceWorker.register('./sw.js', { type: 'module', scope: './' });
+      if ('serviceWorker' in navigator && import.meta.env.PROD)
+        void navigator.serviceWorker.register('./sw.js', { type: 'module', scope: './' });
     });
   });
 }

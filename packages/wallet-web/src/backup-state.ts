@@ -9,7 +9,9 @@ const LAST_BACKUP_KEY = 'sanad-last-backup';
 /** True when the browser keeps the wallet under storage pressure; undefined until known. */
 export const storagePersisted = signal<boolean | undefined>(undefined);
 /** When the last backup was made here (an ISO date), kept beside the wallet: cleared with it. */
-export const lastBackupAt = signal<string | undefined>(localStorage.getItem(LAST_BACKUP_KEY) ?? undefined);
+export const lastBackupAt = signal<string | undefined>(
+  localStorage.getItem(LAST_BACKUP_KEY) ?? undefined,
+);
 
 export function noteBackupMade(): void {
   lastBackupAt.value = new Date().toISOString();

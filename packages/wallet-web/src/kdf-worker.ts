@@ -16,6 +16,7 @@ addEventListener('message', (event: MessageEvent<KdfRequest>) => {
   const { passphrase, salt, params } = event.data;
   browserKdf(passphrase, salt, params).then(
     (key) => postMessage({ key } satisfies KdfReply),
-    (err: unknown) => postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies KdfReply),
+    (err: unknown) =>
+      postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies KdfReply),
   );
 });

@@ -12,11 +12,18 @@ export const workerKdf: Kdf = (passphrase, salt, params) =>
     worker.onmessage = (event: MessageEvent<KdfReply>) => {
       worker.terminate();
       if ('key' in event.data) resolve(event.data.key);
-      else reject(new SanadError('ERR_INTERNAL', 'The key derivation failed.', { cause: event.data.error }));
+      else
+        reject(
+          new SanadError('ERR_INTERNAL', 'The key derivation failed.', { cause: event.data.error }),
+        );
     };
     worker.onerror = (event) => {
       worker.terminate();
-      reject(new SanadError('ERR_INTERNAL', 'The key derivation worker failed.', { cause: event.message }));
+      reject(
+        new SanadError('ERR_INTERNAL', 'The key derivation worker failed.', {
+          cause: event.message,
+        }),
+      );
     };
     worker.postMessage({ passphrase, salt, params } satisfies KdfRequest);
   });

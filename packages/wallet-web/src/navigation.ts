@@ -43,7 +43,8 @@ export function focusHeading(): void {
 }
 
 /** Whether keyboard focus is nowhere useful: on the page itself, or on something removed or disabled. */
-const focusLost = (el: Element | null): boolean => !el || el === document.body || !el.isConnected || (el as HTMLButtonElement).disabled === true;
+const focusLost = (el: Element | null): boolean =>
+  !el || el === document.body || !el.isConnected || (el as HTMLButtonElement).disabled === true;
 
 /**
  * After an action (its result rendered), focus goes back to where it was — the button, the

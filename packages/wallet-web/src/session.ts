@@ -16,13 +16,17 @@ import { eraseQuickUnlock } from './storage/quick-unlock.js';
  * Plain http is only a secure context on loopback, so a wallet served over http is a local
  * sandbox: only then may it talk http to issuers and verifiers on this machine.
  */
-export const localSandbox = location.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
+export const localSandbox =
+  location.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname);
 
 /** The protocol libraries, fetched once: early in the background (app.tsx), at the latest when the wallet opens. */
 export const loadWalletLibrary = () => import('./wallet-library.js');
 
 /** https only and no internal addresses (except in the local sandbox), no redirects, bounded size and time. */
-export const protocolFetch = createGuardedHttpFetch({ allowInsecure: localSandbox, timeoutMs: 15_000 });
+export const protocolFetch = createGuardedHttpFetch({
+  allowInsecure: localSandbox,
+  timeoutMs: 15_000,
+});
 
 /** The unlocked wallet, or undefined while locked. */
 export const wallet = signal<Wallet | undefined>(undefined);
@@ -36,7 +40,8 @@ export const touched = (): void => {
 const walletOptions: WalletOptions = { kdf: workerKdf, kdfParams: DEFAULT_ARGON2ID };
 
 let storage: Promise<IndexedDbWalletStorage> | undefined;
-export const walletStorage = (): Promise<IndexedDbWalletStorage> => (storage ??= openIndexedDbStorage());
+export const walletStorage = (): Promise<IndexedDbWalletStorage> =>
+  (storage ??= openIndexedDbStorage());
 
 export async function create(passphrase: string): Promise<void> {
   void askToKeepStorage();
@@ -62,11 +67,21 @@ export async function unlockWithKey(sessionKey: Uint8Array): Promise<void> {
  * backup is first restored in memory: the stored wallet is erased only once the backup has
  * opened, so a wrong secret or file leaves it as it was.
  */
-export async function restore(backup: Uint8Array, secret: string, passphrase: string): Promise<void> {
+export async function restore(
+  backup: Uint8Array,
+  secret: string,
+  passphrase: string,
+): Promise<void> {
   void askToKeepStorage();
   const { openWallet, restoreBackup } = await loadWalletLibrary();
   if (!(await (await walletStorage()).exists())) {
-    wallet.value = await restoreBackup(backup, secret, await walletStorage(), passphrase, walletOptions);
+    wallet.value = await restoreBackup(
+      backup,
+      secret,
+      await walletStorage(),
+      passphrase,
+      walletOptions,
+    );
     return;
   }
   const staged = createMemoryStorage();

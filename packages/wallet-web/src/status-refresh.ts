@@ -26,7 +26,10 @@ export async function refreshStatusNow(): Promise<void> {
     const results = await open.refreshStatus({ fetch: protocolFetch });
     statusProblem.value = results.find((r) => r.error)?.error;
   } catch (err) {
-    statusProblem.value = { code: 'ERR_STATUS_UNAVAILABLE', message: err instanceof Error ? err.message : 'The status could not be checked.' };
+    statusProblem.value = {
+      code: 'ERR_STATUS_UNAVAILABLE',
+      message: err instanceof Error ? err.message : 'The status could not be checked.',
+    };
   } finally {
     checkingStatus.value = false;
     if (wallet.peek() === open) touched();
@@ -34,7 +37,8 @@ export async function refreshStatusNow(): Promise<void> {
 }
 
 function refreshIfDue(): void {
-  if (navigator.onLine && (lastCheck === undefined || Date.now() - lastCheck >= AT_MOST_EVERY_MS)) void refreshStatusNow();
+  if (navigator.onLine && (lastCheck === undefined || Date.now() - lastCheck >= AT_MOST_EVERY_MS))
+    void refreshStatusNow();
 }
 
 /** Starts the automatic checks; call once. */

@@ -30,7 +30,9 @@ sw.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll([shell, ...PRECACHE.map((file) => new URL(file, sw.registration.scope).href)]))
+      .then((cache) =>
+        cache.addAll([shell, ...PRECACHE.map((file) => new URL(file, sw.registration.scope).href)]),
+      )
       .then(() => sw.skipWaiting()),
   );
 });
@@ -39,7 +41,13 @@ sw.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n.startsWith('sanad-wallet-') && n !== CACHE).map((n) => caches.delete(n))))
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((n) => n.startsWith('sanad-wallet-') && n !== CACHE)
+            .map((n) => caches.delete(n)),
+        ),
+      )
       .then(() => sw.clients.claim()),
   );
 });
@@ -50,6 +58,11 @@ sw.addEventListener('fetch', (event) => {
   // Every page of the app is the same shell; links carry their data in the query (?open=…).
   const key = request.mode === 'navigate' ? shell : request;
   event.respondWith(
-    caches.open(CACHE).then(async (cache) => (await cache.match(key, { ignoreSearch: request.mode === 'navigate' })) ?? fetch(request)),
+    caches
+      .open(CACHE)
+      .then(
+        async (cache) =>
+          (await cache.match(key, { ignoreSearch: request.mode === 'navigate' })) ?? fetch(request),
+      ),
   );
 });

@@ -15,20 +15,34 @@ import type { StoredCredential } from './document.js';
 const ESCAPE = '\u0000';
 
 /** Names of `Object.prototype` members and names already starting with the escape character get one more: injective. */
-const escapeKey = (key: string): string => (key in Object.prototype || key.startsWith(ESCAPE) ? ESCAPE + key : key);
+const escapeKey = (key: string): string =>
+  key in Object.prototype || key.startsWith(ESCAPE) ? ESCAPE + key : key;
 
 function escapeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(escapeKeys);
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, escapeKey(key), { value: escapeKeys(item), enumerable: true, writable: true, configurable: true });
+  for (const [key, item] of Object.entries(value))
+    Object.defineProperty(copy, escapeKey(key), {
+      value: escapeKeys(item),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return copy;
 }
 
 function escapeQuery(query: DcqlQuery): DcqlQuery {
   const credentials = query.credentials.map((q) => ({
     ...q,
-    claims: q.claims?.map((claim) => ('path' in claim && Array.isArray(claim.path) ? { ...claim, path: claim.path.map((p: unknown) => (typeof p === 'string' ? escapeKey(p) : p)) } : claim)),
+    claims: q.claims?.map((claim) =>
+      'path' in claim && Array.isArray(claim.path)
+        ? {
+            ...claim,
+            path: claim.path.map((p: unknown) => (typeof p === 'string' ? escapeKey(p) : p)),
+          }
+        : claim,
+    ),
   }));
   return { ...query, credentials } as DcqlQuery;
 }
@@ -37,12 +51,25 @@ function escapeQuery(query: DcqlQuery): DcqlQuery {
 function dcqlView(c: StoredCredential): Record<string, unknown> {
   const claims = escapeKeys(c.claims);
   return c.format === 'dc+sd-jwt'
-    ? { credential_format: 'dc+sd-jwt', vct: c.credentialType, claims, cryptographic_holder_binding: true }
-    : { credential_format: 'jwt_vc_json', type: ['VerifiableCredential', c.credentialType], claims: { credentialSubject: claims }, cryptographic_holder_binding: true };
+    ? {
+        credential_format: 'dc+sd-jwt',
+        vct: c.credentialType,
+        claims,
+        cryptographic_holder_binding: true,
+      }
+    : {
+        credential_format: 'jwt_vc_json',
+        type: ['VerifiableCredential', c.credentialType],
+        claims: { credentialSubject: claims },
+        cryptographic_holder_binding: true,
+      };
 }
 
 /** For each credential query, the ids of the stored credentials that can answer it, in wallet order. */
-export function matchCredentials(query: DcqlQuery, credentials: readonly StoredCredential[]): Array<{ queryId: string; credentialIds: string[] }> {
+export function matchCredentials(
+  query: DcqlQuery,
+  credentials: readonly StoredCredential[],
+): Array<{ queryId: string; credentialIds: string[] }> {
   const escaped = escapeQuery(query);
   const matching = new Map<string, string[]>(query.credentials.map((q) => [q.id, []]));
   for (const credential of credentials) {
@@ -52,7 +79,8 @@ export function matchCredentials(query: DcqlQuery, credentials: readonly StoredC
     } catch {
       continue; // The library could not evaluate this credential: it answers nothing.
     }
-    for (const q of query.credentials) if (result.credential_matches[q.id]?.success) matching.get(q.id)!.push(credential.id);
+    for (const q of query.credentials)
+      if (result.credential_matches[q.id]?.success) matching.get(q.id)!.push(credential.id);
   }
   return query.credentials.map((q) => ({ queryId: q.id, credentialIds: matching.get(q.id)! }));
 }

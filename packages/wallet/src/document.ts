@@ -54,4 +54,11 @@ export interface WalletDocument {
   history: HistoryEntry[];
 }
 
-export const emptyDocument = (): WalletDocument => ({ version: 1, keys: {}, privateKeys: {}, dids: {}, credentials: [], history: [] });
+export const emptyDocument = (): WalletDocument => ({
+  version: 1,
+  keys: {},
+  privateKeys: {},
+  dids: {},
+  credentials: [],
+  history: [],
+});

@@ -17,5 +17,17 @@ export { type VerifierRegistration } from './registration.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
 export * from './vault/index.js';
 export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';
-export { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
-export { type CredentialStatusRecord, EXPIRES_SOON_DAYS, type ExpiryState, type StatusRefreshOptions, type StatusRefreshResult } from './status/credential-status.js';
+export {
+  type OpenedRequest,
+  type RespondOptions,
+  resolvePresentationRequest,
+  type SubmitResult,
+  submitPresentationResponse,
+} from './openid4vc/respond.js';
+export {
+  type CredentialStatusRecord,
+  EXPIRES_SOON_DAYS,
+  type ExpiryState,
+  type StatusRefreshOptions,
+  type StatusRefreshResult,
+} from './status/credential-status.js';

@@ -26,7 +26,8 @@ export type VerifierRegistration =
   | { status: 'no-registry' };
 
 /** A text given in several languages, in the holder's: else English, else the first given. */
-export const localized = (text: Record<string, string>, locale: string): string => text[locale] ?? text.en ?? Object.values(text)[0] ?? '';
+export const localized = (text: Record<string, string>, locale: string): string =>
+  text[locale] ?? text.en ?? Object.values(text)[0] ?? '';
 
 /** The registration of `clientId` at `now`, with what `items` ask beyond it. */
 export function registrationOf(
@@ -37,12 +38,26 @@ export function registrationOf(
   now: number,
 ): VerifierRegistration {
   if (registry === undefined) return { status: 'no-registry' };
-  if (registry.expired(now)) return { status: 'registry-expired', expiredAt: registry.document.expires_at! };
+  if (registry.expired(now))
+    return { status: 'registry-expired', expiredAt: registry.document.expires_at! };
   const entry = registry.find(clientId, now);
   if (!entry) return { status: 'not-registered' };
   const overAsked = items.flatMap((item) => {
-    const beyond = new Set(beyondRegistration(entry, item.credentialType, item.shared.map((s) => s.path)));
-    return item.shared.filter((s) => beyond.has(s.path)).map((s) => ({ queryId: item.queryId, ...s }));
+    const beyond = new Set(
+      beyondRegistration(
+        entry,
+        item.credentialType,
+        item.shared.map((s) => s.path),
+      ),
+    );
+    return item.shared
+      .filter((s) => beyond.has(s.path))
+      .map((s) => ({ queryId: item.queryId, ...s }));
   });
-  return { status: 'registered', name: localized(entry.names, locale), purposes: entry.purposes.map((p) => localized(p, locale)), overAsked };
+  return {
+    status: 'registered',
+    name: localized(entry.names, locale),
+    purposes: entry.purposes.map((p) => localized(p, locale)),
+    overAsked,
+  };
 }

@@ -31,12 +31,35 @@ import {
 import { checkCredential, claimLabel, claimPaths, typeName } from './credentials.js';
 import { matchCredentials } from './dcql-match.js';
 import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
-import { type OpenedRequest, type RespondOptions, resolvePresentationRequest, type SubmitResult, submitPresentationResponse } from './openid4vc/respond.js';
-import { emptyDocument, type HistoryEntry, type StoredCredential, type WalletDocument } from './document.js';
+import {
+  type OpenedRequest,
+  type RespondOptions,
+  resolvePresentationRequest,
+  type SubmitResult,
+  submitPresentationResponse,
+} from './openid4vc/respond.js';
+import {
+  emptyDocument,
+  type HistoryEntry,
+  type StoredCredential,
+  type WalletDocument,
+} from './document.js';
 import { createTranslator } from './messages/translator.js';
-import { type CredentialStatusRecord, type ExpiryState, expiryOf, refreshCredentialStatuses, type StatusRefreshOptions, type StatusRefreshResult } from './status/credential-status.js';
+import {
+  type CredentialStatusRecord,
+  type ExpiryState,
+  expiryOf,
+  refreshCredentialStatuses,
+  type StatusRefreshOptions,
+  type StatusRefreshResult,
+} from './status/credential-status.js';
 import { localized, registrationOf, type VerifierRegistration } from './registration.js';
-import { agentSigner, createHolderKey, createWalletAgent, type WalletAgent } from './veramo/agent.js';
+import {
+  agentSigner,
+  createHolderKey,
+  createWalletAgent,
+  type WalletAgent,
+} from './veramo/agent.js';
 import {
   belowFloor,
   browserKdf,
@@ -143,10 +166,16 @@ const canonical = (value: unknown): string =>
   Array.isArray(value)
     ? `[${value.map(canonical).join(',')}]`
     : isPlainObject(value)
-      ? `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`
+      ? `{${Object.keys(value)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+          .join(',')}}`
       : JSON.stringify(value);
 /** A claim path as text; DCQL allows only names, indexes and null (anything else is shown as `?`). */
-const pathKey = (path: ReadonlyArray<unknown>): string => path.map((p) => (p === null ? '[]' : typeof p === 'string' || typeof p === 'number' ? `${p}` : '?')).join('.');
+const pathKey = (path: ReadonlyArray<unknown>): string =>
+  path
+    .map((p) => (p === null ? '[]' : typeof p === 'string' || typeof p === 'number' ? `${p}` : '?'))
+    .join('.');
 
 export class Wallet {
   readonly #storage: WalletStorage;
@@ -162,7 +191,13 @@ export class Wallet {
   readonly #proposals = new WeakSet<PresentationProposal>();
 
   /** @internal Use {@link createWallet} or {@link openWallet}. */
-  constructor(storage: WalletStorage, doc: WalletDocument, key: SessionKey, options: WalletOptions, generation = 0) {
+  constructor(
+    storage: WalletStorage,
+    doc: WalletDocument,
+    key: SessionKey,
+    options: WalletOptions,
+    generation = 0,
+  ) {
     this.#storage = storage;
     this.#doc = doc;
     this.#key = key;
@@ -174,7 +209,10 @@ export class Wallet {
 
   async #save(): Promise<void> {
     const generation = this.#generation + 1;
-    await this.#storage.write(sealEnvelope(this.#key, utf8(JSON.stringify(this.#doc)), generation), generation);
+    await this.#storage.write(
+      sealEnvelope(this.#key, utf8(JSON.stringify(this.#doc)), generation),
+      generation,
+    );
     this.#generation = generation;
   }
 
@@ -197,7 +235,8 @@ export class Wallet {
    * ```
    */
   async createHolderKeys(count: number, alg: SignatureAlgorithm = 'ES256'): Promise<HolderKey[]> {
-    if (!Number.isInteger(count) || count < 1 || count > 100) throw new SanadError('ERR_INVALID_INPUT', 'Ask for 1 to 100 keys.');
+    if (!Number.isInteger(count) || count < 1 || count > 100)
+      throw new SanadError('ERR_INVALID_INPUT', 'Ask for 1 to 100 keys.');
     const keys: HolderKey[] = [];
     for (let i = 0; i < count; i += 1) keys.push(await createHolderKey(this.#agent, alg));
     return keys;
@@ -215,7 +254,10 @@ export class Wallet {
   async receive(offerUri: string, options: ReceiveOptions = {}): Promise<CredentialSummary> {
     const received = await receiveCredentialOffer(
       offerUri,
-      { createKeys: (count, alg) => this.createHolderKeys(count, alg), signerFor: (did) => agentSigner(this.#agent, did) },
+      {
+        createKeys: (count, alg) => this.createHolderKeys(count, alg),
+        signerFor: (did) => agentSigner(this.#agent, did),
+      },
       options,
     );
     return this.#import(received.bundle, received.issuerDisplay);
@@ -229,31 +271,62 @@ export class Wallet {
     return this.#import(input);
   }
 
-  async #import(input: CredentialBundle | string, issuerDisplay: StoredCredential['issuerDisplay'] = []): Promise<CredentialSummary> {
+  async #import(
+    input: CredentialBundle | string,
+    issuerDisplay: StoredCredential['issuerDisplay'] = [],
+  ): Promise<CredentialSummary> {
     let raws: string[];
     let metadata: CredentialBundle['metadata'] | undefined;
-    const parsed = typeof input === 'string' && input.trim().startsWith('{') ? tryParseJson(input) : input;
+    const parsed =
+      typeof input === 'string' && input.trim().startsWith('{') ? tryParseJson(input) : input;
     if (typeof parsed === 'string') {
       raws = [parsed];
-    } else if (isPlainObject(parsed) && parsed.type === 'sanad-credential-bundle' && Array.isArray(parsed.credentials) && parsed.credentials.every((c) => typeof c === 'string')) {
+    } else if (
+      isPlainObject(parsed) &&
+      parsed.type === 'sanad-credential-bundle' &&
+      Array.isArray(parsed.credentials) &&
+      parsed.credentials.every((c) => typeof c === 'string')
+    ) {
       raws = parsed.credentials as string[];
-      metadata = isPlainObject(parsed.metadata) ? (parsed.metadata as unknown as CredentialBundle['metadata']) : undefined;
+      metadata = isPlainObject(parsed.metadata)
+        ? (parsed.metadata as unknown as CredentialBundle['metadata'])
+        : undefined;
     } else {
-      throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Expected a credential bundle, an SD-JWT VC or a VC-JWT.');
+      throw new SanadError(
+        'ERR_UNSUPPORTED_FORMAT',
+        'Expected a credential bundle, an SD-JWT VC or a VC-JWT.',
+      );
     }
-    if (raws.length === 0 || raws.length > 100) throw new SanadError('ERR_CREDENTIAL_INVALID', 'A bundle holds 1 to 100 copies.');
+    if (raws.length === 0 || raws.length > 100)
+      throw new SanadError('ERR_CREDENTIAL_INVALID', 'A bundle holds 1 to 100 copies.');
     const checked = [];
     for (const raw of raws) {
       const c = await checkCredential(raw, this.#options.did);
-      if (!(c.holderDid in this.#doc.dids)) throw new SanadError('ERR_CREDENTIAL_INVALID', 'The credential is bound to a key this wallet does not hold.');
+      if (!(c.holderDid in this.#doc.dids))
+        throw new SanadError(
+          'ERR_CREDENTIAL_INVALID',
+          'The credential is bound to a key this wallet does not hold.',
+        );
       checked.push({ ...c, raw: raw.trim() });
     }
     const first = checked[0]!;
-    if (checked.some((c) => c.issuer !== first.issuer || c.credentialType !== first.credentialType || c.format !== first.format || canonical(c.claims) !== canonical(first.claims))) {
-      throw new SanadError('ERR_CREDENTIAL_INVALID', 'The copies in the bundle are not copies of one credential.');
+    if (
+      checked.some(
+        (c) =>
+          c.issuer !== first.issuer ||
+          c.credentialType !== first.credentialType ||
+          c.format !== first.format ||
+          canonical(c.claims) !== canonical(first.claims),
+      )
+    ) {
+      throw new SanadError(
+        'ERR_CREDENTIAL_INVALID',
+        'The copies in the bundle are not copies of one credential.',
+      );
     }
     const existingRaw = new Set(this.#doc.credentials.flatMap((c) => c.copies.map((k) => k.raw)));
-    if (checked.some((c) => existingRaw.has(c.raw))) throw new SanadError('ERR_CREDENTIAL_INVALID', 'This credential is already in the wallet.');
+    if (checked.some((c) => existingRaw.has(c.raw)))
+      throw new SanadError('ERR_CREDENTIAL_INVALID', 'This credential is already in the wallet.');
     const stored: StoredCredential = {
       id: randomId().slice(0, 8),
       format: first.format,
@@ -279,9 +352,19 @@ export class Wallet {
       name: typeName(c.metadata, c.credentialType, locale),
       credentialType: c.credentialType,
       issuer: c.issuer,
-      ...(c.issuerDisplay?.length ? { issuerName: (c.issuerDisplay.find((d) => d.locale === locale) ?? c.issuerDisplay.find((d) => d.locale === 'en') ?? c.issuerDisplay[0]!).name } : {}),
+      ...(c.issuerDisplay?.length
+        ? {
+            issuerName: (
+              c.issuerDisplay.find((d) => d.locale === locale) ??
+              c.issuerDisplay.find((d) => d.locale === 'en') ??
+              c.issuerDisplay[0]!
+            ).name,
+          }
+        : {}),
       ...(c.validUntil ? { validUntil: c.validUntil } : {}),
-      ...(expiryOf(c.validUntil, this.#clock.now()) ? { expiry: expiryOf(c.validUntil, this.#clock.now())! } : {}),
+      ...(expiryOf(c.validUntil, this.#clock.now())
+        ? { expiry: expiryOf(c.validUntil, this.#clock.now())! }
+        : {}),
       ...(c.status ? { status: { ...c.status } } : {}),
       copies: c.copies.length,
       unusedCopies: c.copies.filter((k) => !k.usedAt).length,
@@ -297,7 +380,11 @@ export class Wallet {
   /** One credential with every claim and its label in the holder's language. */
   show(id: string, locale = 'en'): CredentialDetails {
     const c = this.#credential(id);
-    const claims = claimPaths(c.claims).map((path) => ({ path, label: claimLabel(c.metadata, path, locale), value: path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], c.claims) }));
+    const claims = claimPaths(c.claims).map((path) => ({
+      path,
+      label: claimLabel(c.metadata, path, locale),
+      value: path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], c.claims),
+    }));
     return { ...this.#summary(c, locale), claims };
   }
 
@@ -315,7 +402,10 @@ export class Wallet {
    */
   async refreshStatus(options: StatusRefreshOptions = {}): Promise<StatusRefreshResult[]> {
     const before = JSON.stringify(this.#doc.credentials.map((c) => c.status));
-    const results = await refreshCredentialStatuses(this.#doc.credentials, this.#clock, { ...options, ...(this.#options.did ? { did: this.#options.did } : {}) });
+    const results = await refreshCredentialStatuses(this.#doc.credentials, this.#clock, {
+      ...options,
+      ...(this.#options.did ? { did: this.#options.did } : {}),
+    });
     if (JSON.stringify(this.#doc.credentials.map((c) => c.status)) !== before) await this.#save();
     return results;
   }
@@ -328,11 +418,17 @@ export class Wallet {
   }
 
   #checkRequest(request: PresentationRequest): DcqlQuery {
-    if (!isPlainObject(request) || typeof request.client_id !== 'string' || typeof request.nonce !== 'string' || !isPlainObject(request.purpose)) {
+    if (
+      !isPlainObject(request) ||
+      typeof request.client_id !== 'string' ||
+      typeof request.nonce !== 'string' ||
+      !isPlainObject(request.purpose)
+    ) {
       throw new SanadError('ERR_REQUEST_INVALID');
     }
     const exp = numericDate(request.exp);
-    if (exp === undefined || exp * 1000 < this.#clock.now()) throw new SanadError('ERR_REQUEST_INVALID', 'The request has expired.');
+    if (exp === undefined || exp * 1000 < this.#clock.now())
+      throw new SanadError('ERR_REQUEST_INVALID', 'The request has expired.');
     try {
       const query = DcqlQuery.parse(request.dcql_query as DcqlQuery.Input);
       DcqlQuery.validate(query);
@@ -363,7 +459,11 @@ export class Wallet {
   #bestOf(credentialIds: string[]): string | undefined {
     const now = this.#clock.now();
     const rank = (c: StoredCredential): number[] => [
-      c.status?.value === 'revoked' || c.status?.value === 'suspended' || expiryOf(c.validUntil, now) === 'expired' ? 1 : 0,
+      c.status?.value === 'revoked' ||
+      c.status?.value === 'suspended' ||
+      expiryOf(c.validUntil, now) === 'expired'
+        ? 1
+        : 0,
       c.copies.some((k) => !k.usedAt) ? 0 : 1,
       -Date.parse(c.importedAt),
     ];
@@ -385,16 +485,26 @@ export class Wallet {
    * console.log(proposal.summary.join('\n'))
    * ```
    */
-  propose(request: PresentationRequest, options: { locale?: string; choose?: Record<string, string>; registry?: VerifierRegistry | undefined } = {}): PresentationProposal {
+  propose(
+    request: PresentationRequest,
+    options: {
+      locale?: string;
+      choose?: Record<string, string>;
+      registry?: VerifierRegistry | undefined;
+    } = {},
+  ): PresentationProposal {
     const locale = options.locale ?? 'en';
     const query = this.#checkRequest(request);
     const matches = this.match(request);
     const items: ProposalItem[] = matches.map(({ queryId, credentialIds }) => {
       const chosen = options.choose?.[queryId] ?? this.#bestOf(credentialIds);
-      if (!chosen || !credentialIds.includes(chosen)) throw new SanadError('ERR_NO_MATCHING_CREDENTIAL');
+      if (!chosen || !credentialIds.includes(chosen))
+        throw new SanadError('ERR_NO_MATCHING_CREDENTIAL');
       const c = this.#credential(chosen);
       const q = query.credentials.find((x) => x.id === queryId)!;
-      const requested = (q.claims ?? []).map((claim) => ('path' in claim ? (claim.path as Array<string | number | null>) : [])).map((p) => (c.format === 'jwt_vc_json' && p[0] === 'credentialSubject' ? p.slice(1) : p));
+      const requested = (q.claims ?? [])
+        .map((claim) => ('path' in claim ? (claim.path as Array<string | number | null>) : []))
+        .map((p) => (c.format === 'jwt_vc_json' && p[0] === 'credentialSubject' ? p.slice(1) : p));
       const all = claimPaths(c.claims);
       const sharesEverything = c.format === 'jwt_vc_json';
       const sharedPaths = sharesEverything ? all : requested;
@@ -407,21 +517,39 @@ export class Wallet {
         issuer: { id: c.issuer, ...(issuerName ? { name: issuerName } : {}) },
         format: c.format,
         shared: sharedPaths.map((path) => ({ path, label: claimLabel(c.metadata, path, locale) })),
-        withheld: sharesEverything ? [] : all.filter((p) => !requested.some((r) => pathsOverlap(r, p))).map((p) => claimLabel(c.metadata, p, locale)),
+        withheld: sharesEverything
+          ? []
+          : all
+              .filter((p) => !requested.some((r) => pathsOverlap(r, p)))
+              .map((p) => claimLabel(c.metadata, p, locale)),
         sharesEverything,
         freshCopy: c.copies.some((k) => !k.usedAt),
       };
     });
-    const registration = registrationOf(options.registry, request.client_id, items, locale, this.#clock.now());
-    const verifier = { clientId: request.client_id, ...(request.verifier_name ? { name: request.verifier_name } : {}), registration };
+    const registration = registrationOf(
+      options.registry,
+      request.client_id,
+      items,
+      locale,
+      this.#clock.now(),
+    );
+    const verifier = {
+      clientId: request.client_id,
+      ...(request.verifier_name ? { name: request.verifier_name } : {}),
+      registration,
+    };
     const purpose = localized(request.purpose, locale);
     // In the holder's language, from the same messages as the web wallet's consent screen.
     const tr = createTranslator(locale);
     const overAsked = (queryId: string, path: ProposalItem['shared'][number]['path']) =>
-      registration.status === 'registered' && registration.overAsked.some((o) => o.queryId === queryId && o.path === path);
+      registration.status === 'registered' &&
+      registration.overAsked.some((o) => o.queryId === queryId && o.path === path);
     const summary = [
       ...(registration.status === 'registered'
-        ? [tr.t('summary.title', { verifier: registration.name, id: verifier.clientId }), `  ${tr.t('consent.registered', { name: registration.name, purposes: tr.list(registration.purposes) })}`]
+        ? [
+            tr.t('summary.title', { verifier: registration.name, id: verifier.clientId }),
+            `  ${tr.t('consent.registered', { name: registration.name, purposes: tr.list(registration.purposes) })}`,
+          ]
         : [
             tr.t('summary.titleUnnamed', { id: verifier.clientId }),
             `  ${registration.status === 'registry-expired' ? tr.t('consent.registryExpired', { date: tr.date(registration.expiredAt) }) : tr.t(registration.status === 'no-registry' ? 'consent.noRegistry' : 'consent.notRegistered')}`,
@@ -429,26 +557,43 @@ export class Wallet {
           ]),
       `  ${tr.t('consent.purpose', { purpose })}`,
       ...(registration.status === 'registered' && registration.overAsked.length > 0
-        ? [`  ${tr.t('consent.overAskedWarning', { claims: tr.list(registration.overAsked.map((o) => o.label)) })}`]
+        ? [
+            `  ${tr.t('consent.overAskedWarning', { claims: tr.list(registration.overAsked.map((o) => o.label)) })}`,
+          ]
         : []),
       ...items.flatMap((item) => [
         `  ${tr.t('summary.from', { name: item.credentialName })}`,
         `    ${tr.t('consent.learns', { type: item.credentialName, issuer: item.issuer.name ?? item.issuer.id })}`,
         ...(item.sharesEverything ? [`    ${tr.t('consent.everything')}`] : []),
-        ...item.shared.map((s) => `    - ${tr.text(s.label)}${overAsked(item.queryId, s.path) ? ` (${tr.t('consent.overAsked')})` : ''}`),
-        ...(item.withheld.length > 0 ? [`  ${tr.t('summary.notShared', { claims: tr.list(item.withheld) })}`] : []),
+        ...item.shared.map(
+          (s) =>
+            `    - ${tr.text(s.label)}${overAsked(item.queryId, s.path) ? ` (${tr.t('consent.overAsked')})` : ''}`,
+        ),
+        ...(item.withheld.length > 0
+          ? [`  ${tr.t('summary.notShared', { claims: tr.list(item.withheld) })}`]
+          : []),
         ...(item.freshCopy ? [] : [`  ${tr.t('consent.linkable')}`]),
       ]),
     ];
-    const proposal: PresentationProposal = Object.freeze({ request, verifier, purpose, items, summary });
+    const proposal: PresentationProposal = Object.freeze({
+      request,
+      verifier,
+      purpose,
+      items,
+      summary,
+    });
     this.#proposals.add(proposal);
     return proposal;
   }
 
   /** Records the holder's explicit answer to a proposal from this wallet. */
   decide(proposal: PresentationProposal, answer: { approve: boolean }): ConsentDecision {
-    if (!this.#proposals.has(proposal)) throw new SanadError('ERR_CONSENT_REQUIRED', 'That proposal was not made by this wallet.');
-    const decision: ConsentDecision = Object.freeze({ proposal, approved: answer.approve === true });
+    if (!this.#proposals.has(proposal))
+      throw new SanadError('ERR_CONSENT_REQUIRED', 'That proposal was not made by this wallet.');
+    const decision: ConsentDecision = Object.freeze({
+      proposal,
+      approved: answer.approve === true,
+    });
     this.#decisions.set(decision, { used: false });
     return decision;
   }
@@ -465,7 +610,11 @@ export class Wallet {
     const state = this.#decisions.get(decision);
     if (!state) throw new SanadError('ERR_CONSENT_REQUIRED');
     if (!decision.approved) throw new SanadError('ERR_CONSENT_DECLINED');
-    if (state.used) throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was already used; ask the holder again.');
+    if (state.used)
+      throw new SanadError(
+        'ERR_CONSENT_REQUIRED',
+        'That decision was already used; ask the holder again.',
+      );
     state.used = true;
     const { request, items, verifier } = decision.proposal;
     const vpToken: Record<string, string[]> = {};
@@ -480,20 +629,43 @@ export class Wallet {
         const parsed = parseSdJwt(copy.raw);
         const { disclosurePaths } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
         // A disclosure goes when it lies on a shared path: the claim, its parents, its parts.
-        const kept = disclosurePaths.filter((d) => item.shared.some((s) => pathsOverlap(d.path, s.path)));
+        const kept = disclosurePaths.filter((d) =>
+          item.shared.some((s) => pathsOverlap(d.path, s.path)),
+        );
         const keptSet = new Set(kept.map((d) => d.disclosure));
-        const base = `${copy.raw.split('~')[0]}~${parsed.disclosures.filter((d) => keptSet.has(d)).map((d) => `${d}~`).join('')}`;
-        const kb = await signJwt(signer, { typ: 'kb+jwt' }, { nonce: request.nonce, aud: request.client_id, iat: Math.floor(now / 1000), sd_hash: sdHash(base) });
+        const base = `${copy.raw.split('~')[0]}~${parsed.disclosures
+          .filter((d) => keptSet.has(d))
+          .map((d) => `${d}~`)
+          .join('')}`;
+        const kb = await signJwt(
+          signer,
+          { typ: 'kb+jwt' },
+          {
+            nonce: request.nonce,
+            aud: request.client_id,
+            iat: Math.floor(now / 1000),
+            sd_hash: sdHash(base),
+          },
+        );
         presentation = `${base}${kb}`;
       } else {
         presentation = await createVerifiablePresentationJwt(
           {
-            vp: { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiablePresentation'], verifiableCredential: [copy.raw] },
+            vp: {
+              '@context': ['https://www.w3.org/2018/credentials/v1'],
+              type: ['VerifiablePresentation'],
+              verifiableCredential: [copy.raw],
+            },
             nonce: request.nonce,
             aud: request.client_id,
             nbf: Math.floor(now / 1000),
           } as unknown as Parameters<typeof createVerifiablePresentationJwt>[0],
-          { did: copy.holderDid, signer: async (data: string | Uint8Array) => toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data)), alg: signer.alg },
+          {
+            did: copy.holderDid,
+            signer: async (data: string | Uint8Array) =>
+              toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data)),
+            alg: signer.alg,
+          },
           { header: { kid: signer.kid, typ: 'JWT', alg: signer.alg } },
         );
       }
@@ -502,7 +674,14 @@ export class Wallet {
       this.#doc.history.push({
         at: new Date(now).toISOString(),
         // The registered name when there is one: the history says who it was, not who it claimed to be.
-        verifier: { clientId: verifier.clientId, ...(verifier.registration.status === 'registered' ? { name: verifier.registration.name } : verifier.name ? { name: verifier.name } : {}) },
+        verifier: {
+          clientId: verifier.clientId,
+          ...(verifier.registration.status === 'registered'
+            ? { name: verifier.registration.name }
+            : verifier.name
+              ? { name: verifier.name }
+              : {}),
+        },
         purpose: decision.proposal.purpose,
         credentialId: c.id,
         credentialType: c.credentialType,
@@ -532,8 +711,13 @@ export class Wallet {
    * const { redirectUri } = await wallet.respond(opened, wallet.decide(proposal, { approve: true }))
    * ```
    */
-  async respond(opened: OpenedRequest, decision: ConsentDecision, options: RespondOptions = {}): Promise<SubmitResult & { shared: boolean }> {
-    if (decision.proposal.request !== opened.request) throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was made for another request.');
+  async respond(
+    opened: OpenedRequest,
+    decision: ConsentDecision,
+    options: RespondOptions = {},
+  ): Promise<SubmitResult & { shared: boolean }> {
+    if (decision.proposal.request !== opened.request)
+      throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was made for another request.');
     if (!decision.approved) {
       await submitPresentationResponse(opened, { error: 'access_denied' }, options);
       return { shared: false };
@@ -548,7 +732,10 @@ export class Wallet {
    */
   history(locale?: string): HistoryEntry[] {
     return this.#doc.history.map((h) => {
-      const held = locale === undefined ? undefined : this.#doc.credentials.find((c) => c.id === h.credentialId);
+      const held =
+        locale === undefined
+          ? undefined
+          : this.#doc.credentials.find((c) => c.id === h.credentialId);
       if (!held) return { ...h, claims: [...h.claims] };
       // The stored path is `a.b` (`[]` for any array element): enough to find the label again.
       const relabel = (stored: { path: string; label: string }) => {
@@ -571,7 +758,12 @@ export class Wallet {
    * (`passphrase`) or a separate recovery secret (see {@link generateRecoverySecret}).
    */
   async exportBackup(secret: string): Promise<Uint8Array> {
-    const key = await newSessionKey(this.#options.kdf ?? browserKdf, secret, 'sanad-wallet-backup', this.#options.kdfParams ?? DEFAULT_KDF);
+    const key = await newSessionKey(
+      this.#options.kdf ?? browserKdf,
+      secret,
+      'sanad-wallet-backup',
+      this.#options.kdfParams ?? DEFAULT_KDF,
+    );
     return sealEnvelope(key, utf8(JSON.stringify(this.#doc)), 0);
   }
 
@@ -597,7 +789,11 @@ export class Wallet {
 
 function targetParams(options: WalletOptions, current?: KdfParams): KdfParams {
   const wanted = options.kdfParams ?? DEFAULT_KDF;
-  if (belowFloor(wanted, options.kdfPolicy)) throw new SanadError('ERR_WALLET_KDF_TOO_WEAK', 'The requested key-derivation cost is below the policy floor.');
+  if (belowFloor(wanted, options.kdfPolicy))
+    throw new SanadError(
+      'ERR_WALLET_KDF_TOO_WEAK',
+      'The requested key-derivation cost is below the policy floor.',
+    );
   // Never lower what a file already has.
   return current ? raisedKdf(current, wanted) : wanted;
 }
@@ -610,17 +806,36 @@ function targetParams(options: WalletOptions, current?: KdfParams): KdfParams {
  * const wallet = await createWallet(await openFileStorage('wallet.json'), passphrase, { kdf: nodeScrypt })
  * ```
  */
-export async function createWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+export async function createWallet(
+  storage: WalletStorage,
+  passphrase: string,
+  options: WalletOptions = {},
+): Promise<Wallet> {
   if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS');
-  const key = await newSessionKey(options.kdf ?? browserKdf, passphrase, 'sanad-wallet', targetParams(options));
+  const key = await newSessionKey(
+    options.kdf ?? browserKdf,
+    passphrase,
+    'sanad-wallet',
+    targetParams(options),
+  );
   const wallet = new Wallet(storage, emptyDocument(), key, options);
   await wallet.replaceDocument(emptyDocument());
   return wallet;
 }
 
-function parseDocument(bytes: Uint8Array, code: 'ERR_WALLET_CORRUPTED' | 'ERR_BACKUP_INVALID'): WalletDocument {
+function parseDocument(
+  bytes: Uint8Array,
+  code: 'ERR_WALLET_CORRUPTED' | 'ERR_BACKUP_INVALID',
+): WalletDocument {
   const doc = tryParseJson(fromUtf8(bytes));
-  if (!isPlainObject(doc) || doc.version !== 1 || !Array.isArray(doc.credentials) || !Array.isArray(doc.history) || !isPlainObject(doc.keys) || !isPlainObject(doc.dids)) {
+  if (
+    !isPlainObject(doc) ||
+    doc.version !== 1 ||
+    !Array.isArray(doc.credentials) ||
+    !Array.isArray(doc.history) ||
+    !isPlainObject(doc.keys) ||
+    !isPlainObject(doc.dids)
+  ) {
     throw new SanadError(code);
   }
   return doc as unknown as WalletDocument;
@@ -632,10 +847,18 @@ async function readWallet(storage: WalletStorage): Promise<Uint8Array> {
   return bytes;
 }
 
-async function openedDocument(storage: WalletStorage, plaintext: Uint8Array, generation: number): Promise<WalletDocument> {
+async function openedDocument(
+  storage: WalletStorage,
+  plaintext: Uint8Array,
+  generation: number,
+): Promise<WalletDocument> {
   const doc = parseDocument(plaintext, 'ERR_WALLET_CORRUPTED');
   const floor = await storage.generationFloor?.();
-  if (floor !== undefined && generation < floor) throw new SanadError('ERR_WALLET_ROLLED_BACK', `This wallet file is save ${generation}, but save ${floor} was already written here.`);
+  if (floor !== undefined && generation < floor)
+    throw new SanadError(
+      'ERR_WALLET_ROLLED_BACK',
+      `This wallet file is save ${generation}, but save ${floor} was already written here.`,
+    );
   return doc;
 }
 
@@ -645,9 +868,19 @@ async function openedDocument(storage: WalletStorage, plaintext: Uint8Array, gen
  * (a scrypt wallet opened where `kdfParams` asks for Argon2id): then the passphrase, at hand
  * now, derives the new key once and the wallet is re-sealed with it.
  */
-export async function openWallet(storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
+export async function openWallet(
+  storage: WalletStorage,
+  passphrase: string,
+  options: WalletOptions = {},
+): Promise<Wallet> {
   const kdf = options.kdf ?? browserKdf;
-  const { key, plaintext, generation } = await openEnvelope(await readWallet(storage), passphrase, 'sanad-wallet', kdf, options.kdfPolicy);
+  const { key, plaintext, generation } = await openEnvelope(
+    await readWallet(storage),
+    passphrase,
+    'sanad-wallet',
+    kdf,
+    options.kdfPolicy,
+  );
   const doc = await openedDocument(storage, plaintext, generation);
   const target = targetParams({ ...options, kdfParams: options.kdfParams ?? key.kdf }, key.kdf);
   if (!sameKdf(target, key.kdf)) {
@@ -663,11 +896,25 @@ export async function openWallet(storage: WalletStorage, passphrase: string, opt
  * Opens an existing wallet with a session key from {@link Wallet.exportSessionKey} (a quick
  * unlock): no KDF run. After a passphrase change the key no longer fits: `ERR_WALLET_WRONG_PASSPHRASE`.
  */
-export async function openWalletWithKey(storage: WalletStorage, sessionKey: Uint8Array, options: WalletOptions = {}): Promise<Wallet> {
+export async function openWalletWithKey(
+  storage: WalletStorage,
+  sessionKey: Uint8Array,
+  options: WalletOptions = {},
+): Promise<Wallet> {
   const key = importSessionKey(sessionKey);
   if (key.format !== 'sanad-wallet') throw new SanadError('ERR_WALLET_CORRUPTED');
-  const { plaintext, generation } = openEnvelopeWithKey(await readWallet(storage), key, options.kdfPolicy);
-  return new Wallet(storage, await openedDocument(storage, plaintext, generation), key, options, generation);
+  const { plaintext, generation } = openEnvelopeWithKey(
+    await readWallet(storage),
+    key,
+    options.kdfPolicy,
+  );
+  return new Wallet(
+    storage,
+    await openedDocument(storage, plaintext, generation),
+    key,
+    options,
+    generation,
+  );
 }
 
 /**
@@ -676,13 +923,28 @@ export async function openWalletWithKey(storage: WalletStorage, sessionKey: Uint
  * recovery secret once tidied up (case, spaces, dashes) is tried in its canonical form first, then
  * exactly as typed, so a passphrase that happens to look like one still works.
  */
-function openBackup(backup: Uint8Array, secret: string, options: WalletOptions): ReturnType<typeof openEnvelope> {
+function openBackup(
+  backup: Uint8Array,
+  secret: string,
+  options: WalletOptions,
+): ReturnType<typeof openEnvelope> {
   const reading = parseRecoverySecret(secret);
   // Said at once: a mistyped checked secret never costs a key derivation on a slow phone.
-  if (reading.form === 'typo') throw new SanadError('ERR_RECOVERY_SECRET_TYPO', `The recovery secret has a typo${reading.group === undefined ? '' : ` in group ${reading.group}`}.`);
+  if (reading.form === 'typo')
+    throw new SanadError(
+      'ERR_RECOVERY_SECRET_TYPO',
+      `The recovery secret has a typo${reading.group === undefined ? '' : ` in group ${reading.group}`}.`,
+    );
   const canonical = reading.form === 'other' ? undefined : reading.secret;
-  const candidates = canonical === undefined || canonical === secret ? [secret] : [canonical, secret];
-  return openEnvelope(backup, candidates, 'sanad-wallet-backup', options.kdf ?? browserKdf, options.kdfPolicy);
+  const candidates =
+    canonical === undefined || canonical === secret ? [secret] : [canonical, secret];
+  return openEnvelope(
+    backup,
+    candidates,
+    'sanad-wallet-backup',
+    options.kdf ?? browserKdf,
+    options.kdfPolicy,
+  );
 }
 
 /**
@@ -695,8 +957,18 @@ function openBackup(backup: Uint8Array, secret: string, options: WalletOptions):
  * const wallet = await restoreBackup(bytes, recoverySecret, await openFileStorage('new.json'), newPassphrase)
  * ```
  */
-export async function restoreBackup(backup: Uint8Array, secret: string, storage: WalletStorage, passphrase: string, options: WalletOptions = {}): Promise<Wallet> {
-  if ((await storage.read()) !== undefined) throw new SanadError('ERR_WALLET_EXISTS', 'Restore into a new wallet file; the existing one is left untouched.');
+export async function restoreBackup(
+  backup: Uint8Array,
+  secret: string,
+  storage: WalletStorage,
+  passphrase: string,
+  options: WalletOptions = {},
+): Promise<Wallet> {
+  if ((await storage.read()) !== undefined)
+    throw new SanadError(
+      'ERR_WALLET_EXISTS',
+      'Restore into a new wallet file; the existing one is left untouched.',
+    );
   const { plaintext } = await openBackup(backup, secret, options);
   const doc = parseDocument(plaintext, 'ERR_BACKUP_INVALID');
   const wallet = await createWallet(storage, passphrase, options);

@@ -35,6 +35,14 @@ describe('QR sequences (SANADP:)', () => {
     collect(first[0]!);
     collect(first[1]!);
     expect(collect(other[0]!)).toEqual({ read: 1, total: other.length });
-    for (const text of [answer, 'SANADP:0/4:ABCD:X', 'SANADP:5/4:ABCD:X', 'SANADP:1/1:ABCD:X', 'SANADP:1/4:abcd:X', 'sanadp:1/4:ABCD:X']) expect(collect(text)).toBeUndefined();
+    for (const text of [
+      answer,
+      'SANADP:0/4:ABCD:X',
+      'SANADP:5/4:ABCD:X',
+      'SANADP:1/1:ABCD:X',
+      'SANADP:1/4:abcd:X',
+      'sanadp:1/4:ABCD:X',
+    ])
+      expect(collect(text)).toBeUndefined();
   });
 });

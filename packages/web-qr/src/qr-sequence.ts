@@ -33,7 +33,10 @@ export function qrParts(text: string, maxVersion = EASY_QR_VERSION): string[] {
   const set = Array.from(randomBytes(4), (b) => SET_ALPHABET[b % SET_ALPHABET.length]).join('');
   for (let n = 2; n <= MAX_PARTS; n += 1) {
     const size = Math.ceil(text.length / n);
-    const parts = Array.from({ length: n }, (_, i) => `${QR_PART_PREFIX}${i + 1}/${n}:${set}:${text.slice(i * size, (i + 1) * size)}`);
+    const parts = Array.from(
+      { length: n },
+      (_, i) => `${QR_PART_PREFIX}${i + 1}/${n}:${set}:${text.slice(i * size, (i + 1) * size)}`,
+    );
     if (parts.every((part) => qrVersion(part) <= maxVersion)) return parts;
   }
   throw new RangeError(`The text is too long for ${MAX_PARTS} QR codes of version ${maxVersion}.`);
@@ -61,7 +64,13 @@ export function qrPartCollector(): (code: string) => ({ text: string } | PartPro
   return (code) => {
     const match = PART.exec(code);
     if (!match) return undefined;
-    const [, index, count, partSet, piece] = match as unknown as [string, string, string, string, string];
+    const [, index, count, partSet, piece] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const i = Number(index);
     const n = Number(count);
     if (n < 2 || n > MAX_PARTS || i < 1 || i > n) return undefined;

@@ -16,7 +16,8 @@ function readSvg(svg: string): string | undefined {
     else if (op === 'm') [x, y] = [x + Number(a), y + Math.floor(Number(b))];
     else {
       for (let px = x * scale; px < (x + Number(a)) * scale; px += 1) {
-        for (let py = y * scale; py < (y + 1) * scale; py += 1) pixels.fill(0, (py * side + px) * 4, (py * side + px) * 4 + 3);
+        for (let py = y * scale; py < (y + 1) * scale; py += 1)
+          pixels.fill(0, (py * side + px) * 4, (py * side + px) * 4 + 3);
       }
       x += Number(a);
     }
@@ -26,7 +27,8 @@ function readSvg(svg: string): string | undefined {
 
 describe('qrSvg', () => {
   it('draws a code that reads back as the same text', async () => {
-    const request = 'openid4vp://?client_id=decentralized_identifier%3Adid%3Ajwk%3AeyJrdHkiOiJFQyJ9&request_uri=https%3A%2F%2Fclinic.example%2Frequests%2Fabc';
+    const request =
+      'openid4vp://?client_id=decentralized_identifier%3Adid%3Ajwk%3AeyJrdHkiOiJFQyJ9&request_uri=https%3A%2F%2Fclinic.example%2Frequests%2Fabc';
     const svg = await qrSvg(request);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     // The quiet zone is two modules on each side.

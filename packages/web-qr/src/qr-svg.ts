@@ -4,7 +4,11 @@ import QRCode from 'qrcode';
 const ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
 
 // Base45 payloads (`SANAD1:…`) fit QR's alphanumeric mode, 5.5 bits a character instead of 8.
-const segmentsOf = (text: string): QRCode.QRCodeSegment[] => [ALPHANUMERIC.test(text) ? { data: text, mode: 'alphanumeric' } : { data: new TextEncoder().encode(text), mode: 'byte' }];
+const segmentsOf = (text: string): QRCode.QRCodeSegment[] => [
+  ALPHANUMERIC.test(text)
+    ? { data: text, mode: 'alphanumeric' }
+    : { data: new TextEncoder().encode(text), mode: 'byte' },
+];
 
 /**
  * An SVG image of `text` as a QR code, with a two-module quiet zone; it scales to any size.

@@ -43,7 +43,8 @@ async function canvasDecoder(): Promise<FrameDecoder> {
   const { readQrPixels } = await import('./read-pixels.js');
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new SanadError('ERR_CAMERA_UNAVAILABLE', 'This browser cannot read camera frames.');
+  if (!context)
+    throw new SanadError('ERR_CAMERA_UNAVAILABLE', 'This browser cannot read camera frames.');
   return async (video) => {
     const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(video.videoWidth, video.videoHeight));
     const width = Math.round(video.videoWidth * scale);
@@ -58,16 +59,28 @@ async function canvasDecoder(): Promise<FrameDecoder> {
 
 async function openCamera(): Promise<MediaStream> {
   // Absent outside a secure context (https or localhost).
-  if (!navigator.mediaDevices?.getUserMedia) throw new SanadError('ERR_CAMERA_UNAVAILABLE', 'This page cannot use a camera (it needs https).');
+  if (!navigator.mediaDevices?.getUserMedia)
+    throw new SanadError(
+      'ERR_CAMERA_UNAVAILABLE',
+      'This page cannot use a camera (it needs https).',
+    );
   try {
-    return await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+    return await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: 'environment' },
+      audio: false,
+    });
   } catch (cause) {
     throw new SanadError('ERR_CAMERA_UNAVAILABLE', undefined, { cause });
   }
 }
 
 /** Decodes frames until `accept` makes a result of a code read (undefined: keep reading). */
-function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortSignal | undefined, accept: (code: string) => string | undefined): Promise<string> {
+function firstCode(
+  video: HTMLVideoElement,
+  decode: FrameDecoder,
+  signal: AbortSignal | undefined,
+  accept: (code: string) => string | undefined,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = (): void => {
@@ -81,7 +94,8 @@ function firstCode(video: HTMLVideoElement, decode: FrameDecoder, signal: AbortS
     };
     const tick = async (): Promise<void> => {
       try {
-        const code = video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? await decode(video) : undefined;
+        const code =
+          video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA ? await decode(video) : undefined;
         if (signal?.aborted) return;
         const text = code === undefined ? undefined : accept(code);
         if (text !== undefined) settle(() => resolve(text));

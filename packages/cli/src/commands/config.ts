@@ -16,8 +16,16 @@ export interface ConfigFlags {
 /** `--config <file>` and `--profile <name>`, as `config show` and both `serve` commands take them. */
 export function configOptions(cmd: Command): Command {
   return cmd
-    .option('--config <file>', 'service settings (JSON, see docs/deployment.md); command-line flags override it')
-    .addOption(new Option('--profile <name>', "profile to start from (overrides the file's \"profile\")").choices(PROFILE_NAMES));
+    .option(
+      '--config <file>',
+      'service settings (JSON, see docs/deployment.md); command-line flags override it',
+    )
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'profile to start from (overrides the file\'s "profile")',
+      ).choices(PROFILE_NAMES),
+    );
 }
 
 /** The effective settings: the profile, the file's fields, validated (ERR_CONFIG_INVALID names the field). */
@@ -34,13 +42,29 @@ function printable(config: ServiceConfig): ServiceConfig {
 }
 
 export function registerConfigCommands(program: Command): void {
-  const config = program.command('config').description('the services\' settings: profiles and a configuration file');
-  action<ConfigFlags>(configOptions(config.command('show').description('print the effective settings of a profile and a file')), async (o, out) => {
-    const effective = printable(await loadServiceConfig(o));
-    out.result(effective, () => JSON.stringify(effective, null, 2));
-  });
-  action<{ config: string }>(config.command('check').description('validate a configuration file (exit 0, or 2 naming each bad field)').requiredOption('--config <file>', 'service settings (JSON)'), async (o, out) => {
-    const effective = await loadServiceConfig(o);
-    out.result({ valid: true, profile: effective.profile }, () => `${o.config}: valid (profile ${effective.profile})`);
-  });
+  const config = program
+    .command('config')
+    .description("the services' settings: profiles and a configuration file");
+  action<ConfigFlags>(
+    configOptions(
+      config.command('show').description('print the effective settings of a profile and a file'),
+    ),
+    async (o, out) => {
+      const effective = printable(await loadServiceConfig(o));
+      out.result(effective, () => JSON.stringify(effective, null, 2));
+    },
+  );
+  action<{ config: string }>(
+    config
+      .command('check')
+      .description('validate a configuration file (exit 0, or 2 naming each bad field)')
+      .requiredOption('--config <file>', 'service settings (JSON)'),
+    async (o, out) => {
+      const effective = await loadServiceConfig(o);
+      out.result(
+        { valid: true, profile: effective.profile },
+        () => `${o.config}: valid (profile ${effective.profile})`,
+      );
+    },
+  );
 }

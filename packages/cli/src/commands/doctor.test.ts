@@ -12,11 +12,15 @@ const work = mkdtempSync(join(tmpdir(), 'sanad-doctor-'));
 const STRONG = 'k3Q9v-Zr7TmX2pL8wNc4bYh6Fd1';
 
 /** `sanad doctor <args> --json` in this process with SANAD_OPERATOR_TOKEN `token` (null: unset): exit code and checks. */
-async function doctor(args: string[], token: string | null = STRONG): Promise<{ code: number; checks: CheckResult[] }> {
+async function doctor(
+  args: string[],
+  token: string | null = STRONG,
+): Promise<{ code: number; checks: CheckResult[] }> {
   const saved = process.env.SANAD_OPERATOR_TOKEN;
   const write = process.stdout.write;
   let stdout = '';
-  process.stdout.write = ((chunk: string) => (stdout += chunk) !== '') as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string) =>
+    (stdout += chunk) !== '') as typeof process.stdout.write;
   if (token === null) delete process.env.SANAD_OPERATOR_TOKEN;
   else process.env.SANAD_OPERATOR_TOKEN = token;
   try {
@@ -31,13 +35,16 @@ async function doctor(args: string[], token: string | null = STRONG): Promise<{ 
   }
 }
 
-const find = (checks: CheckResult[], check: string): CheckResult[] => checks.filter((c) => c.check === check);
+const find = (checks: CheckResult[], check: string): CheckResult[] =>
+  checks.filter((c) => c.check === check);
 
 let server: Server;
 let serverUrl = '';
 let serverDate = '';
 beforeAll(async () => {
-  server = createServer((_req, res) => res.writeHead(200, { date: serverDate || new Date().toUTCString() }).end());
+  server = createServer((_req, res) =>
+    res.writeHead(200, { date: serverDate || new Date().toUTCString() }).end(),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   serverUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
 });
@@ -55,12 +62,26 @@ describe('sanad doctor', () => {
     const backups = join(work, 'ok-backups');
     mkdirSync(backups);
     writeFileSync(join(backups, 'register-today.sqlite'), 'x');
-    const run = await doctor(['--data', data, '--key', key, '--base-url', 'https://verify.example.org', '--backups', backups, '--clock-url', serverUrl]);
+    const run = await doctor([
+      '--data',
+      data,
+      '--key',
+      key,
+      '--base-url',
+      'https://verify.example.org',
+      '--backups',
+      backups,
+      '--clock-url',
+      serverUrl,
+    ]);
     expect(run.checks.filter((c) => c.status === 'fail' || c.status === 'warn')).toEqual([]);
     expect(run.code).toBe(0);
     expect(find(run.checks, 'clock')[0]).toMatchObject({ status: 'ok', code: 'clock-agrees' });
     expect(find(run.checks, 'advisories')[0]).toMatchObject({ status: 'ok', code: 'none-applies' });
-    expect((await doctor([])).checks.find((c) => c.check === 'clock')).toMatchObject({ status: 'skip', message: expect.stringContaining('--clock-url') });
+    expect((await doctor([])).checks.find((c) => c.check === 'clock')).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('--clock-url'),
+    });
   });
 
   it('fails (exit 1) a weak token, an open key, an http base URL, a skewed clock and an old backup, each with its code', async () => {
@@ -77,14 +98,44 @@ describe('sanad doctor', () => {
     utimesSync(join(backups, 'old.sqlite'), threeDaysAgo, threeDaysAgo);
     serverDate = new Date(Date.now() - 3_600_000).toUTCString();
     try {
-      const run = await doctor(['--data', data, '--key', key, '--base-url', 'http://verify.example.org', '--backups', backups, '--clock-url', serverUrl], 'short');
-      expect(run.code).toBe(1);
-      const failures = run.checks.filter((c) => c.status === 'fail').map((c) => `${c.check}:${c.code}`);
-      expect(failures.sort()).toEqual(
-        ['backups:backup-old', 'base-url:base-url-http', 'clock:clock-skewed', 'operator-token:token-short', 'permissions:folder-world-writable', 'permissions:key-file-open'].sort(),
+      const run = await doctor(
+        [
+          '--data',
+          data,
+          '--key',
+          key,
+          '--base-url',
+          'http://verify.example.org',
+          '--backups',
+          backups,
+          '--clock-url',
+          serverUrl,
+        ],
+        'short',
       );
-      expect((await doctor([], null)).checks[0]).toMatchObject({ check: 'operator-token', status: 'fail', code: 'token-missing' });
-      expect((await doctor([], 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).checks[0]).toMatchObject({ status: 'warn', code: 'token-guessable' });
+      expect(run.code).toBe(1);
+      const failures = run.checks
+        .filter((c) => c.status === 'fail')
+        .map((c) => `${c.check}:${c.code}`);
+      expect(failures.sort()).toEqual(
+        [
+          'backups:backup-old',
+          'base-url:base-url-http',
+          'clock:clock-skewed',
+          'operator-token:token-short',
+          'permissions:folder-world-writable',
+          'permissions:key-file-open',
+        ].sort(),
+      );
+      expect((await doctor([], null)).checks[0]).toMatchObject({
+        check: 'operator-token',
+        status: 'fail',
+        code: 'token-missing',
+      });
+      expect((await doctor([], 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')).checks[0]).toMatchObject({
+        status: 'warn',
+        code: 'token-guessable',
+      });
     } finally {
       serverDate = '';
     }
@@ -93,14 +144,38 @@ describe('sanad doctor', () => {
   it('checks the trust list: an expired one fails, one expiring within a week and an unsigned one warn', async () => {
     const soon = join(work, 'soon.json');
     const day = 86_400_000;
-    writeFileSync(soon, JSON.stringify({ type: 'sanad-trust-list', version: 1, issued_at: new Date().toISOString(), expires_at: new Date(Date.now() + 2 * day).toISOString(), issuers: [] }));
+    writeFileSync(
+      soon,
+      JSON.stringify({
+        type: 'sanad-trust-list',
+        version: 1,
+        issued_at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 2 * day).toISOString(),
+        issuers: [],
+      }),
+    );
     const warned = await doctor(['--trust', soon]);
-    expect(find(warned.checks, 'trust-list').map((c) => `${c.status}:${c.code}`).sort()).toEqual(['warn:trust-list-expiring', 'warn:trust-list-unsigned']);
+    expect(
+      find(warned.checks, 'trust-list')
+        .map((c) => `${c.status}:${c.code}`)
+        .sort(),
+    ).toEqual(['warn:trust-list-expiring', 'warn:trust-list-unsigned']);
     expect(warned.code).toBe(0);
     const expired = join(work, 'expired.json');
-    writeFileSync(expired, JSON.stringify({ type: 'sanad-trust-list', version: 1, expires_at: new Date(Date.now() - day).toISOString(), issuers: [] }));
+    writeFileSync(
+      expired,
+      JSON.stringify({
+        type: 'sanad-trust-list',
+        version: 1,
+        expires_at: new Date(Date.now() - day).toISOString(),
+        issuers: [],
+      }),
+    );
     const failed = await doctor(['--trust', expired]);
-    expect(find(failed.checks, 'trust-list')[0]).toMatchObject({ status: 'fail', code: expect.stringMatching(/^ERR_/) });
+    expect(find(failed.checks, 'trust-list')[0]).toMatchObject({
+      status: 'fail',
+      code: expect.stringMatching(/^ERR_/),
+    });
     expect(failed.code).toBe(1);
   });
 
@@ -110,21 +185,38 @@ describe('sanad doctor', () => {
       fixture,
       JSON.stringify({
         advisories: [
-          { package: 'commander', vulnerable: '>=14.0.0 <14.0.99', id: 'TEST-2026-0001', fixed_in: '14.0.99' },
+          {
+            package: 'commander',
+            vulnerable: '>=14.0.0 <14.0.99',
+            id: 'TEST-2026-0001',
+            fixed_in: '14.0.99',
+          },
           { package: 'commander', vulnerable: '<2.0.0', id: 'TEST-2026-0002', fixed_in: '2.0.0' },
         ],
       }),
     );
     const run = await doctor(['--advisories', fixture]);
     expect(find(run.checks, 'advisories')).toEqual([
-      { check: 'advisories', status: 'fail', code: 'TEST-2026-0001', message: expect.stringMatching(/^commander 14\.0\.\d+ is affected by TEST-2026-0001: upgrade to 14\.0\.99/) },
+      {
+        check: 'advisories',
+        status: 'fail',
+        code: 'TEST-2026-0001',
+        message: expect.stringMatching(
+          /^commander 14\.0\.\d+ is affected by TEST-2026-0001: upgrade to 14\.0\.99/,
+        ),
+      },
     ]);
     expect(run.code).toBe(1);
   });
 
   it('refuses an advisories file it cannot read as bad input (exit 2)', async () => {
     const bad = join(work, 'bad-advisories.json');
-    writeFileSync(bad, JSON.stringify({ advisories: [{ package: 'x', vulnerable: 'soon', id: 'A', fixed_in: '1.0.0' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        advisories: [{ package: 'x', vulnerable: 'soon', id: 'A', fixed_in: '1.0.0' }],
+      }),
+    );
     const saved = process.stdout.write;
     process.stdout.write = (() => true) as typeof process.stdout.write;
     try {
@@ -144,6 +236,8 @@ describe('advisory ranges', () => {
     expect(inRange('1.5.0', '>=1.0.0 <1.4.2 || >=1.5.0 <1.5.3')).toBe(true);
     expect(inRange('1.4.2', '>=1.0.0 <1.4.2 || >=1.5.0 <1.5.3')).toBe(false);
     expect(inRange('10.0.0', '<9.0.0')).toBe(false);
-    expect(() => parseAdvisories('{"advisories":[{"package":"p"}]}', 'f')).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(() => parseAdvisories('{"advisories":[{"package":"p"}]}', 'f')).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
   });
 });

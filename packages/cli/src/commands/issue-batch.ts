@@ -15,12 +15,44 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { type CredentialFormat, type HolderKey, isPlainObject, isSanadError, jwkFromDidJwk, jwkFromDidKey, randomId, SanadError, toSanadError, tryParseJson } from '@sanad/core';
+import {
+  type CredentialFormat,
+  type HolderKey,
+  isPlainObject,
+  isSanadError,
+  jwkFromDidJwk,
+  jwkFromDidKey,
+  randomId,
+  SanadError,
+  toSanadError,
+  tryParseJson,
+} from '@sanad/core';
 import type { Issuer } from '@sanad/issuer';
 import { action } from '../command.js';
-import { acquireLock, type AppendFile, createAppendFile, reopenAppendFile } from '../drive/durable-files.js';
-import { type InputLine, isBlank, MAX_LINE_BYTES, readNumberedLines, scanInput } from '../drive/input-lines.js';
-import { createJournal, type DriveIdentity, journalPathOf, JOURNAL_TYPE, type JournalWriter, lockPathOf, readJournal, reopenJournal, sameDrive } from '../drive/journal.js';
+import {
+  acquireLock,
+  type AppendFile,
+  createAppendFile,
+  reopenAppendFile,
+} from '../drive/durable-files.js';
+import {
+  type InputLine,
+  isBlank,
+  MAX_LINE_BYTES,
+  readNumberedLines,
+  scanInput,
+} from '../drive/input-lines.js';
+import {
+  createJournal,
+  type DriveIdentity,
+  journalPathOf,
+  JOURNAL_TYPE,
+  type JournalWriter,
+  lockPathOf,
+  readJournal,
+  reopenJournal,
+  sameDrive,
+} from '../drive/journal.js';
 import { type ResultsSummary, summarizeResults } from '../drive/results-file.js';
 import { EXIT, type ExitCode, exitCodeFor, exitCodeForSignal } from '../exit-codes.js';
 import { type RegisterFlags, registerOptions, withIssuer } from '../issuer-folder.js';
@@ -34,7 +66,11 @@ const CHUNK_LINES = 64;
 
 type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 const SIGNALS: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NAMES: Record<StopSignal, string> = { SIGINT: 'Ctrl-C (SIGINT)', SIGTERM: 'SIGTERM', SIGHUP: 'a hang-up (SIGHUP)' };
+const SIGNAL_NAMES: Record<StopSignal, string> = {
+  SIGINT: 'Ctrl-C (SIGINT)',
+  SIGTERM: 'SIGTERM',
+  SIGHUP: 'a hang-up (SIGHUP)',
+};
 
 interface DriveOptions {
   dir: string;
@@ -76,19 +112,46 @@ export interface DriveSummary {
 
 /** One line of a batch: a holder (or several, for copies) and the claims. */
 function batchEntry(line: InputLine): { holders: HolderKey[]; claims: unknown } {
-  if (line.tooLong) throw new SanadError('ERR_INVALID_INPUT', `The line is longer than ${MAX_LINE_BYTES} bytes.`);
+  if (line.tooLong)
+    throw new SanadError('ERR_INVALID_INPUT', `The line is longer than ${MAX_LINE_BYTES} bytes.`);
   const entry = tryParseJson(line.text);
-  if (!isPlainObject(entry)) throw new SanadError('ERR_INVALID_JSON', 'The line is not a JSON object.');
+  if (!isPlainObject(entry))
+    throw new SanadError('ERR_INVALID_JSON', 'The line is not a JSON object.');
   const dids = typeof entry.holder === 'string' ? [entry.holder] : entry.holders;
-  if (!Array.isArray(dids) || dids.length === 0 || !dids.every((d): d is string => typeof d === 'string')) throw new SanadError('ERR_INVALID_INPUT', 'The line names no holder DID.');
-  return { holders: dids.map((did) => ({ did, jwk: did.startsWith('did:jwk:') ? jwkFromDidJwk(did) : jwkFromDidKey(did) })), claims: entry.claims };
+  if (
+    !Array.isArray(dids) ||
+    dids.length === 0 ||
+    !dids.every((d): d is string => typeof d === 'string')
+  )
+    throw new SanadError('ERR_INVALID_INPUT', 'The line names no holder DID.');
+  return {
+    holders: dids.map((did) => ({
+      did,
+      jwk: did.startsWith('did:jwk:') ? jwkFromDidJwk(did) : jwkFromDidKey(did),
+    })),
+    claims: entry.claims,
+  };
 }
 
-const shellWord = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+const shellWord = (arg: string): string =>
+  /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /** The exact command that runs (or continues) this drive. */
 export function driveCommand(o: DriveOptions): string {
-  const args = ['sanad', 'issuer', 'issue-batch', '--dir', o.dir, '--type', o.type, '--input', o.input, '--out', o.out, ...(o.format === 'dc+sd-jwt' ? [] : ['--format', o.format])];
+  const args = [
+    'sanad',
+    'issuer',
+    'issue-batch',
+    '--dir',
+    o.dir,
+    '--type',
+    o.type,
+    '--input',
+    o.input,
+    '--out',
+    o.out,
+    ...(o.format === 'dc+sd-jwt' ? [] : ['--format', o.format]),
+  ];
   return args.map(shellWord).join(' ');
 }
 
@@ -151,20 +214,43 @@ type SummaryBase = Pick<DriveSummary, 'out' | 'journal' | 'lines'>;
  * run issued to nobody (journaled, held by the register, absent from the results) before their
  * lines are issued again.
  */
-async function openDrive(issuer: Issuer, o: DriveOptions, identity: DriveIdentity, base: SummaryBase): Promise<OpenedDrive | { finished: DriveSummary }> {
+async function openDrive(
+  issuer: Issuer,
+  o: DriveOptions,
+  identity: DriveIdentity,
+  base: SummaryBase,
+): Promise<OpenedDrive | { finished: DriveSummary }> {
   const previous = await summarizeResults(o.out);
   const unmatched: string[] = [];
   const recorded = await readJournal(base.journal, (line, batchId) => {
     if (previous?.byLine.get(line) !== batchId) unmatched.push(batchId);
   });
   if (!recorded) {
-    if (previous) throw new SanadError('ERR_OUTPUT_EXISTS', `${o.out} already exists and is not a drive of this input that can be resumed (there is no journal beside it); give another --out.`);
+    if (previous)
+      throw new SanadError(
+        'ERR_OUTPUT_EXISTS',
+        `${o.out} already exists and is not a drive of this input that can be resumed (there is no journal beside it); give another --out.`,
+      );
     await rm(base.journal, { force: true }); // at most a header torn before it was written: nothing was issued
-    const journal = await createJournal(base.journal, { type: JOURNAL_TYPE, version: 1, ...identity, started: new Date().toISOString() });
-    return { journal, results: await createAppendFile(o.out), previous: undefined, resumed: false, revoked: 0 };
+    const journal = await createJournal(base.journal, {
+      type: JOURNAL_TYPE,
+      version: 1,
+      ...identity,
+      started: new Date().toISOString(),
+    });
+    return {
+      journal,
+      results: await createAppendFile(o.out),
+      previous: undefined,
+      resumed: false,
+      revoked: 0,
+    };
   }
   if (!sameDrive(recorded.header, identity)) {
-    throw new SanadError('ERR_BATCH_JOURNAL_MISMATCH', `${o.out} belongs to a drive of another input file, credential type, format or issuer (its journal does not match); it is left as it is. Give another --out for this input.`);
+    throw new SanadError(
+      'ERR_BATCH_JOURNAL_MISMATCH',
+      `${o.out} belongs to a drive of another input file, credential type, format or issuer (its journal does not match); it is left as it is. Give another --out for this input.`,
+    );
   }
   if (recorded.complete) {
     const c = recorded.complete;
@@ -185,24 +271,48 @@ async function openDrive(issuer: Issuer, o: DriveOptions, identity: DriveIdentit
     };
     return { finished };
   }
-  if (recorded.destroyed) throw new SanadError('ERR_BATCH_DESTROYED', `The results of the unfinished drive writing ${o.out} were destroyed (${recorded.destroyed.at}); it cannot be resumed. Issue the people not yet issued in a new drive with another --out.`);
+  if (recorded.destroyed)
+    throw new SanadError(
+      'ERR_BATCH_DESTROYED',
+      `The results of the unfinished drive writing ${o.out} were destroyed (${recorded.destroyed.at}); it cannot be resumed. Issue the people not yet issued in a new drive with another --out.`,
+    );
   if (!previous && recorded.chosen > 0) {
-    throw new SanadError('ERR_BATCH_JOURNAL_INVALID', `${o.out} is missing, but its journal ${base.journal} shows that lines were issued. Put the results file back to resume; if it is lost, revoke the batches listed in the journal and start a new drive with another --out.`);
+    throw new SanadError(
+      'ERR_BATCH_JOURNAL_INVALID',
+      `${o.out} is missing, but its journal ${base.journal} shows that lines were issued. Put the results file back to resume; if it is lost, revoke the batches listed in the journal and start a new drive with another --out.`,
+    );
   }
   const revoked: string[] = [];
   for (const batchId of new Set(unmatched)) {
-    if (!recorded.revoked.has(batchId) && (await revokeIfHeld(issuer, batchId))) revoked.push(batchId);
+    if (!recorded.revoked.has(batchId) && (await revokeIfHeld(issuer, batchId)))
+      revoked.push(batchId);
   }
   const journal = await reopenJournal(base.journal, recorded);
   if (revoked.length > 0) await journal.write({ revoked });
-  const results = previous ? await reopenAppendFile(o.out, previous.intactLength) : await createAppendFile(o.out);
+  const results = previous
+    ? await reopenAppendFile(o.out, previous.intactLength)
+    : await createAppendFile(o.out);
   return { journal, results, previous, resumed: previous !== undefined, revoked: revoked.length };
 }
 
-async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { readonly signal: StopSignal | undefined }): Promise<DriveSummary> {
-  if (!issuer.types.has(o.type)) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', `No credential type "${o.type}" is defined here (see \`sanad issuer types\`).`);
+async function runDrive(
+  issuer: Issuer,
+  o: DriveOptions,
+  out: Output,
+  stop: { readonly signal: StopSignal | undefined },
+): Promise<DriveSummary> {
+  if (!issuer.types.has(o.type))
+    throw new SanadError(
+      'ERR_CREDENTIAL_TYPE_UNKNOWN',
+      `No credential type "${o.type}" is defined here (see \`sanad issuer types\`).`,
+    );
   const scanned = await scanInput(o.input);
-  const identity: DriveIdentity = { input: { sha256: scanned.sha256 }, credentialType: o.type, format: o.format, issuer: issuer.issuerId };
+  const identity: DriveIdentity = {
+    input: { sha256: scanned.sha256 },
+    credentialType: o.type,
+    format: o.format,
+    issuer: issuer.issuerId,
+  };
   const base: SummaryBase = { out: o.out, journal: journalPathOf(o.out), lines: scanned.lines };
   await mkdir(dirname(o.out), { recursive: true });
   const release = await acquireLock(lockPathOf(o.out), `the drive writing ${o.out}`);
@@ -248,8 +358,19 @@ async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { re
       let result: object;
       try {
         const { holders, claims } = batchEntry(line);
-        const issuedLine = await issuer.issue({ type: o.type, format: o.format, claims, holders, batchId });
-        result = { line: line.number, batchId, ids: issuedLine.records.map((r) => r.id), bundle: issuedLine.bundle };
+        const issuedLine = await issuer.issue({
+          type: o.type,
+          format: o.format,
+          claims,
+          holders,
+          batchId,
+        });
+        result = {
+          line: line.number,
+          batchId,
+          ids: issuedLine.records.map((r) => r.id),
+          bundle: issuedLine.bundle,
+        };
       } catch (err) {
         // Typed refusals (bad claims, bad DID) are the line's; anything else stops the run.
         if (!isSanadError(err) || err.category !== 'input') throw err;
@@ -297,8 +418,17 @@ async function runDrive(issuer: Issuer, o: DriveOptions, out: Output, stop: { re
     }
     bar.finish();
     const final = summary();
-    if (stop.signal || !final.complete) throw new DriveStopped(final, new SanadError('ERR_BATCH_INTERRUPTED'));
-    await journal.write({ complete: { lines: scanned.lines, issued, refused: failed, ...(firstFailedLine !== undefined ? { firstRefusedLine: firstFailedLine } : {}), at: new Date().toISOString() } });
+    if (stop.signal || !final.complete)
+      throw new DriveStopped(final, new SanadError('ERR_BATCH_INTERRUPTED'));
+    await journal.write({
+      complete: {
+        lines: scanned.lines,
+        issued,
+        refused: failed,
+        ...(firstFailedLine !== undefined ? { firstRefusedLine: firstFailedLine } : {}),
+        at: new Date().toISOString(),
+      },
+    });
     return final;
   } finally {
     await opened?.results.close().catch(() => undefined);
@@ -314,14 +444,30 @@ function describe(s: DriveSummary): string {
     `  ${s.out} holds personal data: hand each person their bundle with`,
     `  \`sanad issuer hand-out --results ${shellWord(s.out)} --out <folder>\`, then destroy it with \`sanad issuer destroy-results --results ${shellWord(s.out)}\`.`,
   ];
-  const refused = s.failed > 0 ? [`  ${count(s.failed)} line(s) refused; each is in ${s.out} with its error (first: line ${s.firstFailedLine}).`] : [];
+  const refused =
+    s.failed > 0
+      ? [
+          `  ${count(s.failed)} line(s) refused; each is in ${s.out} with its error (first: line ${s.firstFailedLine}).`,
+        ]
+      : [];
   if (s.alreadyComplete) {
     return [
       `The drive writing ${s.out} is already complete (${count(s.lines)} lines: ${count(s.issued)} issued, ${count(s.failed)} refused); nothing was issued.`,
-      ...(s.resultsDestroyedAt ? [`  Its results were destroyed (${s.resultsDestroyedAt}).`] : [...refused, ...handOut]),
+      ...(s.resultsDestroyedAt
+        ? [`  Its results were destroyed (${s.resultsDestroyedAt}).`]
+        : [...refused, ...handOut]),
     ].join('\n');
   }
-  const resumed = s.resumed ? [`Resumed the drive writing ${s.out}.`, ...(s.revoked > 0 ? [`  ${count(s.revoked)} credential batch(es) issued by the interrupted run never reached the results: they reached nobody and were revoked; their lines were issued again.`] : [])] : [];
+  const resumed = s.resumed
+    ? [
+        `Resumed the drive writing ${s.out}.`,
+        ...(s.revoked > 0
+          ? [
+              `  ${count(s.revoked)} credential batch(es) issued by the interrupted run never reached the results: they reached nobody and were revoked; their lines were issued again.`,
+            ]
+          : []),
+      ]
+    : [];
   if (!s.complete) {
     return [
       ...resumed,
@@ -330,12 +476,21 @@ function describe(s: DriveSummary): string {
       `  To continue${s.stoppedBy ? '' : ' once the cause is fixed'}: ${s.resume}`,
     ].join('\n');
   }
-  return [...resumed, `Issued ${count(s.issuedNow)} credential(s) to ${s.out} in ${s.seconds} s (${count(s.perSecond)}/s).`, ...refused, ...handOut].join('\n');
+  return [
+    ...resumed,
+    `Issued ${count(s.issuedNow)} credential(s) to ${s.out} in ${s.seconds} s (${count(s.perSecond)}/s).`,
+    ...refused,
+    ...handOut,
+  ].join('\n');
 }
 
 /** Prints the summary (and the error, if any) and returns the exit code; with --json, one object. */
 function finish(out: Output, summary: DriveSummary, err?: unknown): ExitCode {
-  if (out.json) out.result(err === undefined ? summary : { error: toSanadError(err).toReport(), ...summary }, () => '');
+  if (out.json)
+    out.result(
+      err === undefined ? summary : { error: toSanadError(err).toReport(), ...summary },
+      () => '',
+    );
   else {
     out.result(summary, () => describe(summary));
     if (err !== undefined) out.error(err);
@@ -347,23 +502,52 @@ function finish(out: Output, summary: DriveSummary, err?: unknown): ExitCode {
 /** Registers `issuer issue-batch` on the `issuer` command. */
 export function registerIssueBatchCommand(issuer: Command): void {
   action<DriveOptions & RegisterFlags>(
-    registerOptions(issuer
-      .command('issue-batch')
-      .description('a registration drive: one credential per line of a JSON Lines file, streamed, with progress; resumable after any interruption')
-      .requiredOption('--dir <dir>', 'issuer folder')
-      .requiredOption('--type <id>', 'credential type id, e.g. refugee-status')
-      .requiredOption('--input <file>', 'JSON Lines: {"holder": "did:…", "claims": {…}} (or "holders": [did, …] for copies)')
-      .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
-      .requiredOption('--out <file>', 'results (JSON Lines, input order, never overwritten): {"line", "batchId", "ids", "bundle"} or {"line", "error"}; the journal is <file>.journal')),
+    registerOptions(
+      issuer
+        .command('issue-batch')
+        .description(
+          'a registration drive: one credential per line of a JSON Lines file, streamed, with progress; resumable after any interruption',
+        )
+        .requiredOption('--dir <dir>', 'issuer folder')
+        .requiredOption('--type <id>', 'credential type id, e.g. refugee-status')
+        .requiredOption(
+          '--input <file>',
+          'JSON Lines: {"holder": "did:…", "claims": {…}} (or "holders": [did, …] for copies)',
+        )
+        .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
+        .requiredOption(
+          '--out <file>',
+          'results (JSON Lines, input order, never overwritten): {"line", "batchId", "ids", "bundle"} or {"line", "error"}; the journal is <file>.journal',
+        ),
+    ),
     async (o, out) => {
-      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json') throw new SanadError('ERR_UNSUPPORTED_FORMAT', '--format must be dc+sd-jwt or jwt_vc_json.');
-      if (o.out === '-') throw new SanadError('ERR_INVALID_INPUT', '--out must be a file: the drive appends to it and resumes from it.');
-      if (o.input === '-') throw new SanadError('ERR_INVALID_INPUT', '--input must be a file: the drive fingerprints it and reads it again to resume.');
+      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json')
+        throw new SanadError(
+          'ERR_UNSUPPORTED_FORMAT',
+          '--format must be dc+sd-jwt or jwt_vc_json.',
+        );
+      if (o.out === '-')
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          '--out must be a file: the drive appends to it and resumes from it.',
+        );
+      if (o.input === '-')
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          '--input must be a file: the drive fingerprints it and reads it again to resume.',
+        );
       const stop = watchSignals(out);
       try {
         const summary = await withIssuer(o.dir, (i) => runDrive(i, o, out, stop), o);
         if (summary.failed === 0) return finish(out, summary);
-        return finish(out, summary, new SanadError('ERR_BATCH_INCOMPLETE', `${count(summary.failed)} of ${count(summary.lines)} lines were not issued${summary.resultsDestroyedAt ? '' : `; see ${o.out}`}.`));
+        return finish(
+          out,
+          summary,
+          new SanadError(
+            'ERR_BATCH_INCOMPLETE',
+            `${count(summary.failed)} of ${count(summary.lines)} lines were not issued${summary.resultsDestroyedAt ? '' : `; see ${o.out}`}.`,
+          ),
+        );
       } catch (err) {
         if (err instanceof DriveStopped) return finish(out, err.summary, err.reason);
         throw err;

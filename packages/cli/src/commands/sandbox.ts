@@ -11,9 +11,17 @@ export function registerSandboxCommand(program: Command): void {
   action<{ data: string; port: number }>(
     program
       .command('sandbox')
-      .description('run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops')
+      .description(
+        'run the issuer and verifier services on localhost (SQLite in --data) with a sample offer and request; Ctrl-C stops',
+      )
       .option('--data <dir>', 'data folder (keys, SQLite)', '.sanad-sandbox')
-      .addOption(portOption('issuer port; the verifier uses the next one, the web wallet the one after', 8080, 65533)),
+      .addOption(
+        portOption(
+          'issuer port; the verifier uses the next one, the web wallet the one after',
+          8080,
+          65533,
+        ),
+      ),
     async (o, out) => {
       createFolder(o.data, '--data');
       const walletDir = builtWebApp('@sanad/wallet-web');
@@ -25,7 +33,9 @@ export function registerSandboxCommand(program: Command): void {
         ...(deskDir ? { deskDir } : {}),
         log: (m) => out.progress(m),
       }).catch((err: unknown) => {
-        throw explainListenFailure(err, { port: '--port (the sandbox takes that port and the next two)' });
+        throw explainListenFailure(err, {
+          port: '--port (the sandbox takes that port and the next two)',
+        });
       });
       const offerQr = await renderQr(sandbox.offer.offerUri);
       const requestQr = await renderQr(sandbox.session.authorizationRequest);
@@ -38,23 +48,43 @@ export function registerSandboxCommand(program: Command): void {
           wallet: sandbox.walletUrl ?? null,
           desk: sandbox.deskUrl ?? null,
           operator_token_file: `${o.data}/operator-token`,
-          offer: { uri: sandbox.offer.offerUri, tx_code: sandbox.offer.txCode, qr_version: offerQr.version },
-          request: { uri: sandbox.session.authorizationRequest, session_id: sandbox.session.sessionId, qr_version: requestQr.version },
-          verifier_registry: { file: sandbox.verifierRegistry.file, authority_key_file: sandbox.verifierRegistry.authorityKeyFile },
+          offer: {
+            uri: sandbox.offer.offerUri,
+            tx_code: sandbox.offer.txCode,
+            qr_version: offerQr.version,
+          },
+          request: {
+            uri: sandbox.session.authorizationRequest,
+            session_id: sandbox.session.sessionId,
+            qr_version: requestQr.version,
+          },
+          verifier_registry: {
+            file: sandbox.verifierRegistry.file,
+            authority_key_file: sandbox.verifierRegistry.authorityKeyFile,
+          },
         },
         () =>
           [
             `Issuer   ${sandbox.issuerUrl}   (metadata: ${sandbox.issuerUrl}/.well-known/openid-credential-issuer)`,
             `Verifier ${sandbox.verifierUrl}`,
             `Operator token: in ${o.data}/operator-token`,
-            sandbox.walletUrl ? `Web wallet ${sandbox.walletUrl}/` : `Web wallet: not built; ${BUILD_WEB_HINT}`,
-            sandbox.deskUrl ? `Desk       ${sandbox.deskUrl}   (sign in with the operator token)` : `Desk: not built; ${BUILD_WEB_HINT}`,
+            sandbox.walletUrl
+              ? `Web wallet ${sandbox.walletUrl}/`
+              : `Web wallet: not built; ${BUILD_WEB_HINT}`,
+            sandbox.deskUrl
+              ? `Desk       ${sandbox.deskUrl}   (sign in with the operator token)`
+              : `Desk: not built; ${BUILD_WEB_HINT}`,
             '',
             '1. Credential offer (scan, or use the link):',
             offerQr.terminal,
             sandbox.offer.offerUri,
             `   PIN (sent separately in real life): ${sandbox.offer.txCode}`,
-            ...(sandbox.walletUrl ? ['', `   In the web wallet: ${sandbox.walletUrl}/?open=${encodeURIComponent(sandbox.offer.offerUri)}`] : []),
+            ...(sandbox.walletUrl
+              ? [
+                  '',
+                  `   In the web wallet: ${sandbox.walletUrl}/?open=${encodeURIComponent(sandbox.offer.offerUri)}`,
+                ]
+              : []),
             '',
             '   With the CLI wallet (`sanad` on your PATH: see the README):',
             '     sanad wallet init',
@@ -76,7 +106,9 @@ export function registerSandboxCommand(program: Command): void {
             if (s.status !== 'answered') return;
             clearInterval(poll);
             const r = s.result!;
-            process.stderr.write(`Verifier result: ${r.verified ? 'VERIFIED' : 'REJECTED'} ${JSON.stringify(r.claims)}${r.errors.length ? ` ${r.errors.map((e) => e.code).join(', ')}` : ''}\n`);
+            process.stderr.write(
+              `Verifier result: ${r.verified ? 'VERIFIED' : 'REJECTED'} ${JSON.stringify(r.claims)}${r.errors.length ? ` ${r.errors.map((e) => e.code).join(', ')}` : ''}\n`,
+            );
           },
           () => clearInterval(poll),
         );

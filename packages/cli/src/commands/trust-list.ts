@@ -1,9 +1,26 @@
 /** `sanad trust-list …`: the issuers a verifier trusts, optionally signed by an authority. */
 import type { Command } from 'commander';
-import { type JWK, checkDid, isSanadError, loadTrustList, parseTrustList, SanadError, signerFromJwk, signTrustList, type TrustListDocument } from '@sanad/core';
+import {
+  type JWK,
+  checkDid,
+  isSanadError,
+  loadTrustList,
+  parseTrustList,
+  SanadError,
+  signerFromJwk,
+  signTrustList,
+  type TrustListDocument,
+} from '@sanad/core';
 import { action } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
-import { authorityKey, collect, pinnedKeyOption, readOrCreate, registerAuthorityKeygen, stamped } from './authority.js';
+import {
+  authorityKey,
+  collect,
+  pinnedKeyOption,
+  readOrCreate,
+  registerAuthorityKeygen,
+  stamped,
+} from './authority.js';
 
 const EMPTY: TrustListDocument = { type: 'sanad-trust-list', version: 1, issuers: [] };
 
@@ -14,24 +31,52 @@ function checkIssuerId(id: string, hasJwks: boolean): void {
       checkDid(id);
     } catch (err) {
       if (!isSanadError(err)) throw err;
-      throw new SanadError(err.code === 'ERR_UNSUPPORTED_ALGORITHM' ? 'ERR_DID_METHOD_UNSUPPORTED' : err.code, `--issuer is not a usable DID: ${err.message}`, { cause: err });
+      throw new SanadError(
+        err.code === 'ERR_UNSUPPORTED_ALGORITHM' ? 'ERR_DID_METHOD_UNSUPPORTED' : err.code,
+        `--issuer is not a usable DID: ${err.message}`,
+        { cause: err },
+      );
     }
     const method = id.split(':')[1];
     if (!hasJwks && method !== 'key' && method !== 'jwk' && method !== 'web') {
-      throw new SanadError('ERR_DID_METHOD_UNSUPPORTED', `Sanad resolves did:key, did:jwk and did:web; for did:${method} give the issuer's keys with --jwks <file>.`);
+      throw new SanadError(
+        'ERR_DID_METHOD_UNSUPPORTED',
+        `Sanad resolves did:key, did:jwk and did:web; for did:${method} give the issuer's keys with --jwks <file>.`,
+      );
     }
     return;
   }
-  if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(id)) throw new SanadError('ERR_INVALID_INPUT', '--issuer must be a DID (did:key, did:jwk, did:web) or an https issuer URL.');
-  if (!hasJwks) throw new SanadError('ERR_INVALID_INPUT', 'An https issuer needs its public keys: give --jwks <file>.');
+  if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(id))
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      '--issuer must be a DID (did:key, did:jwk, did:web) or an https issuer URL.',
+    );
+  if (!hasJwks)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      'An https issuer needs its public keys: give --jwks <file>.',
+    );
 }
 
 export function registerTrustListCommands(program: Command): void {
-  const trust = program.command('trust-list').description('manage a trust list (verifier, trust-list authority)');
+  const trust = program
+    .command('trust-list')
+    .description('manage a trust list (verifier, trust-list authority)');
 
-  registerAuthorityKeygen(trust, { signs: 'trust lists', pinnedBy: 'Verifiers', pinOption: '--pinned-key' });
+  registerAuthorityKeygen(trust, {
+    signs: 'trust lists',
+    pinnedBy: 'Verifiers',
+    pinOption: '--pinned-key',
+  });
 
-  action<{ file: string; issuer: string; type: string[]; name?: string; jwks?: string; expires?: string }>(
+  action<{
+    file: string;
+    issuer: string;
+    type: string[];
+    name?: string;
+    jwks?: string;
+    expires?: string;
+  }>(
     trust
       .command('add')
       .description('add or update a trusted issuer (creates the file if needed)')
@@ -40,15 +85,34 @@ export function registerTrustListCommands(program: Command): void {
       .requiredOption('--type <type>', 'a vct or VC type it may issue (repeatable)', collect)
       .option('--name <text>', 'display name, shown to staff at the desk')
       .option('--jwks <file>', 'the issuer JWKS (required for https issuers)')
-      .option('--expires <date|duration>', 'set expires_at: an ISO 8601 date or date-time, or 24h, 90d, 12w from now'),
+      .option(
+        '--expires <date|duration>',
+        'set expires_at: an ISO 8601 date or date-time, or 24h, 90d, 12w from now',
+      ),
     async (o, out) => {
       checkIssuerId(o.issuer, o.jwks !== undefined);
       const doc = await readOrCreate(o.file, parseTrustList, EMPTY);
-      const entry = { id: o.issuer, ...(o.name ? { name: o.name } : {}), credential_types: o.type, ...(o.jwks ? { jwks: (await readJson(o.jwks)) as { keys: JWK[] } } : {}) };
-      const updated = stamped({ ...doc, issuers: [...doc.issuers.filter((i) => i.id !== o.issuer), entry] }, o.expires, parseTrustList);
+      const entry = {
+        id: o.issuer,
+        ...(o.name ? { name: o.name } : {}),
+        credential_types: o.type,
+        ...(o.jwks ? { jwks: (await readJson(o.jwks)) as { keys: JWK[] } } : {}),
+      };
+      const updated = stamped(
+        { ...doc, issuers: [...doc.issuers.filter((i) => i.id !== o.issuer), entry] },
+        o.expires,
+        parseTrustList,
+      );
       await writeOutput(o.file, JSON.stringify(updated, null, 2));
-      out.result({ file: o.file, issuers: updated.issuers.length, issued_at: updated.issued_at, ...(updated.expires_at ? { expires_at: updated.expires_at } : {}) }, () =>
-        `${o.name ?? o.issuer} is trusted for ${o.type.join(', ')} (${o.file}${updated.expires_at ? `, expires ${updated.expires_at}` : ''}).`,
+      out.result(
+        {
+          file: o.file,
+          issuers: updated.issuers.length,
+          issued_at: updated.issued_at,
+          ...(updated.expires_at ? { expires_at: updated.expires_at } : {}),
+        },
+        () =>
+          `${o.name ?? o.issuer} is trusted for ${o.type.join(', ')} (${o.file}${updated.expires_at ? `, expires ${updated.expires_at}` : ''}).`,
       );
     },
   );
@@ -61,10 +125,18 @@ export function registerTrustListCommands(program: Command): void {
       .requiredOption('--issuer <id>', 'the issuer identifier to remove'),
     async (o, out) => {
       const doc = parseTrustList(await readJson(o.file));
-      if (!doc.issuers.some((i) => i.id === o.issuer)) throw new SanadError('ERR_INVALID_INPUT', `No issuer with that identifier in ${o.file}.`);
-      const updated = stamped({ ...doc, issuers: doc.issuers.filter((i) => i.id !== o.issuer) }, undefined, parseTrustList);
+      if (!doc.issuers.some((i) => i.id === o.issuer))
+        throw new SanadError('ERR_INVALID_INPUT', `No issuer with that identifier in ${o.file}.`);
+      const updated = stamped(
+        { ...doc, issuers: doc.issuers.filter((i) => i.id !== o.issuer) },
+        undefined,
+        parseTrustList,
+      );
       await writeOutput(o.file, JSON.stringify(updated, null, 2));
-      out.result({ file: o.file, issuers: updated.issuers.length, issued_at: updated.issued_at }, () => `${o.issuer} removed from ${o.file}; sign and distribute the list again.`);
+      out.result(
+        { file: o.file, issuers: updated.issuers.length, issued_at: updated.issued_at },
+        () => `${o.issuer} removed from ${o.file}; sign and distribute the list again.`,
+      );
     },
   );
 
@@ -73,29 +145,49 @@ export function registerTrustListCommands(program: Command): void {
       .command('sign')
       .description('sign a trust list as a trust-list authority (issued_at set to now)')
       .requiredOption('--file <trust.json>', 'the trust list')
-      .requiredOption('--key <file>', "the authority's private JWK (from `sanad trust-list keygen`)")
+      .requiredOption(
+        '--key <file>',
+        "the authority's private JWK (from `sanad trust-list keygen`)",
+      )
       .requiredOption('--out <file>', 'the signed list (compact JWS)')
-      .option('--expires <date|duration>', 'set expires_at in the signed list: an ISO 8601 date or date-time, or 24h, 90d, 12w from now'),
+      .option(
+        '--expires <date|duration>',
+        'set expires_at in the signed list: an ISO 8601 date or date-time, or 24h, 90d, 12w from now',
+      ),
     async (o, out) => {
       const key = await authorityKey(o.key);
       const doc = stamped(parseTrustList(await readJson(o.file)), o.expires, parseTrustList);
       const jws = await signTrustList(doc, await signerFromJwk(key));
       await writeOutput(o.out, jws);
-      out.result({ out: o.out, issued_at: doc.issued_at, ...(doc.expires_at ? { expires_at: doc.expires_at } : {}), issuers: doc.issuers.length }, () =>
-        `Signed trust list written to ${o.out}: ${doc.issuers.length} issuer${doc.issuers.length === 1 ? '' : 's'}, issued ${doc.issued_at}, ${doc.expires_at ? `expires ${doc.expires_at}` : 'no expiry (give --expires)'}.`,
+      out.result(
+        {
+          out: o.out,
+          issued_at: doc.issued_at,
+          ...(doc.expires_at ? { expires_at: doc.expires_at } : {}),
+          issuers: doc.issuers.length,
+        },
+        () =>
+          `Signed trust list written to ${o.out}: ${doc.issuers.length} issuer${doc.issuers.length === 1 ? '' : 's'}, issued ${doc.issued_at}, ${doc.expires_at ? `expires ${doc.expires_at}` : 'no expiry (give --expires)'}.`,
       );
     },
   );
 
   action<{ file: string; pinnedKey?: string }>(
-    trust.command('show').description('check and print a trust list').requiredOption('--file <file>', 'trust.json or a signed trust list').option('--pinned-key <jwk-file|did>', 'the authority key to check the signature'),
+    trust
+      .command('show')
+      .description('check and print a trust list')
+      .requiredOption('--file <file>', 'trust.json or a signed trust list')
+      .option('--pinned-key <jwk-file|did>', 'the authority key to check the signature'),
     async (o, out) => {
       const pinnedKey = await pinnedKeyOption(o.pinnedKey);
       const list = await loadTrustList(await readInput(o.file), pinnedKey ? { pinnedKey } : {});
       out.result({ signed: list.signed, ...list.document }, () =>
         [
           `Trust list${list.signed ? ' (signature checked)' : ' (unsigned)'}${list.document.issued_at ? `, issued ${list.document.issued_at}` : ''}${list.document.expires_at ? `, expires ${list.document.expires_at}` : ''}`,
-          ...list.document.issuers.map((i) => `  ${i.name ?? i.id}\n    ${i.id}\n    may issue: ${i.credential_types.join(', ')}`),
+          ...list.document.issuers.map(
+            (i) =>
+              `  ${i.name ?? i.id}\n    ${i.id}\n    may issue: ${i.credential_types.join(', ')}`,
+          ),
         ].join('\n'),
       );
     },

@@ -26,15 +26,26 @@ export function parseAdvisories(text: string, where: string): Advisory[] {
     throw new SanadError('ERR_INVALID_JSON', `${where} is not valid JSON.`, { cause });
   }
   const list = isPlainObject(json) ? json.advisories : undefined;
-  if (!Array.isArray(list)) throw new SanadError('ERR_CONFIG_INVALID', `${where} has no "advisories" list.`);
+  if (!Array.isArray(list))
+    throw new SanadError('ERR_CONFIG_INVALID', `${where} has no "advisories" list.`);
   return list.map((entry: unknown, i) => {
     const fields = ['package', 'vulnerable', 'id', 'fixed_in'] as const;
-    if (!isPlainObject(entry) || fields.some((f) => typeof entry[f] !== 'string' || entry[f] === '')) {
-      throw new SanadError('ERR_CONFIG_INVALID', `${where}: advisory ${i} needs the strings ${fields.join(', ')}.`);
+    if (
+      !isPlainObject(entry) ||
+      fields.some((f) => typeof entry[f] !== 'string' || entry[f] === '')
+    ) {
+      throw new SanadError(
+        'ERR_CONFIG_INVALID',
+        `${where}: advisory ${i} needs the strings ${fields.join(', ')}.`,
+      );
     }
     const advisory = entry as unknown as Advisory;
     const comparators = advisory.vulnerable.split('||').flatMap((part) => part.trim().split(/\s+/));
-    if (comparators.some((c) => !COMPARATOR.test(c))) throw new SanadError('ERR_CONFIG_INVALID', `${where}: advisory ${i} has a vulnerable range that is not understood.`);
+    if (comparators.some((c) => !COMPARATOR.test(c)))
+      throw new SanadError(
+        'ERR_CONFIG_INVALID',
+        `${where}: advisory ${i} has a vulnerable range that is not understood.`,
+      );
     return advisory;
   });
 }
@@ -66,7 +77,15 @@ export function inRange(version: string, range: string): boolean {
       .every((comparator) => {
         const [, op = '=', ...rest] = COMPARATOR.exec(comparator)!;
         const order = compare(v, [Number(rest[0]), Number(rest[1]), Number(rest[2]), rest[3]]);
-        return op === '<' ? order < 0 : op === '<=' ? order <= 0 : op === '>' ? order > 0 : op === '>=' ? order >= 0 : order === 0;
+        return op === '<'
+          ? order < 0
+          : op === '<='
+            ? order <= 0
+            : op === '>'
+              ? order > 0
+              : op === '>='
+                ? order >= 0
+                : order === 0;
       }),
   );
 }
@@ -84,14 +103,17 @@ export function installedVersions(name: string, roots: readonly string[]): strin
     for (let dir = root; ; dir = dirname(dir)) {
       const manifest = join(dir, 'node_modules', name, 'package.json');
       if (!found && existsSync(manifest)) {
-        const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version;
+        const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown })
+          .version;
         if (typeof version === 'string') versions.add(version);
         found = true;
       }
       const store = join(dir, 'node_modules', '.pnpm');
       if (existsSync(store)) {
         // `<name>@<version>` or `<name>@<version>_<peers>`.
-        for (const entry of readdirSync(store)) if (entry.startsWith(storePrefix)) versions.add(entry.slice(storePrefix.length).split('_')[0]!);
+        for (const entry of readdirSync(store))
+          if (entry.startsWith(storePrefix))
+            versions.add(entry.slice(storePrefix.length).split('_')[0]!);
       }
       if (dirname(dir) === dir) break;
     }

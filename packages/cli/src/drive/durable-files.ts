@@ -36,12 +36,14 @@ export interface AppendFile {
 }
 
 function appendFileOver(handle: FileHandle, path: string): AppendFile {
-  const failed = (cause: unknown): SanadError => new SanadError('ERR_STORAGE', `Cannot write ${path} (is the disk full?).`, { cause });
+  const failed = (cause: unknown): SanadError =>
+    new SanadError('ERR_STORAGE', `Cannot write ${path} (is the disk full?).`, { cause });
   return {
     async append(text) {
       const bytes = Buffer.from(text, 'utf8');
       try {
-        for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+        for (let done = 0; done < bytes.length; )
+          done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
       } catch (cause) {
         throw failed(cause);
       }
@@ -61,9 +63,18 @@ function appendFileOver(handle: FileHandle, path: string): AppendFile {
 export async function createAppendFile(path: string): Promise<AppendFile> {
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_APPEND, 0o600);
+    handle = await open(
+      path,
+      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_APPEND,
+      0o600,
+    );
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw new SanadError('ERR_OUTPUT_EXISTS', `${path} already exists; it is never overwritten.`, { cause });
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new SanadError(
+        'ERR_OUTPUT_EXISTS',
+        `${path} already exists; it is never overwritten.`,
+        { cause },
+      );
     throw new SanadError('ERR_INVALID_INPUT', `Cannot create ${path}.`, { cause });
   }
   await handle.sync();
@@ -84,7 +95,9 @@ export async function reopenAppendFile(path: string, length: number): Promise<Ap
 /** The process holding the lock at `path`, if it is still running (a lock left by a killed process is stale). */
 export async function lockOwner(path: string): Promise<number | undefined> {
   const owner = Number(await readFile(path, 'utf8').catch(() => ''));
-  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner) ? owner : undefined;
+  return Number.isInteger(owner) && owner > 0 && owner !== process.pid && isProcessAlive(owner)
+    ? owner
+    : undefined;
 }
 
 /**
@@ -98,7 +111,11 @@ export async function acquireLock(path: string, what: string): Promise<() => Pro
   } catch (cause) {
     throw new SanadError('ERR_INVALID_INPUT', `Cannot create ${path}.`, { cause });
   }
-  if ('heldBy' in lock) throw new SanadError('ERR_BATCH_IN_PROGRESS', `Another sanad (process ${lock.heldBy}) is running ${what}; wait for it or stop it first.`);
+  if ('heldBy' in lock)
+    throw new SanadError(
+      'ERR_BATCH_IN_PROGRESS',
+      `Another sanad (process ${lock.heldBy}) is running ${what}; wait for it or stop it first.`,
+    );
   return lock.release;
 }
 
@@ -122,7 +139,8 @@ export async function wipeFile(path: string): Promise<boolean> {
   try {
     const { size } = await handle.stat();
     const zeros = Buffer.alloc(WIPE_BLOCK);
-    for (let at = 0; at < size; ) at += (await handle.write(zeros, 0, Math.min(WIPE_BLOCK, size - at), at)).bytesWritten;
+    for (let at = 0; at < size; )
+      at += (await handle.write(zeros, 0, Math.min(WIPE_BLOCK, size - at), at)).bytesWritten;
     await handle.sync();
   } finally {
     await handle.close();

@@ -27,7 +27,11 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function readError(path: string, cause: unknown): SanadError {
   const code = (cause as NodeJS.ErrnoException).code;
-  return new SanadError(code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_INVALID_INPUT', `Cannot read ${path}.`, { cause });
+  return new SanadError(
+    code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_INVALID_INPUT',
+    `Cannot read ${path}.`,
+    { cause },
+  );
 }
 
 /**
@@ -38,7 +42,10 @@ function readError(path: string, cause: unknown): SanadError {
  * for await (const line of readNumberedLines('people.jsonl')) if (line.text.trim() !== '') handle(line)
  * ```
  */
-export async function* readNumberedLines(path: string, onBytes?: (chunk: Buffer) => void): AsyncGenerator<InputLine> {
+export async function* readNumberedLines(
+  path: string,
+  onBytes?: (chunk: Buffer) => void,
+): AsyncGenerator<InputLine> {
   const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
   let parts: Buffer[] = [];
   let size = 0;
@@ -106,6 +113,7 @@ export const isBlank = (line: InputLine): boolean => !line.tooLong && line.text.
 export async function scanInput(path: string): Promise<{ sha256: string; lines: number }> {
   const hash = createHash('sha256');
   let lines = 0;
-  for await (const line of readNumberedLines(path, (chunk) => hash.update(chunk))) if (!isBlank(line)) lines += 1;
+  for await (const line of readNumberedLines(path, (chunk) => hash.update(chunk)))
+    if (!isBlank(line)) lines += 1;
   return { sha256: hash.digest('hex'), lines };
 }

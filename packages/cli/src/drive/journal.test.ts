@@ -13,12 +13,25 @@ import { summarizeResults } from './results-file.js';
 const work = mkdtempSync(join(tmpdir(), 'sanad-journal-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const header: DriveHeader = { type: 'sanad-drive-journal', version: 1, input: { sha256: 'ab'.repeat(32) }, credentialType: 'refugee-status', format: 'dc+sd-jwt', issuer: 'did:key:zExample', started: '2026-12-02T00:00:00.000Z' };
+const header: DriveHeader = {
+  type: 'sanad-drive-journal',
+  version: 1,
+  input: { sha256: 'ab'.repeat(32) },
+  credentialType: 'refugee-status',
+  format: 'dc+sd-jwt',
+  issuer: 'did:key:zExample',
+  started: '2026-12-02T00:00:00.000Z',
+};
 
 async function journalWith(name: string): Promise<string> {
   const path = join(work, name);
   const writer = await createJournal(path, header);
-  await writer.write({ chunk: [[1, 'b1'], [3, 'b3']] });
+  await writer.write({
+    chunk: [
+      [1, 'b1'],
+      [3, 'b3'],
+    ],
+  });
   await writer.close();
   return path;
 }
@@ -30,7 +43,10 @@ describe('drive journal', () => {
     appendFileSync(path, '{"chunk":[[4,"b4"],[5,"b'); // the power went while this was written
     const chosen: Array<[number, string]> = [];
     const contents = await readJournal(path, (line, batchId) => chosen.push([line, batchId]));
-    expect(chosen).toEqual([[1, 'b1'], [3, 'b3']]);
+    expect(chosen).toEqual([
+      [1, 'b1'],
+      [3, 'b3'],
+    ]);
     expect(contents).toMatchObject({ chosen: 2, intactLength: intact, header });
     const writer = await reopenJournal(path, contents!);
     await writer.write({ chunk: [[4, 'b4']] });
@@ -46,7 +62,9 @@ describe('drive journal', () => {
     appendFileSync(path, '{"revoked":["b1"]}\n');
     await expect(readJournal(path)).rejects.toMatchObject({ code: 'ERR_BATCH_JOURNAL_INVALID' });
     writeFileSync(join(work, 'other.journal'), '{"type":"something-else","version":1}\n');
-    await expect(readJournal(join(work, 'other.journal'))).rejects.toMatchObject({ code: 'ERR_BATCH_JOURNAL_INVALID' });
+    await expect(readJournal(join(work, 'other.journal'))).rejects.toMatchObject({
+      code: 'ERR_BATCH_JOURNAL_INVALID',
+    });
   });
 
   it('a journal whose header was torn reads as none: nothing was issued from it', async () => {
@@ -57,10 +75,20 @@ describe('drive journal', () => {
 
   it('a results file is read up to its first torn line', async () => {
     const path = join(work, 'results.jsonl');
-    const good = ['{"line":1,"batchId":"b1","ids":["c1"],"bundle":{}}', '{"line":3,"error":{"code":"ERR_INVALID_JSON","message":"m"}}'].map((l) => `${l}\n`).join('');
+    const good = [
+      '{"line":1,"batchId":"b1","ids":["c1"],"bundle":{}}',
+      '{"line":3,"error":{"code":"ERR_INVALID_JSON","message":"m"}}',
+    ]
+      .map((l) => `${l}\n`)
+      .join('');
     writeFileSync(path, `${good}{"line":4,"batchId":"b4","ids":["c4"],"bun`);
     const summary = await summarizeResults(path);
-    expect(summary).toMatchObject({ issued: 1, refused: 1, firstRefusedLine: 3, intactLength: Buffer.byteLength(good) });
+    expect(summary).toMatchObject({
+      issued: 1,
+      refused: 1,
+      firstRefusedLine: 3,
+      intactLength: Buffer.byteLength(good),
+    });
     expect([...summary!.byLine]).toEqual([
       [1, 'b1'],
       [3, null],

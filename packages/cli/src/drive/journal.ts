@@ -41,7 +41,11 @@ export interface DriveCompletion {
   at: string;
 }
 
-export type JournalRecord = { chunk: Array<[number, string]> } | { revoked: string[] } | { complete: DriveCompletion } | { destroyed: { at: string } };
+export type JournalRecord =
+  | { chunk: Array<[number, string]> }
+  | { revoked: string[] }
+  | { complete: DriveCompletion }
+  | { destroyed: { at: string } };
 
 export interface JournalContents {
   header: DriveHeader;
@@ -58,7 +62,11 @@ export const journalPathOf = (results: string): string => `${results}.journal`;
 export const lockPathOf = (results: string): string => `${results}.lock`;
 
 const damaged = (path: string, cause?: unknown): SanadError =>
-  new SanadError('ERR_BATCH_JOURNAL_INVALID', `${path} is damaged: it is not a drive journal Sanad wrote.`, cause === undefined ? undefined : { cause });
+  new SanadError(
+    'ERR_BATCH_JOURNAL_INVALID',
+    `${path} is damaged: it is not a drive journal Sanad wrote.`,
+    cause === undefined ? undefined : { cause },
+  );
 
 function isHeader(value: unknown): value is DriveHeader {
   return (
@@ -73,18 +81,29 @@ function isHeader(value: unknown): value is DriveHeader {
   );
 }
 
-const isPair = (p: unknown): p is [number, string] => Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && (p[0] as number) > 0 && typeof p[1] === 'string';
+const isPair = (p: unknown): p is [number, string] =>
+  Array.isArray(p) &&
+  p.length === 2 &&
+  Number.isSafeInteger(p[0]) &&
+  (p[0] as number) > 0 &&
+  typeof p[1] === 'string';
 
 /**
  * Reads the journal at `path`, calling `onChosen` for every line number and batch id chosen
  * before issuing. Undefined when there is none, or only a torn header (nothing was issued from
  * it: the caller starts afresh). Refuses a journal that is not one.
  */
-export async function readJournal(path: string, onChosen: (line: number, batchId: string) => void = () => undefined): Promise<JournalContents | undefined> {
+export async function readJournal(
+  path: string,
+  onChosen: (line: number, batchId: string) => void = () => undefined,
+): Promise<JournalContents | undefined> {
   let header: DriveHeader | undefined;
   let tornAt: number | undefined;
   let end = 0;
-  const contents: Omit<JournalContents, 'header' | 'intactLength'> = { revoked: new Set(), chosen: 0 };
+  const contents: Omit<JournalContents, 'header' | 'intactLength'> = {
+    revoked: new Set(),
+    chosen: 0,
+  };
   try {
     for await (const line of readNumberedLines(path)) {
       const record = line.unterminated || line.tooLong ? undefined : tryParseJson(line.text);
@@ -97,10 +116,18 @@ export async function readJournal(path: string, onChosen: (line: number, batchId
       if (!header) {
         if (!isHeader(record)) throw damaged(path);
         header = record;
-      } else if (isPlainObject(record) && Array.isArray(record.chunk) && record.chunk.every(isPair)) {
+      } else if (
+        isPlainObject(record) &&
+        Array.isArray(record.chunk) &&
+        record.chunk.every(isPair)
+      ) {
         for (const [n, batchId] of record.chunk) onChosen(n, batchId);
         contents.chosen += record.chunk.length;
-      } else if (isPlainObject(record) && Array.isArray(record.revoked) && record.revoked.every((b) => typeof b === 'string')) {
+      } else if (
+        isPlainObject(record) &&
+        Array.isArray(record.revoked) &&
+        record.revoked.every((b) => typeof b === 'string')
+      ) {
         for (const b of record.revoked) contents.revoked.add(b);
       } else if (isPlainObject(record) && isPlainObject(record.complete)) {
         contents.complete = record.complete as unknown as DriveCompletion;
@@ -142,11 +169,19 @@ export async function createJournal(path: string, header: DriveHeader): Promise<
 }
 
 /** Continues an existing journal, after cutting a torn last record. */
-export async function reopenJournal(path: string, contents: JournalContents): Promise<JournalWriter> {
+export async function reopenJournal(
+  path: string,
+  contents: JournalContents,
+): Promise<JournalWriter> {
   return writerOver(await reopenAppendFile(path, contents.intactLength));
 }
 
 /** Whether a journal describes the same drive (same input bytes, type, format and issuer). */
 export function sameDrive(header: DriveIdentity, drive: DriveIdentity): boolean {
-  return header.input.sha256 === drive.input.sha256 && header.credentialType === drive.credentialType && header.format === drive.format && header.issuer === drive.issuer;
+  return (
+    header.input.sha256 === drive.input.sha256 &&
+    header.credentialType === drive.credentialType &&
+    header.format === drive.format &&
+    header.issuer === drive.issuer
+  );
 }

@@ -28,9 +28,12 @@ export type DriveResult = IssuedResult | RefusedResult;
 export const isIssued = (r: DriveResult): r is IssuedResult => 'batchId' in r;
 
 function asResult(value: unknown): DriveResult | undefined {
-  if (!isPlainObject(value) || !Number.isSafeInteger(value.line) || (value.line as number) < 1) return undefined;
-  if (typeof value.batchId === 'string' && Array.isArray(value.ids) && isPlainObject(value.bundle)) return value as unknown as IssuedResult;
-  if (isPlainObject(value.error) && typeof value.error.code === 'string') return value as unknown as RefusedResult;
+  if (!isPlainObject(value) || !Number.isSafeInteger(value.line) || (value.line as number) < 1)
+    return undefined;
+  if (typeof value.batchId === 'string' && Array.isArray(value.ids) && isPlainObject(value.bundle))
+    return value as unknown as IssuedResult;
+  if (isPlainObject(value.error) && typeof value.error.code === 'string')
+    return value as unknown as RefusedResult;
   return undefined;
 }
 
@@ -49,10 +52,14 @@ export interface ResultsSummary {
  * Every result in `path`, in order, stopping before the first unreadable line (the end of a
  * write a crash or power cut tore); `intactLength` tells where that is.
  */
-export async function* readResults(path: string, summary?: { intactLength: number }): AsyncGenerator<DriveResult> {
+export async function* readResults(
+  path: string,
+  summary?: { intactLength: number },
+): AsyncGenerator<DriveResult> {
   let previous = 0;
   for await (const line of readNumberedLines(path)) {
-    const result = line.unterminated || line.tooLong ? undefined : asResult(tryParseJson(line.text));
+    const result =
+      line.unterminated || line.tooLong ? undefined : asResult(tryParseJson(line.text));
     if (!result || result.line <= previous) return;
     previous = result.line;
     if (summary) summary.intactLength = line.offset + Buffer.byteLength(line.text, 'utf8') + 1;

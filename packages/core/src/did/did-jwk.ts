@@ -1,5 +1,11 @@
 /** did:jwk: the identifier is the base64url of the public JWK itself. */
-import { fromBase64url, fromUtf8, isPlainObject, parseJsonBounded, toBase64url } from '../encoding.js';
+import {
+  fromBase64url,
+  fromUtf8,
+  isPlainObject,
+  parseJsonBounded,
+  toBase64url,
+} from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { type JWK, publicJwkOf } from '../keys.js';
 
@@ -17,7 +23,9 @@ export function didJwkFromJwk(jwk: JWK): string {
 
 /** The public JWK of a did:jwk identifier; refuses JWKs carrying a private part. */
 export function jwkFromDidJwk(did: string): JWK {
-  const id = did.startsWith('did:jwk:') ? (did.slice('did:jwk:'.length).split('#')[0] as string) : '';
+  const id = did.startsWith('did:jwk:')
+    ? (did.slice('did:jwk:'.length).split('#')[0] as string)
+    : '';
   let jwk: unknown;
   try {
     jwk = parseJsonBounded(fromUtf8(fromBase64url(id)));

@@ -62,23 +62,38 @@ export function didKeyMultibase(did: string): string {
  * `ERR_DID_METHOD_UNSUPPORTED` for a key type Sanad does not verify.
  */
 export function decodeDidKey(did: string): { type: 'Ed25519' | 'P-256'; bytes: Uint8Array } {
-  const id = did.startsWith('did:key:') ? (did.slice('did:key:'.length).split('#')[0] as string) : '';
-  if (!id.startsWith('z')) throw new SanadError('ERR_DID_INVALID', 'A did:key is "did:key:z" followed by a base58btc key.');
+  const id = did.startsWith('did:key:')
+    ? (did.slice('did:key:'.length).split('#')[0] as string)
+    : '';
+  if (!id.startsWith('z'))
+    throw new SanadError(
+      'ERR_DID_INVALID',
+      'A did:key is "did:key:z" followed by a base58btc key.',
+    );
   let bytes: Uint8Array;
   try {
     bytes = base58.decode(id.slice(1));
   } catch (cause) {
-    throw new SanadError('ERR_DID_INVALID', 'A did:key holds base58btc characters only (no 0, O, I or l).', { cause });
+    throw new SanadError(
+      'ERR_DID_INVALID',
+      'A did:key holds base58btc characters only (no 0, O, I or l).',
+      { cause },
+    );
   }
   if (startsWith(bytes, ED25519_PUB)) {
-    if (bytes.length !== 34) throw new SanadError('ERR_DID_INVALID', 'An Ed25519 did:key holds 32 key bytes.');
+    if (bytes.length !== 34)
+      throw new SanadError('ERR_DID_INVALID', 'An Ed25519 did:key holds 32 key bytes.');
     return { type: 'Ed25519', bytes };
   }
   if (startsWith(bytes, P256_PUB)) {
-    if (bytes.length !== 35 || (bytes[2] !== 0x02 && bytes[2] !== 0x03)) throw new SanadError('ERR_DID_INVALID', 'A P-256 did:key holds a 33-byte compressed point.');
+    if (bytes.length !== 35 || (bytes[2] !== 0x02 && bytes[2] !== 0x03))
+      throw new SanadError('ERR_DID_INVALID', 'A P-256 did:key holds a 33-byte compressed point.');
     return { type: 'P-256', bytes };
   }
-  throw new SanadError('ERR_DID_METHOD_UNSUPPORTED', 'Only Ed25519 and P-256 did:key identifiers are supported.');
+  throw new SanadError(
+    'ERR_DID_METHOD_UNSUPPORTED',
+    'Only Ed25519 and P-256 did:key identifiers are supported.',
+  );
 }
 
 /** The public JWK a did:key identifier encodes. Throws `ERR_DID_INVALID` on anything else. */
@@ -87,8 +102,15 @@ export function jwkFromDidKey(did: string): JWK {
   if (type === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519', x: toBase64url(bytes.slice(2)) };
   try {
     const raw = p256.Point.fromBytes(bytes.slice(2)).toBytes(false);
-    return { kty: 'EC', crv: 'P-256', x: toBase64url(raw.slice(1, 33)), y: toBase64url(raw.slice(33, 65)) };
+    return {
+      kty: 'EC',
+      crv: 'P-256',
+      x: toBase64url(raw.slice(1, 33)),
+      y: toBase64url(raw.slice(33, 65)),
+    };
   } catch (cause) {
-    throw new SanadError('ERR_DID_INVALID', 'The did:key does not hold a valid P-256 point.', { cause });
+    throw new SanadError('ERR_DID_INVALID', 'The did:key does not hold a valid P-256 point.', {
+      cause,
+    });
   }
 }

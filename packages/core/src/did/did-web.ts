@@ -5,7 +5,10 @@ import { SanadError } from '../errors.js';
 import { createGuardedFetch, type GuardedFetchOptions } from '../net/guarded-fetch.js';
 
 /** `allowInsecure` permits http and internal addresses: tests and closed networks only. */
-export type DidWebOptions = Pick<GuardedFetchOptions, 'allowInsecure' | 'timeoutMs' | 'maxBytes' | 'fetch' | 'resolveHost'>;
+export type DidWebOptions = Pick<
+  GuardedFetchOptions,
+  'allowInsecure' | 'timeoutMs' | 'maxBytes' | 'fetch' | 'resolveHost'
+>;
 
 /**
  * The URL of a did:web document: `did:web:example.com` -> `https://example.com/.well-known/did.json`,
@@ -16,7 +19,9 @@ export function didWebUrl(did: string, allowInsecure = false): string {
   if (!match) throw new SanadError('ERR_DID_INVALID');
   const host = decodeURIComponent(match[1]!);
   if (/[/@\s]/.test(host)) throw new SanadError('ERR_DID_INVALID');
-  const path = match[2] ? `${match[2].split(':').filter(Boolean).map(decodeURIComponent).join('/')}/did.json` : '.well-known/did.json';
+  const path = match[2]
+    ? `${match[2].split(':').filter(Boolean).map(decodeURIComponent).join('/')}/did.json`
+    : '.well-known/did.json';
   // http is only for loopback test servers, and only when the caller allows insecure fetches.
   const scheme = allowInsecure && /^(127\.|localhost|\[::1\])/.test(host) ? 'http' : 'https';
   return `${scheme}://${host}/${path}`;
@@ -30,12 +35,27 @@ export function didWebUrl(did: string, allowInsecure = false): string {
  * const doc = await resolveDidWeb('did:web:agency.example', { resolveHost: nodeHostResolver })
  * ```
  */
-export async function resolveDidWeb(did: string, options: DidWebOptions = {}): Promise<DIDDocument> {
-  const get = createGuardedFetch({ ...options, headers: { accept: 'application/did+json, application/json' } });
+export async function resolveDidWeb(
+  did: string,
+  options: DidWebOptions = {},
+): Promise<DIDDocument> {
+  const get = createGuardedFetch({
+    ...options,
+    headers: { accept: 'application/did+json, application/json' },
+  });
   const response = await get(didWebUrl(did, options.allowInsecure));
-  if (response.status !== 200) throw new SanadError('ERR_DID_RESOLUTION_FAILED', `The DID document server answered ${response.status}.`);
+  if (response.status !== 200)
+    throw new SanadError(
+      'ERR_DID_RESOLUTION_FAILED',
+      `The DID document server answered ${response.status}.`,
+    );
   const doc = tryParseJson(fromUtf8(response.body));
-  if (!isPlainObject(doc)) throw new SanadError('ERR_DID_RESOLUTION_FAILED', 'The DID document is not a JSON object.');
-  if (doc.id !== did) throw new SanadError('ERR_DID_RESOLUTION_FAILED', 'The DID document id is not the requested DID.');
+  if (!isPlainObject(doc))
+    throw new SanadError('ERR_DID_RESOLUTION_FAILED', 'The DID document is not a JSON object.');
+  if (doc.id !== did)
+    throw new SanadError(
+      'ERR_DID_RESOLUTION_FAILED',
+      'The DID document id is not the requested DID.',
+    );
   return doc as unknown as DIDDocument;
 }

@@ -45,14 +45,24 @@ async function checkUrl(raw: string, options: GuardedFetchOptions): Promise<URL>
     throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The URL is not valid.', { cause });
   }
   const insecure = options.allowInsecure === true;
-  if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:')) throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Only https URLs may be fetched.');
-  if (url.username !== '' || url.password !== '') throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'URLs with credentials are refused.');
+  if (url.protocol !== 'https:' && !(insecure && url.protocol === 'http:'))
+    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Only https URLs may be fetched.');
+  if (url.username !== '' || url.password !== '')
+    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'URLs with credentials are refused.');
   if (insecure) return url;
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Loopback hosts are refused.');
-  const addresses = isIpLiteral(host) ? [host] : options.resolveHost ? await options.resolveHost(host) : [];
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'Loopback hosts are refused.');
+  const addresses = isIpLiteral(host)
+    ? [host]
+    : options.resolveHost
+      ? await options.resolveHost(host)
+      : [];
   if (addresses.some(isInternalAddress)) {
-    throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The host is a loopback, private or link-local address.');
+    throw new SanadError(
+      'ERR_FETCH_URL_FORBIDDEN',
+      'The host is a loopback, private or link-local address.',
+    );
   }
   return url;
 }
@@ -83,7 +93,9 @@ function asFetchError(err: unknown, signal: AbortSignal): SanadError {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth += 1) {
     if (e instanceof SanadError) return e;
   }
-  return new SanadError(signal.aborted ? 'ERR_FETCH_TIMEOUT' : 'ERR_FETCH_FAILED', undefined, { cause: err });
+  return new SanadError(signal.aborted ? 'ERR_FETCH_TIMEOUT' : 'ERR_FETCH_FAILED', undefined, {
+    cause: err,
+  });
 }
 
 /**
@@ -106,7 +118,11 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
     try {
       let url = await checkUrl(raw, options);
       for (let hop = 0; ; hop += 1) {
-        const response = await doFetch(url, { redirect: 'manual', signal: controller.signal, headers: options.headers ?? {} });
+        const response = await doFetch(url, {
+          redirect: 'manual',
+          signal: controller.signal,
+          headers: options.headers ?? {},
+        });
         const location = response.headers.get('location');
         if (response.status >= 300 && response.status < 400 && location !== null) {
           await response.body?.cancel();
@@ -114,7 +130,12 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): GuardedFe
           url = await checkUrl(new URL(location, url).href, options);
           continue;
         }
-        return { status: response.status, headers: response.headers, body: await readBounded(response, maxBytes), url: url.href };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: await readBounded(response, maxBytes),
+          url: url.href,
+        };
       }
     } catch (err) {
       throw asFetchError(err, controller.signal);
@@ -144,13 +165,25 @@ export function createGuardedHttpFetch(options: GuardedFetchOptions = {}): typeo
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const url = await checkUrl(raw, options);
-      const response = await doFetch(url, { ...init, redirect: 'manual', signal: controller.signal });
+      const response = await doFetch(url, {
+        ...init,
+        redirect: 'manual',
+        signal: controller.signal,
+      });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        throw new SanadError('ERR_FETCH_FAILED', 'The endpoint answered with a redirect, which is not followed.');
+        throw new SanadError(
+          'ERR_FETCH_FAILED',
+          'The endpoint answered with a redirect, which is not followed.',
+        );
       }
       const body = await readBounded(response, maxBytes);
-      return new Response(response.status === 204 || response.status === 205 ? null : (body as Uint8Array<ArrayBuffer>), { status: response.status, headers: response.headers });
+      return new Response(
+        response.status === 204 || response.status === 205
+          ? null
+          : (body as Uint8Array<ArrayBuffer>),
+        { status: response.status, headers: response.headers },
+      );
     } catch (err) {
       throw asFetchError(err, controller.signal);
     } finally {

@@ -37,12 +37,19 @@ function ipv6Groups(text: string): number[] | undefined {
   }
   const halves = address.split('::');
   if (halves.length > 2) return undefined;
-  const parse = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN)));
+  const parse = (s: string): number[] =>
+    s === ''
+      ? []
+      : s.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN));
   const head = parse(halves[0]!);
   const tail = halves.length === 2 ? parse(halves[1]!) : [];
   const missing = 8 - head.length - tail.length;
   if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
-  const groups = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  const groups = [
+    ...head,
+    ...new Array<number>(halves.length === 2 ? missing : 0).fill(0),
+    ...tail,
+  ];
   return groups.length === 8 && groups.every((g) => Number.isInteger(g)) ? groups : undefined;
 }
 
@@ -68,7 +75,8 @@ export function isInternalAddress(ip: string): boolean {
     // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::, ::1
     return g[5] === 0 && g[6] === 0 ? true : isInternalIpv4(embeddedV4);
   }
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isInternalIpv4(embeddedV4); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
+    return isInternalIpv4(embeddedV4); // NAT64
   if (g[0] === 0x2002) return isInternalIpv4([g[1]! >> 8, g[1]! & 0xff, g[2]! >> 8, g[2]! & 0xff]); // 6to4
   const first = g[0]!;
   return (

@@ -24,7 +24,12 @@ async function syncFolder(dir: string): Promise<void> {
  * created if missing: owner-only for an owner-only file), hands it to `place`, then fsyncs the
  * folder. The temp file is removed whatever happens; errors are rethrown for the caller to name.
  */
-async function writeDurably(path: string, content: string | Uint8Array, mode: number, place: (temp: string) => Promise<void>): Promise<void> {
+async function writeDurably(
+  path: string,
+  content: string | Uint8Array,
+  mode: number,
+  place: (temp: string) => Promise<void>,
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: (mode & 0o044) === 0 ? 0o700 : 0o755 });
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -51,7 +56,11 @@ async function writeDurably(path: string, content: string | Uint8Array, mode: nu
  * await replaceFile('agency/register.json', JSON.stringify(pointer), 0o644)
  * ```
  */
-export async function replaceFile(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function replaceFile(
+  path: string,
+  content: string | Uint8Array,
+  mode = 0o600,
+): Promise<void> {
   await writeDurably(path, content, mode, (temp) => rename(temp, path));
 }
 
@@ -64,7 +73,11 @@ export async function replaceFile(path: string, content: string | Uint8Array, mo
  * await createFile('authority.key.json', JSON.stringify(privateJwk), 0o600)
  * ```
  */
-export async function createFile(path: string, content: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function createFile(
+  path: string,
+  content: string | Uint8Array,
+  mode = 0o600,
+): Promise<void> {
   await writeDurably(path, content, mode, (temp) => link(temp, path));
 }
 
@@ -88,8 +101,11 @@ export function isProcessAlive(pid: number): boolean {
 async function removeDeadLockDrafts(path: string): Promise<void> {
   const prefix = `${basename(path)}.`;
   for (const file of await readdir(dirname(path)).catch(() => [] as string[])) {
-    const pid = file.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}$/.exec(file.slice(prefix.length))?.[1] : undefined;
-    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) await unlink(join(dirname(path), file)).catch(() => undefined);
+    const pid = file.startsWith(prefix)
+      ? /^(\d+)\.[0-9a-f]{8}$/.exec(file.slice(prefix.length))?.[1]
+      : undefined;
+    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid)))
+      await unlink(join(dirname(path), file)).catch(() => undefined);
   }
 }
 
@@ -129,9 +145,16 @@ export async function tryLockFile(path: string): Promise<LockAttempt> {
       // A dead owner's lock: move it aside first and look at what was moved, so that a lock
       // someone else has just taken in its place is put back rather than deleted.
       const aside = `${path}.${owner}.${randomBytes(4).toString('hex')}`;
-      if (!(await rename(path, aside).then(() => true, () => false))) continue;
+      if (
+        !(await rename(path, aside).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       const moved = await lockOwnerOf(aside);
-      if (moved !== undefined && moved !== 0 && moved !== owner && isProcessAlive(moved)) await link(aside, path).catch(() => undefined);
+      if (moved !== undefined && moved !== 0 && moved !== owner && isProcessAlive(moved))
+        await link(aside, path).catch(() => undefined);
       await unlink(aside).catch(() => undefined);
     }
     return { heldBy: (await lockOwnerOf(path)) ?? 0 };

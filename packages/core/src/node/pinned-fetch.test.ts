@@ -19,7 +19,10 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** A resolver that answers every name with `address`: what a rebinding DNS server does on its second answer. */
-const answering = (address: string, family: 4 | 6 = 4): DnsLookup => (_, __, callback) => callback(null, [{ address, family }]);
+const answering =
+  (address: string, family: 4 | 6 = 4): DnsLookup =>
+  (_, __, callback) =>
+    callback(null, [{ address, family }]);
 
 describe('createPublicOnlyFetch', () => {
   it('refuses to dial a name that resolves to loopback when the connection is made, and never reaches the server', async () => {
@@ -31,8 +34,14 @@ describe('createPublicOnlyFetch', () => {
   });
 
   it('refuses private and mapped addresses as well', async () => {
-    for (const [address, family] of [['10.0.0.7', 4], ['169.254.169.254', 4], ['::ffff:127.0.0.1', 6]] as const) {
-      const err = await createPublicOnlyFetch({ lookup: answering(address, family) })(`http://rebind.example:${port}/`).catch((e: unknown) => e);
+    for (const [address, family] of [
+      ['10.0.0.7', 4],
+      ['169.254.169.254', 4],
+      ['::ffff:127.0.0.1', 6],
+    ] as const) {
+      const err = await createPublicOnlyFetch({ lookup: answering(address, family) })(
+        `http://rebind.example:${port}/`,
+      ).catch((e: unknown) => e);
       expect((err as { cause?: unknown }).cause).toMatchObject({ code: 'ERR_FETCH_URL_FORBIDDEN' });
     }
     expect(served).toBe(0);

@@ -10,9 +10,17 @@ import { SanadError } from '../errors.js';
 import { isInternalAddress } from '../net/ip-address.js';
 
 /** The callback-style `dns.lookup` signature sockets call (`all: true` is the form used here). */
-export type DnsLookup = (hostname: string, options: LookupOptions & { all: true }, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+export type DnsLookup = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
-type SocketLookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type SocketLookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /** A socket `lookup` that answers only with public addresses. */
 export function publicOnlyLookup(lookup: DnsLookup = systemLookup as unknown as DnsLookup) {
@@ -20,7 +28,10 @@ export function publicOnlyLookup(lookup: DnsLookup = systemLookup as unknown as 
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, []);
       if (addresses.length === 0 || addresses.some((a) => isInternalAddress(a.address))) {
-        const refused = new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The host resolved to a loopback, private or link-local address when dialled.');
+        const refused = new SanadError(
+          'ERR_FETCH_URL_FORBIDDEN',
+          'The host resolved to a loopback, private or link-local address when dialled.',
+        );
         return callback(refused as unknown as NodeJS.ErrnoException, []);
       }
       if (options.all) return callback(null, addresses);
@@ -38,11 +49,16 @@ export function publicOnlyLookup(lookup: DnsLookup = systemLookup as unknown as 
  * const fetch = createPublicOnlyFetch()
  * ```
  */
-export function createPublicOnlyFetch(options: { lookup?: DnsLookup } = {}): typeof globalThis.fetch {
+export function createPublicOnlyFetch(
+  options: { lookup?: DnsLookup } = {},
+): typeof globalThis.fetch {
   // undici is loaded on the first request, not at start-up: an offline `sanad verify` never dials.
   let client: Promise<{ fetch: typeof undiciFetch; dispatcher: Agent }> | undefined;
   return (async (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) => {
-    client ??= import('undici').then((undici) => ({ fetch: undici.fetch, dispatcher: new undici.Agent({ connect: { lookup: publicOnlyLookup(options.lookup) } }) }));
+    client ??= import('undici').then((undici) => ({
+      fetch: undici.fetch,
+      dispatcher: new undici.Agent({ connect: { lookup: publicOnlyLookup(options.lookup) } }),
+    }));
     const { fetch, dispatcher } = await client;
     return fetch(input as never, { ...(init as object), dispatcher } as never);
   }) as unknown as typeof globalThis.fetch;

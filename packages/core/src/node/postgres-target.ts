@@ -49,7 +49,9 @@ function decoded(part: string): string {
  * ```
  */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@').replace(/([?&]password=)[^&#]*/i, '$1***');
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@')
+    .replace(/([?&]password=)[^&#]*/i, '$1***');
 }
 
 /**
@@ -70,13 +72,20 @@ export function postgresTarget(url: string, env: NodeJS.ProcessEnv = process.env
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
     const what = scheme ? `a ${scheme}: URL` : 'not a URL';
-    throw new SanadError('ERR_DATABASE_URL_INVALID', `The database URL is ${what}: Sanad stores its data in PostgreSQL; give postgres://user@host:5432/database (or leave --database out for SQLite).`);
+    throw new SanadError(
+      'ERR_DATABASE_URL_INVALID',
+      `The database URL is ${what}: Sanad stores its data in PostgreSQL; give postgres://user@host:5432/database (or leave --database out for SQLite).`,
+    );
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (cause) {
-    throw new SanadError('ERR_DATABASE_URL_INVALID', `The database URL ${redactDatabaseUrl(url)} cannot be parsed: write it as postgres://user@host:5432/database (percent-encode special characters).`, { cause });
+    throw new SanadError(
+      'ERR_DATABASE_URL_INVALID',
+      `The database URL ${redactDatabaseUrl(url)} cannot be parsed: write it as postgres://user@host:5432/database (percent-encode special characters).`,
+      { cause },
+    );
   }
   const query = parsed.searchParams;
   const socketDir = query.get('host') ?? undefined;
@@ -84,9 +93,14 @@ export function postgresTarget(url: string, env: NodeJS.ProcessEnv = process.env
   const port = Number(parsed.port || query.get('port') || env.PGPORT || 5432);
   const user = decoded(parsed.username) || query.get('user') || env.PGUSER || env.USER || '';
   const database = decoded(parsed.pathname.replace(/^\//, '')) || env.PGDATABASE || user;
-  const timeout = Number(query.get('connect_timeout') ?? env.PGCONNECT_TIMEOUT ?? DEFAULT_CONNECT_TIMEOUT_S);
+  const timeout = Number(
+    query.get('connect_timeout') ?? env.PGCONNECT_TIMEOUT ?? DEFAULT_CONNECT_TIMEOUT_S,
+  );
   const hasPassword = parsed.password !== '' || query.has('password');
-  const fromFile = hasPassword || env.PGPASSWORD ? undefined : passwordFromFile(env, { host, port, database, user });
+  const fromFile =
+    hasPassword || env.PGPASSWORD
+      ? undefined
+      : passwordFromFile(env, { host, port, database, user });
   let connectionString = url;
   if (fromFile !== undefined) {
     // A query parameter, which node-postgres reads like the user:password part (and works for socket URLs too).
@@ -102,7 +116,8 @@ export function postgresTarget(url: string, env: NodeJS.ProcessEnv = process.env
     hasPassword,
     redacted: redactDatabaseUrl(url),
     connectionString,
-    connectTimeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : DEFAULT_CONNECT_TIMEOUT_S * 1000,
+    connectTimeoutMs:
+      Number.isFinite(timeout) && timeout > 0 ? timeout * 1000 : DEFAULT_CONNECT_TIMEOUT_S * 1000,
   };
 }
 
@@ -111,12 +126,16 @@ export function postgresTarget(url: string, env: NodeJS.ProcessEnv = process.env
  * `host:port:database:user:password`, `*` matching anything, `\:` and `\\` escaped, `#` comments;
  * a file that others can read is ignored (libpq does the same). Undefined when there is none.
  */
-function passwordFromFile(env: NodeJS.ProcessEnv, to: { host: string; port: number; database: string; user: string }): string | undefined {
+function passwordFromFile(
+  env: NodeJS.ProcessEnv,
+  to: { host: string; port: number; database: string; user: string },
+): string | undefined {
   const file = env.PGPASSFILE || join(env.HOME || homedir(), '.pgpass');
   let text: string;
   try {
     const stat = statSync(file);
-    if (!stat.isFile() || (process.platform !== 'win32' && (stat.mode & 0o077) !== 0)) return undefined;
+    if (!stat.isFile() || (process.platform !== 'win32' && (stat.mode & 0o077) !== 0))
+      return undefined;
     text = readFileSync(file, 'utf8');
   } catch {
     return undefined;
@@ -186,14 +205,16 @@ function reason(target: PostgresTarget, err: unknown): string {
     case '57P03':
       return 'the server is starting up or shutting down: try again when it is ready';
   }
-  if (/timeout/i.test(message)) return `no answer from ${where} within ${target.connectTimeoutMs / 1000} s: check the host, the port and any firewall (connect_timeout in the URL waits longer)`;
+  if (/timeout/i.test(message))
+    return `no answer from ${where} within ${target.connectTimeoutMs / 1000} s: check the host, the port and any firewall (connect_timeout in the URL waits longer)`;
   if (/client password must be a string|password authentication/i.test(message)) {
     return `the server asks for a password for user ${target.user} and none was given: set PGPASSWORD, or put it in ~/.pgpass (or the file PGPASSFILE names; mode 0600, or it is ignored)`;
   }
   if (/received invalid response|unexpected|not supported/i.test(message)) {
     return `the server at ${where} does not speak PostgreSQL (another database, such as MySQL on 3306?): check the port`;
   }
-  if (/SSL|TLS|certificate/i.test(message)) return `the TLS connection to ${where} failed: check sslmode in the URL and the server's certificate`;
+  if (/SSL|TLS|certificate/i.test(message))
+    return `the TLS connection to ${where} failed: check sslmode in the URL and the server's certificate`;
   if (e?.cause !== undefined && e.cause !== err) return reason(target, e.cause);
   return `the connection to ${where} failed${e?.code ? ` (${e.code})` : ''}`;
 }
@@ -208,7 +229,11 @@ function reason(target: PostgresTarget, err: unknown): string {
  * ```
  */
 export function postgresUnreachable(target: PostgresTarget, cause: unknown): SanadError {
-  return new SanadError('ERR_DATABASE_UNREACHABLE', `The database ${target.database} at ${target.host}:${target.port} (user ${target.user || 'unset'}) cannot be reached: ${reason(target, cause)}.`, { cause });
+  return new SanadError(
+    'ERR_DATABASE_UNREACHABLE',
+    `The database ${target.database} at ${target.host}:${target.port} (user ${target.user || 'unset'}) cannot be reached: ${reason(target, cause)}.`,
+    { cause },
+  );
 }
 
 /** What {@link probePostgres} needs of a node-postgres `Client`. */
@@ -229,12 +254,19 @@ export interface PostgresProbeClient {
  * await probePostgres(target, () => new pg.Client({ connectionString, connectionTimeoutMillis: target.connectTimeoutMs }))
  * ```
  */
-export async function probePostgres(target: PostgresTarget, newClient: () => PostgresProbeClient): Promise<void> {
+export async function probePostgres(
+  target: PostgresTarget,
+  newClient: () => PostgresProbeClient,
+): Promise<void> {
   let client: PostgresProbeClient;
   try {
     client = newClient();
   } catch (cause) {
-    throw new SanadError('ERR_DATABASE_URL_INVALID', `The database URL ${target.redacted} cannot be parsed: write it as postgres://user@host:5432/database (percent-encode special characters).`, { cause });
+    throw new SanadError(
+      'ERR_DATABASE_URL_INVALID',
+      `The database URL ${target.redacted} cannot be parsed: write it as postgres://user@host:5432/database (percent-encode special characters).`,
+      { cause },
+    );
   }
   try {
     await client.connect();

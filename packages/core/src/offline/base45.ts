@@ -27,7 +27,8 @@ export function fromBase45(text: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < text.length; i += 3) {
     const digits = [...text.slice(i, i + 3)].map((c) => VALUE.get(c));
-    if (digits.some((d) => d === undefined)) throw new SanadError('ERR_INVALID_INPUT', 'Not base45: unexpected character.');
+    if (digits.some((d) => d === undefined))
+      throw new SanadError('ERR_INVALID_INPUT', 'Not base45: unexpected character.');
     const [c, d, e] = digits as number[];
     const n = c! + d! * 45 + (e ?? 0) * 2025;
     if (digits.length === 3) {

@@ -20,7 +20,9 @@ describe('base45 (RFC 9285 section 4.3 examples)', () => {
   it('refuses text that is not base45', () => {
     expect(() => fromBase45('GGW')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' })); // 65535 < n: out of range
     expect(() => fromBase45('abc')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
-    expect(() => fromBase45('AAAA')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+    expect(() => fromBase45('AAAA')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
   });
 });
 
@@ -28,8 +30,17 @@ describe('offline presentation packing', () => {
   it('round-trips a real SD-JWT presentation exactly and makes it smaller', async () => {
     const agency = await makeAgency();
     const holder = await makeHolder();
-    const { bundle } = await agency.issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] });
-    const presentation = await presentSdJwt(bundle.credentials[0]!, holder.signer, ['age_over_18', 'given_name'], { nonce: 'n'.repeat(22), aud: 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169' });
+    const { bundle } = await agency.issuer.issue({
+      type: 'refugee-status',
+      claims: amal,
+      holders: [holder],
+    });
+    const presentation = await presentSdJwt(
+      bundle.credentials[0]!,
+      holder.signer,
+      ['age_over_18', 'given_name'],
+      { nonce: 'n'.repeat(22), aud: 'did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169' },
+    );
     const packed = encodeOfflinePresentation(presentation);
     expect(packed).toMatch(/^SANAD1:[0-9A-Z $%*+\-./:]+$/);
     expect(packed.length).toBeLessThan(presentation.length);
@@ -41,13 +52,23 @@ describe('offline presentation packing', () => {
 
   it('refuses damaged, truncated or inflated-bomb payloads with a typed error', () => {
     const packed = encodeOfflinePresentation('eyJhbGciOiJFUzI1NiJ9.e30.AAAA~');
-    expect(() => decodeOfflinePresentation(packed.slice(0, -3))).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
-    expect(() => decodeOfflinePresentation(`${packed}a`)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+    expect(() => decodeOfflinePresentation(packed.slice(0, -3))).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
+    expect(() => decodeOfflinePresentation(`${packed}a`)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
     // 1 MiB of zeros squeezed into a few hundred characters.
     const bomb = `SANAD1:${toBase45(zlibSync(new Uint8Array(1024 * 1024), { level: 9 }))}`;
     expect(bomb.length).toBeLessThan(3000);
-    expect(() => decodeOfflinePresentation(bomb)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
-    expect(() => decodeOfflinePresentation('HC1:ABC')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
-    expect(() => encodeOfflinePresentation('not base64url!.x')).toThrow(expect.objectContaining({ code: 'ERR_INVALID_INPUT' }));
+    expect(() => decodeOfflinePresentation(bomb)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
+    expect(() => decodeOfflinePresentation('HC1:ABC')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
+    expect(() => encodeOfflinePresentation('not base64url!.x')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
   });
 });

@@ -27,7 +27,8 @@ function writeVarint(out: number[], n: number): void {
 function readVarint(bytes: Uint8Array, at: { i: number }): number {
   let n = 0;
   for (let shift = 0; shift < 28; shift += 7) {
-    if (at.i >= bytes.length) throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is truncated.');
+    if (at.i >= bytes.length)
+      throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is truncated.');
     const b = bytes[at.i++]!;
     n |= (b & 0x7f) << shift;
     if ((b & 0x80) === 0) return n;
@@ -55,10 +56,18 @@ export function encodeOfflinePresentation(presentation: string): string {
       try {
         raw = fromBase64url(segment);
       } catch (cause) {
-        throw new SanadError('ERR_INVALID_INPUT', 'The presentation is not made of base64url parts.', { cause });
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          'The presentation is not made of base64url parts.',
+          { cause },
+        );
       }
       // Only canonical base64url survives the round trip; anything else is not a JWS part.
-      if (toBase64url(raw) !== segment) throw new SanadError('ERR_INVALID_INPUT', 'The presentation is not made of canonical base64url parts.');
+      if (toBase64url(raw) !== segment)
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          'The presentation is not made of canonical base64url parts.',
+        );
       writeVarint(out, raw.length);
       for (const b of raw) out.push(b);
     }
@@ -69,28 +78,36 @@ export function encodeOfflinePresentation(presentation: string): string {
 /** Rebuilds the exact presentation string from a `SANAD1:` QR payload. */
 export function decodeOfflinePresentation(text: string): string {
   const body = text.trim();
-  if (!body.startsWith(OFFLINE_PRESENTATION_PREFIX)) throw new SanadError('ERR_INVALID_INPUT', 'Not a Sanad offline presentation.');
+  if (!body.startsWith(OFFLINE_PRESENTATION_PREFIX))
+    throw new SanadError('ERR_INVALID_INPUT', 'Not a Sanad offline presentation.');
   let bytes: Uint8Array;
   try {
-    bytes = inflateBounded(fromBase45(body.slice(OFFLINE_PRESENTATION_PREFIX.length)), 'zlib', MAX_INFLATED);
+    bytes = inflateBounded(
+      fromBase45(body.slice(OFFLINE_PRESENTATION_PREFIX.length)),
+      'zlib',
+      MAX_INFLATED,
+    );
   } catch (cause) {
     throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is damaged.', { cause });
   }
   const at = { i: 0 };
   const tokens: string[] = [];
   const tokenCount = readVarint(bytes, at);
-  if (tokenCount > 256) throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is malformed.');
+  if (tokenCount > 256)
+    throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is malformed.');
   for (let t = 0; t < tokenCount; t += 1) {
     const segments: string[] = [];
     const segmentCount = readVarint(bytes, at);
     for (let s = 0; s < segmentCount; s += 1) {
       const length = readVarint(bytes, at);
-      if (at.i + length > bytes.length) throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is truncated.');
+      if (at.i + length > bytes.length)
+        throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is truncated.');
       segments.push(toBase64url(bytes.subarray(at.i, at.i + length)));
       at.i += length;
     }
     tokens.push(segments.join('.'));
   }
-  if (at.i !== bytes.length) throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation has trailing bytes.');
+  if (at.i !== bytes.length)
+    throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation has trailing bytes.');
   return tokens.join('~');
 }

@@ -19,7 +19,15 @@
 import { p256 } from '@noble/curves/nist.js';
 import { deflateSync } from 'fflate';
 import { didJwkFromJwk } from '../did/did-jwk.js';
-import { concatBytes, fromBase64url, fromUtf8, isPlainObject, parseJsonBounded, toBase64url, utf8 } from '../encoding.js';
+import {
+  concatBytes,
+  fromBase64url,
+  fromUtf8,
+  isPlainObject,
+  parseJsonBounded,
+  toBase64url,
+  utf8,
+} from '../encoding.js';
 import { isSanadError, SanadError } from '../errors.js';
 import { isNumericDate } from '../jwt.js';
 import { algorithmOfJwk, type JWK, type Signer } from '../keys.js';
@@ -70,7 +78,8 @@ export interface ExpandedOfflineRequest {
   clientId: string;
 }
 
-const invalid = (message: string, cause?: unknown): SanadError => new SanadError('ERR_REQUEST_INVALID', message, cause === undefined ? undefined : { cause });
+const invalid = (message: string, cause?: unknown): SanadError =>
+  new SanadError('ERR_REQUEST_INVALID', message, cause === undefined ? undefined : { cause });
 
 /** The client id the compact form stands for: `decentralized_identifier:` + the did:jwk of `publicJwk`. */
 export function offlineClientId(publicJwk: JWK): string {
@@ -81,7 +90,10 @@ export function offlineClientId(publicJwk: JWK): string {
  * The header and payload of the request object a compact request stands for, as the JWS
  * signing input: the one function both the verifier (to sign) and the wallet (to check) use.
  */
-function requestObjectParts(publicJwk: JWK, fields: OfflineRequestFields): { signingInput: string; clientId: string } {
+function requestObjectParts(
+  publicJwk: JWK,
+  fields: OfflineRequestFields,
+): { signingInput: string; clientId: string } {
   const alg = algorithmOfJwk(publicJwk);
   const did = didJwkFromJwk(publicJwk);
   const clientId = offlineClientId(publicJwk);
@@ -97,16 +109,29 @@ function requestObjectParts(publicJwk: JWK, fields: OfflineRequestFields): { sig
     response_mode: 'direct_post',
     nonce: fields.nonce,
     dcql_query: fields.dcqlQuery,
-    client_metadata: { client_name: fields.clientName, vp_formats_supported: Object.fromEntries(formats.map((f) => [f, VP_FORMATS_SUPPORTED[f as CredentialFormat] ?? {}])) },
+    client_metadata: {
+      client_name: fields.clientName,
+      vp_formats_supported: Object.fromEntries(
+        formats.map((f) => [f, VP_FORMATS_SUPPORTED[f as CredentialFormat] ?? {}]),
+      ),
+    },
     // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
     purpose: fields.purpose,
   };
-  return { signingInput: `${toBase64url(JSON.stringify(header))}.${toBase64url(JSON.stringify(payload))}`, clientId };
+  return {
+    signingInput: `${toBase64url(JSON.stringify(header))}.${toBase64url(JSON.stringify(payload))}`,
+    clientId,
+  };
 }
 
 function packedKey(publicJwk: JWK): Uint8Array {
-  if (algorithmOfJwk(publicJwk) === 'EdDSA') return concatBytes([Uint8Array.of(2), fromBase64url(publicJwk.x ?? '')]);
-  const uncompressed = concatBytes([Uint8Array.of(4), fromBase64url(publicJwk.x ?? ''), fromBase64url(publicJwk.y ?? '')]);
+  if (algorithmOfJwk(publicJwk) === 'EdDSA')
+    return concatBytes([Uint8Array.of(2), fromBase64url(publicJwk.x ?? '')]);
+  const uncompressed = concatBytes([
+    Uint8Array.of(4),
+    fromBase64url(publicJwk.x ?? ''),
+    fromBase64url(publicJwk.y ?? ''),
+  ]);
   return concatBytes([Uint8Array.of(1), p256.Point.fromBytes(uncompressed).toBytes(true)]);
 }
 
@@ -118,7 +143,12 @@ function unpackedKey(type: number, key: Uint8Array): JWK {
   } catch (cause) {
     throw invalid('The offline request carries a key that is not on its curve.', cause);
   }
-  return { kty: 'EC', crv: 'P-256', x: toBase64url(uncompressed.subarray(1, 33)), y: toBase64url(uncompressed.subarray(33)) };
+  return {
+    kty: 'EC',
+    crv: 'P-256',
+    x: toBase64url(uncompressed.subarray(1, 33)),
+    y: toBase64url(uncompressed.subarray(33)),
+  };
 }
 
 /**
@@ -129,18 +159,37 @@ function unpackedKey(type: number, key: Uint8Array): JWK {
  * const { code } = await encodeOfflineRequest(signer, { iat, exp, responseUri, nonce, clientName, purpose, dcqlQuery }) // "SANADR1:..."
  * ```
  */
-export async function encodeOfflineRequest(signer: Signer, fields: OfflineRequestFields): Promise<{ code: string } & ExpandedOfflineRequest> {
+export async function encodeOfflineRequest(
+  signer: Signer,
+  fields: OfflineRequestFields,
+): Promise<{ code: string } & ExpandedOfflineRequest> {
   const { signingInput } = requestObjectParts(signer.publicJwk, fields);
   const signature = await signer.sign(utf8(signingInput));
-  if (signature.length !== SIGNATURE_LENGTH) throw new SanadError('ERR_UNSUPPORTED_ALGORITHM', 'An offline request needs a 64-byte signature (ES256 or EdDSA).');
-  const json = utf8(JSON.stringify([fields.iat, fields.exp, fields.responseUri, fields.nonce, fields.clientName, fields.purpose, fields.dcqlQuery]));
+  if (signature.length !== SIGNATURE_LENGTH)
+    throw new SanadError(
+      'ERR_UNSUPPORTED_ALGORITHM',
+      'An offline request needs a 64-byte signature (ES256 or EdDSA).',
+    );
+  const json = utf8(
+    JSON.stringify([
+      fields.iat,
+      fields.exp,
+      fields.responseUri,
+      fields.nonce,
+      fields.clientName,
+      fields.purpose,
+      fields.dcqlQuery,
+    ]),
+  );
   const packed = concatBytes([packedKey(signer.publicJwk), signature, json]);
-  const code = OFFLINE_REQUEST_PREFIX + toBase45(deflateSync(packed, { level: 9, dictionary: DICTIONARY }));
+  const code =
+    OFFLINE_REQUEST_PREFIX + toBase45(deflateSync(packed, { level: 9, dictionary: DICTIONARY }));
   // What the wallet will rebuild, from the code itself: a code that would not expand to what was signed is never shown.
   return { code, ...expandOfflineRequest(code) };
 }
 
-const isLocalizedText = (value: unknown): value is LocalizedText => isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
+const isLocalizedText = (value: unknown): value is LocalizedText =>
+  isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
 
 /**
  * Rebuilds the standard signed request from a `SANADR1:` code. It checks the shape only: the
@@ -151,7 +200,12 @@ export function expandOfflineRequest(text: string): ExpandedOfflineRequest {
   if (!body.startsWith(OFFLINE_REQUEST_PREFIX)) throw invalid('Not a Sanad offline request.');
   let bytes: Uint8Array;
   try {
-    bytes = inflateBounded(fromBase45(body.slice(OFFLINE_REQUEST_PREFIX.length)), 'deflate', MAX_INFLATED, DICTIONARY);
+    bytes = inflateBounded(
+      fromBase45(body.slice(OFFLINE_REQUEST_PREFIX.length)),
+      'deflate',
+      MAX_INFLATED,
+      DICTIONARY,
+    );
   } catch (cause) {
     throw invalid('The offline request is damaged.', cause);
   }
@@ -169,13 +223,34 @@ export function expandOfflineRequest(text: string): ExpandedOfflineRequest {
     if (isSanadError(cause) && cause.code === 'ERR_INPUT_TOO_DEEP') throw cause;
     throw invalid('The offline request is damaged.', cause);
   }
-  if (!Array.isArray(fields) || fields.length !== 7) throw invalid('The offline request is malformed.');
+  if (!Array.isArray(fields) || fields.length !== 7)
+    throw invalid('The offline request is malformed.');
   const [iat, exp, responseUri, nonce, clientName, purpose, dcqlQuery] = fields as unknown[];
-  if (!isNumericDate(iat) || !isNumericDate(exp) || typeof responseUri !== 'string' || typeof nonce !== 'string' || typeof clientName !== 'string' || !isLocalizedText(purpose)) {
+  if (
+    !isNumericDate(iat) ||
+    !isNumericDate(exp) ||
+    typeof responseUri !== 'string' ||
+    typeof nonce !== 'string' ||
+    typeof clientName !== 'string' ||
+    !isLocalizedText(purpose)
+  ) {
     throw invalid('The offline request is malformed.');
   }
-  if (!isPlainObject(dcqlQuery) || !Array.isArray(dcqlQuery.credentials) || !dcqlQuery.credentials.every(isPlainObject)) throw invalid('The offline request carries no DCQL query.');
-  const { signingInput, clientId } = requestObjectParts(publicJwk, { iat, exp, responseUri, nonce, clientName, purpose, dcqlQuery: dcqlQuery as unknown as DcqlQueryJson });
+  if (
+    !isPlainObject(dcqlQuery) ||
+    !Array.isArray(dcqlQuery.credentials) ||
+    !dcqlQuery.credentials.every(isPlainObject)
+  )
+    throw invalid('The offline request carries no DCQL query.');
+  const { signingInput, clientId } = requestObjectParts(publicJwk, {
+    iat,
+    exp,
+    responseUri,
+    nonce,
+    clientName,
+    purpose,
+    dcqlQuery: dcqlQuery as unknown as DcqlQueryJson,
+  });
   const requestObject = `${signingInput}.${toBase64url(bytes.subarray(signatureStart, jsonStart))}`;
   const authorizationRequest = `openid4vp://?${new URLSearchParams({ client_id: clientId, request: requestObject }).toString()}`;
   return { authorizationRequest, requestObject, clientId };

@@ -40,7 +40,10 @@ export interface ProcessedPayload {
  * pathsOverlap(['nationalities', 1], ['nationalities', null]) // true
  * ```
  */
-export function pathsOverlap(a: ReadonlyArray<string | number | null>, b: ReadonlyArray<string | number | null>): boolean {
+export function pathsOverlap(
+  a: ReadonlyArray<string | number | null>,
+  b: ReadonlyArray<string | number | null>,
+): boolean {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i += 1) {
     if (a[i] !== null && b[i] !== null && a[i] !== b[i]) return false;
@@ -55,7 +58,13 @@ const MAX_DEPTH = 64;
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // Assignment creates an own data property for every name but `__proto__` (an inherited setter).
   if (key !== '__proto__') target[key] = value;
-  else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
 }
 
 /**
@@ -72,9 +81,17 @@ export function decodeDisclosure(encoded: string): DecodedDisclosure {
   try {
     parsed = parseJsonStrict(fromUtf8(fromBase64url(encoded)));
   } catch (cause) {
-    throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED', isSanadError(cause) ? cause.message : undefined, { cause });
+    throw new SanadError(
+      'ERR_SDJWT_DISCLOSURE_MALFORMED',
+      isSanadError(cause) ? cause.message : undefined,
+      { cause },
+    );
   }
-  if (!Array.isArray(parsed) || (parsed.length !== 2 && parsed.length !== 3) || typeof parsed[0] !== 'string') {
+  if (
+    !Array.isArray(parsed) ||
+    (parsed.length !== 2 && parsed.length !== 3) ||
+    typeof parsed[0] !== 'string'
+  ) {
     throw new SanadError('ERR_SDJWT_DISCLOSURE_MALFORMED');
   }
   const digest = sha256Base64url(encoded);
@@ -94,14 +111,18 @@ export function decodeDisclosure(encoded: string): DecodedDisclosure {
  * const { claims, disclosedPaths } = processSdJwtPayload(jwt.payload, parsed.disclosures)
  * ```
  */
-export function processSdJwtPayload(payload: Record<string, unknown>, encodedDisclosures: readonly string[]): ProcessedPayload {
+export function processSdJwtPayload(
+  payload: Record<string, unknown>,
+  encodedDisclosures: readonly string[],
+): ProcessedPayload {
   const sdAlg = payload._sd_alg ?? 'sha-256';
   if (sdAlg !== 'sha-256') throw new SanadError('ERR_SDJWT_HASH_ALG_UNSUPPORTED');
 
   const byDigest = new Map<string, DecodedDisclosure>();
   for (const encoded of encodedDisclosures) {
     const disclosure = decodeDisclosure(encoded);
-    if (byDigest.has(disclosure.digest)) throw new SanadError('ERR_SDJWT_DIGEST_DUPLICATE', 'The same disclosure is presented twice.');
+    if (byDigest.has(disclosure.digest))
+      throw new SanadError('ERR_SDJWT_DIGEST_DUPLICATE', 'The same disclosure is presented twice.');
     byDigest.set(disclosure.digest, disclosure);
   }
   const seenDigests = new Set<string>();
@@ -110,7 +131,8 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
   const disclosurePaths: Array<{ disclosure: string; path: ClaimPath }> = [];
 
   const claimDigest = (digest: unknown): DecodedDisclosure | undefined => {
-    if (typeof digest !== 'string') throw new SanadError('ERR_SDJWT_MALFORMED', 'A digest is not a string.');
+    if (typeof digest !== 'string')
+      throw new SanadError('ERR_SDJWT_MALFORMED', 'A digest is not a string.');
     if (seenDigests.has(digest)) throw new SanadError('ERR_SDJWT_DIGEST_DUPLICATE');
     seenDigests.add(digest);
     const disclosure = byDigest.get(digest);
@@ -122,7 +144,12 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
     throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT is nested too deeply.');
   };
   // A plain value is copied as it is: only objects and arrays are walked, and given a path.
-  const member = (value: unknown, path: ClaimPath, key: string | number, depth: number): unknown => {
+  const member = (
+    value: unknown,
+    path: ClaimPath,
+    key: string | number,
+    depth: number,
+  ): unknown => {
     if (typeof value === 'object' && value !== null) return walk(value, [...path, key], depth + 1);
     return depth + 1 > MAX_DEPTH ? tooDeep() : value;
   };
@@ -131,10 +158,15 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
     if (Array.isArray(node)) {
       const out: unknown[] = [];
       for (const element of node) {
-        if (isPlainObject(element) && Object.keys(element).length === 1 && Object.hasOwn(element, '...')) {
+        if (
+          isPlainObject(element) &&
+          Object.keys(element).length === 1 &&
+          Object.hasOwn(element, '...')
+        ) {
           const disclosure = claimDigest(element['...']);
           if (!disclosure) continue;
-          if (disclosure.name !== undefined) throw new SanadError('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
+          if (disclosure.name !== undefined)
+            throw new SanadError('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
           const elementPath = [...path, out.length];
           out.push(walk(disclosure.value, elementPath, depth + 1));
           disclosedPaths.push(elementPath);
@@ -153,11 +185,13 @@ export function processSdJwtPayload(payload: Record<string, unknown>, encodedDis
     }
     const digests = node._sd;
     if (digests !== undefined) {
-      if (!Array.isArray(digests)) throw new SanadError('ERR_SDJWT_MALFORMED', 'An _sd member is not an array.');
+      if (!Array.isArray(digests))
+        throw new SanadError('ERR_SDJWT_MALFORMED', 'An _sd member is not an array.');
       for (const digest of digests) {
         const disclosure = claimDigest(digest);
         if (!disclosure) continue;
-        if (disclosure.name === undefined) throw new SanadError('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
+        if (disclosure.name === undefined)
+          throw new SanadError('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
         if (Object.hasOwn(out, disclosure.name)) throw new SanadError('ERR_SDJWT_CLAIM_COLLISION');
         const claimPath = [...path, disclosure.name];
         setOwn(out, disclosure.name, walk(disclosure.value, claimPath, depth + 1));

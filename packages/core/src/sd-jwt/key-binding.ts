@@ -32,9 +32,13 @@ export function sdHash(withoutKb: string): string {
  * const errors = await verifyKeyBinding(kbJwt, { holderJwk, withoutKb, nonce, audience, now })
  * ```
  */
-export async function verifyKeyBinding(kbJwt: string, expected: KeyBindingExpectations): Promise<ErrorReport[]> {
+export async function verifyKeyBinding(
+  kbJwt: string,
+  expected: KeyBindingExpectations,
+): Promise<ErrorReport[]> {
   const kb = decodeJwt(kbJwt, 'ERR_KB_JWT_MALFORMED');
-  if (kb.header.typ !== 'kb+jwt') return [errorReport('ERR_KB_JWT_MALFORMED', 'The Key Binding JWT typ is not kb+jwt.')];
+  if (kb.header.typ !== 'kb+jwt')
+    return [errorReport('ERR_KB_JWT_MALFORMED', 'The Key Binding JWT typ is not kb+jwt.')];
   try {
     await verifyDecodedJwt(kb, expected.holderJwk, 'ERR_HOLDER_BINDING_INVALID');
   } catch (err) {
@@ -43,14 +47,22 @@ export async function verifyKeyBinding(kbJwt: string, expected: KeyBindingExpect
   }
   const errors: ErrorReport[] = [];
   const { nonce, aud, iat, sd_hash: hash } = kb.payload;
-  if (typeof nonce !== 'string' || nonce !== expected.nonce) errors.push(errorReport('ERR_NONCE_MISMATCH'));
-  if (typeof aud !== 'string' || aud !== expected.audience) errors.push(errorReport('ERR_AUDIENCE_MISMATCH'));
+  if (typeof nonce !== 'string' || nonce !== expected.nonce)
+    errors.push(errorReport('ERR_NONCE_MISMATCH'));
+  if (typeof aud !== 'string' || aud !== expected.audience)
+    errors.push(errorReport('ERR_AUDIENCE_MISMATCH'));
   const maxAge = expected.maxAgeSeconds ?? 300;
   const futureSkew = expected.futureSkewSeconds ?? 60;
-  if (typeof iat !== 'number' || !Number.isFinite(iat) || iat < expected.now - maxAge || iat > expected.now + futureSkew) {
+  if (
+    typeof iat !== 'number' ||
+    !Number.isFinite(iat) ||
+    iat < expected.now - maxAge ||
+    iat > expected.now + futureSkew
+  ) {
     errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID'));
   }
-  if (typeof hash !== 'string' || hash !== sdHash(expected.withoutKb)) errors.push(errorReport('ERR_KB_SD_HASH_MISMATCH'));
+  if (typeof hash !== 'string' || hash !== sdHash(expected.withoutKb))
+    errors.push(errorReport('ERR_KB_SD_HASH_MISMATCH'));
   return errors;
 }
 
@@ -58,10 +70,19 @@ export async function verifyKeyBinding(kbJwt: string, expected: KeyBindingExpect
 export function holderJwkOf(payload: Record<string, unknown>): JWK | undefined {
   const cnf = payload.cnf;
   if (cnf === undefined) return undefined;
-  if (typeof cnf !== 'object' || cnf === null || typeof (cnf as { jwk?: unknown }).jwk !== 'object' || (cnf as { jwk?: unknown }).jwk === null) {
+  if (
+    typeof cnf !== 'object' ||
+    cnf === null ||
+    typeof (cnf as { jwk?: unknown }).jwk !== 'object' ||
+    (cnf as { jwk?: unknown }).jwk === null
+  ) {
     throw new SanadError('ERR_SDJWT_MALFORMED', 'The cnf claim has no jwk.');
   }
   const jwk = (cnf as { jwk: JWK }).jwk;
-  if ('d' in jwk) throw new SanadError('ERR_HOLDER_BINDING_INVALID', 'The cnf key contains a private part: the credential cannot prove its holder.');
+  if ('d' in jwk)
+    throw new SanadError(
+      'ERR_HOLDER_BINDING_INVALID',
+      'The cnf key contains a private part: the credential cannot prove its holder.',
+    );
   return jwk;
 }

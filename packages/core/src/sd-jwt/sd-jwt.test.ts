@@ -21,7 +21,10 @@ describe('4: parsing', () => {
   it('splits issuer JWT, disclosures and KB-JWT; refuses a missing separator or empty disclosure', () => {
     const jwt = `${toBase64url('{"alg":"ES256"}')}.${toBase64url('{}')}.c2ln`;
     const d = disclosure('salt', 'a', 1);
-    expect(parseSdJwt(`${jwt}~${d}~`)).toMatchObject({ disclosures: [d], withoutKb: `${jwt}~${d}~` });
+    expect(parseSdJwt(`${jwt}~${d}~`)).toMatchObject({
+      disclosures: [d],
+      withoutKb: `${jwt}~${d}~`,
+    });
     expect(parseSdJwt(`${jwt}~${d}~kb.jwt.x`).kbJwt).toBe('kb.jwt.x');
     expect(codeOf(() => parseSdJwt(jwt))).toBe('ERR_SDJWT_MALFORMED');
     expect(codeOf(() => parseSdJwt(`${jwt}~~${d}~`))).toBe('ERR_SDJWT_MALFORMED');
@@ -34,22 +37,44 @@ describe('7.1: processing the disclosures', () => {
   const name = disclosure('s1', 'given_name', 'Amal');
   const age = disclosure('s2', 'age_over_18', true);
   const nat1 = disclosure('s3', 'SYR');
-  const payload = { iss: 'x', _sd_alg: 'sha-256', _sd: [digestOf(name), digestOf(age), 'decoy-digest'], nationalities: [{ '...': digestOf(nat1) }, 'JOR'], address: { _sd: [] as string[], country: 'JO' } };
+  const payload = {
+    iss: 'x',
+    _sd_alg: 'sha-256',
+    _sd: [digestOf(name), digestOf(age), 'decoy-digest'],
+    nationalities: [{ '...': digestOf(nat1) }, 'JOR'],
+    address: { _sd: [] as string[], country: 'JO' },
+  };
 
   it('step 3: replaces object and array digests, ignores decoys, removes _sd and _sd_alg', () => {
     const { claims, disclosedPaths } = processSdJwtPayload(payload, [name, age, nat1]);
-    expect(claims).toEqual({ iss: 'x', given_name: 'Amal', age_over_18: true, nationalities: ['SYR', 'JOR'], address: { country: 'JO' } });
-    expect(disclosedPaths).toEqual(expect.arrayContaining([['given_name'], ['age_over_18'], ['nationalities', 0]]));
+    expect(claims).toEqual({
+      iss: 'x',
+      given_name: 'Amal',
+      age_over_18: true,
+      nationalities: ['SYR', 'JOR'],
+      address: { country: 'JO' },
+    });
+    expect(disclosedPaths).toEqual(
+      expect.arrayContaining([['given_name'], ['age_over_18'], ['nationalities', 0]]),
+    );
   });
 
   it('step 3: leaves undisclosed claims and array elements out', () => {
-    expect(processSdJwtPayload(payload, [age]).claims).toEqual({ iss: 'x', age_over_18: true, nationalities: ['JOR'], address: { country: 'JO' } });
+    expect(processSdJwtPayload(payload, [age]).claims).toEqual({
+      iss: 'x',
+      age_over_18: true,
+      nationalities: ['JOR'],
+      address: { country: 'JO' },
+    });
   });
 
   it('step 3: processes nested disclosures recursively', () => {
     const locality = disclosure('s4', 'locality', 'Amman');
     const address = disclosure('s5', 'address', { _sd: [digestOf(locality)], country: 'JO' });
-    const { claims, disclosedPaths } = processSdJwtPayload({ _sd: [digestOf(address)] }, [address, locality]);
+    const { claims, disclosedPaths } = processSdJwtPayload({ _sd: [digestOf(address)] }, [
+      address,
+      locality,
+    ]);
     expect(claims).toEqual({ address: { locality: 'Amman', country: 'JO' } });
     expect(disclosedPaths).toEqual([['address', 'locality'], ['address']]);
   });
@@ -57,35 +82,60 @@ describe('7.1: processing the disclosures', () => {
   it('step 4: refuses a disclosure named _sd or ...', () => {
     for (const bad of ['_sd', '...']) {
       const d = disclosure('s', bad, 'x');
-      expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(d)] }, [d]))).toBe('ERR_SDJWT_CLAIM_NAME_FORBIDDEN');
+      expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(d)] }, [d]))).toBe(
+        'ERR_SDJWT_CLAIM_NAME_FORBIDDEN',
+      );
     }
   });
 
   it('step 4: refuses a disclosure that would overwrite a claim already present', () => {
     const d = disclosure('s', 'iss', 'https://attacker.example');
-    expect(codeOf(() => processSdJwtPayload({ iss: 'x', _sd: [digestOf(d)] }, [d]))).toBe('ERR_SDJWT_CLAIM_COLLISION');
+    expect(codeOf(() => processSdJwtPayload({ iss: 'x', _sd: [digestOf(d)] }, [d]))).toBe(
+      'ERR_SDJWT_CLAIM_COLLISION',
+    );
   });
 
   it('step 4: refuses an array-element disclosure used as a property, and the reverse', () => {
-    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(nat1)] }, [nat1]))).toBe('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
-    expect(codeOf(() => processSdJwtPayload({ a: [{ '...': digestOf(name) }] }, [name]))).toBe('ERR_SDJWT_DISCLOSURE_KIND_MISMATCH');
+    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(nat1)] }, [nat1]))).toBe(
+      'ERR_SDJWT_DISCLOSURE_KIND_MISMATCH',
+    );
+    expect(codeOf(() => processSdJwtPayload({ a: [{ '...': digestOf(name) }] }, [name]))).toBe(
+      'ERR_SDJWT_DISCLOSURE_KIND_MISMATCH',
+    );
   });
 
   it('step 4: refuses a digest that appears more than once, and a disclosure presented twice', () => {
-    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(name)], o: { _sd: [digestOf(name)] } }, [name]))).toBe('ERR_SDJWT_DIGEST_DUPLICATE');
-    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(name)] }, [name, name]))).toBe('ERR_SDJWT_DIGEST_DUPLICATE');
+    expect(
+      codeOf(() =>
+        processSdJwtPayload({ _sd: [digestOf(name)], o: { _sd: [digestOf(name)] } }, [name]),
+      ),
+    ).toBe('ERR_SDJWT_DIGEST_DUPLICATE');
+    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(name)] }, [name, name]))).toBe(
+      'ERR_SDJWT_DIGEST_DUPLICATE',
+    );
   });
 
   it('step 5: refuses a disclosure that no digest references — a flipped value is rejected, not dropped (CVE-2026-62374)', () => {
     const flipped = disclosure('s2', 'age_over_18', false);
-    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(age)] }, [flipped]))).toBe('ERR_SDJWT_DISCLOSURE_UNREFERENCED');
+    expect(codeOf(() => processSdJwtPayload({ _sd: [digestOf(age)] }, [flipped]))).toBe(
+      'ERR_SDJWT_DISCLOSURE_UNREFERENCED',
+    );
   });
 
   it('refuses malformed disclosures and unsupported _sd_alg', () => {
-    for (const bad of ['***', toBase64url('not json'), disclosure('only-salt'), disclosure(1, 'a', 'b'), disclosure('s', 2, 'b'), toBase64url('{"a":1}')]) {
+    for (const bad of [
+      '***',
+      toBase64url('not json'),
+      disclosure('only-salt'),
+      disclosure(1, 'a', 'b'),
+      disclosure('s', 2, 'b'),
+      toBase64url('{"a":1}'),
+    ]) {
       expect(codeOf(() => processSdJwtPayload({}, [bad]))).toBe('ERR_SDJWT_DISCLOSURE_MALFORMED');
     }
-    expect(codeOf(() => processSdJwtPayload({ _sd_alg: 'sha-1' }, []))).toBe('ERR_SDJWT_HASH_ALG_UNSUPPORTED');
+    expect(codeOf(() => processSdJwtPayload({ _sd_alg: 'sha-1' }, []))).toBe(
+      'ERR_SDJWT_HASH_ALG_UNSUPPORTED',
+    );
     expect(codeOf(() => processSdJwtPayload({ _sd: 'x' }, []))).toBe('ERR_SDJWT_MALFORMED');
   });
 
@@ -115,8 +165,19 @@ describe('7.3: key binding', async () => {
   const signer = await signerFromJwk(holder.privateJwk);
   const withoutKb = 'eyJ.eyJ.sig~WyJz~';
   const now = 1_800_000_000;
-  const expected = { holderJwk: holder.publicJwk, withoutKb, nonce: 'n1', audience: 'https://v.example', now };
-  const kb = (payload: Record<string, unknown>, typ = 'kb+jwt') => signJwt(signer, { typ }, { nonce: 'n1', aud: 'https://v.example', iat: now, sd_hash: sdHash(withoutKb), ...payload });
+  const expected = {
+    holderJwk: holder.publicJwk,
+    withoutKb,
+    nonce: 'n1',
+    audience: 'https://v.example',
+    now,
+  };
+  const kb = (payload: Record<string, unknown>, typ = 'kb+jwt') =>
+    signJwt(
+      signer,
+      { typ },
+      { nonce: 'n1', aud: 'https://v.example', iat: now, sd_hash: sdHash(withoutKb), ...payload },
+    );
 
   it('accepts a correct KB-JWT', async () => {
     expect(await verifyKeyBinding(await kb({}), expected)).toEqual([]);
@@ -131,14 +192,26 @@ describe('7.3: key binding', async () => {
     ['missing iat', { iat: undefined }, 'ERR_PRESENTATION_IAT_INVALID'],
     ['sd_hash', { sd_hash: sdHash('other~') }, 'ERR_KB_SD_HASH_MISMATCH'],
   ])('refuses a wrong %s', async (_name, override, code) => {
-    expect((await verifyKeyBinding(await kb(override), expected)).map((e) => e.code)).toEqual([code]);
+    expect((await verifyKeyBinding(await kb(override), expected)).map((e) => e.code)).toEqual([
+      code,
+    ]);
   });
 
   it('refuses a wrong typ, a foreign signer and a malformed KB-JWT', async () => {
-    expect((await verifyKeyBinding(await kb({}, 'JWT'), expected)).map((e) => e.code)).toEqual(['ERR_KB_JWT_MALFORMED']);
+    expect((await verifyKeyBinding(await kb({}, 'JWT'), expected)).map((e) => e.code)).toEqual([
+      'ERR_KB_JWT_MALFORMED',
+    ]);
     const other = await signerFromJwk((await generateKeyPair()).privateJwk);
-    const foreign = await signJwt(other, { typ: 'kb+jwt' }, { nonce: 'n1', aud: 'https://v.example', iat: now, sd_hash: sdHash(withoutKb) });
-    expect((await verifyKeyBinding(foreign, expected)).map((e) => e.code)).toEqual(['ERR_HOLDER_BINDING_INVALID']);
-    await expect(verifyKeyBinding('a.b', expected)).rejects.toMatchObject({ code: 'ERR_KB_JWT_MALFORMED' });
+    const foreign = await signJwt(
+      other,
+      { typ: 'kb+jwt' },
+      { nonce: 'n1', aud: 'https://v.example', iat: now, sd_hash: sdHash(withoutKb) },
+    );
+    expect((await verifyKeyBinding(foreign, expected)).map((e) => e.code)).toEqual([
+      'ERR_HOLDER_BINDING_INVALID',
+    ]);
+    await expect(verifyKeyBinding('a.b', expected)).rejects.toMatchObject({
+      code: 'ERR_KB_JWT_MALFORMED',
+    });
   });
 });

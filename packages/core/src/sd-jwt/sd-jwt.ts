@@ -25,15 +25,20 @@ export const MAX_SD_JWT_LENGTH = 1_000_000;
  * ```
  */
 export function parseSdJwt(compact: string): ParsedSdJwt {
-  if (typeof compact !== 'string' || compact.length > MAX_SD_JWT_LENGTH) throw new SanadError('ERR_SDJWT_MALFORMED');
+  if (typeof compact !== 'string' || compact.length > MAX_SD_JWT_LENGTH)
+    throw new SanadError('ERR_SDJWT_MALFORMED');
   const text = compact.trim();
   const parts = text.split('~');
   // An SD-JWT always has a separator after the issuer JWT, even with no disclosures.
-  if (parts.length < 2) throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT has no "~" separator.');
+  if (parts.length < 2)
+    throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT has no "~" separator.');
   const last = parts.pop() as string;
   const [issuerJwt, ...disclosures] = parts as [string, ...string[]];
-  if (disclosures.some((d) => d.length === 0)) throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT has an empty disclosure.');
+  if (disclosures.some((d) => d.length === 0))
+    throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT has an empty disclosure.');
   const jwt = decodeJwt(issuerJwt, 'ERR_SDJWT_MALFORMED');
   const withoutKb = text.slice(0, text.length - last.length);
-  return last === '' ? { jwt, disclosures, withoutKb } : { jwt, disclosures, kbJwt: last, withoutKb };
+  return last === ''
+    ? { jwt, disclosures, withoutKb }
+    : { jwt, disclosures, kbJwt: last, withoutKb };
 }

@@ -61,15 +61,25 @@ export function decodeBitstringStatusList(encodedList: unknown, maxBytes?: numbe
   return {
     size: bytes.length * 8,
     get(index) {
-      if (!Number.isInteger(index) || index < 0 || index >= bytes.length * 8) throw new SanadError('ERR_STATUS_INDEX_OUT_OF_RANGE');
+      if (!Number.isInteger(index) || index < 0 || index >= bytes.length * 8)
+        throw new SanadError('ERR_STATUS_INDEX_OUT_OF_RANGE');
       return ((bytes[index >> 3] as number) >> (7 - (index & 7))) & 1;
     },
   };
 }
 
 /** The `credentialSubject` of a BitstringStatusListCredential. */
-export function bitstringStatusListSubject(id: string, statusPurpose: StatusPurpose, statuses: ArrayLike<number>): Record<string, unknown> {
-  return { id: `${id}#list`, type: 'BitstringStatusList', statusPurpose, encodedList: encodeBitstringStatusList(statuses) };
+export function bitstringStatusListSubject(
+  id: string,
+  statusPurpose: StatusPurpose,
+  statuses: ArrayLike<number>,
+): Record<string, unknown> {
+  return {
+    id: `${id}#list`,
+    type: 'BitstringStatusList',
+    statusPurpose,
+    encodedList: encodeBitstringStatusList(statuses),
+  };
 }
 
 /** Reads the Bitstring Status List entries of a VC (`vc.credentialStatus`, one or many). */

@@ -10,8 +10,16 @@ import { type DecodedJwt, decodeJwt, numericDate, verifyDecodedJwt } from '../jw
 import type { JWK } from '../keys.js';
 import type { GuardedFetch } from '../net/guarded-fetch.js';
 import type { CredentialStatusValue, VerificationResult } from '../types.js';
-import { type BitstringStatusListEntry, decodeBitstringStatusList } from './bitstring-status-list.js';
-import { parseStatusListJwt, type StatusListReference, type StatusListView, TOKEN_STATUS } from './token-status-list.js';
+import {
+  type BitstringStatusListEntry,
+  decodeBitstringStatusList,
+} from './bitstring-status-list.js';
+import {
+  parseStatusListJwt,
+  type StatusListReference,
+  type StatusListView,
+  TOKEN_STATUS,
+} from './token-status-list.js';
 import type { StatusCache } from './status-cache.js';
 
 /** Resolves the issuer key for a token signed by `issuer` with header `kid`. */
@@ -58,7 +66,13 @@ export class StatusChecker {
     this.#options = options;
   }
 
-  async #verifyToken(token: string, uri: string, issuer: string, keyFor: IssuerKeyResolver, kind: 'token' | 'bitstring'): Promise<Omit<LoadedList, 'token' | 'fetchedAt' | 'source'>> {
+  async #verifyToken(
+    token: string,
+    uri: string,
+    issuer: string,
+    keyFor: IssuerKeyResolver,
+    kind: 'token' | 'bitstring',
+  ): Promise<Omit<LoadedList, 'token' | 'fetchedAt' | 'source'>> {
     let jwt: DecodedJwt;
     let view: StatusListView;
     let iat: number | undefined;
@@ -66,23 +80,47 @@ export class StatusChecker {
     let ttl: number | undefined;
     if (kind === 'token') {
       const parsed = parseStatusListJwt(token);
-      if (parsed.uri !== uri) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is published under another URI.');
+      if (parsed.uri !== uri)
+        throw new SanadError(
+          'ERR_STATUS_LIST_INVALID',
+          'The status list is published under another URI.',
+        );
       ({ jwt, view, iat, exp, ttl } = parsed);
     } else {
       jwt = decodeJwt(token);
-      const vc = jwt.payload.vc as { type?: unknown; credentialSubject?: { encodedList?: unknown; statusPurpose?: unknown } } | undefined;
-      if (!Array.isArray(vc?.type) || !vc.type.includes('BitstringStatusListCredential')) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The token is not a BitstringStatusListCredential.');
+      const vc = jwt.payload.vc as
+        | { type?: unknown; credentialSubject?: { encodedList?: unknown; statusPurpose?: unknown } }
+        | undefined;
+      if (!Array.isArray(vc?.type) || !vc.type.includes('BitstringStatusListCredential'))
+        throw new SanadError(
+          'ERR_STATUS_LIST_INVALID',
+          'The token is not a BitstringStatusListCredential.',
+        );
       view = decodeBitstringStatusList(vc.credentialSubject?.encodedList);
       iat = numericDate(jwt.payload.nbf);
       exp = numericDate(jwt.payload.exp);
     }
-    if (jwt.payload.iss !== undefined && jwt.payload.iss !== issuer) throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list is signed by another issuer.');
+    if (jwt.payload.iss !== undefined && jwt.payload.iss !== issuer)
+      throw new SanadError(
+        'ERR_STATUS_LIST_INVALID',
+        'The status list is signed by another issuer.',
+      );
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;
     await verifyDecodedJwt(jwt, await keyFor(issuer, kid), 'ERR_STATUS_LIST_INVALID');
-    return { view, ...(iat !== undefined ? { iat, issuedAtIso: new Date(iat * 1000).toISOString() } : {}), ...(exp !== undefined ? { exp } : {}), ...(ttl !== undefined ? { ttl } : {}) };
+    return {
+      view,
+      ...(iat !== undefined ? { iat, issuedAtIso: new Date(iat * 1000).toISOString() } : {}),
+      ...(exp !== undefined ? { exp } : {}),
+      ...(ttl !== undefined ? { ttl } : {}),
+    };
   }
 
-  async #load(uri: string, issuer: string, keyFor: IssuerKeyResolver, kind: 'token' | 'bitstring'): Promise<LoadedList> {
+  async #load(
+    uri: string,
+    issuer: string,
+    keyFor: IssuerKeyResolver,
+    kind: 'token' | 'bitstring',
+  ): Promise<LoadedList> {
     const key = `${issuer} ${uri}`;
     const now = this.#options.clock.now();
     const memo = this.#memory.get(key);
@@ -92,15 +130,27 @@ export class StatusChecker {
     if (this.#options.offline) {
       // The cache may have been refreshed (a sync, a USB stick) since the last check.
       const cached = await this.#options.cache?.get(uri);
-      if (!cached) throw new SanadError('ERR_STATUS_UNAVAILABLE', 'Offline, and no cached status list for this credential.');
+      if (!cached)
+        throw new SanadError(
+          'ERR_STATUS_UNAVAILABLE',
+          'Offline, and no cached status list for this credential.',
+        );
       if (memo && memo.token === cached.token) return memo;
       ({ token, fetchedAt } = cached);
       source = 'cache';
     } else {
-      if (memo && now - memo.fetchedAt < (memo.ttl ?? this.#options.defaultTtlSeconds ?? 300) * 1000) return memo;
+      if (
+        memo &&
+        now - memo.fetchedAt < (memo.ttl ?? this.#options.defaultTtlSeconds ?? 300) * 1000
+      )
+        return memo;
       try {
         const response = await this.#options.fetch(uri);
-        if (response.status !== 200) throw new SanadError('ERR_STATUS_UNAVAILABLE', `The status list server answered ${response.status}.`);
+        if (response.status !== 200)
+          throw new SanadError(
+            'ERR_STATUS_UNAVAILABLE',
+            `The status list server answered ${response.status}.`,
+          );
         token = fromUtf8(response.body).trim();
       } catch (err) {
         // Intermittent networks: an unreachable server falls back to the last list cached, whose
@@ -113,24 +163,53 @@ export class StatusChecker {
         source = 'cache';
       }
     }
-    const loaded: LoadedList = { ...(await this.#verifyToken(token, uri, issuer, keyFor, kind)), token, fetchedAt, source };
+    const loaded: LoadedList = {
+      ...(await this.#verifyToken(token, uri, issuer, keyFor, kind)),
+      token,
+      fetchedAt,
+      source,
+    };
     if (source === 'network') await this.#options.cache?.put({ uri, token, fetchedAt });
     this.#memory.set(key, loaded);
     return loaded;
   }
 
-  #freshness(list: LoadedList, uri: string): { errors: ErrorReport[]; warnings: ErrorReport[]; source: NonNullable<StatusCheckResult['source']> } {
+  #freshness(
+    list: LoadedList,
+    uri: string,
+  ): {
+    errors: ErrorReport[];
+    warnings: ErrorReport[];
+    source: NonNullable<StatusCheckResult['source']>;
+  } {
     const nowSeconds = this.#options.clock.now() / 1000;
     const errors: ErrorReport[] = [];
     const warnings: ErrorReport[] = [];
     const issuedAt = list.iat ?? list.fetchedAt / 1000;
     const ageSeconds = Math.max(0, Math.round(nowSeconds - issuedAt));
-    if (list.exp !== undefined && list.exp < nowSeconds) errors.push(errorReport('ERR_STATUS_LIST_EXPIRED'));
+    if (list.exp !== undefined && list.exp < nowSeconds)
+      errors.push(errorReport('ERR_STATUS_LIST_EXPIRED'));
     if (this.#options.maxAgeSeconds !== undefined && ageSeconds > this.#options.maxAgeSeconds) {
-      errors.push(errorReport('ERR_STATUS_LIST_EXPIRED', `The status list is ${ageSeconds} s old; at most ${this.#options.maxAgeSeconds} s is allowed.`));
+      errors.push(
+        errorReport(
+          'ERR_STATUS_LIST_EXPIRED',
+          `The status list is ${ageSeconds} s old; at most ${this.#options.maxAgeSeconds} s is allowed.`,
+        ),
+      );
     }
-    const source = { source: list.source, uri, ageSeconds, ...(list.issuedAtIso !== undefined ? { listIssuedAt: list.issuedAtIso } : {}) };
-    if (list.source === 'cache') warnings.push(errorReport('WARN_STATUS_FROM_CACHE', `The status was taken from a cached status list issued ${ageSeconds} s ago.`));
+    const source = {
+      source: list.source,
+      uri,
+      ageSeconds,
+      ...(list.issuedAtIso !== undefined ? { listIssuedAt: list.issuedAtIso } : {}),
+    };
+    if (list.source === 'cache')
+      warnings.push(
+        errorReport(
+          'WARN_STATUS_FROM_CACHE',
+          `The status was taken from a cached status list issued ${ageSeconds} s ago.`,
+        ),
+      );
     return { errors, warnings, source };
   }
 
@@ -138,19 +217,36 @@ export class StatusChecker {
     if (!isSanadError(err)) throw err;
     // Network and storage failures all mean the same to a verifier: the status is unknown.
     const unavailable = err.category !== 'verification' || err.code.startsWith('ERR_FETCH_');
-    const message = unavailable && err.code !== 'ERR_STATUS_UNAVAILABLE' ? `The status list could not be obtained: ${err.message}` : err.message;
-    return { status: 'unknown', errors: [errorReport(unavailable ? 'ERR_STATUS_UNAVAILABLE' : (err.code as 'ERR_STATUS_UNAVAILABLE'), message)], warnings: [] };
+    const message =
+      unavailable && err.code !== 'ERR_STATUS_UNAVAILABLE'
+        ? `The status list could not be obtained: ${err.message}`
+        : err.message;
+    return {
+      status: 'unknown',
+      errors: [
+        errorReport(
+          unavailable ? 'ERR_STATUS_UNAVAILABLE' : (err.code as 'ERR_STATUS_UNAVAILABLE'),
+          message,
+        ),
+      ],
+      warnings: [],
+    };
   }
 
   /** Status of an SD-JWT VC from its Token Status List reference. */
-  async checkToken(ref: StatusListReference, issuer: string, keyFor: IssuerKeyResolver): Promise<StatusCheckResult> {
+  async checkToken(
+    ref: StatusListReference,
+    issuer: string,
+    keyFor: IssuerKeyResolver,
+  ): Promise<StatusCheckResult> {
     try {
       const list = await this.#load(ref.uri, issuer, keyFor, 'token');
       const fresh = this.#freshness(list, ref.uri);
       const value = list.view.get(ref.idx);
       if (fresh.errors.length > 0) return { status: 'unknown', ...fresh };
       if (value === TOKEN_STATUS.VALID) return { status: 'valid', ...fresh };
-      if (value === TOKEN_STATUS.SUSPENDED) return { status: 'suspended', ...fresh, errors: [errorReport('ERR_STATUS_SUSPENDED')] };
+      if (value === TOKEN_STATUS.SUSPENDED)
+        return { status: 'suspended', ...fresh, errors: [errorReport('ERR_STATUS_SUSPENDED')] };
       return { status: 'revoked', ...fresh, errors: [errorReport('ERR_STATUS_REVOKED')] };
     } catch (err) {
       return this.#unavailable(err);
@@ -158,14 +254,19 @@ export class StatusChecker {
   }
 
   /** Status of a VC-JWT from its Bitstring Status List entries (revocation and suspension). */
-  async checkBitstring(entries: BitstringStatusListEntry[], issuer: string, keyFor: IssuerKeyResolver): Promise<StatusCheckResult> {
+  async checkBitstring(
+    entries: BitstringStatusListEntry[],
+    issuer: string,
+    keyFor: IssuerKeyResolver,
+  ): Promise<StatusCheckResult> {
     const result: StatusCheckResult = { status: 'valid', errors: [], warnings: [] };
     try {
       for (const entry of entries) {
         const list = await this.#load(entry.statusListCredential, issuer, keyFor, 'bitstring');
         const fresh = this.#freshness(list, entry.statusListCredential);
         result.errors.push(...fresh.errors);
-        if (!result.warnings.some((w) => w.code === 'WARN_STATUS_FROM_CACHE')) result.warnings.push(...fresh.warnings);
+        if (!result.warnings.some((w) => w.code === 'WARN_STATUS_FROM_CACHE'))
+          result.warnings.push(...fresh.warnings);
         result.source ??= fresh.source;
         if (list.view.get(Number(entry.statusListIndex)) === 1) {
           if (entry.statusPurpose === 'revocation') {

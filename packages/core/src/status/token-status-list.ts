@@ -37,7 +37,10 @@ export interface StatusListView {
 
 function assertBits(bits: unknown): StatusBits {
   if (bits === 1 || bits === 2 || bits === 4 || bits === 8) return bits;
-  throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list bits value must be 1, 2, 4 or 8.');
+  throw new SanadError(
+    'ERR_STATUS_LIST_INVALID',
+    'The status list bits value must be 1, 2, 4 or 8.',
+  );
 }
 
 /**
@@ -48,13 +51,17 @@ function assertBits(bits: unknown): StatusBits {
  * encodeTokenStatusList([0, 1, 0, 0], 1) // { bits: 1, lst: 'eNpjAgAAAwAD' }
  * ```
  */
-export function encodeTokenStatusList(statuses: ArrayLike<number>, bits: StatusBits): TokenStatusListClaim {
+export function encodeTokenStatusList(
+  statuses: ArrayLike<number>,
+  bits: StatusBits,
+): TokenStatusListClaim {
   const perByte = 8 / bits;
   const mask = (1 << bits) - 1;
   const bytes = new Uint8Array(Math.ceil(statuses.length / perByte));
   for (let i = 0; i < statuses.length; i += 1) {
     const status = statuses[i] as number;
-    if (!Number.isInteger(status) || status < 0 || status > mask) throw new SanadError('ERR_STATUS_LIST_INVALID', `Status ${i} does not fit in ${bits} bits.`);
+    if (!Number.isInteger(status) || status < 0 || status > mask)
+      throw new SanadError('ERR_STATUS_LIST_INVALID', `Status ${i} does not fit in ${bits} bits.`);
     bytes[Math.floor(i / perByte)]! |= status << ((i % perByte) * bits);
   }
   return { bits, lst: toBase64url(zlibSync(bytes, { level: 9 })) };
@@ -69,7 +76,8 @@ export function encodeTokenStatusList(statuses: ArrayLike<number>, bits: StatusB
  * ```
  */
 export function decodeTokenStatusList(claim: unknown, maxBytes?: number): StatusListView {
-  if (!isPlainObject(claim) || typeof claim.lst !== 'string') throw new SanadError('ERR_STATUS_LIST_INVALID');
+  if (!isPlainObject(claim) || typeof claim.lst !== 'string')
+    throw new SanadError('ERR_STATUS_LIST_INVALID');
   const bits = assertBits(claim.bits);
   let compressed: Uint8Array;
   try {
@@ -83,7 +91,8 @@ export function decodeTokenStatusList(claim: unknown, maxBytes?: number): Status
   return {
     size: bytes.length * perByte,
     get(index) {
-      if (!Number.isInteger(index) || index < 0 || index >= bytes.length * perByte) throw new SanadError('ERR_STATUS_INDEX_OUT_OF_RANGE');
+      if (!Number.isInteger(index) || index < 0 || index >= bytes.length * perByte)
+        throw new SanadError('ERR_STATUS_INDEX_OUT_OF_RANGE');
       const byte = bytes[Math.floor(index / perByte)] as number;
       return (byte >> ((index % perByte) * bits)) & mask;
     },
@@ -112,7 +121,10 @@ export interface StatusListJwtOptions {
  * const jwt = await createStatusListJwt(signer, { uri, issuer, statuses, bits: 2, iat: now })
  * ```
  */
-export function createStatusListJwt(signer: Signer, options: StatusListJwtOptions): Promise<string> {
+export function createStatusListJwt(
+  signer: Signer,
+  options: StatusListJwtOptions,
+): Promise<string> {
   const header: Record<string, unknown> = { typ: 'statuslist+jwt' };
   if (options.kid !== undefined) header.kid = options.kid;
   const payload: Record<string, unknown> = {
@@ -146,16 +158,28 @@ export function parseStatusListJwt(token: string, maxBytes?: number): ParsedStat
     jwt = decodeJwt(token.trim());
   } catch (cause) {
     if (isSanadError(cause) && cause.code === 'ERR_NUMERIC_DATE_INVALID') throw cause;
-    throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token is malformed.', { cause });
+    throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token is malformed.', {
+      cause,
+    });
   }
   const { header, payload } = jwt;
-  if (header.typ !== 'statuslist+jwt') throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token typ is not statuslist+jwt.');
-  if (typeof payload.sub !== 'string') throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token has no sub.');
-  const parsed: ParsedStatusListJwt = { jwt, uri: payload.sub, view: decodeTokenStatusList(payload.status_list, maxBytes) };
+  if (header.typ !== 'statuslist+jwt')
+    throw new SanadError(
+      'ERR_STATUS_LIST_INVALID',
+      'The status list token typ is not statuslist+jwt.',
+    );
+  if (typeof payload.sub !== 'string')
+    throw new SanadError('ERR_STATUS_LIST_INVALID', 'The status list token has no sub.');
+  const parsed: ParsedStatusListJwt = {
+    jwt,
+    uri: payload.sub,
+    view: decodeTokenStatusList(payload.status_list, maxBytes),
+  };
   if (typeof payload.iss === 'string') parsed.issuer = payload.iss;
   const iat = numericDate(payload.iat);
   const exp = numericDate(payload.exp);
-  const ttl = typeof payload.ttl === 'number' && Number.isFinite(payload.ttl) ? payload.ttl : undefined;
+  const ttl =
+    typeof payload.ttl === 'number' && Number.isFinite(payload.ttl) ? payload.ttl : undefined;
   if (iat !== undefined) parsed.iat = iat;
   if (exp !== undefined) parsed.exp = exp;
   if (ttl !== undefined) parsed.ttl = ttl;
@@ -163,12 +187,22 @@ export function parseStatusListJwt(token: string, maxBytes?: number): ParsedStat
 }
 
 /** Reads `status.status_list` from a credential payload; undefined when absent. */
-export function statusListReferenceOf(payload: Record<string, unknown>): StatusListReference | undefined {
+export function statusListReferenceOf(
+  payload: Record<string, unknown>,
+): StatusListReference | undefined {
   const status = payload.status;
   if (status === undefined) return undefined;
   const ref = isPlainObject(status) ? status.status_list : undefined;
-  if (!isPlainObject(ref) || typeof ref.uri !== 'string' || !Number.isInteger(ref.idx) || (ref.idx as number) < 0) {
-    throw new SanadError('ERR_STATUS_LIST_INVALID', 'The credential status reference is malformed.');
+  if (
+    !isPlainObject(ref) ||
+    typeof ref.uri !== 'string' ||
+    !Number.isInteger(ref.idx) ||
+    (ref.idx as number) < 0
+  ) {
+    throw new SanadError(
+      'ERR_STATUS_LIST_INVALID',
+      'The credential status reference is malformed.',
+    );
   }
   return { idx: ref.idx as number, uri: ref.uri };
 }

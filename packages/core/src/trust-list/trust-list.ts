@@ -7,7 +7,15 @@ import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js
 import { isPlainObject } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import type { JWK, Signer } from '../keys.js';
-import { didProblem, isDate, type LoadSignedListOptions, loadSignedList, type PinnedKey, type SignedListKind, signList } from '../signed-list/signed-list.js';
+import {
+  didProblem,
+  isDate,
+  type LoadSignedListOptions,
+  loadSignedList,
+  type PinnedKey,
+  type SignedListKind,
+  signList,
+} from '../signed-list/signed-list.js';
 
 export const TRUST_LIST_JWT_TYP = 'sanad-trust-list+jwt';
 
@@ -46,31 +54,41 @@ const fail = (message: string): never => {
  */
 export function parseTrustList(json: unknown): TrustListDocument {
   if (!isPlainObject(json)) return fail('The trust list is not a JSON object.');
-  if (json.type !== 'sanad-trust-list' || json.version !== 1) return fail('The trust list type or version is not supported.');
+  if (json.type !== 'sanad-trust-list' || json.version !== 1)
+    return fail('The trust list type or version is not supported.');
   for (const field of ['id', 'name'] as const) {
-    if (json[field] !== undefined && typeof json[field] !== 'string') fail(`The trust list ${field} is not a string.`);
+    if (json[field] !== undefined && typeof json[field] !== 'string')
+      fail(`The trust list ${field} is not a string.`);
   }
   for (const field of ['issued_at', 'expires_at'] as const) {
-    if (json[field] !== undefined && !isDate(json[field])) fail(`The trust list ${field} is not an ISO 8601 date.`);
+    if (json[field] !== undefined && !isDate(json[field]))
+      fail(`The trust list ${field} is not an ISO 8601 date.`);
   }
   if (!Array.isArray(json.issuers)) return fail('The trust list has no issuers array.');
   const ids = new Set<string>();
   json.issuers.forEach((issuer: unknown, i: number) => {
-    if (!isPlainObject(issuer) || typeof issuer.id !== 'string' || issuer.id === '') fail(`Issuer ${i} has no id.`);
+    if (!isPlainObject(issuer) || typeof issuer.id !== 'string' || issuer.id === '')
+      fail(`Issuer ${i} has no id.`);
     const entry = issuer as Record<string, unknown> & { id: string };
     const isDid = entry.id.startsWith('did:');
-    if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id)) fail(`Issuer ${i} id must be a DID or an https URL.`);
+    if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id))
+      fail(`Issuer ${i} id must be a DID or an https URL.`);
     const problem = isDid ? didProblem(entry.id) : undefined;
     if (problem !== undefined) fail(`Issuer ${i} id is not a usable DID: ${problem}`);
     if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
     ids.add(entry.id);
-    if (!Array.isArray(entry.credential_types) || entry.credential_types.some((t) => typeof t !== 'string' || t === '')) {
+    if (
+      !Array.isArray(entry.credential_types) ||
+      entry.credential_types.some((t) => typeof t !== 'string' || t === '')
+    ) {
       fail(`Issuer ${i} credential_types must be a list of type names.`);
     }
-    if (entry.name !== undefined && typeof entry.name !== 'string') fail(`Issuer ${i} name is not a string.`);
+    if (entry.name !== undefined && typeof entry.name !== 'string')
+      fail(`Issuer ${i} name is not a string.`);
     if (entry.jwks !== undefined) {
       const keys = isPlainObject(entry.jwks) ? entry.jwks.keys : undefined;
-      if (!Array.isArray(keys) || keys.some((k) => !isPlainObject(k) || 'd' in k)) fail(`Issuer ${i} jwks must hold public keys only.`);
+      if (!Array.isArray(keys) || keys.some((k) => !isPlainObject(k) || 'd' in k))
+        fail(`Issuer ${i} jwks must hold public keys only.`);
     } else if (!isDid) {
       fail(`Issuer ${i} is an https issuer and needs jwks.`);
     }
@@ -93,7 +111,12 @@ export class TrustList {
 
   /** The entry for an issuer identifier (a DID URL is reduced to its DID). */
   findIssuer(id: string): TrustedIssuer | undefined {
-    return this.#byId.get(id) ?? (id.startsWith('did:') && id.includes('#') ? this.#byId.get(id.slice(0, id.indexOf('#'))) : undefined);
+    return (
+      this.#byId.get(id) ??
+      (id.startsWith('did:') && id.includes('#')
+        ? this.#byId.get(id.slice(0, id.indexOf('#')))
+        : undefined)
+    );
   }
 
   /** Whether `issuerId` may issue any of `credentialTypes`. */
@@ -106,16 +129,24 @@ export class TrustList {
    * The key that signs for `issuerId`: from the list's `jwks` (matched by `kid` when given),
    * else by resolving the DID (the `kid` must be a DID URL of that same DID).
    */
-  async issuerKey(issuerId: string, kid: string | undefined, didOptions?: DidResolverOptions): Promise<JWK> {
+  async issuerKey(
+    issuerId: string,
+    kid: string | undefined,
+    didOptions?: DidResolverOptions,
+  ): Promise<JWK> {
     const issuer = this.findIssuer(issuerId);
     if (!issuer) throw new SanadError('ERR_ISSUER_UNTRUSTED');
     if (issuer.jwks) {
-      const keys = kid === undefined ? issuer.jwks.keys : issuer.jwks.keys.filter((k) => k.kid === kid);
+      const keys =
+        kid === undefined ? issuer.jwks.keys : issuer.jwks.keys.filter((k) => k.kid === kid);
       if (keys.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
       return keys[0] as JWK;
     }
     if (kid !== undefined && kid.startsWith('did:') && didOf(kid) !== issuer.id) {
-      throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND', 'The key id belongs to another DID than the issuer.');
+      throw new SanadError(
+        'ERR_ISSUER_KEY_NOT_FOUND',
+        'The key id belongs to another DID than the issuer.',
+      );
     }
     const didUrl = kid === undefined ? issuer.id : kid.startsWith('#') ? `${issuer.id}${kid}` : kid;
     return resolveDidKey(didUrl, didOptions);
@@ -128,7 +159,11 @@ const TRUST_LIST_KIND: SignedListKind<TrustListDocument> = {
   noun: 'trust list',
   // Ten thousand issuers with keys fit in well under this; anything larger is refused unread.
   maxLength: 8 * 1024 * 1024,
-  codes: { invalid: 'ERR_TRUST_LIST_INVALID', signature: 'ERR_TRUST_LIST_SIGNATURE_INVALID', expired: 'ERR_TRUST_LIST_EXPIRED' },
+  codes: {
+    invalid: 'ERR_TRUST_LIST_INVALID',
+    signature: 'ERR_TRUST_LIST_SIGNATURE_INVALID',
+    expired: 'ERR_TRUST_LIST_EXPIRED',
+  },
   parse: parseTrustList,
 };
 
@@ -140,7 +175,11 @@ const TRUST_LIST_KIND: SignedListKind<TrustListDocument> = {
  * const jws = await signTrustList(doc, authoritySigner)
  * ```
  */
-export function signTrustList(document: TrustListDocument, signer: Signer, kid?: string): Promise<string> {
+export function signTrustList(
+  document: TrustListDocument,
+  signer: Signer,
+  kid?: string,
+): Promise<string> {
   return signList(TRUST_LIST_KIND, document, signer, kid);
 }
 
@@ -159,7 +198,10 @@ export interface LoadTrustListOptions extends LoadSignedListOptions {
  * const trust = await loadTrustList(await readFile('trust.jws', 'utf8'), { pinnedKey: authorityJwk })
  * ```
  */
-export async function loadTrustList(input: string, options: LoadTrustListOptions = {}): Promise<TrustList> {
+export async function loadTrustList(
+  input: string,
+  options: LoadTrustListOptions = {},
+): Promise<TrustList> {
   const { document, signed } = await loadSignedList(TRUST_LIST_KIND, input, options);
   return new TrustList(document, signed);
 }

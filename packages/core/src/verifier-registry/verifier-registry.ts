@@ -9,7 +9,16 @@
 import { isPlainObject } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import type { Signer } from '../keys.js';
-import { didProblem, hasExpired, isDate, type LoadSignedListOptions, loadSignedList, readSignedList, type SignedListKind, signList } from '../signed-list/signed-list.js';
+import {
+  didProblem,
+  hasExpired,
+  isDate,
+  type LoadSignedListOptions,
+  loadSignedList,
+  readSignedList,
+  type SignedListKind,
+  signList,
+} from '../signed-list/signed-list.js';
 import type { LocalizedText } from '../types.js';
 
 export const VERIFIER_REGISTRY_JWT_TYP = 'sanad-verifier-registry+jwt';
@@ -56,18 +65,22 @@ const fail = (message: string): never => {
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
 
 function checkLocalized(value: unknown, what: string): void {
-  if (!isPlainObject(value) || Object.keys(value).length === 0) fail(`${what} must give the text in at least one language.`);
+  if (!isPlainObject(value) || Object.keys(value).length === 0)
+    fail(`${what} must give the text in at least one language.`);
   for (const [tag, text] of Object.entries(value as Record<string, unknown>)) {
     if (!LANGUAGE_TAG.test(tag)) fail(`${what} has a key that is not a language tag.`);
     if (typeof text !== 'string' || text.trim() === '') fail(`${what} has an empty text.`);
   }
 }
 
-const isPathPart = (p: unknown): boolean => typeof p === 'string' ? p !== '' : p === null || (Number.isInteger(p) && (p as number) >= 0);
+const isPathPart = (p: unknown): boolean =>
+  typeof p === 'string' ? p !== '' : p === null || (Number.isInteger(p) && (p as number) >= 0);
 
 /** The DID a client_id stands for, or undefined when it names none. */
 export function clientIdDid(clientId: string): string | undefined {
-  const did = clientId.startsWith(DID_CLIENT_PREFIX) ? clientId.slice(DID_CLIENT_PREFIX.length) : clientId;
+  const did = clientId.startsWith(DID_CLIENT_PREFIX)
+    ? clientId.slice(DID_CLIENT_PREFIX.length)
+    : clientId;
   return did.startsWith('did:') ? did : undefined;
 }
 
@@ -81,20 +94,25 @@ export function clientIdDid(clientId: string): string | undefined {
  */
 export function parseVerifierRegistry(json: unknown): VerifierRegistryDocument {
   if (!isPlainObject(json)) return fail('The verifier registry is not a JSON object.');
-  if (json.type !== 'sanad-verifier-registry' || json.version !== 1) return fail('The verifier registry type or version is not supported.');
-  if (json.name !== undefined && typeof json.name !== 'string') fail('The verifier registry name is not a string.');
+  if (json.type !== 'sanad-verifier-registry' || json.version !== 1)
+    return fail('The verifier registry type or version is not supported.');
+  if (json.name !== undefined && typeof json.name !== 'string')
+    fail('The verifier registry name is not a string.');
   for (const field of ['issued_at', 'expires_at'] as const) {
-    if (json[field] !== undefined && !isDate(json[field])) fail(`The verifier registry ${field} is not an ISO 8601 date.`);
+    if (json[field] !== undefined && !isDate(json[field]))
+      fail(`The verifier registry ${field} is not an ISO 8601 date.`);
   }
   if (!Array.isArray(json.verifiers)) return fail('The verifier registry has no verifiers array.');
   const seen = new Set<string>();
   json.verifiers.forEach((verifier: unknown, i: number) => {
     if (!isPlainObject(verifier)) fail(`Verifier ${i} is not an object.`);
     const entry = verifier as Record<string, unknown>;
-    if (!Array.isArray(entry.client_ids) || entry.client_ids.length === 0) fail(`Verifier ${i} has no client_ids.`);
+    if (!Array.isArray(entry.client_ids) || entry.client_ids.length === 0)
+      fail(`Verifier ${i} has no client_ids.`);
     for (const clientId of entry.client_ids as unknown[]) {
       const did = typeof clientId === 'string' ? clientIdDid(clientId) : undefined;
-      if (did === undefined) fail(`Verifier ${i} client_id must be a DID or decentralized_identifier:<DID>.`);
+      if (did === undefined)
+        fail(`Verifier ${i} client_id must be a DID or decentralized_identifier:<DID>.`);
       const problem = didProblem(did!);
       if (problem !== undefined) fail(`Verifier ${i} client_id is not a usable DID: ${problem}`);
       // One verifier per DID: two entries for one would leave the wallet to guess which applies.
@@ -102,21 +120,36 @@ export function parseVerifierRegistry(json: unknown): VerifierRegistryDocument {
       seen.add(did!);
     }
     checkLocalized(entry.names, `Verifier ${i} names`);
-    if (!Array.isArray(entry.purposes) || entry.purposes.length === 0) fail(`Verifier ${i} has no purposes.`);
-    (entry.purposes as unknown[]).forEach((purpose, j) => checkLocalized(purpose, `Verifier ${i} purpose ${j}`));
+    if (!Array.isArray(entry.purposes) || entry.purposes.length === 0)
+      fail(`Verifier ${i} has no purposes.`);
+    (entry.purposes as unknown[]).forEach((purpose, j) =>
+      checkLocalized(purpose, `Verifier ${i} purpose ${j}`),
+    );
     if (!Array.isArray(entry.credentials)) fail(`Verifier ${i} has no credentials array.`);
     const types = new Set<string>();
     (entry.credentials as unknown[]).forEach((credential, j) => {
-      if (!isPlainObject(credential) || typeof credential.credential_type !== 'string' || credential.credential_type === '') fail(`Verifier ${i} credential ${j} has no credential_type.`);
+      if (
+        !isPlainObject(credential) ||
+        typeof credential.credential_type !== 'string' ||
+        credential.credential_type === ''
+      )
+        fail(`Verifier ${i} credential ${j} has no credential_type.`);
       const { credential_type, claims } = credential as Record<string, unknown>;
-      if (types.has(credential_type as string)) fail(`Verifier ${i} lists credential type ${j} twice.`);
+      if (types.has(credential_type as string))
+        fail(`Verifier ${i} lists credential type ${j} twice.`);
       types.add(credential_type as string);
-      if (!Array.isArray(claims) || claims.some((path) => !Array.isArray(path) || path.length === 0 || !path.every(isPathPart))) {
-        fail(`Verifier ${i} credential ${j} claims must be a list of claim paths (names, indexes, null for every element).`);
+      if (
+        !Array.isArray(claims) ||
+        claims.some((path) => !Array.isArray(path) || path.length === 0 || !path.every(isPathPart))
+      ) {
+        fail(
+          `Verifier ${i} credential ${j} claims must be a list of claim paths (names, indexes, null for every element).`,
+        );
       }
     });
     for (const field of ['valid_from', 'valid_until'] as const) {
-      if (entry[field] !== undefined && !isDate(entry[field])) fail(`Verifier ${i} ${field} is not an ISO 8601 date.`);
+      if (entry[field] !== undefined && !isDate(entry[field]))
+        fail(`Verifier ${i} ${field} is not an ISO 8601 date.`);
     }
   });
   return json as unknown as VerifierRegistryDocument;
@@ -124,7 +157,8 @@ export function parseVerifierRegistry(json: unknown): VerifierRegistryDocument {
 
 /** Whether `registered` covers `asked`: the same claim, or one inside it (`null` covers every element). */
 const covers = (registered: RegistryClaimPath, asked: RegistryClaimPath): boolean =>
-  registered.length <= asked.length && registered.every((part, i) => part === null || part === asked[i]);
+  registered.length <= asked.length &&
+  registered.every((part, i) => part === null || part === asked[i]);
 
 /** A loaded, validated verifier registry. */
 export class VerifierRegistry {
@@ -136,7 +170,9 @@ export class VerifierRegistry {
   constructor(document: VerifierRegistryDocument, signed = false) {
     this.document = document;
     this.signed = signed;
-    this.#byDid = new Map(document.verifiers.flatMap((v) => v.client_ids.map((id) => [clientIdDid(id)!, v] as const)));
+    this.#byDid = new Map(
+      document.verifiers.flatMap((v) => v.client_ids.map((id) => [clientIdDid(id)!, v] as const)),
+    );
   }
 
   /** Whether the registry's expires_at has passed at `now` (milliseconds). */
@@ -148,7 +184,12 @@ export class VerifierRegistry {
   find(clientId: string, now: number): RegisteredVerifier | undefined {
     const did = clientIdDid(clientId);
     const entry = did === undefined ? undefined : this.#byDid.get(did);
-    if (!entry || (entry.valid_from !== undefined && Date.parse(entry.valid_from) > now) || (entry.valid_until !== undefined && Date.parse(entry.valid_until) <= now)) return undefined;
+    if (
+      !entry ||
+      (entry.valid_from !== undefined && Date.parse(entry.valid_from) > now) ||
+      (entry.valid_until !== undefined && Date.parse(entry.valid_until) <= now)
+    )
+      return undefined;
     return entry;
   }
 }
@@ -163,8 +204,13 @@ export class VerifierRegistry {
  * beyondRegistration(entry, vct, [['given_name'], ['address']]) // [['address']] when only address.locality is registered
  * ```
  */
-export function beyondRegistration(entry: RegisteredVerifier, credentialType: string, asked: RegistryClaimPath[]): RegistryClaimPath[] {
-  const registered = entry.credentials.find((c) => c.credential_type === credentialType)?.claims ?? [];
+export function beyondRegistration(
+  entry: RegisteredVerifier,
+  credentialType: string,
+  asked: RegistryClaimPath[],
+): RegistryClaimPath[] {
+  const registered =
+    entry.credentials.find((c) => c.credential_type === credentialType)?.claims ?? [];
   return asked.filter((path) => !registered.some((r) => covers(r, path)));
 }
 
@@ -174,7 +220,11 @@ const VERIFIER_REGISTRY_KIND: SignedListKind<VerifierRegistryDocument> = {
   noun: 'verifier registry',
   // Carried to phones over slow links: thousands of verifiers fit well under this.
   maxLength: 2 * 1024 * 1024,
-  codes: { invalid: 'ERR_VERIFIER_REGISTRY_INVALID', signature: 'ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID', expired: 'ERR_VERIFIER_REGISTRY_EXPIRED' },
+  codes: {
+    invalid: 'ERR_VERIFIER_REGISTRY_INVALID',
+    signature: 'ERR_VERIFIER_REGISTRY_SIGNATURE_INVALID',
+    expired: 'ERR_VERIFIER_REGISTRY_EXPIRED',
+  },
   parse: parseVerifierRegistry,
 };
 
@@ -186,7 +236,11 @@ const VERIFIER_REGISTRY_KIND: SignedListKind<VerifierRegistryDocument> = {
  * const jws = await signVerifierRegistry(doc, authoritySigner)
  * ```
  */
-export function signVerifierRegistry(document: VerifierRegistryDocument, signer: Signer, kid?: string): Promise<string> {
+export function signVerifierRegistry(
+  document: VerifierRegistryDocument,
+  signer: Signer,
+  kid?: string,
+): Promise<string> {
   return signList(VERIFIER_REGISTRY_KIND, document, signer, kid);
 }
 
@@ -206,7 +260,14 @@ export interface LoadVerifierRegistryOptions extends LoadSignedListOptions {
  * const registry = await loadVerifierRegistry(await readFile('registry.jws', 'utf8'), { pinnedKey: authorityDid })
  * ```
  */
-export async function loadVerifierRegistry(input: string, options: LoadVerifierRegistryOptions = {}): Promise<VerifierRegistry> {
-  const { document, signed } = await (options.keepExpired ? readSignedList : loadSignedList)(VERIFIER_REGISTRY_KIND, input, options);
+export async function loadVerifierRegistry(
+  input: string,
+  options: LoadVerifierRegistryOptions = {},
+): Promise<VerifierRegistry> {
+  const { document, signed } = await (options.keepExpired ? readSignedList : loadSignedList)(
+    VERIFIER_REGISTRY_KIND,
+    input,
+    options,
+  );
   return new VerifierRegistry(document, signed);
 }

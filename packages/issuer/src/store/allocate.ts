@@ -12,13 +12,21 @@ function* candidateIndexes(size: number, random: (max: number) => number): Gener
 }
 
 /** A random free index in [0, size), for stores that can answer synchronously (SQLite, memory). */
-export function pickFreeIndex(size: number, isUsed: (index: number) => boolean, random: (max: number) => number): number {
+export function pickFreeIndex(
+  size: number,
+  isUsed: (index: number) => boolean,
+  random: (max: number) => number,
+): number {
   for (const index of candidateIndexes(size, random)) if (!isUsed(index)) return index;
   throw new SanadError('ERR_STATUS_LIST_FULL');
 }
 
 /** The same for stores that ask a database over the network (PostgreSQL). */
-export async function pickFreeIndexAsync(size: number, isUsed: (index: number) => Promise<boolean>, random: (max: number) => number): Promise<number> {
+export async function pickFreeIndexAsync(
+  size: number,
+  isUsed: (index: number) => Promise<boolean>,
+  random: (max: number) => number,
+): Promise<number> {
   for (const index of candidateIndexes(size, random)) if (!(await isUsed(index))) return index;
   throw new SanadError('ERR_STATUS_LIST_FULL');
 }

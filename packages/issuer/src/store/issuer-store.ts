@@ -81,7 +81,10 @@ export interface IssuerStore {
    */
   rotateKey(next: IssuerKeyReference, retiredAt: string): Promise<IssuerSettings>;
   /** Gives each record a random free index (opening a new list when one is full) and stores them, atomically. */
-  recordCredentials(records: NewCredentialRecord[], options: AllocationOptions): Promise<IssuedCredentialRecord[]>;
+  recordCredentials(
+    records: NewCredentialRecord[],
+    options: AllocationOptions,
+  ): Promise<IssuedCredentialRecord[]>;
   getCredential(id: string): Promise<IssuedCredentialRecord | undefined>;
   credentialsOfBatch(batchId: string): Promise<IssuedCredentialRecord[]>;
   /** Every credential in one status list: all signed by the list's key (a key compromise revokes them). */
@@ -90,17 +93,38 @@ export interface IssuerStore {
   listCredentials(): Promise<IssuedCredentialRecord[]>;
   statusLists(): Promise<StatusListRecord[]>;
   /** The entries of a list that are not valid (everything else is valid). */
-  nonValidEntries(listId: number): Promise<Array<{ index: number; status: Exclude<CredentialStatus, 'valid'> }>>;
+  nonValidEntries(
+    listId: number,
+  ): Promise<Array<{ index: number; status: Exclude<CredentialStatus, 'valid'> }>>;
   close(): Promise<void>;
 }
 
 /** The settings after `rotateKey`: refused when `next` is the current key or a retired one. */
-export function rotatedSettings(current: IssuerSettings | undefined, next: IssuerKeyReference, retiredAt: string): IssuerSettings {
+export function rotatedSettings(
+  current: IssuerSettings | undefined,
+  next: IssuerKeyReference,
+  retiredAt: string,
+): IssuerSettings {
   if (!current) throw new SanadError('ERR_ISSUER_NOT_INITIALIZED');
   const used = [current.issuerId, ...(current.retiredKeys ?? []).map((k) => k.issuerId)];
-  if (used.includes(next.issuerId)) throw new SanadError('ERR_INVALID_KEY', 'That key has already been used by this register: rotate to a new key.');
-  const retired: RetiredKey = { issuerId: current.issuerId, kid: current.kid, alg: current.alg, retiredAt };
-  return { ...current, issuerId: next.issuerId, kid: next.kid, alg: next.alg, retiredKeys: [...(current.retiredKeys ?? []), retired] };
+  if (used.includes(next.issuerId))
+    throw new SanadError(
+      'ERR_INVALID_KEY',
+      'That key has already been used by this register: rotate to a new key.',
+    );
+  const retired: RetiredKey = {
+    issuerId: current.issuerId,
+    kid: current.kid,
+    alg: current.alg,
+    retiredAt,
+  };
+  return {
+    ...current,
+    issuerId: next.issuerId,
+    kid: next.kid,
+    alg: next.alg,
+    retiredKeys: [...(current.retiredKeys ?? []), retired],
+  };
 }
 
 /** Where a moved register went: written into the old copy by `sanad issuer migrate`. */
@@ -113,12 +137,18 @@ export interface RegisterMove {
 
 /** The refusal every use of a moved register gets. */
 export function registerMovedError(move: RegisterMove): SanadError {
-  return new SanadError('ERR_REGISTER_MOVED', `This issuer register was moved to ${move.to} on ${move.at.slice(0, 10)}; this copy is kept only as a record. Use the moved register.`);
+  return new SanadError(
+    'ERR_REGISTER_MOVED',
+    `This issuer register was moved to ${move.to} on ${move.at.slice(0, 10)}; this copy is kept only as a record. Use the moved register.`,
+  );
 }
 
 /** Refuses to allocate for any key but the register's current one (a service still running on a retired key). */
 export function assertCurrentKey(settings: IssuerSettings | undefined, issuerId: string): void {
   if (settings && settings.issuerId !== issuerId) {
-    throw new SanadError('ERR_ISSUER_KEY_MISMATCH', 'This key was retired by a key rotation: restart with the current key (issuer-key.jwk.json).');
+    throw new SanadError(
+      'ERR_ISSUER_KEY_MISMATCH',
+      'This key was retired by a key rotation: restart with the current key (issuer-key.jwk.json).',
+    );
   }
 }

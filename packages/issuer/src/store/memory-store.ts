@@ -1,5 +1,12 @@
 /** An in-memory issuer store, for tests and for the browser. */
-import { assertCurrentKey, type IssuedCredentialRecord, type IssuerSettings, type IssuerStore, rotatedSettings, type StatusListRecord } from './issuer-store.js';
+import {
+  assertCurrentKey,
+  type IssuedCredentialRecord,
+  type IssuerSettings,
+  type IssuerStore,
+  rotatedSettings,
+  type StatusListRecord,
+} from './issuer-store.js';
 import { pickFreeIndex } from './allocate.js';
 
 /**
@@ -31,7 +38,9 @@ export function createMemoryIssuerStore(): IssuerStore {
       assertCurrentKey(settings, issuerId);
       const out: IssuedCredentialRecord[] = [];
       for (const record of records) {
-        let list = lists.filter((l) => l.kind === kind && (l.issuerId === undefined || l.issuerId === issuerId)).at(-1);
+        let list = lists
+          .filter((l) => l.kind === kind && (l.issuerId === undefined || l.issuerId === issuerId))
+          .at(-1);
         if (!list || (used.get(list.id)?.size ?? 0) >= list.size) {
           list = { id: lists.length + 1, kind, size: listSize, issuerId };
           lists.push(list);
@@ -40,7 +49,12 @@ export function createMemoryIssuerStore(): IssuerStore {
         const taken = used.get(list.id)!;
         const index = pickFreeIndex(list.size, (i) => taken.has(i), random);
         taken.add(index);
-        const issued: IssuedCredentialRecord = { ...record, listId: list.id, index, status: 'valid' };
+        const issued: IssuedCredentialRecord = {
+          ...record,
+          listId: list.id,
+          index,
+          status: 'valid',
+        };
         credentials.set(record.id, issued);
         out.push(copy(issued));
       }
@@ -54,7 +68,10 @@ export function createMemoryIssuerStore(): IssuerStore {
       return [...credentials.values()].filter((r) => r.batchId === batchId).map(copy);
     },
     async credentialsOfList(listId) {
-      return [...credentials.values()].filter((r) => r.listId === listId).sort((a, b) => a.index - b.index).map(copy);
+      return [...credentials.values()]
+        .filter((r) => r.listId === listId)
+        .sort((a, b) => a.index - b.index)
+        .map(copy);
     },
     async setStatus(ids, status) {
       for (const id of ids) {

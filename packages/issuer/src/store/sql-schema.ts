@@ -57,4 +57,9 @@ export interface StatusListRow {
   issuer_id: string | null;
 }
 
-export const toStatusList = (r: StatusListRow): StatusListRecord => ({ id: r.id, kind: r.kind, size: r.size, ...(r.issuer_id ? { issuerId: r.issuer_id } : {}) });
+export const toStatusList = (r: StatusListRow): StatusListRecord => ({
+  id: r.id,
+  kind: r.kind,
+  size: r.size,
+  ...(r.issuer_id ? { issuerId: r.issuer_id } : {}),
+});

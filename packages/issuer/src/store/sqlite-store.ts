@@ -2,8 +2,25 @@
 import Database from 'better-sqlite3';
 import { SanadError } from '@sanad/core';
 import { pickFreeIndex } from './allocate.js';
-import { assertCurrentKey, type CredentialStatus, type IssuerSettings, type IssuerStore, type RegisterMove, registerMovedError, rotatedSettings, type StatusListKind } from './issuer-store.js';
-import { type CredentialRow as Row, migrations, MOVED_KEY, SCHEMA_VERSION, type StatusListRow, toRecord, toStatusList } from './sql-schema.js';
+import {
+  assertCurrentKey,
+  type CredentialStatus,
+  type IssuerSettings,
+  type IssuerStore,
+  type RegisterMove,
+  registerMovedError,
+  rotatedSettings,
+  type StatusListKind,
+} from './issuer-store.js';
+import {
+  type CredentialRow as Row,
+  migrations,
+  MOVED_KEY,
+  SCHEMA_VERSION,
+  type StatusListRow,
+  toRecord,
+  toStatusList,
+} from './sql-schema.js';
 
 const MIGRATIONS = migrations('sqlite');
 
@@ -14,7 +31,10 @@ const MIGRATIONS = migrations('sqlite');
 export function sqliteIssuerSchema(path: string): { version: number; current: number } {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return { version: db.pragma('user_version', { simple: true }) as number, current: SCHEMA_VERSION };
+    return {
+      version: db.pragma('user_version', { simple: true }) as number,
+      current: SCHEMA_VERSION,
+    };
   } finally {
     db.close();
   }
@@ -36,7 +56,8 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new SanadError('ERR_STORAGE', 'The register was written by a newer Sanad.');
+    if (version > SCHEMA_VERSION)
+      throw new SanadError('ERR_STORAGE', 'The register was written by a newer Sanad.');
     db.transaction(() => {
       for (let v = version; v < SCHEMA_VERSION; v += 1) db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -47,14 +68,18 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
   }
   const q = {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
-    putSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    putSetting: db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ),
     currentList: db.prepare<[StatusListKind, string], { id: number; size: number; used: number }>(
       'SELECT id, size, used FROM status_lists WHERE kind = ? AND (issuer_id = ? OR issuer_id IS NULL) ORDER BY id DESC LIMIT 1',
     ),
     newList: db.prepare('INSERT INTO status_lists (kind, size, issuer_id) VALUES (?, ?, ?)'),
     claimLists: db.prepare('UPDATE status_lists SET issuer_id = ? WHERE issuer_id IS NULL'),
     bumpList: db.prepare('UPDATE status_lists SET used = used + 1 WHERE id = ?'),
-    indexUsed: db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM credentials WHERE list_id = ? AND idx = ?'),
+    indexUsed: db.prepare<[number, number], { one: number }>(
+      'SELECT 1 AS one FROM credentials WHERE list_id = ? AND idx = ?',
+    ),
     insert: db.prepare(
       'INSERT INTO credentials (id, batch_id, type_id, format, list_id, idx, status, valid_from, valid_until, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -63,8 +88,12 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     byList: db.prepare<[number], Row>('SELECT * FROM credentials WHERE list_id = ? ORDER BY idx'),
     setStatus: db.prepare('UPDATE credentials SET status = ? WHERE id = ?'),
     all: db.prepare<[], Row>('SELECT * FROM credentials ORDER BY issued_at, id'),
-    lists: db.prepare<[], StatusListRow>('SELECT id, kind, size, issuer_id FROM status_lists ORDER BY id'),
-    nonValid: db.prepare<[number], { idx: number; status: 'revoked' | 'suspended' }>("SELECT idx, status FROM credentials WHERE list_id = ? AND status != 'valid'"),
+    lists: db.prepare<[], StatusListRow>(
+      'SELECT id, kind, size, issuer_id FROM status_lists ORDER BY id',
+    ),
+    nonValid: db.prepare<[number], { idx: number; status: 'revoked' | 'suspended' }>(
+      "SELECT idx, status FROM credentials WHERE list_id = ? AND status != 'valid'",
+    ),
   };
   const guard = <T>(fn: () => T): T => {
     try {
@@ -89,25 +118,49 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     });
     return (...args: A): T => tx.immediate(...args);
   };
-  const record = write((records: Parameters<IssuerStore['recordCredentials']>[0], options: Parameters<IssuerStore['recordCredentials']>[1]) => {
-    assertCurrentKey(settings(), options.issuerId);
-    return records.map((r) => {
-      let list = q.currentList.get(options.kind, options.issuerId);
-      if (!list || list.used >= list.size) {
-        const id = Number(q.newList.run(options.kind, options.listSize, options.issuerId).lastInsertRowid);
-        list = { id, size: options.listSize, used: 0 };
-      }
-      const listId = list.id;
-      const index = pickFreeIndex(list.size, (i) => q.indexUsed.get(listId, i) !== undefined, options.random);
-      q.insert.run(r.id, r.batchId, r.typeId, r.format, listId, index, 'valid', r.validFrom, r.validUntil, r.issuedAt);
-      q.bumpList.run(listId);
-      return { ...r, listId, index, status: 'valid' as const };
-    });
-  });
+  const record = write(
+    (
+      records: Parameters<IssuerStore['recordCredentials']>[0],
+      options: Parameters<IssuerStore['recordCredentials']>[1],
+    ) => {
+      assertCurrentKey(settings(), options.issuerId);
+      return records.map((r) => {
+        let list = q.currentList.get(options.kind, options.issuerId);
+        if (!list || list.used >= list.size) {
+          const id = Number(
+            q.newList.run(options.kind, options.listSize, options.issuerId).lastInsertRowid,
+          );
+          list = { id, size: options.listSize, used: 0 };
+        }
+        const listId = list.id;
+        const index = pickFreeIndex(
+          list.size,
+          (i) => q.indexUsed.get(listId, i) !== undefined,
+          options.random,
+        );
+        q.insert.run(
+          r.id,
+          r.batchId,
+          r.typeId,
+          r.format,
+          listId,
+          index,
+          'valid',
+          r.validFrom,
+          r.validUntil,
+          r.issuedAt,
+        );
+        q.bumpList.run(listId);
+        return { ...r, listId, index, status: 'valid' as const };
+      });
+    },
+  );
   const setStatus = write((ids: string[], status: CredentialStatus) => {
     for (const id of ids) q.setStatus.run(status, id);
   });
-  const saveSettings = write((value: IssuerSettings) => void q.putSetting.run('issuer', JSON.stringify(value)));
+  const saveSettings = write(
+    (value: IssuerSettings) => void q.putSetting.run('issuer', JSON.stringify(value)),
+  );
   const rotateKey = write((next: Parameters<IssuerStore['rotateKey']>[0], retiredAt: string) => {
     const current = settings();
     const rotated = rotatedSettings(current, next, retiredAt);

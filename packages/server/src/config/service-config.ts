@@ -82,18 +82,39 @@ export interface ServiceConfig {
 export type ProfileName = 'standard' | 'field-office-offline' | 'high-risk' | 'ministry-scale';
 
 /** What a file may say: any part of the settings, and a profile to start from. */
-export type ServiceConfigFile = { profile?: ProfileName } & { [K in Exclude<keyof ServiceConfig, 'profile'>]?: unknown };
+export type ServiceConfigFile = { profile?: ProfileName } & {
+  [K in Exclude<keyof ServiceConfig, 'profile'>]?: unknown;
+};
 
 const STANDARD: ServiceConfig = {
   profile: 'standard',
   logLevel: 'info',
   database: { backend: 'sqlite' },
   defences: {
-    rateLimit: { public: { burst: 200, perSecond: 20 }, operator: { burst: 200, perSecond: 20 }, operatorFailures: { burst: 10, perSecond: 1 / 6 }, trustProxy: 0, maxClients: 10_000 },
+    rateLimit: {
+      public: { burst: 200, perSecond: 20 },
+      operator: { burst: 200, perSecond: 20 },
+      operatorFailures: { burst: 10, perSecond: 1 / 6 },
+      trustProxy: 0,
+      maxClients: 10_000,
+    },
     loadShedding: { maxInFlight: 1024, maxEventLoopLagMs: 500, retryAfterSeconds: 2 },
   },
-  issuer: { offerTtlSeconds: 72 * 3600, maxOpenOffers: 10_000, maxTxCodeAttempts: 5, maxTxCodeAttemptsPerClient: 20 },
-  verifier: { sessionTtlSeconds: 300, resultRetentionSeconds: 300, forgetResultOnRead: false, maxOpenSessions: 10_000, statusPolicy: 'reject', maxStatusAgeSeconds: null, statusCache: false },
+  issuer: {
+    offerTtlSeconds: 72 * 3600,
+    maxOpenOffers: 10_000,
+    maxTxCodeAttempts: 5,
+    maxTxCodeAttemptsPerClient: 20,
+  },
+  verifier: {
+    sessionTtlSeconds: 300,
+    resultRetentionSeconds: 300,
+    forgetResultOnRead: false,
+    maxOpenSessions: 10_000,
+    statusPolicy: 'reject',
+    maxStatusAgeSeconds: null,
+    statusCache: false,
+  },
 };
 
 /**
@@ -115,12 +136,23 @@ export const SERVICE_PROFILES: Readonly<Record<ProfileName, ServiceConfigFile>> 
   'field-office-offline': {
     database: { backend: 'sqlite' },
     defences: { loadShedding: { maxEventLoopLagMs: 2000 } },
-    verifier: { sessionTtlSeconds: 600, maxStatusAgeSeconds: 7 * 24 * 3600, statusCache: true, statusPolicy: 'reject' },
+    verifier: {
+      sessionTtlSeconds: 600,
+      maxStatusAgeSeconds: 7 * 24 * 3600,
+      statusCache: true,
+      statusPolicy: 'reject',
+    },
   },
   'high-risk': {
     logLevel: 'warn',
     issuer: { offerTtlSeconds: 24 * 3600, maxTxCodeAttempts: 3, maxTxCodeAttemptsPerClient: 10 },
-    verifier: { sessionTtlSeconds: 120, resultRetentionSeconds: 60, forgetResultOnRead: true, statusPolicy: 'reject', maxStatusAgeSeconds: 3600 },
+    verifier: {
+      sessionTtlSeconds: 120,
+      resultRetentionSeconds: 60,
+      forgetResultOnRead: true,
+      statusPolicy: 'reject',
+      maxStatusAgeSeconds: 3600,
+    },
   },
   'ministry-scale': {
     database: { backend: 'postgresql' },
@@ -135,11 +167,20 @@ export const SERVICE_PROFILES: Readonly<Record<ProfileName, ServiceConfigFile>> 
 
 export const PROFILE_NAMES = Object.keys(SERVICE_PROFILES) as ProfileName[];
 
-const LOG_LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly string[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 /** Objects merge field by field; anything else (a value, an array, `false`) replaces. */
 function merge(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+  if (!isPlainObject(base) || !isPlainObject(override))
+    return override === undefined ? base : override;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
   return out;
@@ -157,15 +198,23 @@ type Check = (value: unknown, path: string, problems: Problems) => void;
 const integer =
   (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
   (value, path, problems) => {
-    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) problems.add(path, max === Number.MAX_SAFE_INTEGER ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`);
+    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max)
+      problems.add(
+        path,
+        max === Number.MAX_SAFE_INTEGER
+          ? `must be an integer ≥ ${min}`
+          : `must be an integer from ${min} to ${max}`,
+      );
   };
 const positiveNumber: Check = (value, path, problems) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) problems.add(path, 'must be a number > 0');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    problems.add(path, 'must be a number > 0');
 };
 const oneOf =
   (choices: readonly string[]): Check =>
   (value, path, problems) => {
-    if (typeof value !== 'string' || !choices.includes(value)) problems.add(path, `must be one of ${choices.join(', ')}`);
+    if (typeof value !== 'string' || !choices.includes(value))
+      problems.add(path, `must be one of ${choices.join(', ')}`);
   };
 const boolean: Check = (value, path, problems) => {
   if (typeof value !== 'boolean') problems.add(path, 'must be true or false');
@@ -190,7 +239,8 @@ const object =
   (fields: Record<string, Check>): Check =>
   (value, path, problems) => {
     if (!isPlainObject(value)) return problems.add(path, 'must be an object');
-    for (const key of Object.keys(value)) if (!(key in fields)) problems.add(`${path}.${key}`, 'is not a setting (misspelt?)');
+    for (const key of Object.keys(value))
+      if (!(key in fields)) problems.add(`${path}.${key}`, 'is not a setting (misspelt?)');
     for (const [key, check] of Object.entries(fields)) {
       if (Object.hasOwn(value, key)) check(value[key], `${path}.${key}`, problems);
       else if (!isOptional(check)) problems.add(`${path}.${key}`, 'is missing');
@@ -206,21 +256,46 @@ const maybe = (check: Check): Check => {
 
 const budget = object({ burst: integer(1), perSecond: positiveNumber });
 const postgresUrl: Check = (value, path, problems) => {
-  if (typeof value !== 'string' || !/^postgres(ql)?:\/\//.test(value)) problems.add(path, 'must be a postgres:// URL');
+  if (typeof value !== 'string' || !/^postgres(ql)?:\/\//.test(value))
+    problems.add(path, 'must be a postgres:// URL');
 };
 const sqlIdentifier: Check = (value, path, problems) => {
-  if (typeof value !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(value)) problems.add(path, 'must be a lower-case SQL identifier');
+  if (typeof value !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(value))
+    problems.add(path, 'must be a lower-case SQL identifier');
 };
 
 const SCHEMA = object({
   profile: oneOf(PROFILE_NAMES),
   logLevel: oneOf(LOG_LEVELS),
-  database: object({ backend: oneOf(['sqlite', 'postgresql']), url: maybe(postgresUrl), schema: maybe(sqlIdentifier) }),
-  defences: object({
-    rateLimit: orFalse(object({ public: orFalse(budget), operator: orFalse(budget), operatorFailures: orFalse(budget), trustProxy: integer(0, 10), maxClients: integer(1) })),
-    loadShedding: orFalse(object({ maxInFlight: orFalse(integer(1)), maxEventLoopLagMs: orFalse(positiveNumber), retryAfterSeconds: integer(1, 3600) })),
+  database: object({
+    backend: oneOf(['sqlite', 'postgresql']),
+    url: maybe(postgresUrl),
+    schema: maybe(sqlIdentifier),
   }),
-  issuer: object({ offerTtlSeconds: integer(60, 30 * 24 * 3600), maxOpenOffers: integer(1), maxTxCodeAttempts: integer(1, 10), maxTxCodeAttemptsPerClient: integer(1) }),
+  defences: object({
+    rateLimit: orFalse(
+      object({
+        public: orFalse(budget),
+        operator: orFalse(budget),
+        operatorFailures: orFalse(budget),
+        trustProxy: integer(0, 10),
+        maxClients: integer(1),
+      }),
+    ),
+    loadShedding: orFalse(
+      object({
+        maxInFlight: orFalse(integer(1)),
+        maxEventLoopLagMs: orFalse(positiveNumber),
+        retryAfterSeconds: integer(1, 3600),
+      }),
+    ),
+  }),
+  issuer: object({
+    offerTtlSeconds: integer(60, 30 * 24 * 3600),
+    maxOpenOffers: integer(1),
+    maxTxCodeAttempts: integer(1, 10),
+    maxTxCodeAttemptsPerClient: integer(1),
+  }),
   verifier: object({
     sessionTtlSeconds: integer(30, 24 * 3600),
     resultRetentionSeconds: integer(10, 24 * 3600),
@@ -242,20 +317,37 @@ const SCHEMA = object({
  * config.verifier.resultRetentionSeconds // 60
  * ```
  */
-export function resolveServiceConfig(file: unknown = {}, options: { profile?: string } = {}): ServiceConfig {
-  if (!isPlainObject(file)) throw new SanadError('ERR_CONFIG_INVALID', 'The configuration file must hold one JSON object.');
+export function resolveServiceConfig(
+  file: unknown = {},
+  options: { profile?: string } = {},
+): ServiceConfig {
+  if (!isPlainObject(file))
+    throw new SanadError('ERR_CONFIG_INVALID', 'The configuration file must hold one JSON object.');
   const profile = options.profile ?? file.profile ?? 'standard';
   if (typeof profile !== 'string' || !(PROFILE_NAMES as string[]).includes(profile)) {
-    throw new SanadError('ERR_CONFIG_INVALID', `profile: must be one of ${PROFILE_NAMES.join(', ')}`);
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      `profile: must be one of ${PROFILE_NAMES.join(', ')}`,
+    );
   }
-  const merged = merge(merge(STANDARD, SERVICE_PROFILES[profile as ProfileName]), { ...file, profile });
+  const merged = merge(merge(STANDARD, SERVICE_PROFILES[profile as ProfileName]), {
+    ...file,
+    profile,
+  });
   const problems = new Problems();
   SCHEMA(merged, 'config', problems);
   const database = (merged as { database?: { backend?: unknown; url?: unknown } }).database;
-  if (database?.backend === 'sqlite' && database.url !== undefined) problems.add('config.database.url', 'is set, but database.backend is sqlite (set it to postgresql)');
+  if (database?.backend === 'sqlite' && database.url !== undefined)
+    problems.add(
+      'config.database.url',
+      'is set, but database.backend is sqlite (set it to postgresql)',
+    );
   if (problems.list.length > 0) {
     // Paths start at the file's top level: `verifier.sessionTtlSeconds`, not `config.verifier…`.
-    throw new SanadError('ERR_CONFIG_INVALID', problems.list.map((p) => p.replace(/^config\./, '')).join('; '));
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      problems.list.map((p) => p.replace(/^config\./, '')).join('; '),
+    );
   }
   return merged as ServiceConfig;
 }
@@ -263,12 +355,19 @@ export function resolveServiceConfig(file: unknown = {}, options: { profile?: st
 /** The `defences` option of both services for these settings. */
 export function defencesOf(config: ServiceConfig): DefencesOptions {
   const { rateLimit, loadShedding } = config.defences;
-  const budgetOf = (b: BudgetConfig | false): RateBudget | false => (b === false ? false : { burst: b.burst, perSecond: b.perSecond });
+  const budgetOf = (b: BudgetConfig | false): RateBudget | false =>
+    b === false ? false : { burst: b.burst, perSecond: b.perSecond };
   return {
     rateLimit:
       rateLimit === false
         ? false
-        : { public: budgetOf(rateLimit.public), operator: budgetOf(rateLimit.operator), operatorFailures: budgetOf(rateLimit.operatorFailures), trustProxy: rateLimit.trustProxy, maxClients: rateLimit.maxClients },
+        : {
+            public: budgetOf(rateLimit.public),
+            operator: budgetOf(rateLimit.operator),
+            operatorFailures: budgetOf(rateLimit.operatorFailures),
+            trustProxy: rateLimit.trustProxy,
+            maxClients: rateLimit.maxClients,
+          },
     loadShedding: loadShedding === false ? false : { ...loadShedding },
   };
 }

@@ -3,7 +3,11 @@
  * never a stack trace; unexpected errors say only `server_error` and are logged without detail
  * about claim values.
  */
-import { Oauth2Error, Oauth2ResourceUnauthorizedError, Oauth2ServerErrorResponseError } from '@openid4vc/oauth2';
+import {
+  Oauth2Error,
+  Oauth2ResourceUnauthorizedError,
+  Oauth2ServerErrorResponseError,
+} from '@openid4vc/oauth2';
 import { ValidationError } from '@openid4vc/utils';
 import { isSanadError, SanadError, type SanadErrorCode } from '@sanad/core';
 import type { Context } from 'hono';
@@ -57,7 +61,14 @@ export class RetryLaterError extends SanadError {
 
 /** Unknown routes, in both services. */
 export const notFound = (c: Context): Response =>
-  c.json({ error: 'not_found', error_description: 'Nothing is served at this address.', sanad_code: 'ERR_NOT_FOUND' }, 404);
+  c.json(
+    {
+      error: 'not_found',
+      error_description: 'Nothing is served at this address.',
+      sanad_code: 'ERR_NOT_FOUND',
+    },
+    404,
+  );
 
 /**
  * RFC 6750 section 3 challenges: the scheme, then only the parameters that have a value, quoted
@@ -69,37 +80,83 @@ function challenges(headers: Oauth2ResourceUnauthorizedError['wwwAuthenticateHea
   return headers
     .map(({ scheme, error, error_description, scope, additionalPayload }) => {
       const params = Object.entries({ error, error_description, scope, ...additionalPayload })
-        .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
+        .filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+        )
         .map(([name, value]) => `${name}="${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')}"`);
       return params.length > 0 ? `${scheme} ${params.join(', ')}` : scheme;
     })
     .join(', ');
 }
 
-export function errorResponse(c: Context, err: unknown, log: (message: string) => void = console.error): Response {
+export function errorResponse(
+  c: Context,
+  err: unknown,
+  log: (message: string) => void = console.error,
+): Response {
   if (err instanceof HttpError) {
     for (const [name, value] of Object.entries(err.headers ?? {})) c.header(name, value);
-    return c.json({ error: err.error, error_description: err.description, sanad_code: err.code ?? 'ERR_INVALID_INPUT', ...err.extra }, err.status);
+    return c.json(
+      {
+        error: err.error,
+        error_description: err.description,
+        sanad_code: err.code ?? 'ERR_INVALID_INPUT',
+        ...err.extra,
+      },
+      err.status,
+    );
   }
   if (err instanceof Oauth2ResourceUnauthorizedError) {
     const first = err.wwwAuthenticateHeaders[0];
     c.header('WWW-Authenticate', challenges(err.wwwAuthenticateHeaders));
-    const body = { error: first?.error ?? 'invalid_token', error_description: first?.error_description ?? 'The access token is not valid.' };
+    const body = {
+      error: first?.error ?? 'invalid_token',
+      error_description: first?.error_description ?? 'The access token is not valid.',
+    };
     return c.json({ ...body, sanad_code: 'ERR_TOKEN_INVALID' }, 401);
   }
   if (err instanceof Oauth2ServerErrorResponseError) {
-    return c.json({ sanad_code: 'ERR_INVALID_INPUT', ...err.errorResponse }, (err.status ?? 400) as ContentfulStatusCode);
+    return c.json(
+      { sanad_code: 'ERR_INVALID_INPUT', ...err.errorResponse },
+      (err.status ?? 400) as ContentfulStatusCode,
+    );
   }
   // The protocol libraries reject malformed or unverifiable input with these.
   if (err instanceof ValidationError || err instanceof Oauth2Error) {
-    return c.json({ error: 'invalid_request', error_description: err.message.split('\n')[0], sanad_code: 'ERR_INVALID_INPUT' }, 400);
+    return c.json(
+      {
+        error: 'invalid_request',
+        error_description: err.message.split('\n')[0],
+        sanad_code: 'ERR_INVALID_INPUT',
+      },
+      400,
+    );
   }
   // Internal by category but the caller's to retry (a full store, an overloaded service): said so.
-  if (isSanadError(err) && (err.category !== 'internal' || HTTP_STATUS_FOR[err.code] !== undefined)) {
+  if (
+    isSanadError(err) &&
+    (err.category !== 'internal' || HTTP_STATUS_FOR[err.code] !== undefined)
+  ) {
     if (err instanceof RetryLaterError) c.header('Retry-After', `${err.retryAfterSeconds}`);
-    return c.json({ error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request', error_description: err.message, sanad_code: err.code }, HTTP_STATUS_FOR[err.code] ?? 400);
+    return c.json(
+      {
+        error: OAUTH_ERROR_FOR[err.code] ?? 'invalid_request',
+        error_description: err.message,
+        sanad_code: err.code,
+      },
+      HTTP_STATUS_FOR[err.code] ?? 400,
+    );
   }
-  log(`internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : "unknown"}`);
+  log(
+    `internal error: ${isSanadError(err) ? err.code : err instanceof Error ? err.name : 'unknown'}`,
+  );
   if (process.env.SANAD_DEBUG === '1') console.error(err);
-  return c.json({ error: 'server_error', error_description: 'The service could not complete the request.', sanad_code: 'ERR_INTERNAL' }, 500);
+  return c.json(
+    {
+      error: 'server_error',
+      error_description: 'The service could not complete the request.',
+      sanad_code: 'ERR_INTERNAL',
+    },
+    500,
+  );
 }

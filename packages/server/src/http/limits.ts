@@ -7,7 +7,15 @@ import { bodyLimit } from 'hono/body-limit';
 
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
-const tooLarge = (c: Context) => c.json({ error: 'invalid_request', error_description: `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`, sanad_code: 'ERR_INPUT_TOO_LARGE' }, 413);
+const tooLarge = (c: Context) =>
+  c.json(
+    {
+      error: 'invalid_request',
+      error_description: `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.`,
+      sanad_code: 'ERR_INPUT_TOO_LARGE',
+    },
+    413,
+  );
 
 /** Counts a body that does not announce its length as it streams in. */
 const limitStreamedBody = bodyLimit({ maxSize: MAX_REQUEST_BODY_BYTES, onError: tooLarge });
@@ -22,6 +30,7 @@ const limitStreamedBody = bodyLimit({ maxSize: MAX_REQUEST_BODY_BYTES, onError: 
 export const limitBody: MiddlewareHandler = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
   const length = c.req.header('content-length');
-  if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitStreamedBody(c, next);
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined)
+    return limitStreamedBody(c, next);
   return Number.parseInt(length || '0', 10) > MAX_REQUEST_BODY_BYTES ? tooLarge(c) : next();
 };

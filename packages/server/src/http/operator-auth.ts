@@ -11,7 +11,11 @@ import { HttpError } from './errors.js';
 export const MIN_OPERATOR_TOKEN_LENGTH = 24;
 
 export function operatorAuth(token: string): MiddlewareHandler {
-  if (token.length < MIN_OPERATOR_TOKEN_LENGTH) throw new SanadError('ERR_CONFIG_INVALID', `The operator token must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters.`);
+  if (token.length < MIN_OPERATOR_TOKEN_LENGTH)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      `The operator token must be at least ${MIN_OPERATOR_TOKEN_LENGTH} characters.`,
+    );
   const expected = sha256(token);
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
@@ -19,7 +23,12 @@ export function operatorAuth(token: string): MiddlewareHandler {
     // Hash both sides so the comparison is constant-time whatever the lengths.
     if (!timingSafeEqual(sha256(given), expected)) {
       c.header('WWW-Authenticate', 'Bearer realm="sanad-operator"');
-      throw new HttpError(401, 'invalid_token', 'The operator API needs a valid bearer token.', 'ERR_OPERATOR_UNAUTHORIZED');
+      throw new HttpError(
+        401,
+        'invalid_token',
+        'The operator API needs a valid bearer token.',
+        'ERR_OPERATOR_UNAUTHORIZED',
+      );
     }
     await next();
   };

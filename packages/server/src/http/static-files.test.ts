@@ -20,7 +20,11 @@ beforeAll(async () => {
   writeFileSync(join(root, '.env'), 'SECRET=1');
   writeFileSync(join(root, 'notes.md'), '# not served');
   writeFileSync(join(parent, 'secret.txt'), 'outside the root');
-  const files = staticFiles({ root, prefix: '/desk/', connectSrc: ['https:', 'http://127.0.0.1:8080'] });
+  const files = staticFiles({
+    root,
+    prefix: '/desk/',
+    connectSrc: ['https:', 'http://127.0.0.1:8080'],
+  });
   server = await listen((r) => files(r));
 });
 afterAll(async () => {
@@ -52,7 +56,14 @@ describe('staticFiles', () => {
     const csp = page.headers.get('content-security-policy')!;
     expect(csp).toBe(contentSecurityPolicy(['https:', 'http://127.0.0.1:8080']));
     expect(csp).toContain("connect-src 'self' https: http://127.0.0.1:8080");
-    for (const directive of ["script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'none'"]) expect(csp).toContain(directive);
+    for (const directive of [
+      "script-src 'self'",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ])
+      expect(csp).toContain(directive);
     expect(csp).not.toContain('unsafe');
     expect(await page.text()).toContain('<title>Desk</title>');
   });
@@ -62,7 +73,9 @@ describe('staticFiles', () => {
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(js.headers.get('content-security-policy')).toBeNull();
-    expect((await fetch(`${server.url}/desk/assets/index-3f9a1c.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(
+      (await fetch(`${server.url}/desk/assets/index-3f9a1c.css`)).headers.get('content-type'),
+    ).toBe('text/css; charset=utf-8');
     const manifest = await fetch(`${server.url}/desk/manifest.webmanifest`);
     expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
     expect(manifest.headers.get('cache-control')).toBe('no-cache');
@@ -72,7 +85,9 @@ describe('staticFiles', () => {
   it('answers a revalidation with 304 and HEAD without a body', async () => {
     const first = await fetch(`${server.url}/desk/sw.js`);
     const etag = first.headers.get('etag')!;
-    expect((await fetch(`${server.url}/desk/sw.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect(
+      (await fetch(`${server.url}/desk/sw.js`, { headers: { 'if-none-match': etag } })).status,
+    ).toBe(304);
     const head = await fetch(`${server.url}/desk/index.html`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
@@ -80,7 +95,15 @@ describe('staticFiles', () => {
   });
 
   it('refuses path traversal, dotfiles, unknown types and missing files  [CWE-22; CWE-538]', async () => {
-    for (const path of ['/desk/../secret.txt', '/desk/..%2fsecret.txt', '/desk/..%2F..%2Fsecret.txt', '/desk/%2e%2e/secret.txt', '/desk/assets/..%5c..%5csecret.txt', '/desk/../..%2f', '/desk//etc/passwd']) {
+    for (const path of [
+      '/desk/../secret.txt',
+      '/desk/..%2fsecret.txt',
+      '/desk/..%2F..%2Fsecret.txt',
+      '/desk/%2e%2e/secret.txt',
+      '/desk/assets/..%5c..%5csecret.txt',
+      '/desk/../..%2f',
+      '/desk//etc/passwd',
+    ]) {
       const r = await rawGet(path);
       expect(r.status, path).toBe(404);
       expect(r.body).not.toContain('outside the root');
@@ -94,7 +117,11 @@ describe('staticFiles', () => {
   });
 
   it('refuses a relative root or a prefix without slashes', () => {
-    expect(() => staticFiles({ root: 'dist' })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
-    expect(() => staticFiles({ root, prefix: '/desk' })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(() => staticFiles({ root: 'dist' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
+    expect(() => staticFiles({ root, prefix: '/desk' })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
   });
 });

@@ -80,14 +80,27 @@ function segmentsOf(pathname: string, prefix: string): string[] | undefined {
  * ```
  */
 export function staticFiles(options: StaticFilesOptions): (request: Request) => Promise<Response> {
-  if (!isAbsolute(options.root)) throw new SanadError('ERR_CONFIG_INVALID', 'The static files directory must be an absolute path.');
+  if (!isAbsolute(options.root))
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'The static files directory must be an absolute path.',
+    );
   const prefix = options.prefix ?? '/';
-  if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new SanadError('ERR_CONFIG_INVALID', 'The static files prefix must start and end with "/".');
+  if (!prefix.startsWith('/') || !prefix.endsWith('/'))
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'The static files prefix must start and end with "/".',
+    );
   const csp = contentSecurityPolicy(options.connectSrc);
-  const notFound = () => new Response('Not found.\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' } });
+  const notFound = () =>
+    new Response('Not found.\n', {
+      status: 404,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' },
+    });
 
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD' } });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response(null, { status: 405, headers: { Allow: 'GET, HEAD' } });
     const segments = segmentsOf(new URL(request.url).pathname, prefix);
     if (!segments) return notFound();
     const path = join(options.root, ...segments);
@@ -115,7 +128,10 @@ export function staticFiles(options: StaticFilesOptions): (request: Request) => 
     // A Brotli or gzip copy made at build time (scripts/vite-precompress.mjs), when the browser takes it.
     const accepted = request.headers.get('accept-encoding') ?? '';
     let body = { path, size: info.size };
-    for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ] as const) {
       if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
       const copy = await stat(path + suffix).catch(() => undefined);
       if (!copy?.isFile()) continue;
@@ -125,8 +141,12 @@ export function staticFiles(options: StaticFilesOptions): (request: Request) => 
       break;
     }
     headers.set('Vary', 'Accept-Encoding');
-    if (request.headers.get('if-none-match') === headers.get('ETag')) return new Response(null, { status: 304, headers });
+    if (request.headers.get('if-none-match') === headers.get('ETag'))
+      return new Response(null, { status: 304, headers });
     headers.set('Content-Length', String(body.size));
-    return new Response(request.method === 'HEAD' ? null : new Uint8Array(await readFile(body.path)), { status: 200, headers });
+    return new Response(
+      request.method === 'HEAD' ? null : new Uint8Array(await readFile(body.path)),
+      { status: 200, headers },
+    );
   };
 }

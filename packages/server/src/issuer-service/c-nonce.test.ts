@@ -37,8 +37,18 @@ describe('c_nonce', () => {
     const later = Uint8Array.from(bytes);
     later[3] = (later[3] ?? 0) + 1;
     // 36 bytes are 48 characters with no spare bits; one more character is a different length.
-    const forged = [other, toBase64url(flipped), toBase64url(later), `${nonce}A`, nonce.slice(0, -1), 'not base64url!', '', 'x'.repeat(10_000)];
-    for (const value of forged) await expect(nonces.redeem(value, now + 1)).rejects.toMatchObject(refused);
+    const forged = [
+      other,
+      toBase64url(flipped),
+      toBase64url(later),
+      `${nonce}A`,
+      nonce.slice(0, -1),
+      'not base64url!',
+      '',
+      'x'.repeat(10_000),
+    ];
+    for (const value of forged)
+      await expect(nonces.redeem(value, now + 1)).rejects.toMatchObject(refused);
     // None of the forgeries cost the real nonce its one use.
     await nonces.redeem(nonce, now + 1);
   });

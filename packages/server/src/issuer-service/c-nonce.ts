@@ -30,22 +30,43 @@ export interface CNonces {
 }
 
 const refused = (): HttpError =>
-  new HttpError(400, 'invalid_nonce', 'The c_nonce is unknown, expired or already used: ask the nonce endpoint for a new one.', 'ERR_NONCE_INVALID');
+  new HttpError(
+    400,
+    'invalid_nonce',
+    'The c_nonce is unknown, expired or already used: ask the nonce endpoint for a new one.',
+    'ERR_NONCE_INVALID',
+  );
 
 export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces {
   let key: { cryptoKey: Promise<CryptoKey>; expiresAt: number } | undefined;
 
   const importKey = (raw: string): Promise<CryptoKey> =>
-    globalThis.crypto.subtle.importKey('raw', fromBase64url(raw) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    globalThis.crypto.subtle.importKey(
+      'raw',
+      fromBase64url(raw) as BufferSource,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
 
   const keyAt = (now: number): Promise<CryptoKey> => {
     if (!key || now >= key.expiresAt) {
-      const entry = { cryptoKey: Promise.resolve(undefined as unknown as CryptoKey), expiresAt: now + KEY_TTL_SECONDS };
+      const entry = {
+        cryptoKey: Promise.resolve(undefined as unknown as CryptoKey),
+        expiresAt: now + KEY_TTL_SECONDS,
+      };
       entry.cryptoKey = (async () => {
         // Of several instances starting at once, the first write wins and all read it back.
-        await store.put('service_key', KEY_ID, toBase64url(randomBytes(32)), now + KEY_TTL_SECONDS, now);
+        await store.put(
+          'service_key',
+          KEY_ID,
+          toBase64url(randomBytes(32)),
+          now + KEY_TTL_SECONDS,
+          now,
+        );
         const stored = await store.get<unknown>('service_key', KEY_ID, now);
-        if (!stored || typeof stored.value !== 'string') throw new SanadError('ERR_STORAGE', 'The c_nonce key could not be stored.');
+        if (!stored || typeof stored.value !== 'string')
+          throw new SanadError('ERR_STORAGE', 'The c_nonce key could not be stored.');
         entry.expiresAt = stored.expiresAt;
         return importKey(stored.value);
       })();
@@ -56,7 +77,9 @@ export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces 
   };
 
   const mac = async (body: Uint8Array, now: number): Promise<Uint8Array> =>
-    new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', await keyAt(now), body as BufferSource)).slice(0, MAC_BYTES);
+    new Uint8Array(
+      await globalThis.crypto.subtle.sign('HMAC', await keyAt(now), body as BufferSource),
+    ).slice(0, MAC_BYTES);
 
   return {
     async mint(now) {
@@ -83,7 +106,8 @@ export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces 
       const expected = await mac(body, now);
       // Compared in full, with no early exit at the first differing byte.
       let diff = 0;
-      for (let i = 0; i < MAC_BYTES; i += 1) diff |= (expected[i] ?? 0) ^ (bytes[EXPIRY_BYTES + RANDOM_BYTES + i] ?? 0);
+      for (let i = 0; i < MAC_BYTES; i += 1)
+        diff |= (expected[i] ?? 0) ^ (bytes[EXPIRY_BYTES + RANDOM_BYTES + i] ?? 0);
       if (diff !== 0 || expiresAt <= now || expiresAt > now + ttlSeconds) throw refused();
       // Used once: the row lives as long as the nonce could be replayed.
       if (!(await store.put('c_nonce', nonce, {}, expiresAt, now))) throw refused();

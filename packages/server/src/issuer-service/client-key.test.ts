@@ -4,7 +4,11 @@ import { listen } from '../node/listen.js';
 import { describe, expect, it } from 'vitest';
 import { type ClientKeyOptions, clientKey, UNKNOWN_CLIENT } from './client-key.js';
 
-async function keyOf(headers: Record<string, string>, options: ClientKeyOptions, remoteAddress?: string): Promise<string> {
+async function keyOf(
+  headers: Record<string, string>,
+  options: ClientKeyOptions,
+  remoteAddress?: string,
+): Promise<string> {
   const app = new Hono();
   app.get('/', (c) => c.text(clientKey(c, options)));
   const env = remoteAddress ? { incoming: { socket: { remoteAddress } } } : undefined;
@@ -13,13 +17,21 @@ async function keyOf(headers: Record<string, string>, options: ClientKeyOptions,
 
 describe('clientKey', () => {
   it('is the peer address, and ignores X-Forwarded-For unless the proxy is trusted', async () => {
-    expect(await keyOf({ 'x-forwarded-for': '198.51.100.9' }, {}, '203.0.113.7')).toBe('203.0.113.7');
+    expect(await keyOf({ 'x-forwarded-for': '198.51.100.9' }, {}, '203.0.113.7')).toBe(
+      '203.0.113.7',
+    );
     expect(await keyOf({}, {}, '::ffff:203.0.113.7')).toBe('203.0.113.7');
     expect(await keyOf({ 'x-forwarded-for': '198.51.100.9' }, {})).toBe(UNKNOWN_CLIENT);
   });
 
-  it('behind a trusted proxy, is the address the proxy appended last (the ones before are the client\'s to choose)', async () => {
-    expect(await keyOf({ 'x-forwarded-for': '10.9.9.9, 198.51.100.9' }, { trustProxy: true }, '10.0.0.1')).toBe('198.51.100.9');
+  it("behind a trusted proxy, is the address the proxy appended last (the ones before are the client's to choose)", async () => {
+    expect(
+      await keyOf(
+        { 'x-forwarded-for': '10.9.9.9, 198.51.100.9' },
+        { trustProxy: true },
+        '10.0.0.1',
+      ),
+    ).toBe('198.51.100.9');
     expect(await keyOf({}, { trustProxy: true }, '10.0.0.1')).toBe('10.0.0.1');
   });
 

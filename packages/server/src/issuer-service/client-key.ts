@@ -24,6 +24,11 @@ export interface ClientKeyOptions {
  * ```
  */
 export function clientKey(c: Context, options: ClientKeyOptions = {}): string {
-  const hops = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
+  const hops =
+    options.trustProxy === true
+      ? 1
+      : typeof options.trustProxy === 'number'
+        ? options.trustProxy
+        : 0;
   return budgetKey(clientAddress(c, hops));
 }

@@ -8,10 +8,18 @@ import { publicCors } from '../middleware/cors/index.js';
 import { errorResponse, notFound } from '../http/errors.js';
 import { limitBody } from '../http/limits.js';
 import { type DefencesOptions, defences, servicesDefences } from '../middleware/defences/index.js';
-import { createObservability, instrument, type Observability } from '../observability/observability.js';
+import {
+  createObservability,
+  instrument,
+  type Observability,
+} from '../observability/observability.js';
 import { signingKeyLoaded } from '../observability/readiness.js';
 import type { ClientKeyOptions } from './client-key.js';
-import { createIssuerProtocol, type IssuerProtocol, type IssuerProtocolOptions } from './protocol.js';
+import {
+  createIssuerProtocol,
+  type IssuerProtocol,
+  type IssuerProtocolOptions,
+} from './protocol.js';
 import { operatorRoutes } from './routes/operator.js';
 import { publicRoutes } from './routes/public.js';
 
@@ -56,15 +64,20 @@ export function createIssuerService(options: IssuerServiceOptions): IssuerServic
     store: options.store,
     kinds: ['offer', 'access_token', 'c_nonce'],
     now,
-    checks: { signing_key: signingKeyLoaded(options.issuer.signer), status_lists: () => protocol.publishedStatusLists() },
+    checks: {
+      signing_key: signingKeyLoaded(options.issuer.signer),
+      status_lists: () => protocol.publishedStatusLists(),
+    },
   });
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound(notFound);
-  for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks']) app.use(path, publicCors);
+  for (const path of ['/.well-known/*', '/token', '/nonce', '/credential', '/status/*', '/jwks'])
+    app.use(path, publicCors);
   app.use('*', ...defences(defended));
   app.use('*', limitBody);
   app.route('/', publicRoutes(protocol, { ...(trustProxy !== undefined ? { trustProxy } : {}) }));
-  if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));
+  if (options.operatorToken !== undefined)
+    app.route('/operator', operatorRoutes(protocol, options.operatorToken));
   return {
     app,
     protocol,

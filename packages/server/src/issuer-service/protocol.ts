@@ -126,7 +126,9 @@ export interface StatusChange {
   status: string;
 }
 
-type AccessTokenResponse = Awaited<ReturnType<Oauth2AuthorizationServer['createAccessTokenResponse']>>;
+type AccessTokenResponse = Awaited<
+  ReturnType<Oauth2AuthorizationServer['createAccessTokenResponse']>
+>;
 type NonceResponse = ReturnType<Openid4vciIssuer['createNonceResponse']>;
 type CredentialResponse = ReturnType<Openid4vciIssuer['createCredentialResponse']>;
 
@@ -155,7 +157,10 @@ export interface IssuerProtocol {
   changeStatus(action: StatusAction, id: string): Promise<StatusChange[]>;
 }
 
-const FORMAT_SUFFIX: Record<CredentialFormat, string> = { 'dc+sd-jwt': 'sd-jwt', jwt_vc_json: 'vc-jwt' };
+const FORMAT_SUFFIX: Record<CredentialFormat, string> = {
+  'dc+sd-jwt': 'sd-jwt',
+  jwt_vc_json: 'vc-jwt',
+};
 const FORMATS = Object.keys(FORMAT_SUFFIX) as CredentialFormat[];
 const PROOF_ALGS = ['ES256', 'EdDSA'];
 /** Signing every list is costly: an instance re-signs at most this often, or after its own changes. */
@@ -166,13 +171,23 @@ const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 /** How long a client is told to wait when the open offers fill the store. */
 const STORE_FULL_RETRY_SECONDS = 60;
 
-function configurationsFor(types: Iterable<CredentialType>, alg: string): CredentialConfigurationsSupportedWithFormats {
+function configurationsFor(
+  types: Iterable<CredentialType>,
+  alg: string,
+): CredentialConfigurationsSupportedWithFormats {
   const out: Record<string, unknown> = {};
   for (const type of types) {
     const { definition, metadata } = type;
     const credential_metadata = {
-      display: (metadata.display ?? []).map((d) => ({ name: d.name, locale: d.locale, ...(d.description ? { description: d.description } : {}) })),
-      claims: (metadata.claims ?? []).map((c) => ({ path: c.path, display: (c.display ?? []).map((d) => ({ name: d.label, locale: d.locale })) })),
+      display: (metadata.display ?? []).map((d) => ({
+        name: d.name,
+        locale: d.locale,
+        ...(d.description ? { description: d.description } : {}),
+      })),
+      claims: (metadata.claims ?? []).map((c) => ({
+        path: c.path,
+        display: (c.display ?? []).map((d) => ({ name: d.label, locale: d.locale })),
+      })),
     };
     const common = {
       scope: definition.id,
@@ -180,7 +195,12 @@ function configurationsFor(types: Iterable<CredentialType>, alg: string): Creden
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: PROOF_ALGS } },
       credential_metadata,
     };
-    out[`${definition.id}.${FORMAT_SUFFIX['dc+sd-jwt']}`] = { ...common, format: 'dc+sd-jwt', vct: definition.vct, cryptographic_binding_methods_supported: ['jwk'] };
+    out[`${definition.id}.${FORMAT_SUFFIX['dc+sd-jwt']}`] = {
+      ...common,
+      format: 'dc+sd-jwt',
+      vct: definition.vct,
+      cryptographic_binding_methods_supported: ['jwk'],
+    };
     out[`${definition.id}.${FORMAT_SUFFIX.jwt_vc_json}`] = {
       ...common,
       format: 'jwt_vc_json',
@@ -194,7 +214,9 @@ function configurationsFor(types: Iterable<CredentialType>, alg: string): Creden
 /** Uniform decimal PIN from the CSPRNG (rejection sampling, no modulo bias). */
 function randomDigits(length: number): string {
   let out = '';
-  while (out.length < length) for (const b of randomBytes(length)) if (b < 250 && out.length < length) out += '0123456789'[b % 10];
+  while (out.length < length)
+    for (const b of randomBytes(length))
+      if (b < 250 && out.length < length) out += '0123456789'[b % 10];
   return out;
 }
 
@@ -202,15 +224,30 @@ function randomDigits(length: number): string {
  * Runs a protocol library call, turning its refusal of the client's input into an OAuth error
  * with `code`. Typed errors (ours, or the resource server's 401 challenge) pass as they are.
  */
-async function library<T>(run: () => T | Promise<T>, error: string, code: SanadErrorCode): Promise<T> {
+async function library<T>(
+  run: () => T | Promise<T>,
+  error: string,
+  code: SanadErrorCode,
+): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof HttpError || isSanadError(err) || err instanceof Oauth2ResourceUnauthorizedError) throw err;
+    if (
+      err instanceof HttpError ||
+      isSanadError(err) ||
+      err instanceof Oauth2ResourceUnauthorizedError
+    )
+      throw err;
     if (err instanceof Oauth2ServerErrorResponseError) {
-      throw new HttpError(400, err.errorResponse.error, err.errorResponse.error_description ?? err.message.split('\n')[0]!, code);
+      throw new HttpError(
+        400,
+        err.errorResponse.error,
+        err.errorResponse.error_description ?? err.message.split('\n')[0]!,
+        code,
+      );
     }
-    if (err instanceof ValidationError || err instanceof Oauth2Error) throw new HttpError(400, error, err.message.split('\n')[0]!, code);
+    if (err instanceof ValidationError || err instanceof Oauth2Error)
+      throw new HttpError(400, error, err.message.split('\n')[0]!, code);
     throw err;
   }
 }
@@ -223,7 +260,13 @@ function tokenRefused(): HttpError {
   });
 }
 
-const offerGone = (): HttpError => new HttpError(400, 'invalid_grant', 'The pre-authorized code is unknown, expired or already used.', 'ERR_OFFER_EXPIRED');
+const offerGone = (): HttpError =>
+  new HttpError(
+    400,
+    'invalid_grant',
+    'The pre-authorized code is unknown, expired or already used.',
+    'ERR_OFFER_EXPIRED',
+  );
 
 interface OfferRecord {
   offerId: string;
@@ -269,9 +312,19 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   const accessTokenTtl = options.accessTokenTtlSeconds ?? 300;
   const signer = issuer.signer;
   // Access tokens are JWTs signed with the issuer key under their own kid, checked against /jwks.
-  const tokenSigner: JwtSigner = { method: 'jwk', publicJwk: signer.publicJwk as Jwk, alg: signer.alg, kid: 'access-token' };
-  const jwks = { keys: [{ ...signer.publicJwk, kid: 'access-token', use: 'sig', alg: signer.alg }] };
-  const jwtVcIssuer = { issuer: baseUrl, jwks: { keys: [{ ...signer.publicJwk, kid: issuer.kid, use: 'sig', alg: signer.alg }] } };
+  const tokenSigner: JwtSigner = {
+    method: 'jwk',
+    publicJwk: signer.publicJwk as Jwk,
+    alg: signer.alg,
+    kid: 'access-token',
+  };
+  const jwks = {
+    keys: [{ ...signer.publicJwk, kid: 'access-token', use: 'sig', alg: signer.alg }],
+  };
+  const jwtVcIssuer = {
+    issuer: baseUrl,
+    jwks: { keys: [{ ...signer.publicJwk, kid: issuer.kid, use: 'sig', alg: signer.alg }] },
+  };
   const cNonces = createCNonces(store, cNonceTtl);
 
   const callbacks = sanadCallbacks({
@@ -280,22 +333,26 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     fetch: async (input) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       if (url === `${baseUrl}/jwks`) return Response.json(jwks);
-      throw new SanadError('ERR_FETCH_URL_FORBIDDEN', 'The issuer service fetches nothing from the network.');
+      throw new SanadError(
+        'ERR_FETCH_URL_FORBIDDEN',
+        'The issuer service fetches nothing from the network.',
+      );
     },
   });
   const vci = new Openid4vciIssuer({ callbacks });
   const authorizationServer = new Oauth2AuthorizationServer({ callbacks });
   const resourceServer = new Oauth2ResourceServer({ callbacks });
 
-  const authorizationServerMetadata: AuthorizationServerMetadata = authorizationServer.createAuthorizationServerMetadata({
-    issuer: baseUrl,
-    token_endpoint: `${baseUrl}/token`,
-    jwks_uri: `${baseUrl}/jwks`,
-    'pre-authorized_grant_anonymous_access_supported': true,
-    grant_types_supported: [preAuthorizedCodeGrantIdentifier],
-    // REQUIRED by RFC 8414 section 2; none, truthfully: only the pre-authorized code grant, no authorization endpoint.
-    response_types_supported: [],
-  });
+  const authorizationServerMetadata: AuthorizationServerMetadata =
+    authorizationServer.createAuthorizationServerMetadata({
+      issuer: baseUrl,
+      token_endpoint: `${baseUrl}/token`,
+      jwks_uri: `${baseUrl}/jwks`,
+      'pre-authorized_grant_anonymous_access_supported': true,
+      grant_types_supported: [preAuthorizedCodeGrantIdentifier],
+      // REQUIRED by RFC 8414 section 2; none, truthfully: only the pre-authorized code grant, no authorization endpoint.
+      response_types_supported: [],
+    });
   const credentialIssuer: CredentialIssuerMetadata = vci.createCredentialIssuerMetadata({
     credential_issuer: baseUrl,
     credential_endpoint: `${baseUrl}/credential`,
@@ -305,7 +362,9 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     // answered with the offer's state and never counts as a guess, so a wallet can say that an
     // offer expired before it asks for the PIN. See docs/web-wallet.md.
     [TX_CODE_PROBE]: true,
-    ...(options.displayName ? { display: Object.entries(options.displayName).map(([locale, name]) => ({ locale, name })) } : {}),
+    ...(options.displayName
+      ? { display: Object.entries(options.displayName).map(([locale, name]) => ({ locale, name })) }
+      : {}),
     credential_configurations_supported: configurationsFor(issuer.types.values(), signer.alg),
   });
   const issuerMetadata: IssuerMetadataResult = {
@@ -319,23 +378,39 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   const txCodeHash = (offerId: string, pin: string): string => secretId(`${offerId}:${pin}`);
 
   async function createOffer(input: CreateOfferOptions): Promise<CreatedOffer> {
-    if (typeof input.type !== 'string') throw new SanadError('ERR_INVALID_INPUT', 'The credential type must be a string.');
+    if (typeof input.type !== 'string')
+      throw new SanadError('ERR_INVALID_INPUT', 'The credential type must be a string.');
     const type = issuer.types.get(input.type);
-    if (!type) throw new SanadError('ERR_CREDENTIAL_TYPE_UNKNOWN', 'No credential type of that name is defined here.');
+    if (!type)
+      throw new SanadError(
+        'ERR_CREDENTIAL_TYPE_UNKNOWN',
+        'No credential type of that name is defined here.',
+      );
     const format = input.format ?? 'dc+sd-jwt';
     if (!FORMATS.includes(format)) throw new SanadError('ERR_UNSUPPORTED_FORMAT');
-    if (input.txCode !== undefined && typeof input.txCode !== 'boolean') throw new SanadError('ERR_INVALID_INPUT', 'tx_code must be true or false.');
+    if (input.txCode !== undefined && typeof input.txCode !== 'boolean')
+      throw new SanadError('ERR_INVALID_INPUT', 'tx_code must be true or false.');
     const ttl = input.ttlSeconds ?? options.offerTtlSeconds ?? 72 * 3600;
     if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > MAX_OFFER_TTL_SECONDS) {
-      throw new SanadError('ERR_INVALID_INPUT', `The offer's lifetime must be a whole number of seconds from 1 to ${MAX_OFFER_TTL_SECONDS}.`);
+      throw new SanadError(
+        'ERR_INVALID_INPUT',
+        `The offer's lifetime must be a whole number of seconds from 1 to ${MAX_OFFER_TTL_SECONDS}.`,
+      );
     }
     const claims = type.validateClaims(input.claims);
     // A soft cap: offers created in parallel at the brink may pass it by a few.
     if ((await store.count('offer', now())) >= maxOpenOffers) {
       log(`offer refused: ${maxOpenOffers} offers are open`);
-      throw new HttpError(503, 'temporarily_unavailable', 'The service holds as many open offers as it allows: try again later.', 'ERR_STORE_FULL', undefined, {
-        'Retry-After': `${STORE_FULL_RETRY_SECONDS}`,
-      });
+      throw new HttpError(
+        503,
+        'temporarily_unavailable',
+        'The service holds as many open offers as it allows: try again later.',
+        'ERR_STORE_FULL',
+        undefined,
+        {
+          'Retry-After': `${STORE_FULL_RETRY_SECONDS}`,
+        },
+      );
     }
     const configurationId = `${input.type}.${FORMAT_SUFFIX[format]}`;
     const offerId = crypto.randomUUID();
@@ -356,7 +431,15 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       grants: {
         [preAuthorizedCodeGrantIdentifier]: {
           'pre-authorized_code': code,
-          ...(pin ? { tx_code: { input_mode: 'numeric', length: pin.length, description: 'The PIN you were given with this offer' } } : {}),
+          ...(pin
+            ? {
+                tx_code: {
+                  input_mode: 'numeric',
+                  length: pin.length,
+                  description: 'The PIN you were given with this offer',
+                },
+              }
+            : {}),
         },
       },
     });
@@ -377,10 +460,19 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     const allowance = maxClientAttempts + (window?.value.rightPins ?? 0);
     if ((await store.countAttempt('tx_code_client', id, allowance, t)) !== undefined) return id;
     const retryAfter = Math.max(1, (window?.expiresAt ?? t + clientWindow) - t);
-    log(`transaction codes refused for one client: ${maxClientAttempts} wrong within ${clientWindow} s`);
-    throw new HttpError(429, 'slow_down', 'Too many wrong transaction codes came from this client: wait and try again.', 'ERR_RATE_LIMITED', undefined, {
-      'Retry-After': `${retryAfter}`,
-    });
+    log(
+      `transaction codes refused for one client: ${maxClientAttempts} wrong within ${clientWindow} s`,
+    );
+    throw new HttpError(
+      429,
+      'slow_down',
+      'Too many wrong transaction codes came from this client: wait and try again.',
+      'ERR_RATE_LIMITED',
+      undefined,
+      {
+        'Retry-After': `${retryAfter}`,
+      },
+    );
   }
 
   /** Gives back the attempt a right PIN used (compare-and-set; under heavy contention a credit may be lost, never gained). */
@@ -388,7 +480,16 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     for (let tries = 0; tries < 5; tries += 1) {
       const window = await store.get<ClientWindow>('tx_code_client', id, now());
       if (!window) return;
-      if (await store.replace('tx_code_client', id, window.version, { rightPins: window.value.rightPins + 1 }, window.expiresAt)) return;
+      if (
+        await store.replace(
+          'tx_code_client',
+          id,
+          window.version,
+          { rightPins: window.value.rightPins + 1 },
+          window.expiresAt,
+        )
+      )
+        return;
     }
   }
 
@@ -398,15 +499,31 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
    * guesses arrive in parallel, on however many instances, at most `maxAttempts` per offer and
    * `maxClientAttempts` per client and window are ever compared.
    */
-  async function checkTxCode(codeId: string, txCode: string | undefined, client: string): Promise<OfferRecord> {
+  async function checkTxCode(
+    codeId: string,
+    txCode: string | undefined,
+    client: string,
+  ): Promise<OfferRecord> {
     const found = await store.get<OfferRecord>('offer', codeId, now());
     if (!found) throw offerGone();
     const offer = found.value;
     if (!offer.txCodeHash) return offer;
     // No PIN sent is a malformed request, not a guess: nothing is compared, nothing counted.
-    if (txCode === undefined) throw new HttpError(400, 'invalid_grant', 'This offer needs its transaction code (PIN).', 'ERR_TX_CODE_REQUIRED');
+    if (txCode === undefined)
+      throw new HttpError(
+        400,
+        'invalid_grant',
+        'This offer needs its transaction code (PIN).',
+        'ERR_TX_CODE_REQUIRED',
+      );
     const attempt = await store.countAttempt('offer', codeId, maxAttempts, now());
-    if (attempt === undefined) throw new HttpError(400, 'invalid_grant', 'Too many wrong transaction codes: this offer is locked.', 'ERR_OFFER_LOCKED');
+    if (attempt === undefined)
+      throw new HttpError(
+        400,
+        'invalid_grant',
+        'Too many wrong transaction codes: this offer is locked.',
+        'ERR_OFFER_LOCKED',
+      );
     const clientWindowId = await reserveClientAttempt(client);
     if (txCodeHash(offer.offerId, txCode) === offer.txCodeHash) {
       await creditRightPin(clientWindowId);
@@ -416,19 +533,44 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     const left = maxAttempts - attempt;
     if (left === 0) log(`offer ${offer.offerId} locked after ${attempt} wrong transaction codes`);
     throw left === 0
-      ? new HttpError(400, 'invalid_grant', 'The transaction code is wrong, and that was the last attempt: this offer is locked.', 'ERR_OFFER_LOCKED', {
-          sanad_attempts_left: 0,
-        })
-      : new HttpError(400, 'invalid_grant', `The transaction code is wrong (${left} attempt${left === 1 ? '' : 's'} left).`, 'ERR_TX_CODE_INVALID', {
-          sanad_attempts_left: left,
-        });
+      ? new HttpError(
+          400,
+          'invalid_grant',
+          'The transaction code is wrong, and that was the last attempt: this offer is locked.',
+          'ERR_OFFER_LOCKED',
+          {
+            sanad_attempts_left: 0,
+          },
+        )
+      : new HttpError(
+          400,
+          'invalid_grant',
+          `The transaction code is wrong (${left} attempt${left === 1 ? '' : 's'} left).`,
+          'ERR_TX_CODE_INVALID',
+          {
+            sanad_attempts_left: left,
+          },
+        );
   }
 
-  async function redeemPreAuthorizedCode({ request, body, client }: TokenRequest): Promise<AccessTokenResponse> {
-    const parsed = await library(() => authorizationServer.parseAccessTokenRequest({ request, accessTokenRequest: body }), 'invalid_request', 'ERR_INVALID_INPUT');
+  async function redeemPreAuthorizedCode({
+    request,
+    body,
+    client,
+  }: TokenRequest): Promise<AccessTokenResponse> {
+    const parsed = await library(
+      () => authorizationServer.parseAccessTokenRequest({ request, accessTokenRequest: body }),
+      'invalid_request',
+      'ERR_INVALID_INPUT',
+    );
     const { grant } = parsed;
     if (grant.grantType !== preAuthorizedCodeGrantIdentifier) {
-      throw new HttpError(400, 'unsupported_grant_type', 'Only the pre-authorized code grant is supported.', 'ERR_INVALID_INPUT');
+      throw new HttpError(
+        400,
+        'unsupported_grant_type',
+        'Only the pre-authorized code grant is supported.',
+        'ERR_INVALID_INPUT',
+      );
     }
     const code = grant.preAuthorizedCode;
     const codeId = secretId(code);
@@ -461,12 +603,19 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       now: new Date(clock.now()),
     });
     const token = response.access_token;
-    const record: TokenRecord = { offerId: taken.offerId, configurationId: taken.configurationId, sealedClaims: await seal(token, 'access-token', claims) };
+    const record: TokenRecord = {
+      offerId: taken.offerId,
+      configurationId: taken.configurationId,
+      sealedClaims: await seal(token, 'access-token', claims),
+    };
     await store.put('access_token', secretId(token), record, now() + accessTokenTtl, now());
     return response;
   }
 
-  async function issueCredentials({ request, body }: CredentialRequest): Promise<CredentialResponse> {
+  async function issueCredentials({
+    request,
+    body,
+  }: CredentialRequest): Promise<CredentialResponse> {
     const { tokenPayload } = await resourceServer.verifyResourceRequest({
       request,
       resourceServer: baseUrl,
@@ -478,13 +627,34 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     const tokenId = secretId(token);
     const found = await store.get<TokenRecord>('access_token', tokenId, now());
     if (!found || tokenPayload.sub !== found.value.offerId) throw tokenRefused();
-    const parsed = await library(() => vci.parseCredentialRequest({ issuerMetadata, credentialRequest: body }), 'invalid_credential_request', 'ERR_INVALID_INPUT');
+    const parsed = await library(
+      () => vci.parseCredentialRequest({ issuerMetadata, credentialRequest: body }),
+      'invalid_credential_request',
+      'ERR_INVALID_INPUT',
+    );
     if (parsed.credentialConfigurationId !== found.value.configurationId) {
-      throw new HttpError(400, 'invalid_credential_request', 'This access token is for another credential configuration.', 'ERR_CREDENTIAL_TYPE_MISMATCH');
+      throw new HttpError(
+        400,
+        'invalid_credential_request',
+        'This access token is for another credential configuration.',
+        'ERR_CREDENTIAL_TYPE_MISMATCH',
+      );
     }
     const proofs = parsed.proofs?.jwt ?? [];
-    if (proofs.length === 0) throw new HttpError(400, 'invalid_proof', 'One JWT key proof per copy is required.', 'ERR_HOLDER_BINDING_MISSING');
-    if (proofs.length > batchSize) throw new HttpError(400, 'invalid_credential_request', `At most ${batchSize} copies per request.`, 'ERR_INVALID_INPUT');
+    if (proofs.length === 0)
+      throw new HttpError(
+        400,
+        'invalid_proof',
+        'One JWT key proof per copy is required.',
+        'ERR_HOLDER_BINDING_MISSING',
+      );
+    if (proofs.length > batchSize)
+      throw new HttpError(
+        400,
+        'invalid_credential_request',
+        `At most ${batchSize} copies per request.`,
+        'ERR_INVALID_INPUT',
+      );
 
     // Every proof carries the same c_nonce, issued by the nonce endpoint and accepted once.
     const nonces = new Set<unknown>();
@@ -497,23 +667,42 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     }
     const [nonce] = nonces;
     if (nonces.size !== 1 || typeof nonce !== 'string') {
-      throw new HttpError(400, 'invalid_nonce', 'Every key proof must carry one c_nonce from the nonce endpoint.', 'ERR_NONCE_INVALID');
+      throw new HttpError(
+        400,
+        'invalid_nonce',
+        'Every key proof must carry one c_nonce from the nonce endpoint.',
+        'ERR_NONCE_INVALID',
+      );
     }
     await cNonces.redeem(nonce, now());
 
     const holders: HolderKey[] = [];
     for (const jwt of proofs) {
       const { signer: proofSigner } = await library(
-        () => vci.verifyCredentialRequestJwtProof({ issuerMetadata, jwt, expectedNonce: nonce, now: new Date(clock.now()) }),
+        () =>
+          vci.verifyCredentialRequestJwtProof({
+            issuerMetadata,
+            jwt,
+            expectedNonce: nonce,
+            now: new Date(clock.now()),
+          }),
         'invalid_proof',
         'ERR_HOLDER_BINDING_INVALID',
       );
       const jwk = proofSigner.publicJwk as JWK;
-      holders.push({ did: proofSigner.method === 'did' ? didOf(proofSigner.didUrl) : didJwkFromJwk(jwk), jwk });
+      holders.push({
+        did: proofSigner.method === 'did' ? didOf(proofSigner.didUrl) : didJwkFromJwk(jwk),
+        jwk,
+      });
     }
     const thumbprints = new Set(await Promise.all(holders.map((h) => jwkThumbprint(h.jwk))));
     if (thumbprints.size !== holders.length) {
-      throw new HttpError(400, 'invalid_proof', 'Each copy must be bound to its own key (copies are for one-time use).', 'ERR_HOLDER_BINDING_INVALID');
+      throw new HttpError(
+        400,
+        'invalid_proof',
+        'Each copy must be bound to its own key (copies are for one-time use).',
+        'ERR_HOLDER_BINDING_INVALID',
+      );
     }
 
     // Issue once per token, even if two requests race here.
@@ -522,8 +711,17 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     const claims = await unseal(token, 'access-token', spent.sealedClaims);
     const [typeId, suffix] = spent.configurationId.split('.') as [string, string];
     const format = FORMATS.find((f) => FORMAT_SUFFIX[f] === suffix)!;
-    const { bundle } = await issuer.issue({ type: typeId, format, claims, holders, batchId: spent.offerId });
-    return vci.createCredentialResponse({ credentialRequest: parsed, credentials: bundle.credentials.map((credential) => ({ credential })) });
+    const { bundle } = await issuer.issue({
+      type: typeId,
+      format,
+      claims,
+      holders,
+      batchId: spent.offerId,
+    });
+    return vci.createCredentialResponse({
+      credentialRequest: parsed,
+      credentials: bundle.credentials.map((credential) => ({ credential })),
+    });
   }
 
   let published: { at: number; lists: Promise<PublishedStatusList[]> } | undefined;
@@ -558,7 +756,9 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       const records = await issuer[action](id);
       // Signed now, so the next fetch of a list already shows the change.
       published = undefined;
-      await statusLists().catch(() => log(`status lists not re-signed after ${action}: the next fetch retries`));
+      await statusLists().catch(() =>
+        log(`status lists not re-signed after ${action}: the next fetch retries`),
+      );
       return records.map((r) => ({ id: r.id, batch_id: r.batchId, status: r.status }));
     },
   };

@@ -2,12 +2,32 @@
  * A real issuer (fresh ES256 key, in-memory register) and a wallet's side of the exchange
  * (token request, key proofs), for the issuer service's tests beside this file.
  */
-import { type Clock, didKeyFromJwk, didKeyMultibase, generateKeyPair, type JWK, signerFromJwk, signJwt } from '@sanad/core';
-import { createIssuer, createMemoryIssuerStore, type Issuer, refugeeStatusType } from '@sanad/issuer';
+import {
+  type Clock,
+  didKeyFromJwk,
+  didKeyMultibase,
+  generateKeyPair,
+  type JWK,
+  signerFromJwk,
+  signJwt,
+} from '@sanad/core';
+import {
+  createIssuer,
+  createMemoryIssuerStore,
+  type Issuer,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import type { RequestLike } from '@openid4vc/oauth2';
 
 export const BASE_URL = 'https://issuer.test';
-export const AMAL = { given_name: 'Amal', family_name: 'Haddad', birthdate: '1994-03-12', nationality: 'SYR', case_number: 'LB-1', age_over_18: true };
+export const AMAL = {
+  given_name: 'Amal',
+  family_name: 'Haddad',
+  birthdate: '1994-03-12',
+  nationality: 'SYR',
+  case_number: 'LB-1',
+  age_over_18: true,
+};
 export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
 export async function testIssuer(): Promise<Issuer> {
@@ -25,7 +45,9 @@ export async function testIssuer(): Promise<Issuer> {
 
 /** The pre-authorized code carried by an offer link. */
 export function preAuthorizedCode(offerUri: string): string {
-  const offer = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!) as { grants: Record<string, { 'pre-authorized_code': string }> };
+  const offer = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!) as {
+    grants: Record<string, { 'pre-authorized_code': string }>;
+  };
   return offer.grants[PRE_AUTHORIZED_GRANT]!['pre-authorized_code'];
 }
 
@@ -35,12 +57,23 @@ export const tokenBody = (code: string, txCode?: string): Record<string, string>
   ...(txCode !== undefined ? { tx_code: txCode } : {}),
 });
 
-export const requestTo = (path: string, headers: Record<string, string> = {}): RequestLike => ({ method: 'POST', url: `${BASE_URL}${path}`, headers: new Headers(headers) });
+export const requestTo = (path: string, headers: Record<string, string> = {}): RequestLike => ({
+  method: 'POST',
+  url: `${BASE_URL}${path}`,
+  headers: new Headers(headers),
+});
 
 /** One OpenID4VCI key proof (section 8.2.1.1), each with a key of its own. */
-export async function keyProof(nonce: string, clock: Clock = { now: () => Date.now() }): Promise<string> {
+export async function keyProof(
+  nonce: string,
+  clock: Clock = { now: () => Date.now() },
+): Promise<string> {
   const { publicJwk, privateJwk } = await generateKeyPair('ES256');
-  return signJwt(await signerFromJwk(privateJwk), { typ: 'openid4vci-proof+jwt', jwk: publicJwk as JWK }, { aud: BASE_URL, iat: Math.floor(clock.now() / 1000), nonce });
+  return signJwt(
+    await signerFromJwk(privateJwk),
+    { typ: 'openid4vci-proof+jwt', jwk: publicJwk as JWK },
+    { aud: BASE_URL, iat: Math.floor(clock.now() / 1000), nonce },
+  );
 }
 
 /** A wrong PIN for `pin` of the same length. */

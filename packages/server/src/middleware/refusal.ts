@@ -8,7 +8,12 @@ import { routePattern } from './logging/route-pattern.js';
 import { metricsOf } from './metrics/index.js';
 
 /** Which limit turned a request away. */
-export type RefusalLimit = 'public' | 'operator' | 'operator_failures' | 'in_flight' | 'event_loop_lag';
+export type RefusalLimit =
+  | 'public'
+  | 'operator'
+  | 'operator_failures'
+  | 'in_flight'
+  | 'event_loop_lag';
 
 export interface Refusal {
   limit: RefusalLimit;
@@ -21,11 +26,23 @@ export type OnRefusal = (refusal: Refusal, c: Context) => void;
 
 const ERROR_FOR = { 429: 'rate_limited', 503: 'temporarily_unavailable' } as const;
 
-export function refuse(c: Context, refusal: Refusal, code: SanadErrorCode, onRefusal?: OnRefusal): Response {
+export function refuse(
+  c: Context,
+  refusal: Refusal,
+  code: SanadErrorCode,
+  onRefusal?: OnRefusal,
+): Response {
   onRefusal?.(refusal, c);
   // Counted here, where every 429 is made, so no caller has to remember the metric.
   if (refusal.status === 429) metricsOf(c)?.rateLimited.inc({ route: routePattern(c) });
   c.header('Retry-After', String(refusal.retryAfterSeconds));
   c.header('Cache-Control', 'no-store');
-  return c.json({ error: ERROR_FOR[refusal.status], error_description: ERROR_CODES[code].message, sanad_code: code }, refusal.status);
+  return c.json(
+    {
+      error: ERROR_FOR[refusal.status],
+      error_description: ERROR_CODES[code].message,
+      sanad_code: code,
+    },
+    refusal.status,
+  );
 }

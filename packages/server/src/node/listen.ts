@@ -62,16 +62,27 @@ const remoteAddresses = new WeakMap<Request, string>();
  * `@hono/node-server` with `env`) served it; undefined otherwise (e.g. `app.request()`).
  */
 export function remoteAddressOf(request: Request, env?: unknown): string | undefined {
-  return remoteAddresses.get(request) ?? (env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
+  return (
+    remoteAddresses.get(request) ??
+    (env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress
+  );
 }
 
 function checkedLimits(overrides: Partial<ServerLimits> = {}): ServerLimits {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...overrides };
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new SanadError('ERR_CONFIG_INVALID', `Server limit ${name} must be a positive whole number.`);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new SanadError(
+        'ERR_CONFIG_INVALID',
+        `Server limit ${name} must be a positive whole number.`,
+      );
   }
   // Node refuses a headers timeout longer than the request timeout.
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new SanadError('ERR_CONFIG_INVALID', 'Server limit headersTimeoutMs must not exceed requestTimeoutMs.');
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'Server limit headersTimeoutMs must not exceed requestTimeoutMs.',
+    );
   return limits;
 }
 
@@ -84,7 +95,10 @@ function checkedLimits(overrides: Partial<ServerLimits> = {}): ServerLimits {
  * const { url, close } = await listen((req) => service.app.fetch(req), { port: 8080, limits: { requestTimeoutMs: 60_000 } })
  * ```
  */
-export function listen(fetch: (request: Request) => Response | Promise<Response>, options: ListenOptions = {}): Promise<Listening> {
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: ListenOptions = {},
+): Promise<Listening> {
   const hostname = options.hostname ?? '127.0.0.1';
   const port = options.port ?? 0;
   let limits: ServerLimits;
@@ -100,7 +114,10 @@ export function listen(fetch: (request: Request) => Response | Promise<Response>
     maxHeaderSize: limits.maxHeaderBytes,
     connectionsCheckingInterval: limits.checkIntervalMs,
   };
-  const track = (request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response> => {
+  const track = (
+    request: Request,
+    env: HttpBindings | Http2Bindings,
+  ): Response | Promise<Response> => {
     const address = env.incoming.socket.remoteAddress;
     if (address !== undefined) remoteAddresses.set(request, address);
     return fetch(request);
@@ -141,20 +158,44 @@ export function listenError(err: unknown, port: number, hostname: string): Sanad
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case 'EADDRINUSE':
-      return new SanadError('ERR_PORT_IN_USE', `Port ${port} on ${hostname} is in use (another service?): stop it or choose another port.`, { cause: err });
+      return new SanadError(
+        'ERR_PORT_IN_USE',
+        `Port ${port} on ${hostname} is in use (another service?): stop it or choose another port.`,
+        { cause: err },
+      );
     case 'EACCES':
     case 'EPERM':
-      return new SanadError('ERR_LISTEN_FAILED', `Port ${port} needs administrator rights on this system: use a port from 1024 up (with a reverse proxy or load balancer in front), or give Node the right to bind low ports.`, { cause: err });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `Port ${port} needs administrator rights on this system: use a port from 1024 up (with a reverse proxy or load balancer in front), or give Node the right to bind low ports.`,
+        { cause: err },
+      );
     case 'EADDRNOTAVAIL':
     case 'EINVAL':
-      return new SanadError('ERR_LISTEN_FAILED', `${hostname} is not an address of this machine: listen on 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses.`, { cause: err });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `${hostname} is not an address of this machine: listen on 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses.`,
+        { cause: err },
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return new SanadError('ERR_LISTEN_FAILED', `${hostname} is neither an IP address nor a host name this machine knows: listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.`, { cause: err });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `${hostname} is neither an IP address nor a host name this machine knows: listen on 127.0.0.1, 0.0.0.0 or one of its own addresses.`,
+        { cause: err },
+      );
     case 'ERR_SOCKET_BAD_PORT':
-      return new SanadError('ERR_LISTEN_FAILED', 'The port must be a whole number from 0 to 65535.', { cause: err });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        'The port must be a whole number from 0 to 65535.',
+        { cause: err },
+      );
     default:
-      return new SanadError('ERR_LISTEN_FAILED', `The service cannot listen on ${hostname} port ${port}${code ? ` (${code})` : ''}.`, { cause: err });
+      return new SanadError(
+        'ERR_LISTEN_FAILED',
+        `The service cannot listen on ${hostname} port ${port}${code ? ` (${code})` : ''}.`,
+        { cause: err },
+      );
   }
 }

@@ -44,7 +44,10 @@ export interface ObservabilityOptions {
  * const observability = createObservability('verifier', { logLevel: 'warn' })
  * ```
  */
-export function createObservability(service: 'issuer' | 'verifier', options: ObservabilityOptions = {}): Observability {
+export function createObservability(
+  service: 'issuer' | 'verifier',
+  options: ObservabilityOptions = {},
+): Observability {
   const logger = createServiceLogger({
     service,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
@@ -71,11 +74,21 @@ export interface InstrumentOptions {
  * and `/operator/metrics`. Call it first, before any other middleware or route, so that it
  * sees every request, refused ones included.
  */
-export function instrument(app: Hono, observability: Observability, options: InstrumentOptions): void {
+export function instrument(
+  app: Hono,
+  observability: Observability,
+  options: InstrumentOptions,
+): void {
   const { metrics } = observability;
   metrics.watchStore(options.store, options.kinds, options.now);
   app.use('*', requestId(), requestLogging(observability.logger), requestMetrics(metrics));
-  app.route('/', healthRoutes({ checks: { store: storeReachable(options.store, options.now), ...options.checks }, ...(options.advisories ? { advisories: options.advisories } : {}) }));
+  app.route(
+    '/',
+    healthRoutes({
+      checks: { store: storeReachable(options.store, options.now), ...options.checks },
+      ...(options.advisories ? { advisories: options.advisories } : {}),
+    }),
+  );
   if (options.operatorToken === undefined) return;
   app.get('/operator/metrics', operatorAuth(options.operatorToken), async (c) => {
     c.header('Content-Type', METRICS_CONTENT_TYPE);

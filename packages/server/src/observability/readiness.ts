@@ -18,8 +18,11 @@ export function signingKeyLoaded(signer: Signer): ReadinessCheck {
   let signed = false;
   return async () => {
     if (signed) return;
-    const signature = await signer.sign(new TextEncoder().encode('sanad readiness probe')).catch(() => undefined);
-    if (!signature?.length) throw new SanadError('ERR_CONFIG_INVALID', 'The signing key could not sign.');
+    const signature = await signer
+      .sign(new TextEncoder().encode('sanad readiness probe'))
+      .catch(() => undefined);
+    if (!signature?.length)
+      throw new SanadError('ERR_CONFIG_INVALID', 'The signing key could not sign.');
     signed = true;
   };
 }
@@ -29,7 +32,8 @@ export const trustListCurrent =
   (trustList: TrustList, clock: Clock): ReadinessCheck =>
   () => {
     const expiresAt = trustList.document.expires_at;
-    if (expiresAt !== undefined && Date.parse(expiresAt) <= clock.now()) throw new SanadError('ERR_TRUST_LIST_EXPIRED');
+    if (expiresAt !== undefined && Date.parse(expiresAt) <= clock.now())
+      throw new SanadError('ERR_TRUST_LIST_EXPIRED');
   };
 
 /**
@@ -41,5 +45,7 @@ export const statusListsUsable =
   () => {
     const problem = metrics.statusProblem();
     if (!problem) return;
-    throw new SanadError(problem.code === 'ERR_STATUS_LIST_EXPIRED' ? problem.code : 'ERR_STATUS_UNAVAILABLE');
+    throw new SanadError(
+      problem.code === 'ERR_STATUS_LIST_EXPIRED' ? problem.code : 'ERR_STATUS_UNAVAILABLE',
+    );
   };

@@ -19,7 +19,13 @@ import {
   toBase64url,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, loadIssuerKeyFile, openSqliteIssuerStore, refugeeStatusType, saveIssuerKeyFile } from '@sanad/issuer';
+import {
+  createIssuer,
+  loadIssuerKeyFile,
+  openSqliteIssuerStore,
+  refugeeStatusType,
+  saveIssuerKeyFile,
+} from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import { composeIssuerService, composeVerifierService } from '../compose.js';
 import type { DefencesOptions } from '../middleware/defences/index.js';
@@ -84,7 +90,8 @@ async function keyIn(path: string) {
 }
 
 async function tokenIn(path: string): Promise<string> {
-  if (!existsSync(path)) await writeFile(path, `${toBase64url(randomBytes(24))}\n`, { mode: 0o600 });
+  if (!existsSync(path))
+    await writeFile(path, `${toBase64url(randomBytes(24))}\n`, { mode: 0o600 });
   return (await readFile(path, 'utf8')).trim();
 }
 
@@ -102,12 +109,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   allowInsecureHttpUrls(true);
 
-  let issuerHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  let verifierHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  let walletHandler: (r: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  let issuerHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  let verifierHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  let walletHandler: (r: Request) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
   const port = options.port ?? 8080;
   const servers: Listening[] = [];
-  const listenNext = async (handler: (r: Request) => Response | Promise<Response>, offset: number): Promise<Listening> => {
+  const listenNext = async (
+    handler: (r: Request) => Response | Promise<Response>,
+    offset: number,
+  ): Promise<Listening> => {
     try {
       const server = await listen(handler, { port: port === 0 ? 0 : port + offset });
       servers.push(server);
@@ -119,7 +132,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const issuerServer = await listenNext((r) => issuerHandler(r), 0);
   const verifierServer = await listenNext((r) => verifierHandler(r), 1);
-  const walletServer = options.walletDir !== undefined ? await listenNext((r) => walletHandler(r), 2) : undefined;
+  const walletServer =
+    options.walletDir !== undefined ? await listenNext((r) => walletHandler(r), 2) : undefined;
 
   const operatorToken = await tokenIn(join(options.dataDir, 'operator-token'));
   const issuerJwk = await keyIn(join(options.dataDir, 'issuer-key.json'));
@@ -143,7 +157,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     baseUrl: issuerServer.url,
     operatorToken,
     ...(options.defences !== undefined ? { defences: options.defences } : {}),
-    displayName: { en: 'Sanad sandbox agency', fr: 'Agence bac à sable Sanad', ar: 'وكالة سند التجريبية', es: 'Agencia de pruebas Sanad' },
+    displayName: {
+      en: 'Sanad sandbox agency',
+      fr: 'Agence bac à sable Sanad',
+      ar: 'وكالة سند التجريبية',
+      es: 'Agencia de pruebas Sanad',
+    },
     log,
     closeAfter: [issuerStore],
   });
@@ -155,7 +174,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     version: 1,
     name: 'Sandbox trust list',
     issued_at: new Date().toISOString(),
-    issuers: [{ id: did, name: 'Sanad sandbox agency', credential_types: [refugeeStatusType.definition.vct, refugeeStatusType.definition.vcType] }],
+    issuers: [
+      {
+        id: did,
+        name: 'Sanad sandbox agency',
+        credential_types: [refugeeStatusType.definition.vct, refugeeStatusType.definition.vcType],
+      },
+    ],
   });
   const verifierKey = await keyIn(join(options.dataDir, 'verifier-key.json'));
   const presets = standardPresets(refugeeStatusType.definition.vct);
@@ -185,9 +210,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const verifier = verifying.service;
   verifierHandler = (r) => verifier.app.fetch(r);
   // The wallet's pages may reach these services (and any https issuer or verifier), nothing else.
-  const verifierRegistry = await sandboxVerifierRegistry(options.dataDir, await keyIn(join(options.dataDir, 'registry-authority-key.json')), { clientId: verifier.clientId, presets });
+  const verifierRegistry = await sandboxVerifierRegistry(
+    options.dataDir,
+    await keyIn(join(options.dataDir, 'registry-authority-key.json')),
+    { clientId: verifier.clientId, presets },
+  );
   // Beside the app, the verifier registry it checks verifiers against, with the key it pins.
-  if (options.walletDir !== undefined) walletHandler = verifierRegistry.serve(staticFiles({ root: options.walletDir, connectSrc: ['https:', issuerServer.url, verifierServer.url] }));
+  if (options.walletDir !== undefined)
+    walletHandler = verifierRegistry.serve(
+      staticFiles({
+        root: options.walletDir,
+        connectSrc: ['https:', issuerServer.url, verifierServer.url],
+      }),
+    );
 
   const offer = await issuerService.createOffer({ type: 'refugee-status', claims: SANDBOX_CLAIMS });
   const session = await verifier.createSession({ preset: 'over-18' });
@@ -199,16 +234,27 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     session,
     createOffer: issuerService.createOffer,
     verifier,
-    verifierRegistry: { file: verifierRegistry.file, authorityKeyFile: verifierRegistry.authorityKeyFile },
+    verifierRegistry: {
+      file: verifierRegistry.file,
+      authorityKeyFile: verifierRegistry.authorityKeyFile,
+    },
     ...(walletServer ? { walletUrl: walletServer.url } : {}),
     ...(options.deskDir !== undefined ? { deskUrl: `${verifierServer.url}/desk/` } : {}),
     revoke: async (id) => {
       // Through the operator route, so the service re-signs its status lists now.
       const response = await issuerService.app.fetch(
-        new Request(`${issuerServer.url}/operator/credentials/${encodeURIComponent(id)}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${operatorToken}` } }),
+        new Request(`${issuerServer.url}/operator/credentials/${encodeURIComponent(id)}/revoke`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${operatorToken}` },
+        }),
       );
-      const body = (await response.json()) as { changed?: unknown[]; error_description?: string; sanad_code?: SanadErrorCode };
-      if (!response.ok) throw new SanadError(body.sanad_code ?? 'ERR_INTERNAL', body.error_description);
+      const body = (await response.json()) as {
+        changed?: unknown[];
+        error_description?: string;
+        sanad_code?: SanadErrorCode;
+      };
+      if (!response.ok)
+        throw new SanadError(body.sanad_code ?? 'ERR_INTERNAL', body.error_description);
       return body.changed?.length ?? 0;
     },
     close: async () => {

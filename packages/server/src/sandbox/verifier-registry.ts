@@ -7,7 +7,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { didKeyFromJwk, type JWK, type RegisteredVerifier, signerFromJwk, signVerifierRegistry } from '@sanad/core';
+import {
+  didKeyFromJwk,
+  type JWK,
+  type RegisteredVerifier,
+  signerFromJwk,
+  signVerifierRegistry,
+} from '@sanad/core';
 import type { VerifierPreset } from '../verifier-service/presets.js';
 
 /** Where a web wallet finds them, next to its index.html. */
@@ -21,13 +27,29 @@ const VALID_DAYS = 30;
 function deskRegistration(clientId: string, presets: VerifierPreset[]): RegisteredVerifier {
   const claims = new Map<string, RegisteredVerifier['credentials'][number]['claims']>();
   for (const credential of presets.flatMap((p) => p.credentials)) {
-    for (const type of credential.types) claims.set(type, [...(claims.get(type) ?? []), ...credential.claims]);
+    for (const type of credential.types)
+      claims.set(type, [...(claims.get(type) ?? []), ...credential.claims]);
   }
   return {
     client_ids: [clientId],
-    names: { en: 'Sandbox clinic', fr: 'Clinique bac à sable', ar: 'العيادة التجريبية', es: 'Clínica de pruebas' },
-    purposes: [{ en: 'health partners, sandbox', fr: 'partenaires de santé, bac à sable', ar: 'شركاء صحيون، بيئة تجريبية', es: 'socios de salud, entorno de pruebas' }],
-    credentials: [...claims].map(([credential_type, paths]) => ({ credential_type, claims: [...new Map(paths.map((p) => [JSON.stringify(p), p])).values()] })),
+    names: {
+      en: 'Sandbox clinic',
+      fr: 'Clinique bac à sable',
+      ar: 'العيادة التجريبية',
+      es: 'Clínica de pruebas',
+    },
+    purposes: [
+      {
+        en: 'health partners, sandbox',
+        fr: 'partenaires de santé, bac à sable',
+        ar: 'شركاء صحيون، بيئة تجريبية',
+        es: 'socios de salud, entorno de pruebas',
+      },
+    ],
+    credentials: [...claims].map(([credential_type, paths]) => ({
+      credential_type,
+      claims: [...new Map(paths.map((p) => [JSON.stringify(p), p])).values()],
+    })),
   };
 }
 
@@ -37,11 +59,17 @@ export interface SandboxVerifierRegistry {
   /** The authority's public JWK, in the data folder: what a wallet pins. */
   authorityKeyFile: string;
   /** Answers a wallet origin's requests for the registry and its keys, passing every other request to `next`. */
-  serve(next: (r: Request) => Response | Promise<Response>): (r: Request) => Response | Promise<Response>;
+  serve(
+    next: (r: Request) => Response | Promise<Response>,
+  ): (r: Request) => Response | Promise<Response>;
 }
 
 /** Signs the sandbox registry with `authorityJwk` and writes it, with the public key, to `dataDir`. */
-export async function sandboxVerifierRegistry(dataDir: string, authorityJwk: JWK, desk: { clientId: string; presets: VerifierPreset[] }): Promise<SandboxVerifierRegistry> {
+export async function sandboxVerifierRegistry(
+  dataDir: string,
+  authorityJwk: JWK,
+  desk: { clientId: string; presets: VerifierPreset[] },
+): Promise<SandboxVerifierRegistry> {
   const signer = await signerFromJwk(authorityJwk);
   const now = Date.now();
   const jws = await signVerifierRegistry(
@@ -61,7 +89,10 @@ export async function sandboxVerifierRegistry(dataDir: string, authorityJwk: JWK
   await writeFile(authorityKeyFile, `${JSON.stringify(signer.publicJwk, null, 2)}\n`);
   const files: Record<string, { body: string; type: string }> = {
     [`/${VERIFIER_REGISTRY_PATH}`]: { body: jws, type: 'application/jwt' },
-    [`/${VERIFIER_REGISTRY_KEYS_PATH}`]: { body: JSON.stringify({ keys: [didKeyFromJwk(signer.publicJwk)] }), type: 'application/json' },
+    [`/${VERIFIER_REGISTRY_KEYS_PATH}`]: {
+      body: JSON.stringify({ keys: [didKeyFromJwk(signer.publicJwk)] }),
+      type: 'application/json',
+    },
   };
   return {
     file,
@@ -69,7 +100,11 @@ export async function sandboxVerifierRegistry(dataDir: string, authorityJwk: JWK
     serve: (next) => (request) => {
       const published = request.method === 'GET' ? files[new URL(request.url).pathname] : undefined;
       // Never cached by the browser: the wallet keeps its own copy for when there is no network.
-      return published ? new Response(published.body, { headers: { 'content-type': published.type, 'cache-control': 'no-store' } }) : next(request);
+      return published
+        ? new Response(published.body, {
+            headers: { 'content-type': published.type, 'cache-control': 'no-store' },
+          })
+        : next(request);
     },
   };
 }

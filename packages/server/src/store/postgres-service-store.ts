@@ -31,15 +31,35 @@ interface Row {
  * const store = await openPostgresServiceStore({ connectionString: process.env.DATABASE_URL! })
  * ```
  */
-export async function openPostgresServiceStore(options: PostgresServiceStoreOptions): Promise<ServiceStore> {
+export async function openPostgresServiceStore(
+  options: PostgresServiceStoreOptions,
+): Promise<ServiceStore> {
   const schema = options.schema ?? 'sanad';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new SanadError('ERR_INVALID_INPUT', 'The schema name must be a lower-case SQL identifier.');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      'The schema name must be a lower-case SQL identifier.',
+    );
   // A wrong scheme, host, password or database is refused here with its reason, never as "Storage failed";
   // the password may come from PGPASSWORD or the password file instead of the URL.
   const target = postgresTarget(options.connectionString);
-  await probePostgres(target, () => new pg.Client({ connectionString: target.connectionString, connectionTimeoutMillis: target.connectTimeoutMs }));
-  const pool = new pg.Pool({ connectionString: target.connectionString, max: options.max ?? 10, options: `-c search_path=${schema}` });
-  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>> => {
+  await probePostgres(
+    target,
+    () =>
+      new pg.Client({
+        connectionString: target.connectionString,
+        connectionTimeoutMillis: target.connectTimeoutMs,
+      }),
+  );
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: options.max ?? 10,
+    options: `-c search_path=${schema}`,
+  });
+  const query = async <R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> => {
     try {
       return await pool.query<R>(text, values);
     } catch (cause) {
@@ -57,8 +77,12 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
         version INTEGER NOT NULL, expires_at BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (kind, id))`);
       // Stores made before attempts were counted in the database get the column.
-      await client.query(`ALTER TABLE ${schema}.service_records ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0`);
-      await client.query(`CREATE INDEX IF NOT EXISTS service_records_expiry ON ${schema}.service_records(expires_at)`);
+      await client.query(
+        `ALTER TABLE ${schema}.service_records ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0`,
+      );
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS service_records_expiry ON ${schema}.service_records(expires_at)`,
+      );
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -81,18 +105,24 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
       return r.rowCount === 1;
     },
     async get(kind, id, now) {
-      const { rows } = await query<Row>('SELECT value, version, expires_at FROM service_records WHERE kind = $1 AND id = $2 AND expires_at > $3', [kind, id, now]);
+      const { rows } = await query<Row>(
+        'SELECT value, version, expires_at FROM service_records WHERE kind = $1 AND id = $2 AND expires_at > $3',
+        [kind, id, now],
+      );
       const row = rows[0];
-      return row && { value: JSON.parse(row.value), version: row.version, expiresAt: Number(row.expires_at) };
+      return (
+        row && {
+          value: JSON.parse(row.value),
+          version: row.version,
+          expiresAt: Number(row.expires_at),
+        }
+      );
     },
     async replace(kind, id, version, value, expiresAt) {
-      const r = await query('UPDATE service_records SET value = $1, version = version + 1, expires_at = $2 WHERE kind = $3 AND id = $4 AND version = $5', [
-        JSON.stringify(value),
-        expiresAt,
-        kind,
-        id,
-        version,
-      ]);
+      const r = await query(
+        'UPDATE service_records SET value = $1, version = version + 1, expires_at = $2 WHERE kind = $3 AND id = $4 AND version = $5',
+        [JSON.stringify(value), expiresAt, kind, id, version],
+      );
       return r.rowCount === 1;
     },
     async countAttempt(kind, id, max, now) {
@@ -103,7 +133,10 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
       return rows[0]?.attempts;
     },
     async take(kind: RecordKind, id: string, now: number) {
-      const { rows } = await query<{ value: string; expires_at: string }>('DELETE FROM service_records WHERE kind = $1 AND id = $2 RETURNING value, expires_at', [kind, id]);
+      const { rows } = await query<{ value: string; expires_at: string }>(
+        'DELETE FROM service_records WHERE kind = $1 AND id = $2 RETURNING value, expires_at',
+        [kind, id],
+      );
       const row = rows[0];
       return row && Number(row.expires_at) > now ? JSON.parse(row.value) : undefined;
     },
@@ -111,11 +144,16 @@ export async function openPostgresServiceStore(options: PostgresServiceStoreOpti
       await query('DELETE FROM service_records WHERE kind = $1 AND id = $2', [kind, id]);
     },
     async count(kind, now) {
-      const { rows } = await query<{ n: string }>('SELECT COUNT(*) AS n FROM service_records WHERE kind = $1 AND expires_at > $2', [kind, now]);
+      const { rows } = await query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM service_records WHERE kind = $1 AND expires_at > $2',
+        [kind, now],
+      );
       return Number(rows[0]?.n ?? 0);
     },
     async purgeExpired(now) {
-      return (await query('DELETE FROM service_records WHERE expires_at <= $1', [now])).rowCount ?? 0;
+      return (
+        (await query('DELETE FROM service_records WHERE expires_at <= $1', [now])).rowCount ?? 0
+      );
     },
     async close() {
       await pool.end();

@@ -14,15 +14,21 @@ import type { ServiceStore } from './service-store.js';
  * // on shutdown: stop()
  * ```
  */
-export function schedulePurge(store: ServiceStore, options: { everySeconds?: number; clock?: Clock; log?: (message: string) => void } = {}): () => void {
-  const timer = setInterval(() => {
-    store.purgeExpired(epochSeconds(options.clock)).then(
-      (n) => {
-        if (n > 0) options.log?.(`purged ${n} expired record${n === 1 ? '' : 's'}`);
-      },
-      () => options.log?.('purging expired records failed; will retry'),
-    );
-  }, (options.everySeconds ?? 60) * 1000);
+export function schedulePurge(
+  store: ServiceStore,
+  options: { everySeconds?: number; clock?: Clock; log?: (message: string) => void } = {},
+): () => void {
+  const timer = setInterval(
+    () => {
+      store.purgeExpired(epochSeconds(options.clock)).then(
+        (n) => {
+          if (n > 0) options.log?.(`purged ${n} expired record${n === 1 ? '' : 's'}`);
+        },
+        () => options.log?.('purging expired records failed; will retry'),
+      );
+    },
+    (options.everySeconds ?? 60) * 1000,
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

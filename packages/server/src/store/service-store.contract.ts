@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceStore } from './service-store.js';
 
-export function describeServiceStoreContract(name: string, open: () => Promise<ServiceStore>): void {
+export function describeServiceStoreContract(
+  name: string,
+  open: () => Promise<ServiceStore>,
+): void {
   describe(`service store contract: ${name}`, () => {
     const now = 1_800_000_000;
 
@@ -10,7 +13,11 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
       const store = await open();
       expect(await store.put('offer', 'a', { n: 1 }, now + 60, now)).toBe(true);
       expect(await store.put('offer', 'a', { n: 2 }, now + 60, now)).toBe(false);
-      expect(await store.get('offer', 'a', now)).toEqual({ value: { n: 1 }, version: 1, expiresAt: now + 60 });
+      expect(await store.get('offer', 'a', now)).toEqual({
+        value: { n: 1 },
+        version: 1,
+        expiresAt: now + 60,
+      });
       // Kinds are separate namespaces.
       expect(await store.get('session', 'a', now)).toBeUndefined();
       await store.close();
@@ -32,7 +39,11 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
       await store.put('session', 's', { step: 'created' }, now + 60, now);
       expect(await store.replace('session', 's', 1, { step: 'answered' }, now + 30)).toBe(true);
       expect(await store.replace('session', 's', 1, { step: 'twice' }, now + 30)).toBe(false);
-      expect(await store.get('session', 's', now)).toEqual({ value: { step: 'answered' }, version: 2, expiresAt: now + 30 });
+      expect(await store.get('session', 's', now)).toEqual({
+        value: { step: 'answered' },
+        version: 2,
+        expiresAt: now + 30,
+      });
       expect(await store.replace('session', 'missing', 1, {}, now)).toBe(false);
       await store.close();
     });
@@ -40,7 +51,9 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
     it('gives a record to exactly one of many concurrent takers', async () => {
       const store = await open();
       await store.put('access_token', 't', { claims: 'sealed' }, now + 60, now);
-      const taken = await Promise.all(Array.from({ length: 8 }, () => store.take('access_token', 't', now)));
+      const taken = await Promise.all(
+        Array.from({ length: 8 }, () => store.take('access_token', 't', now)),
+      );
       expect(taken.filter((v) => v !== undefined)).toEqual([{ claims: 'sealed' }]);
       expect(await store.get('access_token', 't', now)).toBeUndefined();
       await store.close();
@@ -49,7 +62,11 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
     it('lets exactly one of many concurrent writers win a compare-and-set', async () => {
       const store = await open();
       await store.put('session', 'cas', { step: 0 }, now + 60, now);
-      const wins = await Promise.all(Array.from({ length: 6 }, (_, i) => store.replace('session', 'cas', 1, { step: i + 1 }, now + 60)));
+      const wins = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store.replace('session', 'cas', 1, { step: i + 1 }, now + 60),
+        ),
+      );
       expect(wins.filter(Boolean)).toHaveLength(1);
       await store.close();
     });
@@ -57,7 +74,9 @@ export function describeServiceStoreContract(name: string, open: () => Promise<S
     it('counts attempts atomically: of 40 concurrent attempts exactly max are numbered, each number once', async () => {
       const store = await open();
       await store.put('offer', 'pin', { sealed: true }, now + 60, now);
-      const numbers = await Promise.all(Array.from({ length: 40 }, () => store.countAttempt('offer', 'pin', 5, now)));
+      const numbers = await Promise.all(
+        Array.from({ length: 40 }, () => store.countAttempt('offer', 'pin', 5, now)),
+      );
       expect(numbers.filter((n) => n !== undefined).sort()).toEqual([1, 2, 3, 4, 5]);
       expect(await store.countAttempt('offer', 'pin', 5, now)).toBeUndefined();
       // A replace keeps the count; missing and expired records count nothing.

@@ -13,9 +13,13 @@ import { postgresSchema, describeWithPostgres } from '../../../../test/support/p
 import { openPostgresServiceStore } from './postgres-service-store.js';
 
 describeServiceStoreContract('memory', async () => createMemoryServiceStore());
-describeServiceStoreContract('SQLite', async () => openSqliteServiceStore(join(mkdtempSync(join(tmpdir(), 'sanad-svc-')), 'service.sqlite')));
+describeServiceStoreContract('SQLite', async () =>
+  openSqliteServiceStore(join(mkdtempSync(join(tmpdir(), 'sanad-svc-')), 'service.sqlite')),
+);
 describeWithPostgres('PostgreSQL', (url) => {
-  describeServiceStoreContract('PostgreSQL', () => openPostgresServiceStore({ connectionString: url, schema: postgresSchema(), max: 4 }));
+  describeServiceStoreContract('PostgreSQL', () =>
+    openPostgresServiceStore({ connectionString: url, schema: postgresSchema(), max: 4 }),
+  );
 });
 
 describe('SQLite WAL checkpoints', () => {
@@ -23,10 +27,16 @@ describe('SQLite WAL checkpoints', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sanad-svc-')), 'service.sqlite');
     const store = openSqliteServiceStore(path);
     const before = statSync(path).size;
-    for (let i = 0; i < 4 * CHECKPOINT_EVERY_WRITES; i += 1) await store.put('session', `s${i}`, { text: 'x'.repeat(2000) }, 2e9, 1);
+    for (let i = 0; i < 4 * CHECKPOINT_EVERY_WRITES; i += 1)
+      await store.put('session', `s${i}`, { text: 'x'.repeat(2000) }, 2e9, 1);
     // The records reach the database file only through a checkpoint.
-    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 1_000_000), { timeout: patient(10_000), interval: 50 });
-    expect(await store.get('session', 's0', 1)).toMatchObject({ value: { text: 'x'.repeat(2000) } });
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 1_000_000), {
+      timeout: patient(10_000),
+      interval: 50,
+    });
+    expect(await store.get('session', 's0', 1)).toMatchObject({
+      value: { text: 'x'.repeat(2000) },
+    });
     await store.close();
   });
 
@@ -41,7 +51,14 @@ describe('SQLite WAL checkpoints', () => {
       `await store.close();`,
       `console.log('closed');`,
     ].join('\n');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=@sanad/source', '--import', 'tsx', '--input-type=module', '-e', script]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--conditions=@sanad/source',
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
     expect(stdout.trim()).toBe('closed');
   });
 });

@@ -6,7 +6,14 @@
  */
 
 /** What a record is: one namespace per kind, so ids never collide across kinds. */
-export type RecordKind = 'offer' | 'access_token' | 'c_nonce' | 'session' | 'vp_nonce' | 'tx_code_client' | 'service_key';
+export type RecordKind =
+  | 'offer'
+  | 'access_token'
+  | 'c_nonce'
+  | 'session'
+  | 'vp_nonce'
+  | 'tx_code_client'
+  | 'service_key';
 
 export interface StoredRecord<T> {
   value: T;
@@ -22,7 +29,13 @@ export interface ServiceStore {
   /** The record, unless missing or expired at `now`. */
   get<T>(kind: RecordKind, id: string, now: number): Promise<StoredRecord<T> | undefined>;
   /** Replaces the record only if it is still at `version`; false when someone else changed it first. */
-  replace<T>(kind: RecordKind, id: string, version: number, value: T, expiresAt: number): Promise<boolean>;
+  replace<T>(
+    kind: RecordKind,
+    id: string,
+    version: number,
+    value: T,
+    expiresAt: number,
+  ): Promise<boolean>;
   /**
    * Counts one attempt against a live record in one atomic step, unless `max` are counted
    * already: the attempt's number (1 to `max`), or undefined when the attempts are used up or
@@ -49,7 +62,10 @@ export interface ServiceStore {
  * ```
  */
 export function createMemoryServiceStore(): ServiceStore {
-  const records = new Map<string, { value: string; version: number; expiresAt: number; attempts: number }>();
+  const records = new Map<
+    string,
+    { value: string; version: number; expiresAt: number; attempts: number }
+  >();
   const key = (kind: RecordKind, id: string): string => `${kind}\u0000${id}`;
   const live = (k: string, now: number) => {
     const r = records.get(k);
@@ -69,7 +85,12 @@ export function createMemoryServiceStore(): ServiceStore {
     async replace(kind, id, version, value, expiresAt) {
       const r = records.get(key(kind, id));
       if (!r || r.version !== version) return false;
-      records.set(key(kind, id), { ...r, value: JSON.stringify(value), version: version + 1, expiresAt });
+      records.set(key(kind, id), {
+        ...r,
+        value: JSON.stringify(value),
+        version: version + 1,
+        expiresAt,
+      });
       return true;
     },
     async countAttempt(kind, id, max, now) {

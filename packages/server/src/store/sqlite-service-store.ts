@@ -30,10 +30,17 @@ export function openSqliteServiceStore(path: string): ServiceStore {
   try {
     db = new Database(path);
     // A file of its own (not ':memory:' or a private temporary one) in WAL: checkpointed off the event loop.
-    if (db.pragma('journal_mode = WAL', { simple: true }) === 'wal' && path !== '' && path !== ':memory:') {
+    if (
+      db.pragma('journal_mode = WAL', { simple: true }) === 'wal' &&
+      path !== '' &&
+      path !== ':memory:'
+    ) {
       db.pragma('wal_autocheckpoint = 0');
       const own = db;
-      checkpointer = startWalCheckpointer(path, () => own.open && own.pragma('wal_autocheckpoint = 1000'));
+      checkpointer = startWalCheckpointer(
+        path,
+        () => own.open && own.pragma('wal_autocheckpoint = 1000'),
+      );
     }
     // Sessions, nonces and offers live minutes: NORMAL skips the fsync per commit (a WAL file
     // stays consistent; a power cut may forget the last commits, never corrupt). The issuer
@@ -42,8 +49,11 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     // Stores made before attempts were counted in the database get the column.
-    const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'service_records\')').all();
-    if (!columns.some((c) => c.name === 'attempts')) db.exec('ALTER TABLE service_records ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0');
+    const columns = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('service_records')")
+      .all();
+    if (!columns.some((c) => c.name === 'attempts'))
+      db.exec('ALTER TABLE service_records ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0');
   } catch (cause) {
     throw new SanadError('ERR_STORAGE', 'The service store could not be opened.', { cause });
   }
@@ -53,14 +63,22 @@ export function openSqliteServiceStore(path: string): ServiceStore {
        ON CONFLICT (kind, id) DO UPDATE SET value = excluded.value, version = 1, expires_at = excluded.expires_at, attempts = 0
        WHERE service_records.expires_at <= ?`,
     ),
-    get: db.prepare<[RecordKind, string, number], Row>('SELECT value, version, expires_at FROM service_records WHERE kind = ? AND id = ? AND expires_at > ?'),
-    replace: db.prepare('UPDATE service_records SET value = ?, version = version + 1, expires_at = ? WHERE kind = ? AND id = ? AND version = ?'),
+    get: db.prepare<[RecordKind, string, number], Row>(
+      'SELECT value, version, expires_at FROM service_records WHERE kind = ? AND id = ? AND expires_at > ?',
+    ),
+    replace: db.prepare(
+      'UPDATE service_records SET value = ?, version = version + 1, expires_at = ? WHERE kind = ? AND id = ? AND version = ?',
+    ),
     countAttempt: db.prepare<[RecordKind, string, number, number], { attempts: number }>(
       'UPDATE service_records SET attempts = attempts + 1 WHERE kind = ? AND id = ? AND expires_at > ? AND attempts < ? RETURNING attempts',
     ),
-    take: db.prepare<[RecordKind, string], { value: string; expires_at: number }>('DELETE FROM service_records WHERE kind = ? AND id = ? RETURNING value, expires_at'),
+    take: db.prepare<[RecordKind, string], { value: string; expires_at: number }>(
+      'DELETE FROM service_records WHERE kind = ? AND id = ? RETURNING value, expires_at',
+    ),
     delete: db.prepare('DELETE FROM service_records WHERE kind = ? AND id = ?'),
-    count: db.prepare<[RecordKind, number], { n: number }>('SELECT COUNT(*) AS n FROM service_records WHERE kind = ? AND expires_at > ?'),
+    count: db.prepare<[RecordKind, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM service_records WHERE kind = ? AND expires_at > ?',
+    ),
     purge: db.prepare('DELETE FROM service_records WHERE expires_at <= ?'),
   };
   const wrote = <T>(result: T): T => {
@@ -75,14 +93,21 @@ export function openSqliteServiceStore(path: string): ServiceStore {
     }
   };
   return {
-    put: (kind, id, value, expiresAt, now) => guard(() => wrote(q.put.run(kind, id, JSON.stringify(value), expiresAt, now).changes === 1)),
+    put: (kind, id, value, expiresAt, now) =>
+      guard(() => wrote(q.put.run(kind, id, JSON.stringify(value), expiresAt, now).changes === 1)),
     get: (kind, id, now) =>
       guard(() => {
         const row = q.get.get(kind, id, now);
-        return row && { value: JSON.parse(row.value), version: row.version, expiresAt: row.expires_at };
+        return (
+          row && { value: JSON.parse(row.value), version: row.version, expiresAt: row.expires_at }
+        );
       }),
-    replace: (kind, id, version, value, expiresAt) => guard(() => wrote(q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1)),
-    countAttempt: (kind, id, max, now) => guard(() => wrote(q.countAttempt.get(kind, id, now, max)?.attempts)),
+    replace: (kind, id, version, value, expiresAt) =>
+      guard(() =>
+        wrote(q.replace.run(JSON.stringify(value), expiresAt, kind, id, version).changes === 1),
+      ),
+    countAttempt: (kind, id, max, now) =>
+      guard(() => wrote(q.countAttempt.get(kind, id, now, max)?.attempts)),
     take: (kind, id, now) =>
       guard(() => {
         // An expired record is deleted too, but never returned.

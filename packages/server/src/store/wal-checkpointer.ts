@@ -45,7 +45,10 @@ export interface WalCheckpointer {
  * const checkpointer = startWalCheckpointer('data/service.sqlite', () => db.pragma('wal_autocheckpoint = 1000'))
  * ```
  */
-export function startWalCheckpointer(path: string, onFailure: (cause: unknown) => void): WalCheckpointer {
+export function startWalCheckpointer(
+  path: string,
+  onFailure: (cause: unknown) => void,
+): WalCheckpointer {
   let writes = 0;
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -56,13 +59,19 @@ export function startWalCheckpointer(path: string, onFailure: (cause: unknown) =
     onFailure(cause);
   };
   const start = (): Worker => {
-    const started = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    const started = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    });
     started.unref();
     started.on('error', fail);
-    exited = new Promise((resolve) => started.once('exit', (code) => {
-      if (code !== 0) fail(new Error(`The WAL checkpointer stopped (exit code ${code}).`));
-      resolve();
-    }));
+    exited = new Promise((resolve) =>
+      started.once('exit', (code) => {
+        if (code !== 0) fail(new Error(`The WAL checkpointer stopped (exit code ${code}).`));
+        resolve();
+      }),
+    );
     return started;
   };
   return {

@@ -5,7 +5,11 @@ import { limitBody } from '../http/limits.js';
 import { errorResponse, notFound } from '../http/errors.js';
 import { staticFiles } from '../http/static-files.js';
 import { type DefencesOptions, defences } from '../middleware/defences/index.js';
-import { instrument, type InstrumentOptions, type Observability } from '../observability/observability.js';
+import {
+  instrument,
+  type InstrumentOptions,
+  type Observability,
+} from '../observability/observability.js';
 import type { VerifierProtocol } from './protocol.js';
 
 import { operatorRoutes } from './routes/operator.js';
@@ -27,7 +31,10 @@ export interface VerifierAppOptions {
 /** The one place the app is put together: middleware that must see every request goes first. */
 export function createVerifierApp(protocol: VerifierProtocol, options: VerifierAppOptions): Hono {
   const app = new Hono();
-  instrument(app, options.observability, { ...options.instrument, operatorToken: options.operatorToken });
+  instrument(app, options.observability, {
+    ...options.instrument,
+    operatorToken: options.operatorToken,
+  });
   app.onError((err, c) => errorResponse(c, err, options.log));
   app.notFound(notFound);
   for (const path of ['/requests/*', '/responses/*', '/results/*']) app.use(path, publicCors);
@@ -35,7 +42,8 @@ export function createVerifierApp(protocol: VerifierProtocol, options: VerifierA
   app.use('*', limitBody);
 
   app.route('/', publicRoutes(protocol));
-  if (options.operatorToken !== undefined) app.route('/operator', operatorRoutes(protocol, options.operatorToken));
+  if (options.operatorToken !== undefined)
+    app.route('/operator', operatorRoutes(protocol, options.operatorToken));
 
   if (options.deskDir !== undefined) {
     const desk = staticFiles({ root: options.deskDir, prefix: '/desk/' });

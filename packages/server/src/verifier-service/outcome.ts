@@ -6,9 +6,19 @@ import type { SanadErrorCode } from '@sanad/core';
 import type { SessionResult } from './protocol.js';
 
 /** `refused` is never a result's: the session was closed after too many answers that did not verify. */
-export type SessionOutcome = 'pending' | 'valid' | 'invalid' | 'revoked' | 'untrusted' | 'expired' | 'refused';
+export type SessionOutcome =
+  | 'pending'
+  | 'valid'
+  | 'invalid'
+  | 'revoked'
+  | 'untrusted'
+  | 'expired'
+  | 'refused';
 
-const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set(['ERR_ISSUER_UNTRUSTED', 'ERR_ISSUER_NOT_AUTHORIZED']);
+const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set([
+  'ERR_ISSUER_UNTRUSTED',
+  'ERR_ISSUER_NOT_AUTHORIZED',
+]);
 
 /**
  * The outcome of a session. A rejection can have several reasons; the first that applies wins,

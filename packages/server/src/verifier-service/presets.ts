@@ -25,7 +25,8 @@ export interface LintFinding {
   message: string;
 }
 
-const dotted = (path: Array<string | number | null>): string => path.map((p) => (p === null ? '[]' : `${p}`)).join('.');
+const dotted = (path: Array<string | number | null>): string =>
+  path.map((p) => (p === null ? '[]' : `${p}`)).join('.');
 
 /**
  * Finds presets that ask for claims their purpose does not list.
@@ -39,7 +40,9 @@ export function lintPresets(presets: VerifierPreset[]): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const preset of presets) {
     const allowed = new Set(preset.purposeClaims);
-    const extra = [...new Set(preset.credentials.flatMap((c) => c.claims.map(dotted)))].filter((claim) => !allowed.has(claim));
+    const extra = [...new Set(preset.credentials.flatMap((c) => c.claims.map(dotted)))].filter(
+      (claim) => !allowed.has(claim),
+    );
     if (extra.length > 0) {
       findings.push({
         code: 'WARN_REQUEST_OVER_ASKS',
@@ -53,17 +56,31 @@ export function lintPresets(presets: VerifierPreset[]): LintFinding[] {
 }
 
 /** Checks presets at start-up: unique ids, a purpose, claims; over-asking refused unless allowed. */
-export function checkPresets(presets: VerifierPreset[], options: { allowOverAsking?: boolean; log?: (m: string) => void } = {}): LintFinding[] {
+export function checkPresets(
+  presets: VerifierPreset[],
+  options: { allowOverAsking?: boolean; log?: (m: string) => void } = {},
+): LintFinding[] {
   const ids = new Set<string>();
   for (const p of presets) {
-    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(p.id) || ids.has(p.id)) throw new SanadError('ERR_CONFIG_INVALID', `Preset ids must be unique lower-case words (got "${p.id}").`);
+    if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(p.id) || ids.has(p.id))
+      throw new SanadError(
+        'ERR_CONFIG_INVALID',
+        `Preset ids must be unique lower-case words (got "${p.id}").`,
+      );
     ids.add(p.id);
-    if (Object.keys(p.purpose).length === 0 || p.credentials.length === 0) throw new SanadError('ERR_CONFIG_INVALID', `Preset "${p.id}" needs a purpose and a credential query.`);
+    if (Object.keys(p.purpose).length === 0 || p.credentials.length === 0)
+      throw new SanadError(
+        'ERR_CONFIG_INVALID',
+        `Preset "${p.id}" needs a purpose and a credential query.`,
+      );
   }
   const findings = lintPresets(presets);
   for (const f of findings) options.log?.(`data minimisation: ${f.message}`);
   if (findings.length > 0 && !options.allowOverAsking) {
-    throw new SanadError('ERR_CONFIG_INVALID', `${findings.map((f) => f.message).join(' ')} Narrow the query, list the claims in purposeClaims, or set allowOverAsking.`);
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      `${findings.map((f) => f.message).join(' ')} Narrow the query, list the claims in purposeClaims, or set allowOverAsking.`,
+    );
   }
   return findings;
 }
@@ -74,16 +91,32 @@ export function standardPresets(vct: string): VerifierPreset[] {
     {
       id: 'over-18',
       name: { en: 'Over 18', fr: 'Plus de 18 ans', ar: 'فوق 18 عامًا' },
-      purpose: { en: 'Confirm that you are an adult', fr: 'Confirmer que vous êtes majeur', ar: 'التأكد من أنك بالغ' },
+      purpose: {
+        en: 'Confirm that you are an adult',
+        fr: 'Confirmer que vous êtes majeur',
+        ar: 'التأكد من أنك بالغ',
+      },
       purposeClaims: ['age_over_18'],
-      credentials: [{ id: 'refugee-status', format: 'dc+sd-jwt', types: [vct], claims: [['age_over_18']] }],
+      credentials: [
+        { id: 'refugee-status', format: 'dc+sd-jwt', types: [vct], claims: [['age_over_18']] },
+      ],
     },
     {
       id: 'registered-refugee',
-      name: { en: 'Registered refugee, valid', fr: 'Réfugié enregistré, valide', ar: 'لاجئ مسجل، صالح' },
-      purpose: { en: 'Confirm your refugee registration', fr: 'Confirmer votre enregistrement de réfugié', ar: 'التأكد من تسجيلك كلاجئ' },
+      name: {
+        en: 'Registered refugee, valid',
+        fr: 'Réfugié enregistré, valide',
+        ar: 'لاجئ مسجل، صالح',
+      },
+      purpose: {
+        en: 'Confirm your refugee registration',
+        fr: 'Confirmer votre enregistrement de réfugié',
+        ar: 'التأكد من تسجيلك كلاجئ',
+      },
       purposeClaims: ['case_number'],
-      credentials: [{ id: 'refugee-status', format: 'dc+sd-jwt', types: [vct], claims: [['case_number']] }],
+      credentials: [
+        { id: 'refugee-status', format: 'dc+sd-jwt', types: [vct], claims: [['case_number']] },
+      ],
     },
   ];
 }

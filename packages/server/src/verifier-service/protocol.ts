@@ -198,7 +198,11 @@ export interface PresetSummary {
 /** `ERR_STORE_FULL` with the seconds after which an open session will have expired. */
 export class StoreFullError extends RetryLaterError {
   constructor(retryAfterSeconds: number) {
-    super('ERR_STORE_FULL', 'This verifier holds as many open sessions as it allows: try again later.', retryAfterSeconds);
+    super(
+      'ERR_STORE_FULL',
+      'This verifier holds as many open sessions as it allows: try again later.',
+      retryAfterSeconds,
+    );
   }
 }
 
@@ -219,7 +223,10 @@ export interface VerifierProtocol {
    * session only with a verified answer; anything else is refused with the reason's code and
    * counted, or answered `ERR_STATUS_UNAVAILABLE` when status could not be checked.
    */
-  acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse>;
+  acceptResponse(
+    sessionId: string,
+    form: Readonly<Record<string, string>>,
+  ): Promise<AcceptedResponse>;
   /** The wallet's OpenID4VP error response (e.g. `access_denied`): noted on the session, which stays open (see the module comment). */
   decline(sessionId: string, state: string, error: string): Promise<void>;
   /** The same-device result; `ERR_NOT_FOUND` unless the response code is the session's. */
@@ -292,12 +299,14 @@ const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_RE
 /** `vp_token` as DCQL asks: each query id maps to one presentation string or a non-empty array of them. */
 function presentationsOf(vpToken: unknown): Record<string, string[]> {
   const token = typeof vpToken === 'string' ? parseJsonBounded(vpToken) : vpToken;
-  const shapeError = () => refusal('vp_token must map each query id to presentations given as strings.');
+  const shapeError = () =>
+    refusal('vp_token must map each query id to presentations given as strings.');
   if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError();
   const presentations: Record<string, string[]> = {};
   for (const [id, value] of Object.entries(token)) {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string')) throw shapeError();
+    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string'))
+      throw shapeError();
     presentations[id] = list;
   }
   return presentations;
@@ -312,18 +321,27 @@ function presentationsOf(vpToken: unknown): Record<string, string[]> {
  * const { sessionId, authorizationRequest } = await protocol.createSession({ preset: 'over-18' })
  * ```
  */
-export async function createVerifierProtocol(options: VerifierProtocolOptions): Promise<VerifierProtocol> {
+export async function createVerifierProtocol(
+  options: VerifierProtocolOptions,
+): Promise<VerifierProtocol> {
   const { store, verifier, signer } = options;
   const log = options.log ?? ((m: string) => console.error(m));
-  const lint = checkPresets(options.presets, { ...(options.allowOverAsking ? { allowOverAsking: true } : {}), log });
+  const lint = checkPresets(options.presets, {
+    ...(options.allowOverAsking ? { allowOverAsking: true } : {}),
+    log,
+  });
   const clock = options.clock ?? systemClock;
   const now = (): number => epochSeconds(clock);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const requestTtl = options.requestTtlSeconds ?? 300;
   const retention = options.resultRetentionSeconds ?? 300;
   const maxOpen = options.maxOpenSessions ?? DEFAULT_MAX_OPEN_SESSIONS;
-  if (!Number.isSafeInteger(maxOpen) || maxOpen < 1) throw new SanadError('ERR_CONFIG_INVALID', 'maxOpenSessions must be a whole number from 1.');
-  const did = options.did ?? { did: didJwkFromJwk(signer.publicJwk), kid: `${didJwkFromJwk(signer.publicJwk)}#0` };
+  if (!Number.isSafeInteger(maxOpen) || maxOpen < 1)
+    throw new SanadError('ERR_CONFIG_INVALID', 'maxOpenSessions must be a whole number from 1.');
+  const did = options.did ?? {
+    did: didJwkFromJwk(signer.publicJwk),
+    kid: `${didJwkFromJwk(signer.publicJwk)}#0`,
+  };
   const clientId = `decentralized_identifier:${did.did}`;
   const presets = new Map(options.presets.map((p) => [p.id, p]));
   // Sessions never read it: written for instances of the previous release that share this
@@ -344,10 +362,19 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     if (!preset) throw new SanadError('ERR_REQUEST_INVALID', 'No preset with that id.');
     const offline = input.offline === true;
     const responseMode = input.responseMode ?? (offline ? 'direct_post' : 'direct_post.jwt');
-    if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'response_mode must be direct_post or direct_post.jwt.');
-    if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri)) throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
+    if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt')
+      throw new SanadError(
+        'ERR_REQUEST_INVALID',
+        'response_mode must be direct_post or direct_post.jwt.',
+      );
+    if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri))
+      throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
     // The answer of an offline session reaches the desk as a QR code: nothing to encrypt it for, nowhere to redirect.
-    if (offline && (responseMode !== 'direct_post' || input.redirectUri !== undefined)) throw new SanadError('ERR_REQUEST_INVALID', 'An offline session takes neither a response_mode nor a redirect_uri.');
+    if (offline && (responseMode !== 'direct_post' || input.redirectUri !== undefined))
+      throw new SanadError(
+        'ERR_REQUEST_INVALID',
+        'An offline session takes neither a response_mode nor a redirect_uri.',
+      );
     const sessionId = toBase64url(randomBytes(16));
     const full = open.admit(sessionId, now() + requestTtl, now());
     if (full !== undefined) throw new StoreFullError(full);
@@ -359,7 +386,13 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     }
   }
 
-  async function openSession(sessionId: string, preset: VerifierPreset, offline: boolean, responseMode: ResponseMode, redirectUri: string | undefined): Promise<CreatedSession> {
+  async function openSession(
+    sessionId: string,
+    preset: VerifierPreset,
+    offline: boolean,
+    responseMode: ResponseMode,
+    redirectUri: string | undefined,
+  ): Promise<CreatedSession> {
     const state = toBase64url(randomBytes(16));
     const request = await createPresentationRequest({
       // An offline request names its signer by did:jwk: the wallet has no network to resolve anything else.
@@ -392,8 +425,16 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     } else {
       const jwks: Jwk[] = [];
       if (responseMode === 'direct_post.jwt') {
-        const { privateKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256', extractable: true });
-        const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: sessionId, alg: 'ECDH-ES', use: 'enc' };
+        const { privateKey } = await generateKeyPair('ECDH-ES', {
+          crv: 'P-256',
+          extractable: true,
+        });
+        const privateJwk: JWK = {
+          ...(await exportJWK(privateKey)),
+          kid: sessionId,
+          alg: 'ECDH-ES',
+          use: 'enc',
+        };
         const { d: _private, ...publicJwk } = privateJwk;
         decryptionJwk = privateJwk;
         jwks.push(publicJwk as Jwk);
@@ -409,8 +450,15 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
           dcql_query: request.dcql_query,
           client_metadata: {
             client_name: options.verifierName,
-            vp_formats_supported: Object.fromEntries(preset.credentials.map((c) => [c.format, VP_FORMATS_SUPPORTED[c.format]])),
-            ...(jwks.length > 0 ? { jwks: { keys: jwks }, encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'] } : {}),
+            vp_formats_supported: Object.fromEntries(
+              preset.credentials.map((c) => [c.format, VP_FORMATS_SUPPORTED[c.format]]),
+            ),
+            ...(jwks.length > 0
+              ? {
+                  jwks: { keys: jwks },
+                  encrypted_response_enc_values_supported: ['A128GCM', 'A256GCM'],
+                }
+              : {}),
           },
           // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
           purpose: preset.purpose,
@@ -445,7 +493,9 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     preset: session.preset,
     ...(session.result ? { result: session.result } : {}),
     outcome: session.status === 'refused' ? 'refused' : outcomeOf(session.result),
-    ...(session.status === 'pending' && session.statusUnavailable ? { statusUnavailable: session.statusUnavailable } : {}),
+    ...(session.status === 'pending' && session.statusUnavailable
+      ? { statusUnavailable: session.statusUnavailable }
+      : {}),
     ...(session.refusedAnswers ? { refusedAnswers: session.refusedAnswers } : {}),
     ...(session.lastRefusal ? { lastRefusal: session.lastRefusal } : {}),
     ...(session.status === 'pending' && session.declined ? { declined: session.declined } : {}),
@@ -455,8 +505,10 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
   async function pendingSession(sessionId: string): Promise<StoredRecord<SessionRecord>> {
     const found = await store.get<SessionRecord>('session', sessionId, now());
     // The wallet tells the holder which, by code: ask the desk for a new QR code either way.
-    if (!found) throw new SanadError('ERR_REQUEST_EXPIRED', 'This request has expired or is unknown.');
-    if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_USED', 'This request was already answered or cancelled.');
+    if (!found)
+      throw new SanadError('ERR_REQUEST_EXPIRED', 'This request has expired or is unknown.');
+    if (found.value.status !== 'pending')
+      throw new SanadError('ERR_REQUEST_USED', 'This request was already answered or cancelled.');
     return found;
   }
 
@@ -467,21 +519,38 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * `read`, the pending record the caller already has, spares the first read: if it is stale
    * the compare-and-set fails and the session is read again.
    */
-  async function update(sessionId: string, change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number }, read?: StoredRecord<SessionRecord>): Promise<SessionRecord | undefined> {
+  async function update(
+    sessionId: string,
+    change: (session: SessionRecord) => { next: SessionRecord; expiresAt?: number },
+    read?: StoredRecord<SessionRecord>,
+  ): Promise<SessionRecord | undefined> {
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-      const found = round === 0 && read && read.expiresAt > now() ? read : await store.get<SessionRecord>('session', sessionId, now());
+      const found =
+        round === 0 && read && read.expiresAt > now()
+          ? read
+          : await store.get<SessionRecord>('session', sessionId, now());
       if (!found || found.value.status !== 'pending') return undefined;
       const { next, expiresAt } = change(found.value);
-      if (await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)) {
+      if (
+        await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)
+      ) {
         if (next.status !== 'pending') open.remove(sessionId);
         return next;
       }
     }
-    throw new SanadError('ERR_SERVICE_OVERLOADED', 'Too many answers for this request at once: send it again.');
+    throw new SanadError(
+      'ERR_SERVICE_OVERLOADED',
+      'Too many answers for this request at once: send it again.',
+    );
   }
 
   /** Records a verdict once: of two racing verdicts one settles the session, the other is told it was used. */
-  async function settle(sessionId: string, result: SessionResult, extra: Partial<SessionRecord> = {}, read?: StoredRecord<SessionRecord>): Promise<SessionRecord> {
+  async function settle(
+    sessionId: string,
+    result: SessionResult,
+    extra: Partial<SessionRecord> = {},
+    read?: StoredRecord<SessionRecord>,
+  ): Promise<SessionRecord> {
     const settled = await update(
       sessionId,
       (session) => {
@@ -501,8 +570,16 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * nonce still good) until a verified answer, its expiry or the last allowed refusal closes
    * it. Always throws `reason`.
    */
-  async function refuse(sessionId: string, reason: SanadError, verification?: VerificationResult): Promise<never> {
-    const note: RefusalNote = { at: now(), code: reason.code, outcome: verification ? outcomeOf(summarise(verification)) : 'invalid' };
+  async function refuse(
+    sessionId: string,
+    reason: SanadError,
+    verification?: VerificationResult,
+  ): Promise<never> {
+    const note: RefusalNote = {
+      at: now(),
+      code: reason.code,
+      outcome: verification ? outcomeOf(summarise(verification)) : 'invalid',
+    };
     const written = await update(sessionId, (session) => {
       const refusedAnswers = (session.refusedAnswers ?? 0) + 1;
       const next: SessionRecord = { ...session, refusedAnswers, lastRefusal: note };
@@ -512,7 +589,9 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       delete next.statusUnavailable;
       return { next, expiresAt: now() + retention };
     });
-    log(`session ${sessionId}: answer refused (${reason.code}), ${written?.refusedAnswers ?? '?'} refused${written?.status === 'refused' ? ', session closed' : ''}`);
+    log(
+      `session ${sessionId}: answer refused (${reason.code}), ${written?.refusedAnswers ?? '?'} refused${written?.status === 'refused' ? ', session closed' : ''}`,
+    );
     throw reason;
   }
 
@@ -521,49 +600,79 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
    * established leaves the session open (its nonce unspent) with a note for the desk and asks
    * for the same answer again; anything else not verified is refused. Returns only when verified.
    */
-  async function requireVerified(sessionId: string, verification: VerificationResult): Promise<void> {
+  async function requireVerified(
+    sessionId: string,
+    verification: VerificationResult,
+  ): Promise<void> {
     options.onVerification?.(verification);
     if (verification.verified) return;
     if (verification.retryable) {
       const note: StatusUnavailableNote = { at: now(), errors: verification.errors };
       await update(sessionId, (session) => ({ next: { ...session, statusUnavailable: note } }));
       log(`session ${sessionId}: status unavailable, left open for a retry`);
-      throw new SanadError('ERR_STATUS_UNAVAILABLE', 'The status of the credential could not be checked yet. Nothing was used up: send the same answer again later.');
+      throw new SanadError(
+        'ERR_STATUS_UNAVAILABLE',
+        'The status of the credential could not be checked yet. Nothing was used up: send the same answer again later.',
+      );
     }
     const first = verification.errors[0];
-    await refuse(sessionId, first ? new SanadError(first.code, first.message) : refusal('The answer did not verify.'), verification);
+    await refuse(
+      sessionId,
+      first ? new SanadError(first.code, first.message) : refusal('The answer did not verify.'),
+      verification,
+    );
   }
 
   async function decline(sessionId: string, state: string, error: string): Promise<void> {
     const { value: session } = await pendingSession(sessionId);
-    if (state !== session.state) await refuse(sessionId, refusal('The state does not match this request.'));
-    if (!WALLET_ERROR.test(error)) await refuse(sessionId, refusal('error must be an OAuth error code.'));
+    if (state !== session.state)
+      await refuse(sessionId, refusal('The state does not match this request.'));
+    if (!WALLET_ERROR.test(error))
+      await refuse(sessionId, refusal('error must be an OAuth error code.'));
     const declined: DeclineNote = { at: now(), error };
-    if (!(await update(sessionId, (current) => ({ next: { ...current, declined } })))) throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
+    if (!(await update(sessionId, (current) => ({ next: { ...current, declined } }))))
+      throw new SanadError('ERR_REQUEST_USED', 'This request was already answered.');
     log(`session ${sessionId}: declined (${error}), still open for an answer`);
   }
 
   /** The form as the protocol library reads it, decrypted when encrypted; a library refusal is a refused answer. */
-  async function authorizationResponseOf(sessionId: string, session: SessionRecord, form: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+  async function authorizationResponseOf(
+    sessionId: string,
+    session: SessionRecord,
+    form: Readonly<Record<string, string>>,
+  ): Promise<Record<string, unknown>> {
     // Parsed once, bounded, here: the library takes a DCQL vp_token as the object it parses to.
     // Anything else goes on as the text sent, so it is refused exactly as before.
     const vpToken = form.vp_token !== undefined ? parseJsonBounded(form.vp_token) : undefined;
-    const authorizationResponse = isPlainObject(vpToken) ? { ...form, vp_token: vpToken } : { ...form };
+    const authorizationResponse = isPlainObject(vpToken)
+      ? { ...form, vp_token: vpToken }
+      : { ...form };
     if (session.decryptionJwk) sessionKeys.set(sessionId, session.decryptionJwk);
     try {
-      const authorizationRequestPayload = JSON.parse(new TextDecoder().decode(fromBase64url(session.requestObject.split('.')[1]!)));
-      const parsed = await parseOpenid4vpAuthorizationResponse({ authorizationResponse, authorizationRequestPayload, callbacks });
+      const authorizationRequestPayload = JSON.parse(
+        new TextDecoder().decode(fromBase64url(session.requestObject.split('.')[1]!)),
+      );
+      const parsed = await parseOpenid4vpAuthorizationResponse({
+        authorizationResponse,
+        authorizationRequestPayload,
+        callbacks,
+      });
       return parsed.authorizationResponsePayload as Record<string, unknown>;
     } catch (err) {
       if (isSanadError(err) && err.category === 'internal') throw err;
       // The library's words may quote the input: say only what was refused.
-      throw refusal('The answer is not an OpenID4VP response to this request, or cannot be decrypted.');
+      throw refusal(
+        'The answer is not an OpenID4VP response to this request, or cannot be decrypted.',
+      );
     } finally {
       sessionKeys.delete(sessionId);
     }
   }
 
-  async function acceptResponse(sessionId: string, form: Readonly<Record<string, string>>): Promise<AcceptedResponse> {
+  async function acceptResponse(
+    sessionId: string,
+    form: Readonly<Record<string, string>>,
+  ): Promise<AcceptedResponse> {
     const pending = await pendingSession(sessionId);
     const session = pending.value;
     if (form.error !== undefined) {
@@ -579,30 +688,48 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
       if (isSanadError(err) && err.category !== 'internal') await refuse(sessionId, err);
       throw err;
     }
-    const verification = await verifier.verify({ vp_token: presentations }, { request: session.request, replayGuard: 'caller' });
+    const verification = await verifier.verify(
+      { vp_token: presentations },
+      { request: session.request, replayGuard: 'caller' },
+    );
     await requireVerified(sessionId, verification);
     const result = summarise(verification);
     const responseCode = session.redirectUri ? toBase64url(randomBytes(16)) : undefined;
     await settle(sessionId, result, responseCode ? { responseCode } : {}, pending);
     log(`session ${sessionId}: verified`);
-    return responseCode ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` } : {};
+    return responseCode
+      ? { redirectUri: `${session.redirectUri}#response_code=${responseCode}` }
+      : {};
   }
 
   /** With `forgetResultOnRead`, a settled session is deleted as it is read. */
   async function forgetOnceRead(sessionId: string, session: SessionRecord): Promise<void> {
-    if (options.forgetResultOnRead && session.status !== 'pending') await store.delete('session', sessionId);
+    if (options.forgetResultOnRead && session.status !== 'pending')
+      await store.delete('session', sessionId);
   }
 
   async function offlineAnswer(sessionId: string, presentation: string): Promise<SessionView> {
     const found = await store.get<SessionRecord>('session', sessionId, now());
     if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
-    if (!found.value.offline) throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for an offline answer.');
-    if (found.value.status !== 'pending') throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
-    const verification = await verifier.verify(presentation, { request: found.value.request, replayGuard: 'caller' });
-    await requireVerified(sessionId, verification);
-    const answered = await settle(sessionId, summarise(verification), {}, found).catch((err: unknown) => {
-      throw isSanadError(err) && err.code === 'ERR_REQUEST_USED' ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.') : err;
+    if (!found.value.offline)
+      throw new SanadError(
+        'ERR_REQUEST_INVALID',
+        'This session was not created for an offline answer.',
+      );
+    if (found.value.status !== 'pending')
+      throw new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.');
+    const verification = await verifier.verify(presentation, {
+      request: found.value.request,
+      replayGuard: 'caller',
     });
+    await requireVerified(sessionId, verification);
+    const answered = await settle(sessionId, summarise(verification), {}, found).catch(
+      (err: unknown) => {
+        throw isSanadError(err) && err.code === 'ERR_REQUEST_USED'
+          ? new SanadError('ERR_REQUEST_INVALID', 'This request was already answered.')
+          : err;
+      },
+    );
     log(`session ${sessionId} (offline): verified`);
     // The desk reads the result in this answer.
     await forgetOnceRead(sessionId, answered);
@@ -621,9 +748,13 @@ export async function createVerifierProtocol(options: VerifierProtocolOptions): 
     decline,
     async result(sessionId, responseCode) {
       const found = await store.get<SessionRecord>('session', sessionId, now());
-      if (!found || !found.value.responseCode || responseCode !== found.value.responseCode) throw new SanadError('ERR_NOT_FOUND', 'No result for that response code.');
+      if (!found || !found.value.responseCode || responseCode !== found.value.responseCode)
+        throw new SanadError('ERR_NOT_FOUND', 'No result for that response code.');
       await forgetOnceRead(sessionId, found.value);
-      return { status: found.value.status, ...(found.value.result ? { result: found.value.result } : {}) };
+      return {
+        status: found.value.status,
+        ...(found.value.result ? { result: found.value.result } : {}),
+      };
     },
     async view(sessionId) {
       const found = await store.get<SessionRecord>('session', sessionId, now());

@@ -6,9 +6,20 @@ import type { Hono } from 'hono';
 import { epochSeconds, systemClock } from '@sanad/core';
 import { type DefencesOptions, servicesDefences } from '../middleware/defences/index.js';
 import { createObservability, type Observability } from '../observability/observability.js';
-import { signingKeyLoaded, statusListsUsable, trustListCurrent } from '../observability/readiness.js';
+import {
+  signingKeyLoaded,
+  statusListsUsable,
+  trustListCurrent,
+} from '../observability/readiness.js';
 import { createVerifierApp } from './app.js';
-import { type CreatedSession, type CreateSessionOptions, createVerifierProtocol, type SessionView, type VerifierProtocol, type VerifierProtocolOptions } from './protocol.js';
+import {
+  type CreatedSession,
+  type CreateSessionOptions,
+  createVerifierProtocol,
+  type SessionView,
+  type VerifierProtocol,
+  type VerifierProtocolOptions,
+} from './protocol.js';
 import type { LintFinding } from './presets.js';
 
 export {
@@ -69,11 +80,17 @@ export interface VerifierService {
  * const service = await createVerifierService({ verifier, store, baseUrl, signer, verifierName: 'Al Noor Clinic', presets, operatorToken })
  * ```
  */
-export async function createVerifierService(options: VerifierServiceOptions): Promise<VerifierService> {
+export async function createVerifierService(
+  options: VerifierServiceOptions,
+): Promise<VerifierService> {
   const observability = options.observability ?? createObservability('verifier');
   const log = options.log ?? observability.log;
   const { defences: defended } = servicesDefences(options.defences, options.trustProxy);
-  const protocol = await createVerifierProtocol({ ...options, log, onVerification: (v) => observability.metrics.recordVerification(v) });
+  const protocol = await createVerifierProtocol({
+    ...options,
+    log,
+    onVerification: (v) => observability.metrics.recordVerification(v),
+  });
   const app = createVerifierApp(protocol, {
     observability,
     instrument: {

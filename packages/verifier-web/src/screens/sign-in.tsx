@@ -2,7 +2,13 @@ import { useState } from 'preact/hooks';
 import { useFocusOnMount } from '../focus.js';
 import { t } from '../i18n.js';
 
-export function SignIn({ rejected, onSignIn }: { rejected: boolean; onSignIn: (token: string) => Promise<void> }) {
+export function SignIn({
+  rejected,
+  onSignIn,
+}: {
+  rejected: boolean;
+  onSignIn: (token: string) => Promise<void>;
+}) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);

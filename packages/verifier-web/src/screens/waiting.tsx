@@ -22,7 +22,17 @@ interface WaitingProps {
 }
 
 /** The request's QR code while the holder answers; offline, also the way to read their answer. */
-export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, onRestart, onCancel, onError }: WaitingProps) {
+export function Waiting({
+  api,
+  preset,
+  session,
+  offline,
+  onResult,
+  onNoNetwork,
+  onRestart,
+  onCancel,
+  onError,
+}: WaitingProps) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const request = session.authorization_request;
   const waitingText = t(offline ? 'waiting.offlineStatus' : 'waiting.status');
@@ -38,7 +48,10 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
 
   useEffect(() => {
     let live = true;
-    void qrSvg(request).then((svg) => live && setImage(`data:image/svg+xml,${encodeURIComponent(svg)}`), onError);
+    void qrSvg(request).then(
+      (svg) => live && setImage(`data:image/svg+xml,${encodeURIComponent(svg)}`),
+      onError,
+    );
     return () => {
       live = false;
     };
@@ -56,7 +69,8 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
         setStatus(statusOf(view));
       } catch (err) {
         if (stopped) return;
-        if (err instanceof ApiError && err.error === 'ERR_SESSION_NOT_FOUND') return setExpired(true);
+        if (err instanceof ApiError && err.error === 'ERR_SESSION_NOT_FOUND')
+          return setExpired(true);
         if (!(err instanceof ApiError) || err.status !== 0) return onError(err);
         // A network blip: say so and keep trying.
         setStatus(t('error.network'));
@@ -75,8 +89,13 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
   /** What the line under the QR code says while the session waits: the last undecided, declined or refused answer. */
   const statusOf = (view: SessionView): string => {
     if (view.statusUnavailable) return t('waiting.statusUnavailable');
-    if (view.declined && view.declined.at >= (view.lastRefusal?.at ?? 0)) return t('waiting.declined');
-    if (view.lastRefusal) return t('waiting.refused', { outcome: t(`outcome.${view.lastRefusal.outcome}`), count: `${view.refusedAnswers ?? 1}` });
+    if (view.declined && view.declined.at >= (view.lastRefusal?.at ?? 0))
+      return t('waiting.declined');
+    if (view.lastRefusal)
+      return t('waiting.refused', {
+        outcome: t(`outcome.${view.lastRefusal.outcome}`),
+        count: `${view.refusedAnswers ?? 1}`,
+      });
     return waitingText;
   };
 
@@ -86,7 +105,8 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
       onResult(await api.answerOffline(session.session_id, text));
     } catch (err) {
       // Nothing was decided or used up: the same code can be checked again once status can be had.
-      if (err instanceof ApiError && err.error === 'ERR_STATUS_UNAVAILABLE') return setStatus(t('offline.statusUnavailable'));
+      if (err instanceof ApiError && err.error === 'ERR_STATUS_UNAVAILABLE')
+        return setStatus(t('offline.statusUnavailable'));
       // A code that did not verify is refused and the session still waits: say why, from the session.
       if (err instanceof ApiError && err.status === 400) {
         const view = await api.session(session.session_id).catch(() => undefined);
@@ -105,7 +125,11 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
     setScanning(true);
     try {
       // A long answer comes as a sequence of codes on the holder's screen: say how far the camera got.
-      const text = await scanQr(video.current!, { signal: controller.signal, onPart: ({ read, total }) => setStatus(t('offline.partsRead', { read: String(read), total: String(total) })) });
+      const text = await scanQr(video.current!, {
+        signal: controller.signal,
+        onPart: ({ read, total }) =>
+          setStatus(t('offline.partsRead', { read: String(read), total: String(total) })),
+      });
       setScanning(false);
       await check(text);
     } catch (err) {
@@ -156,7 +180,11 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
         {t(offline ? 'waiting.offlineHeading' : 'waiting.heading')}
       </h2>
       <p class="subtitle">{localised(preset.name)}</p>
-      <div class={`qr${qrVersion(request) > DENSE_QR_VERSION ? ' qr-dense' : ''}`} data-testid="desk-qr" data-request={request}>
+      <div
+        class={`qr${qrVersion(request) > DENSE_QR_VERSION ? ' qr-dense' : ''}`}
+        data-testid="desk-qr"
+        data-request={request}
+      >
         {image && <img src={image} alt={t('waiting.qrAlt', { name: localised(preset.name) })} />}
       </div>
       <p class="status" role="status" aria-live="polite">
@@ -180,7 +208,12 @@ export function Waiting({ api, preset, session, offline, onResult, onNoNetwork, 
               {t('offline.stopScan')}
             </button>
           ) : (
-            <button type="button" class="primary" data-testid="desk-scan" onClick={() => void startScan()}>
+            <button
+              type="button"
+              class="primary"
+              data-testid="desk-scan"
+              onClick={() => void startScan()}
+            >
               {t('offline.scan')}
             </button>
           )}

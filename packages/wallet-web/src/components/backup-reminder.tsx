@@ -12,10 +12,18 @@ export function BackupReminder() {
   if (!notKept && !never) return null;
   return (
     <div class="notice notice--warning" role="status" data-testid="backup-reminder">
-      {never ? <p data-testid="backup-none">{t('backup.none')}</p> : <p>{t('backup.last', { date: formatDate(lastBackupAt.value!) })}</p>}
+      {never ? (
+        <p data-testid="backup-none">{t('backup.none')}</p>
+      ) : (
+        <p>{t('backup.last', { date: formatDate(lastBackupAt.value!) })}</p>
+      )}
       {notKept && <p data-testid="storage-not-persisted">{t('backup.notPersisted')}</p>}
       {screen.value.name !== 'settings' && (
-        <button class="button" onClick={() => go({ name: 'settings' })} data-testid="backup-make-now">
+        <button
+          class="button"
+          onClick={() => go({ name: 'settings' })}
+          data-testid="backup-make-now"
+        >
           {t('backup.makeNow')}
         </button>
       )}

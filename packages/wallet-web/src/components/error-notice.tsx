@@ -4,7 +4,11 @@ import { language, t } from '../i18n/i18n.js';
 
 /** A translated message for a typed error code (and its details: tries left); never a stack trace. */
 export function errorMessage(err: unknown): string {
-  const code = isSanadError(err) ? err.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : 'ERR_INTERNAL';
+  const code = isSanadError(err)
+    ? err.code
+    : typeof (err as { code?: unknown })?.code === 'string'
+      ? (err as { code: string }).code
+      : 'ERR_INTERNAL';
   const details = (err as { details?: ErrorReport['details'] } | undefined)?.details;
   const report = { code: code as ErrorReport['code'], ...(details ? { details } : {}) };
   const detailed = detailedErrorText(createTranslator(language.value), report);

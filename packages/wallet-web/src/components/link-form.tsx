@@ -27,7 +27,16 @@ export function LinkForm({ initial, label, submitLabel, busy, testId, onLink }: 
       >
         <label>
           {label}
-          <input type="text" inputMode="url" autocomplete="off" required spellcheck={false} value={link} onInput={(e) => setLink(e.currentTarget.value)} data-testid={testId.input} />
+          <input
+            type="text"
+            inputMode="url"
+            autocomplete="off"
+            required
+            spellcheck={false}
+            value={link}
+            onInput={(e) => setLink(e.currentTarget.value)}
+            data-testid={testId.input}
+          />
         </label>
         <button class="button button--primary" disabled={busy} data-testid={testId.submit}>
           {submitLabel}

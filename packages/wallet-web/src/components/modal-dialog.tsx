@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href]';
 
 /**
  * A modal dialog (the browser's own `<dialog>`, so the page behind is inert): focus starts in
@@ -9,7 +10,15 @@ const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([di
  * to the first — and Escape cancels. Whoever opened it gets focus back when the action settles
  * (`settleFocus` in use-action).
  */
-export function ModalDialog({ labelledBy, onCancel, children }: { labelledBy: string; onCancel: () => void; children: ComponentChildren }) {
+export function ModalDialog({
+  labelledBy,
+  onCancel,
+  children,
+}: {
+  labelledBy: string;
+  onCancel: () => void;
+  children: ComponentChildren;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current!;

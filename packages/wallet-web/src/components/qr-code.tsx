@@ -8,5 +8,14 @@ export function QrCode({ text, label }: { text: string; label: string }) {
     void qrSvg(text).then(setSvg);
   }, [text]);
   // The SVG is generated here from the code's modules (paths only), never from outside markup.
-  return <div class="qr" role="img" aria-label={label} data-testid="qr" data-text={text} dangerouslySetInnerHTML={{ __html: svg }} />;
+  return (
+    <div
+      class="qr"
+      role="img"
+      aria-label={label}
+      data-testid="qr"
+      data-text={text}
+      dangerouslySetInnerHTML={{ __html: svg }}
+    />
+  );
 }

@@ -29,7 +29,13 @@ export function QrSequence({ text, label }: { text: string; label: string }) {
       <p class="qr-sequence__part" data-testid="qr-sequence-part">
         {part}
       </p>
-      <button type="button" class="button" aria-pressed={paused} onClick={() => setPaused(!paused)} data-testid="qr-sequence-pause">
+      <button
+        type="button"
+        class="button"
+        aria-pressed={paused}
+        onClick={() => setPaused(!paused)}
+        data-testid="qr-sequence-pause"
+      >
         {paused ? t('offline.resume') : t('offline.pause')}
       </button>
     </div>

@@ -27,10 +27,18 @@ export function Scanner({ onResult }: { onResult: (text: string) => void }) {
 
   return (
     <div class="scanner">
-      <button type="button" class="button" data-testid="scan" aria-pressed={scanning} onClick={() => (setError(undefined), setScanning(!scanning))}>
+      <button
+        type="button"
+        class="button"
+        data-testid="scan"
+        aria-pressed={scanning}
+        onClick={() => (setError(undefined), setScanning(!scanning))}
+      >
         {scanning ? t('common.stopScan') : t('common.scan')}
       </button>
-      {scanning && <video ref={video} class="scanner__video" muted playsInline data-testid="scanner-video" />}
+      {scanning && (
+        <video ref={video} class="scanner__video" muted playsInline data-testid="scanner-video" />
+      )}
       <ErrorNotice error={error} />
     </div>
   );

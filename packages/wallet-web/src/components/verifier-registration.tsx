@@ -9,11 +9,14 @@ import { shortId } from './short-id.js';
 
 type Verifier = PresentationProposal['verifier'];
 
-const list = (items: string[]): string => new Intl.ListFormat(language.value, { type: 'conjunction' }).format(items);
+const list = (items: string[]): string =>
+  new Intl.ListFormat(language.value, { type: 'conjunction' }).format(items);
 
 /** The verifier as the consent screen names it: its registered name, else its identifier. */
 export const verifierLabel = (verifier: Verifier): string =>
-  verifier.registration.status === 'registered' ? verifier.registration.name : shortId(verifier.clientId);
+  verifier.registration.status === 'registered'
+    ? verifier.registration.name
+    : shortId(verifier.clientId);
 
 export function VerifierRegistration({ verifier }: { verifier: Verifier }) {
   const { registration } = verifier;
@@ -21,11 +24,16 @@ export function VerifierRegistration({ verifier }: { verifier: Verifier }) {
     return (
       <>
         <p class="notice notice--ok" data-testid="consent-registration" data-status="registered">
-          {t('consent.registered', { name: registration.name, purposes: list(registration.purposes) })}
+          {t('consent.registered', {
+            name: registration.name,
+            purposes: list(registration.purposes),
+          })}
         </p>
         {registration.overAsked.length > 0 && (
           <p class="notice notice--warning" role="alert" data-testid="consent-over-asked">
-            {t('consent.overAskedWarning', { claims: list(registration.overAsked.map((o) => o.label)) })}
+            {t('consent.overAskedWarning', {
+              claims: list(registration.overAsked.map((o) => o.label)),
+            })}
           </p>
         )}
       </>
@@ -37,18 +45,39 @@ export function VerifierRegistration({ verifier }: { verifier: Verifier }) {
       : t(registration.status === 'no-registry' ? 'consent.noRegistry' : 'consent.notRegistered');
   return (
     <>
-      <p class="notice notice--warning" role="alert" data-testid="consent-registration" data-status={registration.status}>
+      <p
+        class="notice notice--warning"
+        role="alert"
+        data-testid="consent-registration"
+        data-status={registration.status}
+      >
         {warning}
       </p>
-      {verifier.name !== undefined && <p data-testid="consent-calls-itself">{t('consent.callsItself', { name: verifier.name })}</p>}
+      {verifier.name !== undefined && (
+        <p data-testid="consent-calls-itself">
+          {t('consent.callsItself', { name: verifier.name })}
+        </p>
+      )}
     </>
   );
 }
 
 /** The flag beside a claim the verifier is not registered to ask for; nothing otherwise. */
-export function OverAskedFlag({ verifier, item, path }: { verifier: Verifier; item: ProposalItem; path: ProposalItem['shared'][number]['path'] }) {
+export function OverAskedFlag({
+  verifier,
+  item,
+  path,
+}: {
+  verifier: Verifier;
+  item: ProposalItem;
+  path: ProposalItem['shared'][number]['path'];
+}) {
   const { registration } = verifier;
-  if (registration.status !== 'registered' || !registration.overAsked.some((o) => o.queryId === item.queryId && o.path === path)) return null;
+  if (
+    registration.status !== 'registered' ||
+    !registration.overAsked.some((o) => o.queryId === item.queryId && o.path === path)
+  )
+    return null;
   return (
     <span class="flag flag--warning" data-testid="consent-over-asked-claim">
       {t('consent.overAsked')}
@@ -58,5 +87,12 @@ export function OverAskedFlag({ verifier, item, path }: { verifier: Verifier; it
 
 /** What the verifier learns besides the claims: which credential the holder has, and from whom. */
 export function CredentialDisclosed({ item }: { item: ProposalItem }) {
-  return <p data-testid="consent-learns">{t('consent.learns', { type: item.credentialName, issuer: item.issuer.name ?? shortId(item.issuer.id) })}</p>;
+  return (
+    <p data-testid="consent-learns">
+      {t('consent.learns', {
+        type: item.credentialName,
+        issuer: item.issuer.name ?? shortId(item.issuer.id),
+      })}
+    </p>
+  );
 }

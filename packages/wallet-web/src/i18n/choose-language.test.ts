@@ -15,7 +15,9 @@ describe('chooseLanguage (the app and its shell)', () => {
   });
 
   it('uses no outer name, so the build can write its source into the shell script', () => {
-    const standalone = new Function(`return (${chooseLanguage.toString()})`)() as typeof chooseLanguage;
+    const standalone = new Function(
+      `return (${chooseLanguage.toString()})`,
+    )() as typeof chooseLanguage;
     expect(standalone(null, ['fr-CA'], AVAILABLE, 'en')).toBe('fr');
   });
 });

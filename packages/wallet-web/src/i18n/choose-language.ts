@@ -7,7 +7,12 @@ export const LANGUAGE_STORAGE_KEY = 'sanad-language';
  * build also writes it into the app shell's script (scripts/app-shell.ts), so the first paint is
  * in the language the app will use.
  */
-export function chooseLanguage(saved: string | null, preferred: readonly string[], available: readonly string[], fallback: string): string {
+export function chooseLanguage(
+  saved: string | null,
+  preferred: readonly string[],
+  available: readonly string[],
+  fallback: string,
+): string {
   if (saved && available.includes(saved)) return saved;
   for (const tag of preferred) {
     const primary = tag.toLowerCase().split('-')[0]!;

@@ -14,7 +14,8 @@ describe('wallet messages', () => {
     const english = catalog.en!;
     for (const [code, messages] of Object.entries(catalog)) {
       expect(Object.keys(messages).sort(), code).toEqual(Object.keys(english).sort());
-      for (const [key, text] of Object.entries(english)) expect(placeholders(messages[key]!), `${code} ${key}`).toEqual(placeholders(text));
+      for (const [key, text] of Object.entries(english))
+        expect(placeholders(messages[key]!), `${code} ${key}`).toEqual(placeholders(text));
     }
   });
 

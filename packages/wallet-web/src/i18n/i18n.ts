@@ -17,10 +17,19 @@ export const languages = Object.keys(catalog)
   .map((code) => ({ code, name: catalog[code]!._language ?? code }));
 
 /** The first of the browser's languages that we have (by primary subtag), else English. */
-export const pickLanguage = (preferred: readonly string[]): string => chooseLanguage(null, preferred, Object.keys(catalog), FALLBACK);
+export const pickLanguage = (preferred: readonly string[]): string =>
+  chooseLanguage(null, preferred, Object.keys(catalog), FALLBACK);
 
-const saved = typeof localStorage !== 'undefined' ? localStorage.getItem(LANGUAGE_STORAGE_KEY) : null;
-export const language = signal<string>(chooseLanguage(saved, typeof navigator !== 'undefined' ? navigator.languages : [], Object.keys(catalog), FALLBACK));
+const saved =
+  typeof localStorage !== 'undefined' ? localStorage.getItem(LANGUAGE_STORAGE_KEY) : null;
+export const language = signal<string>(
+  chooseLanguage(
+    saved,
+    typeof navigator !== 'undefined' ? navigator.languages : [],
+    Object.keys(catalog),
+    FALLBACK,
+  ),
+);
 
 /** Switches the language, remembers it, and sets the page's `lang` and `dir` (Arabic: right to left). */
 export function setLanguage(code: string): void {
@@ -39,7 +48,9 @@ export function applyToDocument(): void {
 /** `t('card.issuer', { issuer })`: the message in the current language, `{name}` filled in. */
 export function t(key: string, vars: Record<string, string | number> = {}): string {
   const text = catalog[language.value]?.[key] ?? catalog[FALLBACK]?.[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
 }
 
 /** Dates, like every value shown, are formatted in one place. */

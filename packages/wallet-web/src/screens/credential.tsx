@@ -27,7 +27,9 @@ export function CredentialScreen({ id }: { id: string }) {
         <bdi>{details.name}</bdi>
       </h1>
       <p>{tIsolated('card.issuer', { issuer: details.issuerName ?? details.issuer })}</p>
-      {showsValidUntil(details) && <p>{tIsolated('card.validUntil', { date: formatDate(details.validUntil!) })}</p>}
+      {showsValidUntil(details) && (
+        <p>{tIsolated('card.validUntil', { date: formatDate(details.validUntil!) })}</p>
+      )}
       <StatusDetails credential={details} />
       <h2>{t('credential.claims')}</h2>
       <dl class="claims" data-testid="credential-claims">

@@ -17,7 +17,12 @@ export function History() {
         <ol class="history" data-testid="history">
           {entries.map((entry, i) => (
             <li key={i} class="history__entry">
-              <strong>{tIsolated('history.entry', { verifier: entry.verifier.name ?? entry.verifier.clientId, date: formatDate(entry.at, true) })}</strong>
+              <strong>
+                {tIsolated('history.entry', {
+                  verifier: entry.verifier.name ?? entry.verifier.clientId,
+                  date: formatDate(entry.at, true),
+                })}
+              </strong>
               <span>{tIsolated('history.purpose', { purpose: entry.purpose })}</span>
               <bdi>{entry.claims.map((c) => c.label).join(', ')}</bdi>
             </li>
@@ -29,7 +34,10 @@ export function History() {
           {t('common.back')}
         </button>
         {entries.length > 0 && (
-          <button class="button button--danger" onClick={() => void wallet.value!.clearHistory().then(touched)}>
+          <button
+            class="button button--danger"
+            onClick={() => void wallet.value!.clearHistory().then(touched)}
+          >
             {t('history.clear')}
           </button>
         )}

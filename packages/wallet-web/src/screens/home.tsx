@@ -14,10 +14,18 @@ export function Home() {
       <h1 tabIndex={-1}>{t('home.title')}</h1>
       <BackupReminder />
       <nav class="actions" aria-label={t('home.title')}>
-        <button class="button button--primary" onClick={() => go({ name: 'receive' })} data-testid="go-receive">
+        <button
+          class="button button--primary"
+          onClick={() => go({ name: 'receive' })}
+          data-testid="go-receive"
+        >
           {t('home.receive')}
         </button>
-        <button class="button button--primary" onClick={() => go({ name: 'present' })} data-testid="go-present">
+        <button
+          class="button button--primary"
+          onClick={() => go({ name: 'present' })}
+          data-testid="go-present"
+        >
           {t('home.present')}
         </button>
         <button class="button" onClick={() => go({ name: 'history' })} data-testid="go-history">
@@ -34,11 +42,24 @@ export function Home() {
           {credentials.map((c) => (
             <li key={c.id}>
               {/* Named by what it shows: the type, who issued it and until when it is valid. */}
-              <button class="card" onClick={() => go({ name: 'credential', id: c.id })} data-testid="card" data-credential-id={c.id}>
+              <button
+                class="card"
+                onClick={() => go({ name: 'credential', id: c.id })}
+                data-testid="card"
+                data-credential-id={c.id}
+              >
                 <bdi class="card__name">{c.name}</bdi>
-                <span class="card__line">{tIsolated('card.issuer', { issuer: c.issuerName ?? c.issuer })}</span>
-                {showsValidUntil(c) && <span class="card__line">{tIsolated('card.validUntil', { date: formatDate(c.validUntil!) })}</span>}
-                <span class="card__line card__line--quiet">{t('card.copies', { unused: c.unusedCopies, copies: c.copies })}</span>
+                <span class="card__line">
+                  {tIsolated('card.issuer', { issuer: c.issuerName ?? c.issuer })}
+                </span>
+                {showsValidUntil(c) && (
+                  <span class="card__line">
+                    {tIsolated('card.validUntil', { date: formatDate(c.validUntil!) })}
+                  </span>
+                )}
+                <span class="card__line card__line--quiet">
+                  {t('card.copies', { unused: c.unusedCopies, copies: c.copies })}
+                </span>
                 <StatusBadge credential={c} />
               </button>
             </li>

@@ -18,7 +18,8 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
   const { busy, error, run } = useAction();
   const submit = (e: Event) => {
     e.preventDefault();
-    if (passphrase.length < MIN_PASSPHRASE_LENGTH) return setProblem(t('setup.tooShort', { min: MIN_PASSPHRASE_LENGTH }));
+    if (passphrase.length < MIN_PASSPHRASE_LENGTH)
+      return setProblem(t('setup.tooShort', { min: MIN_PASSPHRASE_LENGTH }));
     if (passphrase !== confirm) return setProblem(t('setup.mismatch'));
     setProblem(undefined);
     void run(t('setup.working'), () => create(passphrase));
@@ -30,14 +31,29 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
       <form onSubmit={submit} class="form">
         <label>
           {t('common.passphrase')}
-          <input type="password" autocomplete="new-password" required value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="setup-passphrase" aria-describedby="setup-hint" />
+          <input
+            type="password"
+            autocomplete="new-password"
+            required
+            value={passphrase}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+            data-testid="setup-passphrase"
+            aria-describedby="setup-hint"
+          />
         </label>
         <p id="setup-hint" class="hint">
           {t('setup.hint', { min: MIN_PASSPHRASE_LENGTH })}
         </p>
         <label>
           {t('setup.confirm')}
-          <input type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} data-testid="setup-confirm" />
+          <input
+            type="password"
+            autocomplete="new-password"
+            required
+            value={confirm}
+            onInput={(e) => setConfirm(e.currentTarget.value)}
+            data-testid="setup-confirm"
+          />
         </label>
         {problem && (
           <p class="notice notice--error" role="alert">
@@ -45,7 +61,11 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
           </p>
         )}
         <ErrorNotice error={error} />
-        <button class="button button--primary" disabled={busy !== undefined} data-testid="setup-create">
+        <button
+          class="button button--primary"
+          disabled={busy !== undefined}
+          data-testid="setup-create"
+        >
           {t('setup.create')}
         </button>
         <Busy text={busy} />
@@ -65,7 +85,8 @@ export function Unlock() {
   const [passphraseChosen, setPassphraseChosen] = useState(false);
   if (forgot) return <ForgotPassphrase onBack={() => setForgot(false)} />;
   if (quick === undefined) return null;
-  if (quick.length > 0 && !passphraseChosen) return <QuickUnlock methods={quick} onUsePassphrase={() => setPassphraseChosen(true)} />;
+  if (quick.length > 0 && !passphraseChosen)
+    return <QuickUnlock methods={quick} onUsePassphrase={() => setPassphraseChosen(true)} />;
   return (
     <section>
       <h1 tabIndex={-1}>{t('unlock.title')}</h1>
@@ -81,15 +102,31 @@ export function Unlock() {
       >
         <label>
           {t('common.passphrase')}
-          <input type="password" autocomplete="current-password" required value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="unlock-passphrase" />
+          <input
+            type="password"
+            autocomplete="current-password"
+            required
+            value={passphrase}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+            data-testid="unlock-passphrase"
+          />
         </label>
         <ErrorNotice error={error} />
-        <button class="button button--primary" disabled={busy !== undefined} data-testid="unlock-submit">
+        <button
+          class="button button--primary"
+          disabled={busy !== undefined}
+          data-testid="unlock-submit"
+        >
           {t('unlock.submit')}
         </button>
         <Busy text={busy} />
       </form>
-      <button type="button" class="button button--link" onClick={() => setForgot(true)} data-testid="unlock-forgot">
+      <button
+        type="button"
+        class="button button--link"
+        onClick={() => setForgot(true)}
+        data-testid="unlock-forgot"
+      >
         {t('recovery.forgot')}
       </button>
     </section>

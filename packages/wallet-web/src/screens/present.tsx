@@ -14,15 +14,23 @@ import { QrSequence } from '../components/qr-sequence.js';
 import { needsShareAnyway, ShareWarnings } from '../components/status-badge.js';
 import { LinkForm } from '../components/link-form.js';
 import { shortId } from '../components/short-id.js';
-import { CredentialDisclosed, OverAskedFlag, VerifierRegistration, verifierLabel } from '../components/verifier-registration.js';
+import {
+  CredentialDisclosed,
+  OverAskedFlag,
+  VerifierRegistration,
+  verifierLabel,
+} from '../components/verifier-registration.js';
 import { useAction } from '../components/use-action.js';
 import { language, t } from '../i18n/i18n.js';
 import { go } from '../navigation.js';
 import { protocolFetch, touched, wallet } from '../session.js';
 import { verifierRegistry } from '../verifier-registry.js';
 
-
-type Stage = { step: 'open' } | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal } | { step: 'done'; message: ComponentChildren } | { step: 'offline'; code: string };
+type Stage =
+  | { step: 'open' }
+  | { step: 'consent'; opened: OpenedRequest; proposal: PresentationProposal }
+  | { step: 'done'; message: ComponentChildren }
+  | { step: 'offline'; code: string };
 
 export function Present({ link: initial }: { link?: string | undefined }) {
   const [stage, setStage] = useState<Stage>({ step: 'open' });
@@ -31,8 +39,17 @@ export function Present({ link: initial }: { link?: string | undefined }) {
   const open = (uri: string) =>
     run(t('present.working'), async () => {
       const opened = await wallet.value!.openRequest(uri, { fetch: protocolFetch });
-      setStage({ step: 'consent', opened, proposal: wallet.value!.propose(opened.request, { locale: language.value, registry: await verifierRegistry() }) });
-      queueMicrotask(() => document.querySelector<HTMLElement>('[data-testid="consent"] h2')?.focus());
+      setStage({
+        step: 'consent',
+        opened,
+        proposal: wallet.value!.propose(opened.request, {
+          locale: language.value,
+          registry: await verifierRegistry(),
+        }),
+      });
+      queueMicrotask(() =>
+        document.querySelector<HTMLElement>('[data-testid="consent"] h2')?.focus(),
+      );
     });
   useEffect(() => {
     if (initial) void open(initial);
@@ -44,9 +61,14 @@ export function Present({ link: initial }: { link?: string | undefined }) {
     const answer = (approve: boolean) =>
       run(t('consent.sending'), async () => {
         const w = wallet.value!;
-        const result = await w.respond(opened, w.decide(proposal, { approve }), { fetch: protocolFetch });
+        const result = await w.respond(opened, w.decide(proposal, { approve }), {
+          fetch: protocolFetch,
+        });
         touched();
-        setStage({ step: 'done', message: result.shared ? tIsolated('consent.sent', { verifier }) : t('consent.declined') });
+        setStage({
+          step: 'done',
+          message: result.shared ? tIsolated('consent.sent', { verifier }) : t('consent.declined'),
+        });
         if (result.redirectUri) location.assign(result.redirectUri);
       });
     const offline = () =>
@@ -60,19 +82,31 @@ export function Present({ link: initial }: { link?: string | undefined }) {
     return (
       <section data-testid="consent">
         <h1 tabIndex={-1}>{t('present.title')}</h1>
-        <h2 tabIndex={-1}>{proposal.verifier.registration.status === 'registered' ? tIsolated('consent.title', { verifier }) : t('consent.titleUnregistered')}</h2>
+        <h2 tabIndex={-1}>
+          {proposal.verifier.registration.status === 'registered'
+            ? tIsolated('consent.title', { verifier })
+            : t('consent.titleUnregistered')}
+        </h2>
         <VerifierRegistration verifier={proposal.verifier} />
         <p class="hint opaque" data-testid="consent-verifier-id" title={proposal.verifier.clientId}>
           {tIsolated('consent.verifierId', { id: shortId(proposal.verifier.clientId) })}
         </p>
-        <p data-testid="consent-purpose">{tIsolated('consent.purpose', { purpose: proposal.purpose })}</p>
+        <p data-testid="consent-purpose">
+          {tIsolated('consent.purpose', { purpose: proposal.purpose })}
+        </p>
         {proposal.items.map((item) => {
-          const values = new Map(wallet.value!.show(item.credentialId, language.value).claims.map((c) => [c.path.join('.'), c.value]));
+          const values = new Map(
+            wallet
+              .value!.show(item.credentialId, language.value)
+              .claims.map((c) => [c.path.join('.'), c.value]),
+          );
           return (
             <div class="consent__item" key={item.queryId}>
               <h3>{tIsolated('consent.from', { name: item.credentialName })}</h3>
               <CredentialDisclosed item={item} />
-              {item.sharesEverything && <p class="notice notice--warning">{t('consent.everything')}</p>}
+              {item.sharesEverything && (
+                <p class="notice notice--warning">{t('consent.everything')}</p>
+              )}
               <h4>{t('consent.shared')}</h4>
               <ul class="consent__shared" data-testid="consent-shared">
                 {item.shared.map((s) => {
@@ -112,14 +146,30 @@ export function Present({ link: initial }: { link?: string | undefined }) {
         })}
         <ErrorNotice error={error} />
         <div class="actions">
-          <button class="button button--primary" disabled={busy !== undefined} onClick={() => void answer(true)} data-testid="consent-share" data-anyway={needsShareAnyway(proposal) || undefined}>
+          <button
+            class="button button--primary"
+            disabled={busy !== undefined}
+            onClick={() => void answer(true)}
+            data-testid="consent-share"
+            data-anyway={needsShareAnyway(proposal) || undefined}
+          >
             {needsShareAnyway(proposal) ? t('card.shareAnyway') : t('consent.share')}
           </button>
-          <button class="button" disabled={busy !== undefined} onClick={() => void answer(false)} data-testid="consent-decline">
+          <button
+            class="button"
+            disabled={busy !== undefined}
+            onClick={() => void answer(false)}
+            data-testid="consent-decline"
+          >
             {t('consent.decline')}
           </button>
         </div>
-        <button class="button button--link" disabled={busy !== undefined} onClick={() => void offline()} data-testid="consent-offline">
+        <button
+          class="button button--link"
+          disabled={busy !== undefined}
+          onClick={() => void offline()}
+          data-testid="consent-offline"
+        >
           {t('consent.offline')}
         </button>
         <Busy text={busy} />
@@ -144,7 +194,14 @@ export function Present({ link: initial }: { link?: string | undefined }) {
       ) : (
         <>
           <p>{t('present.intro')}</p>
-          <LinkForm initial={initial} label={t('present.link')} submitLabel={t('present.open')} busy={busy !== undefined} testId={{ input: 'present-link', submit: 'present-open' }} onLink={(link) => void open(link)} />
+          <LinkForm
+            initial={initial}
+            label={t('present.link')}
+            submitLabel={t('present.open')}
+            busy={busy !== undefined}
+            testId={{ input: 'present-link', submit: 'present-open' }}
+            onLink={(link) => void open(link)}
+          />
           <Busy text={busy} />
           <ErrorNotice error={error} />
         </>

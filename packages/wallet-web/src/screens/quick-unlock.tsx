@@ -7,7 +7,17 @@ import { useAction } from '../components/use-action.js';
 import { t } from '../i18n/i18n.js';
 import { flash } from '../navigation.js';
 import { unlockWithKey, wallet } from '../session.js';
-import { enablePasskey, enablePin, passkeySupported, PIN_PATTERN, type QuickMethod, quickMethods, removeQuickUnlock, unlockWithPasskey, unlockWithPin } from '../storage/quick-unlock.js';
+import {
+  enablePasskey,
+  enablePin,
+  passkeySupported,
+  PIN_PATTERN,
+  type QuickMethod,
+  quickMethods,
+  removeQuickUnlock,
+  unlockWithPasskey,
+  unlockWithPin,
+} from '../storage/quick-unlock.js';
 
 /** The quick unlocks this device has, re-read when `version` changes; undefined while reading. */
 export function useQuickMethods(version = 0): QuickMethod[] | undefined {
@@ -19,7 +29,10 @@ export function useQuickMethods(version = 0): QuickMethod[] | undefined {
 }
 
 /** Opens the wallet with a kept key; a key from before a passphrase change is dropped. */
-async function openWithKept(sessionKey: Uint8Array, fallBack: (message: string) => void): Promise<void> {
+async function openWithKept(
+  sessionKey: Uint8Array,
+  fallBack: (message: string) => void,
+): Promise<void> {
   try {
     await unlockWithKey(sessionKey);
   } catch (err) {
@@ -29,11 +42,32 @@ async function openWithKept(sessionKey: Uint8Array, fallBack: (message: string) 
   }
 }
 
-const pinInput = (value: string, set: (v: string) => void, testId: string, autocomplete = 'off') => (
-  <input type="password" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autocomplete={autocomplete} required value={value} onInput={(e) => set(e.currentTarget.value.replace(/\D/g, ''))} data-testid={testId} />
+const pinInput = (
+  value: string,
+  set: (v: string) => void,
+  testId: string,
+  autocomplete = 'off',
+) => (
+  <input
+    type="password"
+    inputMode="numeric"
+    pattern="[0-9]{6}"
+    maxLength={6}
+    autocomplete={autocomplete}
+    required
+    value={value}
+    onInput={(e) => set(e.currentTarget.value.replace(/\D/g, ''))}
+    data-testid={testId}
+  />
 );
 
-export function QuickUnlock({ methods, onUsePassphrase }: { methods: QuickMethod[]; onUsePassphrase: () => void }) {
+export function QuickUnlock({
+  methods,
+  onUsePassphrase,
+}: {
+  methods: QuickMethod[];
+  onUsePassphrase: () => void;
+}) {
   const [pin, setPin] = useState('');
   const [problem, setProblem] = useState<string>();
   const { busy, error, run } = useAction();
@@ -67,7 +101,11 @@ export function QuickUnlock({ methods, onUsePassphrase }: { methods: QuickMethod
               {problem}
             </p>
           )}
-          <button class="button button--primary" disabled={busy !== undefined} data-testid="quick-pin-submit">
+          <button
+            class="button button--primary"
+            disabled={busy !== undefined}
+            data-testid="quick-pin-submit"
+          >
             {t('unlock.submit')}
           </button>
         </form>
@@ -90,7 +128,12 @@ export function QuickUnlock({ methods, onUsePassphrase }: { methods: QuickMethod
       )}
       <ErrorNotice error={error} />
       <Busy text={busy} />
-      <button type="button" class="button button--link" onClick={onUsePassphrase} data-testid="quick-use-passphrase">
+      <button
+        type="button"
+        class="button button--link"
+        onClick={onUsePassphrase}
+        data-testid="quick-use-passphrase"
+      >
         {t('unlock.usePassphrase')}
       </button>
     </section>
@@ -107,7 +150,10 @@ export function QuickUnlockSettings() {
   const [confirm, setConfirm] = useState('');
   const [problem, setProblem] = useState<string>();
   const { busy, error, run } = useAction();
-  useEffect(() => void passkeySupported().then(setPasskeyOffered, () => setPasskeyOffered(false)), []);
+  useEffect(
+    () => void passkeySupported().then(setPasskeyOffered, () => setPasskeyOffered(false)),
+    [],
+  );
   const changed = (message: string) => {
     setVersion(version + 1);
     flash.value = message;
@@ -149,22 +195,54 @@ export function QuickUnlockSettings() {
               {problem}
             </p>
           )}
-          <button class="button button--primary" disabled={busy !== undefined} data-testid="quick-pin-save">
+          <button
+            class="button button--primary"
+            disabled={busy !== undefined}
+            data-testid="quick-pin-save"
+          >
             {t('unlock.pinSave')}
           </button>
         </form>
       ) : (
-        <button class="button" disabled={busy !== undefined} onClick={() => setChoosing(true)} data-testid="quick-pin-enable">
+        <button
+          class="button"
+          disabled={busy !== undefined}
+          onClick={() => setChoosing(true)}
+          data-testid="quick-pin-enable"
+        >
           {t(methods.includes('pin') ? 'unlock.pinChange' : 'unlock.pinEnable')}
         </button>
       )}
       {passkeyOffered && !methods.includes('passkey') && (
-        <button class="button" disabled={busy !== undefined} data-testid="quick-passkey-enable" onClick={() => void run(t('app.working'), async () => (await enablePasskey(wallet.value!.exportSessionKey(), t('app.title')), changed('unlock.passkeySaved')))}>
+        <button
+          class="button"
+          disabled={busy !== undefined}
+          data-testid="quick-passkey-enable"
+          onClick={() =>
+            void run(
+              t('app.working'),
+              async () => (
+                await enablePasskey(wallet.value!.exportSessionKey(), t('app.title')),
+                changed('unlock.passkeySaved')
+              ),
+            )
+          }
+        >
           {t('unlock.passkeyEnable')}
         </button>
       )}
       {methods.length > 0 && (
-        <button class="button" disabled={busy !== undefined} data-testid="quick-off" onClick={() => void run(t('app.working'), async () => (await removeQuickUnlock(), changed('unlock.quickOffDone')))}>
+        <button
+          class="button"
+          disabled={busy !== undefined}
+          data-testid="quick-off"
+          onClick={() =>
+            void run(
+              t('app.working'),
+              async () => (await removeQuickUnlock(), changed('unlock.quickOffDone')),
+            )
+          }
+        >
           {t('unlock.quickOff')}
         </button>
       )}

@@ -29,7 +29,15 @@ export function Receive({ link: initial }: { link?: string | undefined }) {
         copies: 3,
         txCode: (prompt) =>
           new Promise<string>((resolve, reject) => {
-            setPending({ prompt, answer: (code) => (setPending(undefined), code === undefined ? reject(Object.assign(new Error('cancelled'), { code: 'ERR_TX_CODE_REQUIRED' })) : resolve(code)) });
+            setPending({
+              prompt,
+              answer: (code) => (
+                setPending(undefined),
+                code === undefined
+                  ? reject(Object.assign(new Error('cancelled'), { code: 'ERR_TX_CODE_REQUIRED' }))
+                  : resolve(code)
+              ),
+            });
           }),
       });
       touched();
@@ -46,7 +54,14 @@ export function Receive({ link: initial }: { link?: string | undefined }) {
     <section>
       <h1 tabIndex={-1}>{t('receive.title')}</h1>
       <p>{t('receive.intro')}</p>
-      <LinkForm initial={initial} label={t('receive.link')} submitLabel={t('receive.submit')} busy={busy !== undefined} testId={{ input: 'receive-link', submit: 'receive-submit' }} onLink={(link) => void receive(link)} />
+      <LinkForm
+        initial={initial}
+        label={t('receive.link')}
+        submitLabel={t('receive.submit')}
+        busy={busy !== undefined}
+        testId={{ input: 'receive-link', submit: 'receive-submit' }}
+        onLink={(link) => void receive(link)}
+      />
       {pending && <TxCodeDialog pending={pending} />}
       <Busy text={pending ? undefined : busy} />
       <ErrorNotice error={error} />
@@ -69,7 +84,9 @@ export function Receive({ link: initial }: { link?: string | undefined }) {
  */
 function pinHint(prompt: TxCodePrompt): string {
   if (prompt.length === undefined) return t('txcode.hint');
-  return t(prompt.inputMode === 'text' ? 'txcode.hintCharacters' : 'txcode.hintDigits', { length: prompt.length });
+  return t(prompt.inputMode === 'text' ? 'txcode.hintCharacters' : 'txcode.hintDigits', {
+    length: prompt.length,
+  });
 }
 
 function TxCodeDialog({ pending }: { pending: PendingCode }) {
@@ -77,7 +94,9 @@ function TxCodeDialog({ pending }: { pending: PendingCode }) {
   const [malformed, setMalformed] = useState(false);
   const numeric = pending.prompt.inputMode !== 'text';
   // A typo in the length or a letter in a numeric code must not cost one of the offer's few tries.
-  const fits = (typed: string) => (pending.prompt.length === undefined || typed.length === pending.prompt.length) && (!numeric || /^[0-9]+$/.test(typed));
+  const fits = (typed: string) =>
+    (pending.prompt.length === undefined || typed.length === pending.prompt.length) &&
+    (!numeric || /^[0-9]+$/.test(typed));
   return (
     <ModalDialog labelledBy="txcode-title" onCancel={() => pending.answer(undefined)}>
       <form
@@ -109,15 +128,30 @@ function TxCodeDialog({ pending }: { pending: PendingCode }) {
           />
         </label>
         {malformed && (
-          <p id="txcode-problem" class="notice notice--error" role="alert" data-testid="txcode-problem">
-            {errorMessage({ code: 'ERR_TX_CODE_MALFORMED', ...(pending.prompt.length !== undefined ? { details: { length: pending.prompt.length } } : {}) })}
+          <p
+            id="txcode-problem"
+            class="notice notice--error"
+            role="alert"
+            data-testid="txcode-problem"
+          >
+            {errorMessage({
+              code: 'ERR_TX_CODE_MALFORMED',
+              ...(pending.prompt.length !== undefined
+                ? { details: { length: pending.prompt.length } }
+                : {}),
+            })}
           </p>
         )}
         <div class="actions">
           <button class="button button--primary" data-testid="txcode-submit">
             {t('txcode.submit')}
           </button>
-          <button type="button" class="button" onClick={() => pending.answer(undefined)} data-testid="txcode-cancel">
+          <button
+            type="button"
+            class="button"
+            onClick={() => pending.answer(undefined)}
+            data-testid="txcode-cancel"
+          >
             {t('common.cancel')}
           </button>
         </div>

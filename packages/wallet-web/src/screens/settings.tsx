@@ -27,14 +27,26 @@ export function Settings() {
       <h2>{t('settings.deleteTitle')}</h2>
       <p>{t('settings.deleteHint')}</p>
       <label class="check">
-        <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} data-testid="delete-understood" />
+        <input
+          type="checkbox"
+          checked={understood}
+          onChange={(e) => setUnderstood(e.currentTarget.checked)}
+          data-testid="delete-understood"
+        />
         {t('settings.deleteConfirm')}
       </label>
-      <button class="button button--danger" disabled={!understood || busy !== undefined} onClick={() => void run(t('app.working'), async () => {
-          await eraseEverything();
-          go({ name: 'home' });
-          flash.value = 'settings.deleted';
-        })} data-testid="delete-everything">
+      <button
+        class="button button--danger"
+        disabled={!understood || busy !== undefined}
+        onClick={() =>
+          void run(t('app.working'), async () => {
+            await eraseEverything();
+            go({ name: 'home' });
+            flash.value = 'settings.deleted';
+          })
+        }
+        data-testid="delete-everything"
+      >
         {t('settings.deleteButton')}
       </button>
       <Busy text={busy} />

@@ -14,14 +14,28 @@ const FLOOR_KEY = 'generation-floor';
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(new SanadError('ERR_STORAGE', `The browser storage failed: ${req.error?.message ?? 'unknown error'}.`, { cause: req.error }));
+    req.onerror = () =>
+      reject(
+        new SanadError(
+          'ERR_STORAGE',
+          `The browser storage failed: ${req.error?.message ?? 'unknown error'}.`,
+          { cause: req.error },
+        ),
+      );
   });
 }
 
 function done(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    const fail = () => reject(new SanadError('ERR_STORAGE', `The browser storage failed: ${tx.error?.message ?? 'the write was aborted'}.`, { cause: tx.error }));
+    const fail = () =>
+      reject(
+        new SanadError(
+          'ERR_STORAGE',
+          `The browser storage failed: ${tx.error?.message ?? 'the write was aborted'}.`,
+          { cause: tx.error },
+        ),
+      );
     tx.onerror = fail;
     tx.onabort = fail;
   });
@@ -49,7 +63,8 @@ export interface IndexedDbWalletStorage extends WalletStorage {
  */
 export async function openIndexedDbStorage(name = 'sanad-wallet'): Promise<IndexedDbWalletStorage> {
   const db = await openDatabase(name);
-  const get = async <T>(key: string): Promise<T | undefined> => (await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key))) as T | undefined;
+  const get = async <T>(key: string): Promise<T | undefined> =>
+    (await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key))) as T | undefined;
   return {
     async read() {
       const bytes = await get<Uint8Array>(WALLET_KEY);
@@ -62,13 +77,16 @@ export async function openIndexedDbStorage(name = 'sanad-wallet'): Promise<Index
       if (generation !== undefined) {
         // Read and raise the floor inside the same transaction (a callback, so it stays active).
         const floor = store.get(FLOOR_KEY);
-        floor.onsuccess = () => store.put(Math.max((floor.result as number | undefined) ?? 0, generation), FLOOR_KEY);
+        floor.onsuccess = () =>
+          store.put(Math.max((floor.result as number | undefined) ?? 0, generation), FLOOR_KEY);
       }
       await done(tx);
     },
     generationFloor: () => get<number>(FLOOR_KEY),
     async exists() {
-      return (await request(db.transaction(STORE, 'readonly').objectStore(STORE).count(WALLET_KEY))) > 0;
+      return (
+        (await request(db.transaction(STORE, 'readonly').objectStore(STORE).count(WALLET_KEY))) > 0
+      );
     },
     async destroy() {
       db.close();

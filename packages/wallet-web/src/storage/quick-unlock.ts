@@ -39,7 +39,12 @@ interface KeptKey {
   credentialId?: Bytes;
 }
 
-const storageFailed = (error: DOMException | null) => new SanadError('ERR_STORAGE', `The browser storage failed: ${error?.message ?? 'unknown error'}.`, { cause: error });
+const storageFailed = (error: DOMException | null) =>
+  new SanadError(
+    'ERR_STORAGE',
+    `The browser storage failed: ${error?.message ?? 'unknown error'}.`,
+    { cause: error },
+  );
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -48,7 +53,10 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  work: (store: IDBObjectStore) => IDBRequest<T> | void,
+): Promise<T | undefined> {
   const open = indexedDB.open(DATABASE, 1);
   let absent = false;
   open.onupgradeneeded = () => {
@@ -76,7 +84,11 @@ async function withStore<T>(mode: IDBTransactionMode, work: (store: IDBObjectSto
   }
 }
 
-const read = (method: QuickMethod) => withStore<KeptKey | undefined>('readonly', (store) => store.get(method) as IDBRequest<KeptKey | undefined>);
+const read = (method: QuickMethod) =>
+  withStore<KeptKey | undefined>(
+    'readonly',
+    (store) => store.get(method) as IDBRequest<KeptKey | undefined>,
+  );
 
 /** Which quick unlocks this device has. */
 export async function quickMethods(): Promise<QuickMethod[]> {
@@ -104,30 +116,89 @@ const concat = (a: Bytes, b: Bytes): Bytes => {
 };
 
 async function pinKey(pin: string, salt: Bytes): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PIN_ITERATIONS }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const material = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(pin),
+    'PBKDF2',
+    false,
+    ['deriveKey'],
+  );
+  return crypto.subtle.deriveKey(
+    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PIN_ITERATIONS },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 async function prfKey(prfOutput: ArrayBuffer): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', prfOutput, 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: new TextEncoder().encode('sanad quick unlock v1') }, material, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  return crypto.subtle.deriveKey(
+    {
+      name: 'HKDF',
+      hash: 'SHA-256',
+      salt: new Uint8Array(),
+      info: new TextEncoder().encode('sanad quick unlock v1'),
+    },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
-async function keep(method: QuickMethod, sessionKey: Uint8Array, inner: CryptoKey, salt: Bytes, credentialId?: Bytes): Promise<void> {
-  const deviceKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+async function keep(
+  method: QuickMethod,
+  sessionKey: Uint8Array,
+  inner: CryptoKey,
+  salt: Bytes,
+  credentialId?: Bytes,
+): Promise<void> {
+  const deviceKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+    'encrypt',
+    'decrypt',
+  ]);
   const innerIv = bytes(12);
-  const innerSealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: innerIv }, inner, new Uint8Array(sessionKey)));
+  const innerSealed = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: innerIv },
+      inner,
+      new Uint8Array(sessionKey),
+    ),
+  );
   const outerIv = bytes(12);
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: outerIv }, deviceKey, concat(innerIv, innerSealed)));
-  const kept: KeptKey = { deviceKey, outerIv, sealed, salt, failures: 0, ...(credentialId ? { credentialId } : {}) };
+  const sealed = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: outerIv },
+      deviceKey,
+      concat(innerIv, innerSealed),
+    ),
+  );
+  const kept: KeptKey = {
+    deviceKey,
+    outerIv,
+    sealed,
+    salt,
+    failures: 0,
+    ...(credentialId ? { credentialId } : {}),
+  };
   await withStore('readwrite', (store) => store.put(kept, method));
 }
 
 /** Both locks off; `undefined` when the inner key is wrong (a wrong PIN). */
 async function unseal(kept: KeptKey, inner: CryptoKey): Promise<Uint8Array | undefined> {
-  const opened = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: kept.outerIv }, kept.deviceKey, kept.sealed));
+  const opened = new Uint8Array(
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv: kept.outerIv }, kept.deviceKey, kept.sealed),
+  );
   try {
-    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: opened.slice(0, 12) }, inner, opened.slice(12)));
+    return new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: opened.slice(0, 12) },
+        inner,
+        opened.slice(12),
+      ),
+    );
   } catch {
     return undefined;
   }
@@ -140,7 +211,10 @@ export async function enablePin(pin: string, sessionKey: Uint8Array): Promise<vo
   await keep('pin', sessionKey, await pinKey(pin, salt), salt);
 }
 
-export type PinOutcome = { sessionKey: Uint8Array } | { wrong: true; triesLeft: number } | { erased: true };
+export type PinOutcome =
+  | { sessionKey: Uint8Array }
+  | { wrong: true; triesLeft: number }
+  | { erased: true };
 
 /**
  * Tries a PIN. The attempt is counted (in one transaction, so two tabs cannot both skip it)
@@ -159,7 +233,9 @@ export async function unlockWithPin(pin: string): Promise<PinOutcome> {
     await removeQuickUnlock('pin');
     return { erased: true };
   }
-  const sessionKey = PIN_PATTERN.test(pin) ? await unseal(kept, await pinKey(pin, kept.salt)) : undefined;
+  const sessionKey = PIN_PATTERN.test(pin)
+    ? await unseal(kept, await pinKey(pin, kept.salt))
+    : undefined;
   const failures = kept.failures + 1;
   if (sessionKey) {
     await withStore('readwrite', (store) => store.put({ ...kept!, failures: 0 }, 'pin'));
@@ -181,8 +257,18 @@ interface PrfResults {
 /** Whether this browser can make a passkey whose PRF output can unlock the wallet. */
 export async function passkeySupported(): Promise<boolean> {
   if (typeof PublicKeyCredential === 'undefined') return false;
-  const capabilities = await (PublicKeyCredential as unknown as { getClientCapabilities?: () => Promise<Record<string, boolean>> }).getClientCapabilities?.().catch(() => undefined);
-  if (capabilities) return capabilities['extension:prf'] === true && capabilities.userVerifyingPlatformAuthenticator !== false;
+  const capabilities = await (
+    PublicKeyCredential as unknown as {
+      getClientCapabilities?: () => Promise<Record<string, boolean>>;
+    }
+  )
+    .getClientCapabilities?.()
+    .catch(() => undefined);
+  if (capabilities)
+    return (
+      capabilities['extension:prf'] === true &&
+      capabilities.userVerifyingPlatformAuthenticator !== false
+    );
   return PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable().catch(() => false);
 }
 
@@ -215,11 +301,13 @@ export async function enablePasskey(sessionKey: Uint8Array, walletName: string):
     },
   })) as PublicKeyCredential | null;
   const results = credential?.getClientExtensionResults() as PrfResults | undefined;
-  if (!credential || !results?.prf?.enabled) throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
+  if (!credential || !results?.prf?.enabled)
+    throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
   const credentialId = new Uint8Array(credential.rawId);
   // Some authenticators answer the PRF at creation already; others only when the key is used.
   const output = results.prf.results?.first ?? (await prfOutput(credentialId, salt));
-  if (!output) throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
+  if (!output)
+    throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
   await keep('passkey', sessionKey, await prfKey(output), salt, credentialId);
 }
 

@@ -28,9 +28,14 @@ export const FALLBACK_LANGUAGE = 'en';
  * languages.map((l) => l.code) // ['ar', 'en', 'es', 'fr']
  * ```
  */
-export const languages: ReadonlyArray<{ code: string; name: string; dir: 'ltr' | 'rtl' }> = Object.keys(catalog)
-  .sort()
-  .map((code) => ({ code, name: catalog[code]!._language ?? code, dir: catalog[code]!._dir === 'rtl' ? 'rtl' : 'ltr' }));
+export const languages: ReadonlyArray<{ code: string; name: string; dir: 'ltr' | 'rtl' }> =
+  Object.keys(catalog)
+    .sort()
+    .map((code) => ({
+      code,
+      name: catalog[code]!._language ?? code,
+      dir: catalog[code]!._dir === 'rtl' ? 'rtl' : 'ltr',
+    }));
 
 /**
  * The language we have for a BCP 47 tag or a POSIX locale (`ar-SY`, `fr_CA.UTF-8`), by its
@@ -43,7 +48,11 @@ export const languages: ReadonlyArray<{ code: string; name: string; dir: 'ltr' |
  * ```
  */
 export function matchLanguage(tag: string): string | undefined {
-  const primary = tag.trim().toLowerCase().split(/[-_.@]/)[0] ?? '';
+  const primary =
+    tag
+      .trim()
+      .toLowerCase()
+      .split(/[-_.@]/)[0] ?? '';
   return Object.hasOwn(catalog, primary) ? primary : undefined;
 }
 

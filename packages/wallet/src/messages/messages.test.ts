@@ -11,9 +11,17 @@ const SAME_EVERYWHERE = new Set(['cli.show.claim']);
 
 describe('the shared holder messages', () => {
   it('lists every language file of the folder in the catalog (a new xx.json needs its import line in catalog.ts)', () => {
-    const files = readdirSync(import.meta.dirname).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    const files = readdirSync(import.meta.dirname)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort();
     expect(Object.keys(catalog).sort()).toEqual(files);
-    expect(languages.map((l) => [l.code, l.dir])).toEqual([['ar', 'rtl'], ['en', 'ltr'], ['es', 'ltr'], ['fr', 'ltr']]);
+    expect(languages.map((l) => [l.code, l.dir])).toEqual([
+      ['ar', 'rtl'],
+      ['en', 'ltr'],
+      ['es', 'ltr'],
+      ['fr', 'ltr'],
+    ]);
   });
 
   it('translates the terminal and consent-summary messages into every language instead of copying the English', () => {
@@ -22,14 +30,17 @@ describe('the shared holder messages', () => {
       if (code === 'en') continue;
       for (const key of holderKeys) {
         expect(messages[key], `${code} ${key}`).toBeTypeOf('string');
-        if (!SAME_EVERYWHERE.has(key)) expect(messages[key], `${code} ${key} is the English text`).not.toBe(en[key]);
+        if (!SAME_EVERYWHERE.has(key))
+          expect(messages[key], `${code} ${key} is the English text`).not.toBe(en[key]);
       }
     }
     // Arabic is written in Arabic script, not transliterated.
-    for (const key of holderKeys.filter((k) => !SAME_EVERYWHERE.has(k))) expect(catalog.ar![key], key).toMatch(/\p{Script=Arabic}/u);
+    for (const key of holderKeys.filter((k) => !SAME_EVERYWHERE.has(k)))
+      expect(catalog.ar![key], key).toMatch(/\p{Script=Arabic}/u);
   });
 
   it('names only real error codes in the terminal error messages', () => {
-    for (const key of Object.keys(en).filter((k) => k.startsWith('cli.error.'))) expect(key.slice('cli.error.'.length) in ERROR_CODES, key).toBe(true);
+    for (const key of Object.keys(en).filter((k) => k.startsWith('cli.error.')))
+      expect(key.slice('cli.error.'.length) in ERROR_CODES, key).toBe(true);
   });
 });

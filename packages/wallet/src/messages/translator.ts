@@ -35,24 +35,38 @@ export function createTranslator(language: string): Translator {
   const numbers = new Intl.NumberFormat(code);
   const lists = new Intl.ListFormat(code, { type: 'conjunction' });
   const text = (value: string | DisplayText): string => isolate(value, dir);
-  const fill = (value: MessageValue): string => text(typeof value === 'number' ? new DisplayText(numbers.format(value)) : value);
+  const fill = (value: MessageValue): string =>
+    text(typeof value === 'number' ? new DisplayText(numbers.format(value)) : value);
   const plain = (value: unknown): string => {
     if (value === true) return message(code, 'common.yes');
     if (value === false) return message(code, 'common.no');
     if (Array.isArray(value)) return value.map(plain).join(', ');
-    if (value !== null && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${text(k)}: ${plain(v)}`).join('; ');
+    if (value !== null && typeof value === 'object')
+      return Object.entries(value)
+        .map(([k, v]) => `${text(k)}: ${plain(v)}`)
+        .join('; ');
     // Only primitives are left here; a template literal cannot call a hostile toString.
-    return text(value === null || value === undefined ? '' : `${value as string | number | bigint}`);
+    return text(
+      value === null || value === undefined ? '' : `${value as string | number | bigint}`,
+    );
   };
   return {
     language: code,
     dir,
-    t: (key, vars = {}) => message(code, key).replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(vars, name) ? fill(vars[name]!) : whole)),
+    t: (key, vars = {}) =>
+      message(code, key).replace(/\{(\w+)\}/g, (whole, name: string) =>
+        Object.hasOwn(vars, name) ? fill(vars[name]!) : whole,
+      ),
     text,
     date(iso, options = {}) {
       const date = new Date(iso);
       if (Number.isNaN(date.getTime())) return new DisplayText(text(iso));
-      return new DisplayText(new Intl.DateTimeFormat(code, options.withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' }).format(date));
+      return new DisplayText(
+        new Intl.DateTimeFormat(
+          code,
+          options.withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'long' },
+        ).format(date),
+      );
     },
     list: (items) => new DisplayText(lists.format(items.map(text))),
     value: (value) => new DisplayText(plain(value)),

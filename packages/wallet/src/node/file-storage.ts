@@ -20,7 +20,13 @@ export const nodeScrypt: Kdf = (passphrase, salt, params) =>
     ? wasmArgon2id(passphrase, salt, params)
     : new Promise((resolve, reject) => {
         const { N, r, p } = params;
-        scrypt(passphrase.normalize('NFKC'), salt, 64, { N, r, p, maxmem: 160 * N * r + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
+        scrypt(
+          passphrase.normalize('NFKC'),
+          salt,
+          64,
+          { N, r, p, maxmem: 160 * N * r + 1024 * 1024 },
+          (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))),
+        );
       });
 
 async function acquireLock(lockPath: string): Promise<void> {
@@ -62,7 +68,8 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
       // Written after the wallet is durable, so the floor never runs ahead of the file. It is a
       // tripwire for a copy restored by a sync tool or a careless hand, not proof against an
       // attacker who can roll back both files (see docs/threat-model.md).
-      if (generation !== undefined) await replaceWalletFile(floorPath, new TextEncoder().encode(String(generation)));
+      if (generation !== undefined)
+        await replaceWalletFile(floorPath, new TextEncoder().encode(String(generation)));
     },
     async generationFloor() {
       const text = await readFile(floorPath, 'utf8').catch(() => undefined);
@@ -77,7 +84,9 @@ export async function openFileStorage(path: string): Promise<WalletStorage> {
 
 /** Temp files left by a write that was killed before its rename: never read, so removed under the lock. */
 async function removeInterruptedWrites(dir: string, name: string): Promise<void> {
-  const leftover = new RegExp(`^\\.\\.?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.generation)?\\.[0-9a-f]{12}\\.tmp$`);
+  const leftover = new RegExp(
+    `^\\.\\.?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\.generation)?\\.[0-9a-f]{12}\\.tmp$`,
+  );
   for (const file of await readdir(dir)) {
     if (leftover.test(file)) await unlink(join(dir, file)).catch(() => undefined);
   }

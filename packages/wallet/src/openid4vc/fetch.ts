@@ -3,7 +3,13 @@
  * their own error and drop the cause, so this remembers the Sanad error (say, an internal address
  * refused) to report it instead of a vague "fetch failed".
  */
-import { createGuardedHttpFetch, isPlainObject, SanadError, sanadCauseOf, type SanadErrorCode } from '@sanad/core';
+import {
+  createGuardedHttpFetch,
+  isPlainObject,
+  SanadError,
+  sanadCauseOf,
+  type SanadErrorCode,
+} from '@sanad/core';
 
 export interface ProtocolFetch {
   fetch: typeof globalThis.fetch;
@@ -16,7 +22,10 @@ export interface ProtocolFetch {
  * `answers` are the Sanad codes (`sanad_code` in an error response) the other side may name
  * here; the library's error then becomes that code, e.g. a request already answered.
  */
-export function protocolFetch(base: typeof globalThis.fetch = createGuardedHttpFetch(), answers: readonly SanadErrorCode[] = []): ProtocolFetch {
+export function protocolFetch(
+  base: typeof globalThis.fetch = createGuardedHttpFetch(),
+  answers: readonly SanadErrorCode[] = [],
+): ProtocolFetch {
   let refused: SanadError | undefined;
   return {
     fetch: async (input, init) => {
@@ -25,9 +34,13 @@ export function protocolFetch(base: typeof globalThis.fetch = createGuardedHttpF
         throw err;
       });
       if (!response.ok && answers.length > 0) {
-        const body: unknown = await response.clone().json().catch(() => undefined);
+        const body: unknown = await response
+          .clone()
+          .json()
+          .catch(() => undefined);
         const code = isPlainObject(body) ? body.sanad_code : undefined;
-        if (answers.includes(code as SanadErrorCode)) refused = new SanadError(code as SanadErrorCode);
+        if (answers.includes(code as SanadErrorCode))
+          refused = new SanadError(code as SanadErrorCode);
       }
       return response;
     },

@@ -19,7 +19,9 @@ function schemaIssues(err: unknown): string | undefined {
     return issues
       .slice(0, 3)
       .map((issue: { path?: unknown; message?: unknown }) => {
-        const path = Array.isArray(issue.path) ? issue.path.filter((p) => typeof p === 'string' || typeof p === 'number').join('.') : '';
+        const path = Array.isArray(issue.path)
+          ? issue.path.filter((p) => typeof p === 'string' || typeof p === 'number').join('.')
+          : '';
         const text = typeof issue.message === 'string' ? issue.message : 'not valid';
         return path ? `${path}: ${text}` : text;
       })
@@ -62,8 +64,14 @@ export function withoutSecrets(text: string, secrets: ReadonlyArray<string | und
   // As sent, percent-encoded in a link, form-encoded in a request body, escaped in JSON.
   const forms = secrets
     .filter((s): s is string => typeof s === 'string' && s.length >= 4)
-    .flatMap((s) => [s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2), JSON.stringify(s).slice(1, -1)]);
-  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
+    .flatMap((s) => [
+      s,
+      encodeURIComponent(s),
+      new URLSearchParams({ s }).toString().slice(2),
+      JSON.stringify(s).slice(1, -1),
+    ]);
+  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length))
+    out = out.split(form).join(REDACTED);
   out = cleanText(out).trim();
   return out.length > MAX_LENGTH ? `${out.slice(0, MAX_LENGTH)}${REDACTED}` : out;
 }
@@ -72,8 +80,12 @@ export function withoutSecrets(text: string, secrets: ReadonlyArray<string | und
  * A short, safe description of a library's failure: its schema issues when it has them, else the
  * first line of its message with every secret taken out.
  */
-export function describeLibraryError(err: unknown, secrets: ReadonlyArray<string | undefined>): string | undefined {
-  const described = schemaIssues(err) ?? (err instanceof Error ? err.message.split('\n')[0] : undefined);
+export function describeLibraryError(
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined>,
+): string | undefined {
+  const described =
+    schemaIssues(err) ?? (err instanceof Error ? err.message.split('\n')[0] : undefined);
   if (described === undefined) return undefined;
   const safe = withoutSecrets(described, secrets);
   return safe === '' ? undefined : safe;

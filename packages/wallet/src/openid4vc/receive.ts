@@ -3,7 +3,10 @@
  * `@openid4vc/openid4vci`: resolve the offer and the issuer's metadata, trade code and PIN for
  * an access token, then ask for a batch of copies, each bound to a fresh key.
  */
-import { Oauth2ClientErrorResponseError, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import {
+  Oauth2ClientErrorResponseError,
+  preAuthorizedCodeGrantIdentifier,
+} from '@openid4vc/oauth2';
 import { Openid4vciClient, Openid4vciRetrieveCredentialsError } from '@openid4vc/openid4vci';
 import {
   type CredentialBundle,
@@ -56,15 +59,24 @@ const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
 const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
 /** The issuer's text, or `fallback` when it sent something else (never converted: it may be any JSON). */
-const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+const text = (value: unknown, fallback: string): string =>
+  typeof value === 'string' ? value : fallback;
 
 /** Type metadata for the wallet's cards from the issuer's OpenID4VCI credential configuration. */
 function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetadata {
-  const meta = isPlainObject(configuration.credential_metadata) ? configuration.credential_metadata : {};
+  const meta = isPlainObject(configuration.credential_metadata)
+    ? configuration.credential_metadata
+    : {};
   const display = Array.isArray(meta.display) ? meta.display.filter(isPlainObject) : [];
   const claims = Array.isArray(meta.claims) ? meta.claims.filter(isPlainObject) : [];
-  const definition = isPlainObject(configuration.credential_definition) ? configuration.credential_definition : {};
-  const named = display.map((d) => ({ locale: text(d.locale, 'en'), name: text(d.name, ''), ...(typeof d.description === 'string' ? { description: d.description } : {}) }));
+  const definition = isPlainObject(configuration.credential_definition)
+    ? configuration.credential_definition
+    : {};
+  const named = display.map((d) => ({
+    locale: text(d.locale, 'en'),
+    name: text(d.name, ''),
+    ...(typeof d.description === 'string' ? { description: d.description } : {}),
+  }));
   return {
     vct: typeof configuration.vct === 'string' ? configuration.vct : '',
     ...(named[0] ? { name: (named.find((d) => d.locale === 'en') ?? named[0]).name } : {}),
@@ -73,9 +85,14 @@ function metadataOf(configuration: Record<string, unknown>): CredentialTypeMetad
       .filter((c) => Array.isArray(c.path))
       .map((c) => ({
         path: c.path as Array<string | number | null>,
-        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({ locale: text(d.locale, 'en'), label: text(d.name, '') })),
+        display: (Array.isArray(c.display) ? c.display.filter(isPlainObject) : []).map((d) => ({
+          locale: text(d.locale, 'en'),
+          label: text(d.name, ''),
+        })),
       })),
-    ...(Array.isArray(definition.type) ? { vc_type: definition.type.filter((t): t is string => typeof t === 'string') } : {}),
+    ...(Array.isArray(definition.type)
+      ? { vc_type: definition.type.filter((t): t is string => typeof t === 'string') }
+      : {}),
   };
 }
 
@@ -95,8 +112,11 @@ const ISSUER_ANSWERS: readonly SanadErrorCode[] = [
 ];
 
 /** The error body and the HTTP response of a refusal by the issuer, from either library error. */
-function refusalOf(err: unknown): { body: Record<string, unknown>; response: { headers: Headers } | undefined } | undefined {
-  if (err instanceof Oauth2ClientErrorResponseError) return { body: err.errorResponse, response: err.response };
+function refusalOf(
+  err: unknown,
+): { body: Record<string, unknown>; response: { headers: Headers } | undefined } | undefined {
+  if (err instanceof Oauth2ClientErrorResponseError)
+    return { body: err.errorResponse, response: err.response };
   if (err instanceof Openid4vciRetrieveCredentialsError) {
     const data: unknown = err.response.credentialErrorResponseResult?.data;
     return { body: isPlainObject(data) ? data : {}, response: err.response.response };
@@ -116,29 +136,53 @@ function retryAfterOf(response: { headers: Headers } | undefined): number | unde
  * (RFC 6749 section 5.2) still means the offer cannot be redeemed. Any words kept have every
  * secret of the exchange taken out: an issuer may echo the code, the PIN or the token it was sent.
  */
-function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<string | undefined>): never {
+function protocolError(
+  net: ProtocolFetch,
+  err: unknown,
+  secrets: ReadonlyArray<string | undefined>,
+): never {
   const ours = net.explain(err);
   if (ours) throw ours;
   const refusal = refusalOf(err);
   if (refusal) {
     const { body } = refusal;
-    const said = typeof body.error_description === 'string' ? withoutSecrets(body.error_description, secrets) : '';
+    const said =
+      typeof body.error_description === 'string'
+        ? withoutSecrets(body.error_description, secrets)
+        : '';
     const sanadCode = ISSUER_ANSWERS.find((code) => code === body.sanad_code);
     if (sanadCode === 'ERR_TX_CODE_INVALID') {
       const left = body.sanad_attempts_left;
-      throw new SanadError('ERR_TX_CODE_INVALID', said || undefined, Number.isSafeInteger(left) ? { details: { attemptsLeft: left as number } } : undefined);
+      throw new SanadError(
+        'ERR_TX_CODE_INVALID',
+        said || undefined,
+        Number.isSafeInteger(left) ? { details: { attemptsLeft: left as number } } : undefined,
+      );
     }
     if (sanadCode === 'ERR_RATE_LIMITED' || sanadCode === 'ERR_SERVICE_OVERLOADED') {
       const wait = retryAfterOf(refusal.response);
-      throw new SanadError(sanadCode, undefined, wait !== undefined ? { details: { retryAfterSeconds: wait } } : undefined);
+      throw new SanadError(
+        sanadCode,
+        undefined,
+        wait !== undefined ? { details: { retryAfterSeconds: wait } } : undefined,
+      );
     }
     if (sanadCode) throw new SanadError(sanadCode);
     const code = typeof body.error === 'string' ? body.error : '';
-    if (body.sanad_code === undefined && code === 'invalid_grant') throw new SanadError('ERR_OFFER_EXPIRED');
-    throw new SanadError('ERR_PROTOCOL', `The issuer answered ${withoutSecrets(code, secrets) || 'an error'}${said ? `: ${said}` : ''}.`);
+    if (body.sanad_code === undefined && code === 'invalid_grant')
+      throw new SanadError('ERR_OFFER_EXPIRED');
+    throw new SanadError(
+      'ERR_PROTOCOL',
+      `The issuer answered ${withoutSecrets(code, secrets) || 'an error'}${said ? `: ${said}` : ''}.`,
+    );
   }
   const described = describeLibraryError(err, secrets);
-  throw new SanadError('ERR_PROTOCOL', described ? `The exchange with the issuer failed: ${described}` : 'The exchange with the issuer failed.');
+  throw new SanadError(
+    'ERR_PROTOCOL',
+    described
+      ? `The exchange with the issuer failed: ${described}`
+      : 'The exchange with the issuer failed.',
+  );
 }
 
 /**
@@ -149,7 +193,11 @@ function protocolError(net: ProtocolFetch, err: unknown, secrets: ReadonlyArray<
  * const { bundle } = await receiveCredentialOffer(offerUri, capabilities, { txCode: async () => '493027' })
  * ```
  */
-export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCapabilities, options: ReceiveOptions = {}): Promise<ReceivedCredential> {
+export async function receiveCredentialOffer(
+  offerUri: string,
+  wallet: ReceiveCapabilities,
+  options: ReceiveOptions = {},
+): Promise<ReceivedCredential> {
   const net = protocolFetch(options.fetch);
   // What no error may quote: the link and all it carries, then the PIN and the access token.
   const secrets: Array<string | undefined> = linkSecrets(offerUri);
@@ -167,31 +215,60 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
     if (ours) throw ours;
     // What is wrong (e.g. an http:// issuer where https is required), never the link itself.
     const described = describeLibraryError(cause, secrets);
-    throw new SanadError('ERR_OFFER_INVALID', described ? `The credential offer is not valid: ${described}` : undefined);
+    throw new SanadError(
+      'ERR_OFFER_INVALID',
+      described ? `The credential offer is not valid: ${described}` : undefined,
+    );
   });
   const issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer).catch(fail);
   const configurationId = offer.credential_configuration_ids[0];
-  const configuration = configurationId ? (issuerMetadata.knownCredentialConfigurations[configurationId] as Record<string, unknown> | undefined) : undefined;
-  if (!configurationId || !configuration) throw new SanadError('ERR_OFFER_INVALID', 'The offer names no credential the issuer describes.');
+  const configuration = configurationId
+    ? (issuerMetadata.knownCredentialConfigurations[configurationId] as
+        | Record<string, unknown>
+        | undefined)
+    : undefined;
+  if (!configurationId || !configuration)
+    throw new SanadError(
+      'ERR_OFFER_INVALID',
+      'The offer names no credential the issuer describes.',
+    );
   const format = configuration.format as CredentialFormat;
   if (!FORMATS.includes(format)) throw new SanadError('ERR_UNSUPPORTED_FORMAT');
 
   const grant = offer.grants?.[preAuthorizedCodeGrantIdentifier];
-  if (!grant) throw new SanadError('ERR_OFFER_INVALID', 'Only offers with a pre-authorized code are supported.');
+  if (!grant)
+    throw new SanadError(
+      'ERR_OFFER_INVALID',
+      'Only offers with a pre-authorized code are supported.',
+    );
   // An offer by reference carries its code in what was fetched, not in the link.
   secrets.push(grant['pre-authorized_code']);
   const redeem = (credentialOffer: typeof offer, txCode?: string) =>
-    client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer, issuerMetadata, ...(txCode !== undefined ? { txCode } : {}) });
+    client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+      credentialOffer,
+      issuerMetadata,
+      ...(txCode !== undefined ? { txCode } : {}),
+    });
   let accessTokenResponse: Awaited<ReturnType<typeof redeem>>['accessTokenResponse'] | undefined;
   if (grant.tx_code) {
     if (!options.txCode) throw new SanadError('ERR_TX_CODE_REQUIRED');
     // An issuer that says so answers a token request without the PIN with the offer's state,
     // spending no attempt: an expired, used or locked offer is reported before the holder types.
     if (issuerMetadata.credentialIssuer[TX_CODE_PROBE] === true) {
-      const withoutPin = { ...offer, grants: { ...offer.grants, [preAuthorizedCodeGrantIdentifier]: { ...grant, tx_code: undefined } } };
+      const withoutPin = {
+        ...offer,
+        grants: {
+          ...offer.grants,
+          [preAuthorizedCodeGrantIdentifier]: { ...grant, tx_code: undefined },
+        },
+      };
       accessTokenResponse = await redeem(withoutPin).then(
         (r) => r.accessTokenResponse,
-        (err: unknown) => (err instanceof Oauth2ClientErrorResponseError && err.errorResponse.sanad_code === 'ERR_TX_CODE_REQUIRED' ? undefined : fail(err)),
+        (err: unknown) =>
+          err instanceof Oauth2ClientErrorResponseError &&
+          err.errorResponse.sanad_code === 'ERR_TX_CODE_REQUIRED'
+            ? undefined
+            : fail(err),
       );
     }
     if (!accessTokenResponse) {
@@ -203,8 +280,15 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
       });
       secrets.push(txCode);
       // A typo in the length or a letter in a numeric code is caught here, before it costs one of the few attempts.
-      if ((expected.length !== undefined && txCode.length !== expected.length) || ((expected.input_mode ?? 'numeric') === 'numeric' && !/^[0-9]+$/.test(txCode))) {
-        throw new SanadError('ERR_TX_CODE_MALFORMED', undefined, expected.length !== undefined ? { details: { length: expected.length } } : undefined);
+      if (
+        (expected.length !== undefined && txCode.length !== expected.length) ||
+        ((expected.input_mode ?? 'numeric') === 'numeric' && !/^[0-9]+$/.test(txCode))
+      ) {
+        throw new SanadError(
+          'ERR_TX_CODE_MALFORMED',
+          undefined,
+          expected.length !== undefined ? { details: { length: expected.length } } : undefined,
+        );
       }
       ({ accessTokenResponse } = await redeem(offer, txCode).catch(fail));
     }
@@ -233,18 +317,42 @@ export async function receiveCredentialOffer(offerUri: string, wallet: ReceiveCa
     proofs.push(jwt);
   }
   const { credentialResponse } = await client
-    .retrieveCredentials({ issuerMetadata, accessToken: accessTokenResponse.access_token, credentialConfigurationId: configurationId, proofs: { jwt: proofs } })
+    .retrieveCredentials({
+      issuerMetadata,
+      accessToken: accessTokenResponse.access_token,
+      credentialConfigurationId: configurationId,
+      proofs: { jwt: proofs },
+    })
     .catch(fail);
   // OpenID4VCI 1.0 wraps each credential in an object; older drafts sent bare values.
-  const credentials = (credentialResponse.credentials ?? []).map((c) => (isPlainObject(c) && 'credential' in c ? c.credential : c));
-  if (credentials.length === 0 || credentials.some((c) => typeof c !== 'string')) throw new SanadError('ERR_PROTOCOL', 'The issuer sent no credential the wallet can read.');
-  const issuerDisplay = (Array.isArray(issuerMetadata.credentialIssuer.display) ? issuerMetadata.credentialIssuer.display : [])
-    .filter((d): d is { name: string; locale?: string } => isPlainObject(d) && typeof d.name === 'string' && d.name !== '')
-    .map((d) => ({ locale: typeof d.locale === 'string' ? d.locale : 'en', name: d.name.slice(0, 200) }));
+  const credentials = (credentialResponse.credentials ?? []).map((c) =>
+    isPlainObject(c) && 'credential' in c ? c.credential : c,
+  );
+  if (credentials.length === 0 || credentials.some((c) => typeof c !== 'string'))
+    throw new SanadError('ERR_PROTOCOL', 'The issuer sent no credential the wallet can read.');
+  const issuerDisplay = (
+    Array.isArray(issuerMetadata.credentialIssuer.display)
+      ? issuerMetadata.credentialIssuer.display
+      : []
+  )
+    .filter(
+      (d): d is { name: string; locale?: string } =>
+        isPlainObject(d) && typeof d.name === 'string' && d.name !== '',
+    )
+    .map((d) => ({
+      locale: typeof d.locale === 'string' ? d.locale : 'en',
+      name: d.name.slice(0, 200),
+    }));
   return {
     issuer: offer.credential_issuer,
     issuerDisplay,
     configurationId,
-    bundle: { type: 'sanad-credential-bundle', version: 1, format, credentials: credentials as string[], metadata: metadataOf(configuration) },
+    bundle: {
+      type: 'sanad-credential-bundle',
+      version: 1,
+      format,
+      credentials: credentials as string[],
+      metadata: metadataOf(configuration),
+    },
   };
 }

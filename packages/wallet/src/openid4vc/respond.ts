@@ -4,7 +4,18 @@
  * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { expandOfflineRequest, isPlainObject, type LocalizedText, OFFLINE_REQUEST_PREFIX, type PresentationRequest, type PresentationResponse, randomBytes, SanadError, type SanadErrorCode, toBase64url } from '@sanad/core';
+import {
+  expandOfflineRequest,
+  isPlainObject,
+  type LocalizedText,
+  OFFLINE_REQUEST_PREFIX,
+  type PresentationRequest,
+  type PresentationResponse,
+  randomBytes,
+  SanadError,
+  type SanadErrorCode,
+  toBase64url,
+} from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
 import { describeLibraryError, linkSecrets, withoutSecrets } from './library-error.js';
@@ -38,7 +49,10 @@ const requestError = (net: ProtocolFetch, cause: unknown, link: string): never =
   const ours = net.explain(cause);
   if (ours) throw ours;
   const described = describeLibraryError(cause, linkSecrets(link));
-  throw new SanadError('ERR_REQUEST_INVALID', described ? `The presentation request is not valid: ${described}` : undefined);
+  throw new SanadError(
+    'ERR_REQUEST_INVALID',
+    described ? `The presentation request is not valid: ${described}` : undefined,
+  );
 };
 
 /**
@@ -51,27 +65,42 @@ const requestError = (net: ProtocolFetch, cause: unknown, link: string): never =
  * const proposal = wallet.propose(opened.request)
  * ```
  */
-export async function resolvePresentationRequest(link: string, options: RespondOptions = {}): Promise<OpenedRequest> {
-  const uri = link.trim().startsWith(OFFLINE_REQUEST_PREFIX) ? expandOfflineRequest(link).authorizationRequest : link;
+export async function resolvePresentationRequest(
+  link: string,
+  options: RespondOptions = {},
+): Promise<OpenedRequest> {
+  const uri = link.trim().startsWith(OFFLINE_REQUEST_PREFIX)
+    ? expandOfflineRequest(link).authorizationRequest
+    : link;
   const net = protocolFetch(options.fetch, GONE);
   const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: net.fetch }) });
   let resolved;
   try {
     const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: uri });
-    resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
+    resolved = await client.resolveOpenId4vpAuthorizationRequest({
+      authorizationRequestPayload: parsed.params as never,
+    });
   } catch (cause) {
     return requestError(net, cause, uri);
   }
   const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
   // Unsigned requests could claim any name; Sanad answers only requests signed by their client.
   if (!resolved.jar) throw new SanadError('ERR_REQUEST_INVALID', 'The request is not signed.');
-  if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt') throw new SanadError('ERR_REQUEST_INVALID', 'Only direct_post and direct_post.jwt responses are supported.');
-  if (!resolved.dcql) throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
+  if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt')
+    throw new SanadError(
+      'ERR_REQUEST_INVALID',
+      'Only direct_post and direct_post.jwt responses are supported.',
+    );
+  if (!resolved.dcql)
+    throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
   const { nonce, response_uri: responseUri } = payload;
-  if (typeof nonce !== 'string' || typeof responseUri !== 'string') throw new SanadError('ERR_REQUEST_INVALID', 'The request needs a nonce and a response_uri.');
+  if (typeof nonce !== 'string' || typeof responseUri !== 'string')
+    throw new SanadError('ERR_REQUEST_INVALID', 'The request needs a nonce and a response_uri.');
   const metadata = isPlainObject(payload.client_metadata) ? payload.client_metadata : {};
   const exp = typeof payload.exp === 'number' ? payload.exp : Math.floor(Date.now() / 1000) + 300;
-  const purpose: LocalizedText = isPlainObject(payload.purpose) ? (payload.purpose as LocalizedText) : { en: 'No purpose was given.' };
+  const purpose: LocalizedText = isPlainObject(payload.purpose)
+    ? (payload.purpose as LocalizedText)
+    : { en: 'No purpose was given.' };
   const request: PresentationRequest = {
     response_type: 'vp_token',
     client_id: resolved.client.effective,
@@ -82,7 +111,12 @@ export async function resolvePresentationRequest(link: string, options: RespondO
     iat: typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000),
     exp,
   };
-  return { request, clientIdPrefix: resolved.client.prefix, responseUri, authorizationRequest: payload };
+  return {
+    request,
+    clientIdPrefix: resolved.client.prefix,
+    responseUri,
+    authorizationRequest: payload,
+  };
 }
 
 /**
@@ -93,7 +127,11 @@ export async function resolvePresentationRequest(link: string, options: RespondO
  * const { redirectUri } = await submitPresentationResponse(opened, await wallet.present(decision))
  * ```
  */
-export async function submitPresentationResponse(opened: OpenedRequest, answer: PresentationResponse | { error: 'access_denied' }, options: RespondOptions = {}): Promise<SubmitResult> {
+export async function submitPresentationResponse(
+  opened: OpenedRequest,
+  answer: PresentationResponse | { error: 'access_denied' },
+  options: RespondOptions = {},
+): Promise<SubmitResult> {
   const net = protocolFetch(options.fetch);
   const { fetch } = net;
   const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch }) });
@@ -101,8 +139,17 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
   try {
     if ('error' in answer) {
       // A refusal carries nothing secret: a plain form post (OAuth 2.0 error response), in either mode.
-      const form = new URLSearchParams({ error: answer.error, ...(typeof opened.authorizationRequest.state === 'string' ? { state: opened.authorizationRequest.state } : {}) });
-      const response = await fetch(opened.responseUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const form = new URLSearchParams({
+        error: answer.error,
+        ...(typeof opened.authorizationRequest.state === 'string'
+          ? { state: opened.authorizationRequest.state }
+          : {}),
+      });
+      const response = await fetch(opened.responseUri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
       await response.body?.cancel();
       return {};
     }
@@ -112,7 +159,15 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
       authorizationResponsePayload: responsePayload as never,
       ...(opened.authorizationRequest.response_mode === 'direct_post.jwt'
         ? // apu: the wallet's own fresh nonce, apv: the verifier's (they must differ).
-          { jarm: { encryption: { nonce: toBase64url(randomBytes(16)) }, serverMetadata: { authorization_encryption_alg_values_supported: ['ECDH-ES'], authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'] } } }
+          {
+            jarm: {
+              encryption: { nonce: toBase64url(randomBytes(16)) },
+              serverMetadata: {
+                authorization_encryption_alg_values_supported: ['ECDH-ES'],
+                authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+              },
+            },
+          }
         : {}),
     } as never);
     const { response } = await client.submitOpenid4vpAuthorizationResponse({
@@ -122,15 +177,35 @@ export async function submitPresentationResponse(opened: OpenedRequest, answer: 
     });
     const body: unknown = await response.json().catch(() => ({}));
     if (!response.ok) {
-      const description = isPlainObject(body) && typeof body.error_description === 'string' ? withoutSecrets(body.error_description, [typeof opened.authorizationRequest.state === 'string' ? opened.authorizationRequest.state : undefined]) : '';
+      const description =
+        isPlainObject(body) && typeof body.error_description === 'string'
+          ? withoutSecrets(body.error_description, [
+              typeof opened.authorizationRequest.state === 'string'
+                ? opened.authorizationRequest.state
+                : undefined,
+            ])
+          : '';
       // No verdict and nothing spent on the verifier's side: this same response can be sent again.
-      if (isPlainObject(body) && GONE.includes(body.sanad_code as SanadErrorCode)) throw new SanadError(body.sanad_code as SanadErrorCode);
-      if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE') throw new SanadError('ERR_STATUS_UNAVAILABLE', `The verifier could not check the credential's status yet: ${description || `HTTP ${response.status}`}`);
-      throw new SanadError('ERR_PROTOCOL', `The verifier refused the response: ${description || `HTTP ${response.status}`}`);
+      if (isPlainObject(body) && GONE.includes(body.sanad_code as SanadErrorCode))
+        throw new SanadError(body.sanad_code as SanadErrorCode);
+      if (isPlainObject(body) && body.sanad_code === 'ERR_STATUS_UNAVAILABLE')
+        throw new SanadError(
+          'ERR_STATUS_UNAVAILABLE',
+          `The verifier could not check the credential's status yet: ${description || `HTTP ${response.status}`}`,
+        );
+      throw new SanadError(
+        'ERR_PROTOCOL',
+        `The verifier refused the response: ${description || `HTTP ${response.status}`}`,
+      );
     }
-    return isPlainObject(body) && typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {};
+    return isPlainObject(body) && typeof body.redirect_uri === 'string'
+      ? { redirectUri: body.redirect_uri }
+      : {};
   } catch (cause) {
     // No cause: a library's message would quote the response, presentations and all.
-    throw net.explain(cause) ?? new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.');
+    throw (
+      net.explain(cause) ??
+      new SanadError('ERR_PROTOCOL', 'The response could not be sent to the verifier.')
+    );
   }
 }

@@ -70,7 +70,12 @@ function fetchOncePerUri(base: typeof globalThis.fetch): GuardedFetch {
     if (!response) {
       // No cookies; and past any HTTP cache, so "check now" sees a revocation made a minute ago.
       response = base(url, { credentials: 'omit', cache: 'no-cache' }).then(
-        async (r) => ({ status: r.status, headers: r.headers, body: new Uint8Array(await r.arrayBuffer()), url }),
+        async (r) => ({
+          status: r.status,
+          headers: r.headers,
+          body: new Uint8Array(await r.arrayBuffer()),
+          url,
+        }),
         // A browser offline rejects with a bare TypeError: that is an outage like any other.
         (err: unknown) => Promise.reject(toSanadError(err, 'ERR_FETCH_FAILED')),
       );
@@ -81,7 +86,13 @@ function fetchOncePerUri(base: typeof globalThis.fetch): GuardedFetch {
 }
 
 /** A copy's status: from its Token Status List (SD-JWT VC) or Bitstring Status List (VC-JWT) entries. */
-function checkCopy(checker: StatusChecker, format: StoredCredential['format'], issuer: string, copy: CredentialCopy, keyFor: IssuerKeyResolver): Promise<StatusCheckResult> | undefined {
+function checkCopy(
+  checker: StatusChecker,
+  format: StoredCredential['format'],
+  issuer: string,
+  copy: CredentialCopy,
+  keyFor: IssuerKeyResolver,
+): Promise<StatusCheckResult> | undefined {
   if (format === 'dc+sd-jwt') {
     const ref = statusListReferenceOf(parseSdJwt(copy.raw).jwt.payload);
     return ref ? checker.checkToken(ref, issuer, keyFor) : undefined;
@@ -92,16 +103,29 @@ function checkCopy(checker: StatusChecker, format: StoredCredential['format'], i
 }
 
 /** Revoked over suspended over unknown over valid: the worst of the copies is the card's. */
-const SEVERITY: Record<CredentialStatusValue, number> = { valid: 0, unknown: 1, suspended: 2, revoked: 3 };
+const SEVERITY: Record<CredentialStatusValue, number> = {
+  valid: 0,
+  unknown: 1,
+  suspended: 2,
+  revoked: 3,
+};
 
 /**
  * Checks every credential that has a status reference. A credential whose lists could not be
  * fetched or were refused keeps its last known status (`error` says why); the others get a new
  * record. Credentials are changed in place; returns what was found for each one checked.
  */
-export async function refreshCredentialStatuses(credentials: StoredCredential[], clock: Clock, options: StatusRefreshOptions & { did?: DidResolverOptions } = {}): Promise<StatusRefreshResult[]> {
-  const checker = new StatusChecker({ fetch: fetchOncePerUri(options.fetch ?? createGuardedHttpFetch()), clock });
-  const keyFor = (issuer: string, kid: string | undefined) => didIssuerKey(issuer, kid, options.did);
+export async function refreshCredentialStatuses(
+  credentials: StoredCredential[],
+  clock: Clock,
+  options: StatusRefreshOptions & { did?: DidResolverOptions } = {},
+): Promise<StatusRefreshResult[]> {
+  const checker = new StatusChecker({
+    fetch: fetchOncePerUri(options.fetch ?? createGuardedHttpFetch()),
+    clock,
+  });
+  const keyFor = (issuer: string, kid: string | undefined) =>
+    didIssuerKey(issuer, kid, options.did);
   const results: StatusRefreshResult[] = [];
   for (const credential of credentials) {
     const checks = credential.copies.map((copy) => {
@@ -109,7 +133,11 @@ export async function refreshCredentialStatuses(credentials: StoredCredential[],
         return checkCopy(checker, credential.format, credential.issuer, copy, keyFor);
       } catch (err) {
         // A status reference that does not parse: this copy's status cannot be known.
-        return Promise.resolve<StatusCheckResult>({ status: 'unknown', errors: [toSanadError(err, 'ERR_STATUS_LIST_INVALID').toReport()], warnings: [] });
+        return Promise.resolve<StatusCheckResult>({
+          status: 'unknown',
+          errors: [toSanadError(err, 'ERR_STATUS_LIST_INVALID').toReport()],
+          warnings: [],
+        });
       }
     });
     if (checks.every((c) => c === undefined)) continue;
@@ -118,7 +146,11 @@ export async function refreshCredentialStatuses(credentials: StoredCredential[],
     const worst = found.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
     // Revoked or suspended is known even if another copy's list failed; otherwise keep the last known.
     if (failed && worst.status === 'unknown') {
-      results.push({ credentialId: credential.id, ...(credential.status ? { status: credential.status } : {}), error: failed.errors[0]! });
+      results.push({
+        credentialId: credential.id,
+        ...(credential.status ? { status: credential.status } : {}),
+        error: failed.errors[0]!,
+      });
       continue;
     }
     credential.status = { value: worst.status, checkedAt: new Date(clock.now()).toISOString() };

@@ -12,7 +12,12 @@
  */
 import { combine, split } from 'shamir-secret-sharing';
 import { randomBytes, SanadError } from '@sanad/core';
-import { ALPHABET, codesOfRecoverySecret, encodeCheckedGroups, readCheckedGroups } from './recovery-secret.js';
+import {
+  ALPHABET,
+  codesOfRecoverySecret,
+  encodeCheckedGroups,
+  readCheckedGroups,
+} from './recovery-secret.js';
 
 export const MIN_GUARDIANS = 2;
 export const MAX_GUARDIANS = 10;
@@ -27,7 +32,8 @@ const Y_CODES = 31;
 function codesToBytes(codes: readonly number[], length: number): Uint8Array {
   const bytes = new Uint8Array(length);
   codes.forEach((code, i) => {
-    for (let b = 0; b < 5; b += 1) if (code & (16 >> b)) bytes[(i * 5 + b) >> 3]! |= 128 >> ((i * 5 + b) & 7);
+    for (let b = 0; b < 5; b += 1)
+      if (code & (16 >> b)) bytes[(i * 5 + b) >> 3]! |= 128 >> ((i * 5 + b) & 7);
   });
   return bytes;
 }
@@ -37,14 +43,18 @@ function bytesToCodes(bytes: Uint8Array, count: number): number[] {
     let code = 0;
     for (let b = 0; b < 5; b += 1) {
       const bit = i * 5 + b;
-      code = (code << 1) | (bit >> 3 < bytes.length ? (bytes[bit >> 3]! >> (7 - (bit & 7))) & 1 : 0);
+      code =
+        (code << 1) | (bit >> 3 < bytes.length ? (bytes[bit >> 3]! >> (7 - (bit & 7))) & 1 : 0);
     }
     return code;
   });
 }
 
 /** A share as typed back: its set, threshold and the bytes Shamir combines (y, then x). */
-export type GuardianShareReading = { form: 'share'; setId: string; threshold: number; share: Uint8Array } | { form: 'typo'; group?: number } | { form: 'other' };
+export type GuardianShareReading =
+  | { form: 'share'; setId: string; threshold: number; share: Uint8Array }
+  | { form: 'typo'; group?: number }
+  | { form: 'other' };
 
 /**
  * Reads a guardian share as typed or scanned (leniently, like a recovery secret).
@@ -57,15 +67,28 @@ export type GuardianShareReading = { form: 'share'; setId: string; threshold: nu
 export function parseGuardianShare(typed: string): GuardianShareReading {
   const reading = readCheckedGroups(typed, SHARE_GROUPS);
   if (reading === undefined) return { form: 'other' };
-  if (!('data' in reading)) return { form: 'typo', ...(reading.typoGroup === undefined ? {} : { group: reading.typoGroup }) };
+  if (!('data' in reading))
+    return {
+      form: 'typo',
+      ...(reading.typoGroup === undefined ? {} : { group: reading.typoGroup }),
+    };
   const { data } = reading;
   const threshold = data[SET_ID]!;
   const x = data[SET_ID + 1]! * 32 + data[SET_ID + 2]!;
-  if (threshold < MIN_GUARDIANS || threshold > MAX_GUARDIANS || x === 0 || x > 255) return { form: 'other' };
+  if (threshold < MIN_GUARDIANS || threshold > MAX_GUARDIANS || x === 0 || x > 255)
+    return { form: 'other' };
   const share = new Uint8Array(SECRET_BYTES + 1);
   share.set(codesToBytes(data.slice(SET_ID + 3), SECRET_BYTES));
   share[SECRET_BYTES] = x;
-  return { form: 'share', setId: data.slice(0, SET_ID).map((c) => ALPHABET[c]).join(''), threshold, share };
+  return {
+    form: 'share',
+    setId: data
+      .slice(0, SET_ID)
+      .map((c) => ALPHABET[c])
+      .join(''),
+    threshold,
+    share,
+  };
 }
 
 /**
@@ -76,17 +99,38 @@ export function parseGuardianShare(typed: string): GuardianShareReading {
  * const shares = await splitRecoverySecret(generateRecoverySecret(), { shares: 3, threshold: 2 })
  * ```
  */
-export async function splitRecoverySecret(secret: string, { shares, threshold }: { shares: number; threshold: number }): Promise<string[]> {
-  if (![shares, threshold].every(Number.isInteger) || threshold < MIN_GUARDIANS || shares < threshold || shares > MAX_GUARDIANS) {
-    throw new SanadError('ERR_INVALID_INPUT', `Choose from ${MIN_GUARDIANS} to ${MAX_GUARDIANS} guardians, and a threshold from ${MIN_GUARDIANS} to the number of guardians.`);
+export async function splitRecoverySecret(
+  secret: string,
+  { shares, threshold }: { shares: number; threshold: number },
+): Promise<string[]> {
+  if (
+    ![shares, threshold].every(Number.isInteger) ||
+    threshold < MIN_GUARDIANS ||
+    shares < threshold ||
+    shares > MAX_GUARDIANS
+  ) {
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      `Choose from ${MIN_GUARDIANS} to ${MAX_GUARDIANS} guardians, and a threshold from ${MIN_GUARDIANS} to the number of guardians.`,
+    );
   }
   const codes = codesOfRecoverySecret(secret);
-  if (codes === undefined) throw new SanadError('ERR_INVALID_INPUT', 'Only a recovery secret with check characters can be split.');
+  if (codes === undefined)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      'Only a recovery secret with check characters can be split.',
+    );
   const setId = bytesToCodes(randomBytes(4), SET_ID);
   const parts = await split(codesToBytes(codes, SECRET_BYTES), shares, threshold);
   return parts.map((part) => {
     const x = part[SECRET_BYTES]!;
-    return encodeCheckedGroups([...setId, threshold, x >> 5, x & 31, ...bytesToCodes(part.subarray(0, SECRET_BYTES), Y_CODES)]);
+    return encodeCheckedGroups([
+      ...setId,
+      threshold,
+      x >> 5,
+      x & 31,
+      ...bytesToCodes(part.subarray(0, SECRET_BYTES), Y_CODES),
+    ]);
   });
 }
 
@@ -104,19 +148,28 @@ export async function combineGuardianShares(typed: readonly string[]): Promise<s
   const read = typed.map((text, i) => {
     const reading = parseGuardianShare(text);
     if (reading.form === 'share') return reading;
-    const where = reading.form === 'typo' && reading.group !== undefined ? ` in group ${reading.group}` : '';
-    throw new SanadError('ERR_GUARDIAN_SHARE_INVALID', `Share ${i + 1} has a typo${where} or is not a guardian share.`);
+    const where =
+      reading.form === 'typo' && reading.group !== undefined ? ` in group ${reading.group}` : '';
+    throw new SanadError(
+      'ERR_GUARDIAN_SHARE_INVALID',
+      `Share ${i + 1} has a typo${where} or is not a guardian share.`,
+    );
   });
   const first = read[0];
-  if (first === undefined) throw new SanadError('ERR_GUARDIAN_SHARES_TOO_FEW', 'No guardian share was given.');
-  if (read.some((r) => r.setId !== first.setId || r.threshold !== first.threshold)) throw new SanadError('ERR_GUARDIAN_SHARES_MIXED');
+  if (first === undefined)
+    throw new SanadError('ERR_GUARDIAN_SHARES_TOO_FEW', 'No guardian share was given.');
+  if (read.some((r) => r.setId !== first.setId || r.threshold !== first.threshold))
+    throw new SanadError('ERR_GUARDIAN_SHARES_MIXED');
   // The same share given twice counts once.
   const distinct = [...new Map(read.map((r) => [r.share.join(','), r.share])).values()];
-  if (new Set(distinct.map((s) => s[SECRET_BYTES])).size !== distinct.length) throw new SanadError('ERR_GUARDIAN_SHARES_MIXED');
+  if (new Set(distinct.map((s) => s[SECRET_BYTES])).size !== distinct.length)
+    throw new SanadError('ERR_GUARDIAN_SHARES_MIXED');
   if (distinct.length < first.threshold) {
-    throw new SanadError('ERR_GUARDIAN_SHARES_TOO_FEW', `These shares need ${first.threshold} different guardians; ${distinct.length} given.`);
+    throw new SanadError(
+      'ERR_GUARDIAN_SHARES_TOO_FEW',
+      `These shares need ${first.threshold} different guardians; ${distinct.length} given.`,
+    );
   }
   const secret = await combine(distinct);
   return encodeCheckedGroups(bytesToCodes(secret, SECRET_CODES));
 }
-

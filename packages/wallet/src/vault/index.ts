@@ -18,6 +18,18 @@ export {
   MIN_PASSPHRASE_LENGTH,
   type ScryptParams,
 } from './envelope.js';
-export { generateRecoverySecret, normalizeRecoverySecret, parseRecoverySecret, type RecoverySecretReading } from './recovery-secret.js';
-export { combineGuardianShares, type GuardianShareReading, MAX_GUARDIANS, MIN_GUARDIANS, parseGuardianShare, splitRecoverySecret } from './guardians.js';
+export {
+  generateRecoverySecret,
+  normalizeRecoverySecret,
+  parseRecoverySecret,
+  type RecoverySecretReading,
+} from './recovery-secret.js';
+export {
+  combineGuardianShares,
+  type GuardianShareReading,
+  MAX_GUARDIANS,
+  MIN_GUARDIANS,
+  parseGuardianShare,
+  splitRecoverySecret,
+} from './guardians.js';
 export { createMemoryStorage, type WalletStorage } from './storage.js';

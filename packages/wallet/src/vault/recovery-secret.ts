@@ -40,7 +40,8 @@ function tidy(typed: string): string {
     .toUpperCase();
 }
 
-const readable = (chars: string): boolean => [...chars].every((c) => ALPHABET.includes(c) || c in LOOK_ALIKES);
+const readable = (chars: string): boolean =>
+  [...chars].every((c) => ALPHABET.includes(c) || c in LOOK_ALIKES);
 
 /** Luhn mod 32 check character of `codes` (alphabet positions). */
 function luhnCheck(codes: readonly number[]): number {
@@ -97,7 +98,9 @@ export function readCheckedGroups(typed: string, groupCount: number): CheckedRea
   const data: number[] = [];
   for (let g = 0; g < groupCount; g += 1) {
     const group = chars.slice(g * (DATA + 1), (g + 1) * (DATA + 1));
-    const fitting = readings(group).filter((codes) => checkOf(g, codes.slice(0, DATA)) === codes[DATA]);
+    const fitting = readings(group).filter(
+      (codes) => checkOf(g, codes.slice(0, DATA)) === codes[DATA],
+    );
     if (fitting.length !== 1) return { typoGroup: g + 1 };
     data.push(...fitting[0]!.slice(0, DATA));
   }
@@ -113,7 +116,9 @@ export function readCheckedGroups(typed: string, groupCount: number): CheckedRea
  * ```
  */
 export function generateRecoverySecret(): string {
-  return encodeCheckedGroups(Array.from(crypto.getRandomValues(new Uint8Array(LEGACY_LENGTH)), (b) => b & 31));
+  return encodeCheckedGroups(
+    Array.from(crypto.getRandomValues(new Uint8Array(LEGACY_LENGTH)), (b) => b & 31),
+  );
 }
 
 /** The 30 alphabet codes a canonical checked secret carries (for guardians). */
@@ -123,7 +128,10 @@ export function codesOfRecoverySecret(secret: string): number[] | undefined {
 }
 
 /** What a typed text is: a recovery secret (canonical form), one with a typo, or something else. */
-export type RecoverySecretReading = { form: 'checked' | 'legacy'; secret: string } | { form: 'typo'; group?: number } | { form: 'other' };
+export type RecoverySecretReading =
+  | { form: 'checked' | 'legacy'; secret: string }
+  | { form: 'typo'; group?: number }
+  | { form: 'other' };
 
 /**
  * Reads a recovery secret as a person typed it back: any case, spaces or other dashes instead
@@ -139,12 +147,22 @@ export type RecoverySecretReading = { form: 'checked' | 'legacy'; secret: string
  */
 export function parseRecoverySecret(typed: string): RecoverySecretReading {
   const checked = readCheckedGroups(typed, GROUPS);
-  if (checked && 'data' in checked) return { form: 'checked', secret: encodeCheckedGroups(checked.data) };
+  if (checked && 'data' in checked)
+    return { form: 'checked', secret: encodeCheckedGroups(checked.data) };
   const chars = tidy(typed).replace(SEPARATORS, '');
   if (chars.length === LEGACY_LENGTH && [...chars].every((c) => ALPHABET.includes(c))) {
-    return { form: 'legacy', secret: Array.from({ length: GROUPS }, (_, i) => chars.slice(i * DATA, i * DATA + DATA)).join('-') };
+    return {
+      form: 'legacy',
+      secret: Array.from({ length: GROUPS }, (_, i) => chars.slice(i * DATA, i * DATA + DATA)).join(
+        '-',
+      ),
+    };
   }
-  if (checked) return { form: 'typo', ...(checked.typoGroup === undefined ? {} : { group: checked.typoGroup }) };
+  if (checked)
+    return {
+      form: 'typo',
+      ...(checked.typoGroup === undefined ? {} : { group: checked.typoGroup }),
+    };
   return { form: 'other' };
 }
 

@@ -22,7 +22,9 @@ export interface WalletStorage {
  * const wallet = await createWallet(createMemoryStorage(), 'passphrase')
  * ```
  */
-export function createMemoryStorage(initial?: Uint8Array): WalletStorage & { bytes(): Uint8Array | undefined } {
+export function createMemoryStorage(
+  initial?: Uint8Array,
+): WalletStorage & { bytes(): Uint8Array | undefined } {
   let stored = initial;
   let floor: number | undefined;
   return {

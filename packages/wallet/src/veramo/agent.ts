@@ -19,7 +19,12 @@ import {
   type Signer,
   toBase64url,
 } from '@sanad/core';
-import { type DocumentAccess, WalletDidStore, WalletKeyStore, WalletPrivateKeyStore } from './stores.js';
+import {
+  type DocumentAccess,
+  WalletDidStore,
+  WalletKeyStore,
+  WalletPrivateKeyStore,
+} from './stores.js';
 
 export type WalletAgent = TAgent<IKeyManager & IDIDManager>;
 
@@ -27,13 +32,21 @@ export type WalletAgent = TAgent<IKeyManager & IDIDManager>;
 export function createWalletAgent(access: DocumentAccess): WalletAgent {
   return createAgent<IKeyManager & IDIDManager>({
     plugins: [
-      new KeyManager({ store: new WalletKeyStore(access), kms: { local: new KeyManagementSystem(new WalletPrivateKeyStore(access)) } }),
-      new DIDManager({ store: new WalletDidStore(access), defaultProvider: 'did:key', providers: { 'did:key': new KeyDIDProvider({ defaultKms: 'local' }) } }),
+      new KeyManager({
+        store: new WalletKeyStore(access),
+        kms: { local: new KeyManagementSystem(new WalletPrivateKeyStore(access)) },
+      }),
+      new DIDManager({
+        store: new WalletDidStore(access),
+        defaultProvider: 'did:key',
+        providers: { 'did:key': new KeyDIDProvider({ defaultKms: 'local' }) },
+      }),
     ],
   });
 }
 
-const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * A fresh holder key and its did:key. Ed25519 goes through Veramo's did:key provider;
@@ -41,14 +54,26 @@ const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(1
  * did:key (computed by Sanad core) is imported into the DID manager, which hands the key to
  * the key manager.
  */
-export async function createHolderKey(agent: WalletAgent, alg: SignatureAlgorithm): Promise<HolderKey> {
+export async function createHolderKey(
+  agent: WalletAgent,
+  alg: SignatureAlgorithm,
+): Promise<HolderKey> {
   if (alg === 'EdDSA') {
-    const identifier = await agent.didManagerCreate({ provider: 'did:key', kms: 'local', options: { keyType: 'Ed25519' } });
+    const identifier = await agent.didManagerCreate({
+      provider: 'did:key',
+      kms: 'local',
+      options: { keyType: 'Ed25519' },
+    });
     return { did: identifier.did, jwk: jwkFromDidKey(identifier.did) };
   }
   const secret = p256.utils.randomSecretKey();
   const point = p256.getPublicKey(secret, false);
-  const jwk = { kty: 'EC', crv: 'P-256', x: toBase64url(point.slice(1, 33)), y: toBase64url(point.slice(33, 65)) };
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: toBase64url(point.slice(1, 33)),
+    y: toBase64url(point.slice(33, 65)),
+  };
   const did = didKeyFromJwk(jwk);
   const publicKeyHex = hex(p256.getPublicKey(secret, true));
   // The key manager imports the key into the local KMS (private store) and the key store.
@@ -56,14 +81,25 @@ export async function createHolderKey(agent: WalletAgent, alg: SignatureAlgorith
     did,
     provider: 'did:key',
     controllerKeyId: publicKeyHex,
-    keys: [{ kid: publicKeyHex, kms: 'local', type: 'Secp256r1', publicKeyHex, privateKeyHex: hex(secret) }],
+    keys: [
+      {
+        kid: publicKeyHex,
+        kms: 'local',
+        type: 'Secp256r1',
+        publicKeyHex,
+        privateKeyHex: hex(secret),
+      },
+    ],
     services: [],
   });
   return { did, jwk: jwkFromDidKey(did) };
 }
 
 /** A core `Signer` whose signatures come from the agent's key manager. */
-export async function agentSigner(agent: WalletAgent, did: string): Promise<Signer & { kid: string }> {
+export async function agentSigner(
+  agent: WalletAgent,
+  did: string,
+): Promise<Signer & { kid: string }> {
   let identifier;
   try {
     identifier = await agent.didManagerGet({ did });
@@ -79,9 +115,13 @@ export async function agentSigner(agent: WalletAgent, did: string): Promise<Sign
     kid: `${did}#${didKeyMultibase(did)}`,
     async sign(data) {
       // kms-local returns a base64url JWS signature (r||s for ES256).
-      const signature = await agent.keyManagerSign({ keyRef: key.kid, data: hex(data), encoding: 'hex', algorithm: alg });
+      const signature = await agent.keyManagerSign({
+        keyRef: key.kid,
+        data: hex(data),
+        encoding: 'hex',
+        algorithm: alg,
+      });
       return fromBase64url(signature);
     },
   };
 }
-

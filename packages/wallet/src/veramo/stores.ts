@@ -4,7 +4,12 @@
  */
 import type { IIdentifier, IKey, ManagedKeyInfo } from '@veramo/core';
 import { AbstractDIDStore } from '@veramo/did-manager';
-import { AbstractKeyStore, AbstractPrivateKeyStore, type ImportablePrivateKey, type ManagedPrivateKey } from '@veramo/key-manager';
+import {
+  AbstractKeyStore,
+  AbstractPrivateKeyStore,
+  type ImportablePrivateKey,
+  type ManagedPrivateKey,
+} from '@veramo/key-manager';
 import { randomId, SanadError } from '@sanad/core';
 import type { WalletDocument } from '../document.js';
 
@@ -14,7 +19,8 @@ export interface DocumentAccess {
   save(): Promise<void>;
 }
 
-const notFound = (what: string): SanadError => new SanadError('ERR_INVALID_KEY', `No ${what} with that identifier in this wallet.`);
+const notFound = (what: string): SanadError =>
+  new SanadError('ERR_INVALID_KEY', `No ${what} with that identifier in this wallet.`);
 
 export class WalletKeyStore extends AbstractKeyStore {
   constructor(private readonly access: DocumentAccess) {
@@ -38,7 +44,13 @@ export class WalletKeyStore extends AbstractKeyStore {
     return existed;
   }
   async listKeys(): Promise<ManagedKeyInfo[]> {
-    return Object.values(this.access.doc().keys).map(({ kid, kms, type, publicKeyHex, meta }) => ({ kid, kms, type, publicKeyHex, ...(meta ? { meta } : {}) }));
+    return Object.values(this.access.doc().keys).map(({ kid, kms, type, publicKeyHex, meta }) => ({
+      kid,
+      kms,
+      type,
+      publicKeyHex,
+      ...(meta ? { meta } : {}),
+    }));
   }
 }
 
@@ -47,7 +59,11 @@ export class WalletPrivateKeyStore extends AbstractPrivateKeyStore {
     super();
   }
   async importKey(args: ImportablePrivateKey): Promise<ManagedPrivateKey> {
-    const key: ManagedPrivateKey = { alias: args.alias ?? randomId(), privateKeyHex: args.privateKeyHex, type: args.type };
+    const key: ManagedPrivateKey = {
+      alias: args.alias ?? randomId(),
+      privateKeyHex: args.privateKeyHex,
+      type: args.type,
+    };
     this.access.doc().privateKeys[key.alias] = key;
     await this.access.save();
     return key;
@@ -79,7 +95,8 @@ export class WalletDidStore extends AbstractDIDStore {
   }
   async getDID(args: { did: string } | { alias: string }): Promise<IIdentifier> {
     const dids = Object.values(this.access.doc().dids);
-    const found = 'did' in args ? this.access.doc().dids[args.did] : dids.find((d) => d.alias === args.alias);
+    const found =
+      'did' in args ? this.access.doc().dids[args.did] : dids.find((d) => d.alias === args.alias);
     if (!found) throw notFound('DID');
     return found;
   }
@@ -90,6 +107,10 @@ export class WalletDidStore extends AbstractDIDStore {
     return existed;
   }
   async listDIDs(args: { alias?: string; provider?: string }): Promise<IIdentifier[]> {
-    return Object.values(this.access.doc().dids).filter((d) => (args.alias === undefined || d.alias === args.alias) && (args.provider === undefined || d.provider === args.provider));
+    return Object.values(this.access.doc().dids).filter(
+      (d) =>
+        (args.alias === undefined || d.alias === args.alias) &&
+        (args.provider === undefined || d.provider === args.provider),
+    );
   }
 }

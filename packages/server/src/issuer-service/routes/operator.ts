@@ -10,15 +10,22 @@ import { readBody } from '../body.js';
 import type { CreateOfferOptions, IssuerProtocol } from '../protocol.js';
 
 const invalid = (field: string, expected: string): HttpError =>
-  new HttpError(400, 'invalid_request', `The field "${field}" must be ${expected}.`, 'ERR_INVALID_INPUT');
+  new HttpError(
+    400,
+    'invalid_request',
+    `The field "${field}" must be ${expected}.`,
+    'ERR_INVALID_INPUT',
+  );
 
 /** The offer request's fields, each of the type it must have. */
 function offerInput(body: Record<string, unknown>): CreateOfferOptions {
   const { type, format, claims, tx_code: txCode, ttl_seconds: ttlSeconds } = body;
   if (typeof type !== 'string' || type === '') throw invalid('type', 'a credential type id');
   if (format !== undefined && typeof format !== 'string') throw invalid('format', 'a string');
-  if (txCode !== undefined && typeof txCode !== 'boolean') throw invalid('tx_code', 'true or false');
-  if (ttlSeconds !== undefined && !Number.isSafeInteger(ttlSeconds)) throw invalid('ttl_seconds', 'a whole number of seconds');
+  if (txCode !== undefined && typeof txCode !== 'boolean')
+    throw invalid('tx_code', 'true or false');
+  if (ttlSeconds !== undefined && !Number.isSafeInteger(ttlSeconds))
+    throw invalid('ttl_seconds', 'a whole number of seconds');
   return {
     type,
     claims,
@@ -34,17 +41,29 @@ export function operatorRoutes(protocol: IssuerProtocol, operatorToken: string):
   operator.post('/offers', async (c) => {
     const offer = await protocol.createOffer(offerInput(await readBody(c.req.raw)));
     c.header('Cache-Control', 'no-store');
-    return c.json({ offer_id: offer.offerId, credential_offer_uri: offer.offerUri, tx_code: offer.txCode, expires_at: offer.expiresAt }, 201);
+    return c.json(
+      {
+        offer_id: offer.offerId,
+        credential_offer_uri: offer.offerUri,
+        tx_code: offer.txCode,
+        expires_at: offer.expiresAt,
+      },
+      201,
+    );
   });
   // What the register holds (ids, types, statuses, dates; never claim values) and the signed
   // lists as this instance publishes them, for `sanad issuer list | status-list --service`.
-  operator.get('/credentials', async (c) => c.json({ credentials: await protocol.listCredentials() }));
+  operator.get('/credentials', async (c) =>
+    c.json({ credentials: await protocol.listCredentials() }),
+  );
   operator.get('/status-lists', async (c) => {
     c.header('Cache-Control', 'no-store');
     return c.json({ lists: await protocol.publishStatusLists() });
   });
   for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
-    operator.post(`/credentials/:id/${action}`, async (c) => c.json({ changed: await protocol.changeStatus(action, c.req.param('id')) }));
+    operator.post(`/credentials/:id/${action}`, async (c) =>
+      c.json({ changed: await protocol.changeStatus(action, c.req.param('id')) }),
+    );
   }
   return operator;
 }

@@ -9,12 +9,18 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
   const app = new Hono();
   // For load balancers and orchestrators: the process is up and answering.
   app.get('/.well-known/openid-credential-issuer', (c) => c.json(protocol.credentialIssuer));
-  app.get('/.well-known/oauth-authorization-server', (c) => c.json(protocol.authorizationServerMetadata));
+  app.get('/.well-known/oauth-authorization-server', (c) =>
+    c.json(protocol.authorizationServerMetadata),
+  );
   app.get('/jwks', (c) => c.json(protocol.jwks));
   app.get('/.well-known/jwt-vc-issuer', (c) => c.json(protocol.jwtVcIssuer));
 
   app.post('/token', async (c) => {
-    const response = await protocol.redeemPreAuthorizedCode({ request: requestLike(c), body: await readBody(c.req.raw), client: clientKey(c, options) });
+    const response = await protocol.redeemPreAuthorizedCode({
+      request: requestLike(c),
+      body: await readBody(c.req.raw),
+      client: clientKey(c, options),
+    });
     c.header('Cache-Control', 'no-store');
     return c.json(response);
   });
@@ -23,7 +29,10 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
     return c.json(await protocol.nonce());
   });
   app.post('/credential', async (c) => {
-    const response = await protocol.issueCredentials({ request: requestLike(c), body: await readBody(c.req.raw) });
+    const response = await protocol.issueCredentials({
+      request: requestLike(c),
+      body: await readBody(c.req.raw),
+    });
     c.header('Cache-Control', 'no-store');
     return c.json(response);
   });
@@ -31,7 +40,10 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
   app.get('/status/*', async (c) => {
     const list = await protocol.statusList(c.req.path.slice('/status/'.length));
     c.header('Cache-Control', `public, max-age=${STATUS_REFRESH_SECONDS}`);
-    c.header('Content-Type', list.kind === 'token' ? 'application/statuslist+jwt' : 'application/vc+jwt');
+    c.header(
+      'Content-Type',
+      list.kind === 'token' ? 'application/statuslist+jwt' : 'application/vc+jwt',
+    );
     return c.body(list.token);
   });
   return app;

@@ -18,7 +18,15 @@ function app(middleware: ReturnType<typeof cors>): Hono {
 }
 
 const ours = app(publicCors);
-const hono = app(cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Authorization', 'Content-Type', 'DPoP'], exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Retry-After'], maxAge: 600 }));
+const hono = app(
+  cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Retry-After'],
+    maxAge: 600,
+  }),
+);
 
 const cross = { Origin: 'https://wallet.example' };
 function corsHeaders(response: Response): Record<string, string> {
@@ -31,22 +39,44 @@ function corsHeaders(response: Response): Record<string, string> {
 
 describe('CORS for the public endpoints', () => {
   it("answers a preflight as Hono's cors() does: 204, methods, headers, max age, any origin", async () => {
-    const preflight = { method: 'OPTIONS', headers: { ...cross, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } };
+    const preflight = {
+      method: 'OPTIONS',
+      headers: {
+        ...cross,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    };
     const [a, b] = [await ours.request('/json', preflight), await hono.request('/json', preflight)];
     expect(a.status).toBe(204);
     expect(corsHeaders(a)).toEqual(corsHeaders(b));
     expect(a.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
-  it('puts the same headers on answers, raw responses, immutable redirects, errors and unknown routes, keeping the handler\'s own', async () => {
-    for (const [method, path] of [['POST', '/json'], ['GET', '/raw'], ['GET', '/redirect'], ['GET', '/fails'], ['GET', '/no-such-route']] as const) {
-      const [a, b] = [await ours.request(path, { method, headers: cross }), await hono.request(path, { method, headers: cross })];
+  it("puts the same headers on answers, raw responses, immutable redirects, errors and unknown routes, keeping the handler's own", async () => {
+    for (const [method, path] of [
+      ['POST', '/json'],
+      ['GET', '/raw'],
+      ['GET', '/redirect'],
+      ['GET', '/fails'],
+      ['GET', '/no-such-route'],
+    ] as const) {
+      const [a, b] = [
+        await ours.request(path, { method, headers: cross }),
+        await hono.request(path, { method, headers: cross }),
+      ];
       expect(a.status, path).toBe(b.status);
       expect(corsHeaders(a), path).toEqual(corsHeaders(b));
       expect(corsHeaders(a)['access-control-allow-origin'], path).toBe('*');
     }
-    expect((await ours.request('/raw', { headers: cross })).headers.get('www-authenticate')).toBe('Bearer');
-    expect((await ours.request('/redirect', { headers: cross })).headers.get('location')).toBe('https://example.org/');
-    expect(await (await ours.request('/json', { method: 'POST', headers: cross })).json()).toEqual({ ok: true });
+    expect((await ours.request('/raw', { headers: cross })).headers.get('www-authenticate')).toBe(
+      'Bearer',
+    );
+    expect((await ours.request('/redirect', { headers: cross })).headers.get('location')).toBe(
+      'https://example.org/',
+    );
+    expect(await (await ours.request('/json', { method: 'POST', headers: cross })).json()).toEqual({
+      ok: true,
+    });
   });
 });

@@ -22,7 +22,13 @@ describe('defences()', () => {
   it('rate limits before it sheds, and tells one hook of refusals from both parts', async () => {
     const seen: string[] = [];
     let lag = 0;
-    const app = appWith(...defences({ rateLimit: { public: { burst: 2, perSecond: 0.001 } }, loadShedding: { maxEventLoopLagMs: 10, eventLoopLag: () => lag }, onRefusal: (r) => seen.push(r.limit) }));
+    const app = appWith(
+      ...defences({
+        rateLimit: { public: { burst: 2, perSecond: 0.001 } },
+        loadShedding: { maxEventLoopLagMs: 10, eventLoopLag: () => lag },
+        onRefusal: (r) => seen.push(r.limit),
+      }),
+    );
     expect((await app.request('/x')).status).toBe(200);
     lag = 50;
     expect((await app.request('/x')).status).toBe(503);
@@ -40,7 +46,11 @@ describe('defences()', () => {
   it('counts every rate-limited request in the service metrics (sanad_rate_limited_total)', async () => {
     const metrics = createServiceMetrics('verifier');
     const app = new Hono();
-    app.use('*', requestMetrics(metrics), ...defences({ rateLimit: { public: { burst: 1, perSecond: 0.001 } } }));
+    app.use(
+      '*',
+      requestMetrics(metrics),
+      ...defences({ rateLimit: { public: { burst: 1, perSecond: 0.001 } } }),
+    );
     app.get('/x', (c) => c.json({ ok: true }));
     for (let i = 0; i < 3; i += 1) await app.request('/x');
     const counted = (await metrics.rateLimited.get()).values.reduce((n, v) => n + v.value, 0);
@@ -48,15 +58,21 @@ describe('defences()', () => {
   });
 
   it("gives a service's one trustProxy to its rate limits, and refuses a rate-limit setting that disagrees", async () => {
-    const { defences: defended, trustProxy } = servicesDefences({ rateLimit: { public: { burst: 1, perSecond: 0.001 } } }, 1);
+    const { defences: defended, trustProxy } = servicesDefences(
+      { rateLimit: { public: { burst: 1, perSecond: 0.001 } } },
+      1,
+    );
     expect(trustProxy).toBe(1);
     const app = appWith(...defences(defended));
-    const from = (address: string) => app.request('/x', { headers: { 'x-forwarded-for': address } });
+    const from = (address: string) =>
+      app.request('/x', { headers: { 'x-forwarded-for': address } });
     expect((await from('198.51.100.1')).status).toBe(200);
     expect((await from('198.51.100.1')).status).toBe(429);
     expect((await from('198.51.100.2')).status).toBe(200);
     expect(servicesDefences({ rateLimit: { trustProxy: 2 } }, undefined).trustProxy).toBe(2);
-    expect(() => servicesDefences({ rateLimit: { trustProxy: 2 } }, 1)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(() => servicesDefences({ rateLimit: { trustProxy: 2 } }, 1)).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
     expect(servicesDefences(false, 1)).toEqual({ defences: false, trustProxy: 1 });
   });
 });

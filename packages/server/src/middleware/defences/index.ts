@@ -32,16 +32,20 @@ export function defences(options: DefencesOptions | false = {}): MiddlewareHandl
   const withHook = <T extends { onRefusal?: OnRefusal }>(part: T): T => {
     if (!shared) return part;
     const own = part.onRefusal;
-    return { ...part, onRefusal: own
+    return {
+      ...part,
+      onRefusal: own
         ? (refusal, c) => {
             own(refusal, c);
             shared(refusal, c);
           }
-        : shared };
+        : shared,
+    };
   };
   const handlers: MiddlewareHandler[] = [];
   if (options.rateLimit !== false) handlers.push(rateLimit(withHook(options.rateLimit ?? {})));
-  if (options.loadShedding !== false) handlers.push(loadShedding(withHook(options.loadShedding ?? {})));
+  if (options.loadShedding !== false)
+    handlers.push(loadShedding(withHook(options.loadShedding ?? {})));
   return handlers;
 }
 
@@ -50,10 +54,17 @@ export function defences(options: DefencesOptions | false = {}): MiddlewareHandl
  * to its rate limits as well: every per-client count the service keeps must see the same client.
  * Refused when `defences.rateLimit.trustProxy` says otherwise.
  */
-export function servicesDefences(options: DefencesOptions | false | undefined, trustProxy: boolean | number | undefined): { defences: DefencesOptions | false | undefined; trustProxy: boolean | number | undefined } {
+export function servicesDefences(
+  options: DefencesOptions | false | undefined,
+  trustProxy: boolean | number | undefined,
+): { defences: DefencesOptions | false | undefined; trustProxy: boolean | number | undefined } {
   if (options === false || options?.rateLimit === false) return { defences: options, trustProxy };
   const own = options?.rateLimit?.trustProxy;
   if (trustProxy === undefined) return { defences: options, trustProxy: own };
-  if (own !== undefined && own !== trustProxy) throw new SanadError('ERR_CONFIG_INVALID', 'trustProxy and defences.rateLimit.trustProxy disagree: set trustProxy only.');
+  if (own !== undefined && own !== trustProxy)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'trustProxy and defences.rateLimit.trustProxy disagree: set trustProxy only.',
+    );
   return { defences: { ...options, rateLimit: { ...options?.rateLimit, trustProxy } }, trustProxy };
 }

@@ -3,7 +3,10 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { healthRoutes } from './index.js';
 
-const appWith = (checks: Parameters<typeof healthRoutes>[0]['checks'], timeoutMs?: number): Hono => {
+const appWith = (
+  checks: Parameters<typeof healthRoutes>[0]['checks'],
+  timeoutMs?: number,
+): Hono => {
   const app = new Hono();
   app.route('/', healthRoutes({ checks, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }));
   return app;
@@ -19,7 +22,9 @@ describe('health and readiness', () => {
   });
 
   it('/readyz is 200 and names each check when all pass', async () => {
-    const response = await appWith({ store: async () => 0, signing_key: () => undefined }).request('/readyz');
+    const response = await appWith({ store: async () => 0, signing_key: () => undefined }).request(
+      '/readyz',
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
@@ -56,15 +61,32 @@ describe('health and readiness', () => {
 
   it('/readyz stays 200 but says degraded when only an advisory check fails', async () => {
     const app = new Hono();
-    app.route('/', healthRoutes({ checks: { store: () => undefined }, advisories: { status_lists: () => Promise.reject(new SanadError('ERR_STATUS_UNAVAILABLE')) } }));
+    app.route(
+      '/',
+      healthRoutes({
+        checks: { store: () => undefined },
+        advisories: {
+          status_lists: () => Promise.reject(new SanadError('ERR_STATUS_UNAVAILABLE')),
+        },
+      }),
+    );
     const response = await app.request('/readyz');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'degraded',
-      checks: { store: { status: 'ok' }, status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' } },
+      checks: {
+        store: { status: 'ok' },
+        status_lists: { status: 'failed', sanad_code: 'ERR_STATUS_UNAVAILABLE' },
+      },
     });
     const both = new Hono();
-    both.route('/', healthRoutes({ checks: { store: () => Promise.reject(new SanadError('ERR_STORAGE')) }, advisories: { status_lists: () => undefined } }));
+    both.route(
+      '/',
+      healthRoutes({
+        checks: { store: () => Promise.reject(new SanadError('ERR_STORAGE')) },
+        advisories: { status_lists: () => undefined },
+      }),
+    );
     expect((await both.request('/readyz')).status).toBe(503);
   });
 

@@ -13,7 +13,10 @@ import { Hono } from 'hono';
 /** Resolves when ready; throws (a `SanadError`, ideally) when not. */
 export type ReadinessCheck = () => Promise<unknown> | unknown;
 
-export type CheckState = { status: 'ok' } | { status: 'failed'; sanad_code: string } | { status: 'timed_out' };
+export type CheckState =
+  | { status: 'ok' }
+  | { status: 'failed'; sanad_code: string }
+  | { status: 'timed_out' };
 
 export interface HealthOptions {
   checks: Record<string, ReadinessCheck>;
@@ -56,13 +59,22 @@ export function healthRoutes(options: HealthOptions): Hono {
   const runAll = async (checks: Record<string, ReadinessCheck>) => {
     const names = Object.keys(checks);
     const states = await Promise.all(names.map((name) => run(checks[name]!, timeoutMs)));
-    return { states: Object.fromEntries(names.map((name, i) => [name, states[i]!])), allOk: states.every((s) => s.status === 'ok') };
+    return {
+      states: Object.fromEntries(names.map((name, i) => [name, states[i]!])),
+      allOk: states.every((s) => s.status === 'ok'),
+    };
   };
   health.get('/readyz', async (c) => {
-    const [required, advisory] = await Promise.all([runAll(options.checks), runAll(options.advisories ?? {})]);
+    const [required, advisory] = await Promise.all([
+      runAll(options.checks),
+      runAll(options.advisories ?? {}),
+    ]);
     const status = !required.allOk ? 'not_ready' : advisory.allOk ? 'ready' : 'degraded';
     c.header('Cache-Control', 'no-store');
-    return c.json({ status, checks: { ...required.states, ...advisory.states } }, required.allOk ? 200 : 503);
+    return c.json(
+      { status, checks: { ...required.states, ...advisory.states } },
+      required.allOk ? 200 : 503,
+    );
   });
   return health;
 }

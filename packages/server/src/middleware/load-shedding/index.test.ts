@@ -25,14 +25,21 @@ const settle = () => new Promise((r) => setImmediate(r));
 
 describe('load shedding', () => {
   it('answers 503 with Retry-After and ERR_SERVICE_OVERLOADED past maxInFlight, and admits again once requests finish', async () => {
-    const { app, shedder, waiting, releaseAll } = appWith({ maxInFlight: 3, maxEventLoopLagMs: false });
+    const { app, shedder, waiting, releaseAll } = appWith({
+      maxInFlight: 3,
+      maxEventLoopLagMs: false,
+    });
     const held = Array.from({ length: 3 }, () => app.request('/slow'));
     while (waiting.length < 3) await settle();
     expect(shedder.inFlight()).toBe(3);
     const shed = await app.request('/fast');
     expect(shed.status).toBe(503);
     expect(shed.headers.get('retry-after')).toBe('2');
-    expect(await shed.json()).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String), sanad_code: 'ERR_SERVICE_OVERLOADED' });
+    expect(await shed.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.any(String),
+      sanad_code: 'ERR_SERVICE_OVERLOADED',
+    });
     // Probes are answered even now.
     expect((await app.request('/healthz')).status).toBe(200);
     releaseAll();
@@ -41,11 +48,17 @@ describe('load shedding', () => {
     expect((await app.request('/fast')).status).toBe(200);
   });
 
-  it('gives a request\'s place back when its body stream fails (a client gone mid-upload does not leak a place)', async () => {
+  it("gives a request's place back when its body stream fails (a client gone mid-upload does not leak a place)", async () => {
     const { app, shedder } = appWith({ maxInFlight: 1, maxEventLoopLagMs: false });
     for (let i = 0; i < 5; i += 1) {
-      const body = new ReadableStream({ pull: (controller) => controller.error(new Error('connection reset')) });
-      const answer = await app.request('/body', { method: 'POST', body, duplex: 'half' } as RequestInit);
+      const body = new ReadableStream({
+        pull: (controller) => controller.error(new Error('connection reset')),
+      });
+      const answer = await app.request('/body', {
+        method: 'POST',
+        body,
+        duplex: 'half',
+      } as RequestInit);
       expect(answer.status).toBe(500);
     }
     expect(shedder.inFlight()).toBe(0);
@@ -55,7 +68,12 @@ describe('load shedding', () => {
   it('sheds while the event loop lags past the bound, and not otherwise', async () => {
     let lag = 0;
     const seen: string[] = [];
-    const { app } = appWith({ maxEventLoopLagMs: 100, retryAfterSeconds: 5, eventLoopLag: () => lag, onRefusal: (r) => seen.push(r.limit) });
+    const { app } = appWith({
+      maxEventLoopLagMs: 100,
+      retryAfterSeconds: 5,
+      eventLoopLag: () => lag,
+      onRefusal: (r) => seen.push(r.limit),
+    });
     expect((await app.request('/fast')).status).toBe(200);
     lag = 250;
     const shed = await app.request('/fast');
@@ -80,7 +98,11 @@ describe('load shedding', () => {
   });
 
   it('refuses nonsense settings', () => {
-    expect(() => loadShedding({ maxInFlight: 0 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
-    expect(() => loadShedding({ maxEventLoopLagMs: -1 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    expect(() => loadShedding({ maxInFlight: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
+    expect(() => loadShedding({ maxEventLoopLagMs: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
   });
 });

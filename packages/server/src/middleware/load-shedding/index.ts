@@ -35,7 +35,8 @@ export const DEFAULT_LOAD_SHEDDING = Object.freeze({
 export type LoadSheddingMiddleware = MiddlewareHandler & { inFlight(): number };
 
 const positive = (name: string, value: number): number => {
-  if (!(value > 0 && Number.isFinite(value))) throw new SanadError('ERR_CONFIG_INVALID', `Load shedding ${name} must be a positive number.`);
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new SanadError('ERR_CONFIG_INVALID', `Load shedding ${name} must be a positive number.`);
   return value;
 };
 
@@ -46,9 +47,23 @@ const positive = (name: string, value: number): number => {
  * ```
  */
 export function loadShedding(options: LoadSheddingOptions = {}): LoadSheddingMiddleware {
-  const maxInFlight = options.maxInFlight === false ? Infinity : positive('maxInFlight', options.maxInFlight ?? DEFAULT_LOAD_SHEDDING.maxInFlight);
-  const maxLag = options.maxEventLoopLagMs === false ? undefined : positive('maxEventLoopLagMs', options.maxEventLoopLagMs ?? DEFAULT_LOAD_SHEDDING.maxEventLoopLagMs);
-  const retryAfterSeconds = Math.ceil(positive('retryAfterSeconds', options.retryAfterSeconds ?? DEFAULT_LOAD_SHEDDING.retryAfterSeconds));
+  const maxInFlight =
+    options.maxInFlight === false
+      ? Infinity
+      : positive('maxInFlight', options.maxInFlight ?? DEFAULT_LOAD_SHEDDING.maxInFlight);
+  const maxLag =
+    options.maxEventLoopLagMs === false
+      ? undefined
+      : positive(
+          'maxEventLoopLagMs',
+          options.maxEventLoopLagMs ?? DEFAULT_LOAD_SHEDDING.maxEventLoopLagMs,
+        );
+  const retryAfterSeconds = Math.ceil(
+    positive(
+      'retryAfterSeconds',
+      options.retryAfterSeconds ?? DEFAULT_LOAD_SHEDDING.retryAfterSeconds,
+    ),
+  );
   const exempt = new Set(options.exemptPaths ?? DEFAULT_LOAD_SHEDDING.exemptPaths);
   const lag = options.eventLoopLag ?? eventLoopLagMs;
   if (maxLag !== undefined) lag(); // starts the sampler, so the first requests already have a reading
@@ -56,8 +71,19 @@ export function loadShedding(options: LoadSheddingOptions = {}): LoadSheddingMid
 
   const middleware: MiddlewareHandler = async (c, next) => {
     if (exempt.has(c.req.path)) return next();
-    const overloaded = inFlight >= maxInFlight ? 'in_flight' : maxLag !== undefined && lag() > maxLag ? 'event_loop_lag' : undefined;
-    if (overloaded) return refuse(c, { limit: overloaded, status: 503, retryAfterSeconds }, 'ERR_SERVICE_OVERLOADED', options.onRefusal);
+    const overloaded =
+      inFlight >= maxInFlight
+        ? 'in_flight'
+        : maxLag !== undefined && lag() > maxLag
+          ? 'event_loop_lag'
+          : undefined;
+    if (overloaded)
+      return refuse(
+        c,
+        { limit: overloaded, status: 503, retryAfterSeconds },
+        'ERR_SERVICE_OVERLOADED',
+        options.onRefusal,
+      );
     inFlight += 1;
     try {
       await next();

@@ -30,9 +30,12 @@ function logged() {
 describe('request logs', () => {
   it('writes one line per request: id, method, route pattern, status, duration; no path or query', async () => {
     const { app, lines } = logged();
-    const response = await app.request('/operator/sessions/Zm9vYmFyc2Vzc2lvbg?response_code=secret-code', {
-      headers: { [REQUEST_ID_HEADER]: 'desk-42-abcdef' },
-    });
+    const response = await app.request(
+      '/operator/sessions/Zm9vYmFyc2Vzc2lvbg?response_code=secret-code',
+      {
+        headers: { [REQUEST_ID_HEADER]: 'desk-42-abcdef' },
+      },
+    );
     expect(response.status).toBe(200);
     const request = lines.find((l) => l.msg === 'request')!;
     expect(request).toMatchObject({
@@ -50,7 +53,9 @@ describe('request logs', () => {
 
   it("gives the service's own messages the id of the request they were written in", async () => {
     const { app, lines } = logged();
-    await app.request('/operator/sessions/abc', { headers: { [REQUEST_ID_HEADER]: 'trace-0000-1111' } });
+    await app.request('/operator/sessions/abc', {
+      headers: { [REQUEST_ID_HEADER]: 'trace-0000-1111' },
+    });
     expect(lines.find((l) => l.msg === 'session looked up')).toMatchObject({
       level: 'info',
       service: 'verifier',

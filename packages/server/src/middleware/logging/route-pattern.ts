@@ -16,5 +16,7 @@ export function routePattern(c: Context): string {
   if (handler) return handler.path;
   // No handler: a middleware answered (a CORS preflight at '/token'), or nothing did ('*').
   const answered = routes[c.req.routeIndex];
-  return answered && answered.path !== '*' && answered.path !== '/*' ? answered.path : UNMATCHED_ROUTE;
+  return answered && answered.path !== '*' && answered.path !== '/*'
+    ? answered.path
+    : UNMATCHED_ROUTE;
 }

@@ -44,13 +44,22 @@ describe('service metrics', () => {
     await app.request('/nothing/here');
     const text = await metrics.exposition();
     expect(
-      sample(text, 'sanad_http_requests_total{method="GET",route="/requests/:id",status="200",service="verifier"}'),
+      sample(
+        text,
+        'sanad_http_requests_total{method="GET",route="/requests/:id",status="200",service="verifier"}',
+      ),
     ).toBe(3);
     expect(
-      sample(text, 'sanad_http_requests_total{method="OPTIONS",route="/token",status="204",service="verifier"}'),
+      sample(
+        text,
+        'sanad_http_requests_total{method="OPTIONS",route="/token",status="204",service="verifier"}',
+      ),
     ).toBe(1);
     expect(
-      sample(text, 'sanad_http_requests_total{method="GET",route="unmatched",status="404",service="verifier"}'),
+      sample(
+        text,
+        'sanad_http_requests_total{method="GET",route="unmatched",status="404",service="verifier"}',
+      ),
     ).toBe(1);
     expect(
       sample(
@@ -76,19 +85,30 @@ describe('service metrics', () => {
     await app.request('/nonce', { method: 'POST' });
     const text = await metrics.exposition();
     expect(sample(text, 'sanad_rate_limited_total{route="/nonce",service="issuer"}')).toBe(2);
-    expect(sample(text, 'sanad_http_requests_total{method="POST",route="/nonce",status="429",service="issuer"}')).toBe(
-      2,
-    );
+    expect(
+      sample(
+        text,
+        'sanad_http_requests_total{method="POST",route="/nonce",status="429",service="issuer"}',
+      ),
+    ).toBe(2);
   });
 
   it('counts verifications by outcome and first error code, and what the status checks saw', async () => {
     const metrics = createServiceMetrics('verifier');
     const uri = 'https://agency.example/status/1';
     metrics.recordVerification(
-      result({ verified: true, status: 'valid', statusSource: { source: 'network', uri, ageSeconds: 30 } }),
+      result({
+        verified: true,
+        status: 'valid',
+        statusSource: { source: 'network', uri, ageSeconds: 30 },
+      }),
     );
     metrics.recordVerification(
-      result({ verified: true, status: 'valid', statusSource: { source: 'cache', uri, ageSeconds: 600 } }),
+      result({
+        verified: true,
+        status: 'valid',
+        statusSource: { source: 'cache', uri, ageSeconds: 600 },
+      }),
     );
     metrics.recordVerification(
       result({
@@ -98,25 +118,40 @@ describe('service metrics', () => {
       }),
     );
     expect(metrics.statusProblem()).toBeUndefined();
-    metrics.recordVerification(result({ retryable: true, errors: [errorReport('ERR_STATUS_UNAVAILABLE')] }));
+    metrics.recordVerification(
+      result({ retryable: true, errors: [errorReport('ERR_STATUS_UNAVAILABLE')] }),
+    );
     expect(metrics.statusProblem()?.code).toBe('ERR_STATUS_UNAVAILABLE');
     metrics.recordVerification(result({ errors: [errorReport('ERR_NOT_A_PRESENTATION')] }));
     const text = await metrics.exposition();
     const v = (outcome: string, code: string) =>
-      sample(text, `sanad_verifications_total{outcome="${outcome}",code="${code}",service="verifier"}`);
+      sample(
+        text,
+        `sanad_verifications_total{outcome="${outcome}",code="${code}",service="verifier"}`,
+      );
     expect([
       v('verified', 'none'),
       v('rejected', 'ERR_STATUS_REVOKED'),
       v('undecided', 'ERR_STATUS_UNAVAILABLE'),
       v('rejected', 'ERR_NOT_A_PRESENTATION'),
     ]).toEqual([2, 1, 1, 1]);
-    expect(sample(text, 'sanad_status_list_fetch_failures_total{fallback="cache",service="verifier"}')).toBe(1);
-    expect(sample(text, 'sanad_status_list_fetch_failures_total{fallback="none",service="verifier"}')).toBe(1);
+    expect(
+      sample(text, 'sanad_status_list_fetch_failures_total{fallback="cache",service="verifier"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'sanad_status_list_fetch_failures_total{fallback="none",service="verifier"}'),
+    ).toBe(1);
     // The last check that used the list saw it 5 s old; the age is taken at scrape time, so it only grows.
-    expect(sample(text, `sanad_status_list_age_seconds{list="${uri}",service="verifier"}`)).toBeGreaterThanOrEqual(5);
+    expect(
+      sample(text, `sanad_status_list_age_seconds{list="${uri}",service="verifier"}`),
+    ).toBeGreaterThanOrEqual(5);
     // A good check clears the readiness problem again.
     metrics.recordVerification(
-      result({ verified: true, status: 'valid', statusSource: { source: 'network', uri, ageSeconds: 1 } }),
+      result({
+        verified: true,
+        status: 'valid',
+        statusSource: { source: 'network', uri, ageSeconds: 1 },
+      }),
     );
     expect(metrics.statusProblem()).toBeUndefined();
   });
@@ -126,7 +161,9 @@ describe('service metrics', () => {
     const store = createMemoryServiceStore();
     const now = 1_800_000_000;
     metrics.watchStore(store, ['session', 'vp_nonce'], () => now);
-    expect(sample(await metrics.exposition(), 'sanad_store_records{kind="session",service="verifier"}')).toBe(0);
+    expect(
+      sample(await metrics.exposition(), 'sanad_store_records{kind="session",service="verifier"}'),
+    ).toBe(0);
     await store.put('session', 's1', {}, now + 60, now);
     await store.put('session', 's2', {}, now + 60, now);
     await store.put('vp_nonce', 'n1', {}, now + 60, now);
@@ -141,7 +178,9 @@ describe('service metrics', () => {
     const a = createServiceMetrics('verifier');
     const b = createServiceMetrics('verifier');
     a.rateLimited.inc({ route: '/x' });
-    expect(sample(await a.exposition(), 'sanad_rate_limited_total{route="/x",service="verifier"}')).toBe(1);
+    expect(
+      sample(await a.exposition(), 'sanad_rate_limited_total{route="/x",service="verifier"}'),
+    ).toBe(1);
     expect(await b.exposition()).not.toContain('route="/x"');
   });
 });

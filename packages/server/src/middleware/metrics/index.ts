@@ -37,7 +37,11 @@ const MAX_TRACKED_STATUS_LISTS = 256;
 
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-const NO_USABLE_LIST = new Set(['ERR_STATUS_UNAVAILABLE', 'WARN_STATUS_UNAVAILABLE', 'ERR_STATUS_LIST_EXPIRED']);
+const NO_USABLE_LIST = new Set([
+  'ERR_STATUS_UNAVAILABLE',
+  'WARN_STATUS_UNAVAILABLE',
+  'ERR_STATUS_LIST_EXPIRED',
+]);
 
 /** Node.js process metrics, once per process, whatever the number of services in it. */
 let processRegistry: Registry | undefined;
@@ -101,7 +105,8 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registers,
     collect() {
       this.reset();
-      for (const [list, issuedAt] of listIssuedAt) this.set({ list }, Math.max(0, (Date.now() - issuedAt) / 1000));
+      for (const [list, issuedAt] of listIssuedAt)
+        this.set({ list }, Math.max(0, (Date.now() - issuedAt) / 1000));
     },
   });
   const watched: { store: ServiceStore; kinds: readonly RecordKind[]; now: () => number }[] = [];
@@ -127,11 +132,15 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     recordVerification(result) {
       const outcome = result.verified ? 'verified' : result.retryable ? 'undecided' : 'rejected';
       verifications.inc({ outcome, code: result.errors[0]?.code ?? 'none' });
-      const problem = [...result.errors, ...result.warnings].find((e) => NO_USABLE_LIST.has(e.code));
+      const problem = [...result.errors, ...result.warnings].find((e) =>
+        NO_USABLE_LIST.has(e.code),
+      );
       const source = result.statusSource;
-      if (problem && problem.code !== 'ERR_STATUS_LIST_EXPIRED') fetchFailures.inc({ fallback: 'none' });
+      if (problem && problem.code !== 'ERR_STATUS_LIST_EXPIRED')
+        fetchFailures.inc({ fallback: 'none' });
       else if (source?.source === 'cache') fetchFailures.inc({ fallback: 'cache' });
-      const tracked = source && (listIssuedAt.has(source.uri) || listIssuedAt.size < MAX_TRACKED_STATUS_LISTS);
+      const tracked =
+        source && (listIssuedAt.has(source.uri) || listIssuedAt.size < MAX_TRACKED_STATUS_LISTS);
       if (tracked && source.ageSeconds !== undefined) {
         listIssuedAt.set(source.uri, Date.now() - source.ageSeconds * 1000);
       }
@@ -164,4 +173,5 @@ export function requestMetrics(metrics: ServiceMetrics): MiddlewareHandler {
 }
 
 /** The metrics {@link requestMetrics} put on this request, for middleware mounted after it. */
-export const metricsOf = (c: Context): ServiceMetrics | undefined => c.get('metrics') as ServiceMetrics | undefined;
+export const metricsOf = (c: Context): ServiceMetrics | undefined =>
+  c.get('metrics') as ServiceMetrics | undefined;

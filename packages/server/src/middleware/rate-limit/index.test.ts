@@ -27,18 +27,26 @@ function appWith(options: RateLimitOptions) {
   return { app, limiter };
 }
 
-const from = (address: string, headers: Record<string, string> = {}) => ({ headers: { 'x-forwarded-for': address, ...headers } });
-const operatorAs = (address: string, token = TOKEN) => from(address, { authorization: `Bearer ${token}` });
+const from = (address: string, headers: Record<string, string> = {}) => ({
+  headers: { 'x-forwarded-for': address, ...headers },
+});
+const operatorAs = (address: string, token = TOKEN) =>
+  from(address, { authorization: `Bearer ${token}` });
 
 describe('rate limits per client', () => {
   it('lets a burst through, then answers 429 with Retry-After and ERR_RATE_LIMITED, and refills over time', async () => {
     const clock = manualClock();
     const { app } = appWith({ public: { burst: 3, perSecond: 0.5 }, trustProxy: 1, clock });
-    for (let i = 0; i < 3; i += 1) expect((await app.request('/public', from('198.51.100.7'))).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await app.request('/public', from('198.51.100.7'))).status).toBe(200);
     const refused = await app.request('/public', from('198.51.100.7'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('2');
-    expect(await refused.json()).toEqual({ error: 'rate_limited', error_description: expect.any(String), sanad_code: 'ERR_RATE_LIMITED' });
+    expect(await refused.json()).toEqual({
+      error: 'rate_limited',
+      error_description: expect.any(String),
+      sanad_code: 'ERR_RATE_LIMITED',
+    });
     // Another client has its own budget.
     expect((await app.request('/public', from('198.51.100.8'))).status).toBe(200);
     clock.advance(2000);
@@ -48,7 +56,12 @@ describe('rate limits per client', () => {
 
   it('keeps the operator API on its own budget: a public flood does not lock the desk out', async () => {
     const clock = manualClock();
-    const { app } = appWith({ public: { burst: 2, perSecond: 1 }, operator: { burst: 5, perSecond: 1 }, trustProxy: 1, clock });
+    const { app } = appWith({
+      public: { burst: 2, perSecond: 1 },
+      operator: { burst: 5, perSecond: 1 },
+      trustProxy: 1,
+      clock,
+    });
     for (let i = 0; i < 10; i += 1) await app.request('/public', from('203.0.113.5'));
     expect((await app.request('/public', from('203.0.113.5'))).status).toBe(429);
     expect((await app.request('/operator/presets', operatorAs('203.0.113.5'))).status).toBe(200);
@@ -56,10 +69,19 @@ describe('rate limits per client', () => {
 
   it('limits bad operator tokens far harder than good requests, and the lockout lapses', async () => {
     const clock = manualClock();
-    const { app } = appWith({ operator: { burst: 100, perSecond: 10 }, operatorFailures: { burst: 3, perSecond: 0.1 }, trustProxy: 1, clock });
+    const { app } = appWith({
+      operator: { burst: 100, perSecond: 10 },
+      operatorFailures: { burst: 3, perSecond: 0.1 },
+      trustProxy: 1,
+      clock,
+    });
     // Good requests never spend the failure budget.
-    for (let i = 0; i < 20; i += 1) expect((await app.request('/operator/presets', operatorAs('192.0.2.1'))).status).toBe(200);
-    for (let i = 0; i < 3; i += 1) expect((await app.request('/operator/presets', operatorAs('192.0.2.1', 'x'.repeat(30)))).status).toBe(401);
+    for (let i = 0; i < 20; i += 1)
+      expect((await app.request('/operator/presets', operatorAs('192.0.2.1'))).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect(
+        (await app.request('/operator/presets', operatorAs('192.0.2.1', 'x'.repeat(30)))).status,
+      ).toBe(401);
     const locked = await app.request('/operator/presets', operatorAs('192.0.2.1', 'x'.repeat(30)));
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBe('10');
@@ -73,7 +95,11 @@ describe('rate limits per client', () => {
 
   it('cuts off concurrent bad tokens as surely as sequential ones', async () => {
     const { app } = appWith({ operatorFailures: { burst: 5, perSecond: 0.01 }, trustProxy: 1 });
-    const answers = await Promise.all(Array.from({ length: 50 }, () => app.request('/operator/presets', operatorAs('192.0.2.9', 'y'.repeat(30)))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        app.request('/operator/presets', operatorAs('192.0.2.9', 'y'.repeat(30))),
+      ),
+    );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(45);
@@ -108,22 +134,36 @@ describe('rate limits per client', () => {
 
   it('holds at most maxClients per budget however many addresses a flood comes from', async () => {
     const { app, limiter } = appWith({ maxClients: 100, trustProxy: 1 });
-    for (let i = 0; i < 1_000; i += 1) await app.request('/public', from(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
+    for (let i = 0; i < 1_000; i += 1)
+      await app.request('/public', from(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`));
     expect(limiter.trackedClients().public).toBe(100);
   });
 
   it('switches each budget off with false and refuses nonsense settings', async () => {
     const { app } = appWith({ public: false, trustProxy: 1 });
-    for (let i = 0; i < 300; i += 1) expect((await app.request('/public', from('198.51.100.1'))).status).toBe(200);
-    expect(() => rateLimit({ public: { burst: 0, perSecond: 1 } })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
-    expect(() => rateLimit({ operator: { burst: 10, perSecond: Number.NaN } })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
-    expect(() => rateLimit({ maxClients: 0 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
-    expect(() => rateLimit({ trustProxy: -1 })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    for (let i = 0; i < 300; i += 1)
+      expect((await app.request('/public', from('198.51.100.1'))).status).toBe(200);
+    expect(() => rateLimit({ public: { burst: 0, perSecond: 1 } })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
+    expect(() => rateLimit({ operator: { burst: 10, perSecond: Number.NaN } })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
+    expect(() => rateLimit({ maxClients: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
+    expect(() => rateLimit({ trustProxy: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }),
+    );
   });
 
   it('tells onRefusal which budget refused', async () => {
     const seen: string[] = [];
-    const { app } = appWith({ public: { burst: 1, perSecond: 0.001 }, trustProxy: 1, onRefusal: (r) => seen.push(`${r.limit} ${r.status}`) });
+    const { app } = appWith({
+      public: { burst: 1, perSecond: 0.001 },
+      trustProxy: 1,
+      onRefusal: (r) => seen.push(`${r.limit} ${r.status}`),
+    });
     await app.request('/public', from('198.51.100.3'));
     await app.request('/public', from('198.51.100.3'));
     expect(seen).toEqual(['public 429']);

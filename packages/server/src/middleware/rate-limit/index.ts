@@ -45,13 +45,24 @@ export const DEFAULT_RATE_LIMITS = Object.freeze({
 });
 
 /** The middleware, and how many clients each of its budgets tracks (bounded by `maxClients`). */
-export type RateLimitMiddleware = MiddlewareHandler & { trackedClients(): Record<'public' | 'operator' | 'operator_failures', number> };
+export type RateLimitMiddleware = MiddlewareHandler & {
+  trackedClients(): Record<'public' | 'operator' | 'operator_failures', number>;
+};
 
-function checkedBudget(name: string, budget: RateBudget | false | undefined, fallback: RateBudget): RateBudget | undefined {
+function checkedBudget(
+  name: string,
+  budget: RateBudget | false | undefined,
+  fallback: RateBudget,
+): RateBudget | undefined {
   if (budget === false) return undefined;
   const b = budget ?? fallback;
-  if (!(b.burst >= 1 && Number.isFinite(b.burst) && b.perSecond > 0 && Number.isFinite(b.perSecond))) {
-    throw new SanadError('ERR_CONFIG_INVALID', `Rate limit ${name} needs a burst of at least 1 and a positive perSecond.`);
+  if (
+    !(b.burst >= 1 && Number.isFinite(b.burst) && b.perSecond > 0 && Number.isFinite(b.perSecond))
+  ) {
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      `Rate limit ${name} needs a burst of at least 1 and a positive perSecond.`,
+    );
   }
   return b;
 }
@@ -64,19 +75,44 @@ function checkedBudget(name: string, budget: RateBudget | false | undefined, fal
  */
 export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   const maxClients = options.maxClients ?? DEFAULT_RATE_LIMITS.maxClients;
-  if (!Number.isSafeInteger(maxClients) || maxClients < 1) throw new SanadError('ERR_CONFIG_INVALID', 'Rate limit maxClients must be a positive whole number.');
-  const hops = options.trustProxy === true ? 1 : options.trustProxy === false || options.trustProxy === undefined ? 0 : options.trustProxy;
-  if (!Number.isSafeInteger(hops) || hops < 0) throw new SanadError('ERR_CONFIG_INVALID', 'Rate limit trustProxy must be true, false or a number of proxies.');
-  const buckets = (name: string, budget: RateBudget | false | undefined, fallback: RateBudget): TokenBuckets | undefined => {
+  if (!Number.isSafeInteger(maxClients) || maxClients < 1)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'Rate limit maxClients must be a positive whole number.',
+    );
+  const hops =
+    options.trustProxy === true
+      ? 1
+      : options.trustProxy === false || options.trustProxy === undefined
+        ? 0
+        : options.trustProxy;
+  if (!Number.isSafeInteger(hops) || hops < 0)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'Rate limit trustProxy must be true, false or a number of proxies.',
+    );
+  const buckets = (
+    name: string,
+    budget: RateBudget | false | undefined,
+    fallback: RateBudget,
+  ): TokenBuckets | undefined => {
     const checked = checkedBudget(name, budget, fallback);
     return checked ? new TokenBuckets(checked, maxClients) : undefined;
   };
   const publicBuckets = buckets('public', options.public, DEFAULT_RATE_LIMITS.public);
   const operatorBuckets = buckets('operator', options.operator, DEFAULT_RATE_LIMITS.operator);
-  const failureBuckets = buckets('operatorFailures', options.operatorFailures, DEFAULT_RATE_LIMITS.operatorFailures);
+  const failureBuckets = buckets(
+    'operatorFailures',
+    options.operatorFailures,
+    DEFAULT_RATE_LIMITS.operatorFailures,
+  );
   const prefix = (options.operatorPrefix ?? DEFAULT_RATE_LIMITS.operatorPrefix).replace(/\/+$/, '');
   const clock = options.clock ?? systemClock;
-  const limited = (c: Parameters<MiddlewareHandler>[0], limit: RefusalLimit, retryAfterSeconds: number): Response =>
+  const limited = (
+    c: Parameters<MiddlewareHandler>[0],
+    limit: RefusalLimit,
+    retryAfterSeconds: number,
+  ): Response =>
     refuse(c, { limit, status: 429, retryAfterSeconds }, 'ERR_RATE_LIMITED', options.onRefusal);
 
   const middleware: MiddlewareHandler = async (c, next) => {
@@ -105,6 +141,10 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     }
   };
   return Object.assign(middleware, {
-    trackedClients: () => ({ public: publicBuckets?.size ?? 0, operator: operatorBuckets?.size ?? 0, operator_failures: failureBuckets?.size ?? 0 }),
+    trackedClients: () => ({
+      public: publicBuckets?.size ?? 0,
+      operator: operatorBuckets?.size ?? 0,
+      operator_failures: failureBuckets?.size ?? 0,
+    }),
   });
 }

@@ -50,11 +50,15 @@ export class TokenBuckets {
     if (bucket) {
       // Re-inserted so that the map's order is least recently seen first.
       this.#buckets.delete(key);
-      bucket.tokens = Math.min(this.budget.burst, bucket.tokens + (Math.max(0, nowMs - bucket.at) / 1000) * this.budget.perSecond);
+      bucket.tokens = Math.min(
+        this.budget.burst,
+        bucket.tokens + (Math.max(0, nowMs - bucket.at) / 1000) * this.budget.perSecond,
+      );
       bucket.at = nowMs;
     } else {
       bucket = { tokens: this.budget.burst, at: nowMs };
-      if (this.#buckets.size >= this.maxClients) this.#buckets.delete(this.#buckets.keys().next().value!);
+      if (this.#buckets.size >= this.maxClients)
+        this.#buckets.delete(this.#buckets.keys().next().value!);
     }
     this.#buckets.set(key, bucket);
     return bucket;

@@ -17,7 +17,9 @@ function app(): Hono {
 
 describe('request ids', () => {
   it('keeps a well-formed X-Request-Id and echoes it', async () => {
-    const response = await app().request('/id', { headers: { [REQUEST_ID_HEADER]: 'proxy-7f3a.b2:c9_01' } });
+    const response = await app().request('/id', {
+      headers: { [REQUEST_ID_HEADER]: 'proxy-7f3a.b2:c9_01' },
+    });
     expect(response.headers.get(REQUEST_ID_HEADER)).toBe('proxy-7f3a.b2:c9_01');
     expect(await response.text()).toBe('proxy-7f3a.b2:c9_01');
   });
@@ -37,7 +39,9 @@ describe('request ids', () => {
 
   it('echoes the id on error responses, raw responses and responses with immutable headers', async () => {
     for (const path of ['/fails', '/raw', '/redirect', '/no-such-route']) {
-      const response = await app().request(path, { headers: { [REQUEST_ID_HEADER]: 'trace-0123456789' } });
+      const response = await app().request(path, {
+        headers: { [REQUEST_ID_HEADER]: 'trace-0123456789' },
+      });
       expect(response.headers.get(REQUEST_ID_HEADER), path).toBe('trace-0123456789');
     }
   });

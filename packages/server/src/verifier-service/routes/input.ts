@@ -15,10 +15,12 @@ export async function jsonObjectBody(c: Context): Promise<Record<string, unknown
  */
 export async function formBody(c: Context): Promise<Record<string, string>> {
   const contentType = c.req.header('content-type') ?? '';
-  if (!contentType.startsWith('application/x-www-form-urlencoded')) throw new SanadError('ERR_INVALID_INPUT', 'Responses are posted as a form.');
+  if (!contentType.startsWith('application/x-www-form-urlencoded'))
+    throw new SanadError('ERR_INVALID_INPUT', 'Responses are posted as a form.');
   const form: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of new URLSearchParams(await c.req.text())) {
-    if (name in form) throw new SanadError('ERR_INVALID_INPUT', 'A form parameter is given more than once.');
+    if (name in form)
+      throw new SanadError('ERR_INVALID_INPUT', 'A form parameter is given more than once.');
     form[name] = value;
   }
   return form;

@@ -5,7 +5,10 @@ import { operatorAuth } from '../../http/operator-auth.js';
 import type { ResponseMode, VerifierProtocol } from '../protocol.js';
 import { jsonObjectBody, optionalBoolean, optionalString, requiredString } from './input.js';
 
-const RESPONSE_MODES: readonly string[] = ['direct_post', 'direct_post.jwt'] satisfies ResponseMode[];
+const RESPONSE_MODES: readonly string[] = [
+  'direct_post',
+  'direct_post.jwt',
+] satisfies ResponseMode[];
 
 export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono {
   const routes = new Hono();
@@ -16,7 +19,11 @@ export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono 
   routes.post('/sessions', async (c) => {
     const body = await jsonObjectBody(c);
     const responseMode = optionalString(body, 'response_mode');
-    if (responseMode !== undefined && !RESPONSE_MODES.includes(responseMode)) throw new SanadError('ERR_REQUEST_INVALID', 'response_mode must be direct_post or direct_post.jwt.');
+    if (responseMode !== undefined && !RESPONSE_MODES.includes(responseMode))
+      throw new SanadError(
+        'ERR_REQUEST_INVALID',
+        'response_mode must be direct_post or direct_post.jwt.',
+      );
     const redirectUri = optionalString(body, 'redirect_uri');
     const session = await protocol.createSession({
       preset: requiredString(body, 'preset'),
@@ -24,7 +31,14 @@ export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono 
       ...(redirectUri !== undefined ? { redirectUri } : {}),
       ...(optionalBoolean(body, 'offline') ? { offline: true } : {}),
     });
-    return c.json({ session_id: session.sessionId, authorization_request: session.authorizationRequest, expires_at: session.expiresAt }, 201);
+    return c.json(
+      {
+        session_id: session.sessionId,
+        authorization_request: session.authorizationRequest,
+        expires_at: session.expiresAt,
+      },
+      201,
+    );
   });
 
   routes.get('/sessions/:id', async (c) => {
@@ -35,7 +49,11 @@ export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono 
   routes.post('/sessions/:id/offline', async (c) => {
     const body = await jsonObjectBody(c);
     const presentation = body.presentation;
-    if (typeof presentation !== 'string') throw new SanadError('ERR_INVALID_INPUT', 'Send the holder\'s code as "presentation", a string.');
+    if (typeof presentation !== 'string')
+      throw new SanadError(
+        'ERR_INVALID_INPUT',
+        'Send the holder\'s code as "presentation", a string.',
+      );
     c.header('Cache-Control', 'no-store');
     return c.json(await protocol.offlineAnswer(c.req.param('id'), presentation));
   });

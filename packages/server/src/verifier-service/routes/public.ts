@@ -16,7 +16,8 @@ export function publicRoutes(protocol: VerifierProtocol): Hono {
       requestObject = await protocol.requestObject(c.req.param('id'));
     } catch (err) {
       // RFC 9101 section 7.2's error for a request_uri that cannot be used; the code says why.
-      if (isSanadError(err) && GONE.has(err.code)) throw new HttpError(404, 'invalid_request_uri', err.message, err.code);
+      if (isSanadError(err) && GONE.has(err.code))
+        throw new HttpError(404, 'invalid_request_uri', err.message, err.code);
       throw err;
     }
     c.header('Content-Type', 'application/oauth-authz-req+jwt');

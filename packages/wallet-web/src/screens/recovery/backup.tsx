@@ -24,10 +24,14 @@ export async function makeBackup(): Promise<{ secret: string; bytes: Uint8Array 
 
 /** Download, and the phone's share sheet (to messages, mail, a drive) where the browser offers sharing files. */
 export function BackupFileActions({ bytes }: { bytes: Uint8Array }) {
-  const file = useMemo(() => new File([bytes.slice()], FILE_NAME, { type: 'application/octet-stream' }), [bytes]);
+  const file = useMemo(
+    () => new File([bytes.slice()], FILE_NAME, { type: 'application/octet-stream' }),
+    [bytes],
+  );
   const url = useMemo(() => URL.createObjectURL(file), [file]);
   useEffect(() => () => URL.revokeObjectURL(url), [url]);
-  const canShare = typeof navigator.canShare === 'function' && navigator.canShare({ files: [file] });
+  const canShare =
+    typeof navigator.canShare === 'function' && navigator.canShare({ files: [file] });
   const { error, run } = useAction();
   const share = () =>
     run('', async () => {
@@ -40,7 +44,12 @@ export function BackupFileActions({ bytes }: { bytes: Uint8Array }) {
     });
   return (
     <div class="actions">
-      <a class="button button--primary" href={url} download={FILE_NAME} data-testid="backup-download">
+      <a
+        class="button button--primary"
+        href={url}
+        download={FILE_NAME}
+        data-testid="backup-download"
+      >
         {t('settings.backupDownload')}
       </a>
       {canShare && (
@@ -56,7 +65,9 @@ export function BackupFileActions({ bytes }: { bytes: Uint8Array }) {
 /** "Type group 4": the holder shows the secret was written down before leaving the screen. */
 function WrittenDown({ secret }: { secret: string }) {
   const groups = secret.split('-');
-  const [group] = useState(() => 1 + (crypto.getRandomValues(new Uint8Array(1))[0]! % groups.length));
+  const [group] = useState(
+    () => 1 + (crypto.getRandomValues(new Uint8Array(1))[0]! % groups.length),
+  );
   const [typed, setTyped] = useState('');
   const [answer, setAnswer] = useState<'ok' | 'wrong'>();
   return (
@@ -69,13 +80,28 @@ function WrittenDown({ secret }: { secret: string }) {
     >
       <label>
         {t('backup.confirmGroup', { group })}
-        <input type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck={false} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} data-testid="backup-confirm-input" data-group={group} />
+        <input
+          type="text"
+          dir="ltr"
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          value={typed}
+          onInput={(e) => setTyped(e.currentTarget.value)}
+          data-testid="backup-confirm-input"
+          data-group={group}
+        />
       </label>
       <button class="button" data-testid="backup-confirm-submit">
         {t('backup.confirmButton')}
       </button>
       {answer && (
-        <p class={`notice ${answer === 'ok' ? 'notice--ok' : 'notice--error'}`} role="status" data-testid="backup-confirm-result" data-result={answer}>
+        <p
+          class={`notice ${answer === 'ok' ? 'notice--ok' : 'notice--error'}`}
+          role="status"
+          data-testid="backup-confirm-result"
+          data-result={answer}
+        >
           {answer === 'ok' ? t('backup.confirmed') : t('backup.confirmWrong', { group })}
         </p>
       )}
@@ -92,7 +118,12 @@ export function BackupPanel() {
       <p class="notice notice--warning" data-testid="backup-leaves-phone">
         {t('backup.leavesPhone')}
       </p>
-      <button class="button" disabled={busy !== undefined} onClick={() => void run(t('app.working'), async () => setBackup(await makeBackup()))} data-testid="backup-export">
+      <button
+        class="button"
+        disabled={busy !== undefined}
+        onClick={() => void run(t('app.working'), async () => setBackup(await makeBackup()))}
+        data-testid="backup-export"
+      >
         {t('settings.backupExport')}
       </button>
       <Busy text={busy} />

@@ -29,15 +29,27 @@ function StartAgain({ onErased, onBack }: { onErased: () => void; onBack: () => 
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (confirmed) void run(t('app.working'), async () => (await eraseEverything(), onErased()));
+          if (confirmed)
+            void run(t('app.working'), async () => (await eraseEverything(), onErased()));
         }}
       >
         <label>
           {t('recovery.confirmType', { word })}
-          <input type="text" autocomplete="off" spellcheck={false} value={typed} onInput={(e) => setTyped(e.currentTarget.value)} data-testid="start-again-confirm" />
+          <input
+            type="text"
+            autocomplete="off"
+            spellcheck={false}
+            value={typed}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+            data-testid="start-again-confirm"
+          />
         </label>
         <ErrorNotice error={error} />
-        <button class="button button--danger" disabled={!confirmed || busy !== undefined} data-testid="start-again-erase">
+        <button
+          class="button button--danger"
+          disabled={!confirmed || busy !== undefined}
+          data-testid="start-again-erase"
+        >
           {t('recovery.eraseButton')}
         </button>
         <Busy text={busy} />
@@ -68,13 +80,25 @@ export function ForgotPassphrase({ onBack }: { onBack: () => void }) {
           <h1 tabIndex={-1}>{t('recovery.title')}</h1>
           <p>{t('recovery.intro')}</p>
           <div class="actions">
-            <button class="button button--primary" onClick={() => setWay('secret')} data-testid="forgot-backup">
+            <button
+              class="button button--primary"
+              onClick={() => setWay('secret')}
+              data-testid="forgot-backup"
+            >
               {t('recovery.useBackup')}
             </button>
-            <button class="button" onClick={() => setWay('guardians')} data-testid="forgot-guardians">
+            <button
+              class="button"
+              onClick={() => setWay('guardians')}
+              data-testid="forgot-guardians"
+            >
               {t('recovery.useGuardians')}
             </button>
-            <button class="button button--danger" onClick={() => setWay('start-again')} data-testid="forgot-start-again">
+            <button
+              class="button button--danger"
+              onClick={() => setWay('start-again')}
+              data-testid="forgot-start-again"
+            >
               {t('recovery.startAgain')}
             </button>
           </div>

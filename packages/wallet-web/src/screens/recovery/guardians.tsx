@@ -12,13 +12,30 @@ import { go } from '../../navigation.js';
 import { BackupFileActions, makeBackup } from './backup.js';
 import { PrintSheet } from './sheet.js';
 
-const counts = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const counts = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-function NumberPicker({ label, value, options, onChange, testId }: { label: string; value: number; options: number[]; onChange: (n: number) => void; testId: string }) {
+function NumberPicker({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  options: number[];
+  onChange: (n: number) => void;
+  testId: string;
+}) {
   return (
     <label>
       {label}
-      <select value={value} onChange={(e) => onChange(Number(e.currentTarget.value))} data-testid={testId}>
+      <select
+        value={value}
+        onChange={(e) => onChange(Number(e.currentTarget.value))}
+        data-testid={testId}
+      >
         {options.map((n) => (
           <option key={n} value={n}>
             {n}
@@ -53,8 +70,18 @@ export function Guardians() {
           </>
         ) : (
           <>
-            <PrintSheet title={t('guardians.shareFor', { name: nameOf(showing) })} text={made.shares[showing]!} qrLabel={t('guardians.shareFor', { name: nameOf(showing) })}>
-              <p>{t('guardians.shareOf', { index: showing + 1, count: made.shares.length, threshold })}</p>
+            <PrintSheet
+              title={t('guardians.shareFor', { name: nameOf(showing) })}
+              text={made.shares[showing]!}
+              qrLabel={t('guardians.shareFor', { name: nameOf(showing) })}
+            >
+              <p>
+                {t('guardians.shareOf', {
+                  index: showing + 1,
+                  count: made.shares.length,
+                  threshold,
+                })}
+              </p>
               <p>
                 <strong>{t('guardians.keep')}</strong>
               </p>
@@ -66,7 +93,11 @@ export function Guardians() {
               <button class="button" onClick={() => print()} data-testid="guardian-print">
                 {t('backup.print')}
               </button>
-              <button class="button button--primary" onClick={() => setShowing(showing + 1)} data-testid="guardian-next">
+              <button
+                class="button button--primary"
+                onClick={() => setShowing(showing + 1)}
+                data-testid="guardian-next"
+              >
                 {t('guardians.next')}
               </button>
             </div>
@@ -89,20 +120,47 @@ export function Guardians() {
           e.preventDefault();
           void run(t('app.working'), async () => {
             const { secret, bytes } = await makeBackup();
-            setMade({ shares: await splitRecoverySecret(secret, { shares: count, threshold }), bytes });
+            setMade({
+              shares: await splitRecoverySecret(secret, { shares: count, threshold }),
+              bytes,
+            });
           });
         }}
       >
-        <NumberPicker label={t('guardians.count')} value={count} options={counts(MIN_GUARDIANS, MAX_GUARDIANS)} onChange={(n) => (setCount(n), setThreshold(Math.min(threshold, n)))} testId="guardians-count" />
-        <NumberPicker label={t('guardians.threshold')} value={threshold} options={counts(MIN_GUARDIANS, count)} onChange={setThreshold} testId="guardians-threshold" />
+        <NumberPicker
+          label={t('guardians.count')}
+          value={count}
+          options={counts(MIN_GUARDIANS, MAX_GUARDIANS)}
+          onChange={(n) => (setCount(n), setThreshold(Math.min(threshold, n)))}
+          testId="guardians-count"
+        />
+        <NumberPicker
+          label={t('guardians.threshold')}
+          value={threshold}
+          options={counts(MIN_GUARDIANS, count)}
+          onChange={setThreshold}
+          testId="guardians-threshold"
+        />
         {counts(1, count).map((n) => (
           <label key={n}>
             {t('guardians.name', { index: n })}
-            <input type="text" autocomplete="off" value={names[n - 1] ?? ''} onInput={(e) => setNames(Object.assign([...names], { [n - 1]: e.currentTarget.value }))} data-testid="guardian-name" />
+            <input
+              type="text"
+              autocomplete="off"
+              value={names[n - 1] ?? ''}
+              onInput={(e) =>
+                setNames(Object.assign([...names], { [n - 1]: e.currentTarget.value }))
+              }
+              data-testid="guardian-name"
+            />
           </label>
         ))}
         <ErrorNotice error={error} />
-        <button class="button button--primary" disabled={busy !== undefined} data-testid="guardians-make">
+        <button
+          class="button button--primary"
+          disabled={busy !== undefined}
+          data-testid="guardians-make"
+        >
           {t('guardians.make')}
         </button>
         <Busy text={busy} />

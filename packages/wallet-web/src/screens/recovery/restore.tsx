@@ -3,7 +3,12 @@
  * in the secret or a share is said at once, with its group, before any key derivation runs.
  */
 import { useState } from 'preact/hooks';
-import { combineGuardianShares, MIN_PASSPHRASE_LENGTH, parseGuardianShare, parseRecoverySecret } from '@sanad/wallet/vault';
+import {
+  combineGuardianShares,
+  MIN_PASSPHRASE_LENGTH,
+  parseGuardianShare,
+  parseRecoverySecret,
+} from '@sanad/wallet/vault';
 import { Busy } from '../../components/busy.js';
 import { ErrorNotice } from '../../components/error-notice.js';
 import { Scanner } from '../../components/scanner.js';
@@ -15,29 +20,52 @@ import { restore } from '../../session.js';
 function secretProblem(typed: string): string | undefined {
   const reading = parseRecoverySecret(typed);
   if (reading.form !== 'typo') return undefined;
-  return reading.group === undefined ? t('error.ERR_RECOVERY_SECRET_TYPO') : t('restore.typo', { group: reading.group });
+  return reading.group === undefined
+    ? t('error.ERR_RECOVERY_SECRET_TYPO')
+    : t('restore.typo', { group: reading.group });
 }
 
 function sharesProblem(shares: readonly string[]): string | undefined {
   for (const [i, share] of shares.entries()) {
     const reading = parseGuardianShare(share);
-    if (reading.form === 'typo' && reading.group !== undefined) return t('guardians.shareTypo', { index: i + 1, group: reading.group });
+    if (reading.form === 'typo' && reading.group !== undefined)
+      return t('guardians.shareTypo', { index: i + 1, group: reading.group });
     if (reading.form !== 'share') return t('error.ERR_GUARDIAN_SHARE_INVALID');
   }
   return undefined;
 }
 
-function ShareInputs({ shares, onChange }: { shares: string[]; onChange: (shares: string[]) => void }) {
+function ShareInputs({
+  shares,
+  onChange,
+}: {
+  shares: string[];
+  onChange: (shares: string[]) => void;
+}) {
   const set = (i: number, value: string) => onChange(shares.map((s, j) => (j === i ? value : s)));
   const threshold = shares.map(parseGuardianShare).find((r) => r.form === 'share')?.threshold;
-  const given = new Set(shares.filter((s) => parseGuardianShare(s).form === 'share').map((s) => s.toUpperCase().replace(/[^A-Z0-9]/g, ''))).size;
+  const given = new Set(
+    shares
+      .filter((s) => parseGuardianShare(s).form === 'share')
+      .map((s) => s.toUpperCase().replace(/[^A-Z0-9]/g, '')),
+  ).size;
   return (
     <fieldset class="form">
       <legend>{t('guardians.restoreIntro')}</legend>
       {shares.map((share, i) => (
         <label key={i}>
           {t('guardians.shareLabel', { index: i + 1 })}
-          <input type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck={false} value={share} onInput={(e) => set(i, e.currentTarget.value)} data-testid="restore-share" data-index={i} />
+          <input
+            type="text"
+            dir="ltr"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            value={share}
+            onInput={(e) => set(i, e.currentTarget.value)}
+            data-testid="restore-share"
+            data-index={i}
+          />
         </label>
       ))}
       {threshold !== undefined && (
@@ -45,15 +73,32 @@ function ShareInputs({ shares, onChange }: { shares: string[]; onChange: (shares
           {t('guardians.needed', { count: given, threshold })}
         </p>
       )}
-      <Scanner onResult={(text) => onChange(shares[shares.length - 1] === '' ? [...shares.slice(0, -1), text] : [...shares, text])} />
-      <button type="button" class="button" onClick={() => onChange([...shares, ''])} data-testid="restore-add-share">
+      <Scanner
+        onResult={(text) =>
+          onChange(
+            shares[shares.length - 1] === '' ? [...shares.slice(0, -1), text] : [...shares, text],
+          )
+        }
+      />
+      <button
+        type="button"
+        class="button"
+        onClick={() => onChange([...shares, ''])}
+        data-testid="restore-add-share"
+      >
         {t('guardians.addShare')}
       </button>
     </fieldset>
   );
 }
 
-export function Restore({ onCancel, guardians = false }: { onCancel?: () => void; guardians?: boolean }) {
+export function Restore({
+  onCancel,
+  guardians = false,
+}: {
+  onCancel?: () => void;
+  guardians?: boolean;
+}) {
   const [withShares, setWithShares] = useState(guardians);
   const [file, setFile] = useState<File>();
   const [secret, setSecret] = useState('');
@@ -69,7 +114,13 @@ export function Restore({ onCancel, guardians = false }: { onCancel?: () => void
     const found = withShares ? sharesProblem(typed) : secretProblem(secret);
     setProblem(found);
     if (found) return;
-    void run(t('restore.working'), async () => restore(new Uint8Array(await file.arrayBuffer()), withShares ? await combineGuardianShares(typed) : secret, passphrase));
+    void run(t('restore.working'), async () =>
+      restore(
+        new Uint8Array(await file.arrayBuffer()),
+        withShares ? await combineGuardianShares(typed) : secret,
+        passphrase,
+      ),
+    );
   };
   return (
     <section>
@@ -77,19 +128,42 @@ export function Restore({ onCancel, guardians = false }: { onCancel?: () => void
       <form class="form" onSubmit={submit}>
         <label>
           {t('restore.file')}
-          <input type="file" required onChange={(e) => setFile(e.currentTarget.files?.[0])} data-testid="restore-file" />
+          <input
+            type="file"
+            required
+            onChange={(e) => setFile(e.currentTarget.files?.[0])}
+            data-testid="restore-file"
+          />
         </label>
         {withShares ? (
           <ShareInputs shares={shares} onChange={setShares} />
         ) : (
           <label>
             {t('restore.secret')}
-            <input type="text" dir="ltr" autocomplete="off" autocapitalize="characters" spellcheck={false} required value={secret} onInput={(e) => setSecret(e.currentTarget.value)} data-testid="restore-secret" />
+            <input
+              type="text"
+              dir="ltr"
+              autocomplete="off"
+              autocapitalize="characters"
+              spellcheck={false}
+              required
+              value={secret}
+              onInput={(e) => setSecret(e.currentTarget.value)}
+              data-testid="restore-secret"
+            />
           </label>
         )}
         <label>
           {t('restore.newPassphrase')}
-          <input type="password" autocomplete="new-password" required minLength={MIN_PASSPHRASE_LENGTH} value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} data-testid="restore-passphrase" />
+          <input
+            type="password"
+            autocomplete="new-password"
+            required
+            minLength={MIN_PASSPHRASE_LENGTH}
+            value={passphrase}
+            onInput={(e) => setPassphrase(e.currentTarget.value)}
+            data-testid="restore-passphrase"
+          />
         </label>
         {problem && (
           <p class="notice notice--error" role="alert" data-testid="restore-typo">
@@ -97,12 +171,21 @@ export function Restore({ onCancel, guardians = false }: { onCancel?: () => void
           </p>
         )}
         <ErrorNotice error={error} />
-        <button class="button button--primary" disabled={busy !== undefined} data-testid="restore-submit">
+        <button
+          class="button button--primary"
+          disabled={busy !== undefined}
+          data-testid="restore-submit"
+        >
           {t('restore.submit')}
         </button>
         <Busy text={busy} />
       </form>
-      <button type="button" class="button button--link" onClick={() => (setProblem(undefined), setWithShares(!withShares))} data-testid={withShares ? 'restore-use-secret' : 'restore-use-guardians'}>
+      <button
+        type="button"
+        class="button button--link"
+        onClick={() => (setProblem(undefined), setWithShares(!withShares))}
+        data-testid={withShares ? 'restore-use-secret' : 'restore-use-guardians'}
+      >
         {withShares ? t('restore.useSecret') : t('restore.useGuardians')}
       </button>
       {onCancel && (

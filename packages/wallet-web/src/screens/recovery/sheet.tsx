@@ -7,7 +7,17 @@ import type { ComponentChildren } from 'preact';
 import { QrCode } from '../../components/qr-code.js';
 import { formatDate, t } from '../../i18n/i18n.js';
 
-export function PrintSheet({ title, text, qrLabel, children }: { title: string; text: string; qrLabel: string; children: ComponentChildren }) {
+export function PrintSheet({
+  title,
+  text,
+  qrLabel,
+  children,
+}: {
+  title: string;
+  text: string;
+  qrLabel: string;
+  children: ComponentChildren;
+}) {
   return (
     <article class="print-sheet" data-testid="print-sheet">
       <h2>{title}</h2>
