@@ -15,7 +15,7 @@ import {
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TrustList } from '@sanad/core';
+import type { TrustList } from '@sanad/core';
 import { openPostgresIssuerStore, openSqliteIssuerStore } from '@sanad/issuer';
 import { createMemoryStatusCache, createVerifier, importStatusList } from '@sanad/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

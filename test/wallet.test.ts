@@ -64,7 +64,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   server.server.close();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function walletWithCredential(

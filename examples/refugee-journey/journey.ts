@@ -95,7 +95,7 @@ export async function journey(
   // 4. The wallet shows what will be shared, the holder agrees, the clinic verifies.
   const request = await ask();
   const proposal = wallet.propose(request);
-  proposal.summary.forEach((line) => log(line));
+  for (const line of proposal.summary) log(line);
   const first = await clinic.verify(
     await wallet.present(wallet.decide(proposal, { approve: true })),
     { request },

@@ -105,7 +105,7 @@ beforeAll(async () => {
   privateKeys = [holder.privateJwk.d as string];
 });
 afterAll(() => {
-  consoleSpies.forEach((s) => s.mockRestore());
+  for (const s of consoleSpies) s.mockRestore();
   rmSync(work, { recursive: true, force: true });
 });
 

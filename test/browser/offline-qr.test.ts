@@ -175,9 +175,9 @@ describe.skipIf(browserSkipReason !== undefined)(
             const seen: string[] = [];
             (window as unknown as { statusLines: string[] }).statusLines = seen;
             new MutationObserver(() =>
-              document
-                .querySelectorAll('[role="status"]')
-                .forEach((s) => seen.push(s.textContent ?? '')),
+              document.querySelectorAll('[role="status"]').forEach((s) => {
+                seen.push(s.textContent ?? '');
+              }),
             ).observe(document.body, { subtree: true, childList: true, characterData: true });
           });
           await desk.getByTestId('desk-scan').click();

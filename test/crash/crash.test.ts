@@ -25,7 +25,9 @@ const KILLS = Number(process.env.SANAD_CRASH_KILLS ?? 200);
 const LANES = 4;
 const PASS = 'crash test passphrase';
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 // The writer is bundled once (esbuild, ~1 s) so each of the hundreds of lives starts in ~0.2 s
 // instead of ~1.8 s through tsx; it is the same source. Beside node_modules, so better-sqlite3 resolves.

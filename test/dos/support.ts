@@ -187,7 +187,10 @@ export async function inParallel<T>(
 }
 
 export const tally = (statuses: number[]): Record<number, number> =>
-  statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});
+  statuses.reduce<Record<number, number>>((t, s) => {
+    t[s] = (t[s] ?? 0) + 1;
+    return t;
+  }, {});
 
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -22,7 +22,9 @@ import { patient } from '../support/patience.js';
 
 const LINES = 3000;
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 let holders: string[];
 beforeAll(async () => {
   holders = await holderDids(5);

@@ -145,7 +145,7 @@ export async function expectReflows(page: Page, where = page.url()): Promise<voi
       node = walker.nextNode() as Text | null
     ) {
       const parent = node.parentElement;
-      if (!parent || !parent.checkVisibility() || hiddenByDesign(parent)) continue;
+      if (!parent?.checkVisibility() || hiddenByDesign(parent)) continue;
       const style = getComputedStyle(parent);
       if (style.overflowWrap === 'anywhere' || style.wordBreak === 'break-all') continue;
       // A word ends at a space or a hyphen ("devez-vous" may wrap after its hyphen).

@@ -23,7 +23,7 @@ import {
   type Issuer,
   refugeeStatusType,
 } from '@sanad/issuer';
-import { type WalletOptions } from '@sanad/wallet';
+import type { WalletOptions } from '@sanad/wallet';
 import { nodeScrypt } from '@sanad/wallet/node';
 
 /** Low scrypt cost keeps tests fast; the policy floor itself is tested with the real defaults. */

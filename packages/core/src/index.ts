@@ -181,7 +181,7 @@ export {
   VerifierRegistry,
   type VerifierRegistryDocument,
 } from './verifier-registry/verifier-registry.js';
-export { type LoadSignedListOptions, type PinnedKey } from './signed-list/signed-list.js';
+export type { LoadSignedListOptions, PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
 export {
   decodeOfflinePresentation,

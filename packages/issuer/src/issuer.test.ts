@@ -68,7 +68,9 @@ async function setup(
 }
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('SD-JWT VC issuance', () => {
   it('issues copies that verify in @sd-jwt/sd-jwt-vc and carry cnf, vct, status and every claim', async () => {

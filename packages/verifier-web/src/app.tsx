@@ -57,7 +57,10 @@ export function App() {
   };
 
   const fail = (err: unknown): void => {
-    if (err instanceof ApiError && err.status === 401) return signOut(true);
+    if (err instanceof ApiError && err.status === 401) {
+      signOut(true);
+      return;
+    }
     setError(
       err instanceof ApiError && err.status === 0
         ? t('error.network')

@@ -57,7 +57,7 @@ export function createFileNonceStore(path: string): NonceStore {
       throw new SanadError('ERR_STORAGE', 'The nonce store cannot be read.', { cause: err });
     }
     const data = tryParseJson(text) as NonceFile | undefined;
-    if (!data || data.version !== 1 || typeof data.nonces !== 'object' || data.nonces === null)
+    if (data?.version !== 1 || typeof data.nonces !== 'object' || data.nonces === null)
       throw new SanadError('ERR_STORAGE', 'The nonce store file is damaged.');
     return data;
   };

@@ -115,12 +115,22 @@ export function App() {
         {t('app.skip')}
       </a>
       <header class="bar">
-        <button class="bar__title" onClick={() => open && go({ name: 'home' })} disabled={!open}>
+        <button
+          type="button"
+          class="bar__title"
+          onClick={() => open && go({ name: 'home' })}
+          disabled={!open}
+        >
           {t('app.title')}
         </button>
         <LanguagePicker />
         {open && (
-          <button class="button button--small" onClick={() => void lock()} data-testid="lock">
+          <button
+            type="button"
+            class="button button--small"
+            onClick={() => void lock()}
+            data-testid="lock"
+          >
             {t('common.lock')}
           </button>
         )}

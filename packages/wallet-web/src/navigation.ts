@@ -26,7 +26,10 @@ export function focusHeading(): void {
   awaitingHeading?.disconnect();
   awaitingHeading = undefined;
   const heading = document.querySelector<HTMLElement>('main h1');
-  if (heading) return heading.focus();
+  if (heading) {
+    heading.focus();
+    return;
+  }
   // A screen may draw its heading a moment later (the unlock screen reads which quick unlocks
   // this device has first): focus it when it appears, unless the holder has moved on.
   const main = document.querySelector('main');

@@ -13,10 +13,10 @@ export {
   Wallet,
   type WalletOptions,
 } from './wallet.js';
-export { type VerifierRegistration } from './registration.js';
+export type { VerifierRegistration } from './registration.js';
 export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } from './document.js';
 export * from './vault/index.js';
-export { type ReceiveOptions, type TxCodePrompt } from './openid4vc/receive.js';
+export type { ReceiveOptions, TxCodePrompt } from './openid4vc/receive.js';
 export {
   type OpenedRequest,
   type RespondOptions,

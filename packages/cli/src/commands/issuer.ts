@@ -186,7 +186,7 @@ export function registerIssuerCommands(program: Command): Command {
       const definitions = await Promise.all(
         (o.typeFile ?? []).map(async (f) => (await readJson(f)) as CredentialTypeDefinition),
       );
-      definitions.forEach((def) => defineCredentialType(def));
+      for (const def of definitions) defineCredentialType(def);
       const database = databaseOf(o);
       const { settings, where } = await initIssuerFolder(o.dir, {
         statusBaseUrl: o.statusBaseUrl,

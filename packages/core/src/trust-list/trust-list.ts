@@ -142,7 +142,7 @@ export class TrustList {
       if (keys.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
       return keys[0] as JWK;
     }
-    if (kid !== undefined && kid.startsWith('did:') && didOf(kid) !== issuer.id) {
+    if (kid?.startsWith('did:') && didOf(kid) !== issuer.id) {
       throw new SanadError(
         'ERR_ISSUER_KEY_NOT_FOUND',
         'The key id belongs to another DID than the issuer.',

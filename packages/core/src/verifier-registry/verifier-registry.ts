@@ -122,9 +122,9 @@ export function parseVerifierRegistry(json: unknown): VerifierRegistryDocument {
     checkLocalized(entry.names, `Verifier ${i} names`);
     if (!Array.isArray(entry.purposes) || entry.purposes.length === 0)
       fail(`Verifier ${i} has no purposes.`);
-    (entry.purposes as unknown[]).forEach((purpose, j) =>
-      checkLocalized(purpose, `Verifier ${i} purpose ${j}`),
-    );
+    (entry.purposes as unknown[]).forEach((purpose, j) => {
+      checkLocalized(purpose, `Verifier ${i} purpose ${j}`);
+    });
     if (!Array.isArray(entry.credentials)) fail(`Verifier ${i} has no credentials array.`);
     const types = new Set<string>();
     (entry.credentials as unknown[]).forEach((credential, j) => {

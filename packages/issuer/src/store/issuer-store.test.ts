@@ -7,7 +7,9 @@ import { createMemoryIssuerStore } from './memory-store.js';
 import { openSqliteIssuerStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describeIssuerStoreContract('memory', async () => createMemoryIssuerStore());
 describeIssuerStoreContract('SQLite file', async () => {

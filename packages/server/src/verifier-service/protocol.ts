@@ -529,7 +529,7 @@ export async function createVerifierProtocol(
         round === 0 && read && read.expiresAt > now()
           ? read
           : await store.get<SessionRecord>('session', sessionId, now());
-      if (!found || found.value.status !== 'pending') return undefined;
+      if (found?.value.status !== 'pending') return undefined;
       const { next, expiresAt } = change(found.value);
       if (
         await store.replace('session', sessionId, found.version, next, expiresAt ?? found.expiresAt)
@@ -748,7 +748,7 @@ export async function createVerifierProtocol(
     decline,
     async result(sessionId, responseCode) {
       const found = await store.get<SessionRecord>('session', sessionId, now());
-      if (!found || !found.value.responseCode || responseCode !== found.value.responseCode)
+      if (!found?.value.responseCode || responseCode !== found.value.responseCode)
         throw new SanadError('ERR_NOT_FOUND', 'No result for that response code.');
       await forgetOnceRead(sessionId, found.value);
       return {

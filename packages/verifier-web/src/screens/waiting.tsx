@@ -217,6 +217,7 @@ export function Waiting({
               {t('offline.scan')}
             </button>
           )}
+          {/* biome-ignore lint/a11y/useMediaCaption: a live camera preview for the QR scanner has no audio to caption */}
           <video ref={video} class="camera" hidden={!scanning} aria-label={t('offline.scanning')} />
           {cameraProblem && (
             <p class="notice notice-error" role="alert">

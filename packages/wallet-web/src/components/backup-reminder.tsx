@@ -20,6 +20,7 @@ export function BackupReminder() {
       {notKept && <p data-testid="storage-not-persisted">{t('backup.notPersisted')}</p>}
       {screen.value.name !== 'settings' && (
         <button
+          type="button"
           class="button"
           onClick={() => go({ name: 'settings' })}
           data-testid="backup-make-now"

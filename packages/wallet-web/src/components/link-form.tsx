@@ -38,7 +38,12 @@ export function LinkForm({ initial, label, submitLabel, busy, testId, onLink }: 
             data-testid={testId.input}
           />
         </label>
-        <button class="button button--primary" disabled={busy} data-testid={testId.submit}>
+        <button
+          type="submit"
+          class="button button--primary"
+          disabled={busy}
+          data-testid={testId.submit}
+        >
           {submitLabel}
         </button>
       </form>

@@ -96,6 +96,7 @@ export function StatusDetails({ credential }: { credential: CredentialSummary })
         </p>
       )}
       <button
+        type="button"
         class="button"
         disabled={checkingStatus.value}
         onClick={() => void refreshStatusNow()}

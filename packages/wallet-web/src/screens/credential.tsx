@@ -46,10 +46,10 @@ export function CredentialScreen({ id }: { id: string }) {
       </dl>
       <ErrorNotice error={error} />
       <div class="actions">
-        <button class="button" onClick={() => go({ name: 'home' })}>
+        <button type="button" class="button" onClick={() => go({ name: 'home' })}>
           {t('common.back')}
         </button>
-        <button class="button button--danger" onClick={remove}>
+        <button type="button" class="button button--danger" onClick={remove}>
           {t('credential.delete')}
         </button>
       </div>

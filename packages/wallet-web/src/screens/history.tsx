@@ -30,11 +30,12 @@ export function History() {
         </ol>
       )}
       <div class="actions">
-        <button class="button" onClick={() => go({ name: 'home' })}>
+        <button type="button" class="button" onClick={() => go({ name: 'home' })}>
           {t('common.back')}
         </button>
         {entries.length > 0 && (
           <button
+            type="button"
             class="button button--danger"
             onClick={() => void wallet.value!.clearHistory().then(touched)}
           >

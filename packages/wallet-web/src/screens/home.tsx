@@ -15,6 +15,7 @@ export function Home() {
       <BackupReminder />
       <nav class="actions" aria-label={t('home.title')}>
         <button
+          type="button"
           class="button button--primary"
           onClick={() => go({ name: 'receive' })}
           data-testid="go-receive"
@@ -22,16 +23,27 @@ export function Home() {
           {t('home.receive')}
         </button>
         <button
+          type="button"
           class="button button--primary"
           onClick={() => go({ name: 'present' })}
           data-testid="go-present"
         >
           {t('home.present')}
         </button>
-        <button class="button" onClick={() => go({ name: 'history' })} data-testid="go-history">
+        <button
+          type="button"
+          class="button"
+          onClick={() => go({ name: 'history' })}
+          data-testid="go-history"
+        >
           {t('home.history')}
         </button>
-        <button class="button" onClick={() => go({ name: 'settings' })} data-testid="go-settings">
+        <button
+          type="button"
+          class="button"
+          onClick={() => go({ name: 'settings' })}
+          data-testid="go-settings"
+        >
           {t('home.settings')}
         </button>
       </nav>
@@ -43,6 +55,7 @@ export function Home() {
             <li key={c.id}>
               {/* Named by what it shows: the type, who issued it and until when it is valid. */}
               <button
+                type="button"
                 class="card"
                 onClick={() => go({ name: 'credential', id: c.id })}
                 data-testid="card"

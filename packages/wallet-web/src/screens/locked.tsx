@@ -62,6 +62,7 @@ export function Setup({ onRestore }: { onRestore: () => void }) {
         )}
         <ErrorNotice error={error} />
         <button
+          type="submit"
           class="button button--primary"
           disabled={busy !== undefined}
           data-testid="setup-create"
@@ -113,6 +114,7 @@ export function Unlock() {
         </label>
         <ErrorNotice error={error} />
         <button
+          type="submit"
           class="button button--primary"
           disabled={busy !== undefined}
           data-testid="unlock-submit"

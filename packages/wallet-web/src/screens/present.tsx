@@ -147,6 +147,7 @@ export function Present({ link: initial }: { link?: string | undefined }) {
         <ErrorNotice error={error} />
         <div class="actions">
           <button
+            type="button"
             class="button button--primary"
             disabled={busy !== undefined}
             onClick={() => void answer(true)}
@@ -156,6 +157,7 @@ export function Present({ link: initial }: { link?: string | undefined }) {
             {needsShareAnyway(proposal) ? t('card.shareAnyway') : t('consent.share')}
           </button>
           <button
+            type="button"
             class="button"
             disabled={busy !== undefined}
             onClick={() => void answer(false)}
@@ -165,6 +167,7 @@ export function Present({ link: initial }: { link?: string | undefined }) {
           </button>
         </div>
         <button
+          type="button"
           class="button button--link"
           disabled={busy !== undefined}
           onClick={() => void offline()}
@@ -206,7 +209,12 @@ export function Present({ link: initial }: { link?: string | undefined }) {
           <ErrorNotice error={error} />
         </>
       )}
-      <button class="button" onClick={() => go({ name: 'home' })} data-testid="back-home">
+      <button
+        type="button"
+        class="button"
+        onClick={() => go({ name: 'home' })}
+        data-testid="back-home"
+      >
         {t('common.back')}
       </button>
     </section>

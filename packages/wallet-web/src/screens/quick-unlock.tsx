@@ -92,6 +92,7 @@ export function QuickUnlock({
             });
           }}
         >
+          {/* biome-ignore lint/a11y/noLabelWithoutControl: pinInput() renders the input inside */}
           <label>
             {t('unlock.pin')}
             {pinInput(pin, setPin, 'quick-pin-input')}
@@ -102,6 +103,7 @@ export function QuickUnlock({
             </p>
           )}
           <button
+            type="submit"
             class="button button--primary"
             disabled={busy !== undefined}
             data-testid="quick-pin-submit"
@@ -112,6 +114,7 @@ export function QuickUnlock({
       )}
       {methods.includes('passkey') && (
         <button
+          type="button"
           class="button"
           disabled={busy !== undefined}
           data-testid="quick-passkey-unlock"
@@ -182,10 +185,12 @@ export function QuickUnlockSettings() {
             });
           }}
         >
+          {/* biome-ignore lint/a11y/noLabelWithoutControl: pinInput() renders the input inside */}
           <label>
             {t('unlock.pinNew')}
             {pinInput(pin, setPin, 'quick-pin-new', 'new-password')}
           </label>
+          {/* biome-ignore lint/a11y/noLabelWithoutControl: pinInput() renders the input inside */}
           <label>
             {t('unlock.pinConfirm')}
             {pinInput(confirm, setConfirm, 'quick-pin-confirm', 'new-password')}
@@ -196,6 +201,7 @@ export function QuickUnlockSettings() {
             </p>
           )}
           <button
+            type="submit"
             class="button button--primary"
             disabled={busy !== undefined}
             data-testid="quick-pin-save"
@@ -205,6 +211,7 @@ export function QuickUnlockSettings() {
         </form>
       ) : (
         <button
+          type="button"
           class="button"
           disabled={busy !== undefined}
           onClick={() => setChoosing(true)}
@@ -215,6 +222,7 @@ export function QuickUnlockSettings() {
       )}
       {passkeyOffered && !methods.includes('passkey') && (
         <button
+          type="button"
           class="button"
           disabled={busy !== undefined}
           data-testid="quick-passkey-enable"
@@ -233,6 +241,7 @@ export function QuickUnlockSettings() {
       )}
       {methods.length > 0 && (
         <button
+          type="button"
           class="button"
           disabled={busy !== undefined}
           data-testid="quick-off"

@@ -70,7 +70,12 @@ export function Receive({ link: initial }: { link?: string | undefined }) {
           {tIsolated('receive.done', done)}
         </p>
       )}
-      <button class="button" onClick={() => go({ name: 'home' })} data-testid="back-home">
+      <button
+        type="button"
+        class="button"
+        onClick={() => go({ name: 'home' })}
+        data-testid="back-home"
+      >
         {t('common.back')}
       </button>
     </section>
@@ -143,7 +148,7 @@ function TxCodeDialog({ pending }: { pending: PendingCode }) {
           </p>
         )}
         <div class="actions">
-          <button class="button button--primary" data-testid="txcode-submit">
+          <button type="submit" class="button button--primary" data-testid="txcode-submit">
             {t('txcode.submit')}
           </button>
           <button

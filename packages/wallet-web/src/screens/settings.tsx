@@ -20,7 +20,12 @@ export function Settings() {
       <h2>{t('settings.backupTitle')}</h2>
       <BackupReminder />
       <BackupPanel />
-      <button class="button" onClick={() => go({ name: 'guardians' })} data-testid="go-guardians">
+      <button
+        type="button"
+        class="button"
+        onClick={() => go({ name: 'guardians' })}
+        data-testid="go-guardians"
+      >
         {t('guardians.title')}
       </button>
       <QuickUnlockSettings />
@@ -36,6 +41,7 @@ export function Settings() {
         {t('settings.deleteConfirm')}
       </label>
       <button
+        type="button"
         class="button button--danger"
         disabled={!understood || busy !== undefined}
         onClick={() =>
@@ -51,7 +57,7 @@ export function Settings() {
       </button>
       <Busy text={busy} />
       <ErrorNotice error={error} />
-      <button class="button" onClick={() => go({ name: 'home' })}>
+      <button type="button" class="button" onClick={() => go({ name: 'home' })}>
         {t('common.back')}
       </button>
     </section>

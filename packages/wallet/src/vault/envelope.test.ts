@@ -24,8 +24,16 @@ const V1 = {
   backupSecret: 'sanad version 1 backup',
 };
 const sealVersion1 = async () => new Uint8Array(V1.wallet);
-const header = (bytes: Uint8Array) => JSON.parse(fromUtf8(bytes));
-const edit = (bytes: Uint8Array, change: (e: Record<string, any>) => void): Uint8Array => {
+/** The envelope's JSON members a test edits. */
+type Envelope = {
+  generation: number;
+  version: number;
+  ciphertext: string;
+  kdf: Record<string, unknown> & { name: string };
+  [member: string]: unknown;
+};
+const header = (bytes: Uint8Array): Envelope => JSON.parse(fromUtf8(bytes));
+const edit = (bytes: Uint8Array, change: (e: Envelope) => void): Uint8Array => {
   const envelope = header(bytes);
   change(envelope);
   return utf8(JSON.stringify(envelope));
@@ -95,9 +103,9 @@ describe('wallet envelope', () => {
       ).rejects.toMatchObject({ code: 'ERR_WALLET_WRONG_PASSPHRASE' });
       // Every header field is bound to the ciphertext.
       for (const change of [
-        (e: any) => (e.generation += 1),
-        (e: any) => (e.version = 3 - e.version),
-        (e: any) => (e.ciphertext = `A${e.ciphertext.slice(1)}`),
+        (e: Envelope) => (e.generation += 1),
+        (e: Envelope) => (e.version = 3 - e.version),
+        (e: Envelope) => (e.ciphertext = `A${e.ciphertext.slice(1)}`),
       ]) {
         const tampered = edit(bytes, change);
         const error = await openEnvelope(tampered, passphrase, 'sanad-wallet', nodeScrypt).catch(

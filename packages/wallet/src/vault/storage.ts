@@ -29,7 +29,7 @@ export function createMemoryStorage(
   let floor: number | undefined;
   return {
     async read() {
-      return stored && stored.slice();
+      return stored?.slice();
     },
     async write(bytes, generation) {
       stored = bytes.slice();

@@ -17,7 +17,9 @@ function appWith(options: LoadSheddingOptions) {
   });
   app.get('/fast', (c) => c.json({ ok: true }));
   app.post('/body', async (c) => c.json({ length: (await c.req.text()).length }));
-  const releaseAll = () => waiting.splice(0).forEach((go) => go());
+  const releaseAll = () => {
+    for (const go of waiting.splice(0)) go();
+  };
   return { app, shedder, waiting, releaseAll };
 }
 

@@ -53,7 +53,12 @@ export function BackupFileActions({ bytes }: { bytes: Uint8Array }) {
         {t('settings.backupDownload')}
       </a>
       {canShare && (
-        <button class="button" onClick={() => void share()} data-testid="backup-share">
+        <button
+          type="button"
+          class="button"
+          onClick={() => void share()}
+          data-testid="backup-share"
+        >
           {t('backup.share')}
         </button>
       )}
@@ -92,7 +97,7 @@ function WrittenDown({ secret }: { secret: string }) {
           data-group={group}
         />
       </label>
-      <button class="button" data-testid="backup-confirm-submit">
+      <button type="submit" class="button" data-testid="backup-confirm-submit">
         {t('backup.confirmButton')}
       </button>
       {answer && (
@@ -119,6 +124,7 @@ export function BackupPanel() {
         {t('backup.leavesPhone')}
       </p>
       <button
+        type="button"
         class="button"
         disabled={busy !== undefined}
         onClick={() => void run(t('app.working'), async () => setBackup(await makeBackup()))}
@@ -136,7 +142,7 @@ export function BackupPanel() {
           </p>
           <WrittenDown key={backup.secret} secret={backup.secret} />
           <BackupFileActions bytes={backup.bytes} />
-          <button class="button" onClick={() => print()} data-testid="backup-print">
+          <button type="button" class="button" onClick={() => print()} data-testid="backup-print">
             {t('backup.print')}
           </button>
           <RecoverySheet secret={backup.secret} />

@@ -46,6 +46,7 @@ function StartAgain({ onErased, onBack }: { onErased: () => void; onBack: () => 
         </label>
         <ErrorNotice error={error} />
         <button
+          type="submit"
           class="button button--danger"
           disabled={!confirmed || busy !== undefined}
           data-testid="start-again-erase"
@@ -81,6 +82,7 @@ export function ForgotPassphrase({ onBack }: { onBack: () => void }) {
           <p>{t('recovery.intro')}</p>
           <div class="actions">
             <button
+              type="button"
               class="button button--primary"
               onClick={() => setWay('secret')}
               data-testid="forgot-backup"
@@ -88,6 +90,7 @@ export function ForgotPassphrase({ onBack }: { onBack: () => void }) {
               {t('recovery.useBackup')}
             </button>
             <button
+              type="button"
               class="button"
               onClick={() => setWay('guardians')}
               data-testid="forgot-guardians"
@@ -95,6 +98,7 @@ export function ForgotPassphrase({ onBack }: { onBack: () => void }) {
               {t('recovery.useGuardians')}
             </button>
             <button
+              type="button"
               class="button button--danger"
               onClick={() => setWay('start-again')}
               data-testid="forgot-start-again"

@@ -90,10 +90,16 @@ export function Guardians() {
               {made.shares[showing]}
             </span>
             <div class="actions">
-              <button class="button" onClick={() => print()} data-testid="guardian-print">
+              <button
+                type="button"
+                class="button"
+                onClick={() => print()}
+                data-testid="guardian-print"
+              >
                 {t('backup.print')}
               </button>
               <button
+                type="button"
                 class="button button--primary"
                 onClick={() => setShowing(showing + 1)}
                 data-testid="guardian-next"
@@ -103,7 +109,7 @@ export function Guardians() {
             </div>
           </>
         )}
-        <button class="button" onClick={() => go({ name: 'settings' })}>
+        <button type="button" class="button" onClick={() => go({ name: 'settings' })}>
           {t('common.back')}
         </button>
       </section>
@@ -157,6 +163,7 @@ export function Guardians() {
         ))}
         <ErrorNotice error={error} />
         <button
+          type="submit"
           class="button button--primary"
           disabled={busy !== undefined}
           data-testid="guardians-make"
@@ -165,7 +172,7 @@ export function Guardians() {
         </button>
         <Busy text={busy} />
       </form>
-      <button class="button" onClick={() => go({ name: 'settings' })}>
+      <button type="button" class="button" onClick={() => go({ name: 'settings' })}>
         {t('common.back')}
       </button>
     </section>

@@ -172,6 +172,7 @@ export function Restore({
         )}
         <ErrorNotice error={error} />
         <button
+          type="submit"
           class="button button--primary"
           disabled={busy !== undefined}
           data-testid="restore-submit"
