@@ -195,5 +195,5 @@ export {
   OFFLINE_REQUEST_PREFIX,
   offlineClientId,
   type OfflineRequestFields,
-  VP_FORMATS_SUPPORTED,
 } from './offline/offline-request.js';
+export * from './formats/index.js';

@@ -7,7 +7,7 @@ export {
   REQUIRED_LOCALES,
 } from './credential-type.js';
 export { refugeeStatusType } from './refugee-status.js';
-export { base64urlSigner, DECOYS_PER_LEVEL, SALT_BYTES } from './formats.js';
+export { base64urlSigner } from './did-jwt-signer.js';
 export {
   createIssuer,
   DEFAULT_STATUS_LIST_SIZE,

@@ -4,24 +4,26 @@
  */
 import {
   bitstringStatusListSubject,
-  type BitstringStatusListEntry,
   type Clock,
   type CredentialBundle,
   type CredentialFormat,
   createStatusListJwt,
+  DEFAULT_FORMAT,
   didOf,
   epochSeconds,
+  formatOf,
   type HolderKey,
   isPlainObject,
   randomBytes,
   randomId,
   SanadError,
   type Signer,
+  signVcJwt,
   systemClock,
   TOKEN_STATUS,
+  VC_V1_CONTEXT,
 } from '@sanad/core';
 import type { CredentialType } from './credential-type.js';
-import { signSdJwtVc, signVcJwt } from './formats.js';
 import type {
   CredentialStatus,
   IssuedCredentialRecord,
@@ -34,7 +36,6 @@ import type {
 export const DEFAULT_STATUS_LIST_SIZE = 131_072;
 /** Published status lists expire after this, so a verifier notices a publisher that stopped. */
 export const DEFAULT_STATUS_LIST_VALIDITY_SECONDS = 14 * 24 * 3600;
-const VC_CONTEXT = 'https://www.w3.org/2018/credentials/v1';
 const DAY_MS = 86_400_000;
 
 export interface IssuerOptions {
@@ -196,9 +197,7 @@ export class Issuer {
    */
   async issue(options: IssueOptions): Promise<IssueResult> {
     const type = this.#type(options.type);
-    const format = options.format ?? 'dc+sd-jwt';
-    if (format !== 'dc+sd-jwt' && format !== 'jwt_vc_json')
-      throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+    const format = formatOf(options.format ?? DEFAULT_FORMAT);
     const claims = type.validateClaims(options.claims);
     if (!Array.isArray(options.holders) || options.holders.length === 0)
       throw new SanadError('ERR_INVALID_INPUT', 'At least one holder key is needed.');
@@ -219,13 +218,13 @@ export class Issuer {
     if (!(validUntil.getTime() > validFrom.getTime()))
       throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
     const batchId = options.batchId ?? randomId();
-    const kind: StatusListKind = format === 'dc+sd-jwt' ? 'token' : 'bitstring';
+    const kind: StatusListKind = format.statusListKind;
     const records = await this.#options.store.recordCredentials(
       options.holders.map(() => ({
         id: randomId(),
         batchId,
         typeId: type.definition.id,
-        format,
+        format: format.id,
         validFrom: validFrom.toISOString(),
         validUntil: validUntil.toISOString(),
         issuedAt: new Date(now).toISOString(),
@@ -241,58 +240,24 @@ export class Issuer {
     const exp = Math.floor(validUntil.getTime() / 1000);
     const iat = Math.floor(now / 1000);
     const credentials = await Promise.all(
-      records.map((record, i) => {
-        const holder = options.holders[i]!;
-        if (format === 'dc+sd-jwt') {
-          return signSdJwtVc({
-            signer: this.#options.signer,
-            kid: this.kid,
-            disclosable: type.definition.selectivelyDisclosable,
-            payload: {
-              iss: this.issuerId,
-              iat,
-              ...(nbf > iat ? { nbf } : {}),
-              exp,
-              vct: type.definition.vct,
-              cnf: { jwk: holder.jwk },
-              status: {
-                status_list: {
-                  idx: record.index,
-                  uri: this.#statusUri('token', record.listId).uri,
-                },
-              },
-              ...claims,
-            },
-          });
-        }
-        const entry = (purpose: 'revocation' | 'suspension'): BitstringStatusListEntry => {
-          const { uri } = this.#statusUri('bitstring', record.listId, purpose);
-          return {
-            id: `${uri}#${record.index}`,
-            type: 'BitstringStatusListEntry',
-            statusPurpose: purpose,
-            statusListIndex: String(record.index),
-            statusListCredential: uri,
-          };
-        };
-        return signVcJwt({
+      records.map((record, i) =>
+        format.issue({
           signer: this.#options.signer,
-          issuerDid: this.issuerId,
-          kid: this.kid,
-          payload: {
-            sub: holder.did,
-            nbf,
-            exp,
-            jti: `urn:uuid:${record.id}`,
-            vc: {
-              '@context': [VC_CONTEXT],
-              type: ['VerifiableCredential', type.definition.vcType],
-              credentialSubject: { ...claims },
-              credentialStatus: [entry('revocation'), entry('suspension')],
-            },
+          issuer: { id: this.issuerId, kid: this.kid },
+          type: type.definition,
+          claims,
+          holder: options.holders[i]!,
+          credentialId: record.id,
+          iat,
+          nbf,
+          exp,
+          status: {
+            index: record.index,
+            uri: (purpose: 'revocation' | 'suspension') =>
+              this.#statusUri(kind, record.listId, purpose).uri,
           },
-        });
-      }),
+        }),
+      ),
     );
     return {
       batchId,
@@ -300,7 +265,7 @@ export class Issuer {
       bundle: {
         type: 'sanad-credential-bundle',
         version: 1,
-        format,
+        format: format.id,
         credentials,
         metadata: type.metadata,
       },
@@ -501,21 +466,20 @@ export class Issuer {
         for (const e of entries)
           if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
         const { uri, path } = this.#statusUri('bitstring', list.id, purpose);
-        const token = await signVcJwt({
-          signer: key.signer,
-          issuerDid: key.issuerId,
-          kid: key.kid,
-          payload: {
+        const token = await signVcJwt(
+          key.signer,
+          { id: key.issuerId, kid: key.kid },
+          {
             jti: uri,
             nbf: iat,
             exp,
             vc: {
-              '@context': [VC_CONTEXT],
+              '@context': [VC_V1_CONTEXT],
               type: ['VerifiableCredential', 'BitstringStatusListCredential'],
               credentialSubject: bitstringStatusListSubject(uri, purpose, bits),
             },
           },
-        });
+        );
         out.push({ uri, path, kind: 'bitstring', token });
       }
     }

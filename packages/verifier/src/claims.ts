@@ -4,21 +4,6 @@ import { type ClaimPath, isPlainObject, pathsOverlap, setOwn } from '@sanad/core
 /** A DCQL claim path: names, array indexes, and `null` for "every element". */
 export type RequestedPath = Array<string | number | null>;
 
-/** Claims that describe the credential, not the person; never returned as claims. */
-export const TECHNICAL_CLAIMS = new Set([
-  'iss',
-  'iat',
-  'nbf',
-  'exp',
-  'vct',
-  'vct#integrity',
-  'cnf',
-  'status',
-  'sub',
-  'jti',
-  'aud',
-]);
-
 function select(value: unknown, path: RequestedPath): unknown {
   const [head, ...rest] = path;
   if (head === undefined) return value;
@@ -84,12 +69,4 @@ export function formatPath(path: ReadonlyArray<string | number | null>): string 
   return path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : p === null ? '[]' : i === 0 ? p : `.${p}`))
     .join('');
-}
-
-/** The payload without its technical claims. */
-export function personClaims(claims: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(claims))
-    if (!TECHNICAL_CLAIMS.has(key)) setOwn(out, key, value);
-  return out;
 }

@@ -1,5 +1,5 @@
 /** `@sanad/verifier`: presentation requests, verification, status lists, replay protection. */
-export { formatPath, pickClaims, type RequestedPath, TECHNICAL_CLAIMS } from './claims.js';
+export { formatPath, pickClaims, type RequestedPath } from './claims.js';
 export {
   createDirectoryStatusCache,
   importStatusList,

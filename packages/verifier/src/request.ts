@@ -5,6 +5,7 @@ import {
   type CredentialFormat,
   type DcqlQueryJson,
   epochSeconds,
+  formatOf,
   isPlainObject,
   numericDate,
   type LocalizedText,
@@ -110,25 +111,12 @@ export async function createPresentationRequest(
           'ERR_REQUEST_INVALID',
           'Each credential query lists the claims it needs (an empty list for none).',
         );
-      const id = c.id ?? `credential-${i + 1}`;
       // DCQL: without `claims` the wallet presents no selectively disclosable claim (OpenID4VP 1.0 section 6.1).
-      const claims =
-        c.claims.length === 0
-          ? {}
-          : {
-              claims: c.claims.map((path, j) => ({
-                id: `claim-${j + 1}`,
-                path: c.format === 'jwt_vc_json' ? ['credentialSubject', ...path] : path,
-              })),
-            };
-      return c.format === 'dc+sd-jwt'
-        ? { id, format: 'dc+sd-jwt', meta: { vct_values: c.types }, ...claims }
-        : {
-            id,
-            format: 'jwt_vc_json',
-            meta: { type_values: [['VerifiableCredential', ...c.types]] },
-            ...claims,
-          };
+      return formatOf(c.format).dcqlQuery({
+        id: c.id ?? `credential-${i + 1}`,
+        types: c.types,
+        claims: c.claims,
+      });
     }),
   };
   parseDcqlQuery(dcql_query);

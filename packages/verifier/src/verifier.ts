@@ -1,52 +1,37 @@
 /**
- * Verifying presentations: SD-JWT VC with a Key Binding JWT, and VP-JWT carrying a VC-JWT.
+ * Verifying presentations of every registered format: the format checks signatures and holder
+ * binding; the verifier decides trust, validity, whether the request is answered, and status.
  * `verify` never throws for a bad presentation: it returns every reason in `errors`.
  */
 import { DcqlPresentationResult, type DcqlQuery } from 'dcql';
 import {
-  bitstringEntriesOf,
   type Clock,
+  type CredentialFormatModule,
   createGuardedFetch,
-  type DecodedJwt,
-  decodeJwt,
-  didOf,
+  DEFAULT_FORMAT,
   type DidResolverOptions,
   type ErrorReport,
   errorReport,
+  formatOf,
+  formatOfPresentation,
+  formatOfQuery,
   type GuardedFetch,
-  holderJwkOf,
   type IssuerKeyResolver,
-  isPlainObject,
   isSanadError,
-  type JWK,
-  LEGACY_SD_JWT_VC_TYP,
   numericDate,
-  parseSdJwt,
+  type PresentationFacts,
   type PresentationRequest,
   type PresentationResponse,
-  processSdJwtPayload,
-  resolveDidKey,
   SanadError,
-  SD_JWT_VC_TYP,
   type StatusCache,
   StatusChecker,
   type StatusCheckResult,
-  statusListReferenceOf,
   systemClock,
   type TrustList,
   type VerificationResult,
-  verifyDecodedJwt,
-  verifyKeyBinding,
 } from '@sanad/core';
 import { nodeNetwork } from '@sanad/core/node';
-import {
-  formatPath,
-  hasPath,
-  isRequested,
-  personClaims,
-  pickClaims,
-  type RequestedPath,
-} from './claims.js';
+import { formatPath, hasPath, isRequested, pickClaims, type RequestedPath } from './claims.js';
 import type { NonceStore } from './nonce-store.js';
 import { unwrapPresentation } from './presentation-input.js';
 import { parseDcqlQuery } from './request.js';
@@ -106,6 +91,9 @@ interface NonceClaim {
 /** No verdict yet: the only reason for refusal is that the status could not be established. */
 const onlyStatusUnavailable = (draft: Draft): boolean =>
   draft.errors.length > 0 && draft.errors.every((e) => e.code === 'ERR_STATUS_UNAVAILABLE');
+
+/** What a result names when the input is not even a presentation. */
+const DEFAULT_PRESENTATION_FORMAT = formatOf(DEFAULT_FORMAT).presentationFormat;
 
 const newDraft = (format: VerificationResult['format']): Draft => ({
   verified: false,
@@ -172,14 +160,16 @@ export class Verifier {
   ): Promise<VerificationResult> {
     let text: string;
     let queryId: string | undefined;
+    let format: CredentialFormatModule;
     try {
       ({ text, queryId } = unwrapPresentation(presentation));
+      format = formatOfPresentation(text);
     } catch (err) {
-      const draft = newDraft('dc+sd-jwt');
+      const draft = newDraft(DEFAULT_PRESENTATION_FORMAT);
       draft.errors.push(report(err));
       return draft;
     }
-    const draft = newDraft(text.includes('~') ? 'dc+sd-jwt' : 'jwt_vp');
+    const draft = newDraft(format.presentationFormat);
     const nonce: NonceClaim = {
       bound: false,
       ...('request' in expected && expected.replayGuard === 'caller'
@@ -187,9 +177,7 @@ export class Verifier {
         : {}),
     };
     try {
-      if (draft.format === 'dc+sd-jwt')
-        await this.#verifySdJwt(text, expected, draft, queryId, nonce);
-      else await this.#verifyVpJwt(text, expected, draft, queryId, nonce);
+      await this.#verifyWith(format, text, expected, draft, queryId, nonce);
     } catch (err) {
       draft.errors.push(report(err));
     }
@@ -289,19 +277,18 @@ export class Verifier {
   #answer(
     request: PresentationRequest | undefined,
     queryId: string | undefined,
-    dcqlCredential: Record<string, unknown>,
-    claims: Record<string, unknown>,
-    disclosed: Array<Array<string | number>>,
+    format: CredentialFormatModule,
+    facts: PresentationFacts,
     draft: Draft,
-    toClaimPath: (path: RequestedPath) => RequestedPath | undefined,
   ): void {
+    const { claims, dcqlCredential } = facts;
     if (!request) {
       draft.claims = claims;
       return;
     }
     const { query, typeMatches: known } = dcqlQueries.get(request.dcql_query);
     const candidates = query.credentials.filter(
-      (q) => (queryId === undefined || q.id === queryId) && formatMatches(q.format, draft.format),
+      (q) => (queryId === undefined || q.id === queryId) && formatOfQuery(q.format) === format,
     );
     // With the query's claims left out, the match reads only the credential's format, type and
     // holder binding: the same for every presentation of one credential type, so computed once.
@@ -326,7 +313,7 @@ export class Verifier {
       return;
     }
     const requested = (credentialQuery.claims ?? [])
-      .map((c) => ('path' in c ? toClaimPath(c.path as RequestedPath) : undefined))
+      .map((c) => ('path' in c ? format.claimPathOf(c.path as RequestedPath) : undefined))
       .filter((p): p is RequestedPath => p !== undefined);
     const missing = requested.filter((path) => !hasPath(claims, path));
     if (missing.length > 0) {
@@ -339,7 +326,7 @@ export class Verifier {
       return;
     }
     draft.claims = pickClaims(claims, requested);
-    const extra = disclosed.filter((path) => !isRequested(path, requested));
+    const extra = facts.disclosed.filter((path) => !isRequested(path, requested));
     if (extra.length > 0) {
       draft.warnings.push(
         errorReport(
@@ -350,7 +337,9 @@ export class Verifier {
     }
   }
 
-  async #verifySdJwt(
+  /** The format's own checks, then the verifier's: trust, validity, the request, status. */
+  async #verifyWith(
+    format: CredentialFormatModule,
     text: string,
     expected: VerifyExpectations,
     draft: Draft,
@@ -359,177 +348,43 @@ export class Verifier {
   ): Promise<void> {
     const { nonce, audience, request } = this.#expectation(expected);
     if (request) nonceClaim.request = request;
-    const sdJwt = parseSdJwt(text);
-    const { header, payload } = sdJwt.jwt;
-    if (header.typ !== SD_JWT_VC_TYP && header.typ !== LEGACY_SD_JWT_VC_TYP)
-      throw new SanadError('ERR_SDJWT_TYP_INVALID');
-    if (typeof payload.iss !== 'string' || typeof payload.vct !== 'string')
-      throw new SanadError('ERR_SDJWT_MALFORMED', 'The SD-JWT VC has no iss or vct.');
-    draft.issuer = payload.iss;
-    draft.credentialType = payload.vct;
-    const kid = typeof header.kid === 'string' ? header.kid : undefined;
-    await verifyDecodedJwt(sdJwt.jwt, await this.#issuerKey(payload.iss, kid));
-    if (!this.#options.trustList.isAuthorized(payload.iss, payload.vct))
-      draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
-    const { claims, disclosedPaths } = processSdJwtPayload(payload, sdJwt.disclosures);
-    this.#checkValidity(claims, draft);
-
-    const holderJwk = holderJwkOf(claims);
-    if (!holderJwk || !sdJwt.kbJwt) {
-      draft.errors.push(errorReport('ERR_HOLDER_BINDING_MISSING'));
-    } else {
-      const kbErrors = await verifyKeyBinding(sdJwt.kbJwt, {
-        holderJwk,
-        withoutKb: sdJwt.withoutKb,
-        nonce,
-        audience,
-        now: this.#clock.now() / 1000,
-        maxAgeSeconds: this.#options.proofMaxAgeSeconds ?? 300,
-        futureSkewSeconds: this.#skew,
-      });
-      draft.errors.push(...kbErrors);
-      nonceClaim.bound = !kbErrors.some(
-        (e) => e.code === 'ERR_HOLDER_BINDING_INVALID' || e.code === 'ERR_NONCE_MISMATCH',
-      );
-    }
-
-    const person = personClaims(claims);
-    const dcqlCredential = {
-      credential_format: 'dc+sd-jwt',
-      vct: payload.vct,
-      claims: person,
-      cryptographic_holder_binding: holderJwk !== undefined,
+    const facts: PresentationFacts = {
+      issuer: '',
+      credentialType: '',
+      claims: {},
+      disclosed: [],
+      dcqlCredential: {},
+      nonceBound: false,
+      errors: draft.errors,
     };
-    this.#answer(request, queryId, dcqlCredential, person, disclosedPaths, draft, (path) => path);
-
-    const ref = statusListReferenceOf(claims);
-    if (ref)
-      this.#applyStatus(await this.#status.checkToken(ref, payload.iss, this.#issuerKey), draft);
-    else draft.status = 'valid';
-  }
-
-  async #verifyVpJwt(
-    text: string,
-    expected: VerifyExpectations,
-    draft: Draft,
-    queryId: string | undefined,
-    nonceClaim: NonceClaim,
-  ): Promise<void> {
-    const { nonce, audience, request } = this.#expectation(expected);
-    if (request) nonceClaim.request = request;
-    const vp = decodeJwt(text);
-    const vpClaim = vp.payload.vp;
-    if (!isPlainObject(vpClaim))
-      throw new SanadError(
-        'ERR_HOLDER_BINDING_MISSING',
-        'A bare credential is not a presentation: the holder must sign a VP.',
+    try {
+      await format.verify(
+        text,
+        {
+          issuerKey: this.#issuerKey,
+          did: this.#did,
+          nonce,
+          audience,
+          now: this.#clock.now() / 1000,
+          proofMaxAgeSeconds: this.#options.proofMaxAgeSeconds ?? 300,
+          clockSkewSeconds: this.#skew,
+          checkTrust: (issuer, types) => {
+            if (!this.#options.trustList.isAuthorized(issuer, ...types))
+              draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
+          },
+          checkValidity: (claims) => this.#checkValidity(claims, draft),
+        },
+        facts,
       );
-    const holder = vp.payload.iss;
-    if (typeof holder !== 'string' || !holder.startsWith('did:'))
-      throw new SanadError('ERR_JWT_MALFORMED', 'The VP has no holder DID (iss).');
-    await verifyDecodedJwt(vp, await this.#holderKey(vp, holder), 'ERR_HOLDER_BINDING_INVALID');
-
-    const now = this.#clock.now() / 1000;
-    if (vp.payload.nonce !== nonce) draft.errors.push(errorReport('ERR_NONCE_MISMATCH'));
-    const aud = vp.payload.aud;
-    if (!(aud === audience || (Array.isArray(aud) && aud.length === 1 && aud[0] === audience)))
-      draft.errors.push(errorReport('ERR_AUDIENCE_MISMATCH'));
-    const issuedAt = typeof vp.payload.iat === 'number' ? vp.payload.iat : vp.payload.nbf;
-    const maxAge = this.#options.proofMaxAgeSeconds ?? 300;
-    // did-jwt-vc writes no iat or nbf by default; the fresh, single-use nonce then proves freshness.
-    if (
-      issuedAt !== undefined &&
-      (typeof issuedAt !== 'number' || issuedAt < now - maxAge || issuedAt > now + this.#skew)
-    ) {
-      draft.errors.push(errorReport('ERR_PRESENTATION_IAT_INVALID'));
+    } finally {
+      draft.issuer = facts.issuer;
+      draft.credentialType = facts.credentialType;
+      nonceClaim.bound = facts.nonceBound;
     }
-    if (typeof vp.payload.exp === 'number' && vp.payload.exp + this.#skew < now)
-      draft.errors.push(
-        errorReport('ERR_PRESENTATION_IAT_INVALID', 'The presentation has expired.'),
-      );
-    nonceClaim.bound = vp.payload.nonce === nonce;
-
-    const inner = vpClaim.verifiableCredential;
-    const list = Array.isArray(inner) ? inner : [inner];
-    if (list.length !== 1 || typeof list[0] !== 'string')
-      throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one VC-JWT per presentation.');
-    const vc = decodeJwt(list[0]);
-    const issuer = vc.payload.iss;
-    const vcClaim = vc.payload.vc;
-    if (
-      typeof issuer !== 'string' ||
-      !isPlainObject(vcClaim) ||
-      !isPlainObject(vcClaim.credentialSubject) ||
-      !Array.isArray(vcClaim.type)
-    ) {
-      throw new SanadError('ERR_JWT_MALFORMED', 'The credential is not a VC-JWT.');
-    }
-    draft.issuer = issuer;
-    const types = vcClaim.type.filter((t): t is string => typeof t === 'string');
-    draft.credentialType =
-      types.filter((t) => t !== 'VerifiableCredential').at(-1) ?? 'VerifiableCredential';
-    const kid = typeof vc.header.kid === 'string' ? vc.header.kid : undefined;
-    await verifyDecodedJwt(vc, await this.#issuerKey(issuer, kid));
-    if (
-      !this.#options.trustList.isAuthorized(
-        issuer,
-        ...types.filter((t) => t !== 'VerifiableCredential'),
-      )
-    )
-      draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
-
-    // VC Data Model 1.1 JWT encoding: vc members must not contradict the registered claims.
-    const subject = vcClaim.credentialSubject;
-    const vcIssuer = isPlainObject(vcClaim.issuer) ? vcClaim.issuer.id : vcClaim.issuer;
-    if (
-      (vcIssuer !== undefined && vcIssuer !== issuer) ||
-      (subject.id !== undefined && vc.payload.sub !== undefined && subject.id !== vc.payload.sub)
-    ) {
-      draft.errors.push(errorReport('ERR_VC_CLAIMS_INCONSISTENT'));
-    }
-    const subjectDid = vc.payload.sub ?? subject.id;
-    if (typeof subjectDid !== 'string' || didOf(subjectDid) !== didOf(holder))
-      draft.errors.push(errorReport('ERR_HOLDER_MISMATCH'));
-    this.#checkValidity(vc.payload, draft);
-    for (const [field, check] of [
-      ['expirationDate', 'exp'],
-      ['issuanceDate', 'nbf'],
-    ] as const) {
-      const value = vcClaim[field];
-      if (value === undefined || vc.payload[check] !== undefined) continue;
-      // An unreadable date is refused (NaN would compare false: never expired, always valid).
-      const seconds = typeof value === 'string' ? Math.floor(Date.parse(value) / 1000) : Number.NaN;
-      this.#checkValidity({ [check]: seconds }, draft);
-    }
-
-    const { id: _subjectId, ...claims } = subject;
-    const dcqlCredential = {
-      credential_format: 'jwt_vc_json',
-      type: types,
-      claims: { ...vcClaim, credentialSubject: claims },
-      cryptographic_holder_binding: true,
-    };
-    const disclosed = Object.keys(claims).map((k) => [k]);
-    this.#answer(request, queryId, dcqlCredential, claims, disclosed, draft, (path) =>
-      path[0] === 'credentialSubject' ? path.slice(1) : undefined,
-    );
-
-    const entries = bitstringEntriesOf(vcClaim);
-    if (entries.length > 0)
-      this.#applyStatus(await this.#status.checkBitstring(entries, issuer, this.#issuerKey), draft);
-    else draft.status = 'valid';
-  }
-
-  /** The holder's key: the VP `kid` must be a key of the `iss` DID. */
-  async #holderKey(vp: DecodedJwt, holder: string): Promise<JWK> {
-    const kid = typeof vp.header.kid === 'string' ? vp.header.kid : undefined;
-    const didUrl = kid === undefined ? holder : kid.startsWith('#') ? `${holder}${kid}` : kid;
-    if (didOf(didUrl) !== didOf(holder))
-      throw new SanadError(
-        'ERR_HOLDER_BINDING_INVALID',
-        'The VP key belongs to another DID than its issuer.',
-      );
-    return resolveDidKey(didUrl, this.#did, 'authentication');
+    this.#answer(request, queryId, format, facts, draft);
+    const { status } = facts;
+    if (!status) draft.status = 'valid';
+    else this.#applyStatus(await this.#status.check(status, facts.issuer, this.#issuerKey), draft);
   }
 }
 
@@ -558,12 +413,6 @@ class DcqlQueryCache {
 }
 
 const dcqlQueries = new DcqlQueryCache();
-
-function formatMatches(queryFormat: string, presented: VerificationResult['format']): boolean {
-  return presented === 'dc+sd-jwt'
-    ? queryFormat === 'dc+sd-jwt' || queryFormat === 'vc+sd-jwt'
-    : queryFormat === 'jwt_vc_json';
-}
 
 /**
  * Creates a verifier.

@@ -10,6 +10,7 @@
  * cannot evaluate only fails to match itself.
  */
 import { DcqlQuery } from 'dcql';
+import { formatOf } from '@sanad/core';
 import type { StoredCredential } from './document.js';
 
 const ESCAPE = '\u0000';
@@ -48,22 +49,11 @@ function escapeQuery(query: DcqlQuery): DcqlQuery {
 }
 
 /** The credential as DCQL sees it: its format, type and claims (keys escaped). */
-function dcqlView(c: StoredCredential): Record<string, unknown> {
-  const claims = escapeKeys(c.claims);
-  return c.format === 'dc+sd-jwt'
-    ? {
-        credential_format: 'dc+sd-jwt',
-        vct: c.credentialType,
-        claims,
-        cryptographic_holder_binding: true,
-      }
-    : {
-        credential_format: 'jwt_vc_json',
-        type: ['VerifiableCredential', c.credentialType],
-        claims: { credentialSubject: claims },
-        cryptographic_holder_binding: true,
-      };
-}
+const dcqlView = (c: StoredCredential): Record<string, unknown> =>
+  formatOf(c.format).dcqlView({
+    credentialType: c.credentialType,
+    claims: escapeKeys(c.claims) as Record<string, unknown>,
+  });
 
 /** For each credential query, the ids of the stored credentials that can answer it, in wallet order. */
 export function matchCredentials(

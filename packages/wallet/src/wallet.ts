@@ -3,26 +3,21 @@
  * an explicit consent step, presentations from unused copies, history and backups.
  */
 import { DcqlQuery } from 'dcql';
-import { createVerifiablePresentationJwt } from 'did-jwt-vc';
 import {
   type Clock,
   type CredentialBundle,
   type DidResolverOptions,
+  formatOf,
   type HolderKey,
   isPlainObject,
   numericDate,
   type PresentationRequest,
   type PresentationResponse,
-  parseSdJwt,
   pathsOverlap,
-  processSdJwtPayload,
   randomId,
   SanadError,
-  sdHash,
   type SignatureAlgorithm,
-  signJwt,
   systemClock,
-  toBase64url,
   tryParseJson,
   utf8,
   fromUtf8,
@@ -502,11 +497,12 @@ export class Wallet {
         throw new SanadError('ERR_NO_MATCHING_CREDENTIAL');
       const c = this.#credential(chosen);
       const q = query.credentials.find((x) => x.id === queryId)!;
+      const format = formatOf(c.format);
       const requested = (q.claims ?? [])
         .map((claim) => ('path' in claim ? (claim.path as Array<string | number | null>) : []))
-        .map((p) => (c.format === 'jwt_vc_json' && p[0] === 'credentialSubject' ? p.slice(1) : p));
+        .map((p) => format.claimPathOf(p) ?? p);
       const all = claimPaths(c.claims);
-      const sharesEverything = c.format === 'jwt_vc_json';
+      const sharesEverything = !format.selectiveDisclosure;
       const sharedPaths = sharesEverything ? all : requested;
       const { issuerName } = this.#summary(c, locale);
       return {
@@ -624,51 +620,15 @@ export class Wallet {
       // An unused copy first; otherwise the least recently used one.
       const copy = [...c.copies].sort((a, b) => (a.usedAt ?? '').localeCompare(b.usedAt ?? ''))[0]!;
       const signer = await agentSigner(this.#agent, copy.holderDid);
-      let presentation: string;
-      if (c.format === 'dc+sd-jwt') {
-        const parsed = parseSdJwt(copy.raw);
-        const { disclosurePaths } = processSdJwtPayload(parsed.jwt.payload, parsed.disclosures);
-        // A disclosure goes when it lies on a shared path: the claim, its parents, its parts.
-        const kept = disclosurePaths.filter((d) =>
-          item.shared.some((s) => pathsOverlap(d.path, s.path)),
-        );
-        const keptSet = new Set(kept.map((d) => d.disclosure));
-        const base = `${copy.raw.split('~')[0]}~${parsed.disclosures
-          .filter((d) => keptSet.has(d))
-          .map((d) => `${d}~`)
-          .join('')}`;
-        const kb = await signJwt(
-          signer,
-          { typ: 'kb+jwt' },
-          {
-            nonce: request.nonce,
-            aud: request.client_id,
-            iat: Math.floor(now / 1000),
-            sd_hash: sdHash(base),
-          },
-        );
-        presentation = `${base}${kb}`;
-      } else {
-        presentation = await createVerifiablePresentationJwt(
-          {
-            vp: {
-              '@context': ['https://www.w3.org/2018/credentials/v1'],
-              type: ['VerifiablePresentation'],
-              verifiableCredential: [copy.raw],
-            },
-            nonce: request.nonce,
-            aud: request.client_id,
-            nbf: Math.floor(now / 1000),
-          } as unknown as Parameters<typeof createVerifiablePresentationJwt>[0],
-          {
-            did: copy.holderDid,
-            signer: async (data: string | Uint8Array) =>
-              toBase64url(await signer.sign(typeof data === 'string' ? utf8(data) : data)),
-            alg: signer.alg,
-          },
-          { header: { kid: signer.kid, typ: 'JWT', alg: signer.alg } },
-        );
-      }
+      const presentation = await formatOf(c.format).present({
+        raw: copy.raw,
+        holderDid: copy.holderDid,
+        signer,
+        shared: item.shared.map((shared) => shared.path),
+        nonce: request.nonce,
+        audience: request.client_id,
+        now: Math.floor(now / 1000),
+      });
       copy.usedAt = new Date(now).toISOString();
       vpToken[item.queryId] = [presentation];
       this.#doc.history.push({

@@ -7,14 +7,7 @@
 import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import {
-  type CredentialBundle,
-  decodeJwt,
-  isPlainObject,
-  parseSdJwt,
-  processSdJwtPayload,
-  SanadError,
-} from '@sanad/core';
+import { type CredentialBundle, formatOf, SanadError } from '@sanad/core';
 import { createFile, replaceFile } from '@sanad/core/node';
 import { action } from '../command.js';
 import { lockOwner, syncFile, wipeFile } from '../drive/durable-files.js';
@@ -38,13 +31,8 @@ async function refuseWhileRunning(results: string): Promise<void> {
 function claimOf(bundle: CredentialBundle, claim: string): unknown {
   const first = bundle.credentials[0];
   if (typeof first !== 'string') return undefined;
-  if (bundle.format === 'dc+sd-jwt') {
-    const parsed = parseSdJwt(first);
-    return processSdJwtPayload(parsed.jwt.payload, parsed.disclosures).claims[claim];
-  }
-  const vc = decodeJwt(first).payload.vc;
-  const subject = isPlainObject(vc) ? vc.credentialSubject : undefined;
-  return isPlainObject(subject) ? subject[claim] : undefined;
+  const claims = formatOf(bundle.format).claimsOf(first);
+  return Object.hasOwn(claims, claim) ? claims[claim] : undefined;
 }
 
 /** A safe file name from a claim value: letters, digits, `.`, `_`, `-`; never hidden, never a path. */

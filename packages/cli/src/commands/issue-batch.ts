@@ -17,6 +17,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import {
   type CredentialFormat,
+  DEFAULT_FORMAT,
   type HolderKey,
   isPlainObject,
   isSanadError,
@@ -57,6 +58,7 @@ import { type ResultsSummary, summarizeResults } from '../drive/results-file.js'
 import { EXIT, type ExitCode, exitCodeFor, exitCodeForSignal } from '../exit-codes.js';
 import { type RegisterFlags, registerOptions, withIssuer } from '../issuer-folder.js';
 import type { Output, ProgressBar } from '../output.js';
+import { checkedFormat, FORMAT_FLAG } from '../format-flag.js';
 
 /**
  * Lines per journal record. Each chunk costs two fsyncs (journal before, results after), next
@@ -150,7 +152,7 @@ export function driveCommand(o: DriveOptions): string {
     o.input,
     '--out',
     o.out,
-    ...(o.format === 'dc+sd-jwt' ? [] : ['--format', o.format]),
+    ...(o.format === DEFAULT_FORMAT ? [] : ['--format', o.format]),
   ];
   return args.map(shellWord).join(' ');
 }
@@ -514,18 +516,14 @@ export function registerIssueBatchCommand(issuer: Command): void {
           '--input <file>',
           'JSON Lines: {"holder": "did:…", "claims": {…}} (or "holders": [did, …] for copies)',
         )
-        .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
+        .option(...FORMAT_FLAG)
         .requiredOption(
           '--out <file>',
           'results (JSON Lines, input order, never overwritten): {"line", "batchId", "ids", "bundle"} or {"line", "error"}; the journal is <file>.journal',
         ),
     ),
     async (o, out) => {
-      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json')
-        throw new SanadError(
-          'ERR_UNSUPPORTED_FORMAT',
-          '--format must be dc+sd-jwt or jwt_vc_json.',
-        );
+      checkedFormat(o.format);
       if (o.out === '-')
         throw new SanadError(
           'ERR_INVALID_INPUT',

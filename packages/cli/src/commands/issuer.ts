@@ -36,6 +36,7 @@ import type { Output, ProgressBar } from '../output.js';
 import { confirm } from '../prompt.js';
 import { registerHandOutCommands } from './hand-out.js';
 import { registerIssueBatchCommand } from './issue-batch.js';
+import { checkedFormat, FORMAT_FLAG } from '../format-flag.js';
 
 /** Holder keys from a `sanad wallet keys` file, or from DIDs given on the command line. */
 async function holderKeys(
@@ -260,16 +261,12 @@ export function registerIssuerCommands(program: Command): Command {
         .requiredOption('--claims <file>', 'the claims as JSON (or - for stdin)')
         .option('--holder-keys <file>', 'holder keys from `sanad wallet keys`')
         .option('--holder <did>', 'a holder did:key or did:jwk (repeatable)', collect)
-        .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
+        .option(...FORMAT_FLAG)
         .option('--valid-until <iso>', 'end of validity (default: the type validity)')
         .requiredOption('--out <file>', 'where to write the credential bundle for the wallet'),
     ),
     async (o, out) => {
-      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json')
-        throw new SanadError(
-          'ERR_UNSUPPORTED_FORMAT',
-          '--format must be dc+sd-jwt or jwt_vc_json.',
-        );
+      checkedFormat(o.format);
       const claims = tryParseJson(await readInput(o.claims));
       if (claims === undefined)
         throw new SanadError('ERR_INVALID_JSON', 'The claims are not valid JSON.');

@@ -12,6 +12,7 @@ import {
 import { action, wholeNumber } from '../command.js';
 import { readInput, writeOutput } from '../io.js';
 import { renderQr } from '../qr.js';
+import { checkedFormat, FORMAT_FLAG } from '../format-flag.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -68,7 +69,7 @@ export function registerVerifierCommands(program: Command): Command {
       )
       .requiredOption('--purpose <text>', 'why you ask; shown to the holder')
       .option('--purpose-lang <lang>', 'language of --purpose', 'en')
-      .option('--format <format>', 'dc+sd-jwt or jwt_vc_json', 'dc+sd-jwt')
+      .option(...FORMAT_FLAG)
       .option('--ttl <seconds>', 'how long the request is valid', wholeNumber(86_400), 300)
       .option('--nonce-store <file>', 'remember the nonce so `sanad verify` accepts it once')
       .option(
@@ -77,11 +78,7 @@ export function registerVerifierCommands(program: Command): Command {
       )
       .requiredOption('--out <file>', 'where to write the request'),
     async (o, out) => {
-      if (o.format !== 'dc+sd-jwt' && o.format !== 'jwt_vc_json')
-        throw new SanadError(
-          'ERR_UNSUPPORTED_FORMAT',
-          '--format must be dc+sd-jwt or jwt_vc_json.',
-        );
+      checkedFormat(o.format);
       const request = await createPresentationRequest({
         clientId: o.clientId,
         ...(o.name ? { verifierName: o.name } : {}),

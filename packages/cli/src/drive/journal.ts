@@ -12,7 +12,7 @@
  * them reached it. A torn last record was never fsynced, so nothing was issued from it: it is cut.
  */
 import type { CredentialFormat } from '@sanad/core';
-import { isPlainObject, SanadError, tryParseJson } from '@sanad/core';
+import { isCredentialFormat, isPlainObject, SanadError, tryParseJson } from '@sanad/core';
 import { type AppendFile, createAppendFile, reopenAppendFile } from './durable-files.js';
 import { readNumberedLines } from './input-lines.js';
 
@@ -76,7 +76,7 @@ function isHeader(value: unknown): value is DriveHeader {
     isPlainObject(value.input) &&
     typeof value.input.sha256 === 'string' &&
     typeof value.credentialType === 'string' &&
-    (value.format === 'dc+sd-jwt' || value.format === 'jwt_vc_json') &&
+    isCredentialFormat(value.format) &&
     typeof value.issuer === 'string'
   );
 }

@@ -31,8 +31,9 @@ import {
 import { isSanadError, SanadError } from '../errors.js';
 import { isNumericDate } from '../jwt.js';
 import { algorithmOfJwk, type JWK, type Signer } from '../keys.js';
+import { vpFormatsSupported } from '../formats/index.js';
 import { inflateBounded } from '../status/inflate.js';
-import type { CredentialFormat, DcqlQueryJson, LocalizedText } from '../types.js';
+import type { DcqlQueryJson, LocalizedText } from '../types.js';
 import { fromBase45, toBase45 } from './base45.js';
 
 export const OFFLINE_REQUEST_PREFIX = 'SANADR1:';
@@ -51,12 +52,6 @@ const DICTIONARY = utf8(
   '"given_name""family_name""birthdate""nationality""case_number""age_over_18"https:///responses/"format":"jwt_vc_json","meta":{"vct_values":["https://' +
     '"claims":[{"id":"claim-1","path":["{"credentials":[{"id":"refugee-status","format":"dc+sd-jwt","meta":{"vct_values":["https://{"en":"","fr":"","ar":"',
 );
-
-/** What each credential format's presentation may be signed with (OpenID4VP 1.0 `vp_formats_supported`). */
-export const VP_FORMATS_SUPPORTED: Record<CredentialFormat, Record<string, string[]>> = {
-  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'EdDSA'], 'kb-jwt_alg_values': ['ES256', 'EdDSA'] },
-  jwt_vc_json: { alg_values: ['ES256', 'EdDSA'] },
-};
 
 /** The fields of an offline request that are not the profile's defaults. */
 export interface OfflineRequestFields {
@@ -111,9 +106,7 @@ function requestObjectParts(
     dcql_query: fields.dcqlQuery,
     client_metadata: {
       client_name: fields.clientName,
-      vp_formats_supported: Object.fromEntries(
-        formats.map((f) => [f, VP_FORMATS_SUPPORTED[f as CredentialFormat] ?? {}]),
-      ),
+      vp_formats_supported: vpFormatsSupported(formats),
     },
     // Not an OpenID4VP parameter: Sanad wallets show it; others ignore it.
     purpose: fields.purpose,

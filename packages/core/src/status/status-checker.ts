@@ -4,6 +4,7 @@
  * check is O(1) after the first. Fails closed: no list, no "valid".
  */
 import type { Clock } from '../clock.js';
+import type { StatusReference } from '../formats/format.js';
 import { fromUtf8 } from '../encoding.js';
 import { type ErrorReport, errorReport, isSanadError, SanadError } from '../errors.js';
 import { type DecodedJwt, decodeJwt, numericDate, verifyDecodedJwt } from '../jwt.js';
@@ -231,6 +232,17 @@ export class StatusChecker {
       ],
       warnings: [],
     };
+  }
+
+  /** Status from the list a credential's format points to. */
+  check(
+    status: StatusReference,
+    issuer: string,
+    keyFor: IssuerKeyResolver,
+  ): Promise<StatusCheckResult> {
+    return status.kind === 'token'
+      ? this.checkToken(status.reference, issuer, keyFor)
+      : this.checkBitstring(status.entries, issuer, keyFor);
   }
 
   /** Status of an SD-JWT VC from its Token Status List reference. */

@@ -1,4 +1,5 @@
 /** What the SQL issuer stores (SQLite, PostgreSQL) share: the schema and the row mapping. */
+import type { CredentialFormat } from '@sanad/core';
 import type { CredentialStatus, IssuedCredentialRecord, StatusListRecord } from './issuer-store.js';
 
 export const SCHEMA_VERSION = 2;
@@ -25,7 +26,7 @@ export interface CredentialRow {
   id: string;
   batch_id: string;
   type_id: string;
-  format: 'dc+sd-jwt' | 'jwt_vc_json';
+  format: CredentialFormat;
   list_id: number;
   idx: number;
   status: CredentialStatus;

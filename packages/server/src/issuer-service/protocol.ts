@@ -32,7 +32,10 @@ import {
 import { ValidationError } from '@openid4vc/utils';
 import {
   type Clock,
+  CREDENTIAL_FORMAT_MODULES,
   type CredentialFormat,
+  DEFAULT_FORMAT,
+  formatOf,
   decodeJwt,
   didJwkFromJwk,
   didOf,
@@ -157,11 +160,9 @@ export interface IssuerProtocol {
   changeStatus(action: StatusAction, id: string): Promise<StatusChange[]>;
 }
 
-const FORMAT_SUFFIX: Record<CredentialFormat, string> = {
-  'dc+sd-jwt': 'sd-jwt',
-  jwt_vc_json: 'vc-jwt',
-};
-const FORMATS = Object.keys(FORMAT_SUFFIX) as CredentialFormat[];
+/** The format of a credential configuration id (`refugee-status.sd-jwt`): its suffix. */
+const formatOfConfiguration = (configurationId: string) =>
+  CREDENTIAL_FORMAT_MODULES.find((f) => configurationId.endsWith(`.${f.configurationSuffix}`));
 const PROOF_ALGS = ['ES256', 'EdDSA'];
 /** Signing every list is costly: an instance re-signs at most this often, or after its own changes. */
 export const STATUS_REFRESH_SECONDS = 30;
@@ -195,18 +196,11 @@ function configurationsFor(
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: PROOF_ALGS } },
       credential_metadata,
     };
-    out[`${definition.id}.${FORMAT_SUFFIX['dc+sd-jwt']}`] = {
-      ...common,
-      format: 'dc+sd-jwt',
-      vct: definition.vct,
-      cryptographic_binding_methods_supported: ['jwk'],
-    };
-    out[`${definition.id}.${FORMAT_SUFFIX.jwt_vc_json}`] = {
-      ...common,
-      format: 'jwt_vc_json',
-      cryptographic_binding_methods_supported: ['did:key', 'did:jwk'],
-      credential_definition: { type: ['VerifiableCredential', definition.vcType] },
-    };
+    for (const format of CREDENTIAL_FORMAT_MODULES)
+      out[`${definition.id}.${format.configurationSuffix}`] = {
+        ...common,
+        ...format.credentialConfiguration(definition),
+      };
   }
   return out as CredentialConfigurationsSupportedWithFormats;
 }
@@ -386,8 +380,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
         'ERR_CREDENTIAL_TYPE_UNKNOWN',
         'No credential type of that name is defined here.',
       );
-    const format = input.format ?? 'dc+sd-jwt';
-    if (!FORMATS.includes(format)) throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+    const format = formatOf(input.format ?? DEFAULT_FORMAT);
     if (input.txCode !== undefined && typeof input.txCode !== 'boolean')
       throw new SanadError('ERR_INVALID_INPUT', 'tx_code must be true or false.');
     const ttl = input.ttlSeconds ?? options.offerTtlSeconds ?? 72 * 3600;
@@ -412,7 +405,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
         },
       );
     }
-    const configurationId = `${input.type}.${FORMAT_SUFFIX[format]}`;
+    const configurationId = `${input.type}.${format.configurationSuffix}`;
     const offerId = crypto.randomUUID();
     const code = toBase64url(randomBytes(32));
     const pin = input.txCode === false ? undefined : randomDigits(txCodeLength);
@@ -709,8 +702,8 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     const spent = await store.take<TokenRecord>('access_token', tokenId, now());
     if (!spent) throw tokenRefused();
     const claims = await unseal(token, 'access-token', spent.sealedClaims);
-    const [typeId, suffix] = spent.configurationId.split('.') as [string, string];
-    const format = FORMATS.find((f) => FORMAT_SUFFIX[f] === suffix)!;
+    const [typeId] = spent.configurationId.split('.') as [string];
+    const format = formatOfConfiguration(spent.configurationId)!.id;
     const { bundle } = await issuer.issue({
       type: typeId,
       format,

@@ -36,7 +36,7 @@ import {
   systemClock,
   toBase64url,
   type VerificationResult,
-  VP_FORMATS_SUPPORTED,
+  vpFormatsSupported,
   parseJsonBounded,
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
@@ -450,9 +450,7 @@ export async function createVerifierProtocol(
           dcql_query: request.dcql_query,
           client_metadata: {
             client_name: options.verifierName,
-            vp_formats_supported: Object.fromEntries(
-              preset.credentials.map((c) => [c.format, VP_FORMATS_SUPPORTED[c.format]]),
-            ),
+            vp_formats_supported: vpFormatsSupported(preset.credentials.map((c) => c.format)),
             ...(jwks.length > 0
               ? {
                   jwks: { keys: jwks },

@@ -10,7 +10,7 @@ import {
 import { Openid4vciClient, Openid4vciRetrieveCredentialsError } from '@openid4vc/openid4vci';
 import {
   type CredentialBundle,
-  type CredentialFormat,
+  formatOf,
   type CredentialTypeMetadata,
   didOf,
   isPlainObject,
@@ -54,7 +54,6 @@ export interface ReceivedCredential {
   bundle: CredentialBundle;
 }
 
-const FORMATS: readonly CredentialFormat[] = ['dc+sd-jwt', 'jwt_vc_json'];
 /** Sanad issuer metadata extension: a token request without tx_code is answered with the offer's state and counts as no attempt. */
 const TX_CODE_PROBE = 'sanad_tx_code_probe_supported';
 
@@ -232,8 +231,7 @@ export async function receiveCredentialOffer(
       'ERR_OFFER_INVALID',
       'The offer names no credential the issuer describes.',
     );
-  const format = configuration.format as CredentialFormat;
-  if (!FORMATS.includes(format)) throw new SanadError('ERR_UNSUPPORTED_FORMAT');
+  const format = formatOf(configuration.format).id;
 
   const grant = offer.grants?.[preAuthorizedCodeGrantIdentifier];
   if (!grant)

@@ -8,24 +8,20 @@
  * which entry, credential or holder was looked at.
  */
 import {
-  bitstringEntriesOf,
   type Clock,
   type CredentialStatusValue,
   createGuardedHttpFetch,
-  decodeJwt,
   type DidResolverOptions,
+  didIssuerKey,
   type ErrorReport,
+  formatOf,
   type GuardedFetch,
   type GuardedResponse,
-  isPlainObject,
   type IssuerKeyResolver,
-  parseSdJwt,
   StatusChecker,
   type StatusCheckResult,
-  statusListReferenceOf,
   toSanadError,
 } from '@sanad/core';
-import { didIssuerKey } from '../credentials.js';
 import type { CredentialCopy, StoredCredential } from '../document.js';
 
 /** The last status the wallet established for a credential, kept in the wallet document. */
@@ -85,7 +81,7 @@ function fetchOncePerUri(base: typeof globalThis.fetch): GuardedFetch {
   };
 }
 
-/** A copy's status: from its Token Status List (SD-JWT VC) or Bitstring Status List (VC-JWT) entries. */
+/** A copy's status, from the status list its format points to. */
 function checkCopy(
   checker: StatusChecker,
   format: StoredCredential['format'],
@@ -93,13 +89,8 @@ function checkCopy(
   copy: CredentialCopy,
   keyFor: IssuerKeyResolver,
 ): Promise<StatusCheckResult> | undefined {
-  if (format === 'dc+sd-jwt') {
-    const ref = statusListReferenceOf(parseSdJwt(copy.raw).jwt.payload);
-    return ref ? checker.checkToken(ref, issuer, keyFor) : undefined;
-  }
-  const vc = decodeJwt(copy.raw).payload.vc;
-  const entries = isPlainObject(vc) ? bitstringEntriesOf(vc) : [];
-  return entries.length > 0 ? checker.checkBitstring(entries, issuer, keyFor) : undefined;
+  const status = formatOf(format).statusOf(copy.raw);
+  return status ? checker.check(status, issuer, keyFor) : undefined;
 }
 
 /** Revoked over suspended over unknown over valid: the worst of the copies is the card's. */
