@@ -374,10 +374,10 @@ describe('issuer identifiers are validated (issue 14, why 6)', () => {
       /give the issuer's keys with --jwks/,
     ],
     [
-      'an https issuer without --jwks',
-      async () => 'https://issuer.health.example',
+      'an https issuer with a query',
+      async () => 'https://issuer.health.example/?tenant=1',
       'ERR_INVALID_INPUT',
-      /needs its public keys: give --jwks/,
+      /https issuer URL/,
     ],
     [
       'plain http',

@@ -35,11 +35,15 @@ import { operator, type Services, startServices } from '../support/services.js';
 let s: Services;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-interop-'));
-  s = await startServices({
-    issuer: openSqliteIssuerStore(join(dir, 'i.sqlite')),
-    service: openSqliteServiceStore(join(dir, 's.sqlite')),
-    dump: async () => '',
-  });
+  // The https identifier: iss is the issuer URL, its keys at /.well-known/jwt-vc-issuer.
+  s = await startServices(
+    {
+      issuer: openSqliteIssuerStore(join(dir, 'i.sqlite')),
+      service: openSqliteServiceStore(join(dir, 's.sqlite')),
+      dump: async () => '',
+    },
+    { identifier: 'https' },
+  );
 });
 afterAll(() => s.close());
 
@@ -153,11 +157,17 @@ it('a wallet made of @openid4vc clients, jose and @sd-jwt/sd-jwt-vc receives fro
   });
   const credential = (credentialResponse.credentials![0] as { credential: string }).credential;
 
-  // The credential verifies in @sd-jwt/sd-jwt-vc with the key from /.well-known/jwt-vc-issuer.
-  const jwks = (await (await fetch(`${s.issuerUrl}/.well-known/jwt-vc-issuer`)).json()) as {
+  // The credential verifies in @sd-jwt/sd-jwt-vc with the key from its JWT VC Issuer Metadata,
+  // read as the draft says: issuer identical to iss, the key by the header's kid.
+  const metadata = (await (await fetch(`${s.issuerUrl}/.well-known/jwt-vc-issuer`)).json()) as {
+    issuer: string;
     jwks: { keys: JWK[] };
   };
-  const issuerKey = await importJWK(jwks.jwks.keys[0]!, 'ES256');
+  const [header, payload] = credential.split('~')[0]!.split('.');
+  expect(metadata.issuer).toBe(b64urlJson(payload!).iss);
+  const signing = metadata.jwks.keys.filter((k) => k.kid === b64urlJson(header!).kid);
+  expect(signing).toHaveLength(1);
+  const issuerKey = await importJWK(signing[0]!, 'ES256');
   const byIssuerKey = async (data: string, sig: string): Promise<boolean> => {
     const [h, p] = data.split('.');
     return compactVerify(`${h}.${p}.${sig}`, issuerKey).then(
@@ -178,7 +188,7 @@ it('a wallet made of @openid4vc clients, jose and @sd-jwt/sd-jwt-vc receives fro
   });
   const checked = await checker.verify(credential);
   expect(checked.payload).toMatchObject({
-    iss: s.issuerDid,
+    iss: s.issuerUrl,
     cnf: { jwk: { x: wallet.publicJwk.x } },
   });
 
@@ -234,6 +244,6 @@ it('a wallet made of @openid4vc clients, jose and @sd-jwt/sd-jwt-vc receives fro
   expect((result.json.result as { errors: unknown[] }).errors).toEqual([]);
   expect(result.json).toMatchObject({
     status: 'answered',
-    result: { verified: true, claims: { age_over_18: true }, issuer: s.issuerDid },
+    result: { verified: true, claims: { age_over_18: true }, issuer: s.issuerUrl },
   });
 });

@@ -53,6 +53,8 @@ export interface Services {
   issuerService: IssuerService;
   issuerUrl: string;
   issuerDid: string;
+  /** The `iss` of the SD-JWT VC credentials: the DID, or with `identifier: 'https'` the issuer URL. */
+  sdJwtIssuer: string;
   verifierService: VerifierService;
   verifierUrl: string;
   dumpServiceStore(): Promise<string>;
@@ -70,6 +72,8 @@ export async function startServices(
     trustIssuer?: boolean;
     deskDir?: string;
     logs?: LogDestination;
+    /** The issuer's SD-JWT VC identifier; with `https` the verifier fetches its JWT VC Issuer Metadata. */
+    identifier?: 'did' | 'https';
   } = {},
 ): Promise<Services> {
   const observability = options.logs
@@ -113,10 +117,17 @@ export async function startServices(
       purgeEverySeconds: false,
     } as const;
     const issuerService = (
-      await composeIssuerService({ ...common, issuer, baseUrl: issuerServer.url })
+      await composeIssuerService({
+        ...common,
+        issuer,
+        baseUrl: issuerServer.url,
+        ...(options.identifier ? { identifier: options.identifier } : {}),
+      })
     ).service;
     issuerHandler = (r) => issuerService.app.fetch(r);
 
+    const sdJwtIssuer = options.identifier === 'https' ? issuerServer.url : did;
+    // Built directly (parseTrustList takes https ids only): the loopback issuer is http.
     const trustList = new TrustList({
       type: 'sanad-trust-list',
       version: 1,
@@ -125,7 +136,7 @@ export async function startServices(
           ? []
           : [
               {
-                id: did,
+                id: sdJwtIssuer,
                 name: 'Test agency',
                 credential_types: [refugeeStatusType.definition.vct],
               },
@@ -136,7 +147,10 @@ export async function startServices(
       await composeVerifierService({
         ...common,
         trustList,
-        verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
+        verification: {
+          fetch: createGuardedFetch({ allowInsecure: true }),
+          ...(options.identifier === 'https' ? { did: { web: { allowInsecure: true } } } : {}),
+        },
         baseUrl: verifierServer.url,
         signer: await signerFromJwk(verifierKey.privateJwk),
         verifierName: 'Al Noor Clinic',
@@ -151,6 +165,7 @@ export async function startServices(
       issuerService,
       issuerUrl: issuerServer.url,
       issuerDid: did,
+      sdJwtIssuer,
       verifierService,
       verifierUrl: verifierServer.url,
       dumpServiceStore: () => stores.dump(),

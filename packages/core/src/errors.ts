@@ -67,6 +67,14 @@ export const ERROR_CODES = {
   ERR_FETCH_TIMEOUT: spec('verification', 'The remote server did not answer in time.'),
   ERR_FETCH_TOO_LARGE: spec('verification', 'The remote response is larger than allowed.'),
   ERR_FETCH_FAILED: spec('verification', 'The remote resource could not be fetched.'),
+  ERR_ISSUER_METADATA_INVALID: spec(
+    'verification',
+    'The JWT VC Issuer Metadata (/.well-known/jwt-vc-issuer) is missing or malformed.',
+  ),
+  ERR_ISSUER_METADATA_MISMATCH: spec(
+    'verification',
+    'The JWT VC Issuer Metadata names another issuer than the credential.',
+  ),
 
   // --- JOSE ---
   ERR_JWT_MALFORMED: spec('verification', 'The JWT is malformed.'),

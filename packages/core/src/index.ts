@@ -169,6 +169,12 @@ export {
   type TrustListDocument,
 } from './trust-list/trust-list.js';
 export {
+  fetchJwtVcIssuerMetadata,
+  type JwtVcIssuerMetadata,
+  jwtVcIssuerUrl,
+  selectIssuerKey,
+} from './trust-list/jwt-vc-issuer.js';
+export {
   beyondRegistration,
   clientIdDid,
   type LoadVerifierRegistryOptions,

@@ -57,6 +57,13 @@ export interface IssuerOptions {
   registerId?: string;
   /** Keys this register signed with before a rotation: they still sign the status lists of their credentials. */
   retiredSigners?: RetiredSigner[];
+  /**
+   * An https issuer identifier for SD-JWT VC (draft-ietf-oauth-sd-jwt-vc, JWT VC Issuer Metadata):
+   * the credentials carry it as `iss`, with `kid` in their header, and the issuer publishes
+   * {@link Issuer.verificationKeys} at its `/.well-known/jwt-vc-issuer`. The register stays the
+   * key's (`issuerId`); VC-JWT credentials keep the DID. See {@link Issuer.withSdJwtIssuer}.
+   */
+  sdJwtIssuer?: string;
 }
 
 /** A retired key's signer, for the status lists of the credentials it signed. */
@@ -162,6 +169,27 @@ export class Issuer {
     this.types = new Map(options.types.map((t) => [t.definition.id, t]));
   }
 
+  /** The `iss` of the SD-JWT VC credentials: the https identifier when one is set, else `issuerId`. */
+  get sdJwtIssuer(): string {
+    return this.#options.sdJwtIssuer ?? this.issuerId;
+  }
+
+  /** The same register and keys, issuing SD-JWT VC as the https identifier `url`. */
+  withSdJwtIssuer(url: string): Issuer {
+    return new Issuer({ ...this.#options, sdJwtIssuer: url });
+  }
+
+  /**
+   * The public keys that verify what this issuer signs, each under the `kid` its signatures
+   * carry: the current key and the retired keys it still holds (their credentials may be valid).
+   */
+  get verificationKeys(): Array<{ kid: string; alg: string; publicJwk: Signer['publicJwk'] }> {
+    return [
+      { kid: this.kid, signer: this.#options.signer },
+      ...(this.#options.retiredSigners ?? []),
+    ].map(({ kid, signer }) => ({ kid, alg: signer.alg, publicJwk: signer.publicJwk }));
+  }
+
   /** The issuer's signing key (the services sign their access tokens and metadata with it). */
   get signer(): Signer {
     return this.#options.signer;
@@ -243,7 +271,8 @@ export class Issuer {
       records.map((record, i) =>
         format.issue({
           signer: this.#options.signer,
-          issuer: { id: this.issuerId, kid: this.kid },
+          // An https identifier where the format can name one (JWT VC Issuer Metadata), else the DID.
+          issuer: { id: format.httpsIssuer ? this.sdJwtIssuer : this.issuerId, kid: this.kid },
           type: type.definition,
           claims,
           holder: options.holders[i]!,
@@ -450,7 +479,10 @@ export class Issuer {
         const { uri, path } = this.#statusUri('token', list.id);
         const token = await createStatusListJwt(key.signer, {
           uri,
-          issuer: key.issuerId,
+          // With an https identifier, a list may hold credentials issued before as the DID and
+          // after as the URL: it names no `iss` (the Token Status List draft does not require
+          // one) and is bound to each by its key, found under the credential's own issuer by `kid`.
+          ...(this.#options.sdJwtIssuer === undefined ? { issuer: key.issuerId } : {}),
           kid: key.kid,
           statuses,
           bits: 2,

@@ -186,8 +186,13 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         await folder.close();
         throw new SanadError('ERR_CONFIG_INVALID', NEEDS_POSTGRES);
       }
-      const { offerTtlSeconds, maxOpenOffers, maxTxCodeAttempts, maxTxCodeAttemptsPerClient } =
-        config.issuer;
+      const {
+        offerTtlSeconds,
+        maxOpenOffers,
+        maxTxCodeAttempts,
+        maxTxCodeAttemptsPerClient,
+        identifier,
+      } = config.issuer;
       // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
       const composed = await composeIssuerService({
         issuer,
@@ -199,6 +204,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         maxOpenOffers,
         maxTxCodeAttempts,
         maxTxCodeAttemptsPerClient,
+        identifier,
         closeAfter: [folder],
       });
       await serveUntilStopped(composed, o, (listening) =>
@@ -208,6 +214,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
             base_url: baseUrl,
             profile: config.profile,
             issuer: settings.issuerId,
+            ...(identifier === 'https' ? { sd_jwt_issuer: baseUrl } : {}),
             status_lists: settings.statusBaseUrl,
             storage: folder.storage,
             register: folder.where,
@@ -215,7 +222,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
           () =>
             [
               `Issuer service on ${listening} (public: ${baseUrl})`,
-              `  issuer ${settings.issuerId}`,
+              `  issuer ${settings.issuerId}${identifier === 'https' ? ` (SD-JWT VC as ${baseUrl})` : ''}`,
               `  status lists under ${settings.statusBaseUrl}`,
               `  register: ${folder.where}`,
               'Ctrl-C stops.',

@@ -51,11 +51,7 @@ function checkIssuerId(id: string, hasJwks: boolean): void {
       'ERR_INVALID_INPUT',
       '--issuer must be a DID (did:key, did:jwk, did:web) or an https issuer URL.',
     );
-  if (!hasJwks)
-    throw new SanadError(
-      'ERR_INVALID_INPUT',
-      'An https issuer needs its public keys: give --jwks <file>.',
-    );
+  // Without --jwks, verifiers fetch the keys from the issuer's JWT VC Issuer Metadata.
 }
 
 export function registerTrustListCommands(program: Command): void {
@@ -84,7 +80,10 @@ export function registerTrustListCommands(program: Command): void {
       .requiredOption('--issuer <id>', 'issuer DID (did:key, did:jwk, did:web) or https URL')
       .requiredOption('--type <type>', 'a vct or VC type it may issue (repeatable)', collect)
       .option('--name <text>', 'display name, shown to staff at the desk')
-      .option('--jwks <file>', 'the issuer JWKS (required for https issuers)')
+      .option(
+        '--jwks <file>',
+        'the issuer JWKS, pinned (an https issuer without it: fetched from its metadata)',
+      )
       .option(
         '--expires <date|duration>',
         'set expires_at: an ISO 8601 date or date-time, or 24h, 90d, 12w from now',

@@ -121,6 +121,8 @@ export interface CredentialFormatModule {
   readonly configurationSuffix: string;
   /** The holder can withhold claims; without it every claim of the credential is shared. */
   readonly selectiveDisclosure: boolean;
+  /** Its credentials may name an https issuer whose keys are in its JWT VC Issuer Metadata. */
+  readonly httpsIssuer: boolean;
   /** The status list kind its credentials point to. */
   readonly statusListKind: 'token' | 'bitstring';
   /** Claims that describe the credential, not the person: never shown as claims, never asked for. */

@@ -102,7 +102,8 @@ export function decodeTokenStatusList(claim: unknown, maxBytes?: number): Status
 export interface StatusListJwtOptions {
   /** The URI the list is published at; becomes `sub`. */
   uri: string;
-  issuer: string;
+  /** Becomes `iss`; without one the list names no issuer and is bound to it by its key alone. */
+  issuer?: string;
   kid?: string;
   statuses: ArrayLike<number>;
   bits: StatusBits;
@@ -129,7 +130,7 @@ export function createStatusListJwt(
   if (options.kid !== undefined) header.kid = options.kid;
   const payload: Record<string, unknown> = {
     sub: options.uri,
-    iss: options.issuer,
+    ...(options.issuer !== undefined ? { iss: options.issuer } : {}),
     iat: options.iat,
     status_list: encodeTokenStatusList(options.statuses, options.bits),
   };

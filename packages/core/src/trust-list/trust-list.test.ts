@@ -84,7 +84,7 @@ describe('trust lists', () => {
       {},
       { ...doc, version: 2 },
       { ...doc, issuers: [{ id: 'http://plain.example', credential_types: ['x'] }] },
-      { ...doc, issuers: [{ id: 'https://no-jwks.example', credential_types: ['x'] }] },
+      { ...doc, issuers: [{ id: 'https://query.example/?tenant=1', credential_types: ['x'] }] },
       { ...doc, issuers: [{ id: issuerDid, credential_types: 'x' }] },
       { ...doc, issuers: [doc.issuers[0], doc.issuers[0]] },
       {

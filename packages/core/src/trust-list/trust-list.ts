@@ -7,6 +7,7 @@ import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js
 import { isPlainObject } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import type { JWK, Signer } from '../keys.js';
+import { JwtVcIssuerKeys } from './jwt-vc-issuer.js';
 import {
   didProblem,
   isDate,
@@ -20,11 +21,12 @@ import {
 export const TRUST_LIST_JWT_TYP = 'sanad-trust-list+jwt';
 
 export interface TrustedIssuer {
-  /** A DID, or an https issuer URL (then `jwks` is required). */
+  /** A DID, or an https issuer URL (its keys pinned in `jwks`, else from its JWT VC Issuer Metadata). */
   id: string;
   name?: string;
   /** `vct` values and/or W3C VC type names this issuer may issue. */
   credential_types: string[];
+  /** Pinned keys: used as they are, nothing fetched (offline). */
   jwks?: { keys: JWK[] };
 }
 
@@ -71,8 +73,9 @@ export function parseTrustList(json: unknown): TrustListDocument {
       fail(`Issuer ${i} has no id.`);
     const entry = issuer as Record<string, unknown> & { id: string };
     const isDid = entry.id.startsWith('did:');
-    if (!isDid && !/^https:\/\/[^\s]+$/.test(entry.id))
-      fail(`Issuer ${i} id must be a DID or an https URL.`);
+    // An https issuer identifier has no query or fragment (draft-ietf-oauth-sd-jwt-vc).
+    if (!isDid && !/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(entry.id))
+      fail(`Issuer ${i} id must be a DID or an https URL (no query or fragment).`);
     const problem = isDid ? didProblem(entry.id) : undefined;
     if (problem !== undefined) fail(`Issuer ${i} id is not a usable DID: ${problem}`);
     if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
@@ -89,8 +92,6 @@ export function parseTrustList(json: unknown): TrustListDocument {
       const keys = isPlainObject(entry.jwks) ? entry.jwks.keys : undefined;
       if (!Array.isArray(keys) || keys.some((k) => !isPlainObject(k) || 'd' in k))
         fail(`Issuer ${i} jwks must hold public keys only.`);
-    } else if (!isDid) {
-      fail(`Issuer ${i} is an https issuer and needs jwks.`);
     }
   });
   return json as unknown as TrustListDocument;
@@ -102,6 +103,7 @@ export class TrustList {
   /** True when the list came signed and the signature verified with the pinned key. */
   readonly signed: boolean;
   readonly #byId: Map<string, TrustedIssuer>;
+  readonly #metadata = new JwtVcIssuerKeys();
 
   constructor(document: TrustListDocument, signed = false) {
     this.document = document;
@@ -127,7 +129,9 @@ export class TrustList {
 
   /**
    * The key that signs for `issuerId`: from the list's `jwks` (matched by `kid` when given),
-   * else by resolving the DID (the `kid` must be a DID URL of that same DID).
+   * else for an https issuer from its JWT VC Issuer Metadata (fetched with the did:web guards,
+   * `issuer` identical to the id, the key by `kid`), else by resolving the DID (the `kid` must
+   * be a DID URL of that same DID).
    */
   async issuerKey(
     issuerId: string,
@@ -142,6 +146,7 @@ export class TrustList {
       if (keys.length !== 1) throw new SanadError('ERR_ISSUER_KEY_NOT_FOUND');
       return keys[0] as JWK;
     }
+    if (!issuer.id.startsWith('did:')) return this.#metadata.key(issuer.id, kid, didOptions?.web);
     if (kid?.startsWith('did:') && didOf(kid) !== issuer.id) {
       throw new SanadError(
         'ERR_ISSUER_KEY_NOT_FOUND',

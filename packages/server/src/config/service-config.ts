@@ -60,6 +60,12 @@ export interface ServiceConfig {
     maxTxCodeAttempts: number;
     /** Wrong transaction codes one client may try across all offers in 10 minutes. */
     maxTxCodeAttemptsPerClient: number;
+    /**
+     * The `iss` of SD-JWT VC credentials: `did`, the issuer's DID (verifiers need no network for
+     * the key, the trust list names the DID); `https`, the service's base URL, with its keys at
+     * `/.well-known/jwt-vc-issuer` (verifiers fetch them, or pin them in the trust list).
+     */
+    identifier: 'did' | 'https';
   };
   verifier: {
     /** How long a request can be answered. */
@@ -105,6 +111,7 @@ const STANDARD: ServiceConfig = {
     maxOpenOffers: 10_000,
     maxTxCodeAttempts: 5,
     maxTxCodeAttemptsPerClient: 20,
+    identifier: 'did',
   },
   verifier: {
     sessionTtlSeconds: 300,
@@ -295,6 +302,7 @@ const SCHEMA = object({
     maxOpenOffers: integer(1),
     maxTxCodeAttempts: integer(1, 10),
     maxTxCodeAttemptsPerClient: integer(1),
+    identifier: oneOf(['did', 'https']),
   }),
   verifier: object({
     sessionTtlSeconds: integer(30, 24 * 3600),

@@ -62,6 +62,12 @@ export interface IssuerProtocolOptions {
   store: ServiceStore;
   /** The public URL of this service; it is the `credential_issuer` identifier. */
   baseUrl: string;
+  /**
+   * The `iss` of the SD-JWT VC credentials: `did` (default) the issuer's DID, or `https` the
+   * base URL, whose keys this service then publishes as JWT VC Issuer Metadata (see
+   * docs/services.md, "Issuer identifier"). VC-JWT credentials carry the DID either way.
+   */
+  identifier?: 'did' | 'https';
   /** Issuer display name per locale, shown by wallets. */
   displayName?: Record<string, string>;
   /** How long an offer can be redeemed (default 72 h). */
@@ -140,8 +146,13 @@ export interface IssuerProtocol {
   readonly authorizationServerMetadata: AuthorizationServerMetadata;
   /** The key that signs access tokens. */
   readonly jwks: { keys: JWK[] };
-  /** SD-JWT VC issuer key discovery (draft-ietf-oauth-sd-jwt-vc): the keys that sign credentials. */
-  readonly jwtVcIssuer: { issuer: string; jwks: { keys: JWK[] } };
+  /**
+   * JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc) with the keys that sign credentials, and
+   * where it is served: only with the https identifier (see `jwtVcIssuerMetadata`).
+   */
+  readonly jwtVcIssuer: { issuer: string; jwks: { keys: JWK[] } } | undefined;
+  /** `/.well-known/jwt-vc-issuer` followed by the path of the base URL, if any. */
+  readonly jwtVcIssuerPath: string;
   createOffer(input: CreateOfferOptions): Promise<CreatedOffer>;
   /** The token endpoint: pre-authorized code (+ PIN) for an access token, once. */
   redeemPreAuthorizedCode(input: TokenRequest): Promise<AccessTokenResponse>;
@@ -292,10 +303,12 @@ interface TokenRecord {
  * ```
  */
 export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProtocol {
-  const { issuer, store } = options;
+  const { store } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((m: string) => console.error(m));
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const issuer =
+    options.identifier === 'https' ? options.issuer.withSdJwtIssuer(baseUrl) : options.issuer;
   const batchSize = options.batchSize ?? 10;
   const maxAttempts = options.maxTxCodeAttempts ?? 5;
   const maxClientAttempts = options.maxTxCodeAttemptsPerClient ?? 20;
@@ -315,10 +328,24 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   const jwks = {
     keys: [{ ...signer.publicJwk, kid: 'access-token', use: 'sig', alg: signer.alg }],
   };
-  const jwtVcIssuer = {
-    issuer: baseUrl,
-    jwks: { keys: [{ ...signer.publicJwk, kid: issuer.kid, use: 'sig', alg: signer.alg }] },
-  };
+  // The metadata's issuer MUST be identical to the credentials' iss, and its location is derived
+  // from an https iss: with a DID as iss there is no JWT VC Issuer Metadata to publish, so the
+  // endpoint answers 404 rather than name an issuer no credential carries (keys come from the DID).
+  const jwtVcIssuer =
+    options.identifier === 'https'
+      ? {
+          issuer: baseUrl,
+          jwks: {
+            keys: issuer.verificationKeys.map((k) => ({
+              ...k.publicJwk,
+              kid: k.kid,
+              use: 'sig',
+              alg: k.alg,
+            })),
+          },
+        }
+      : undefined;
+  const jwtVcIssuerPath = `/.well-known/jwt-vc-issuer${new URL(baseUrl).pathname.replace(/\/+$/, '')}`;
   const cNonces = createCNonces(store, cNonceTtl);
 
   const callbacks = sanadCallbacks({
@@ -732,6 +759,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     authorizationServerMetadata,
     jwks,
     jwtVcIssuer,
+    jwtVcIssuerPath,
     createOffer,
     redeemPreAuthorizedCode,
     // Only c_nonce (OpenID4VCI 1.0 section 7.2): c_nonce_expires_in was dropped from the final text.

@@ -67,12 +67,13 @@ export const requestTo = (path: string, headers: Record<string, string> = {}): R
 export async function keyProof(
   nonce: string,
   clock: Clock = { now: () => Date.now() },
+  aud = BASE_URL,
 ): Promise<string> {
   const { publicJwk, privateJwk } = await generateKeyPair('ES256');
   return signJwt(
     await signerFromJwk(privateJwk),
     { typ: 'openid4vci-proof+jwt', jwk: publicJwk as JWK },
-    { aud: BASE_URL, iat: Math.floor(clock.now() / 1000), nonce },
+    { aud, iat: Math.floor(clock.now() / 1000), nonce },
   );
 }
 

@@ -43,6 +43,7 @@ export const sdJwtVc: CredentialFormatModule = {
   presentationFormat: 'dc+sd-jwt',
   configurationSuffix: 'sd-jwt',
   selectiveDisclosure: true,
+  httpsIssuer: true,
   statusListKind: 'token',
   technicalClaims: TECHNICAL,
   vpFormatsSupported: {

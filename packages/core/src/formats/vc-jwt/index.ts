@@ -70,6 +70,7 @@ export const vcJwt: CredentialFormatModule = {
   presentationFormat: 'jwt_vp',
   configurationSuffix: 'vc-jwt',
   selectiveDisclosure: false,
+  httpsIssuer: false,
   statusListKind: 'bitstring',
   technicalClaims: TECHNICAL,
   vpFormatsSupported: { alg_values: ['ES256', 'EdDSA'] },

@@ -1,5 +1,6 @@
 /** The issuer's public endpoints: metadata, token, nonce, credential, status lists. Parse, call the protocol, answer. */
 import { Hono } from 'hono';
+import { HttpError } from '../../http/errors.js';
 import { requestLike } from '../../http/request-like.js';
 import { readBody } from '../body.js';
 import { type ClientKeyOptions, clientKey } from '../client-key.js';
@@ -13,7 +14,19 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
     c.json(protocol.authorizationServerMetadata),
   );
   app.get('/jwks', (c) => c.json(protocol.jwks));
-  app.get('/.well-known/jwt-vc-issuer', (c) => c.json(protocol.jwtVcIssuer));
+  // Path-aware: for a base URL with a path, the metadata sits at /.well-known/jwt-vc-issuer/<path>.
+  app.get(protocol.jwtVcIssuerPath, (c) => {
+    if (!protocol.jwtVcIssuer)
+      throw new HttpError(
+        404,
+        'not_found',
+        'This issuer signs as its DID: it publishes no JWT VC Issuer Metadata (resolve the DID).',
+        'ERR_NOT_FOUND',
+      );
+    // Verifiers reuse it this long (Sanad's verifier: at most an hour); a rotation shows within it.
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(protocol.jwtVcIssuer);
+  });
 
   app.post('/token', async (c) => {
     const response = await protocol.redeemPreAuthorizedCode({
