@@ -86,6 +86,28 @@ export const ERROR_CODES = {
   ERR_SIGNATURE_INVALID: spec('verification', 'The signature does not verify.'),
   ERR_ISSUER_KEY_NOT_FOUND: spec('verification', 'No key of the issuer matches the signature.'),
 
+  // --- W3C VC Data Model 2.0 with Data Integrity (ecdsa-sd-2023, bbs-2023) ---
+  ERR_DI_MALFORMED: spec(
+    'verification',
+    'The credential or its Data Integrity proof is malformed.',
+  ),
+  ERR_DI_CONTEXT_NOT_ALLOWED: spec(
+    'verification',
+    'The credential uses a JSON-LD context outside the pinned set Sanad accepts.',
+  ),
+  ERR_DI_CRYPTOSUITE_UNSUPPORTED: spec(
+    'verification',
+    'The Data Integrity proof uses a cryptosuite Sanad does not accept.',
+  ),
+  ERR_DI_BASE_PROOF_PRESENTED: spec(
+    'verification',
+    'A base proof was presented: the holder must derive a disclosure from it first.',
+  ),
+  ERR_DI_PROOF_INVALID: spec(
+    'verification',
+    'The Data Integrity proof does not verify over the disclosed statements.',
+  ),
+
   // --- SD-JWT (RFC 9901 section 7) ---
   ERR_SDJWT_MALFORMED: spec('verification', 'The SD-JWT is malformed.'),
   ERR_SDJWT_TYP_INVALID: spec('verification', 'The SD-JWT has an unexpected media type (typ).'),

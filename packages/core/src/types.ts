@@ -11,9 +11,9 @@ export const SD_JWT_VC_TYP = 'dc+sd-jwt';
 export const LEGACY_SD_JWT_VC_TYP = 'vc+sd-jwt';
 
 /** Credential formats, named as OpenID4VCI / OpenID4VP name them. */
-export type CredentialFormat = 'dc+sd-jwt' | 'jwt_vc_json';
+export type CredentialFormat = 'dc+sd-jwt' | 'jwt_vc_json' | 'ldp_vc';
 /** Presentation formats reported by the verifier. */
-export type PresentationFormat = 'dc+sd-jwt' | 'jwt_vp';
+export type PresentationFormat = 'dc+sd-jwt' | 'jwt_vp' | 'ldp_vp';
 
 /** The status of a credential as the verifier establishes it. */
 export type CredentialStatusValue = 'valid' | 'revoked' | 'suspended' | 'unknown';

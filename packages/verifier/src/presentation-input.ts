@@ -84,6 +84,13 @@ function compactText(raw: string): string {
 }
 
 /** Names the JSON documents Sanad itself writes, which are easy to pick up by mistake. */
+/** A W3C Verifiable Presentation in JSON (a Data Integrity `ldp_vp`). */
+const isJsonPresentation = (json: unknown): boolean =>
+  isPlainObject(json) &&
+  Array.isArray(json.type) &&
+  json.type.includes('VerifiablePresentation') &&
+  !('vp_token' in json);
+
 function describeJson(json: unknown): string {
   if (!isPlainObject(json)) return 'it is JSON without a vp_token.';
   if (json.type === 'sanad-trust-list') return 'it is a trust list.';
@@ -109,9 +116,9 @@ export function unwrapPresentation(
       return { text: decodeOfflinePresentation(text) };
     if (text.startsWith('{')) {
       // ERR_INVALID_JSON is most likely a response cut short: damaged, refused like any other.
-      return unwrapPresentation(
-        parseJsonBounded(text, { maxLength: 2 * MAX_SD_JWT_LENGTH }) as PresentationResponse,
-      );
+      const json = parseJsonBounded(text, { maxLength: 2 * MAX_SD_JWT_LENGTH });
+      if (isJsonPresentation(json)) return { text };
+      return unwrapPresentation(json as PresentationResponse);
     }
     if (text.startsWith('[')) {
       const json = tryParseJson(text);
@@ -136,10 +143,15 @@ export function unwrapPresentation(
     throw new SanadError('ERR_UNSUPPORTED_FORMAT', 'Sanad verifies one credential per response.');
   const [queryId, values] = entries[0]!;
   const list = Array.isArray(values) ? values : [values];
-  if (list.length !== 1 || typeof list[0] !== 'string')
+  const [value] = list;
+  if (list.length !== 1 || (typeof value !== 'string' && !isJsonPresentation(value)))
     throw new SanadError(
       'ERR_UNSUPPORTED_FORMAT',
       'Sanad verifies one presentation per credential query.',
     );
-  return { text: compactText(list[0]), queryId };
+  // A W3C VP (ldp_vp) travels as a JSON object (OpenID4VP 1.0 appendix B.1.3.2), or as its text.
+  if (typeof value !== 'string') return { text: JSON.stringify(value), queryId };
+  if (value.trimStart().startsWith('{') && isJsonPresentation(tryParseJson(value)))
+    return { text: value.trim(), queryId };
+  return { text: compactText(value), queryId };
 }

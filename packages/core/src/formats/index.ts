@@ -6,15 +6,22 @@ import { SanadError } from '../errors.js';
 import type { CredentialFormat } from '../types.js';
 import type { CredentialFormatModule } from './format.js';
 import { sdJwtVc } from './sd-jwt-vc/index.js';
+import { ldpVc } from './ldp-vc/index.js';
 import { vcJwt } from './vc-jwt/index.js';
 
 export type * from './format.js';
 export { DECOYS_PER_LEVEL, SALT_BYTES, signSdJwtVc } from './sd-jwt-vc/issue.js';
 export { signVcJwt, VC_V1_CONTEXT } from './vc-jwt/index.js';
+export {
+  type Cryptosuite,
+  issueDataIntegrity,
+  SANAD_CONTEXT,
+  VC_V2_CONTEXT,
+} from './ldp-vc/index.js';
 export { didIssuerKey } from './shared.js';
 
 /** In order of preference: the first is the default where a caller names none. */
-const REGISTERED: readonly CredentialFormatModule[] = [sdJwtVc, vcJwt];
+const REGISTERED: readonly CredentialFormatModule[] = [sdJwtVc, vcJwt, ldpVc];
 
 const BY_ID = new Map<string, CredentialFormatModule>(REGISTERED.map((f) => [f.id, f]));
 

@@ -51,8 +51,9 @@ export const sdJwtVc: CredentialFormatModule = {
     'kb-jwt_alg_values': ['ES256', 'EdDSA'],
   },
 
-  recognizes: (text) => text.includes('~'),
-  recognizesPresentation: (text) => text.includes('~'),
+  // Compact: never a JSON text, which is a Data Integrity credential's.
+  recognizes: (text) => text.includes('~') && !text.trimStart().startsWith('{'),
+  recognizesPresentation: (text) => text.includes('~') && !text.trimStart().startsWith('{'),
 
   issue: issueSdJwtVc,
 

@@ -75,8 +75,9 @@ export const vcJwt: CredentialFormatModule = {
   technicalClaims: TECHNICAL,
   vpFormatsSupported: { alg_values: ['ES256', 'EdDSA'] },
 
-  recognizes: (text) => !text.includes('~'),
-  recognizesPresentation: (text) => !text.includes('~'),
+  // What is neither an SD-JWT nor a JSON text: a JWT, or input its checks refuse.
+  recognizes: (text) => !text.includes('~') && !text.trimStart().startsWith('{'),
+  recognizesPresentation: (text) => !text.includes('~') && !text.trimStart().startsWith('{'),
 
   issue(input) {
     const { uri } = input.status;

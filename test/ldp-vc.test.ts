@@ -1,0 +1,310 @@
+/**
+ * W3C VC Data Model 2.0 with Data Integrity (`ldp_vc`): issued by Sanad's issuer with
+ * ecdsa-sd-2023, held and derived by the wallet, verified by Sanad's verifier; the hostile
+ * cases each with their code; bbs-2023 derived proofs unlinkable.
+ */
+import { generateBbsKeyPair, ALGORITHMS } from '@digitalbazaar/bls12-381-multikey';
+import {
+  type CredentialBundle,
+  createGuardedFetch,
+  formatOf,
+  issueDataIntegrity,
+  type PresentationRequest,
+  type PresentationResponse,
+} from '@sanad/core';
+import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
+import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Agency,
+  amal,
+  LOW_COST_WALLET,
+  makeAgency,
+  makeHolder,
+  serve,
+  trustFor,
+} from './support/fixtures.js';
+
+const CLINIC = 'https://clinic.example';
+const PASS = 'correct horse battery staple';
+const routes = new Map<string, string>();
+let server: Awaited<ReturnType<typeof serve>>;
+let agency: Agency;
+
+const publish = async () => {
+  for (const list of await agency.issuer.publishStatusLists())
+    routes.set(`/status/${list.path}`, list.token);
+};
+
+beforeAll(async () => {
+  server = await serve(routes);
+  agency = await makeAgency(`${server.url}/status`);
+});
+afterAll(() => server.server.close());
+
+async function holding(): Promise<{ wallet: Wallet; batchId: string; bundle: CredentialBundle }> {
+  const wallet = await createWallet(createMemoryStorage(), PASS, LOW_COST_WALLET);
+  const holders = await wallet.createHolderKeys(2);
+  const { bundle, batchId } = await agency.issuer.issue({
+    type: 'refugee-status',
+    format: 'ldp_vc',
+    claims: amal,
+    holders,
+  });
+  await publish();
+  await wallet.import(bundle);
+  return { wallet, batchId, bundle };
+}
+
+const ask = (nonceStore = createMemoryNonceStore()) =>
+  createPresentationRequest({
+    clientId: CLINIC,
+    purpose: { en: 'Confirm the patient is an adult' },
+    credentials: [
+      { id: 'q', format: 'ldp_vc', types: ['RefugeeStatusCredential'], claims: [['age_over_18']] },
+    ],
+    nonceStore,
+  });
+
+const verifierWith = (nonceStore = createMemoryNonceStore()) =>
+  createVerifier({
+    trustList: trustFor(agency),
+    fetch: createGuardedFetch({ allowInsecure: true }),
+    nonceStore,
+  });
+
+async function present(
+  wallet: Wallet,
+  request: PresentationRequest,
+): Promise<PresentationResponse> {
+  const proposal = wallet.propose(request);
+  return wallet.present(wallet.decide(proposal, { approve: true }));
+}
+
+describe('ldp_vc: issue, hold, derive, verify', () => {
+  it('shares only the requested claim, verified with its status; a revocation is seen', async () => {
+    const { wallet, batchId } = await holding();
+    const [card] = wallet.list();
+    expect(card?.format).toBe('ldp_vc');
+    const nonceStore = createMemoryNonceStore();
+    const request = await ask(nonceStore);
+    const proposal = wallet.propose(request);
+    expect(proposal.items[0]!.sharesEverything).toBe(false);
+    expect(proposal.items[0]!.shared.map((s) => s.path)).toEqual([['age_over_18']]);
+    const response = await wallet.present(wallet.decide(proposal, { approve: true }));
+    const vp = response.vp_token.q![0]!;
+    // What left the phone: the claim asked for, none of the others.
+    expect(vp).toContain('age_over_18');
+    for (const withheld of ['Amal', 'Haddad', '1994-03-12', 'SYR', 'AMM-2026-044817'])
+      expect(vp).not.toContain(withheld);
+    const verifier = verifierWith(nonceStore);
+    const result = await verifier.verify(response, { request });
+    expect(result.errors).toEqual([]);
+    expect(result).toMatchObject({
+      verified: true,
+      format: 'ldp_vp',
+      issuer: agency.did,
+      credentialType: 'RefugeeStatusCredential',
+      claims: { age_over_18: true },
+      status: 'valid',
+    });
+    // Once: the same answer again is a replay.
+    const again = await verifier.verify(response, { request });
+    expect(again.errors.map((e) => e.code)).toContain('ERR_NONCE_REPLAYED');
+
+    await agency.issuer.revoke(batchId);
+    await publish();
+    // A fresh desk: the first one may reuse the list it fetched for the list's ttl.
+    const later = await ask(nonceStore);
+    const revoked = await verifierWith(nonceStore).verify(await present(wallet, later), {
+      request: later,
+    });
+    expect(revoked.verified).toBe(false);
+    expect(revoked.status).toBe('revoked');
+    expect(revoked.errors.map((e) => e.code)).toContain('ERR_STATUS_REVOKED');
+  });
+
+  it('refuses an answer bound to another request or verifier', async () => {
+    const { wallet } = await holding();
+    const request = await ask();
+    const response = await present(wallet, request);
+    const other = await ask();
+    const result = await verifierWith().verify(response, { request: other });
+    expect(result.errors.map((e) => e.code)).toContain('ERR_NONCE_MISMATCH');
+    const elsewhere = await verifierWith().verify(response, {
+      nonce: request.nonce,
+      audience: 'https://other.example',
+    });
+    expect(elsewhere.errors.map((e) => e.code)).toContain('ERR_AUDIENCE_MISMATCH');
+  });
+});
+
+describe('ldp_vc: hostile presentations, each with its code', () => {
+  let request: PresentationRequest;
+  let vp: Record<string, unknown> & { verifiableCredential: Array<Record<string, unknown>> };
+  let second: typeof vp;
+  beforeAll(async () => {
+    const { wallet } = await holding();
+    request = await ask();
+    vp = JSON.parse((await present(wallet, request)).vp_token.q![0]!);
+    second = JSON.parse((await present(wallet, await ask())).vp_token.q![0]!);
+  });
+
+  const codesOf = async (change: (copy: typeof vp) => unknown) => {
+    const copy = structuredClone(vp);
+    const changed = change(copy) ?? copy;
+    const text = typeof changed === 'string' ? changed : JSON.stringify(changed);
+    const result = await verifierWith().verify(text, { nonce: request.nonce, audience: CLINIC });
+    expect(result.verified).toBe(false);
+    return result.errors.map((e) => e.code);
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: the tests edit any member of the credentials they build
+  const credential = (copy: typeof vp) => copy.verifiableCredential[0] as Record<string, any>;
+
+  it('a disclosed claim changed', async () => {
+    expect(
+      await codesOf((c) => {
+        credential(c).credentialSubject.age_over_18 = false;
+      }),
+    ).toContain('ERR_DI_PROOF_INVALID');
+  });
+  it('a mandatory statement removed (validUntil)', async () => {
+    expect(
+      await codesOf((c) => {
+        delete credential(c).validUntil;
+      }),
+    ).toContain('ERR_DI_PROOF_INVALID');
+  });
+  it("proof values swapped between two credentials' derivations", async () => {
+    expect(
+      await codesOf((c) => {
+        credential(c).proof.proofValue = second.verifiableCredential[0]!.proof
+          ? (second.verifiableCredential[0]!.proof as { proofValue: string }).proofValue
+          : '';
+      }),
+    ).toContain('ERR_DI_PROOF_INVALID');
+  });
+  it('a context added, or swapped for an unknown one', async () => {
+    expect(
+      await codesOf((c) => {
+        credential(c)['@context'].push('https://w3id.org/security/data-integrity/v2');
+      }),
+    ).toEqual(['ERR_DI_CONTEXT_NOT_ALLOWED']);
+    expect(
+      await codesOf((c) => {
+        credential(c)['@context'][1] = 'https://evil.example/context';
+      }),
+    ).toEqual(['ERR_DI_CONTEXT_NOT_ALLOWED']);
+  });
+  it('an unknown cryptosuite', async () => {
+    expect(
+      await codesOf((c) => {
+        credential(c).proof.cryptosuite = 'ecdsa-sd-2099';
+      }),
+    ).toEqual(['ERR_DI_CRYPTOSUITE_UNSUPPORTED']);
+  });
+  it('a base proof presented as a derived one', async () => {
+    const base = JSON.parse((await holding()).bundle.credentials[0]!);
+    expect(
+      await codesOf((c) => {
+        c.verifiableCredential = [base];
+      }),
+    ).toEqual(['ERR_DI_BASE_PROOF_PRESENTED']);
+  });
+  it('the holder proof removed, or made for another nonce', async () => {
+    expect(
+      await codesOf((c) => {
+        delete c.proof;
+      }),
+    ).toEqual(['ERR_HOLDER_BINDING_MISSING']);
+    expect(
+      await codesOf((c) => {
+        (c.proof as Record<string, unknown>).challenge = 'another-nonce';
+      }),
+    ).toContain('ERR_NONCE_MISMATCH');
+  });
+  it('oversized and deeply nested inputs, before any JSON-LD work', async () => {
+    expect(
+      await codesOf((c) => {
+        credential(c).credentialSubject.padding = 'x'.repeat(70_000);
+      }),
+    ).toEqual(['ERR_INPUT_TOO_LARGE']);
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { deep };
+    expect(
+      await codesOf((c) => {
+        credential(c).credentialSubject.deep = deep;
+      }),
+    ).toEqual(['ERR_INPUT_TOO_DEEP']);
+  });
+});
+
+describe('bbs-2023: unlinkable derived proofs', () => {
+  it('two derivations of one credential share no proof bytes beyond chance', async () => {
+    const key = await generateBbsKeyPair({ algorithm: ALGORITHMS.BBS_BLS12381_SHA256 });
+    const issuerDid = `did:key:${key.publicKeyMultibase}`;
+    const holder = await makeHolder();
+    const raw = await issueDataIntegrity(
+      {
+        signer: holder.signer, // unused: the BBS signer below signs
+        issuer: { id: issuerDid, kid: `${issuerDid}#${key.publicKeyMultibase}` },
+        type: {
+          id: 'refugee-status',
+          vct: 'https://sanad.example/credentials/refugee-status',
+          vcType: 'RefugeeStatusCredential',
+          selectivelyDisclosable: Object.keys(amal),
+        },
+        claims: amal,
+        holder,
+        credentialId: 'bbs-1',
+        iat: 1_790_000_000,
+        nbf: 1_790_000_000,
+        exp: 2_000_000_000,
+        status: { index: 7, uri: (purpose) => `https://agency.example/status/bsl/1/${purpose}` },
+      },
+      'bbs-2023',
+      { ...key.signer(), id: `${issuerDid}#${key.publicKeyMultibase}` },
+    );
+    const format = formatOf('ldp_vc');
+    const checked = await format.check(raw);
+    expect(checked).toMatchObject({ issuer: issuerDid, issuerSignatureChecked: true });
+    const signer = { ...holder.signer, kid: holder.kid };
+    const presentOnce = async () =>
+      JSON.parse(
+        await format.present({
+          raw,
+          holderDid: holder.did,
+          signer,
+          shared: [['age_over_18']],
+          nonce: 'n',
+          audience: CLINIC,
+          now: 1_790_000_100,
+        }),
+      ).verifiableCredential[0];
+    const [a, b] = [await presentOnce(), await presentOnce()];
+    const { proof: proofA, ...restA } = a;
+    const { proof: proofB, ...restB } = b;
+    // The disclosed document is the same; the proofs are fresh.
+    expect(restA).toEqual(restB);
+    expect(restA.credentialSubject.given_name).toBeUndefined();
+    // The BBS proof is the first member of the CBOR array after the 3-byte header: a byte
+    // string with a 2-byte length (its size grows with the undisclosed messages).
+    const bbsProof = (proofValue: string) => {
+      const bytes = Buffer.from(proofValue.slice(1), 'base64url');
+      expect([...bytes.subarray(0, 5)]).toEqual([0xd9, 0x5d, 0x03, 0x85, 0x59]);
+      return bytes.subarray(7, 7 + bytes.readUInt16BE(5));
+    };
+    const bytesA = bbsProof(proofA.proofValue);
+    const bytesB = bbsProof(proofB.proofValue);
+    let longest = 0;
+    for (let i = 0; i < bytesA.length; i++)
+      for (let j = 0; j < bytesB.length; j++) {
+        let k = 0;
+        while (i + k < bytesA.length && j + k < bytesB.length && bytesA[i + k] === bytesB[j + k])
+          k++;
+        longest = Math.max(longest, k);
+      }
+    // Chance alone gives runs of 2 or 3 bytes in two random 400-byte strings.
+    expect(longest).toBeLessThan(6);
+  });
+});
