@@ -209,9 +209,9 @@ describeWithPostgres('two issuer instances behind a load balancer', (url) => {
       }),
     });
     expect(created.status).toBe(201);
-    const offer = (await created.json()) as { credential_offer_uri: string; tx_code: string };
+    const offer = (await created.json()) as { offer_link: string; tx_code: string };
     const wallet = await newWallet();
-    const card = await wallet.receive(offer.credential_offer_uri, {
+    const card = await wallet.receive(offer.offer_link, {
       fetch: loopbackFetch,
       txCode: async () => offer.tx_code,
       copies: 4,

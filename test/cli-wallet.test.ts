@@ -474,10 +474,9 @@ describe('sanad wallet receive and respond in the holder language, against real 
       type: 'refugee-status',
       claims: amal,
     });
-    const received = await wallet(
-      ['wallet', 'receive', String(offer.credential_offer_uri), '--lang', 'fr'],
-      { SANAD_TX_CODE: String(offer.tx_code) },
-    );
+    const received = await wallet(['wallet', 'receive', String(offer.offer_link), '--lang', 'fr'], {
+      SANAD_TX_CODE: String(offer.tx_code),
+    });
     expect(received.code).toBe(0);
     expect(received.stdout).toMatch(
       /^Reçue : « Statut de réfugié », de .+, identifiant [0-9a-f]{8}\. Copies : 3\.\n$/,

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseStatusListJwt } from '@sanad/core';
 import { type Sandbox, startSandbox } from '@sanad/server';
 import { createMemoryStorage, createWallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,5 +80,17 @@ describe('sanad sandbox with the web apps', () => {
     await expect(sandbox.revoke('no-such-credential')).rejects.toMatchObject({
       code: 'ERR_CREDENTIAL_NOT_FOUND',
     });
+  });
+
+  it('publishes its Token Status List with a positive ttl, as a spec-following verifier reads it  [draft-ietf-oauth-status-list section 5.1]', async () => {
+    const listed = await fetch(`${sandbox.issuerUrl}/operator/status-lists`, {
+      headers: { authorization: `Bearer ${sandbox.operatorToken}` },
+    });
+    const { lists } = (await listed.json()) as { lists: Array<{ kind: string; uri: string }> };
+    const uri = lists.find((l) => l.kind === 'token')!.uri;
+    const published = await fetch(uri, { headers: { accept: 'application/statuslist+jwt' } });
+    expect(published.headers.get('content-type')).toContain('application/statuslist+jwt');
+    const { ttl } = parseStatusListJwt(await published.text());
+    expect(Number.isInteger(ttl) && ttl! > 0).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ beforeAll(async () => {
     kid: `${issuerDid}#${didKeyMultibase(issuerDid)}`,
     statusBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`,
     types: [refugeeStatusType],
-    statusListTtlSeconds: 0,
+    statusListTtlSeconds: 60,
   });
   credential = (await issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] }))
     .bundle.credentials[0]!;
@@ -84,6 +84,8 @@ afterAll(async () => {
 const verifierWith = (nonceStore: NonceStore, options: Partial<VerifierOptions> = {}) =>
   createVerifier({
     trustList: trustFor({ did: issuerDid }),
+    // A revocation in the test must show at the next check, within the list's ttl.
+    statusListReuseSeconds: 0,
     nonceStore,
     fetch: createGuardedFetch({ allowInsecure: true }),
     ...options,
@@ -302,5 +304,35 @@ describe('a status list that could not be fetched does not spend the nonce (issu
     expect(await store.peek!('nonce-for-peek-0123456789', Date.now() / 1000)).toBe(true);
     expect(await store.consume('nonce-for-peek-0123456789', Date.now() / 1000)).toBe(true);
     expect(await store.peek!('nonce-for-peek-0123456789', Date.now() / 1000)).toBe(false);
+  });
+});
+
+describe("how long a verifier reuses a status list: the list's ttl, or less when it says so", () => {
+  it("within the issuer's ttl a revocation is unseen by default; statusListReuseSeconds: 0 sees it at the next check", async () => {
+    up = true;
+    const batch = await issuer.issue({ type: 'refugee-status', claims: amal, holders: [holder] });
+    const of = batch.bundle.credentials[0]!;
+    const [reusing, fresh] = [createMemoryNonceStore(), createMemoryNonceStore()];
+    const byTtl = createVerifier({
+      trustList: trustFor({ did: issuerDid }),
+      nonceStore: reusing,
+      fetch: createGuardedFetch({ allowInsecure: true }),
+    });
+    const everyTime = verifierWith(fresh);
+    for (const [verifier, store] of [
+      [byTtl, reusing],
+      [everyTime, fresh],
+    ] as const) {
+      const { request, presentation } = await requestAndAnswer(store, of);
+      expect((await verifier.verify(presentation, { request })).status).toBe('valid');
+    }
+    await issuer.revoke(batch.batchId);
+    const statusSeenBy = async (verifier: typeof byTtl, store: NonceStore) => {
+      const { request, presentation } = await requestAndAnswer(store, of);
+      return (await verifier.verify(presentation, { request })).status;
+    };
+    // The list says ttl 60: the first verifier keeps the one it fetched, as the issuer allowed.
+    expect(await statusSeenBy(byTtl, reusing)).toBe('valid');
+    expect(await statusSeenBy(everyTime, fresh)).toBe('revoked');
   });
 });

@@ -1,12 +1,50 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type Rolldown } from 'vite';
+import { dropContextFiles } from '../../scripts/vite-drop-context-files.js';
 import { precompress } from '../../scripts/vite-precompress.js';
 import { appShell } from './scripts/app-shell.js';
 
 /**
- * Writes the build's file list and hash into the service worker (`sw.js`, kept at the root so its
- * scope is the whole app). A dozen lines instead of Workbox: the worker stays readable and small.
+ * Chunks only the W3C Data Integrity code loads (`ldp_vc`: JSON-LD, RDF canonicalisation, the
+ * suites): about a fifth of the app, which a holder without such a credential never runs.
+ */
+const ON_DEMAND_IMPORTERS = /\/packages\/core\/src\/formats\/ldp-vc\//;
+
+/**
+ * The chunks reached only through dynamic imports made by {@link ON_DEMAND_IMPORTERS}: not in the
+ * first download, cached by the worker when first used.
+ */
+function onDemandChunks(
+  bundle: Rolldown.OutputBundle,
+  dynamicImportsOf: (moduleId: string) => readonly string[],
+): Set<string> {
+  const chunks = Object.values(bundle).filter((item) => item.type === 'chunk');
+  const chunkOf = new Map(chunks.flatMap((c) => c.moduleIds.map((id) => [id, c.fileName])));
+  const roots = new Set<string>();
+  for (const chunk of chunks)
+    for (const id of chunk.moduleIds)
+      if (ON_DEMAND_IMPORTERS.test(id))
+        for (const target of dynamicImportsOf(id)) {
+          const file = chunkOf.get(target);
+          if (file !== undefined && file !== chunk.fileName) roots.add(file);
+        }
+  // What the app reaches without passing through a root stays in the first download.
+  const eager = new Set<string>();
+  const visit = (file: string): void => {
+    if (eager.has(file) || roots.has(file)) return;
+    eager.add(file);
+    const chunk = bundle[file];
+    if (chunk?.type === 'chunk')
+      for (const next of [...chunk.imports, ...chunk.dynamicImports]) visit(next);
+  };
+  for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
+  return new Set(chunks.map((c) => c.fileName).filter((file) => !eager.has(file)));
+}
+
+/**
+ * Writes the build's file lists and hash into the service worker (`sw.js`, kept at the root so its
+ * scope is the whole app). A few dozen lines instead of Workbox: the worker stays readable and small.
  */
 function precache(): Plugin {
   return {
@@ -32,10 +70,18 @@ function precache(): Plugin {
                 : item.source,
           );
       }
+      const onDemand = onDemandChunks(
+        bundle,
+        (id) => this.getModuleInfo(id)?.dynamicallyImportedIds ?? [],
+      );
       const worker = bundle['sw.js'];
       if (worker?.type !== 'chunk') throw new Error('sw.js was not built');
       worker.code = worker.code
-        .replace(/([`"'])__SANAD_PRECACHE__\1/, JSON.stringify(JSON.stringify(files)))
+        .replace(
+          /([`"'])__SANAD_PRECACHE__\1/,
+          JSON.stringify(JSON.stringify(files.filter((file) => !onDemand.has(file)))),
+        )
+        .replace(/([`"'])__SANAD_ON_DEMAND__\1/, JSON.stringify(JSON.stringify([...onDemand])))
         .replace('__SANAD_BUILD__', build.digest('hex').slice(0, 16));
     },
   };
@@ -45,7 +91,7 @@ export default defineConfig({
   // Relative URLs: the app works from any path (/, /wallet/, a file server's folder).
   base: './',
   resolve: { conditions: ['@sanad/source', 'browser', 'module', 'import', 'default'] },
-  plugins: [appShell(), precache(), precompress()],
+  plugins: [appShell(), dropContextFiles(), precache(), precompress()],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -396,7 +396,7 @@ describe('sentinels never leak', () => {
         type: 'refugee-status',
         claims: amal,
       });
-      const offer = String(json.credential_offer_uri);
+      const offer = String(json.offer_link);
       const code = JSON.parse(new URL(offer).searchParams.get('credential_offer') ?? '{}').grants?.[
         'urn:ietf:params:oauth:grant-type:pre-authorized_code'
       ]?.['pre-authorized_code'];

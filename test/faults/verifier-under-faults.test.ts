@@ -91,7 +91,7 @@ beforeAll(async () => {
     kid: `${did}#${didKeyMultibase(did)}`,
     statusBaseUrl: statusUrl,
     types: [refugeeStatusType],
-    statusListTtlSeconds: 0,
+    statusListTtlSeconds: 60,
   });
 
   const store = createMemoryServiceStore();
@@ -103,6 +103,8 @@ beforeAll(async () => {
   // Default policy (reject when the status is unavailable); status fetches time out after 1 s.
   const verifier = createVerifier({
     trustList,
+    // A revocation in the test must show at the next check, within the list's ttl.
+    statusListReuseSeconds: 0,
     nonceStore: serviceNonceStore(store),
     fetch: createGuardedFetch({ allowInsecure: true, timeoutMs: 1000 }),
   });

@@ -100,7 +100,7 @@ describe('verifier service: health, readiness and metrics', () => {
       kid: `${did}#${didKeyMultibase(did)}`,
       statusBaseUrl,
       types: [refugeeStatusType],
-      statusListTtlSeconds: 0,
+      statusListTtlSeconds: 60,
     });
 
     store = openSqliteServiceStore(
@@ -115,6 +115,8 @@ describe('verifier service: health, readiness and metrics', () => {
     });
     const verifier = createVerifier({
       trustList,
+      // A revocation in the test must show at the next check, within the list's ttl.
+      statusListReuseSeconds: 0,
       nonceStore: serviceNonceStore(store),
       fetch: createGuardedFetch({ allowInsecure: true }),
     });

@@ -85,7 +85,7 @@ describe('the services never log personal data or secrets', () => {
       claims,
     });
     expect(status).toBe(201);
-    const offerUri = String(created.credential_offer_uri);
+    const offerUri = String(created.offer_link);
     const pin = String(created.tx_code);
     const grants = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!).grants;
     plant('PIN', pin);

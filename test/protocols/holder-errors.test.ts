@@ -26,7 +26,7 @@ async function offer(body: Record<string, unknown> = {}): Promise<{ uri: string;
     ...body,
   });
   expect(status).toBe(201);
-  return { uri: String(json.credential_offer_uri), pin: String(json.tx_code) };
+  return { uri: String(json.offer_link), pin: String(json.tx_code) };
 }
 const preAuthorizedCodeOf = (uri: string): string =>
   JSON.parse(new URL(uri).searchParams.get('credential_offer')!).grants[

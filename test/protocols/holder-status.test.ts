@@ -43,7 +43,7 @@ async function receive(
     claims: amal,
     format,
   });
-  const card = await wallet.receive(String(json.credential_offer_uri), {
+  const card = await wallet.receive(String(json.offer_link), {
     fetch: loopbackFetch,
     txCode: async () => String(json.tx_code),
     copies: 3,

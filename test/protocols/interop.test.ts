@@ -130,7 +130,7 @@ it('a wallet made of @openid4vc clients, jose and @sd-jwt/sd-jwt-vc receives fro
     claims: amal,
   });
   const vci = new Openid4vciClient({ callbacks: wallet.callbacks });
-  const offer = await vci.resolveCredentialOffer(String(json.credential_offer_uri));
+  const offer = await vci.resolveCredentialOffer(String(json.offer_link));
   expect(offer.grants?.[preAuthorizedCodeGrantIdentifier]?.tx_code).toMatchObject({
     input_mode: 'numeric',
     length: 6,

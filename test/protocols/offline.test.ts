@@ -39,7 +39,7 @@ beforeAll(async () => {
     LOW_COST_WALLET,
   );
   // Issued while online (copies: one per presentation below).
-  await wallet.receive(String(json.credential_offer_uri), {
+  await wallet.receive(String(json.offer_link), {
     fetch: loopbackFetch,
     txCode: async () => String(json.tx_code),
     copies: 4,

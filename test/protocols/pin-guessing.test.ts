@@ -64,10 +64,10 @@ async function attack(instances: string[], rightAt: number): Promise<Outcome[]> 
     body: JSON.stringify({ type: 'refugee-status', claims: amal }),
   });
   expect(created.status).toBe(201);
-  const offer = (await created.json()) as { credential_offer_uri: string; tx_code: string };
-  const grant = JSON.parse(
-    new URL(offer.credential_offer_uri).searchParams.get('credential_offer')!,
-  ).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'];
+  const offer = (await created.json()) as { offer_link: string; tx_code: string };
+  const grant = JSON.parse(new URL(offer.offer_link).searchParams.get('credential_offer')!).grants[
+    'urn:ietf:params:oauth:grant-type:pre-authorized_code'
+  ];
   const wrong = (i: number): string =>
     String((Number(offer.tx_code) + 1 + i) % 1_000_000).padStart(6, '0');
   return Promise.all(

@@ -31,7 +31,7 @@ async function offer(
   });
   expect(status).toBe(201);
   return {
-    uri: String(json.credential_offer_uri),
+    uri: String(json.offer_link),
     pin: String(json.tx_code),
     id: String(json.offer_id),
   };

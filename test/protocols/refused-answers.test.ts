@@ -33,7 +33,7 @@ async function walletWithCredential(): Promise<{ wallet: Wallet; offerId: string
     claims: amal,
   });
   const wallet = await newWallet();
-  await wallet.receive(json.credential_offer_uri as string, {
+  await wallet.receive(json.offer_link as string, {
     fetch,
     txCode: async () => json.tx_code as string,
   });

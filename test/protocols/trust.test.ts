@@ -30,7 +30,7 @@ it('rejects a valid credential from an untrusted issuer, sharing no claims onwar
     claims: amal,
   });
   const wallet = await newWallet();
-  await wallet.receive(String(json.credential_offer_uri), {
+  await wallet.receive(String(json.offer_link), {
     fetch,
     txCode: async () => String(json.tx_code),
   });

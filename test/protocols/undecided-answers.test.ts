@@ -73,7 +73,7 @@ beforeAll(async () => {
     kid: `${did}#${didKeyMultibase(did)}`,
     statusBaseUrl: `http://127.0.0.1:${(statusServer.address() as AddressInfo).port}/status`,
     types: [refugeeStatusType],
-    statusListTtlSeconds: 0,
+    statusListTtlSeconds: 60,
   });
   wallet = await createWallet(
     createMemoryStorage(),
@@ -94,6 +94,8 @@ beforeAll(async () => {
   // A verifier with a nonce store of its own: sessions keep "answered once" themselves and must not be refused by it.
   const verifier = createVerifier({
     trustList: trustFor({ did }),
+    // A revocation in the test must show at the next check, within the list's ttl.
+    statusListReuseSeconds: 0,
     nonceStore: serviceNonceStore(store),
     fetch: createGuardedFetch({ allowInsecure: true }),
   });

@@ -104,8 +104,7 @@ export async function startServices(
       kid: `${did}#${didKeyMultibase(did)}`,
       statusBaseUrl: `${issuerServer.url}/status`,
       types: [refugeeStatusType],
-      // Verifiers re-fetch on every check, so a revocation shows at once.
-      statusListTtlSeconds: 0,
+      statusListTtlSeconds: 60,
     });
     // The caller's stores, purged by the tests themselves (purgeServiceStore) at the shifted time.
     const common = {
@@ -149,6 +148,7 @@ export async function startServices(
         trustList,
         verification: {
           fetch: createGuardedFetch({ allowInsecure: true }),
+          statusListReuseSeconds: 0,
           ...(options.identifier === 'https' ? { did: { web: { allowInsecure: true } } } : {}),
         },
         baseUrl: verifierServer.url,

@@ -258,6 +258,27 @@ describe('status', () => {
     expect(again.view.get(b.records[0]!.index)).toBe(0);
   });
 
+  it('gives the Token Status List a positive ttl (default an hour) and refuses 0 or a fraction', async () => {
+    const { issuer } = await setup();
+    await issuer.issue({ type: 'refugee-status', claims, holders: await holders(1) });
+    const tsl = (await issuer.publishStatusLists()).find((l) => l.kind === 'token')!;
+    expect(parseStatusListJwt(tsl.token).ttl).toBe(3600);
+    const keys = await generateKeyPair();
+    const did = didKeyFromJwk(keys.publicJwk);
+    for (const statusListTtlSeconds of [0, -1, 1.5])
+      await expect(
+        createIssuer({
+          store: createMemoryIssuerStore(),
+          signer: await signerFromJwk(keys.privateJwk),
+          issuerId: did,
+          kid: `${did}#${didKeyMultibase(did)}`,
+          statusBaseUrl: 'https://agency.example/status',
+          types: [refugeeStatusType],
+          statusListTtlSeconds,
+        }),
+      ).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
+  });
+
   it('refuses invalid transitions and unknown ids', async () => {
     const { issuer } = await setup();
     const { batchId } = await issuer.issue({

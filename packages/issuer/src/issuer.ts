@@ -567,6 +567,13 @@ export function newIssuerSettings(key: {
  * ```
  */
 export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
+  const ttl = options.statusListTtlSeconds;
+  // Token Status List section 5.1: a positive number; 0 would tell verifiers nothing useful.
+  if (ttl !== undefined && !(Number.isSafeInteger(ttl) && ttl > 0))
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      'statusListTtlSeconds must be a whole number of seconds, 1 or more.',
+    );
   let settings = await options.store.getSettings();
   if (!settings) {
     settings = newIssuerSettings({

@@ -50,6 +50,11 @@ export interface VerifierOptions {
   offline?: boolean;
   /** Refuse status lists older than this. */
   maxStatusAgeSeconds?: number;
+  /**
+   * Reuse a fetched status list for at most this long, even where its `ttl` allows longer
+   * (0: fetch it for every presentation, so a revocation shows at once).
+   */
+  statusListReuseSeconds?: number;
   /** Fetch for status lists (default: https only, no internal addresses, 5 s, 512 KiB). */
   fetch?: GuardedFetch;
   /** did:web resolution (default: the same guards, the dialled address checked too). */
@@ -129,6 +134,9 @@ export class Verifier {
       ...(options.offline ? { offline: true } : {}),
       ...(options.maxStatusAgeSeconds !== undefined
         ? { maxAgeSeconds: options.maxStatusAgeSeconds }
+        : {}),
+      ...(options.statusListReuseSeconds !== undefined
+        ? { maxReuseSeconds: options.statusListReuseSeconds }
         : {}),
     });
   }

@@ -21,19 +21,35 @@ interface SwScope {
 }
 const sw = self as unknown as SwScope;
 
-// Filled in at build time by the `precache` plugin in vite.config.ts: the build's files and its hash.
+// Filled in at build time by the `precache` plugin in vite.config.ts: the build's files (those
+// kept on install, those kept when first used) and its hash.
 const PRECACHE: string[] = JSON.parse('__SANAD_PRECACHE__');
+const ON_DEMAND: string[] = JSON.parse('__SANAD_ON_DEMAND__');
 const CACHE = `sanad-wallet-${'__SANAD_BUILD__'}`;
-const shell = new URL('./', sw.registration.scope).href;
+const scoped = (file: string) => new URL(file, sw.registration.scope).href;
+const shell = scoped('./');
+const onDemand = new Set(ON_DEMAND.map(scoped));
+// Kept in a cache once an on-demand file was used: the next build then keeps them all on install,
+// so a wallet that holds such a credential still opens it with no network after an update.
+const USED_ON_DEMAND = scoped('./.on-demand-used');
+
+/** Whether an earlier build's cache says the on-demand files were used. */
+async function onDemandWasUsed(): Promise<boolean> {
+  for (const name of await caches.keys())
+    if (name.startsWith('sanad-wallet-') && (await (await caches.open(name)).match(USED_ON_DEMAND)))
+      return true;
+  return false;
+}
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) =>
-        cache.addAll([shell, ...PRECACHE.map((file) => new URL(file, sw.registration.scope).href)]),
-      )
-      .then(() => sw.skipWaiting()),
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const used = await onDemandWasUsed();
+      await cache.addAll([shell, ...PRECACHE.map(scoped), ...(used ? onDemand : [])]);
+      if (used) await cache.put(USED_ON_DEMAND, new Response(''));
+      await sw.skipWaiting();
+    })(),
   );
 });
 
@@ -58,11 +74,15 @@ sw.addEventListener('fetch', (event) => {
   // Every page of the app is the same shell; links carry their data in the query (?open=…).
   const key = request.mode === 'navigate' ? shell : request;
   event.respondWith(
-    caches
-      .open(CACHE)
-      .then(
-        async (cache) =>
-          (await cache.match(key, { ignoreSearch: request.mode === 'navigate' })) ?? fetch(request),
-      ),
+    caches.open(CACHE).then(async (cache) => {
+      const kept = await cache.match(key, { ignoreSearch: request.mode === 'navigate' });
+      if (kept) return kept;
+      const response = await fetch(request);
+      if (onDemand.has(request.url) && response.ok) {
+        await cache.put(request, response.clone());
+        await cache.put(USED_ON_DEMAND, new Response(''));
+      }
+      return response;
+    }),
   );
 });

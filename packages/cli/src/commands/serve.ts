@@ -302,6 +302,9 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
           ...verifierNetwork(o.allowHttp),
           onStatusUnavailable: o.onStatusUnavailable ?? v.statusPolicy,
           ...(v.maxStatusAgeSeconds !== null ? { maxStatusAgeSeconds: v.maxStatusAgeSeconds } : {}),
+          ...(v.statusListReuseSeconds !== null
+            ? { statusListReuseSeconds: v.statusListReuseSeconds }
+            : {}),
           ...(v.statusCache
             ? { statusCache: createDirectoryStatusCache(join(o.data, 'status-cache')) }
             : {}),

@@ -42,6 +42,11 @@ export interface StatusCheckerOptions {
   maxAgeSeconds?: number;
   /** How long an online list is reused from memory when it has no `ttl` (default 300 s). */
   defaultTtlSeconds?: number;
+  /**
+   * The longest an online list is reused from memory, whatever its `ttl` allows (0: fetched on
+   * every check). For a verifier that must see a revocation sooner than the issuer's `ttl`.
+   */
+  maxReuseSeconds?: number;
   clock: Clock;
 }
 
@@ -140,11 +145,11 @@ export class StatusChecker {
       ({ token, fetchedAt } = cached);
       source = 'cache';
     } else {
-      if (
-        memo &&
-        now - memo.fetchedAt < (memo.ttl ?? this.#options.defaultTtlSeconds ?? 300) * 1000
-      )
-        return memo;
+      const reuseSeconds = Math.min(
+        memo?.ttl ?? this.#options.defaultTtlSeconds ?? 300,
+        this.#options.maxReuseSeconds ?? Number.POSITIVE_INFINITY,
+      );
+      if (memo && now - memo.fetchedAt < reuseSeconds * 1000) return memo;
       try {
         const response = await this.#options.fetch(uri);
         if (response.status !== 200)

@@ -80,6 +80,8 @@ export interface ServiceConfig {
     statusPolicy: 'reject' | 'accept-with-warning';
     /** Status lists older than this are refused; `null`: only the list's own `exp` limits it. */
     maxStatusAgeSeconds: number | null;
+    /** A fetched status list is reused for at most this long, even where its `ttl` allows longer; `null`: as its `ttl` says. */
+    statusListReuseSeconds: number | null;
     /** Keep the last status list of each issuer on disk (`status-cache` in the data folder), for outages and restarts. */
     statusCache: boolean;
   };
@@ -120,6 +122,7 @@ const STANDARD: ServiceConfig = {
     maxOpenSessions: 10_000,
     statusPolicy: 'reject',
     maxStatusAgeSeconds: null,
+    statusListReuseSeconds: null,
     statusCache: false,
   },
 };
@@ -311,6 +314,7 @@ const SCHEMA = object({
     maxOpenSessions: integer(1),
     statusPolicy: oneOf(['reject', 'accept-with-warning']),
     maxStatusAgeSeconds: orNull(integer(60)),
+    statusListReuseSeconds: orNull(integer(0, 24 * 3600)),
     statusCache: boolean,
   }),
 });

@@ -41,11 +41,11 @@ async function service() {
     );
     expect(r.status).toBe(201);
     const created = (await r.json()) as {
-      credential_offer_uri: string;
+      offer_link: string;
       tx_code?: string;
       offer_id: string;
     };
-    return { ...created, code: preAuthorizedCode(created.credential_offer_uri) };
+    return { ...created, code: preAuthorizedCode(created.offer_link) };
   };
   const token = (code: string, txCode?: string) =>
     post(
@@ -443,6 +443,15 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
     expect(typeof body.error_description).toBe('string');
   });
 
+  it('names the created offer offer_link: an offer by value, which credential_offer_uri (by reference) is not  [OpenID4VCI 1.0 section 4.1]', async () => {
+    const created = await (await service()).offer();
+    const link = new URL(created.offer_link);
+    expect(link.protocol).toBe('openid-credential-offer:');
+    expect([...link.searchParams.keys()]).toEqual(['credential_offer']);
+    // The old name stays for one major release, deprecated (docs/services.md).
+    expect((created as Record<string, unknown>).credential_offer_uri).toBe(created.offer_link);
+  });
+
   it('answers the nonce endpoint with only c_nonce, never cached  [OpenID4VCI 1.0 section 7.2]', async () => {
     const r = await (await service()).post('/nonce', {}, '');
     expect(r.status).toBe(200);
@@ -500,8 +509,8 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
           headers: operator,
           body: JSON.stringify({ type: 'refugee-status', claims: AMAL }),
         });
-        const o = (await r.json()) as { credential_offer_uri: string; tx_code: string };
-        return { code: preAuthorizedCode(o.credential_offer_uri), pin: o.tx_code };
+        const o = (await r.json()) as { offer_link: string; tx_code: string };
+        return { code: preAuthorizedCode(o.offer_link), pin: o.tx_code };
       };
       const guess = async (from: string) => {
         const o = await create();

@@ -147,8 +147,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     kid: `${did}#${didKeyMultibase(did)}`,
     statusBaseUrl: `${issuerServer.url}/status`,
     types: [refugeeStatusType],
-    // Verifiers re-fetch the list on every check, so a revocation shows at once.
-    statusListTtlSeconds: 0,
+    // A minute (Token Status List: ttl is a positive number); the sandbox's own verifier fetches
+    // the list for every presentation, so a revocation shows there at once.
+    statusListTtlSeconds: 60,
   });
   // One service store for both services: the issuer's composition opens, purges and closes it.
   const issuing = await composeIssuerService({
@@ -190,7 +191,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const verifying = await composeVerifierService({
     trustList,
-    verification: { fetch: createGuardedFetch({ allowInsecure: true }) },
+    verification: { fetch: createGuardedFetch({ allowInsecure: true }), statusListReuseSeconds: 0 },
     store: issuing.store,
     purgeEverySeconds: false,
     baseUrl: verifierServer.url,

@@ -44,6 +44,10 @@ export function operatorRoutes(protocol: IssuerProtocol, operatorToken: string):
     return c.json(
       {
         offer_id: offer.offerId,
+        // The offer by value (`openid-credential-offer://?credential_offer=…`), for a QR code or link.
+        offer_link: offer.offerUri,
+        // Deprecated, removed in 2.0: OpenID4VCI 1.0 section 4.1 gives this name to an offer by
+        // reference (a URL the wallet fetches), which this is not.
         credential_offer_uri: offer.offerUri,
         tx_code: offer.txCode,
         expires_at: offer.expiresAt,
