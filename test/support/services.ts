@@ -137,7 +137,11 @@ export async function startServices(
               {
                 id: sdJwtIssuer,
                 name: 'Test agency',
-                credential_types: [refugeeStatusType.definition.vct],
+                // SD-JWT VC names the type by vct, the W3C formats by their VC type.
+                credential_types: [
+                  refugeeStatusType.definition.vct,
+                  refugeeStatusType.definition.vcType,
+                ],
               },
             ],
     });

@@ -50,6 +50,22 @@ describe('offline presentation packing', () => {
     expect(decodeOfflinePresentation(encodeOfflinePresentation(noKb))).toBe(noKb);
   });
 
+  it('round-trips a JSON (ldp_vp) presentation exactly, and refuses one that is not UTF-8', () => {
+    const presentation = JSON.stringify({
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      type: ['VerifiablePresentation'],
+      holder: 'did:key:zDnaea3Lf8Cd49MB9NfzvXnx9AnGRkPZ1kzXxEfLzrxD8GBpH',
+      note: 'Ḥaddād, حداد',
+    });
+    const packed = encodeOfflinePresentation(presentation);
+    expect(packed).toMatch(/^SANAD1:[0-9A-Z $%*+\-./:]+$/);
+    expect(decodeOfflinePresentation(packed)).toBe(presentation);
+    const notUtf8 = `SANAD1:${toBase45(zlibSync(Uint8Array.from([0, 0x7b, 0xff, 0x7d])))}`;
+    expect(() => decodeOfflinePresentation(notUtf8)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_INPUT' }),
+    );
+  });
+
   it('refuses damaged, truncated or inflated-bomb payloads with a typed error', () => {
     const packed = encodeOfflinePresentation('eyJhbGciOiJFUzI1NiJ9.e30.AAAA~');
     expect(() => decodeOfflinePresentation(packed.slice(0, -3))).toThrow(

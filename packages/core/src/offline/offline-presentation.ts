@@ -5,9 +5,11 @@
  * (or VP-JWT) as raw bytes: decoding base64url saves a quarter, zlib shrinks the JSON parts
  * parts, and Base45 keeps the QR code in alphanumeric mode, which camera apps read as text.
  * The exact original string is rebuilt on decode, so signatures and `sd_hash` still match.
+ * A JSON presentation (ldp_vp, W3C Data Integrity) is packed as a zero token count followed by
+ * its UTF-8 text: compact presentations always have at least one token.
  */
 import { zlibSync } from 'fflate';
-import { fromBase64url, toBase64url } from '../encoding.js';
+import { fromBase64url, fromUtf8, toBase64url, utf8 } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { inflateBounded } from '../status/inflate.js';
 import { fromBase45, toBase45 } from './base45.js';
@@ -36,8 +38,11 @@ function readVarint(bytes: Uint8Array, at: { i: number }): number {
   throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is malformed.');
 }
 
+/** Marks a pack holding JSON text rather than compact tokens (which number at least one). */
+const JSON_PACK = 0;
+
 /**
- * Packs an SD-JWT (with KB-JWT) or a VP-JWT for a QR code.
+ * Packs an SD-JWT (with KB-JWT), a VP-JWT or a JSON (ldp_vp) presentation for a QR code.
  *
  * @example
  * ```ts
@@ -45,7 +50,9 @@ function readVarint(bytes: Uint8Array, at: { i: number }): number {
  * ```
  */
 export function encodeOfflinePresentation(presentation: string): string {
-  const tokens = presentation.trim().split('~');
+  const text = presentation.trim();
+  if (text.startsWith('{')) return pack(Uint8Array.from([JSON_PACK, ...utf8(text)]));
+  const tokens = text.split('~');
   const out: number[] = [];
   writeVarint(out, tokens.length);
   for (const token of tokens) {
@@ -72,8 +79,11 @@ export function encodeOfflinePresentation(presentation: string): string {
       for (const b of raw) out.push(b);
     }
   }
-  return OFFLINE_PRESENTATION_PREFIX + toBase45(zlibSync(Uint8Array.from(out), { level: 9 }));
+  return pack(Uint8Array.from(out));
 }
+
+const pack = (bytes: Uint8Array): string =>
+  OFFLINE_PRESENTATION_PREFIX + toBase45(zlibSync(bytes, { level: 9 }));
 
 /** Rebuilds the exact presentation string from a `SANAD1:` QR payload. */
 export function decodeOfflinePresentation(text: string): string {
@@ -93,6 +103,13 @@ export function decodeOfflinePresentation(text: string): string {
   const at = { i: 0 };
   const tokens: string[] = [];
   const tokenCount = readVarint(bytes, at);
+  if (tokenCount === JSON_PACK) {
+    try {
+      return fromUtf8(bytes.subarray(at.i));
+    } catch (cause) {
+      throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is damaged.', { cause });
+    }
+  }
   if (tokenCount > 256)
     throw new SanadError('ERR_INVALID_INPUT', 'The offline presentation is malformed.');
   for (let t = 0; t < tokenCount; t += 1) {

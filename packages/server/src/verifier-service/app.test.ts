@@ -80,8 +80,10 @@ describe('verifier service over HTTP (app.request)', () => {
     const { s, logs } = await service();
     const { id, state } = await openSession(s.app);
     const answers = [
+      // Objects are JSON presentations (ldp_vp) to the shape check: this one is not a presentation.
       form({ vp_token: '{"q":{"toString":1}}', state }),
       form({ vp_token: '{"q":[{"toString":1}]}', state }),
+      form({ vp_token: '{"q":[1]}', state }),
       form({ vp_token: '{"toString":1}' }),
       // Form-encoded, as deep as fits the body limit.
       form({ vp_token: `{"q":${'['.repeat(30_000)}${']'.repeat(30_000)}}`, state }),
@@ -99,7 +101,8 @@ describe('verifier service over HTTP (app.request)', () => {
       codes.push(r.json.sanad_code);
     }
     expect(codes).toEqual([
-      'ERR_RESPONSE_REFUSED',
+      'ERR_NOT_A_PRESENTATION',
+      'ERR_NOT_A_PRESENTATION',
       'ERR_RESPONSE_REFUSED',
       'ERR_RESPONSE_REFUSED',
       'ERR_INPUT_TOO_DEEP',

@@ -53,7 +53,7 @@ describe('verifier protocol', () => {
       p.acceptResponse(sessionId, { vp_token: '{"refugee-status":["not.a.presentation"]}', state }),
     ).rejects.toMatchObject({ code: 'ERR_JWT_MALFORMED' });
     await expect(
-      p.acceptResponse(sessionId, { vp_token: '{"q":{"toString":1}}', state }),
+      p.acceptResponse(sessionId, { vp_token: '{"q":[true]}', state }),
     ).rejects.toMatchObject({ code: 'ERR_RESPONSE_REFUSED' });
     await expect(
       p.acceptResponse(sessionId, { vp_token: '{"q":"x"}', state: 'not-the-state' }),

@@ -296,18 +296,25 @@ const MAX_CAS_ROUNDS = MAX_REFUSED_ANSWERS + 16;
 
 const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_REFUSED', message);
 
-/** `vp_token` as DCQL asks: each query id maps to one presentation string or a non-empty array of them. */
+/**
+ * `vp_token` as DCQL asks: each query id maps to one presentation or a non-empty array of them,
+ * each a string (compact formats) or a JSON object (ldp_vp, OpenID4VP 1.0 section 8.1), handed
+ * on as text. The form was parsed with bounds already.
+ */
 function presentationsOf(vpToken: unknown): Record<string, string[]> {
   const token = typeof vpToken === 'string' ? parseJsonBounded(vpToken) : vpToken;
   const shapeError = () =>
-    refusal('vp_token must map each query id to presentations given as strings.');
+    refusal('vp_token must map each query id to presentations given as strings or objects.');
   if (!isPlainObject(token) || Object.keys(token).length === 0) throw shapeError();
   const presentations: Record<string, string[]> = {};
   for (const [id, value] of Object.entries(token)) {
     const list: unknown[] = Array.isArray(value) ? value : [value];
-    if (list.length === 0 || !list.every((p): p is string => typeof p === 'string'))
+    if (list.length === 0) throw shapeError();
+    presentations[id] = list.map((p) => {
+      if (typeof p === 'string') return p;
+      if (isPlainObject(p)) return JSON.stringify(p);
       throw shapeError();
-    presentations[id] = list;
+    });
   }
   return presentations;
 }

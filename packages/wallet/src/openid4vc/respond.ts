@@ -153,7 +153,16 @@ export async function submitPresentationResponse(
       await response.body?.cancel();
       return {};
     }
-    const responsePayload = { vp_token: answer.vp_token };
+    // OpenID4VP 1.0 section 8.1: a JSON presentation (ldp_vp) travels as the object itself, a
+    // compact one (SD-JWT, VP-JWT) as its string.
+    const responsePayload = {
+      vp_token: Object.fromEntries(
+        Object.entries(answer.vp_token).map(([id, presentations]) => [
+          id,
+          presentations.map((p) => (p.startsWith('{') ? (JSON.parse(p) as unknown) : p)),
+        ]),
+      ),
+    };
     const created = await client.createOpenid4vpAuthorizationResponse({
       authorizationRequestPayload,
       authorizationResponsePayload: responsePayload as never,
