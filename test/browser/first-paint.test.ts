@@ -36,13 +36,20 @@ async function holdChunk(
   };
 }
 
-const shellText = (page: Page) =>
-  page.evaluate(() => ({
+/**
+ * The shell as painted once its script ran: that classic script blocks the parser, so the
+ * document leaves `loading` only after it, while the held module script (deferred) has not run.
+ * The title bar alone can be read before the script arrives, in the HTML's English.
+ */
+const shellText = async (page: Page) => {
+  await page.waitForFunction(() => document.readyState !== 'loading');
+  return page.evaluate(() => ({
     lang: document.documentElement.lang,
     dir: document.documentElement.dir,
     title: document.querySelector('.bar__title')?.textContent,
     status: document.querySelector('[role="status"]')?.textContent,
   }));
+};
 
 /** The packages of every source in the chunks index.html loads before anything else (the entry and what it imports statically). */
 function firstScreenPackages(): Set<string> {

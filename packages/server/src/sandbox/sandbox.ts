@@ -184,7 +184,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ],
   });
   const verifierKey = await keyIn(join(options.dataDir, 'verifier-key.json'));
-  const presets = standardPresets(refugeeStatusType.definition.vct);
+  const presets = [
+    ...standardPresets(refugeeStatusType.definition.vct),
+    // The same question of a W3C VCDM 2.0 credential (ldp_vc), for the sandbox's W3C offers.
+    {
+      id: 'over-18-w3c',
+      name: { en: 'Over 18 (W3C credential)', fr: 'Plus de 18 ans (attestation W3C)' },
+      purpose: { en: 'Confirm that you are an adult', fr: 'Confirmer que vous êtes majeur' },
+      purposeClaims: ['age_over_18'],
+      credentials: [
+        {
+          id: 'refugee-status',
+          format: 'ldp_vc' as const,
+          types: [refugeeStatusType.definition.vcType],
+          claims: [['age_over_18']],
+        },
+      ],
+    },
+  ];
   const closeStarted = async (): Promise<void> => {
     await Promise.all(servers.map((s) => s.close()));
     await issuing.close();
