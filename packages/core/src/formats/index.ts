@@ -17,6 +17,7 @@ export {
   type DocumentLoader,
   documentLoader,
   issueDataIntegrity,
+  deriveProof,
   verifyDerivedProof,
   SANAD_CONTEXT,
   VC_V2_CONTEXT,
