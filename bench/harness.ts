@@ -122,13 +122,15 @@ export class Bench {
     nameB: string,
     b: () => unknown,
     rounds = 2 * this.rounds + 1,
+    warmup = 50,
+    roundMs = this.roundMs,
   ) {
     const rate = async (fn: () => unknown): Promise<{ wall: number; cpu: number }> => {
       collectGarbage();
       let n = 0;
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      while (performance.now() - start < this.roundMs) {
+      while (performance.now() - start < roundMs) {
         await fn();
         n += 1;
       }
@@ -136,7 +138,7 @@ export class Bench {
       const cpu = process.cpuUsage(cpuStart);
       return { wall: (n * 1000) / wallMs, cpu: (n * 1e6) / (cpu.user + cpu.system) };
     };
-    for (let i = 0; i < 50; i += 1) {
+    for (let i = 0; i < warmup; i += 1) {
       await a();
       await b();
     }

@@ -16,21 +16,33 @@ import { CredentialProviderJWT } from '@veramo/credential-jwt';
 import { CredentialPlugin } from '@veramo/credential-w3c';
 import { getDidKeyResolver } from '@veramo/did-provider-key';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
+import { generateBbsKeyPair, ALGORITHMS as BBS } from '@digitalbazaar/bls12-381-multikey';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import * as ecdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import { cryptosuite as ecdsaRdfc } from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as ecdsaSd from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import * as bbs2023 from '@digitalbazaar/bbs-2023-cryptosuite';
+import * as dbVc from '@digitalbazaar/vc';
 import { createVerifiablePresentationJwt, verifyCredential, verifyPresentation } from 'did-jwt-vc';
 import { Resolver } from 'did-resolver';
+import { gzipSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import {
   createGuardedFetch,
   createGuardedHttpFetch,
+  type Cryptosuite,
   createStatusListJwt,
   decodeDisclosure,
+  documentLoader,
   decodeJwt,
   decodeTokenStatusList,
   didKeyFromJwk,
   didKeyMultibase,
   encodeOfflinePresentation,
+  formatOf,
   fromBase64url,
   generateKeyPair,
+  issueDataIntegrity,
   type JWK,
   jwkFromDidKey,
   loadTrustList,
@@ -46,6 +58,8 @@ import {
   toDidResolverRegistry,
   TrustList,
   utf8,
+  VC_V2_CONTEXT,
+  SANAD_CONTEXT,
 } from '@sanad/core';
 import {
   base64urlSigner,
@@ -693,6 +707,259 @@ async function servicesSection() {
   await sandbox.close();
 }
 
+/**
+ * W3C VCDM 2.0 with Data Integrity, per suite: Sanad's issue, present (derive + the holder's
+ * ecdsa-rdfc-2019 VP) and verify against Digital Bazaar's own `@digitalbazaar/vc` path on the
+ * same credential shape, keys of the same kind and the same pointers. Sanad calls the same
+ * cryptosuites, so a ratio near 1 says its checks (pinned contexts, size limits, trust, validity,
+ * holder binding) cost little; the absolute rates say what a desk or a phone can do.
+ */
+async function dataIntegritySection() {
+  bench.group(
+    'W3C VCDM 2.0 Data Integrity (ecdsa-sd-2023, bbs-2023): Sanad against @digitalbazaar/vc',
+  );
+  const format = formatOf('ldp_vc');
+  const sizes: Record<string, number> = {};
+  const shared = [['given_name'], ['age_over_18']];
+  const selectivePointers = shared.map((p) => `/credentialSubject/${p[0]}`);
+  const now = Math.floor(Date.now() / 1000);
+  const status = (purpose: 'revocation' | 'suspension') =>
+    `https://agency.example/status/bsl/1/${purpose}`;
+  const unsigned = (issuer: string, holder: string) => ({
+    '@context': [VC_V2_CONTEXT, SANAD_CONTEXT],
+    type: ['VerifiableCredential', 'RefugeeStatusCredential'],
+    issuer,
+    validFrom: new Date((now - 60) * 1000).toISOString(),
+    validUntil: new Date((now + 86_400) * 1000).toISOString(),
+    credentialSubject: { id: holder, ...claims },
+    credentialStatus: (['revocation', 'suspension'] as const).map((purpose) => ({
+      id: `${status(purpose)}#7`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: purpose,
+      statusListIndex: '7',
+      statusListCredential: status(purpose),
+    })),
+  });
+  const mandatoryPointers = [
+    '/issuer',
+    '/validFrom',
+    '/validUntil',
+    '/credentialStatus',
+    '/credentialSubject/id',
+  ];
+  const holderKeys = await generateKeyPair('ES256');
+  const holderDid = didKeyFromJwk(holderKeys.publicJwk);
+  const holderSigner = Object.assign(await signerFromJwk(holderKeys.privateJwk), {
+    kid: `${holderDid}#${didKeyMultibase(holderDid)}`,
+  });
+  const dbHolder = await ecdsaMultikey.generate({ curve: 'P-256' });
+  const dbHolderDid = `did:key:${dbHolder.publicKeyMultibase}`;
+  dbHolder.controller = dbHolderDid;
+  dbHolder.id = `${dbHolderDid}#${dbHolder.publicKeyMultibase}`;
+  const dbHolderSuite = new DataIntegrityProof({
+    signer: dbHolder.signer(),
+    cryptosuite: ecdsaRdfc,
+  });
+  const dbVerifySuites = [
+    new DataIntegrityProof({ cryptosuite: ecdsaSd.createVerifyCryptosuite() }),
+    new DataIntegrityProof({ cryptosuite: bbs2023.createVerifyCryptosuite() }),
+    new DataIntegrityProof({ cryptosuite: ecdsaRdfc }),
+  ];
+
+  for (const suite of ['ecdsa-sd-2023', 'bbs-2023'] as Cryptosuite[]) {
+    // The issuer's key: P-256 through Sanad's signer, or BLS12-381 through Digital Bazaar's.
+    let issuerDid: string;
+    let sanadSigner: {
+      id: string;
+      algorithm: string;
+      sign(o: { data: Uint8Array }): Promise<Uint8Array>;
+    };
+    let dbSigner: typeof sanadSigner;
+    if (suite === 'ecdsa-sd-2023') {
+      const keys = await generateKeyPair('ES256');
+      issuerDid = didKeyFromJwk(keys.publicJwk);
+      const signer = await signerFromJwk(keys.privateJwk);
+      sanadSigner = {
+        id: `${issuerDid}#${didKeyMultibase(issuerDid)}`,
+        algorithm: 'P-256',
+        sign: ({ data }) => signer.sign(data),
+      };
+      const dbKey = await ecdsaMultikey.generate({ curve: 'P-256' });
+      const dbDid = `did:key:${dbKey.publicKeyMultibase}`;
+      dbKey.controller = dbDid;
+      dbKey.id = `${dbDid}#${dbKey.publicKeyMultibase}`;
+      dbSigner = dbKey.signer();
+    } else {
+      const key = await generateBbsKeyPair({ algorithm: BBS.BBS_BLS12381_SHA256 });
+      issuerDid = `did:key:${key.publicKeyMultibase}`;
+      sanadSigner = { ...key.signer(), id: `${issuerDid}#${key.publicKeyMultibase}` };
+      dbSigner = sanadSigner;
+    }
+    const dbIssuerDid = dbSigner.id.split('#')[0]!;
+    // Rounds long enough for dozens of operations: BBS runs at about 10 a second.
+    const roundMs = suite === 'bbs-2023' ? 2000 : 600;
+    const suites = { 'ecdsa-sd-2023': ecdsaSd, 'bbs-2023': bbs2023 }[suite];
+    const input = {
+      signer: holderSigner, // unused: the Data Integrity signer signs
+      issuer: { id: issuerDid, kid: sanadSigner.id },
+      type: {
+        id: 'refugee-status',
+        vct: refugeeStatusType.definition.vct,
+        vcType: 'RefugeeStatusCredential',
+        selectivelyDisclosable: Object.keys(claims),
+      },
+      claims,
+      holder: { did: holderDid, jwk: holderKeys.publicJwk },
+      credentialId: 'bench',
+      iat: now - 60,
+      nbf: now - 60,
+      exp: now + 86_400,
+      status: { index: 7, uri: status },
+    };
+    const sanadIssue = () => issueDataIntegrity(input, suite, sanadSigner);
+    const dbIssue = () =>
+      dbVc.issue({
+        credential: unsigned(dbIssuerDid, dbHolderDid),
+        suite: new DataIntegrityProof({
+          signer: dbSigner,
+          cryptosuite: suites.createSignCryptosuite({ mandatoryPointers }),
+        }),
+        documentLoader,
+      });
+    const issued = await bench.compare(
+      `@digitalbazaar/vc issue, 6 claims (${suite})`,
+      dbIssue,
+      `Sanad issue, 6 claims, 2 status entries (${suite})`,
+      sanadIssue,
+      7,
+      5,
+      roundMs,
+    );
+
+    const raw = await sanadIssue();
+    const dbBase = await dbIssue();
+    const sanadPresent = () =>
+      format.present({
+        raw,
+        holderDid,
+        signer: holderSigner,
+        shared,
+        nonce: NONCE,
+        audience: CLINIC,
+        now,
+      });
+    const dbPresent = async () =>
+      dbVc.signPresentation({
+        presentation: dbVc.createPresentation({
+          verifiableCredential: [
+            await dbVc.derive({
+              verifiableCredential: dbBase,
+              suite: new DataIntegrityProof({
+                cryptosuite: suites.createDiscloseCryptosuite({ selectivePointers }),
+              }),
+              documentLoader,
+            }),
+          ],
+          holder: dbHolderDid,
+          version: 2.0,
+        }),
+        suite: dbHolderSuite,
+        challenge: NONCE,
+        domain: CLINIC,
+        documentLoader,
+      });
+    const presented = await bench.compare(
+      `@digitalbazaar/vc derive 2 claims + sign VP (${suite})`,
+      dbPresent,
+      `Sanad wallet present 2 claims: derive + VP (${suite})`,
+      sanadPresent,
+      7,
+      5,
+      roundMs,
+    );
+
+    const vp = await sanadPresent();
+    const dbVp = await dbPresent();
+    const verifier = createVerifier({
+      trustList: new TrustList({
+        type: 'sanad-trust-list',
+        version: 1,
+        issuers: [{ id: issuerDid, credential_types: ['RefugeeStatusCredential'] }],
+      }),
+      offline: true,
+      onStatusUnavailable: 'accept-with-warning',
+    });
+    const check = await verifier.verify(vp, { nonce: NONCE, audience: CLINIC });
+    if (!check.verified) throw new Error(`bench ldp_vp rejected: ${JSON.stringify(check.errors)}`);
+    const dbCheck = await dbVc.verify({
+      presentation: dbVp,
+      challenge: NONCE,
+      domain: CLINIC,
+      suite: dbVerifySuites,
+      documentLoader,
+      checkStatus: async () => ({ verified: true }),
+    });
+    if (!dbCheck.verified) throw new Error('@digitalbazaar/vc rejected its own presentation');
+    const verified = await bench.compare(
+      `@digitalbazaar/vc verify VP + credential (${suite})`,
+      () =>
+        dbVc.verify({
+          presentation: dbVp,
+          challenge: NONCE,
+          domain: CLINIC,
+          suite: dbVerifySuites,
+          documentLoader,
+          checkStatus: async () => ({ verified: true }),
+        }),
+      `Sanad verify VP + credential, trust, validity (${suite})`,
+      () => verifier.verify(vp, { nonce: NONCE, audience: CLINIC }),
+      7,
+      5,
+      roundMs,
+    );
+    for (const [step, result] of [
+      ['issue', issued],
+      ['present', presented],
+      ['verify', verified],
+    ] as const)
+      bench.target(
+        `${suite} ${step}: Sanad's rate against @digitalbazaar/vc's`,
+        result.ratio,
+        'x',
+        'min',
+        0.8,
+        `${roundsNote(result)}; Sanad ${fmt(result.b.opsPerSecond, 1)}/s, Digital Bazaar ${fmt(result.a.opsPerSecond, 1)}/s`,
+      );
+
+    // Sizes: what a desk scans offline.
+    const credential = JSON.stringify(
+      (JSON.parse(vp) as { verifiableCredential: unknown[] }).verifiableCredential[0],
+    );
+    const qr = encodeOfflinePresentation(vp);
+    let version = 41; // more than one QR code holds
+    try {
+      version = QRCode.create([{ data: qr, mode: 'alphanumeric' }], {
+        errorCorrectionLevel: 'L',
+      }).version;
+    } catch {}
+    const key = suite === 'ecdsa-sd-2023' ? 'ecdsaSd' : 'bbs';
+    sizes[`${key}DerivedCredentialBytes`] = credential.length;
+    sizes[`${key}DerivedCredentialGzipBytes`] = gzipSync(credential).length;
+    sizes[`${key}VpBytes`] = vp.length;
+    sizes[`${key}OfflineQrCharacters`] = qr.length;
+    sizes[`${key}OfflineQrVersion`] = version;
+    bench.target(
+      `2-claim ${suite} VP as one QR code (level L)`,
+      version,
+      'version',
+      'max',
+      40,
+      `derived credential ${credential.length} B (${sizes[`${key}DerivedCredentialGzipBytes`]} B gzip), VP ${vp.length} B, ${qr.length} QR characters`,
+    );
+  }
+  return sizes;
+}
+
 const loadAverage = (): string =>
   process.platform === 'linux'
     ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
@@ -702,14 +969,21 @@ if (!bench.json)
   process.stderr.write(
     `Sanad benchmark: Node ${process.version}, ${bench.rounds} rounds of ${bench.roundMs} ms, median; load average ${loadAtStart}\n`,
   );
-const raw = await rawLimits();
-const sd = await sdJwtSection(raw);
-const vp = await vpSection(raw);
-await walletSection(sd.agency.issuer);
-await servicesSection();
+// `--only data-integrity` runs that section alone (it needs no other).
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+let sizes: Record<string, number | undefined> = {};
+if (only !== 'data-integrity') {
+  const raw = await rawLimits();
+  const sd = await sdJwtSection(raw);
+  const vp = await vpSection(raw);
+  await walletSection(sd.agency.issuer);
+  await servicesSection();
+  sizes = { ...sd.sizes, ...vp };
+}
+sizes = { ...sizes, ...(await dataIntegritySection()) };
 bench.close();
 
-const sizes = { ...sd.sizes, ...vp };
 if (bench.json) {
   process.stdout.write(
     `${JSON.stringify({ node: process.version, loadAverage: { start: loadAtStart, end: loadAverage() }, results: bench.results, targets: bench.targets, sizes, peakRssMiB: bench.peakRssMiB }, null, 2)}\n`,
@@ -722,8 +996,12 @@ if (bench.json) {
       `  ${t.met ? 'met   ' : 'MISSED'}  ${t.name.padEnd(74)} ${value.padStart(12)}  (${t.kind === 'max' ? '<=' : '>='} ${fmt(t.limit, Number.isInteger(t.limit) ? 0 : 1)} ${t.unit})${t.note ? `  ${t.note}` : ''}\n`,
     );
   }
+  if (sizes.sdJwtPresentationBytes !== undefined)
+    process.stdout.write(
+      `\nSizes: 2-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B (QR ${sizes.offlineQrCharacters} characters, version ${sizes.offlineQrVersion}), VP-JWT ${sizes.vpJwtBytes} B, 1,000,000-entry status list JWT ${sizes.statusListJwtBytes} B\n`,
+    );
   process.stdout.write(
-    `\nSizes: 2-claim SD-JWT VC presentation ${sizes.sdJwtPresentationBytes} B (QR ${sizes.offlineQrCharacters} characters, version ${sizes.offlineQrVersion}), VP-JWT ${sizes.vpJwtBytes} B, 1,000,000-entry status list JWT ${sizes.statusListJwtBytes} B\n`,
+    `2-claim derived credential: ecdsa-sd-2023 ${sizes.ecdsaSdDerivedCredentialBytes} B (${sizes.ecdsaSdDerivedCredentialGzipBytes} B gzip; VP QR version ${sizes.ecdsaSdOfflineQrVersion}), bbs-2023 ${sizes.bbsDerivedCredentialBytes} B (${sizes.bbsDerivedCredentialGzipBytes} B gzip; VP QR version ${sizes.bbsOfflineQrVersion})\n`,
   );
   process.stdout.write(
     `Peak memory (RSS, whole run): ${fmt(bench.peakRssMiB, 0)} MiB; load average at start ${loadAtStart}, at end ${loadAverage()}\n`,
