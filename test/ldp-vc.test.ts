@@ -7,11 +7,19 @@ import { generateBbsKeyPair, ALGORITHMS } from '@digitalbazaar/bls12-381-multike
 import {
   type CredentialBundle,
   createGuardedFetch,
+  createGuardedHttpFetch,
+  encodeBitstringStatusList,
   formatOf,
   issueDataIntegrity,
   type PresentationRequest,
   type PresentationResponse,
 } from '@sanad/core';
+import {
+  createIssuer,
+  createMemoryIssuerStore,
+  generateBbsIssuerKey,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import { createMemoryNonceStore, createPresentationRequest, createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet, type Wallet } from '@sanad/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,5 +314,110 @@ describe('bbs-2023: unlinkable derived proofs', () => {
       }
     // Chance alone gives runs of 2 or 3 bytes in two random 400-byte strings.
     expect(longest).toBeLessThan(6);
+  });
+});
+
+describe("bbs-2023 through the issuer: a BBS key beside the register's key", () => {
+  it('issues, presents, verifies with status from its own Data Integrity lists, sees a revocation', async () => {
+    const { key: bbs } = await generateBbsIssuerKey();
+    expect(bbs.issuerId).toMatch(/^did:key:zUC7/);
+    const issuer = await createIssuer({
+      store: createMemoryIssuerStore(),
+      signer: agency.signer,
+      issuerId: agency.did,
+      kid: `${agency.did}#${agency.did.slice('did:key:'.length)}`,
+      statusBaseUrl: `${server.url}/status`,
+      types: [refugeeStatusType],
+      bbs,
+    });
+    const publishBbs = async () => {
+      for (const list of await issuer.publishStatusLists())
+        routes.set(`/status/${list.path}`, list.token);
+    };
+    const wallet = await createWallet(createMemoryStorage(), PASS, LOW_COST_WALLET);
+    const { bundle, batchId } = await issuer.issue({
+      type: 'refugee-status',
+      format: 'ldp_vc',
+      cryptosuite: 'bbs-2023',
+      claims: amal,
+      holders: await wallet.createHolderKeys(1),
+    });
+    const issued = JSON.parse(bundle.credentials[0]!);
+    expect(issued.issuer).toBe(bbs.issuerId);
+    expect(issued.proof.cryptosuite).toBe('bbs-2023');
+    await publishBbs();
+    const lists = await issuer.publishStatusLists();
+    // The BBS key's lists are W3C status list credentials with a derived bbs-2023 proof.
+    const list = JSON.parse(lists.find((l) => l.kind === 'bitstring')!.token);
+    expect(list).toMatchObject({
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      issuer: bbs.issuerId,
+      proof: { cryptosuite: 'bbs-2023' },
+      credentialSubject: { type: 'BitstringStatusList', ttl: 3_600_000 },
+    });
+    await wallet.import(bundle);
+
+    const nonceStore = createMemoryNonceStore();
+    const verifier = () =>
+      createVerifier({
+        trustList: trustFor({ did: bbs.issuerId }),
+        fetch: createGuardedFetch({ allowInsecure: true }),
+        nonceStore,
+        statusListReuseSeconds: 0,
+      });
+    const request = await ask(nonceStore);
+    const result = await verifier().verify(await present(wallet, request), { request });
+    expect(result.errors).toEqual([]);
+    expect(result).toMatchObject({
+      verified: true,
+      issuer: bbs.issuerId,
+      claims: { age_over_18: true },
+      status: 'valid',
+    });
+
+    // A list changed on the way (every entry set, a well-formed list) is refused, not read.
+    const path = lists.find((l) => l.kind === 'bitstring')!.path;
+    const tampered = structuredClone(list);
+    tampered.credentialSubject.encodedList = encodeBitstringStatusList(
+      new Uint8Array(131_072).fill(1),
+    );
+    routes.set(`/status/${path}`, JSON.stringify(tampered));
+    const again = await ask(nonceStore);
+    const refused = await verifier().verify(await present(wallet, again), { request: again });
+    expect(refused.verified).toBe(false);
+    expect(refused.errors.map((e) => e.code)).toEqual(['ERR_STATUS_LIST_INVALID']);
+
+    await issuer.revoke(batchId);
+    await publishBbs();
+    const later = await ask(nonceStore);
+    const revoked = await verifier().verify(await present(wallet, later), { request: later });
+    expect(revoked.status).toBe('revoked');
+    expect(revoked.errors.map((e) => e.code)).toContain('ERR_STATUS_REVOKED');
+    // The wallet sees it too, from the same list.
+    await wallet.refreshStatus({ fetch: createGuardedHttpFetch({ allowInsecure: true }) });
+    expect(wallet.list()[0]?.status?.value).toBe('revoked');
+  });
+
+  it('without a BBS key, bbs-2023 is a typed refusal; a cryptosuite for another format too', async () => {
+    const { did, jwk } = await makeHolder();
+    const holders = [{ did, jwk }];
+    await expect(
+      agency.issuer.issue({
+        type: 'refugee-status',
+        format: 'ldp_vc',
+        cryptosuite: 'bbs-2023',
+        claims: amal,
+        holders,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_ISSUER_KEY_NOT_FOUND' });
+    await expect(
+      agency.issuer.issue({
+        type: 'refugee-status',
+        format: 'dc+sd-jwt',
+        cryptosuite: 'bbs-2023',
+        claims: amal,
+        holders,
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
   });
 });

@@ -8,10 +8,12 @@ export {
 } from './credential-type.js';
 export { refugeeStatusType } from './refugee-status.js';
 export { base64urlSigner } from './did-jwt-signer.js';
+export { type BbsKeyFile, bbsIssuerKeyFrom, generateBbsIssuerKey } from './bbs-key.js';
 export {
   createIssuer,
   DEFAULT_STATUS_LIST_SIZE,
   DEFAULT_STATUS_LIST_VALIDITY_SECONDS,
+  type BbsIssuerKey,
   Issuer,
   type IssueOptions,
   type IssueResult,

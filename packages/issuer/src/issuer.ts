@@ -8,7 +8,9 @@ import {
   type CredentialBundle,
   type CredentialFormat,
   createStatusListJwt,
+  type Cryptosuite,
   DEFAULT_FORMAT,
+  type DiSigner,
   didOf,
   epochSeconds,
   formatOf,
@@ -18,6 +20,7 @@ import {
   randomId,
   SanadError,
   type Signer,
+  signStatusListDataIntegrity,
   signVcJwt,
   systemClock,
   TOKEN_STATUS,
@@ -64,6 +67,20 @@ export interface IssuerOptions {
    * key's (`issuerId`); VC-JWT credentials keep the DID. See {@link Issuer.withSdJwtIssuer}.
    */
   sdJwtIssuer?: string;
+  /**
+   * A BBS (BLS12-381) key for `ldp_vc` credentials with `bbs-2023` proofs, whose presentations
+   * cannot be linked by their proofs. It is a second issuer identifier (its own did:key, listed
+   * in the trust list beside `issuerId`); its credentials' status lists are Bitstring Status List
+   * credentials it secures itself with Data Integrity, since it signs no JWT.
+   */
+  bbs?: BbsIssuerKey;
+}
+
+/** A BBS issuer key: its did:key, the verification method id, and its Data Integrity signer. */
+export interface BbsIssuerKey {
+  issuerId: string;
+  kid: string;
+  signer: DiSigner;
 }
 
 /** A retired key's signer, for the status lists of the credentials it signed. */
@@ -84,6 +101,8 @@ export interface IssueOptions {
   validUntil?: Date;
   /** Groups the copies for revocation (default: a fresh random id); the issuer service uses the offer id. */
   batchId?: string;
+  /** For `ldp_vc`: `ecdsa-sd-2023` (default, the register's key) or `bbs-2023` (the {@link IssuerOptions.bbs} key). */
+  cryptosuite?: Cryptosuite;
 }
 
 export interface IssueResult {
@@ -97,7 +116,7 @@ export interface PublishedStatusList {
   /** Path below the status base URL, e.g. `tsl/1`; also the file name when written out. */
   path: string;
   kind: StatusListKind;
-  /** A `statuslist+jwt` or a BitstringStatusListCredential VC-JWT. */
+  /** A `statuslist+jwt`, a BitstringStatusListCredential VC-JWT, or (a BBS key's) that credential as JSON with a Data Integrity proof. */
   token: string;
 }
 
@@ -247,6 +266,7 @@ export class Issuer {
       throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
     const batchId = options.batchId ?? randomId();
     const kind: StatusListKind = format.statusListKind;
+    const bbs = this.#bbsFor(format.id, options.cryptosuite);
     const records = await this.#options.store.recordCredentials(
       options.holders.map(() => ({
         id: randomId(),
@@ -260,7 +280,7 @@ export class Issuer {
       {
         kind,
         listSize: this.#options.statusListSize ?? DEFAULT_STATUS_LIST_SIZE,
-        issuerId: this.issuerId,
+        issuerId: bbs?.issuerId ?? this.issuerId,
         random: secureRandom,
       },
     );
@@ -272,7 +292,12 @@ export class Issuer {
         format.issue({
           signer: this.#options.signer,
           // An https identifier where the format can name one (JWT VC Issuer Metadata), else the DID.
-          issuer: { id: format.httpsIssuer ? this.sdJwtIssuer : this.issuerId, kid: this.kid },
+          issuer: bbs
+            ? { id: bbs.issuerId, kid: bbs.kid }
+            : { id: format.httpsIssuer ? this.sdJwtIssuer : this.issuerId, kid: this.kid },
+          ...(bbs
+            ? { dataIntegrity: { cryptosuite: 'bbs-2023' as const, signer: bbs.signer } }
+            : {}),
           type: type.definition,
           claims,
           holder: options.holders[i]!,
@@ -466,6 +491,11 @@ export class Issuer {
     const out: PublishedStatusList[] = [];
     for (const list of await this.#options.store.statusLists()) {
       const entries = await this.#options.store.nonValidEntries(list.id);
+      const bbs = this.#options.bbs;
+      if (bbs && list.kind === 'bitstring' && list.issuerId === bbs.issuerId) {
+        out.push(...(await this.#bbsStatusLists(list.id, list.size, entries, bbs, iat, exp)));
+        continue;
+      }
       // A list is signed by the key that signed its credentials, also after a rotation.
       const key = this.#keyFor(
         list.issuerId ?? this.issuerId,
@@ -494,10 +524,7 @@ export class Issuer {
         continue;
       }
       for (const purpose of ['revocation', 'suspension'] as const) {
-        const bits = new Uint8Array(list.size);
-        for (const e of entries)
-          if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
-        const { uri, path } = this.#statusUri('bitstring', list.id, purpose);
+        const { uri, path, bits } = this.#bitstring(list.id, list.size, entries, purpose);
         const token = await signVcJwt(
           key.signer,
           { id: key.issuerId, kid: key.kid },
@@ -516,6 +543,68 @@ export class Issuer {
       }
     }
     return out;
+  }
+
+  #bitstring(
+    listId: number,
+    size: number,
+    entries: Array<{ index: number; status: CredentialStatus }>,
+    purpose: 'revocation' | 'suspension',
+  ): { uri: string; path: string; bits: Uint8Array } {
+    const bits = new Uint8Array(size);
+    for (const e of entries)
+      if ((purpose === 'revocation') === (e.status === 'revoked')) bits[e.index] = 1;
+    return { ...this.#statusUri('bitstring', listId, purpose), bits };
+  }
+
+  /** A BBS key's lists: Bitstring Status List credentials it secures itself (it signs no JWT). */
+  async #bbsStatusLists(
+    listId: number,
+    size: number,
+    entries: Array<{ index: number; status: CredentialStatus }>,
+    bbs: BbsIssuerKey,
+    iat: number,
+    exp: number,
+  ): Promise<PublishedStatusList[]> {
+    const out: PublishedStatusList[] = [];
+    for (const purpose of ['revocation', 'suspension'] as const) {
+      const { uri, path, bits } = this.#bitstring(listId, size, entries, purpose);
+      const token = await signStatusListDataIntegrity(
+        {
+          uri,
+          issuer: bbs.issuerId,
+          subject: bitstringStatusListSubject(uri, purpose, bits),
+          validFrom: iat,
+          validUntil: exp,
+          ttlSeconds: this.#options.statusListTtlSeconds ?? 3600,
+        },
+        'bbs-2023',
+        bbs.signer,
+      );
+      out.push({ uri, path, kind: 'bitstring', token });
+    }
+    return out;
+  }
+
+  /** The BBS key for an `ldp_vc` issue with `bbs-2023`; none for anything else. */
+  #bbsFor(
+    format: CredentialFormat,
+    cryptosuite: Cryptosuite | undefined,
+  ): BbsIssuerKey | undefined {
+    if (cryptosuite === undefined || cryptosuite === 'ecdsa-sd-2023') {
+      if (cryptosuite !== undefined && format !== 'ldp_vc')
+        throw new SanadError('ERR_INVALID_INPUT', 'A cryptosuite is chosen for ldp_vc only.');
+      return undefined;
+    }
+    if (cryptosuite !== 'bbs-2023') throw new SanadError('ERR_DI_CRYPTOSUITE_UNSUPPORTED');
+    if (format !== 'ldp_vc')
+      throw new SanadError('ERR_INVALID_INPUT', 'bbs-2023 secures ldp_vc credentials only.');
+    if (!this.#options.bbs)
+      throw new SanadError(
+        'ERR_ISSUER_KEY_NOT_FOUND',
+        'This issuer has no BBS key: create one (sanad issuer init --bbs) to issue bbs-2023.',
+      );
+    return this.#options.bbs;
   }
 
   #keyFor(issuerId: string, list: string): RetiredSigner {
@@ -593,6 +682,16 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       'ERR_ISSUER_ALREADY_INITIALIZED',
       'This register belongs to another issuer identifier.',
     );
+  }
+  if (options.bbs && settings.bbsIssuerId !== options.bbs.issuerId) {
+    // The BBS key joins the register once: another one later would orphan its status lists.
+    if (settings.bbsIssuerId !== undefined)
+      throw new SanadError(
+        'ERR_ISSUER_KEY_MISMATCH',
+        'This register already has another BBS key (bbs-key.json).',
+      );
+    settings = { ...settings, bbsIssuerId: options.bbs.issuerId };
+    await options.store.saveSettings(settings);
   }
   return new Issuer({
     ...options,

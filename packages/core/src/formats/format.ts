@@ -40,6 +40,15 @@ export interface IssueInput {
   exp: number;
   /** The copy's place in its status lists, and a list's URL by status purpose (a Token Status List serves both). */
   status: { index: number; uri(purpose: 'revocation' | 'suspension'): string };
+  /** A Data Integrity key that signs instead of `signer` (a BBS issuer's): its suite and signer. */
+  dataIntegrity?: {
+    cryptosuite: 'ecdsa-sd-2023' | 'bbs-2023';
+    signer: {
+      id: string;
+      algorithm: string;
+      sign(options: { data: Uint8Array }): Promise<Uint8Array>;
+    };
+  };
 }
 
 /** A credential as the wallet stores and shows it, once its format has checked it. */

@@ -14,11 +14,15 @@ export { DECOYS_PER_LEVEL, SALT_BYTES, signSdJwtVc } from './sd-jwt-vc/issue.js'
 export { signVcJwt, VC_V1_CONTEXT } from './vc-jwt/index.js';
 export {
   type Cryptosuite,
+  type DataIntegrityStatusList,
+  type DiSigner,
   type DocumentLoader,
   documentLoader,
   issueDataIntegrity,
   deriveProof,
+  signStatusListDataIntegrity,
   verifyDerivedProof,
+  verifyStatusListDataIntegrity,
   SANAD_CONTEXT,
   VC_V2_CONTEXT,
 } from './ldp-vc/index.js';

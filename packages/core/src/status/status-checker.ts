@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { StatusReference } from '../formats/format.js';
+import { verifyStatusListDataIntegrity } from '../formats/ldp-vc/index.js';
 import { fromUtf8 } from '../encoding.js';
 import { type ErrorReport, errorReport, isSanadError, SanadError } from '../errors.js';
 import { type DecodedJwt, decodeJwt, numericDate, verifyDecodedJwt } from '../jwt.js';
@@ -84,6 +85,19 @@ export class StatusChecker {
     let iat: number | undefined;
     let exp: number | undefined;
     let ttl: number | undefined;
+    if (kind === 'bitstring' && token.startsWith('{')) {
+      // Secured with Data Integrity (a BBS issuer signs no JWT): the proof names its key.
+      const list = await verifyStatusListDataIntegrity(token, uri, issuer);
+      view = decodeBitstringStatusList(list.encodedList);
+      return {
+        view,
+        ...(list.validFrom !== undefined
+          ? { iat: list.validFrom, issuedAtIso: new Date(list.validFrom * 1000).toISOString() }
+          : {}),
+        ...(list.validUntil !== undefined ? { exp: list.validUntil } : {}),
+        ...(list.ttlSeconds !== undefined ? { ttl: list.ttlSeconds } : {}),
+      };
+    }
     if (kind === 'token') {
       const parsed = parseStatusListJwt(token);
       if (parsed.uri !== uri)

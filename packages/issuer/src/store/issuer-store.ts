@@ -32,6 +32,8 @@ export interface IssuerSettings extends IssuerKeyReference {
   registerId?: string;
   /** Earlier keys, oldest first (see `sanad issuer rotate-key`). */
   retiredKeys?: RetiredKey[];
+  /** The register's BBS key (its did:key), if it has one: it issues `bbs-2023` credentials too. */
+  bbsIssuerId?: string;
 }
 
 export interface NewCredentialRecord {
@@ -145,7 +147,7 @@ export function registerMovedError(move: RegisterMove): SanadError {
 
 /** Refuses to allocate for any key but the register's current one (a service still running on a retired key). */
 export function assertCurrentKey(settings: IssuerSettings | undefined, issuerId: string): void {
-  if (settings && settings.issuerId !== issuerId) {
+  if (settings && settings.issuerId !== issuerId && settings.bbsIssuerId !== issuerId) {
     throw new SanadError(
       'ERR_ISSUER_KEY_MISMATCH',
       'This key was retired by a key rotation: restart with the current key (issuer-key.jwk.json).',

@@ -49,12 +49,8 @@ const PROOF_HEADERS: Record<Cryptosuite, { base: number; derived: number }> = {
 const MAX_LENGTH = 65_536;
 const CONTEXTS = [VC_V2_CONTEXT, SANAD_CONTEXT];
 
-/** A Data Integrity signer: the library's shape over a Sanad key. */
-interface DiSigner {
-  id: string;
-  algorithm: string;
-  sign(options: { data: Uint8Array }): Promise<Uint8Array>;
-}
+/** A Data Integrity signer: the library's shape over a Sanad key, or a BLS12-381 key's. */
+export type DiSigner = NonNullable<IssueInput['dataIntegrity']>['signer'];
 
 const diSigner = (signer: Signer, id: string): DiSigner => ({
   id,
@@ -271,6 +267,120 @@ async function derive(
   }
 }
 
+/**
+ * A W3C BitstringStatusListCredential secured with Data Integrity, for an issuer whose only key
+ * is a Data Integrity key (a BBS issuer signs no JWT). The issuer derives the proof itself,
+ * revealing every statement: a verifier checks an ordinary derived proof, and the list stays
+ * one document anyone can read. `ttl` is in milliseconds (Bitstring Status List section 2.2).
+ */
+export async function signStatusListDataIntegrity(
+  list: {
+    uri: string;
+    issuer: string;
+    subject: Record<string, unknown>;
+    validFrom: number;
+    validUntil: number;
+    ttlSeconds?: number;
+  },
+  cryptosuite: Cryptosuite,
+  signer: DiSigner,
+): Promise<string> {
+  const { jsigs, Proof, suites } = await lib();
+  const unsigned = {
+    '@context': [VC_V2_CONTEXT],
+    id: list.uri,
+    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+    issuer: list.issuer,
+    validFrom: new Date(list.validFrom * 1000).toISOString(),
+    validUntil: new Date(list.validUntil * 1000).toISOString(),
+    credentialSubject: {
+      ...list.subject,
+      ...(list.ttlSeconds !== undefined ? { ttl: list.ttlSeconds * 1000 } : {}),
+    },
+  };
+  const everything = ['/id', '/issuer', '/validFrom', '/validUntil', '/credentialSubject'];
+  const base = await jsigs.sign(unsigned, {
+    suite: new Proof({
+      signer,
+      date: null,
+      cryptosuite: suites[cryptosuite].createSignCryptosuite({ mandatoryPointers: everything }),
+    }),
+    purpose: new jsigs.purposes.AssertionProofPurpose(),
+    documentLoader,
+  });
+  return JSON.stringify(await derive(base as Credential, []));
+}
+
+/** What a verified Data Integrity status list credential says. */
+export interface DataIntegrityStatusList {
+  encodedList: unknown;
+  statusPurpose: unknown;
+  /** Seconds since the epoch. */
+  validFrom?: number;
+  validUntil?: number;
+  ttlSeconds?: number;
+}
+
+/**
+ * Verifies a BitstringStatusListCredential secured with a derived Data Integrity proof: only the
+ * credentials v2 context, published under `uri`, issued by `issuer` (the credential's own).
+ */
+export async function verifyStatusListDataIntegrity(
+  text: string,
+  uri: string,
+  issuer: string,
+): Promise<DataIntegrityStatusList> {
+  const fail = (message: string, cause?: unknown) =>
+    new SanadError('ERR_STATUS_LIST_INVALID', message, cause ? { cause } : undefined);
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (err) {
+    throw fail('The status list is not a JSON credential.', err);
+  }
+  if (!isPlainObject(value)) throw fail('The status list is not a JSON credential.');
+  const context = value['@context'];
+  if (!Array.isArray(context) || context.length !== 1 || context[0] !== VC_V2_CONTEXT)
+    throw fail('The status list names contexts other than credentials v2.');
+  const { type, proof, credentialSubject: subject } = value;
+  if (!Array.isArray(type) || !type.includes('BitstringStatusListCredential'))
+    throw fail('The document is not a BitstringStatusListCredential.');
+  if (value.id !== uri) throw fail('The status list is published under another URI.');
+  if (value.issuer !== issuer) throw fail('The status list is signed by another issuer.');
+  if (
+    !isPlainObject(proof) ||
+    proof.type !== 'DataIntegrityProof' ||
+    !CRYPTOSUITES.includes(proof.cryptosuite as Cryptosuite) ||
+    typeof proof.proofValue !== 'string' ||
+    typeof proof.verificationMethod !== 'string' ||
+    didOf(proof.verificationMethod) !== issuer ||
+    proofKind(proof as Credential['proof']) !== 'derived'
+  )
+    throw fail('The status list needs a derived Data Integrity proof by its issuer.');
+  if (!isPlainObject(subject)) throw fail('The status list has no subject.');
+  try {
+    await verifyDerived(value as Credential);
+  } catch (err) {
+    throw fail('The status list signature does not verify.', err);
+  }
+  const seconds = (v: unknown) =>
+    typeof v === 'string' && Number.isFinite(Date.parse(v))
+      ? Math.floor(Date.parse(v) / 1000)
+      : undefined;
+  const validFrom = seconds(value.validFrom);
+  const validUntil = seconds(value.validUntil);
+  const ttl = subject.ttl;
+  return {
+    encodedList: subject.encodedList,
+    statusPurpose: subject.statusPurpose,
+    ...(validFrom !== undefined ? { validFrom } : {}),
+    ...(validUntil !== undefined ? { validUntil } : {}),
+    ...(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0
+      ? { ttlSeconds: Math.ceil(ttl / 1000) }
+      : {}),
+  };
+}
+
 /** Resolves the JSON-LD documents a Data Integrity check reads. */
 export type DocumentLoader = typeof documentLoader;
 
@@ -369,6 +479,8 @@ export const ldpVc: CredentialFormatModule = {
   recognizesPresentation: (text) => text.trimStart().startsWith('{'),
 
   issue(input) {
+    if (input.dataIntegrity)
+      return issueDataIntegrity(input, input.dataIntegrity.cryptosuite, input.dataIntegrity.signer);
     if (input.signer.alg !== 'ES256')
       throw new SanadError(
         'ERR_UNSUPPORTED_ALGORITHM',
