@@ -1,6 +1,7 @@
 /** `--format`: a credential format from the registry, the default first. */
 import {
   CREDENTIAL_FORMATS,
+  type Cryptosuite,
   type CredentialFormat,
   DEFAULT_FORMAT,
   isCredentialFormat,
@@ -21,5 +22,27 @@ export function checkedFormat(value: string): CredentialFormat {
       'ERR_UNSUPPORTED_FORMAT',
       `--format must be ${CREDENTIAL_FORMATS.join(' or ')}.`,
     );
+  return value;
+}
+
+/** `.option(...CRYPTOSUITE_FLAG)`: the Data Integrity suite of an `ldp_vc` credential. */
+export const CRYPTOSUITE_FLAG = [
+  '--cryptosuite <suite>',
+  'for ldp_vc: ecdsa-sd-2023 (default) or bbs-2023 (unlinkable presentations; needs `sanad issuer bbs-key`)',
+] as const;
+
+/** The `--cryptosuite` value, for `ldp_vc` only. */
+export function checkedCryptosuite(
+  value: string | undefined,
+  format: CredentialFormat,
+): Cryptosuite | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'ecdsa-sd-2023' && value !== 'bbs-2023')
+    throw new SanadError(
+      'ERR_DI_CRYPTOSUITE_UNSUPPORTED',
+      '--cryptosuite must be ecdsa-sd-2023 or bbs-2023.',
+    );
+  if (format !== 'ldp_vc')
+    throw new SanadError('ERR_INVALID_INPUT', '--cryptosuite goes with --format ldp_vc.');
   return value;
 }

@@ -49,6 +49,8 @@ export {
   type RegisterLocation,
 } from './store/move-register.js';
 export {
+  addFolderBbsKey,
+  BBS_KEY_FILE,
   backupFolderRegister,
   type DatabaseOption,
   type InitIssuerFolderOptions,

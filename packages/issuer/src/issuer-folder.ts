@@ -19,7 +19,14 @@ import {
 } from '@sanad/core';
 import { moveFile, replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
-import { createIssuer, type Issuer, newIssuerSettings, type RetiredSigner } from './issuer.js';
+import { type BbsKeyFile, bbsIssuerKeyFrom, generateBbsIssuerKey } from './bbs-key.js';
+import {
+  type BbsIssuerKey,
+  createIssuer,
+  type Issuer,
+  newIssuerSettings,
+  type RetiredSigner,
+} from './issuer.js';
 import { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
 import type { IssuerSettings, IssuerStore, RegisterMove } from './store/issuer-store.js';
 import { describePostgres, moveRegister, type MovedRegister } from './store/move-register.js';
@@ -28,6 +35,8 @@ import { MOVED_KEY } from './store/sql-schema.js';
 import { openSqliteIssuerStore } from './store/sqlite-store.js';
 
 export const ISSUER_KEY_FILE = 'issuer-key.jwk.json';
+/** The BBS key for bbs-2023 credentials, when the agency made one (`sanad issuer bbs-key`). */
+export const BBS_KEY_FILE = 'bbs-key.json';
 export const REGISTER_FILE = 'issuer.sqlite';
 export const REGISTER_POINTER_FILE = 'register.json';
 export const RETIRED_KEYS_DIR = 'retired-keys';
@@ -186,6 +195,8 @@ export interface InitIssuerFolderOptions {
   alg?: 'ES256' | 'EdDSA';
   /** Create the register in PostgreSQL (recorded in `register.json`) instead of `issuer.sqlite`. */
   database?: DatabaseOption;
+  /** Also create a BBS key ({@link BBS_KEY_FILE}) for bbs-2023 credentials. */
+  bbs?: boolean;
 }
 
 /**
@@ -224,6 +235,7 @@ export async function initIssuerFolder(
       );
     }
     await saveIssuerKeyFile(join(dir, ISSUER_KEY_FILE), keys.privateJwk);
+    if (options.bbs) settings.bbsIssuerId = (await writeBbsKey(dir)).issuerId;
     await store.saveSettings(settings);
   } finally {
     await store.close();
@@ -232,6 +244,62 @@ export async function initIssuerFolder(
   const schema = options.database.schema ?? 'sanad';
   await writePointer(dir, pointerFor(options.database.url, schema, settings));
   return { settings, where: describePostgres({ connectionString: options.database.url, schema }) };
+}
+
+async function writeBbsKey(dir: string): Promise<BbsIssuerKey> {
+  const { key, file } = await generateBbsIssuerKey();
+  try {
+    await replaceFile(join(dir, BBS_KEY_FILE), `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', 'The BBS key file could not be written.', { cause });
+  }
+  return key;
+}
+
+async function readBbsKey(dir: string): Promise<BbsIssuerKey | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, BBS_KEY_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SanadError('ERR_STORAGE', `${join(dir, BBS_KEY_FILE)} cannot be read.`, {
+      cause: err,
+    });
+  }
+  return bbsIssuerKeyFrom(tryParseJson(text) as BbsKeyFile);
+}
+
+/**
+ * Adds a BBS key to an issuer folder, for bbs-2023 credentials: presentations a verifier cannot
+ * link by their proofs. The key is a second issuer identifier: add it to the trust list.
+ *
+ * @example
+ * ```ts
+ * const { issuerId } = await addFolderBbsKey('agency', { types: [refugeeStatusType] }) // did:key:zUC7…
+ * ```
+ */
+export async function addFolderBbsKey(
+  dir: string,
+  options: OpenIssuerFolderOptions,
+): Promise<{ issuerId: string; keyFile: string }> {
+  if (existsSync(join(dir, BBS_KEY_FILE)))
+    throw new SanadError(
+      'ERR_ISSUER_ALREADY_INITIALIZED',
+      `${join(dir, BBS_KEY_FILE)} already holds this issuer's BBS key.`,
+    );
+  const opened = await openIssuerFolder(dir, options);
+  try {
+    if (opened.settings.bbsIssuerId !== undefined)
+      throw new SanadError(
+        'ERR_ISSUER_KEY_MISMATCH',
+        `The register already has the BBS key ${opened.settings.bbsIssuerId}, whose file is missing: restore ${BBS_KEY_FILE} from the backup.`,
+      );
+    const key = await writeBbsKey(dir);
+    await opened.store.saveSettings({ ...opened.settings, bbsIssuerId: key.issuerId });
+    return { issuerId: key.issuerId, keyFile: join(dir, BBS_KEY_FILE) };
+  } finally {
+    await opened.close();
+  }
 }
 
 const pointerFor = (url: string, schema: string, settings: IssuerSettings): RegisterPointer => ({
@@ -442,6 +510,12 @@ export async function openIssuerFolder(
           signer: await signerFromJwk(await loadIssuerKeyFile(file)),
         });
     }
+    const bbs = await readBbsKey(dir);
+    if (bbs && settings.bbsIssuerId !== undefined && bbs.issuerId !== settings.bbsIssuerId)
+      throw new SanadError(
+        'ERR_ISSUER_KEY_MISMATCH',
+        `${join(dir, BBS_KEY_FILE)} belongs to ${bbs.issuerId}, but the register's BBS key is ${settings.bbsIssuerId}.`,
+      );
     const issuer = await createIssuer({
       store,
       signer,
@@ -450,6 +524,7 @@ export async function openIssuerFolder(
       statusBaseUrl: settings.statusBaseUrl,
       types: options.types,
       retiredSigners,
+      ...(bbs ? { bbs } : {}),
       ...(options.statusListTtlSeconds !== undefined
         ? { statusListTtlSeconds: options.statusListTtlSeconds }
         : {}),

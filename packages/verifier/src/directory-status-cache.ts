@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type CachedStatusList,
   decodeJwt,
+  isPlainObject,
   SanadError,
   sha256,
   type StatusCache,
@@ -52,7 +53,17 @@ export function createDirectoryStatusCache(dir: string): StatusCache {
  * subject id without `#list`) of a Bitstring Status List VC-JWT.
  */
 export function statusListUriOf(token: string): string {
-  const { header, payload } = decodeJwt(token.trim());
+  const text = token.trim();
+  if (text.startsWith('{')) {
+    // A BitstringStatusListCredential secured with Data Integrity: its `id` is where it lives.
+    const credential = tryParseJson(text);
+    if (isPlainObject(credential) && typeof credential.id === 'string') return credential.id;
+    throw new SanadError(
+      'ERR_STATUS_LIST_INVALID',
+      'The status list credential does not say where it is published (no id).',
+    );
+  }
+  const { header, payload } = decodeJwt(text);
   if (header.typ === 'statuslist+jwt' && typeof payload.sub === 'string') return payload.sub;
   const vc = payload.vc as { credentialSubject?: { id?: unknown } } | undefined;
   if (typeof payload.jti === 'string') return payload.jti;

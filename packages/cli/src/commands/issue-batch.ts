@@ -58,7 +58,12 @@ import { type ResultsSummary, summarizeResults } from '../drive/results-file.js'
 import { EXIT, type ExitCode, exitCodeFor, exitCodeForSignal } from '../exit-codes.js';
 import { type RegisterFlags, registerOptions, withIssuer } from '../issuer-folder.js';
 import type { Output, ProgressBar } from '../output.js';
-import { checkedFormat, FORMAT_FLAG } from '../format-flag.js';
+import {
+  CRYPTOSUITE_FLAG,
+  checkedCryptosuite,
+  checkedFormat,
+  FORMAT_FLAG,
+} from '../format-flag.js';
 
 /**
  * Lines per journal record. Each chunk costs two fsyncs (journal before, results after), next
@@ -79,6 +84,7 @@ interface DriveOptions {
   type: string;
   input: string;
   format: CredentialFormat;
+  cryptosuite?: string;
   out: string;
 }
 
@@ -153,6 +159,7 @@ export function driveCommand(o: DriveOptions): string {
     '--out',
     o.out,
     ...(o.format === DEFAULT_FORMAT ? [] : ['--format', o.format]),
+    ...(o.cryptosuite === undefined ? [] : ['--cryptosuite', o.cryptosuite]),
   ];
   return args.map(shellWord).join(' ');
 }
@@ -313,6 +320,7 @@ async function runDrive(
     input: { sha256: scanned.sha256 },
     credentialType: o.type,
     format: o.format,
+    ...(o.cryptosuite === undefined ? {} : { cryptosuite: o.cryptosuite }),
     issuer: issuer.issuerId,
   };
   const base: SummaryBase = { out: o.out, journal: journalPathOf(o.out), lines: scanned.lines };
@@ -360,9 +368,11 @@ async function runDrive(
       let result: object;
       try {
         const { holders, claims } = batchEntry(line);
+        const cryptosuite = checkedCryptosuite(o.cryptosuite, o.format);
         const issuedLine = await issuer.issue({
           type: o.type,
           format: o.format,
+          ...(cryptosuite ? { cryptosuite } : {}),
           claims,
           holders,
           batchId,
@@ -517,6 +527,7 @@ export function registerIssueBatchCommand(issuer: Command): void {
           'JSON Lines: {"holder": "did:…", "claims": {…}} (or "holders": [did, …] for copies)',
         )
         .option(...FORMAT_FLAG)
+        .option(...CRYPTOSUITE_FLAG)
         .requiredOption(
           '--out <file>',
           'results (JSON Lines, input order, never overwritten): {"line", "batchId", "ids", "bundle"} or {"line", "error"}; the journal is <file>.journal',
@@ -524,6 +535,7 @@ export function registerIssueBatchCommand(issuer: Command): void {
     ),
     async (o, out) => {
       checkedFormat(o.format);
+      checkedCryptosuite(o.cryptosuite, o.format);
       if (o.out === '-')
         throw new SanadError(
           'ERR_INVALID_INPUT',

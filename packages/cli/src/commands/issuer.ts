@@ -15,6 +15,8 @@ import {
   type CredentialTypeDefinition,
   defineCredentialType,
   backupFolderRegister,
+  addFolderBbsKey,
+  BBS_KEY_FILE,
   initIssuerFolder,
   ISSUER_KEY_FILE,
   moveFolderRegister,
@@ -36,7 +38,12 @@ import type { Output, ProgressBar } from '../output.js';
 import { confirm } from '../prompt.js';
 import { registerHandOutCommands } from './hand-out.js';
 import { registerIssueBatchCommand } from './issue-batch.js';
-import { checkedFormat, FORMAT_FLAG } from '../format-flag.js';
+import {
+  CRYPTOSUITE_FLAG,
+  checkedCryptosuite,
+  checkedFormat,
+  FORMAT_FLAG,
+} from '../format-flag.js';
 
 /** Holder keys from a `sanad wallet keys` file, or from DIDs given on the command line. */
 async function holderKeys(
@@ -163,6 +170,7 @@ export function registerIssuerCommands(program: Command): Command {
       statusBaseUrl: string;
       alg: 'ES256' | 'EdDSA';
       typeFile?: string[];
+      bbs?: boolean;
     }
   >(
     registerOptions(
@@ -177,6 +185,10 @@ export function registerIssuerCommands(program: Command): Command {
           'where status lists will be published (https); one per issuer folder',
         )
         .option('--alg <alg>', 'ES256 or EdDSA', 'ES256')
+        .option(
+          '--bbs',
+          'also create a BBS key for bbs-2023 W3C credentials (presentations unlinkable by their proofs)',
+        )
         .option('--type-file <file>', 'an extra credential type definition (repeatable)', collect),
     ),
     async (o, out) => {
@@ -193,6 +205,7 @@ export function registerIssuerCommands(program: Command): Command {
         statusBaseUrl: o.statusBaseUrl,
         alg: o.alg,
         ...(database ? { database } : {}),
+        ...(o.bbs ? { bbs: true } : {}),
       });
       await mkdir(join(o.dir, TYPES_DIR), { recursive: true });
       for (const def of definitions)
@@ -206,6 +219,7 @@ export function registerIssuerCommands(program: Command): Command {
       out.result(
         {
           issuer: settings.issuerId,
+          ...(settings.bbsIssuerId ? { bbs_issuer: settings.bbsIssuerId } : {}),
           dir: o.dir,
           register: where,
           status_lists: statusLists,
@@ -216,6 +230,12 @@ export function registerIssuerCommands(program: Command): Command {
             `Issuer ready in ${o.dir}`,
             `  identifier: ${settings.issuerId}`,
             `  private key: ${join(o.dir, ISSUER_KEY_FILE)} (keep it secret; mode 0600)`,
+            ...(settings.bbsIssuerId
+              ? [
+                  `  BBS identifier: ${settings.bbsIssuerId} (bbs-2023; put it on the trust list too)`,
+                  `  BBS key: ${join(o.dir, BBS_KEY_FILE)} (keep it secret; mode 0600)`,
+                ]
+              : []),
             `  register: ${where}`,
             `  status lists will be published under ${statusLists}`,
             `  types: ${types.map((t) => t.id).join(', ')}`,
@@ -240,6 +260,26 @@ export function registerIssuerCommands(program: Command): Command {
     },
   );
 
+  action<{ dir: string }>(
+    issuer
+      .command('bbs-key')
+      .description(
+        'add a BBS key to an issuer folder, for bbs-2023 W3C credentials (a second identifier: put it on the trust list)',
+      )
+      .requiredOption('--dir <dir>', 'issuer folder'),
+    async (o, out) => {
+      const { issuerId, keyFile } = await addFolderBbsKey(o.dir, { types: await loadTypes(o.dir) });
+      out.result({ bbs_issuer: issuerId, key_file: keyFile }, () =>
+        [
+          `BBS key added to ${o.dir}`,
+          `  identifier: ${issuerId} (put it on the trust list beside the issuer's)`,
+          `  key: ${keyFile} (keep it secret; mode 0600)`,
+          '  issue with: sanad issuer issue --format ldp_vc --cryptosuite bbs-2023 …',
+        ].join('\n'),
+      );
+    },
+  );
+
   action<
     RegisterFlags & {
       dir: string;
@@ -248,6 +288,7 @@ export function registerIssuerCommands(program: Command): Command {
       holderKeys?: string;
       holder?: string[];
       format: CredentialFormat;
+      cryptosuite?: string;
       validUntil?: string;
       out: string;
     }
@@ -262,11 +303,13 @@ export function registerIssuerCommands(program: Command): Command {
         .option('--holder-keys <file>', 'holder keys from `sanad wallet keys`')
         .option('--holder <did>', 'a holder did:key or did:jwk (repeatable)', collect)
         .option(...FORMAT_FLAG)
+        .option(...CRYPTOSUITE_FLAG)
         .option('--valid-until <iso>', 'end of validity (default: the type validity)')
         .requiredOption('--out <file>', 'where to write the credential bundle for the wallet'),
     ),
     async (o, out) => {
       checkedFormat(o.format);
+      const cryptosuite = checkedCryptosuite(o.cryptosuite, o.format);
       const claims = tryParseJson(await readInput(o.claims));
       if (claims === undefined)
         throw new SanadError('ERR_INVALID_JSON', 'The claims are not valid JSON.');
@@ -282,6 +325,7 @@ export function registerIssuerCommands(program: Command): Command {
           i.issue({
             type: o.type,
             format: o.format,
+            ...(cryptosuite ? { cryptosuite } : {}),
             claims,
             holders,
             ...(validUntil ? { validUntil } : {}),

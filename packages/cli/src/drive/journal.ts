@@ -23,6 +23,8 @@ export interface DriveIdentity {
   input: { sha256: string };
   credentialType: string;
   format: CredentialFormat;
+  /** For `ldp_vc`: the suite asked for (absent: the default). */
+  cryptosuite?: string;
   issuer: string;
 }
 
@@ -182,6 +184,7 @@ export function sameDrive(header: DriveIdentity, drive: DriveIdentity): boolean 
     header.input.sha256 === drive.input.sha256 &&
     header.credentialType === drive.credentialType &&
     header.format === drive.format &&
+    header.cryptosuite === drive.cryptosuite &&
     header.issuer === drive.issuer
   );
 }

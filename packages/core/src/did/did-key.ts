@@ -61,6 +61,20 @@ export function didKeyMultibase(did: string): string {
  * issuer of a large trust list. Throws `ERR_DID_INVALID` with the reason, or
  * `ERR_DID_METHOD_UNSUPPORTED` for a key type Sanad does not verify.
  */
+/**
+ * Whether a did:key holds a BLS12-381 G2 public key (multicodec 0xeb, 96 bytes): a BBS issuer's
+ * (bbs-2023). It verifies Data Integrity proofs only; {@link decodeDidKey} refuses it.
+ */
+export function isBls12381G2DidKey(did: string): boolean {
+  if (!did.startsWith('did:key:z')) return false;
+  try {
+    const bytes = base58.decode(did.slice('did:key:z'.length));
+    return bytes[0] === 0xeb && bytes[1] === 0x01 && bytes.length === 98;
+  } catch {
+    return false;
+  }
+}
+
 export function decodeDidKey(did: string): { type: 'Ed25519' | 'P-256'; bytes: Uint8Array } {
   const id = did.startsWith('did:key:')
     ? (did.slice('did:key:'.length).split('#')[0] as string)

@@ -12,7 +12,7 @@ import { isPlainObject } from '../encoding.js';
 import { SanadError, isSanadError } from '../errors.js';
 import type { JWK } from '../keys.js';
 import { singleKeyDidDocument } from './did-document.js';
-import { decodeDidKey, didKeyMultibase, jwkFromDidKey } from './did-key.js';
+import { decodeDidKey, didKeyMultibase, isBls12381G2DidKey, jwkFromDidKey } from './did-key.js';
 import { jwkFromDidJwk } from './did-jwk.js';
 import { type DidWebOptions, didWebUrl, resolveDidWeb } from './did-web.js';
 
@@ -33,7 +33,7 @@ const DID_SYNTAX =
 
 /**
  * Checks a DID without resolving it: the DID syntax (a DID, not a DID URL), and for the methods
- * Sanad resolves, that a did:key decodes to an Ed25519 or P-256 key, a did:jwk to a public JWK
+ * Sanad resolves, that a did:key decodes to an Ed25519, P-256 or BLS12-381 G2 (BBS) key, a did:jwk to a public JWK
  * of a supported type, and a did:web names a host. Other methods are checked for syntax only.
  * Throws `ERR_DID_INVALID` with the reason (`ERR_DID_METHOD_UNSUPPORTED` or
  * `ERR_UNSUPPORTED_ALGORITHM` for key types Sanad does not verify). Cheap: a P-256 point is
@@ -61,8 +61,10 @@ export function checkDid(did: string): void {
       'The DID has characters a DID cannot have (letters, digits, ".", "-", "_", "%xx" and ":" only).',
     );
   const method = did.split(':')[1];
-  if (method === 'key') decodeDidKey(did);
-  else if (method === 'jwk') {
+  // A BBS issuer's key verifies Data Integrity proofs only; it is a well-formed did:key all the same.
+  if (method === 'key') {
+    if (!isBls12381G2DidKey(did)) decodeDidKey(did);
+  } else if (method === 'jwk') {
     try {
       jwkFromDidJwk(did);
     } catch (err) {

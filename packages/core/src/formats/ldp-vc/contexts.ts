@@ -4,8 +4,7 @@
  * any other URL is `ERR_DI_CONTEXT_NOT_ALLOWED`. did:key verification methods resolve locally.
  */
 /// <reference path="./vendor.d.ts" />
-import { base58 } from '@scure/base';
-import { jwkFromDidKey } from '../../did/did-key.js';
+import { isBls12381G2DidKey, jwkFromDidKey } from '../../did/did-key.js';
 import { toBase64url, utf8 } from '../../encoding.js';
 import { SanadError } from '../../errors.js';
 import { sha256 } from '../../hash.js';
@@ -57,23 +56,11 @@ async function loadContexts(): Promise<Map<string, Record<string, unknown>>> {
 let bundled: Promise<Map<string, Record<string, unknown>>> | undefined;
 const contexts = () => (bundled ??= loadContexts());
 
-/** A BLS12-381 G2 public key's did:key (multicodec 0xeb, 96 bytes). */
-function isBlsDidKey(multibase: string): boolean {
-  try {
-    const bytes = base58.decode(multibase.slice(1));
-    return (
-      multibase.startsWith('z') && bytes[0] === 0xeb && bytes[1] === 0x01 && bytes.length === 98
-    );
-  } catch {
-    return false;
-  }
-}
-
 /** A did:key (P-256, Ed25519 or BLS12-381 G2) as a DID document, or one of its methods. */
 function didKeyDocument(url: string): Record<string, unknown> {
   const [did = '', fragment] = url.split('#');
   const multibase = did.slice('did:key:'.length);
-  if (!isBlsDidKey(multibase)) jwkFromDidKey(did); // throws for anything else
+  if (!isBls12381G2DidKey(did)) jwkFromDidKey(did); // throws for anything else
   if (fragment !== undefined && fragment !== multibase)
     throw new SanadError('ERR_DID_INVALID', 'The did:key names a key it does not hold.');
   const method = {
