@@ -43,16 +43,17 @@ beforeAll(async () => {
       service: createMemoryServiceStore(),
       dump: async () => '',
     },
-    { presets: [...standardPresets('urn:unused'), LDP_OVER_18] },
+    { presets: [...standardPresets('urn:unused'), LDP_OVER_18], bbs: true },
   );
 });
 afterAll(() => s.close());
 
-async function holderOfLdpVc() {
+async function holderOfLdpVc(cryptosuite?: 'bbs-2023') {
   const { status, json } = await operator(s.issuerUrl, 'POST', '/offers', {
     type: 'refugee-status',
     claims: amal,
     format: 'ldp_vc',
+    ...(cryptosuite ? { cryptosuite } : {}),
   });
   expect(status).toBe(201);
   const wallet = await newWallet();
@@ -75,10 +76,10 @@ async function askOver18() {
 describe('ldp_vc over OpenID4VCI and OpenID4VP', () => {
   it('advertises an ldp_vc credential configuration a spec-following wallet can read  [OpenID4VCI 1.0 appendix A.1.2]', async () => {
     const meta = await (await fetch(`${s.issuerUrl}/.well-known/openid-credential-issuer`)).json();
-    const configurations = Object.values(meta.credential_configurations_supported) as Array<
-      Record<string, unknown>
+    const ldp = meta.credential_configurations_supported['refugee-status.ldp-vc'] as Record<
+      string,
+      unknown
     >;
-    const ldp = configurations.find((c) => c.format === 'ldp_vc');
     expect(ldp).toMatchObject({
       format: 'ldp_vc',
       cryptographic_binding_methods_supported: expect.arrayContaining(['did:key']),
@@ -184,5 +185,81 @@ describe('ldp_vc over OpenID4VCI and OpenID4VP', () => {
       (r) => r.credentialId === card.id,
     );
     expect(refreshed?.status?.value).toBe('revoked');
+  });
+});
+
+describe("bbs-2023 over OpenID4VCI and OpenID4VP: the issuer's BBS key", () => {
+  it('advertises a bbs-2023 ldp_vc configuration beside the ecdsa-sd-2023 one', async () => {
+    const meta = await (await fetch(`${s.issuerUrl}/.well-known/openid-credential-issuer`)).json();
+    expect(meta.credential_configurations_supported['refugee-status.ldp-vc-bbs']).toMatchObject({
+      format: 'ldp_vc',
+      credential_signing_alg_values_supported: ['bbs-2023'],
+      credential_definition: { type: ['VerifiableCredential', 'RefugeeStatusCredential'] },
+    });
+  });
+
+  it('issues bbs-2023 copies by the BBS key; the desk receives only the derived claim with its status; a revocation is seen', async () => {
+    const { wallet, card, offerId } = await holderOfLdpVc('bbs-2023');
+    expect(card).toMatchObject({ format: 'ldp_vc', copies: 2, issuer: s.bbsIssuerDid });
+    const { id, uri } = await askOver18();
+    const opened = await wallet.openRequest(uri, opts);
+    await wallet.respond(
+      opened,
+      wallet.decide(wallet.propose(opened.request), { approve: true }),
+      opts,
+    );
+    const { json } = await operator(s.verifierUrl, 'GET', `/sessions/${id}`);
+    expect(json).toMatchObject({
+      status: 'answered',
+      result: {
+        verified: true,
+        issuer: s.bbsIssuerDid,
+        claims: { age_over_18: true },
+        status: 'valid',
+      },
+    });
+    // The list the desk read: the BBS key's own status list credential, served as a VCDM 2.0 document.
+    const { json: published } = await operator(s.issuerUrl, 'GET', '/status-lists');
+    const bbsList = (published.lists as Array<{ path: string; token: string }>).find(
+      (l) => l.token.startsWith('{') && JSON.parse(l.token).issuer === s.bbsIssuerDid,
+    );
+    const served = await fetch(`${s.issuerUrl}/status/${bbsList!.path}`);
+    expect(served.headers.get('content-type')).toBe('application/vc');
+    expect(JSON.parse(await served.text())).toMatchObject({
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      proof: { cryptosuite: 'bbs-2023' },
+    });
+
+    expect((await operator(s.issuerUrl, 'POST', `/credentials/${offerId}/revoke`)).status).toBe(
+      200,
+    );
+    const later = await askOver18();
+    const again = await wallet.openRequest(later.uri, opts);
+    await wallet
+      .respond(again, wallet.decide(wallet.propose(again.request), { approve: true }), opts)
+      .catch(() => undefined);
+    const { json: revoked } = await operator(s.verifierUrl, 'GET', `/sessions/${later.id}`);
+    expect(JSON.stringify(revoked)).toContain('ERR_STATUS_REVOKED');
+    const [refreshed] = (await wallet.refreshStatus(opts)).filter(
+      (r) => r.credentialId === card.id,
+    );
+    expect(refreshed?.status?.value).toBe('revoked');
+  });
+
+  it('refuses bbs-2023 for another format, and an unknown suite, with their codes', async () => {
+    const sdJwt = await operator(s.issuerUrl, 'POST', '/offers', {
+      type: 'refugee-status',
+      claims: amal,
+      format: 'dc+sd-jwt',
+      cryptosuite: 'bbs-2023',
+    });
+    expect(sdJwt).toMatchObject({ status: 400, json: { sanad_code: 'ERR_INVALID_INPUT' } });
+    const unknown = await operator(s.issuerUrl, 'POST', '/offers', {
+      type: 'refugee-status',
+      claims: amal,
+      format: 'ldp_vc',
+      cryptosuite: 'bbs-2099',
+    });
+    expect(unknown).toMatchObject({ status: 400, json: { sanad_code: 'ERR_INVALID_INPUT' } });
   });
 });

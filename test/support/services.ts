@@ -12,7 +12,13 @@ import {
   signerFromJwk,
   TrustList,
 } from '@sanad/core';
-import { createIssuer, type Issuer, type IssuerStore, refugeeStatusType } from '@sanad/issuer';
+import {
+  createIssuer,
+  generateBbsIssuerKey,
+  type Issuer,
+  type IssuerStore,
+  refugeeStatusType,
+} from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import {
   composeIssuerService,
@@ -53,6 +59,8 @@ export interface Services {
   issuerService: IssuerService;
   issuerUrl: string;
   issuerDid: string;
+  /** The issuer's BBS key identifier, with `bbs: true` (also on the verifier's trust list). */
+  bbsIssuerDid?: string;
   /** The `iss` of the SD-JWT VC credentials: the DID, or with `identifier: 'https'` the issuer URL. */
   sdJwtIssuer: string;
   verifierService: VerifierService;
@@ -74,6 +82,8 @@ export async function startServices(
     logs?: LogDestination;
     /** The issuer's SD-JWT VC identifier; with `https` the verifier fetches its JWT VC Issuer Metadata. */
     identifier?: 'did' | 'https';
+    /** Give the issuer a BBS key too (bbs-2023 configurations). */
+    bbs?: boolean;
   } = {},
 ): Promise<Services> {
   const observability = options.logs
@@ -97,6 +107,7 @@ export async function startServices(
   async function wire(): Promise<Services> {
     const { publicJwk, privateJwk } = await generateKeyPair('ES256');
     const did = didKeyFromJwk(publicJwk);
+    const bbs = options.bbs ? (await generateBbsIssuerKey()).key : undefined;
     const issuer = await createIssuer({
       store: stores.issuer,
       signer: await signerFromJwk(privateJwk),
@@ -105,6 +116,7 @@ export async function startServices(
       statusBaseUrl: `${issuerServer.url}/status`,
       types: [refugeeStatusType],
       statusListTtlSeconds: 60,
+      ...(bbs ? { bbs } : {}),
     });
     // The caller's stores, purged by the tests themselves (purgeServiceStore) at the shifted time.
     const common = {
@@ -143,6 +155,15 @@ export async function startServices(
                   refugeeStatusType.definition.vcType,
                 ],
               },
+              ...(bbs
+                ? [
+                    {
+                      id: bbs.issuerId,
+                      name: 'Test agency (BBS key)',
+                      credential_types: [refugeeStatusType.definition.vcType],
+                    },
+                  ]
+                : []),
             ],
     });
     const verifierKey = await generateKeyPair('ES256');
@@ -169,6 +190,7 @@ export async function startServices(
       issuerService,
       issuerUrl: issuerServer.url,
       issuerDid: did,
+      ...(bbs ? { bbsIssuerDid: bbs.issuerId } : {}),
       sdJwtIssuer,
       verifierService,
       verifierUrl: verifierServer.url,

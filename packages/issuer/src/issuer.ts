@@ -188,6 +188,11 @@ export class Issuer {
     this.types = new Map(options.types.map((t) => [t.definition.id, t]));
   }
 
+  /** The BBS key's identifier (`did:key:zUC7…`) when this issuer has one: it issues `bbs-2023` too. */
+  get bbsIssuerId(): string | undefined {
+    return this.#options.bbs?.issuerId;
+  }
+
   /** The `iss` of the SD-JWT VC credentials: the https identifier when one is set, else `issuerId`. */
   get sdJwtIssuer(): string {
     return this.#options.sdJwtIssuer ?? this.issuerId;

@@ -33,6 +33,8 @@ import { ValidationError } from '@openid4vc/utils';
 import {
   type Clock,
   CREDENTIAL_FORMAT_MODULES,
+  type CredentialFormatModule,
+  type Cryptosuite,
   type CredentialFormat,
   DEFAULT_FORMAT,
   formatOf,
@@ -97,6 +99,8 @@ export interface CreateOfferOptions {
   /** The credential type's short id, e.g. `refugee-status`. */
   type: string;
   format?: CredentialFormat;
+  /** For `ldp_vc`: `bbs-2023` with the issuer's BBS key (default `ecdsa-sd-2023`). */
+  cryptosuite?: Cryptosuite;
   claims: unknown;
   /** Ask for a transaction code (default true). Turn off only where the link itself is delivered privately. */
   txCode?: boolean;
@@ -171,9 +175,19 @@ export interface IssuerProtocol {
   changeStatus(action: StatusAction, id: string): Promise<StatusChange[]>;
 }
 
-/** The format of a credential configuration id (`refugee-status.sd-jwt`): its suffix. */
-const formatOfConfiguration = (configurationId: string) =>
-  CREDENTIAL_FORMAT_MODULES.find((f) => configurationId.endsWith(`.${f.configurationSuffix}`));
+/** The `ldp_vc` configurations signed with `bbs-2023` (the issuer's BBS key) rather than `ecdsa-sd-2023`. */
+const BBS_SUFFIX = 'ldp-vc-bbs';
+/** The format and suite of a credential configuration id (`refugee-status.sd-jwt`): its suffix. */
+function formatOfConfiguration(
+  configurationId: string,
+): { format: CredentialFormatModule; cryptosuite?: 'bbs-2023' } | undefined {
+  if (configurationId.endsWith(`.${BBS_SUFFIX}`))
+    return { format: formatOf('ldp_vc'), cryptosuite: 'bbs-2023' };
+  const format = CREDENTIAL_FORMAT_MODULES.find((f) =>
+    configurationId.endsWith(`.${f.configurationSuffix}`),
+  );
+  return format ? { format } : undefined;
+}
 const PROOF_ALGS = ['ES256', 'EdDSA'];
 /** Signing every list is costly: an instance re-signs at most this often, or after its own changes. */
 export const STATUS_REFRESH_SECONDS = 30;
@@ -186,6 +200,7 @@ const STORE_FULL_RETRY_SECONDS = 60;
 function configurationsFor(
   types: Iterable<CredentialType>,
   alg: string,
+  bbs: boolean,
 ): CredentialConfigurationsSupportedWithFormats {
   const out: Record<string, unknown> = {};
   for (const type of types) {
@@ -212,8 +227,20 @@ function configurationsFor(
         ...common,
         ...format.credentialConfiguration(definition),
       };
+    if (bbs)
+      out[`${definition.id}.${BBS_SUFFIX}`] = {
+        ...common,
+        ...formatOf('ldp_vc').credentialConfiguration(definition),
+        credential_signing_alg_values_supported: ['bbs-2023'],
+      };
   }
   return out as CredentialConfigurationsSupportedWithFormats;
+}
+
+/** The list id in a status list path (`<register>/tsl/3`, `<register>/bsl/3/revocation`). */
+function listIdOf(path: string): number | undefined {
+  const match = /(?:^|\/)(?:tsl|bsl)\/(\d+)(?:\/(?:revocation|suspension))?$/.exec(path);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Uniform decimal PIN from the CSPRNG (rejection sampling, no modulo bias). */
@@ -386,7 +413,11 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     ...(options.displayName
       ? { display: Object.entries(options.displayName).map(([locale, name]) => ({ locale, name })) }
       : {}),
-    credential_configurations_supported: configurationsFor(issuer.types.values(), signer.alg),
+    credential_configurations_supported: configurationsFor(
+      issuer.types.values(),
+      signer.alg,
+      issuer.bbsIssuerId !== undefined,
+    ),
   });
   const issuerMetadata: IssuerMetadataResult = {
     originalDraftVersion: Openid4vciVersion.V1,
@@ -432,7 +463,20 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
         },
       );
     }
-    const configurationId = `${input.type}.${format.configurationSuffix}`;
+    if (input.cryptosuite !== undefined && input.cryptosuite !== 'ecdsa-sd-2023') {
+      if (input.cryptosuite !== 'bbs-2023') throw new SanadError('ERR_DI_CRYPTOSUITE_UNSUPPORTED');
+      if (format.id !== 'ldp_vc')
+        throw new SanadError('ERR_INVALID_INPUT', 'bbs-2023 secures ldp_vc credentials only.');
+      if (issuer.bbsIssuerId === undefined)
+        throw new SanadError(
+          'ERR_ISSUER_KEY_NOT_FOUND',
+          'This issuer has no BBS key: add one (sanad issuer bbs-key) to offer bbs-2023.',
+        );
+    }
+    const configurationId =
+      input.cryptosuite === 'bbs-2023'
+        ? `${input.type}.${BBS_SUFFIX}`
+        : `${input.type}.${format.configurationSuffix}`;
     const offerId = crypto.randomUUID();
     const code = toBase64url(randomBytes(32));
     const pin = input.txCode === false ? undefined : randomDigits(txCodeLength);
@@ -730,18 +774,27 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     if (!spent) throw tokenRefused();
     const claims = await unseal(token, 'access-token', spent.sealedClaims);
     const [typeId] = spent.configurationId.split('.') as [string];
-    const format = formatOfConfiguration(spent.configurationId)!.id;
-    const { bundle } = await issuer.issue({
+    const { format, cryptosuite } = formatOfConfiguration(spent.configurationId)!;
+    const { bundle, records } = await issuer.issue({
       type: typeId,
-      format,
+      format: format.id,
+      ...(cryptosuite ? { cryptosuite } : {}),
       claims,
       holders,
       batchId: spent.offerId,
     });
+    await publishNewLists(records.map((r) => r.listId));
     return vci.createCredentialResponse({
       credentialRequest: parsed,
       credentials: bundle.credentials.map((credential) => ({ credential })),
     });
+  }
+
+  /** A credential in a list not published yet (a new list, or a new key's first): sign now, not in 30 s. */
+  async function publishNewLists(listIds: number[]): Promise<void> {
+    if (!published) return;
+    const known = new Set((await published.lists.catch(() => [])).map((l) => listIdOf(l.path)));
+    if (listIds.some((id) => !known.has(id))) published = undefined;
   }
 
   let published: { at: number; lists: Promise<PublishedStatusList[]> } | undefined;
@@ -766,7 +819,13 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     nonce: async () => vci.createNonceResponse({ cNonce: await cNonces.mint(now()) }),
     issueCredentials,
     async statusList(path) {
-      const list = (await statusLists()).find((l) => l.path === path);
+      let list = (await statusLists()).find((l) => l.path === path);
+      // Another instance may have opened a list since this one signed: look again, at most every
+      // few seconds, so unknown paths cannot make it sign all the time.
+      if (!list && listIdOf(path) !== undefined && published && now() - published.at >= 5) {
+        published = undefined;
+        list = (await statusLists()).find((l) => l.path === path);
+      }
       if (!list) throw new HttpError(404, 'not_found', 'No such status list.', 'ERR_NOT_FOUND');
       return list;
     },

@@ -19,9 +19,11 @@ const invalid = (field: string, expected: string): HttpError =>
 
 /** The offer request's fields, each of the type it must have. */
 function offerInput(body: Record<string, unknown>): CreateOfferOptions {
-  const { type, format, claims, tx_code: txCode, ttl_seconds: ttlSeconds } = body;
+  const { type, format, cryptosuite, claims, tx_code: txCode, ttl_seconds: ttlSeconds } = body;
   if (typeof type !== 'string' || type === '') throw invalid('type', 'a credential type id');
   if (format !== undefined && typeof format !== 'string') throw invalid('format', 'a string');
+  if (cryptosuite !== undefined && cryptosuite !== 'ecdsa-sd-2023' && cryptosuite !== 'bbs-2023')
+    throw invalid('cryptosuite', '"ecdsa-sd-2023" or "bbs-2023"');
   if (txCode !== undefined && typeof txCode !== 'boolean')
     throw invalid('tx_code', 'true or false');
   if (ttlSeconds !== undefined && !Number.isSafeInteger(ttlSeconds))
@@ -30,6 +32,7 @@ function offerInput(body: Record<string, unknown>): CreateOfferOptions {
     type,
     claims,
     ...(format !== undefined ? { format: format as CredentialFormat } : {}),
+    ...(cryptosuite !== undefined ? { cryptosuite } : {}),
     ...(txCode === false ? { txCode: false } : {}),
     ...(ttlSeconds !== undefined ? { ttlSeconds: ttlSeconds as number } : {}),
   };

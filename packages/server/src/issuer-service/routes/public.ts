@@ -55,7 +55,12 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
     c.header('Cache-Control', `public, max-age=${STATUS_REFRESH_SECONDS}`);
     c.header(
       'Content-Type',
-      list.kind === 'token' ? 'application/statuslist+jwt' : 'application/vc+jwt',
+      list.kind === 'token'
+        ? 'application/statuslist+jwt'
+        : // A BBS key's list is the credential itself, secured with Data Integrity (VCDM 2.0 section 6.3).
+          list.token.startsWith('{')
+          ? 'application/vc'
+          : 'application/vc+jwt',
     );
     return c.body(list.token);
   });
