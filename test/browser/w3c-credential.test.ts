@@ -3,7 +3,8 @@
  * the sandbox: received over OpenID4VCI, the consent screen names exactly the claim the derived
  * proof reveals, the desk receives that claim alone; then with no network, the reloaded wallet
  * still derives (the worker kept the Data Integrity code once it was used) and answers the
- * desk's offline QR request.
+ * desk's offline QR request. A bbs-2023 credential from the sandbox's BBS key is received and
+ * presented the same way.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -167,5 +168,34 @@ describe.skipIf(browserSkipReason)('a W3C (ldp_vc) credential in the web wallet'
     } finally {
       await walletContext.setOffline(false);
     }
+  });
+
+  it("a bbs-2023 credential from the sandbox's BBS key: received, and the desk gets the claim alone from its unlinkable proof", async () => {
+    const offer = await sandbox.createOffer({
+      type: 'refugee-status',
+      format: 'ldp_vc',
+      cryptosuite: 'bbs-2023',
+      claims: SANDBOX_CLAIMS,
+    });
+    await home();
+    await wallet.getByTestId('go-receive').click();
+    await wallet.getByTestId('receive-link').fill(offer.offerUri);
+    await wallet.getByTestId('receive-submit').click();
+    await wallet.getByTestId('txcode-input').fill(offer.txCode!);
+    await wallet.getByTestId('txcode-submit').click();
+    await expect
+      .poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: patient(30_000) })
+      .toContain('Refugee status');
+    // The newest of the two matching cards is offered first: the BBS one.
+    await openConsent(await deskRequest(false));
+    expect(await wallet.getByTestId('consent').textContent()).toContain('Over 18');
+    await wallet.getByTestId('consent-share').click();
+    await expect
+      .poll(() => wallet.getByTestId('present-done').textContent(), { timeout: patient(30_000) })
+      .toContain('Shared with');
+    const { outcome, claims } = await deskOutcome();
+    expect(outcome).toBe('valid');
+    expect(claims).toEqual(['age_over_18']);
+    await desk.getByText('Sanad sandbox agency (BBS key)').waitFor();
   });
 });

@@ -40,7 +40,12 @@ export type {
 export { createMemoryIssuerStore } from './store/memory-store.js';
 export { openSqliteIssuerStore, sqliteIssuerSchema } from './store/sqlite-store.js';
 export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
-export { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
+export {
+  loadBbsKeyFile,
+  loadIssuerKeyFile,
+  saveBbsKeyFile,
+  saveIssuerKeyFile,
+} from './key-file.js';
 export {
   describePostgres,
   type MovedRegister,

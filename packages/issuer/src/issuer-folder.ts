@@ -19,7 +19,7 @@ import {
 } from '@sanad/core';
 import { moveFile, replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
-import { type BbsKeyFile, bbsIssuerKeyFrom, generateBbsIssuerKey } from './bbs-key.js';
+import { generateBbsIssuerKey } from './bbs-key.js';
 import {
   type BbsIssuerKey,
   createIssuer,
@@ -27,7 +27,12 @@ import {
   newIssuerSettings,
   type RetiredSigner,
 } from './issuer.js';
-import { loadIssuerKeyFile, saveIssuerKeyFile } from './key-file.js';
+import {
+  loadBbsKeyFile,
+  loadIssuerKeyFile,
+  saveBbsKeyFile,
+  saveIssuerKeyFile,
+} from './key-file.js';
 import type { IssuerSettings, IssuerStore, RegisterMove } from './store/issuer-store.js';
 import { describePostgres, moveRegister, type MovedRegister } from './store/move-register.js';
 import { openPostgresIssuerStore } from './store/postgres-store.js';
@@ -248,25 +253,8 @@ export async function initIssuerFolder(
 
 async function writeBbsKey(dir: string): Promise<BbsIssuerKey> {
   const { key, file } = await generateBbsIssuerKey();
-  try {
-    await replaceFile(join(dir, BBS_KEY_FILE), `${JSON.stringify(file, null, 2)}\n`, 0o600);
-  } catch (cause) {
-    throw new SanadError('ERR_STORAGE', 'The BBS key file could not be written.', { cause });
-  }
+  await saveBbsKeyFile(join(dir, BBS_KEY_FILE), file);
   return key;
-}
-
-async function readBbsKey(dir: string): Promise<BbsIssuerKey | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, BBS_KEY_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SanadError('ERR_STORAGE', `${join(dir, BBS_KEY_FILE)} cannot be read.`, {
-      cause: err,
-    });
-  }
-  return bbsIssuerKeyFrom(tryParseJson(text) as BbsKeyFile);
 }
 
 /**
@@ -510,7 +498,7 @@ export async function openIssuerFolder(
           signer: await signerFromJwk(await loadIssuerKeyFile(file)),
         });
     }
-    const bbs = await readBbsKey(dir);
+    const bbs = await loadBbsKeyFile(join(dir, BBS_KEY_FILE));
     if (bbs && settings.bbsIssuerId !== undefined && bbs.issuerId !== settings.bbsIssuerId)
       throw new SanadError(
         'ERR_ISSUER_KEY_MISMATCH',

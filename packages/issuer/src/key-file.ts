@@ -1,7 +1,9 @@
-/** Node-only: the issuer's private key in a 0600 JSON file, written atomically. */
+/** Node-only: the issuer's private keys (JWK, and BBS) in 0600 JSON files, written atomically. */
 import { readFile } from 'node:fs/promises';
 import { type JWK, SanadError, tryParseJson } from '@sanad/core';
 import { replaceFile } from '@sanad/core/node';
+import { type BbsKeyFile, bbsIssuerKeyFrom } from './bbs-key.js';
+import type { BbsIssuerKey } from './issuer.js';
 
 /**
  * Writes a private JWK with owner-only permissions (temp file, fsync, rename).
@@ -33,4 +35,25 @@ export async function loadIssuerKeyFile(path: string): Promise<JWK> {
   if (typeof jwk !== 'object' || jwk === null || typeof (jwk as JWK).d !== 'string')
     throw new SanadError('ERR_INVALID_KEY', 'The issuer key file holds no private key.');
   return jwk as JWK;
+}
+
+/** Writes a BBS key (from `generateBbsIssuerKey`) with owner-only permissions, atomically. */
+export async function saveBbsKeyFile(path: string, file: BbsKeyFile): Promise<void> {
+  try {
+    await replaceFile(path, `${JSON.stringify(file, null, 2)}\n`, 0o600);
+  } catch (cause) {
+    throw new SanadError('ERR_STORAGE', 'The BBS key file could not be written.', { cause });
+  }
+}
+
+/** The BBS key in `path`, or `undefined` when there is no such file. */
+export async function loadBbsKeyFile(path: string): Promise<BbsIssuerKey | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SanadError('ERR_STORAGE', `${path} cannot be read.`, { cause: err });
+  }
+  return bbsIssuerKeyFrom(tryParseJson(text));
 }

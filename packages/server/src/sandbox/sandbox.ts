@@ -21,9 +21,12 @@ import {
 } from '@sanad/core';
 import {
   createIssuer,
+  generateBbsIssuerKey,
+  loadBbsKeyFile,
   loadIssuerKeyFile,
   openSqliteIssuerStore,
   refugeeStatusType,
+  saveBbsKeyFile,
   saveIssuerKeyFile,
 } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
@@ -89,6 +92,11 @@ async function keyIn(path: string) {
   return loadIssuerKeyFile(path);
 }
 
+async function bbsKeyIn(path: string) {
+  if (!existsSync(path)) await saveBbsKeyFile(path, (await generateBbsIssuerKey()).file);
+  return (await loadBbsKeyFile(path))!;
+}
+
 async function tokenIn(path: string): Promise<string> {
   if (!existsSync(path))
     await writeFile(path, `${toBase64url(randomBytes(24))}\n`, { mode: 0o600 });
@@ -140,11 +148,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const signer = await signerFromJwk(issuerJwk);
   const did = didKeyFromJwk(signer.publicJwk);
   const issuerStore = openSqliteIssuerStore(join(options.dataDir, 'issuer.sqlite'));
+  // A BBS key too, so the sandbox offers bbs-2023 W3C credentials (unlinkable presentations).
+  const bbs = await bbsKeyIn(join(options.dataDir, 'bbs-key.json'));
   const issuer = await createIssuer({
     store: issuerStore,
     signer,
     issuerId: did,
     kid: `${did}#${didKeyMultibase(did)}`,
+    bbs,
     statusBaseUrl: `${issuerServer.url}/status`,
     types: [refugeeStatusType],
     // A minute (Token Status List: ttl is a positive number); the sandbox's own verifier fetches
@@ -180,6 +191,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         id: did,
         name: 'Sanad sandbox agency',
         credential_types: [refugeeStatusType.definition.vct, refugeeStatusType.definition.vcType],
+      },
+      {
+        id: bbs.issuerId,
+        name: 'Sanad sandbox agency (BBS key)',
+        credential_types: [refugeeStatusType.definition.vcType],
       },
     ],
   });
