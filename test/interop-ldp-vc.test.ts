@@ -83,17 +83,23 @@ async function dbKey() {
   return { key, did };
 }
 
+/** A wallet holding one Sanad-issued ldp_vc copy, and its base credential. */
+async function sanadHolding() {
+  const wallet = await createWallet(createMemoryStorage(), PASS, LOW_COST_WALLET);
+  const { bundle } = await agency.issuer.issue({
+    type: 'refugee-status',
+    format: 'ldp_vc',
+    claims: amal,
+    holders: await wallet.createHolderKeys(1),
+  });
+  await publish();
+  await wallet.import(bundle);
+  return { wallet, base: JSON.parse(bundle.credentials[0]!) as object };
+}
+
 describe('Sanad -> Digital Bazaar', () => {
   it("Sanad's derived credential and VP verify in @digitalbazaar/vc; tampering, another nonce or verifier do not", async () => {
-    const wallet = await createWallet(createMemoryStorage(), PASS, LOW_COST_WALLET);
-    const { bundle } = await agency.issuer.issue({
-      type: 'refugee-status',
-      format: 'ldp_vc',
-      claims: amal,
-      holders: await wallet.createHolderKeys(1),
-    });
-    await publish();
-    await wallet.import(bundle);
+    const { wallet } = await sanadHolding();
     const request = await ask(createMemoryNonceStore());
     const proposal = wallet.propose(request);
     const response = await wallet.present(wallet.decide(proposal, { approve: true }));
@@ -119,15 +125,9 @@ describe('Sanad -> Digital Bazaar', () => {
   });
 
   it("Sanad's base credential, derived by Digital Bazaar, verifies in vc.verifyCredential", async () => {
-    const wallet = await createWallet(createMemoryStorage(), PASS, LOW_COST_WALLET);
-    const { bundle } = await agency.issuer.issue({
-      type: 'refugee-status',
-      format: 'ldp_vc',
-      claims: amal,
-      holders: await wallet.createHolderKeys(1),
-    });
+    const { base } = await sanadHolding();
     const derived = await vc.derive({
-      verifiableCredential: JSON.parse(bundle.credentials[0]!) as object,
+      verifiableCredential: base,
       suite: new DataIntegrityProof({
         cryptosuite: ecdsaSd.createDiscloseCryptosuite({
           selectivePointers: ['/credentialSubject/nationality'],

@@ -54,6 +54,19 @@ async function deskRequest(offline: boolean): Promise<string> {
   return (await qr.getAttribute('data-request'))!;
 }
 
+/** Receives an offer over OpenID4VCI with its PIN, from the home screen. */
+async function receive(offer: { offerUri: string; txCode?: string }): Promise<void> {
+  await home();
+  await wallet.getByTestId('go-receive').click();
+  await wallet.getByTestId('receive-link').fill(offer.offerUri);
+  await wallet.getByTestId('receive-submit').click();
+  await wallet.getByTestId('txcode-input').fill(offer.txCode!);
+  await wallet.getByTestId('txcode-submit').click();
+  await expect
+    .poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: patient(30_000) })
+    .toContain('Refugee status');
+}
+
 async function openConsent(request: string): Promise<void> {
   await home();
   await wallet.getByTestId('go-present').click();
@@ -106,19 +119,13 @@ describe.skipIf(browserSkipReason)('a W3C (ldp_vc) credential in the web wallet'
     await wallet.getByTestId('setup-confirm').fill(PASSPHRASE);
     await wallet.getByTestId('setup-create').click();
     await wallet.getByTestId('go-receive').waitFor({ timeout: patient(60_000) });
-    const offer = await sandbox.createOffer({
-      type: 'refugee-status',
-      format: 'ldp_vc',
-      claims: SANDBOX_CLAIMS,
-    });
-    await wallet.getByTestId('go-receive').click();
-    await wallet.getByTestId('receive-link').fill(offer.offerUri);
-    await wallet.getByTestId('receive-submit').click();
-    await wallet.getByTestId('txcode-input').fill(offer.txCode!);
-    await wallet.getByTestId('txcode-submit').click();
-    await expect
-      .poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: patient(30_000) })
-      .toContain('Refugee status');
+    await receive(
+      await sandbox.createOffer({
+        type: 'refugee-status',
+        format: 'ldp_vc',
+        claims: SANDBOX_CLAIMS,
+      }),
+    );
     await home();
     await wallet.getByTestId('card').click();
     await expect
@@ -171,21 +178,14 @@ describe.skipIf(browserSkipReason)('a W3C (ldp_vc) credential in the web wallet'
   });
 
   it("a bbs-2023 credential from the sandbox's BBS key: received, and the desk gets the claim alone from its unlinkable proof", async () => {
-    const offer = await sandbox.createOffer({
-      type: 'refugee-status',
-      format: 'ldp_vc',
-      cryptosuite: 'bbs-2023',
-      claims: SANDBOX_CLAIMS,
-    });
-    await home();
-    await wallet.getByTestId('go-receive').click();
-    await wallet.getByTestId('receive-link').fill(offer.offerUri);
-    await wallet.getByTestId('receive-submit').click();
-    await wallet.getByTestId('txcode-input').fill(offer.txCode!);
-    await wallet.getByTestId('txcode-submit').click();
-    await expect
-      .poll(() => wallet.getByTestId('receive-done').textContent(), { timeout: patient(30_000) })
-      .toContain('Refugee status');
+    await receive(
+      await sandbox.createOffer({
+        type: 'refugee-status',
+        format: 'ldp_vc',
+        cryptosuite: 'bbs-2023',
+        claims: SANDBOX_CLAIMS,
+      }),
+    );
     // The newest of the two matching cards is offered first: the BBS one.
     await openConsent(await deskRequest(false));
     expect(await wallet.getByTestId('consent').textContent()).toContain('Over 18');
