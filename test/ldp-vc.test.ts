@@ -1,7 +1,7 @@
 /**
  * W3C VC Data Model 2.0 with Data Integrity (`ldp_vc`): issued by Sanad's issuer with
- * ecdsa-sd-2023, held and derived by the wallet, verified by Sanad's verifier; the hostile
- * cases each with their code; bbs-2023 derived proofs unlinkable.
+ * ecdsa-sd-2023 or its BBS key (bbs-2023), held and derived by the wallet, verified by Sanad's
+ * verifier with status; bbs-2023 derived proofs unlinkable.
  */
 import { generateBbsKeyPair, ALGORITHMS } from '@digitalbazaar/bls12-381-multikey';
 import {
@@ -147,105 +147,8 @@ describe('ldp_vc: issue, hold, derive, verify', () => {
   });
 });
 
-describe('ldp_vc: hostile presentations, each with its code', () => {
-  let request: PresentationRequest;
-  let vp: Record<string, unknown> & { verifiableCredential: Array<Record<string, unknown>> };
-  let second: typeof vp;
-  beforeAll(async () => {
-    const { wallet } = await holding();
-    request = await ask();
-    vp = JSON.parse((await present(wallet, request)).vp_token.q![0]!);
-    second = JSON.parse((await present(wallet, await ask())).vp_token.q![0]!);
-  });
-
-  const codesOf = async (change: (copy: typeof vp) => unknown) => {
-    const copy = structuredClone(vp);
-    const changed = change(copy) ?? copy;
-    const text = typeof changed === 'string' ? changed : JSON.stringify(changed);
-    const result = await verifierWith().verify(text, { nonce: request.nonce, audience: CLINIC });
-    expect(result.verified).toBe(false);
-    return result.errors.map((e) => e.code);
-  };
-  // biome-ignore lint/suspicious/noExplicitAny: the tests edit any member of the credentials they build
-  const credential = (copy: typeof vp) => copy.verifiableCredential[0] as Record<string, any>;
-
-  it('a disclosed claim changed', async () => {
-    expect(
-      await codesOf((c) => {
-        credential(c).credentialSubject.age_over_18 = false;
-      }),
-    ).toContain('ERR_DI_PROOF_INVALID');
-  });
-  it('a mandatory statement removed (validUntil)', async () => {
-    expect(
-      await codesOf((c) => {
-        delete credential(c).validUntil;
-      }),
-    ).toContain('ERR_DI_PROOF_INVALID');
-  });
-  it("proof values swapped between two credentials' derivations", async () => {
-    expect(
-      await codesOf((c) => {
-        credential(c).proof.proofValue = second.verifiableCredential[0]!.proof
-          ? (second.verifiableCredential[0]!.proof as { proofValue: string }).proofValue
-          : '';
-      }),
-    ).toContain('ERR_DI_PROOF_INVALID');
-  });
-  it('a context added, or swapped for an unknown one', async () => {
-    expect(
-      await codesOf((c) => {
-        credential(c)['@context'].push('https://w3id.org/security/data-integrity/v2');
-      }),
-    ).toEqual(['ERR_DI_CONTEXT_NOT_ALLOWED']);
-    expect(
-      await codesOf((c) => {
-        credential(c)['@context'][1] = 'https://evil.example/context';
-      }),
-    ).toEqual(['ERR_DI_CONTEXT_NOT_ALLOWED']);
-  });
-  it('an unknown cryptosuite', async () => {
-    expect(
-      await codesOf((c) => {
-        credential(c).proof.cryptosuite = 'ecdsa-sd-2099';
-      }),
-    ).toEqual(['ERR_DI_CRYPTOSUITE_UNSUPPORTED']);
-  });
-  it('a base proof presented as a derived one', async () => {
-    const base = JSON.parse((await holding()).bundle.credentials[0]!);
-    expect(
-      await codesOf((c) => {
-        c.verifiableCredential = [base];
-      }),
-    ).toEqual(['ERR_DI_BASE_PROOF_PRESENTED']);
-  });
-  it('the holder proof removed, or made for another nonce', async () => {
-    expect(
-      await codesOf((c) => {
-        delete c.proof;
-      }),
-    ).toEqual(['ERR_HOLDER_BINDING_MISSING']);
-    expect(
-      await codesOf((c) => {
-        (c.proof as Record<string, unknown>).challenge = 'another-nonce';
-      }),
-    ).toContain('ERR_NONCE_MISMATCH');
-  });
-  it('oversized and deeply nested inputs, before any JSON-LD work', async () => {
-    expect(
-      await codesOf((c) => {
-        credential(c).credentialSubject.padding = 'x'.repeat(70_000);
-      }),
-    ).toEqual(['ERR_INPUT_TOO_LARGE']);
-    let deep: unknown = 1;
-    for (let i = 0; i < 40; i++) deep = { deep };
-    expect(
-      await codesOf((c) => {
-        credential(c).credentialSubject.deep = deep;
-      }),
-    ).toEqual(['ERR_INPUT_TOO_DEEP']);
-  });
-});
+// The hostile ldp_vc presentations, each with its code, are in the adversarial corpus
+// (test/adversarial/presentation-corpus.ts, `ldp-vc/…`), run by the library and `sanad verify`.
 
 describe('bbs-2023: unlinkable derived proofs', () => {
   it('two derivations of one credential share no proof bytes beyond chance', async () => {

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import { createVerifiablePresentationJwt } from 'did-jwt-vc';
 import {
   decodeJwt,
+  formatOf,
   type JWK,
   publicJwkOf,
   type SanadErrorCode,
@@ -37,6 +38,11 @@ export interface Corpus {
   edHolder: Holder;
   /** A second issuer the verifier also trusts. */
   otherIssuer: Agency;
+  /** A W3C (ldp_vc, ecdsa-sd-2023) base credential, and a valid VP deriving `age_over_18` from it. */
+  ldpVc: string;
+  ldpVp: string;
+  /** The same derivation from a second credential, for swapping proof values. */
+  ldpVpOther: string;
   /** Seconds since the epoch when the corpus was built; edge cases are verified at this moment. */
   builtAt: number;
 }
@@ -193,6 +199,26 @@ export async function buildCorpus(statusBaseUrl: string): Promise<Corpus> {
       holders: [edHolder],
     })
   ).bundle.credentials[0]!;
+  const ldp = async () =>
+    (
+      await agency.issuer.issue({
+        type: 'refugee-status',
+        format: 'ldp_vc',
+        claims: amal,
+        holders: [holder],
+      })
+    ).bundle.credentials[0]!;
+  const ldpVc = await ldp();
+  const ldpPresent = (raw: string) =>
+    formatOf('ldp_vc').present({
+      raw,
+      holderDid: holder.did,
+      signer: { ...holder.signer, kid: holder.kid },
+      shared: [['age_over_18']],
+      nonce: NONCE,
+      audience: AUDIENCE,
+      now: now(),
+    });
   const statusLists = (await agency.issuer.publishStatusLists()).map((l) => l.token);
   const builtAt = now();
   return {
@@ -205,7 +231,21 @@ export async function buildCorpus(statusBaseUrl: string): Promise<Corpus> {
     otherIssuer: await makeAgency(statusBaseUrl),
     builtAt,
     valid: await withKb(credential, holder.signer),
+    ldpVc,
+    ldpVp: await ldpPresent(ldpVc),
+    ldpVpOther: await ldpPresent(await ldp()),
   };
+}
+
+/** The corpus's valid ldp_vp with `change` applied to a copy (of the VP, or its one credential). */
+function ldpVpWith(
+  c: Corpus,
+  // biome-ignore lint/suspicious/noExplicitAny: the cases edit any member of the documents
+  change: (vp: Record<string, any>, credential: Record<string, any>) => unknown,
+): string {
+  const vp = JSON.parse(c.ldpVp);
+  const changed = change(vp, vp.verifiableCredential[0]) ?? vp;
+  return typeof changed === 'string' ? changed : JSON.stringify(changed);
 }
 
 const attacker = (async () => (await makeHolder()).signer)();
@@ -1213,6 +1253,113 @@ export const presentationCases: PresentationCase[] = [
     source: 'RFC 4648 section 3.5: the VC-JWT signature inside a VP with non-zero unused bits',
     expected: 'ERR_JWT_MALFORMED',
     build: async (c) => vpJwt(flipUnusedBits(c.vcJwt), c.edHolder),
+  },
+
+  // --- W3C Data Integrity (ldp_vc, ecdsa-sd-2023) ---------------------------------------------
+  {
+    id: 'ldp-vc/disclosed-statement-changed',
+    source:
+      'vc-di-ecdsa, ecdsa-sd-2023 verifyDerivedProof: each revealed statement against its signature',
+    expected: 'ERR_DI_PROOF_INVALID',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc.credentialSubject.age_over_18 = false;
+      }),
+  },
+  {
+    id: 'ldp-vc/mandatory-statement-removed',
+    source:
+      'vc-di-ecdsa, ecdsa-sd-2023 verifyDerivedProof: the mandatory statements are hashed into the base signature',
+    expected: 'ERR_DI_PROOF_INVALID',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        delete vc.validUntil;
+      }),
+  },
+  {
+    id: 'ldp-vc/proof-values-swapped',
+    source:
+      "vc-di-ecdsa, ecdsa-sd-2023 verifyDerivedProof: another credential's derived proof value",
+    expected: 'ERR_DI_PROOF_INVALID',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc.proof.proofValue = JSON.parse(c.ldpVpOther).verifiableCredential[0].proof.proofValue;
+      }),
+  },
+  {
+    id: 'ldp-vc/context-added',
+    source: 'VC Data Model 2.0, Contexts: a context added can change what the JSON means',
+    expected: 'ERR_DI_CONTEXT_NOT_ALLOWED',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc['@context'].push('https://w3id.org/security/data-integrity/v2');
+      }),
+  },
+  {
+    id: 'ldp-vc/context-swapped',
+    source: 'VC Data Model 2.0, Contexts: documents come only from a known, pinned set',
+    expected: 'ERR_DI_CONTEXT_NOT_ALLOWED',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc['@context'][1] = 'https://evil.example/context';
+      }),
+  },
+  {
+    id: 'ldp-vc/unknown-cryptosuite',
+    source: 'VC Data Integrity, verify proof: a cryptosuite the verifier does not know is an error',
+    expected: 'ERR_DI_CRYPTOSUITE_UNSUPPORTED',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc.proof.cryptosuite = 'ecdsa-sd-2099';
+      }),
+  },
+  {
+    id: 'ldp-vc/base-proof-presented',
+    source:
+      "vc-di-ecdsa, ecdsa-sd-2023 parseDerivedProofValue: a derived proof opens 0xd9 0x5d 0x01; the base (0x00) is the holder's",
+    expected: 'ERR_DI_BASE_PROOF_PRESENTED',
+    build: async (c) =>
+      ldpVpWith(c, (vp) => {
+        vp.verifiableCredential = [JSON.parse(c.ldpVc)];
+      }),
+  },
+  {
+    id: 'ldp-vc/holder-proof-removed',
+    source: 'OpenID4VP 1.0 appendix B.1.3.2: the VP is signed by the holder for this request',
+    expected: 'ERR_HOLDER_BINDING_MISSING',
+    build: async (c) =>
+      ldpVpWith(c, (vp) => {
+        delete vp.proof;
+      }),
+  },
+  {
+    id: 'ldp-vc/holder-proof-for-another-nonce',
+    source: 'OpenID4VP 1.0 appendix B.1.3.2: the VP proof challenge is the request nonce',
+    expected: 'ERR_NONCE_MISMATCH',
+    build: async (c) =>
+      ldpVpWith(c, (vp) => {
+        vp.proof.challenge = 'another-nonce';
+      }),
+  },
+  {
+    id: 'ldp-vc/oversized',
+    source: 'CWE-400: refused before any JSON-LD processing (64 KiB)',
+    expected: 'ERR_INPUT_TOO_LARGE',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        vc.credentialSubject.padding = 'x'.repeat(70_000);
+      }),
+  },
+  {
+    id: 'ldp-vc/deeply-nested',
+    source: 'CWE-674: refused before any JSON-LD processing (16 levels)',
+    expected: 'ERR_INPUT_TOO_DEEP',
+    build: async (c) =>
+      ldpVpWith(c, (_vp, vc) => {
+        let deep: unknown = 1;
+        for (let i = 0; i < 40; i++) deep = { deep };
+        vc.credentialSubject.deep = deep;
+      }),
   },
 
   // --- JavaScript-specific -------------------------------------------------------------------

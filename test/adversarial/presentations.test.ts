@@ -97,6 +97,11 @@ describe('adversarial presentations', () => {
     const cli = await sanadVerify(corpus.valid);
     expect(cli.code).toBe(0);
     expect(cli.result.verified).toBe(true);
+    // And the W3C (ldp_vc) presentation the ldp-vc cases start from.
+    expect(
+      (await verifierAt().verify(corpus.ldpVp, { nonce: NONCE, audience: AUDIENCE })).errors,
+    ).toEqual([]);
+    expect((await sanadVerify(corpus.ldpVp)).code).toBe(0);
   });
 
   for (const c of presentationCases) {
