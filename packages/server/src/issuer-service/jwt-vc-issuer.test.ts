@@ -3,6 +3,8 @@
  * well-known inserted before the path of iss, `issuer` identical to the credential's `iss`, the
  * key by the header's `kid`, checked with `jose` alone. With the DID as iss: 404, no metadata.
  */
+import { Openid4vciClient } from '@openid4vc/openid4vci';
+import { sanadCallbacks } from '@sanad/openid4vc';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createMemoryServiceStore } from '../store/service-store.js';
@@ -86,5 +88,28 @@ describe('JWT VC Issuer Metadata of the issuer service', () => {
     const response = await service.app.request(`${baseUrl}/.well-known/jwt-vc-issuer`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ sanad_code: 'ERR_NOT_FOUND' });
+  });
+});
+
+describe('OpenID4VCI and RFC 8414 metadata for a base URL with a path', () => {
+  it('a spec client finds both where it looks, the well-known between host and path', async () => {
+    const baseUrl = 'https://issuer.test/amman';
+    const service = await serviceAt(baseUrl);
+    const asked: string[] = [];
+    const client = new Openid4vciClient({
+      callbacks: sanadCallbacks({
+        fetch: async (input, init) => {
+          const url =
+            typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+          asked.push(url);
+          return service.app.request(url, init);
+        },
+      }),
+    });
+    const metadata = await client.resolveIssuerMetadata(baseUrl);
+    expect(metadata.credentialIssuer.credential_issuer).toBe(baseUrl);
+    expect(metadata.authorizationServers[0]?.issuer).toBe(baseUrl);
+    expect(asked).toContain('https://issuer.test/.well-known/openid-credential-issuer/amman');
+    expect(asked).toContain('https://issuer.test/.well-known/oauth-authorization-server/amman');
   });
 });

@@ -157,6 +157,8 @@ export interface IssuerProtocol {
   readonly jwtVcIssuer: { issuer: string; jwks: { keys: JWK[] } } | undefined;
   /** `/.well-known/jwt-vc-issuer` followed by the path of the base URL, if any. */
   readonly jwtVcIssuerPath: string;
+  /** The path of the base URL (`/amman`), or `''`: well-knowns sit between host and path. */
+  readonly basePath: string;
   createOffer(input: CreateOfferOptions): Promise<CreatedOffer>;
   /** The token endpoint: pre-authorized code (+ PIN) for an access token, once. */
   redeemPreAuthorizedCode(input: TokenRequest): Promise<AccessTokenResponse>;
@@ -372,7 +374,8 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
           },
         }
       : undefined;
-  const jwtVcIssuerPath = `/.well-known/jwt-vc-issuer${new URL(baseUrl).pathname.replace(/\/+$/, '')}`;
+  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const jwtVcIssuerPath = `/.well-known/jwt-vc-issuer${basePath}`;
   const cNonces = createCNonces(store, cNonceTtl);
 
   const callbacks = sanadCallbacks({
@@ -813,6 +816,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     jwks,
     jwtVcIssuer,
     jwtVcIssuerPath,
+    basePath,
     createOffer,
     redeemPreAuthorizedCode,
     // Only c_nonce (OpenID4VCI 1.0 section 7.2): c_nonce_expires_in was dropped from the final text.

@@ -9,10 +9,16 @@ import { type IssuerProtocol, STATUS_REFRESH_SECONDS } from '../protocol.js';
 export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions = {}): Hono {
   const app = new Hono();
   // For load balancers and orchestrators: the process is up and answering.
-  app.get('/.well-known/openid-credential-issuer', (c) => c.json(protocol.credentialIssuer));
-  app.get('/.well-known/oauth-authorization-server', (c) =>
-    c.json(protocol.authorizationServerMetadata),
-  );
+  // At the root, and for a base URL with a path also where spec clients look: the well-known
+  // between host and path (OpenID4VCI 1.0 section 12.2.2, RFC 8414 section 3.1).
+  for (const path of new Set(['', protocol.basePath])) {
+    app.get(`/.well-known/openid-credential-issuer${path}`, (c) =>
+      c.json(protocol.credentialIssuer),
+    );
+    app.get(`/.well-known/oauth-authorization-server${path}`, (c) =>
+      c.json(protocol.authorizationServerMetadata),
+    );
+  }
   app.get('/jwks', (c) => c.json(protocol.jwks));
   // Path-aware: for a base URL with a path, the metadata sits at /.well-known/jwt-vc-issuer/<path>.
   app.get(protocol.jwtVcIssuerPath, (c) => {
