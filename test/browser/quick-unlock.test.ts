@@ -221,6 +221,31 @@ describe.skipIf(browserSkipReason !== undefined)(
       await page.getByTestId('unlock-passphrase').waitFor();
     });
 
+    it('a passkey without PRF is refused in plain words, and quick unlock stays off', async () => {
+      page = await newPhone(suite.sandbox.walletUrl!.replace('127.0.0.1', 'localhost'));
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable', { enableUI: false });
+      await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          ctap2Version: 'ctap2_1',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+          hasPrf: false,
+          automaticPresenceSimulation: true,
+        },
+      });
+      await createWallet();
+      await page.getByTestId('go-settings').click();
+      await page.getByTestId('quick-passkey-enable').click();
+      await expect
+        .poll(() => page.getByTestId('error').textContent())
+        .toBe('This passkey cannot unlock the wallet. Use a PIN instead, or another passkey.');
+      await page.getByTestId('quick-passkey-enable').waitFor();
+    });
+
     it('opens a version 1 (scrypt) wallet with its passphrase and re-seals it as version 2 with Argon2id', async () => {
       page = await newPhone();
       await page.getByTestId('setup-create').waitFor();

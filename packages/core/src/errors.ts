@@ -292,6 +292,10 @@ export const ERROR_CODES = {
   ),
   ERR_RECOVERY_SECRET_TYPO: spec('input', 'The recovery secret has a typo.'),
   ERR_GUARDIAN_SHARE_INVALID: spec('input', 'A guardian share has a typo or is not a share.'),
+  ERR_PASSKEY_UNSUPPORTED: spec(
+    'input',
+    'This passkey cannot unlock the wallet: it does not offer the PRF extension.',
+  ),
   ERR_GUARDIAN_SHARES_MIXED: spec('input', 'The guardian shares come from different splits.'),
   ERR_GUARDIAN_SHARES_TOO_FEW: spec(
     'input',

@@ -301,13 +301,11 @@ export async function enablePasskey(sessionKey: Uint8Array, walletName: string):
     },
   })) as PublicKeyCredential | null;
   const results = credential?.getClientExtensionResults() as PrfResults | undefined;
-  if (!credential || !results?.prf?.enabled)
-    throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
+  if (!credential || !results?.prf?.enabled) throw new SanadError('ERR_PASSKEY_UNSUPPORTED');
   const credentialId = new Uint8Array(credential.rawId);
   // Some authenticators answer the PRF at creation already; others only when the key is used.
   const output = results.prf.results?.first ?? (await prfOutput(credentialId, salt));
-  if (!output)
-    throw new SanadError('ERR_INVALID_INPUT', 'This passkey cannot unlock the wallet (no PRF).');
+  if (!output) throw new SanadError('ERR_PASSKEY_UNSUPPORTED');
   await keep('passkey', sessionKey, await prfKey(output), salt, credentialId);
 }
 
