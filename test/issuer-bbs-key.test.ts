@@ -77,7 +77,7 @@ describe('an issuer folder with a BBS key', () => {
         claims: amal,
         holders: [{ did, jwk }],
       }),
-    ).rejects.toMatchObject({ code: 'ERR_ISSUER_KEY_NOT_FOUND' });
+    ).rejects.toMatchObject({ code: 'ERR_BBS_KEY_MISSING' });
     await opened.close();
   });
 

@@ -312,7 +312,7 @@ describe("bbs-2023 through the issuer: a BBS key beside the register's key", () 
         claims: amal,
         holders,
       }),
-    ).rejects.toMatchObject({ code: 'ERR_ISSUER_KEY_NOT_FOUND' });
+    ).rejects.toMatchObject({ code: 'ERR_BBS_KEY_MISSING' });
     await expect(
       agency.issuer.issue({
         type: 'refugee-status',

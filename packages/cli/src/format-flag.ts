@@ -4,6 +4,7 @@ import {
   type Cryptosuite,
   type CredentialFormat,
   DEFAULT_FORMAT,
+  formatOf,
   isCredentialFormat,
   SanadError,
 } from '@sanad/core';
@@ -37,12 +38,11 @@ export function checkedCryptosuite(
   format: CredentialFormat,
 ): Cryptosuite | undefined {
   if (value === undefined) return undefined;
-  if (value !== 'ecdsa-sd-2023' && value !== 'bbs-2023')
-    throw new SanadError(
-      'ERR_DI_CRYPTOSUITE_UNSUPPORTED',
-      '--cryptosuite must be ecdsa-sd-2023 or bbs-2023.',
-    );
-  if (format !== 'ldp_vc')
-    throw new SanadError('ERR_INVALID_INPUT', '--cryptosuite goes with --format ldp_vc.');
-  return value;
+  const suites = formatOf(format).cryptosuites;
+  if (!suites)
+    throw new SanadError('ERR_INVALID_INPUT', `${format} credentials take no --cryptosuite.`);
+  const suite = suites.find((s) => s === value);
+  if (!suite)
+    throw new SanadError('ERR_INVALID_INPUT', `--cryptosuite must be ${suites.join(' or ')}.`);
+  return suite;
 }

@@ -225,6 +225,10 @@ export const ERROR_CODES = {
   ERR_CREDENTIAL_TYPE_UNKNOWN: spec('input', 'The credential type is not defined.'),
   ERR_CREDENTIAL_TYPE_INVALID: spec('input', 'The credential type definition is not valid.'),
   ERR_ISSUER_NOT_INITIALIZED: spec('input', 'The issuer has not been set up here.'),
+  ERR_BBS_KEY_MISSING: spec(
+    'input',
+    'This issuer has no BBS key for bbs-2023: add one with `sanad issuer bbs-key`.',
+  ),
   ERR_BATCH_INCOMPLETE: spec('input', 'Some lines of the batch were not issued.'),
   ERR_BATCH_INTERRUPTED: spec(
     'internal',

@@ -7,6 +7,7 @@ import {
   type Clock,
   type CredentialBundle,
   type CredentialFormat,
+  type CredentialFormatModule,
   createStatusListJwt,
   type Cryptosuite,
   DEFAULT_FORMAT,
@@ -271,7 +272,7 @@ export class Issuer {
       throw new SanadError('ERR_INVALID_INPUT', 'validUntil must be after validFrom.');
     const batchId = options.batchId ?? randomId();
     const kind: StatusListKind = format.statusListKind;
-    const bbs = this.#bbsFor(format.id, options.cryptosuite);
+    const bbs = this.#bbsFor(format, options.cryptosuite);
     const records = await this.#options.store.recordCredentials(
       options.holders.map(() => ({
         id: randomId(),
@@ -591,24 +592,21 @@ export class Issuer {
     return out;
   }
 
-  /** The BBS key for an `ldp_vc` issue with `bbs-2023`; none for anything else. */
+  /** The BBS key when `cryptosuite` is bbs-2023 (a suite the format must offer); else the register's key signs. */
   #bbsFor(
-    format: CredentialFormat,
+    format: CredentialFormatModule,
     cryptosuite: Cryptosuite | undefined,
   ): BbsIssuerKey | undefined {
-    if (cryptosuite === undefined || cryptosuite === 'ecdsa-sd-2023') {
-      if (cryptosuite !== undefined && format !== 'ldp_vc')
-        throw new SanadError('ERR_INVALID_INPUT', 'A cryptosuite is chosen for ldp_vc only.');
-      return undefined;
-    }
-    if (cryptosuite !== 'bbs-2023') throw new SanadError('ERR_DI_CRYPTOSUITE_UNSUPPORTED');
-    if (format !== 'ldp_vc')
-      throw new SanadError('ERR_INVALID_INPUT', 'bbs-2023 secures ldp_vc credentials only.');
-    if (!this.#options.bbs)
+    if (cryptosuite === undefined) return undefined;
+    if (!format.cryptosuites)
+      throw new SanadError('ERR_INVALID_INPUT', `${format.id} credentials take no cryptosuite.`);
+    if (!format.cryptosuites.includes(cryptosuite))
       throw new SanadError(
-        'ERR_ISSUER_KEY_NOT_FOUND',
-        'This issuer has no BBS key: create one (sanad issuer init --bbs) to issue bbs-2023.',
+        'ERR_INVALID_INPUT',
+        `${format.id} credentials take ${format.cryptosuites.join(' or ')}.`,
       );
+    if (cryptosuite !== 'bbs-2023') return undefined;
+    if (!this.#options.bbs) throw new SanadError('ERR_BBS_KEY_MISSING');
     return this.#options.bbs;
   }
 

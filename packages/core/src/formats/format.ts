@@ -26,6 +26,9 @@ export interface FormatCredentialType {
   selectivelyDisclosable: readonly string[];
 }
 
+/** A W3C Data Integrity cryptosuite Sanad issues and verifies. */
+export type DataIntegritySuite = 'ecdsa-sd-2023' | 'bbs-2023';
+
 export interface IssueInput {
   signer: Signer;
   issuer: { id: string; kid: string };
@@ -42,7 +45,7 @@ export interface IssueInput {
   status: { index: number; uri(purpose: 'revocation' | 'suspension'): string };
   /** A Data Integrity key that signs instead of `signer` (a BBS issuer's): its suite and signer. */
   dataIntegrity?: {
-    cryptosuite: 'ecdsa-sd-2023' | 'bbs-2023';
+    cryptosuite: DataIntegritySuite;
     signer: {
       id: string;
       algorithm: string;
@@ -132,6 +135,11 @@ export interface CredentialFormatModule {
   readonly selectiveDisclosure: boolean;
   /** Its credentials may name an https issuer whose keys are in its JWT VC Issuer Metadata. */
   readonly httpsIssuer: boolean;
+  /**
+   * The Data Integrity suites its credentials can be secured with, the default first; an issuer
+   * picks another with `cryptosuite` (absent: the format chooses none).
+   */
+  readonly cryptosuites?: readonly DataIntegritySuite[];
   /** The status list kind its credentials point to. */
   readonly statusListKind: 'token' | 'bitstring';
   /** Claims that describe the credential, not the person: never shown as claims, never asked for. */
@@ -170,5 +178,8 @@ export interface CredentialFormatModule {
   /** A DCQL claim path in the claims view, or `undefined` when it names no claim of the person. */
   claimPathOf(queryPath: QueryPath): QueryPath | undefined;
   /** The OpenID4VCI credential configuration (without the common members) for a type. */
-  credentialConfiguration(type: FormatCredentialType): Record<string, unknown>;
+  credentialConfiguration(
+    type: FormatCredentialType,
+    cryptosuite?: DataIntegritySuite,
+  ): Record<string, unknown>;
 }

@@ -177,18 +177,21 @@ export interface IssuerProtocol {
   changeStatus(action: StatusAction, id: string): Promise<StatusChange[]>;
 }
 
-/** The `ldp_vc` configurations signed with `bbs-2023` (the issuer's BBS key) rather than `ecdsa-sd-2023`. */
-const BBS_SUFFIX = 'ldp-vc-bbs';
+/** The configurations a format offers signed by the issuer's BBS key: its suffix and this (`refugee-status.ldp-vc-bbs`). */
+const BBS = '-bbs';
+const offersBbs = (format: CredentialFormatModule): boolean =>
+  format.cryptosuites?.includes('bbs-2023') === true;
 /** The format and suite of a credential configuration id (`refugee-status.sd-jwt`): its suffix. */
 function formatOfConfiguration(
   configurationId: string,
 ): { format: CredentialFormatModule; cryptosuite?: 'bbs-2023' } | undefined {
-  if (configurationId.endsWith(`.${BBS_SUFFIX}`))
-    return { format: formatOf('ldp_vc'), cryptosuite: 'bbs-2023' };
-  const format = CREDENTIAL_FORMAT_MODULES.find((f) =>
-    configurationId.endsWith(`.${f.configurationSuffix}`),
+  const bbs = configurationId.endsWith(BBS);
+  const id = bbs ? configurationId.slice(0, -BBS.length) : configurationId;
+  const format = CREDENTIAL_FORMAT_MODULES.find(
+    (f) => id.endsWith(`.${f.configurationSuffix}`) && (!bbs || offersBbs(f)),
   );
-  return format ? { format } : undefined;
+  if (!format) return undefined;
+  return bbs ? { format, cryptosuite: 'bbs-2023' } : { format };
 }
 const PROOF_ALGS = ['ES256', 'EdDSA'];
 /** Signing every list is costly: an instance re-signs at most this often, or after its own changes. */
@@ -224,17 +227,17 @@ function configurationsFor(
       proof_types_supported: { jwt: { proof_signing_alg_values_supported: PROOF_ALGS } },
       credential_metadata,
     };
-    for (const format of CREDENTIAL_FORMAT_MODULES)
+    for (const format of CREDENTIAL_FORMAT_MODULES) {
       out[`${definition.id}.${format.configurationSuffix}`] = {
         ...common,
         ...format.credentialConfiguration(definition),
       };
-    if (bbs)
-      out[`${definition.id}.${BBS_SUFFIX}`] = {
-        ...common,
-        ...formatOf('ldp_vc').credentialConfiguration(definition),
-        credential_signing_alg_values_supported: ['bbs-2023'],
-      };
+      if (bbs && offersBbs(format))
+        out[`${definition.id}.${format.configurationSuffix}${BBS}`] = {
+          ...common,
+          ...format.credentialConfiguration(definition, 'bbs-2023'),
+        };
+    }
   }
   return out as CredentialConfigurationsSupportedWithFormats;
 }
@@ -466,20 +469,18 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
         },
       );
     }
-    if (input.cryptosuite !== undefined && input.cryptosuite !== 'ecdsa-sd-2023') {
-      if (input.cryptosuite !== 'bbs-2023') throw new SanadError('ERR_DI_CRYPTOSUITE_UNSUPPORTED');
-      if (format.id !== 'ldp_vc')
-        throw new SanadError('ERR_INVALID_INPUT', 'bbs-2023 secures ldp_vc credentials only.');
-      if (issuer.bbsIssuerId === undefined)
+    if (input.cryptosuite !== undefined) {
+      if (!format.cryptosuites)
+        throw new SanadError('ERR_INVALID_INPUT', `${format.id} credentials take no cryptosuite.`);
+      if (!format.cryptosuites.includes(input.cryptosuite))
         throw new SanadError(
-          'ERR_ISSUER_KEY_NOT_FOUND',
-          'This issuer has no BBS key: add one (sanad issuer bbs-key) to offer bbs-2023.',
+          'ERR_INVALID_INPUT',
+          `${format.id} credentials take ${format.cryptosuites.join(' or ')}.`,
         );
+      if (input.cryptosuite === 'bbs-2023' && issuer.bbsIssuerId === undefined)
+        throw new SanadError('ERR_BBS_KEY_MISSING');
     }
-    const configurationId =
-      input.cryptosuite === 'bbs-2023'
-        ? `${input.type}.${BBS_SUFFIX}`
-        : `${input.type}.${format.configurationSuffix}`;
+    const configurationId = `${input.type}.${format.configurationSuffix}${input.cryptosuite === 'bbs-2023' ? BBS : ''}`;
     const offerId = crypto.randomUUID();
     const code = toBase64url(randomBytes(32));
     const pin = input.txCode === false ? undefined : randomDigits(txCodeLength);

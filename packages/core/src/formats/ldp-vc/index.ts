@@ -28,6 +28,7 @@ import {
 } from '../../status/bitstring-status-list.js';
 import type {
   CredentialFormatModule,
+  DataIntegritySuite,
   HolderSigner,
   IssueInput,
   QueryPath,
@@ -38,7 +39,7 @@ import { documentLoader, SANAD_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 
 export { documentLoader, SANAD_CONTEXT, VC_V2_CONTEXT } from './contexts.js';
 
-export type Cryptosuite = 'ecdsa-sd-2023' | 'bbs-2023';
+export type Cryptosuite = DataIntegritySuite;
 const CRYPTOSUITES: readonly Cryptosuite[] = ['ecdsa-sd-2023', 'bbs-2023'];
 /** The CBOR tag bytes that open a proof value: base and derived proofs differ (the suites' section 3). */
 const PROOF_HEADERS: Record<Cryptosuite, { base: number; derived: number }> = {
@@ -468,6 +469,7 @@ export const ldpVc: CredentialFormatModule = {
   configurationSuffix: 'ldp-vc',
   selectiveDisclosure: true,
   httpsIssuer: false,
+  cryptosuites: CRYPTOSUITES,
   statusListKind: 'bitstring',
   technicalClaims: new Set(['id']),
   vpFormatsSupported: {
@@ -632,10 +634,10 @@ export const ldpVc: CredentialFormatModule = {
 
   claimPathOf: (path) => (path[0] === 'credentialSubject' ? path.slice(1) : undefined),
 
-  credentialConfiguration: (type) => ({
+  credentialConfiguration: (type, cryptosuite = 'ecdsa-sd-2023') => ({
     format: 'ldp_vc',
     cryptographic_binding_methods_supported: ['did:key', 'did:jwk'],
-    credential_signing_alg_values_supported: ['ecdsa-sd-2023'],
+    credential_signing_alg_values_supported: [cryptosuite],
     credential_definition: {
       '@context': CONTEXTS,
       type: ['VerifiableCredential', type.vcType],
