@@ -190,8 +190,8 @@ describe.skipIf(browserSkipReason !== undefined)(
       ).not.toContain('sanad-quick-unlock');
     });
 
-    it('turns a passkey with PRF on (a virtual authenticator) and unlocks with it', async () => {
-      // WebAuthn takes a domain, not an IP address, as the relying party: the sandbox by name.
+    /** A phone page on the sandbox by name (WebAuthn takes a domain, not an IP address) with a virtual authenticator. */
+    async function phoneWithAuthenticator({ prf }: { prf: boolean }): Promise<void> {
       page = await newPhone(suite.sandbox.walletUrl!.replace('127.0.0.1', 'localhost'));
       const cdp = await context.newCDPSession(page);
       await cdp.send('WebAuthn.enable', { enableUI: false });
@@ -203,10 +203,14 @@ describe.skipIf(browserSkipReason !== undefined)(
           hasResidentKey: true,
           hasUserVerification: true,
           isUserVerified: true,
-          hasPrf: true,
+          hasPrf: prf,
           automaticPresenceSimulation: true,
         },
       });
+    }
+
+    it('turns a passkey with PRF on (a virtual authenticator) and unlocks with it', async () => {
+      await phoneWithAuthenticator({ prf: true });
       await createWallet();
       await page.getByTestId('go-settings').click();
       await page.getByTestId('quick-passkey-enable').click();
@@ -222,21 +226,7 @@ describe.skipIf(browserSkipReason !== undefined)(
     });
 
     it('a passkey without PRF is refused in plain words, and quick unlock stays off', async () => {
-      page = await newPhone(suite.sandbox.walletUrl!.replace('127.0.0.1', 'localhost'));
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable', { enableUI: false });
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          ctap2Version: 'ctap2_1',
-          transport: 'internal',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          hasPrf: false,
-          automaticPresenceSimulation: true,
-        },
-      });
+      await phoneWithAuthenticator({ prf: false });
       await createWallet();
       await page.getByTestId('go-settings').click();
       await page.getByTestId('quick-passkey-enable').click();
