@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import {
   addFolderBbsKey,
   BBS_KEY_FILE,
@@ -95,5 +96,38 @@ describe('an issuer folder with a BBS key', () => {
     });
     writeFileSync(join(dir, BBS_KEY_FILE), original);
     await (await openIssuerFolder(dir, { types })).close();
+  });
+});
+
+describe('a register from before status lists recorded their key', () => {
+  it('never puts a BBS credential in a list with no key recorded (the register key signs those)', async () => {
+    const dir = await folder(true);
+    // A bitstring list as registers made before Sanad 0.2 have it: no issuer_id.
+    const db = new Database(join(dir, 'issuer.sqlite'));
+    db.prepare(
+      "INSERT INTO status_lists (kind, size, issuer_id) VALUES ('bitstring', 131072, NULL)",
+    ).run();
+    db.close();
+    const opened = await openIssuerFolder(dir, { types });
+    try {
+      const issue = async (cryptosuite?: 'bbs-2023') => {
+        const { did, jwk } = await makeHolder();
+        const { records } = await opened.issuer.issue({
+          type: 'refugee-status',
+          format: 'ldp_vc',
+          ...(cryptosuite ? { cryptosuite } : {}),
+          claims: amal,
+          holders: [{ did, jwk }],
+        });
+        return records[0]!.listId;
+      };
+      const legacy = await issue(); // the register key takes up its old list
+      const bbsList = await issue('bbs-2023');
+      expect(bbsList).not.toBe(legacy);
+      const lists = await opened.store.statusLists();
+      expect(lists.find((l) => l.id === bbsList)?.issuerId).toBe(opened.settings.bbsIssuerId);
+    } finally {
+      await opened.close();
+    }
   });
 });

@@ -39,7 +39,13 @@ export function createMemoryIssuerStore(): IssuerStore {
       const out: IssuedCredentialRecord[] = [];
       for (const record of records) {
         let list = lists
-          .filter((l) => l.kind === kind && (l.issuerId === undefined || l.issuerId === issuerId))
+          .filter(
+            (l) =>
+              l.kind === kind &&
+              (l.issuerId === undefined
+                ? issuerId === settings?.issuerId
+                : l.issuerId === issuerId),
+          )
           .at(-1);
         if (!list || (used.get(list.id)?.size ?? 0) >= list.size) {
           list = { id: lists.length + 1, kind, size: listSize, issuerId };

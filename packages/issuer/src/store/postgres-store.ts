@@ -173,8 +173,9 @@ export async function openPostgresIssuerStore(options: PostgresStoreOptions): Pr
         for (const r of records) {
           let list = (
             await client.query<{ id: number; size: number; used: number }>(
-              'SELECT id, size, used FROM status_lists WHERE kind = $1 AND (issuer_id = $2 OR issuer_id IS NULL) ORDER BY id DESC LIMIT 1',
-              [kind, issuerId],
+              // A list with no key recorded is the register key's, never the BBS key's.
+              'SELECT id, size, used FROM status_lists WHERE kind = $1 AND (issuer_id = $2 OR (issuer_id IS NULL AND $3)) ORDER BY id DESC LIMIT 1',
+              [kind, issuerId, settings?.issuerId === issuerId],
             )
           ).rows[0];
           if (!list || list.used >= list.size) {

@@ -71,8 +71,12 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
     putSetting: db.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     ),
-    currentList: db.prepare<[StatusListKind, string], { id: number; size: number; used: number }>(
-      'SELECT id, size, used FROM status_lists WHERE kind = ? AND (issuer_id = ? OR issuer_id IS NULL) ORDER BY id DESC LIMIT 1',
+    // A list with no key recorded (made before keys were) is the register key's, never the BBS key's.
+    currentList: db.prepare<
+      [StatusListKind, string, number],
+      { id: number; size: number; used: number }
+    >(
+      'SELECT id, size, used FROM status_lists WHERE kind = ? AND (issuer_id = ? OR (issuer_id IS NULL AND ? = 1)) ORDER BY id DESC LIMIT 1',
     ),
     newList: db.prepare('INSERT INTO status_lists (kind, size, issuer_id) VALUES (?, ?, ?)'),
     claimLists: db.prepare('UPDATE status_lists SET issuer_id = ? WHERE issuer_id IS NULL'),
@@ -123,9 +127,11 @@ export function openSqliteIssuerStore(path: string): IssuerStore {
       records: Parameters<IssuerStore['recordCredentials']>[0],
       options: Parameters<IssuerStore['recordCredentials']>[1],
     ) => {
-      assertCurrentKey(settings(), options.issuerId);
+      const current = settings();
+      assertCurrentKey(current, options.issuerId);
+      const registerKey = current?.issuerId === options.issuerId ? 1 : 0;
       return records.map((r) => {
-        let list = q.currentList.get(options.kind, options.issuerId);
+        let list = q.currentList.get(options.kind, options.issuerId, registerKey);
         if (!list || list.used >= list.size) {
           const id = Number(
             q.newList.run(options.kind, options.listSize, options.issuerId).lastInsertRowid,
