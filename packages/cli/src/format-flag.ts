@@ -3,6 +3,7 @@ import {
   CREDENTIAL_FORMATS,
   type Cryptosuite,
   type CredentialFormat,
+  cryptosuiteFor,
   DEFAULT_FORMAT,
   formatOf,
   isCredentialFormat,
@@ -32,17 +33,8 @@ export const CRYPTOSUITE_FLAG = [
   'for ldp_vc: ecdsa-sd-2023 (default) or bbs-2023 (unlinkable presentations; needs `sanad issuer bbs-key`)',
 ] as const;
 
-/** The `--cryptosuite` value, for `ldp_vc` only. */
-export function checkedCryptosuite(
+/** The `--cryptosuite` value, one the `--format` offers (`ERR_INVALID_INPUT` otherwise). */
+export const checkedCryptosuite = (
   value: string | undefined,
   format: CredentialFormat,
-): Cryptosuite | undefined {
-  if (value === undefined) return undefined;
-  const suites = formatOf(format).cryptosuites;
-  if (!suites)
-    throw new SanadError('ERR_INVALID_INPUT', `${format} credentials take no --cryptosuite.`);
-  const suite = suites.find((s) => s === value);
-  if (!suite)
-    throw new SanadError('ERR_INVALID_INPUT', `--cryptosuite must be ${suites.join(' or ')}.`);
-  return suite;
-}
+): Cryptosuite | undefined => cryptosuiteFor(formatOf(format), value);

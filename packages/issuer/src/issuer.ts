@@ -10,6 +10,7 @@ import {
   type CredentialFormatModule,
   createStatusListJwt,
   type Cryptosuite,
+  cryptosuiteFor,
   DEFAULT_FORMAT,
   type DiSigner,
   didOf,
@@ -597,15 +598,7 @@ export class Issuer {
     format: CredentialFormatModule,
     cryptosuite: Cryptosuite | undefined,
   ): BbsIssuerKey | undefined {
-    if (cryptosuite === undefined) return undefined;
-    if (!format.cryptosuites)
-      throw new SanadError('ERR_INVALID_INPUT', `${format.id} credentials take no cryptosuite.`);
-    if (!format.cryptosuites.includes(cryptosuite))
-      throw new SanadError(
-        'ERR_INVALID_INPUT',
-        `${format.id} credentials take ${format.cryptosuites.join(' or ')}.`,
-      );
-    if (cryptosuite !== 'bbs-2023') return undefined;
+    if (cryptosuiteFor(format, cryptosuite) !== 'bbs-2023') return undefined;
     if (!this.#options.bbs) throw new SanadError('ERR_BBS_KEY_MISSING');
     return this.#options.bbs;
   }

@@ -315,6 +315,7 @@ async function runDrive(
       'ERR_CREDENTIAL_TYPE_UNKNOWN',
       `No credential type "${o.type}" is defined here (see \`sanad issuer types\`).`,
     );
+  const cryptosuite = checkedCryptosuite(o.cryptosuite, o.format);
   const scanned = await scanInput(o.input);
   const identity: DriveIdentity = {
     input: { sha256: scanned.sha256 },
@@ -368,7 +369,6 @@ async function runDrive(
       let result: object;
       try {
         const { holders, claims } = batchEntry(line);
-        const cryptosuite = checkedCryptosuite(o.cryptosuite, o.format);
         const issuedLine = await issuer.issue({
           type: o.type,
           format: o.format,
@@ -535,7 +535,6 @@ export function registerIssueBatchCommand(issuer: Command): void {
     ),
     async (o, out) => {
       checkedFormat(o.format);
-      checkedCryptosuite(o.cryptosuite, o.format);
       if (o.out === '-')
         throw new SanadError(
           'ERR_INVALID_INPUT',

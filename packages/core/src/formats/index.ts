@@ -4,7 +4,7 @@
  */
 import { SanadError } from '../errors.js';
 import type { CredentialFormat } from '../types.js';
-import type { CredentialFormatModule } from './format.js';
+import type { CredentialFormatModule, DataIntegritySuite } from './format.js';
 import { sdJwtVc } from './sd-jwt-vc/index.js';
 import { ldpVc } from './ldp-vc/index.js';
 import { vcJwt } from './vc-jwt/index.js';
@@ -44,6 +44,26 @@ export const DEFAULT_FORMAT: CredentialFormat = REGISTERED[0]!.id;
 
 export function isCredentialFormat(id: unknown): id is CredentialFormat {
   return typeof id === 'string' && BY_ID.has(id);
+}
+
+/**
+ * The Data Integrity suite asked for a credential of `format`, checked against the suites the
+ * format offers; `undefined` when none was asked. `ERR_INVALID_INPUT` for any other value.
+ */
+export function cryptosuiteFor(
+  format: CredentialFormatModule,
+  value: unknown,
+): DataIntegritySuite | undefined {
+  if (value === undefined) return undefined;
+  const suite = format.cryptosuites?.find((s) => s === value);
+  if (!suite)
+    throw new SanadError(
+      'ERR_INVALID_INPUT',
+      format.cryptosuites
+        ? `${format.id} credentials take the cryptosuite ${format.cryptosuites.join(' or ')}.`
+        : `${format.id} credentials take no cryptosuite.`,
+    );
+  return suite;
 }
 
 /** The module of a format; `ERR_UNSUPPORTED_FORMAT` for one Sanad does not know. */

@@ -35,6 +35,7 @@ import {
   CREDENTIAL_FORMAT_MODULES,
   type CredentialFormatModule,
   type Cryptosuite,
+  cryptosuiteFor,
   type CredentialFormat,
   DEFAULT_FORMAT,
   formatOf,
@@ -469,18 +470,9 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
         },
       );
     }
-    if (input.cryptosuite !== undefined) {
-      if (!format.cryptosuites)
-        throw new SanadError('ERR_INVALID_INPUT', `${format.id} credentials take no cryptosuite.`);
-      if (!format.cryptosuites.includes(input.cryptosuite))
-        throw new SanadError(
-          'ERR_INVALID_INPUT',
-          `${format.id} credentials take ${format.cryptosuites.join(' or ')}.`,
-        );
-      if (input.cryptosuite === 'bbs-2023' && issuer.bbsIssuerId === undefined)
-        throw new SanadError('ERR_BBS_KEY_MISSING');
-    }
-    const configurationId = `${input.type}.${format.configurationSuffix}${input.cryptosuite === 'bbs-2023' ? BBS : ''}`;
+    const bbs = cryptosuiteFor(format, input.cryptosuite) === 'bbs-2023';
+    if (bbs && issuer.bbsIssuerId === undefined) throw new SanadError('ERR_BBS_KEY_MISSING');
+    const configurationId = `${input.type}.${format.configurationSuffix}${bbs ? BBS : ''}`;
     const offerId = crypto.randomUUID();
     const code = toBase64url(randomBytes(32));
     const pin = input.txCode === false ? undefined : randomDigits(txCodeLength);

@@ -231,20 +231,29 @@ export async function issueDataIntegrity(
   cryptosuite: Cryptosuite,
   signer: DiSigner,
 ): Promise<string> {
+  return JSON.stringify(
+    await signBase(unsignedCredential(input), cryptosuite, signer, mandatoryPointers(input)),
+  );
+}
+
+/** A base proof over `unsigned`, with `mandatory` the statements every derivation reveals. */
+async function signBase(
+  unsigned: Record<string, unknown>,
+  cryptosuite: Cryptosuite,
+  signer: DiSigner,
+  mandatory: string[],
+): Promise<Credential> {
   const { jsigs, Proof, suites } = await lib();
-  const signed = await jsigs.sign(unsignedCredential(input), {
+  return (await jsigs.sign(unsigned, {
     // No `created`: ecdsa-sd-2023 would show every verifier the issuance instant, a correlation handle.
     suite: new Proof({
       signer,
       date: null,
-      cryptosuite: suites[cryptosuite].createSignCryptosuite({
-        mandatoryPointers: mandatoryPointers(input),
-      }),
+      cryptosuite: suites[cryptosuite].createSignCryptosuite({ mandatoryPointers: mandatory }),
     }),
     purpose: new jsigs.purposes.AssertionProofPurpose(),
     documentLoader,
-  });
-  return JSON.stringify(signed);
+  })) as Credential;
 }
 
 async function derive(
@@ -286,7 +295,6 @@ export async function signStatusListDataIntegrity(
   cryptosuite: Cryptosuite,
   signer: DiSigner,
 ): Promise<string> {
-  const { jsigs, Proof, suites } = await lib();
   const unsigned = {
     '@context': [VC_V2_CONTEXT],
     id: list.uri,
@@ -300,22 +308,14 @@ export async function signStatusListDataIntegrity(
     },
   };
   const everything = ['/id', '/issuer', '/validFrom', '/validUntil', '/credentialSubject'];
-  const base = await jsigs.sign(unsigned, {
-    suite: new Proof({
-      signer,
-      date: null,
-      cryptosuite: suites[cryptosuite].createSignCryptosuite({ mandatoryPointers: everything }),
-    }),
-    purpose: new jsigs.purposes.AssertionProofPurpose(),
-    documentLoader,
-  });
-  return JSON.stringify(await derive(base as Credential, []));
+  return JSON.stringify(
+    await derive(await signBase(unsigned, cryptosuite, signer, everything), []),
+  );
 }
 
 /** What a verified Data Integrity status list credential says. */
 export interface DataIntegrityStatusList {
   encodedList: unknown;
-  statusPurpose: unknown;
   /** Seconds since the epoch. */
   validFrom?: number;
   validUntil?: number;
@@ -373,7 +373,6 @@ export async function verifyStatusListDataIntegrity(
   const ttl = subject.ttl;
   return {
     encodedList: subject.encodedList,
-    statusPurpose: subject.statusPurpose,
     ...(validFrom !== undefined ? { validFrom } : {}),
     ...(validUntil !== undefined ? { validUntil } : {}),
     ...(typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0
