@@ -174,6 +174,26 @@ export const ERROR_CODES = {
     'verification',
     'The issuer is on the trust list but not for this credential type.',
   ),
+  ERR_X509_CERTIFICATE_INVALID: spec(
+    'verification',
+    'A certificate is malformed or uses a key or algorithm Sanad does not accept.',
+  ),
+  ERR_X509_CHAIN_INVALID: spec(
+    'verification',
+    'The certificate chain does not hold: a signature, a CA constraint or the leaf certificate fails.',
+  ),
+  ERR_X509_CERTIFICATE_EXPIRED: spec(
+    'verification',
+    'A certificate of the chain is outside its validity period.',
+  ),
+  ERR_X509_UNTRUSTED: spec(
+    'verification',
+    'The certificate chain does not lead to a trust anchor on the trust list.',
+  ),
+  ERR_X509_NAME_MISMATCH: spec(
+    'verification',
+    'The signing certificate does not name this issuer or verifier (subject alternative name).',
+  ),
   ERR_TRUST_LIST_INVALID: spec('input', 'The trust list is malformed.'),
   ERR_TRUST_LIST_SIGNATURE_INVALID: spec(
     'verification',

@@ -164,6 +164,7 @@ export {
   parseTrustList,
   signTrustList,
   TRUST_LIST_JWT_TYP,
+  type TrustAnchor,
   type TrustedIssuer,
   TrustList,
   type TrustListDocument,
@@ -187,6 +188,23 @@ export {
   VerifierRegistry,
   type VerifierRegistryDocument,
 } from './verifier-registry/verifier-registry.js';
+export { CertificateAuthority, type IssueCertificateOptions } from './x509/authority.js';
+export {
+  type CertificateName,
+  type CreateCertificateOptions,
+  certificateBase64,
+  certificateHash,
+  createCertificate,
+  type ParsedCertificate,
+  parseCertificate,
+  toPem,
+} from './x509/certificate.js';
+export {
+  MAX_CHAIN_LENGTH,
+  namesIssuer,
+  type VerifiedChain,
+  verifyCertificateChain,
+} from './x509/chain.js';
 export type { LoadSignedListOptions, PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
 export {

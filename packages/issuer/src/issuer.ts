@@ -18,6 +18,8 @@ import {
   formatOf,
   type HolderKey,
   isPlainObject,
+  namesIssuer,
+  parseCertificate,
   randomBytes,
   randomId,
   SanadError,
@@ -76,6 +78,13 @@ export interface IssuerOptions {
    * credentials it secures itself with Data Integrity, since it signs no JWT.
    */
   bbs?: BbsIssuerKey;
+  /**
+   * The certificate chain of `signer`'s key (HAIP): leaf first, standard base64 DER, without the
+   * root. SD-JWT VC credentials and token status lists then carry it as `x5c`, and verifiers that
+   * hold the root as a trust anchor know the issuer by it. The leaf must name the SD-JWT VC
+   * issuer (`sdJwtIssuer`, else `issuerId`) as a URI subject alternative name.
+   */
+  x5c?: readonly string[];
 }
 
 /** A BBS issuer key: its did:key, the verification method id, and its Data Integrity signer. */
@@ -168,6 +177,20 @@ const TRANSITIONS: Record<CredentialStatus, CredentialStatus[]> = {
   revoked: [],
 };
 
+/** Refuses a chain whose leaf is not the signer's key or does not name the issuer: every credential would fail. */
+function checkCertificateChain(x5c: readonly string[], signer: Signer, issuer: string): void {
+  const leaf = parseCertificate(x5c[0] ?? '');
+  const same = (a: Signer['publicJwk'], b: Signer['publicJwk']) =>
+    a.kty === b.kty && a.crv === b.crv && a.x === b.x && a.y === b.y;
+  if (!same(leaf.publicJwk, signer.publicJwk))
+    throw new SanadError('ERR_INVALID_KEY', 'The leaf certificate is not for the signing key.');
+  if (!namesIssuer(leaf, issuer))
+    throw new SanadError(
+      'ERR_X509_NAME_MISMATCH',
+      `The leaf certificate does not name the issuer ${issuer} as a URI subject alternative name.`,
+    );
+}
+
 export class Issuer {
   readonly issuerId: string;
   readonly kid: string;
@@ -183,6 +206,8 @@ export class Issuer {
     ) {
       throw new SanadError('ERR_INVALID_KEY', 'The key id must belong to the issuer DID.');
     }
+    if (options.x5c)
+      checkCertificateChain(options.x5c, options.signer, options.sdJwtIssuer ?? options.issuerId);
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.issuerId = options.issuerId;
@@ -301,7 +326,13 @@ export class Issuer {
           // An https identifier where the format can name one (JWT VC Issuer Metadata), else the DID.
           issuer: bbs
             ? { id: bbs.issuerId, kid: bbs.kid }
-            : { id: format.httpsIssuer ? this.sdJwtIssuer : this.issuerId, kid: this.kid },
+            : format.httpsIssuer
+              ? {
+                  id: this.sdJwtIssuer,
+                  kid: this.kid,
+                  ...(this.#options.x5c ? { x5c: this.#options.x5c } : {}),
+                }
+              : { id: this.issuerId, kid: this.kid },
           ...(bbs
             ? { dataIntegrity: { cryptosuite: 'bbs-2023' as const, signer: bbs.signer } }
             : {}),
@@ -521,6 +552,9 @@ export class Issuer {
           // one) and is bound to each by its key, found under the credential's own issuer by `kid`.
           ...(this.#options.sdJwtIssuer === undefined ? { issuer: key.issuerId } : {}),
           kid: key.kid,
+          ...(this.#options.x5c && key.signer === this.#options.signer
+            ? { x5c: this.#options.x5c }
+            : {}),
           statuses,
           bits: 2,
           iat,

@@ -150,8 +150,22 @@ export class Verifier {
     return this.#options.clockSkewSeconds ?? 60;
   }
 
-  readonly #issuerKey: IssuerKeyResolver = (issuer, kid) =>
-    this.#options.trustList.issuerKey(issuer, kid, this.#did);
+  /**
+   * An issuer listed under `issuers` is known by its entry (DID, keys or metadata), whatever the
+   * header carries; any other is known by its `x5c` chain to a trust anchor, when it has one.
+   */
+  #byCertificate(issuer: string, x5c: unknown): boolean {
+    return x5c !== undefined && this.#options.trustList.findIssuer(issuer) === undefined;
+  }
+
+  #anchoredKey(issuer: string, x5c: unknown) {
+    return this.#options.trustList.x509IssuerKey(issuer, x5c, this.#clock.now() / 1000);
+  }
+
+  readonly #issuerKey: IssuerKeyResolver = async (issuer, kid, x5c) =>
+    this.#byCertificate(issuer, x5c)
+      ? (await this.#anchoredKey(issuer, x5c)).key
+      : this.#options.trustList.issuerKey(issuer, kid, this.#did);
 
   /**
    * Verifies one presentation.
@@ -365,11 +379,18 @@ export class Verifier {
       nonceBound: false,
       errors: draft.errors,
     };
+    // An issuer that signs with a certificate is trusted for the types its chain's anchors vouch for.
+    let anchoredTypes: string[] | undefined;
     try {
       await format.verify(
         text,
         {
-          issuerKey: this.#issuerKey,
+          issuerKey: async (issuer, kid, x5c) => {
+            if (!this.#byCertificate(issuer, x5c)) return this.#issuerKey(issuer, kid);
+            const anchored = await this.#anchoredKey(issuer, x5c);
+            anchoredTypes = anchored.credentialTypes;
+            return anchored.key;
+          },
           did: this.#did,
           nonce,
           audience,
@@ -377,8 +398,10 @@ export class Verifier {
           proofMaxAgeSeconds: this.#options.proofMaxAgeSeconds ?? 300,
           clockSkewSeconds: this.#skew,
           checkTrust: (issuer, types) => {
-            if (!this.#options.trustList.isAuthorized(issuer, ...types))
-              draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
+            const authorized = anchoredTypes
+              ? types.some((t) => anchoredTypes!.includes(t))
+              : this.#options.trustList.isAuthorized(issuer, ...types);
+            if (!authorized) draft.errors.push(errorReport('ERR_ISSUER_NOT_AUTHORIZED'));
           },
           checkValidity: (claims) => this.#checkValidity(claims, draft),
         },

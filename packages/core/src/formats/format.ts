@@ -31,7 +31,8 @@ export type DataIntegritySuite = 'ecdsa-sd-2023' | 'bbs-2023';
 
 export interface IssueInput {
   signer: Signer;
-  issuer: { id: string; kid: string };
+  /** With `x5c` (the signer's certificate chain), a format that can carry one names the key by it instead of `kid`. */
+  issuer: { id: string; kid: string; x5c?: readonly string[] };
   type: FormatCredentialType;
   /** The person's claims, validated against the type's schema. */
   claims: Record<string, unknown>;
@@ -83,8 +84,11 @@ export interface PresentInput {
 }
 
 export interface VerifyInput {
-  /** The issuer's key for a signature's `kid`, through the verifier's trust list. */
-  issuerKey(issuer: string, kid: string | undefined): Promise<JWK>;
+  /**
+   * The issuer's key for a signature's `kid`, through the verifier's trust list; with an `x5c`
+   * header, the leaf certificate's key once its chain leads to a trust anchor and it names `issuer`.
+   */
+  issuerKey(issuer: string, kid: string | undefined, x5c?: unknown): Promise<JWK>;
   did: DidResolverOptions;
   nonce: string;
   audience: string;

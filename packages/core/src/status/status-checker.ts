@@ -25,7 +25,12 @@ import {
 import type { StatusCache } from './status-cache.js';
 
 /** Resolves the issuer key for a token signed by `issuer` with header `kid`. */
-export type IssuerKeyResolver = (issuer: string, kid: string | undefined) => Promise<JWK>;
+/** The key that signs for `issuer`: by `kid`, or from an `x5c` chain (see {@link VerifyInput.issuerKey}). */
+export type IssuerKeyResolver = (
+  issuer: string,
+  kid: string | undefined,
+  x5c?: unknown,
+) => Promise<JWK>;
 
 export interface StatusCheckResult {
   status: CredentialStatusValue;
@@ -126,7 +131,11 @@ export class StatusChecker {
         'The status list is signed by another issuer.',
       );
     const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : undefined;
-    await verifyDecodedJwt(jwt, await keyFor(issuer, kid), 'ERR_STATUS_LIST_INVALID');
+    await verifyDecodedJwt(
+      jwt,
+      await keyFor(issuer, kid, jwt.header.x5c),
+      'ERR_STATUS_LIST_INVALID',
+    );
     return {
       view,
       ...(iat !== undefined ? { iat, issuedAtIso: new Date(iat * 1000).toISOString() } : {}),

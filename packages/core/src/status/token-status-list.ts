@@ -105,6 +105,8 @@ export interface StatusListJwtOptions {
   /** Becomes `iss`; without one the list names no issuer and is bound to it by its key alone. */
   issuer?: string;
   kid?: string;
+  /** The signer's certificate chain (leaf first), for verifiers that know the issuer by an X.509 trust anchor. */
+  x5c?: readonly string[];
   statuses: ArrayLike<number>;
   bits: StatusBits;
   /** Seconds since the epoch. */
@@ -128,6 +130,7 @@ export function createStatusListJwt(
 ): Promise<string> {
   const header: Record<string, unknown> = { typ: 'statuslist+jwt' };
   if (options.kid !== undefined) header.kid = options.kid;
+  if (options.x5c !== undefined) header.x5c = options.x5c;
   const payload: Record<string, unknown> = {
     sub: options.uri,
     ...(options.issuer !== undefined ? { iss: options.issuer } : {}),

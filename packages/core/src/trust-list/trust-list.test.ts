@@ -98,11 +98,28 @@ describe('trust lists', () => {
         ],
       },
       { ...doc, expires_at: 'soon' },
+      { ...doc, trust_anchors: {} },
+      { ...doc, trust_anchors: [{ certificate: 'not base64!', credential_types: ['x'] }] },
+      {
+        ...doc,
+        trust_anchors: [
+          { certificate: 'AAAA', credential_types: [] },
+          { certificate: 'AAAA', credential_types: [] },
+        ],
+      },
+      { ...doc, trust_anchors: [{ certificate: 'AAAA', credential_types: [''] }] },
     ]) {
       expect(() => parseTrustList(bad)).toThrow(
         expect.objectContaining({ code: 'ERR_TRUST_LIST_INVALID' }),
       );
     }
+    // A base64 anchor that is no certificate is the list's fault, found when a chain is checked.
+    const broken = await loadTrustList(
+      JSON.stringify({ ...doc, trust_anchors: [{ certificate: 'AAAA', credential_types: ['x'] }] }),
+    );
+    await expect(broken.x509IssuerKey('https://x.example', ['AAAA'], 0)).rejects.toMatchObject({
+      code: 'ERR_TRUST_LIST_INVALID',
+    });
     await expect(loadTrustList('{not json')).rejects.toMatchObject({
       code: 'ERR_TRUST_LIST_INVALID',
     });

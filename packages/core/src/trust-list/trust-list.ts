@@ -30,6 +30,18 @@ export interface TrustedIssuer {
   jwks?: { keys: JWK[] };
 }
 
+/**
+ * An X.509 trust anchor (HAIP, ISO 18013-5 IACA): a CA certificate whose chains vouch for
+ * issuers of these credential types. The issuer is then the one the leaf certificate names
+ * (its URI or DNS subject alternative name), not an entry of `issuers`.
+ */
+export interface TrustAnchor {
+  name?: string;
+  /** The CA certificate, standard base64 DER (as in `x5c`). */
+  certificate: string;
+  credential_types: string[];
+}
+
 export interface TrustListDocument {
   type: 'sanad-trust-list';
   version: 1;
@@ -40,11 +52,38 @@ export interface TrustListDocument {
   /** ISO 8601; after it the list is refused. */
   expires_at?: string;
   issuers: TrustedIssuer[];
+  trust_anchors?: TrustAnchor[];
 }
 
 const fail = (message: string): never => {
   throw new SanadError('ERR_TRUST_LIST_INVALID', message);
 };
+
+const isTypeList = (types: unknown): boolean =>
+  Array.isArray(types) && types.every((t) => typeof t === 'string' && t !== '');
+
+function checkAnchors(anchors: unknown): void {
+  if (anchors === undefined) return;
+  if (!Array.isArray(anchors)) fail('trust_anchors is not an array.');
+  const seen = new Set<string>();
+  (anchors as unknown[]).forEach((anchor, i) => {
+    if (!isPlainObject(anchor)) fail(`Trust anchor ${i} is not an object.`);
+    const { certificate, credential_types, name } = anchor as Record<string, unknown>;
+    // The DER is parsed when a chain is checked (the X.509 code loads only then); its shape here.
+    if (
+      typeof certificate !== 'string' ||
+      certificate.length % 4 !== 0 ||
+      !/^[A-Za-z0-9+/]+={0,2}$/.test(certificate)
+    )
+      fail(`Trust anchor ${i} certificate must be base64 DER.`);
+    if (seen.has(certificate as string)) fail(`Trust anchor ${i} is listed twice.`);
+    seen.add(certificate as string);
+    if (!isTypeList(credential_types))
+      fail(`Trust anchor ${i} credential_types must be a list of type names.`);
+    if (name !== undefined && typeof name !== 'string')
+      fail(`Trust anchor ${i} name is not a string.`);
+  });
+}
 
 /**
  * Validates a trust list document strictly.
@@ -80,12 +119,8 @@ export function parseTrustList(json: unknown): TrustListDocument {
     if (problem !== undefined) fail(`Issuer ${i} id is not a usable DID: ${problem}`);
     if (ids.has(entry.id)) fail(`Issuer ${i} is listed twice.`);
     ids.add(entry.id);
-    if (
-      !Array.isArray(entry.credential_types) ||
-      entry.credential_types.some((t) => typeof t !== 'string' || t === '')
-    ) {
+    if (!isTypeList(entry.credential_types))
       fail(`Issuer ${i} credential_types must be a list of type names.`);
-    }
     if (entry.name !== undefined && typeof entry.name !== 'string')
       fail(`Issuer ${i} name is not a string.`);
     if (entry.jwks !== undefined) {
@@ -94,6 +129,7 @@ export function parseTrustList(json: unknown): TrustListDocument {
         fail(`Issuer ${i} jwks must hold public keys only.`);
     }
   });
+  checkAnchors(json.trust_anchors);
   return json as unknown as TrustListDocument;
 }
 
@@ -155,6 +191,32 @@ export class TrustList {
     }
     const didUrl = kid === undefined ? issuer.id : kid.startsWith('#') ? `${issuer.id}${kid}` : kid;
     return resolveDidKey(didUrl, didOptions);
+  }
+
+  /**
+   * The key of an issuer that signs with an X.509 chain (`x5c`, draft-ietf-oauth-sd-jwt-vc):
+   * the chain must lead to one of the list's trust anchors at `now` (seconds), and the leaf
+   * must name `issuerId`. Returns the leaf's key and the credential types its anchors vouch for.
+   */
+  async x509IssuerKey(
+    issuerId: string,
+    x5c: unknown,
+    now: number,
+  ): Promise<{ key: JWK; credentialTypes: string[] }> {
+    const anchors = this.document.trust_anchors ?? [];
+    if (anchors.length === 0) throw new SanadError('ERR_X509_UNTRUSTED');
+    // Loaded on first use: a wallet or desk that never meets a certificate never downloads pkijs.
+    const { namesIssuer, verifyCertificateChain } = await import('../x509/chain.js');
+    const chain = await verifyCertificateChain(
+      x5c,
+      anchors.map((a) => a.certificate),
+      now,
+    );
+    if (!namesIssuer(chain.leaf, issuerId)) throw new SanadError('ERR_X509_NAME_MISMATCH');
+    const credentialTypes = [
+      ...new Set(chain.anchors.flatMap((i) => anchors[i]!.credential_types)),
+    ];
+    return { key: chain.leaf.publicJwk, credentialTypes };
   }
 }
 

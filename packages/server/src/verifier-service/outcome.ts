@@ -18,6 +18,7 @@ export type SessionOutcome =
 const UNTRUSTED: ReadonlySet<SanadErrorCode> = new Set([
   'ERR_ISSUER_UNTRUSTED',
   'ERR_ISSUER_NOT_AUTHORIZED',
+  'ERR_X509_UNTRUSTED',
 ]);
 
 /**

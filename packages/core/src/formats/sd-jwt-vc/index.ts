@@ -129,7 +129,7 @@ export const sdJwtVc: CredentialFormatModule = {
     facts.issuer = payload.iss;
     facts.credentialType = payload.vct;
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
-    await verifyDecodedJwt(sdJwt.jwt, await input.issuerKey(payload.iss, kid));
+    await verifyDecodedJwt(sdJwt.jwt, await input.issuerKey(payload.iss, kid, header.x5c));
     input.checkTrust(payload.iss, [payload.vct]);
     const { claims, disclosedPaths } = processSdJwtPayload(payload, sdJwt.disclosures);
     input.checkValidity(claims);

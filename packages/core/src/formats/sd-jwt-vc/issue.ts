@@ -112,7 +112,7 @@ function conceal(
 /** Signs `payload` as an SD-JWT VC, the `disclosable` paths (`a`, `a.b`, `list[]`) concealed. */
 export async function signSdJwtVc(
   signer: Signer,
-  kid: string,
+  key: { kid: string; x5c?: readonly string[] },
   payload: Record<string, unknown>,
   disclosable: readonly string[],
 ): Promise<string> {
@@ -121,7 +121,11 @@ export async function signSdJwtVc(
     ...conceal(payload, disclosureTree(disclosable), disclosures),
     _sd_alg: 'sha-256',
   };
-  const jwt = await signJwt(signer, { typ: SD_JWT_VC_TYP, kid }, body);
+  // An X.509 chain names the key itself (HAIP); a kid would send a verifier to look elsewhere.
+  const header = key.x5c
+    ? { typ: SD_JWT_VC_TYP, x5c: key.x5c }
+    : { typ: SD_JWT_VC_TYP, kid: key.kid };
+  const jwt = await signJwt(signer, header, body);
   return `${jwt}~${disclosures.map((d) => `${d}~`).join('')}`;
 }
 
@@ -138,5 +142,5 @@ export function issueSdJwtVc(input: IssueInput): Promise<string> {
     status: { status_list: { idx: input.status.index, uri: input.status.uri('revocation') } },
     ...input.claims,
   };
-  return signSdJwtVc(input.signer, input.issuer.kid, payload, input.type.selectivelyDisclosable);
+  return signSdJwtVc(input.signer, input.issuer, payload, input.type.selectivelyDisclosable);
 }

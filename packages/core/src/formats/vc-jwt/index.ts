@@ -221,7 +221,7 @@ export const vcJwt: CredentialFormatModule = {
     const types = vcClaim.type.filter((t): t is string => typeof t === 'string');
     facts.credentialType = specificTypes(types).at(-1) ?? 'VerifiableCredential';
     const kid = typeof vc.header.kid === 'string' ? vc.header.kid : undefined;
-    await verifyDecodedJwt(vc, await input.issuerKey(issuer, kid));
+    await verifyDecodedJwt(vc, await input.issuerKey(issuer, kid, vc.header.x5c));
     input.checkTrust(issuer, specificTypes(types));
 
     // VC Data Model 1.1 JWT encoding: vc members must not contradict the registered claims.
