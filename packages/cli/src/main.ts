@@ -24,6 +24,7 @@ interface TopLevelCommand {
     | 'verify'
     | 'trust-list'
     | 'verifier-registry'
+    | 'pki'
     | 'sandbox'
     | 'doctor'
     | 'config';
@@ -66,6 +67,12 @@ const TOP_LEVEL: readonly TopLevelCommand[] = [
     term: 'verifier-registry',
     summary: 'manage a verifier registry (registry authority): who may ask wallets for what',
     group: 'verifier-registry',
+  },
+  {
+    name: 'pki',
+    term: 'pki',
+    summary: 'a small X.509 PKI for HAIP tests and the sandbox: a root CA, issuer certificates',
+    group: 'pki',
   },
   {
     name: 'sandbox',
@@ -111,6 +118,8 @@ async function registerGroup(program: Command, group: TopLevelCommand['group']):
       return (await import('./commands/verifier-registry.js')).registerVerifierRegistryCommands(
         program,
       );
+    case 'pki':
+      return (await import('./commands/pki.js')).registerPkiCommands(program);
     case 'sandbox':
       return (await import('./commands/sandbox.js')).registerSandboxCommand(program);
     case 'doctor':

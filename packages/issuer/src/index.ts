@@ -42,6 +42,7 @@ export { openSqliteIssuerStore, sqliteIssuerSchema } from './store/sqlite-store.
 export { openPostgresIssuerStore, type PostgresStoreOptions } from './store/postgres-store.js';
 export {
   loadBbsKeyFile,
+  loadCertificateChainFile,
   loadIssuerKeyFile,
   saveBbsKeyFile,
   saveIssuerKeyFile,
@@ -56,6 +57,7 @@ export {
 export {
   addFolderBbsKey,
   BBS_KEY_FILE,
+  CERTIFICATE_CHAIN_FILE,
   backupFolderRegister,
   type DatabaseOption,
   type InitIssuerFolderOptions,

@@ -13,6 +13,7 @@ import {
   didKeyMultibase,
   generateKeyPair,
   isPlainObject,
+  parseCertificate,
   SanadError,
   signerFromJwk,
   tryParseJson,
@@ -29,6 +30,7 @@ import {
 } from './issuer.js';
 import {
   loadBbsKeyFile,
+  loadCertificateChainFile,
   loadIssuerKeyFile,
   saveBbsKeyFile,
   saveIssuerKeyFile,
@@ -42,6 +44,8 @@ import { openSqliteIssuerStore } from './store/sqlite-store.js';
 export const ISSUER_KEY_FILE = 'issuer-key.jwk.json';
 /** The BBS key for bbs-2023 credentials, when the agency made one (`sanad issuer bbs-key`). */
 export const BBS_KEY_FILE = 'bbs-key.json';
+/** The issuer key's X.509 chain (PEM, leaf first), when the agency's PKI certified it (`sanad pki issuer`). */
+export const CERTIFICATE_CHAIN_FILE = 'certificate-chain.pem';
 export const REGISTER_FILE = 'issuer.sqlite';
 export const REGISTER_POINTER_FILE = 'register.json';
 export const RETIRED_KEYS_DIR = 'retired-keys';
@@ -449,6 +453,17 @@ async function retire(sqlitePath: string, where: string): Promise<void> {
   }
 }
 
+/** The https identifier a folder's leaf certificate names (its first https URI SAN). */
+function certifiedIssuer(x5c: readonly string[], file: string): string {
+  const uri = parseCertificate(x5c[0]!).uris.find((u) => u.startsWith('https://'));
+  if (uri === undefined)
+    throw new SanadError(
+      'ERR_X509_NAME_MISMATCH',
+      `The leaf certificate in ${file} names no https issuer URI (subject alternative name).`,
+    );
+  return uri;
+}
+
 export interface OpenIssuerFolderOptions {
   types: CredentialType[];
   /** Use this PostgreSQL database (it must hold the folder's register); default: where the folder says. */
@@ -504,11 +519,14 @@ export async function openIssuerFolder(
         'ERR_ISSUER_KEY_MISMATCH',
         `${join(dir, BBS_KEY_FILE)} belongs to ${bbs.issuerId}, but the register's BBS key is ${settings.bbsIssuerId}.`,
       );
+    const x5c = await loadCertificateChainFile(join(dir, CERTIFICATE_CHAIN_FILE));
     const issuer = await createIssuer({
       store,
       signer,
       issuerId: settings.issuerId,
       kid: settings.kid,
+      // A certified key issues SD-JWT VC as the https identifier its certificate names.
+      ...(x5c ? { x5c, sdJwtIssuer: certifiedIssuer(x5c, join(dir, CERTIFICATE_CHAIN_FILE)) } : {}),
       statusBaseUrl: settings.statusBaseUrl,
       types: options.types,
       retiredSigners,

@@ -183,7 +183,10 @@ function checkCertificateChain(x5c: readonly string[], signer: Signer, issuer: s
   const same = (a: Signer['publicJwk'], b: Signer['publicJwk']) =>
     a.kty === b.kty && a.crv === b.crv && a.x === b.x && a.y === b.y;
   if (!same(leaf.publicJwk, signer.publicJwk))
-    throw new SanadError('ERR_INVALID_KEY', 'The leaf certificate is not for the signing key.');
+    throw new SanadError(
+      'ERR_INVALID_KEY',
+      'The leaf certificate (x5c) is not for the signing key: certify the current key (after a key rotation, `sanad pki issuer --renew`).',
+    );
   if (!namesIssuer(leaf, issuer))
     throw new SanadError(
       'ERR_X509_NAME_MISMATCH',

@@ -1,6 +1,6 @@
-/** Node-only: the issuer's private keys (JWK, and BBS) in 0600 JSON files, written atomically. */
+/** Node-only: the issuer's private keys (JWK, and BBS) in 0600 JSON files, written atomically; its certificate chain. */
 import { readFile } from 'node:fs/promises';
-import { type JWK, SanadError, tryParseJson } from '@sanad/core';
+import { certificateBase64, type JWK, SanadError, tryParseJson } from '@sanad/core';
 import { replaceFile } from '@sanad/core/node';
 import { type BbsKeyFile, bbsIssuerKeyFrom } from './bbs-key.js';
 import type { BbsIssuerKey } from './issuer.js';
@@ -56,4 +56,22 @@ export async function loadBbsKeyFile(path: string): Promise<BbsIssuerKey | undef
     throw new SanadError('ERR_STORAGE', `${path} cannot be read.`, { cause: err });
   }
   return bbsIssuerKeyFrom(tryParseJson(text));
+}
+
+/**
+ * The issuer key's certificate chain in `path` (PEM, leaf first, as `x5c` carries it), or
+ * `undefined` when there is no such file.
+ */
+export async function loadCertificateChainFile(path: string): Promise<string[] | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SanadError('ERR_STORAGE', `${path} cannot be read.`, { cause: err });
+  }
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0)
+    throw new SanadError('ERR_X509_CERTIFICATE_INVALID', `${path} holds no PEM certificate.`);
+  return blocks.map(certificateBase64);
 }

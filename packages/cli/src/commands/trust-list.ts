@@ -1,10 +1,12 @@
 /** `sanad trust-list …`: the issuers a verifier trusts, optionally signed by an authority. */
 import type { Command } from 'commander';
 import {
+  certificateBase64,
   type JWK,
   checkDid,
   isSanadError,
   loadTrustList,
+  parseCertificate,
   parseTrustList,
   SanadError,
   signerFromJwk,
@@ -112,6 +114,92 @@ export function registerTrustListCommands(program: Command): void {
         },
         () =>
           `${o.name ?? o.issuer} is trusted for ${o.type.join(', ')} (${o.file}${updated.expires_at ? `, expires ${updated.expires_at}` : ''}).`,
+      );
+    },
+  );
+
+  action<{ file: string; certificate: string; type: string[]; name?: string; expires?: string }>(
+    trust
+      .command('add-anchor')
+      .description(
+        'add or update an X.509 trust anchor: issuers whose certificate chains lead to it are trusted for these types',
+      )
+      .requiredOption('--file <trust.json>', 'the trust list')
+      .requiredOption('--certificate <file>', 'the CA certificate (PEM or base64 DER)')
+      .requiredOption(
+        '--type <type>',
+        'a vct or VC type its issuers may issue (repeatable)',
+        collect,
+      )
+      .option('--name <text>', 'display name, shown to staff at the desk')
+      .option(
+        '--expires <date|duration>',
+        'set expires_at: an ISO 8601 date or date-time, or 24h, 90d, 12w from now',
+      ),
+    async (o, out) => {
+      const certificate = certificateBase64(await readInput(o.certificate));
+      const ca = parseCertificate(certificate);
+      if (!ca.isCa)
+        throw new SanadError(
+          'ERR_X509_CERTIFICATE_INVALID',
+          `${o.certificate} is not a CA certificate: a trust anchor must be one.`,
+        );
+      const doc = await readOrCreate(o.file, parseTrustList, EMPTY);
+      const entry = {
+        ...(o.name ? { name: o.name } : {}),
+        certificate,
+        credential_types: o.type,
+      };
+      const updated = stamped(
+        {
+          ...doc,
+          trust_anchors: [
+            ...(doc.trust_anchors ?? []).filter((a) => a.certificate !== certificate),
+            entry,
+          ],
+        },
+        o.expires,
+        parseTrustList,
+      );
+      await writeOutput(o.file, JSON.stringify(updated, null, 2));
+      out.result(
+        {
+          file: o.file,
+          trust_anchors: updated.trust_anchors!.length,
+          not_after: ca.notAfter.toISOString(),
+          issued_at: updated.issued_at,
+        },
+        () =>
+          `Certificates issued under "${o.name ?? ca.subjectName}" are trusted for ${o.type.join(', ')} (${o.file}; the CA certificate is valid until ${ca.notAfter.toISOString()}).`,
+      );
+    },
+  );
+
+  action<{ file: string; certificate: string }>(
+    trust
+      .command('remove-anchor')
+      .description('remove an X.509 trust anchor (a compromised or retired CA)')
+      .requiredOption('--file <trust.json>', 'the trust list')
+      .requiredOption('--certificate <file>', 'the CA certificate (PEM or base64 DER)'),
+    async (o, out) => {
+      const certificate = certificateBase64(await readInput(o.certificate));
+      const doc = parseTrustList(await readJson(o.file));
+      const anchors = doc.trust_anchors ?? [];
+      if (!anchors.some((a) => a.certificate === certificate))
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          `That certificate is not an anchor in ${o.file}.`,
+        );
+      const updated = stamped(
+        { ...doc, trust_anchors: anchors.filter((a) => a.certificate !== certificate) },
+        undefined,
+        parseTrustList,
+      );
+      await writeOutput(o.file, JSON.stringify(updated, null, 2));
+      out.result(
+        { file: o.file, trust_anchors: updated.trust_anchors!.length },
+        () =>
+          `Removed the anchor; ${updated.trust_anchors!.length} left in ${o.file}. Sign and publish the list again.`,
       );
     },
   );
