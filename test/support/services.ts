@@ -3,6 +3,7 @@
  * plus a wallet that talks to them through the OpenID4VC libraries.
  */
 import {
+  CertificateAuthority,
   type Clock,
   createGuardedFetch,
   createGuardedHttpFetch,
@@ -65,6 +66,8 @@ export interface Services {
   sdJwtIssuer: string;
   verifierService: VerifierService;
   verifierUrl: string;
+  /** With `verifierX509`: the root CA that certified the verifier's request-signing key. */
+  verifierAnchor?: string;
   dumpServiceStore(): Promise<string>;
   purgeServiceStore(now: number): Promise<number>;
   /** Shifts the services' clocks (expiry tests). */
@@ -84,6 +87,8 @@ export async function startServices(
     identifier?: 'did' | 'https';
     /** Give the issuer a BBS key too (bbs-2023 configurations). */
     bbs?: boolean;
+    /** Certify the verifier's key under a test root (HAIP): its requests carry x5c, its client id this prefix. */
+    verifierX509?: 'x509_san_dns' | 'x509_hash';
   } = {},
 ): Promise<Services> {
   const observability = options.logs
@@ -167,6 +172,22 @@ export async function startServices(
             ],
     });
     const verifierKey = await generateKeyPair('ES256');
+    const verifierCa = options.verifierX509
+      ? await CertificateAuthority.create({
+          subject: { commonName: 'Test verifier root' },
+          days: 30,
+        })
+      : undefined;
+    const verifierChain = verifierCa
+      ? [
+          await verifierCa.issue({
+            subject: { commonName: 'Al Noor Clinic desk' },
+            publicJwk: verifierKey.publicJwk,
+            days: 30,
+            dnsNames: [new URL(verifierServer.url).hostname],
+          }),
+        ]
+      : undefined;
     const verifierService = (
       await composeVerifierService({
         ...common,
@@ -179,6 +200,7 @@ export async function startServices(
         baseUrl: verifierServer.url,
         signer: await signerFromJwk(verifierKey.privateJwk),
         verifierName: 'Al Noor Clinic',
+        ...(verifierChain ? { x5c: verifierChain, x509ClientId: options.verifierX509 } : {}),
         presets: options.presets ?? standardPresets(refugeeStatusType.definition.vct),
         ...(options.deskDir !== undefined ? { deskDir: options.deskDir } : {}),
       })
@@ -194,6 +216,7 @@ export async function startServices(
       sdJwtIssuer,
       verifierService,
       verifierUrl: verifierServer.url,
+      ...(verifierCa ? { verifierAnchor: verifierCa.certificate } : {}),
       dumpServiceStore: () => stores.dump(),
       purgeServiceStore: (now) => stores.service.purgeExpired(now),
       shiftClock: (seconds) => {

@@ -204,6 +204,7 @@ export {
   namesIssuer,
   type VerifiedChain,
   verifyCertificateChain,
+  verifyCertificatePath,
 } from './x509/chain.js';
 export type { LoadSignedListOptions, PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';

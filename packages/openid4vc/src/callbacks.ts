@@ -9,12 +9,14 @@ import {
   decodeJwt,
   type DidResolverOptions,
   type JWK,
+  parseCertificate,
   publicJwkOf,
   randomBytes,
   resolveDidKey,
   SanadError,
   type Signer,
   signJwt,
+  verifyCertificatePath,
   verifyDecodedJwt,
 } from '@sanad/core';
 import {
@@ -53,8 +55,12 @@ async function publicKeyOf(
       return jwtSigner.publicJwk as JWK;
     case 'did':
       return resolveDidKey(jwtSigner.didUrl, did);
+    case 'x5c':
+      // A HAIP verifier's request (x509_san_dns / x509_hash): the chain must hold in itself; the
+      // library then binds the client id to the leaf's DNS name or hash. No anchor vouches here.
+      return (await verifyCertificatePath(jwtSigner.x5c, Date.now() / 1000)).publicJwk;
     default:
-      // x5c and federation trust need a PKI Sanad does not run; refuse rather than half-check.
+      // Federation trust needs a trust chain resolver Sanad does not run; refuse rather than half-check.
       throw new SanadError(
         'ERR_UNSUPPORTED_ALGORITHM',
         `Signers identified by ${jwtSigner.method} are not supported.`,
@@ -135,6 +141,10 @@ export function sanadCallbacks(options: CallbackOptions = {}): CallbackContext {
       } catch {
         return { decrypted: false };
       }
+    },
+    getX509CertificateMetadata(certificate) {
+      const { dnsNames, uris } = parseCertificate(certificate);
+      return { sanDnsNames: dnsNames, sanUriNames: uris };
     },
     // Public clients: the pre-authorized code (and its PIN) is the grant; no client secret exists.
     clientAuthentication: () => undefined,

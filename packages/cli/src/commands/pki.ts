@@ -1,6 +1,7 @@
 /**
  * `sanad pki …`: a small X.509 PKI for HAIP tests and the sandbox. A root CA in a folder, and
- * leaf certificates for an issuer folder's key (a URI name: the SD-JWT VC `iss`). An agency's
+ * leaf certificates for an issuer folder's key (a URI name: the SD-JWT VC `iss`) and for a
+ * verifier's request-signing key (a DNS name: its `x509_san_dns` client id). An agency's
  * production certificates come from its own PKI, the root key offline (docs/x509.md).
  */
 import { existsSync } from 'node:fs';
@@ -11,6 +12,7 @@ import {
   CertificateAuthority,
   type CertificateName,
   certificateBase64,
+  generateKeyPair,
   parseCertificate,
   publicJwkOf,
   SanadError,
@@ -149,6 +151,74 @@ export function registerPkiCommands(program: Command): void {
           [
             `Certified the key of ${o.issuerDir} as ${o.uri}, until ${parsed.notAfter.toISOString()}`,
             `  chain: ${file} (SD-JWT VC credentials carry it as x5c, with iss ${o.uri})`,
+          ].join('\n'),
+      );
+    },
+  );
+
+  action<{
+    ca: string;
+    key: string;
+    dns: string;
+    out: string;
+    name?: string;
+    org?: string;
+    country?: string;
+    days: number;
+    renew?: boolean;
+  }>(
+    pki
+      .command('verifier')
+      .description(
+        "certify a verifier's request-signing key for its host: `verifier serve --certificate-chain` then signs requests as x509_san_dns:<host>",
+      )
+      .requiredOption('--ca <dir>', 'the CA folder')
+      .option(
+        '--key <file>',
+        'the request-signing key (created if missing)',
+        'verifier-key.jwk.json',
+      )
+      .requiredOption('--dns <host>', "the verifier service's host name, named in the certificate")
+      .requiredOption('--out <file>', 'where to write the certificate chain (PEM)')
+      .option('--name <text>', 'the common name (default: the host)')
+      .option('--org <text>', 'the organisation')
+      .option('--country <XX>', 'ISO 3166 country code')
+      .option('--days <n>', 'validity in days', wholeNumber(3650), 365)
+      .option('--renew', 'replace the certificate file'),
+    async (o, out) => {
+      if (
+        !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(
+          o.dns,
+        )
+      )
+        throw new SanadError(
+          'ERR_INVALID_INPUT',
+          '--dns must be a lower-case host name (desk.clinic.example).',
+        );
+      if (existsSync(o.out) && !o.renew)
+        throw new SanadError('ERR_OUTPUT_EXISTS', `${o.out} exists: give --renew to replace it.`);
+      const ca = await openAuthority(o.ca);
+      if (!existsSync(o.key))
+        await saveIssuerKeyFile(o.key, (await generateKeyPair('ES256')).privateJwk);
+      const leaf = await ca.issue({
+        subject: subjectOf({ ...o, name: o.name ?? o.dns }),
+        publicJwk: publicJwkOf(await loadIssuerKeyFile(o.key)),
+        days: o.days,
+        dnsNames: [o.dns],
+      });
+      await writeOutput(o.out, toPem(leaf));
+      const parsed = parseCertificate(leaf);
+      out.result(
+        {
+          certificate_chain: o.out,
+          key_file: o.key,
+          client_id: `x509_san_dns:${o.dns}`,
+          not_after: parsed.notAfter.toISOString(),
+        },
+        () =>
+          [
+            `Certified ${o.key} for ${o.dns}, until ${parsed.notAfter.toISOString()}`,
+            `  chain: ${o.out} (sanad verifier serve --key ${o.key} --certificate-chain ${o.out} …: client id x509_san_dns:${o.dns})`,
           ].join('\n'),
       );
     },

@@ -5,9 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { generateKeyPair, loadTrustList, SanadError, signerFromJwk } from '@sanad/core';
 import {
+  loadCertificateChainFile,
   loadIssuerKeyFile,
   openIssuerFolder,
   refugeeStatusType,
@@ -243,6 +244,8 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       data: string;
       desk: boolean;
       onStatusUnavailable?: 'reject' | 'accept-with-warning';
+      certificateChain?: string;
+      clientIdPrefix?: 'x509_san_dns' | 'x509_hash';
     }
   >(
     serveOptions(
@@ -255,6 +258,18 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         .requiredOption('--trust <file>', 'trust list (JSON, or signed JWS with --pinned-key)')
         .option('--pinned-key <jwk-file|did>', 'trust-list authority key')
         .option('--key <file>', 'request-signing key (created if missing)', 'verifier-key.jwk.json')
+        .option(
+          '--certificate-chain <file>',
+          "the key's X.509 chain (PEM, leaf first; `sanad pki verifier`): requests carry it as x5c (HAIP)",
+        )
+        .addOption(
+          new Option(
+            '--client-id-prefix <prefix>',
+            'with --certificate-chain: how the client id names the certificate',
+          )
+            .choices(['x509_san_dns', 'x509_hash'])
+            .default('x509_san_dns'),
+        )
         .option(
           '--presets <file>',
           'JSON list of presets (default: over-18 and registered-refugee)',
@@ -286,6 +301,11 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
       if (!existsSync(o.key))
         await saveIssuerKeyFile(o.key, (await generateKeyPair('ES256')).privateJwk);
       const signer = await signerFromJwk(await loadIssuerKeyFile(o.key));
+      const x5c = o.certificateChain
+        ? await loadCertificateChainFile(o.certificateChain)
+        : undefined;
+      if (o.certificateChain && !x5c)
+        throw new SanadError('ERR_FILE_NOT_FOUND', `${o.certificateChain} does not exist.`);
       const pinnedKey = await pinnedKeyOption(o.pinnedKey);
       const trustList = await loadTrustList(
         await readInput(o.trust),
@@ -317,6 +337,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         maxOpenSessions: v.maxOpenSessions,
         baseUrl,
         signer,
+        ...(x5c ? { x5c, x509ClientId: o.clientIdPrefix } : {}),
         verifierName: o.name,
         presets,
         operatorToken: token,

@@ -49,6 +49,47 @@ export interface VerifiedChain {
   anchors: number[];
 }
 
+function parseChain(x5c: unknown): ParsedCertificate[] {
+  if (
+    !Array.isArray(x5c) ||
+    x5c.length === 0 ||
+    x5c.length > MAX_CHAIN_LENGTH ||
+    x5c.some((c) => typeof c !== 'string')
+  ) {
+    throw new SanadError(
+      'ERR_X509_CERTIFICATE_INVALID',
+      `x5c must be an array of 1 to ${MAX_CHAIN_LENGTH} base64 certificates.`,
+    );
+  }
+  return (x5c as string[]).map(parseCertificate);
+}
+
+/** The leaf's own constraints and each link up the chain (not the anchor, not the dates). */
+async function checkLinks(chain: readonly ParsedCertificate[]): Promise<void> {
+  const leaf = chain[0]!;
+  if (await signedBy(leaf, leaf)) throw chainInvalid('The signing certificate is self-signed.');
+  if (leaf.keyUsage && !leaf.keyUsage.has(KEY_USAGE.digitalSignature))
+    throw chainInvalid('The signing certificate is not for digital signatures (keyUsage).');
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const issuer = chain[i + 1]!;
+    const refused = mayIssue(issuer, i);
+    if (refused) throw chainInvalid(refused);
+    if (!(await signedBy(chain[i]!, issuer)))
+      throw chainInvalid(`"${chain[i]!.subjectName}" is not signed by the next certificate.`);
+  }
+}
+
+function checkDates(certificates: readonly ParsedCertificate[], now: number): void {
+  const at = new Date(now * 1000);
+  for (const cert of certificates) {
+    if (at < cert.notBefore || at > cert.notAfter)
+      throw new SanadError(
+        'ERR_X509_CERTIFICATE_EXPIRED',
+        `"${cert.subjectName}" is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}.`,
+      );
+  }
+}
+
 /**
  * Validates an `x5c` chain against trust anchors at `now` (seconds since the epoch).
  * A chain that ends with one of the anchors themselves is accepted (HAIP says it should not
@@ -65,17 +106,6 @@ export async function verifyCertificateChain(
   anchors: readonly string[],
   now: number,
 ): Promise<VerifiedChain> {
-  if (
-    !Array.isArray(x5c) ||
-    x5c.length === 0 ||
-    x5c.length > MAX_CHAIN_LENGTH ||
-    x5c.some((c) => typeof c !== 'string')
-  ) {
-    throw new SanadError(
-      'ERR_X509_CERTIFICATE_INVALID',
-      `x5c must be an array of 1 to ${MAX_CHAIN_LENGTH} base64 certificates.`,
-    );
-  }
   let roots: ParsedCertificate[];
   try {
     roots = anchors.map(parseCertificate);
@@ -84,20 +114,9 @@ export async function verifyCertificateChain(
       cause,
     });
   }
-  const chain = (x5c as string[]).map(parseCertificate);
+  const chain = parseChain(x5c);
   while (chain.length > 1 && roots.some((r) => sameBytes(r.der, chain.at(-1)!.der))) chain.pop();
-
-  const leaf = chain[0]!;
-  if (await signedBy(leaf, leaf)) throw chainInvalid('The signing certificate is self-signed.');
-  if (leaf.keyUsage && !leaf.keyUsage.has(KEY_USAGE.digitalSignature))
-    throw chainInvalid('The signing certificate is not for digital signatures (keyUsage).');
-  for (let i = 0; i + 1 < chain.length; i++) {
-    const issuer = chain[i + 1]!;
-    const refused = mayIssue(issuer, i);
-    if (refused) throw chainInvalid(refused);
-    if (!(await signedBy(chain[i]!, issuer)))
-      throw chainInvalid(`"${chain[i]!.subjectName}" is not signed by the next certificate.`);
-  }
+  await checkLinks(chain);
 
   const top = chain.at(-1)!;
   const found: number[] = [];
@@ -107,16 +126,20 @@ export async function verifyCertificateChain(
   }
   // Not "forged" when a name matches but the key does not: a CA renewing its root keeps its name.
   if (found.length === 0) throw new SanadError('ERR_X509_UNTRUSTED');
+  checkDates([...chain, roots[found[0]!]!], now);
+  return { leaf: chain[0]!, anchors: found };
+}
 
-  const at = new Date(now * 1000);
-  for (const cert of [...chain, roots[found[0]!]!]) {
-    if (at < cert.notBefore || at > cert.notAfter)
-      throw new SanadError(
-        'ERR_X509_CERTIFICATE_EXPIRED',
-        `"${cert.subjectName}" is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}.`,
-      );
-  }
-  return { leaf, anchors: found };
+/**
+ * Validates an `x5c` chain in itself, for a party that holds no anchor for it (a wallet meeting
+ * a verifier's request): links, constraints and dates, the top taken as given. It proves only
+ * that the leaf key signed; who vouches for the names is for the caller to say.
+ */
+export async function verifyCertificatePath(x5c: unknown, now: number): Promise<ParsedCertificate> {
+  const chain = parseChain(x5c);
+  await checkLinks(chain);
+  checkDates(chain, now);
+  return chain[0]!;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import {
   type Clock,
+  certificateHash,
   didJwkFromJwk,
   encodeOfflineRequest,
   epochSeconds,
@@ -28,6 +29,7 @@ import {
   isSanadError,
   type JWK,
   offlineClientId,
+  parseCertificate,
   type PresentationRequest,
   randomBytes,
   SanadError,
@@ -68,6 +70,14 @@ export interface VerifierProtocolOptions {
   signer: Signer;
   /** A did:web (or other DID) whose document lists `signer`'s key as `kid`. */
   did?: { did: string; kid: string };
+  /**
+   * The certificate chain of `signer`'s key (HAIP), leaf first: online requests are then signed
+   * with it in their `x5c` header, and the client id is `x509_san_dns:<host of baseUrl>` (the
+   * leaf must name that host) or, with `x509ClientId: 'x509_hash'`, the leaf's SHA-256.
+   * Offline requests keep their did:jwk: a wallet with no network has no use for a chain.
+   */
+  x5c?: readonly string[];
+  x509ClientId?: 'x509_san_dns' | 'x509_hash';
   verifierName: string;
   presets: VerifierPreset[];
   /** Start even when a preset asks for more than its purpose lists (it is still logged). */
@@ -320,6 +330,33 @@ function presentationsOf(vpToken: unknown): Record<string, string[]> {
 }
 
 /**
+ * The client id a certified verifier key answers to, after checking the chain fits: the leaf is
+ * the signing key, and for `x509_san_dns` it names the service's host, which `response_uri` is
+ * on (OpenID4VP 5.9.3: a wallet refuses a response_uri elsewhere).
+ */
+function x509Identity(
+  x5c: readonly string[],
+  signer: Signer,
+  baseUrl: string,
+  prefix: 'x509_san_dns' | 'x509_hash' = 'x509_san_dns',
+): { clientId: string; x5c: readonly string[] } {
+  const leaf = parseCertificate(x5c[0] ?? '');
+  if (leaf.publicJwk.x !== signer.publicJwk.x || leaf.publicJwk.y !== signer.publicJwk.y)
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      'The leaf certificate is not for the request-signing key.',
+    );
+  if (prefix === 'x509_hash') return { clientId: `x509_hash:${certificateHash(x5c[0]!)}`, x5c };
+  const host = new URL(baseUrl).hostname.toLowerCase();
+  if (!leaf.dnsNames.includes(host))
+    throw new SanadError(
+      'ERR_CONFIG_INVALID',
+      `The leaf certificate does not name ${host} (its DNS names: ${leaf.dnsNames.join(', ') || 'none'}); x509_san_dns needs it.`,
+    );
+  return { clientId: `x509_san_dns:${host}`, x5c };
+}
+
+/**
  * Creates the verifier's protocol object.
  *
  * @example
@@ -349,7 +386,10 @@ export async function createVerifierProtocol(
     did: didJwkFromJwk(signer.publicJwk),
     kid: `${didJwkFromJwk(signer.publicJwk)}#0`,
   };
-  const clientId = `decentralized_identifier:${did.did}`;
+  const x509 = options.x5c
+    ? x509Identity(options.x5c, signer, baseUrl, options.x509ClientId)
+    : undefined;
+  const clientId = x509?.clientId ?? `decentralized_identifier:${did.did}`;
   const presets = new Map(options.presets.map((p) => [p.id, p]));
   // Sessions never read it: written for instances of the previous release that share this
   // store during a rolling upgrade and spend the nonce on their verdict (one write per session).
@@ -470,7 +510,9 @@ export async function createVerifierProtocol(
         },
         jar: {
           requestUri: `${baseUrl}/requests/${sessionId}`,
-          jwtSigner: { method: 'did', didUrl: did.kid, alg: signer.alg },
+          jwtSigner: x509
+            ? { method: 'x5c', x5c: [...x509.x5c], alg: signer.alg }
+            : { method: 'did', didUrl: did.kid, alg: signer.alg },
           expiresInSeconds: requestTtl,
           additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
         },
