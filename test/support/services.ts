@@ -89,6 +89,8 @@ export async function startServices(
     bbs?: boolean;
     /** Certify the verifier's key under a test root (HAIP): its requests carry x5c, its client id this prefix. */
     verifierX509?: 'x509_san_dns' | 'x509_hash';
+    /** The issuer service refuses token requests without DPoP (HAIP). */
+    requireDpop?: boolean;
   } = {},
 ): Promise<Services> {
   const observability = options.logs
@@ -138,6 +140,7 @@ export async function startServices(
         issuer,
         baseUrl: issuerServer.url,
         ...(options.identifier ? { identifier: options.identifier } : {}),
+        ...(options.requireDpop ? { requireDpop: true } : {}),
       })
     ).service;
     issuerHandler = (r) => issuerService.app.fetch(r);

@@ -361,6 +361,18 @@ export const ERROR_CODES = {
     'The nonce is unknown, expired or was already used: ask for a new one.',
   ),
   ERR_TOKEN_INVALID: spec('input', 'The access token is missing, expired or was already used.'),
+  ERR_DPOP_REQUIRED: spec(
+    'input',
+    'This issuer binds access tokens to a key: send a DPoP proof (RFC 9449) with the request.',
+  ),
+  ERR_DPOP_NONCE_REQUIRED: spec(
+    'input',
+    'The DPoP proof must carry the nonce this server sent in its DPoP-Nonce header: retry with it.',
+  ),
+  ERR_DPOP_PROOF_INVALID: spec(
+    'verification',
+    'The DPoP proof is not valid for this request, this access token or this key.',
+  ),
   ERR_RATE_LIMITED: spec('input', 'Too many requests from this client: wait and try again.'),
   ERR_SERVICE_OVERLOADED: spec('internal', 'The service is overloaded: try again in a moment.'),
   ERR_STORE_FULL: spec(

@@ -113,7 +113,10 @@ export function errorResponse(
       error: first?.error ?? 'invalid_token',
       error_description: first?.error_description ?? 'The access token is not valid.',
     };
-    return c.json({ ...body, sanad_code: 'ERR_TOKEN_INVALID' }, 401);
+    // A DPoP-bound token without a valid proof of its key (a copied token) has its own code.
+    const code =
+      body.error === 'invalid_dpop_proof' ? 'ERR_DPOP_PROOF_INVALID' : 'ERR_TOKEN_INVALID';
+    return c.json({ ...body, sanad_code: code }, 401);
   }
   if (err instanceof Oauth2ServerErrorResponseError) {
     return c.json(

@@ -1,10 +1,9 @@
 /**
- * Stateless `c_nonce`s (OpenID4VCI 1.0 section 7): the nonce endpoint stores nothing, so an
- * anonymous client asking for nonces in a loop costs CPU, never memory or rows. A c_nonce is its
- * expiry and 16 random bytes, authenticated with HMAC-SHA256 under a service key. A credential
- * request checks the MAC and the expiry, then records the nonce as used until it expires: only a
- * client holding a live access token reaches that step, so the used-nonce rows are bounded by the
- * offers redeemed.
+ * Stateless single-use nonces: `c_nonce`s (OpenID4VCI 1.0 section 7) and DPoP nonces (RFC 9449
+ * section 8). Minting stores nothing, so an anonymous client asking for nonces in a loop costs
+ * CPU, never memory or rows. A nonce is its expiry and 16 random bytes, authenticated with
+ * HMAC-SHA256 under a service key of its purpose. Redeeming checks the MAC and the expiry, then
+ * records the nonce as used until it expires: a used one is refused, so a replayed proof is too.
  *
  * The service key is created once in the shared service store (put-if-absent), so every instance
  * on one database accepts the nonces of the others. Someone who can read that database can mint
@@ -20,7 +19,15 @@ const MAC_BYTES = 16;
 const NONCE_BYTES = EXPIRY_BYTES + RANDOM_BYTES + MAC_BYTES;
 /** The key lives a year; nonces minted under the previous key are refused after a rotation (they live minutes). */
 const KEY_TTL_SECONDS = 365 * 24 * 3600;
-const KEY_ID = 'c_nonce';
+
+export type NoncePurpose = 'c_nonce' | 'dpop_nonce';
+
+export interface SingleUseNonces {
+  /** A fresh nonce valid until `now + ttl`. */
+  mint(now: number): Promise<string>;
+  /** True the first time `nonce` is redeemed before its expiry; false for anything else. */
+  redeem(nonce: string, now: number): Promise<boolean>;
+}
 
 export interface CNonces {
   /** A fresh c_nonce valid until `now + ttl`. */
@@ -38,6 +45,20 @@ const refused = (): HttpError =>
   );
 
 export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces {
+  const nonces = createSingleUseNonces(store, ttlSeconds, 'c_nonce');
+  return {
+    mint: nonces.mint,
+    async redeem(nonce, now) {
+      if (!(await nonces.redeem(nonce, now))) throw refused();
+    },
+  };
+}
+
+export function createSingleUseNonces(
+  store: ServiceStore,
+  ttlSeconds: number,
+  purpose: NoncePurpose,
+): SingleUseNonces {
   let key: { cryptoKey: Promise<CryptoKey>; expiresAt: number } | undefined;
 
   const importKey = (raw: string): Promise<CryptoKey> =>
@@ -59,14 +80,14 @@ export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces 
         // Of several instances starting at once, the first write wins and all read it back.
         await store.put(
           'service_key',
-          KEY_ID,
+          purpose,
           toBase64url(randomBytes(32)),
           now + KEY_TTL_SECONDS,
           now,
         );
-        const stored = await store.get<unknown>('service_key', KEY_ID, now);
+        const stored = await store.get<unknown>('service_key', purpose, now);
         if (!stored || typeof stored.value !== 'string')
-          throw new SanadError('ERR_STORAGE', 'The c_nonce key could not be stored.');
+          throw new SanadError('ERR_STORAGE', `The ${purpose} key could not be stored.`);
         entry.expiresAt = stored.expiresAt;
         return importKey(stored.value);
       })();
@@ -97,10 +118,10 @@ export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces 
       try {
         bytes = fromBase64url(nonce);
       } catch {
-        throw refused();
+        return false;
       }
       // fromBase64url accepts one spelling per value, so a variant cannot dodge the used-nonce row.
-      if (bytes.length !== NONCE_BYTES) throw refused();
+      if (bytes.length !== NONCE_BYTES) return false;
       const body = bytes.slice(0, EXPIRY_BYTES + RANDOM_BYTES);
       const expiresAt = new DataView(body.buffer).getUint32(0);
       const expected = await mac(body, now);
@@ -108,9 +129,9 @@ export function createCNonces(store: ServiceStore, ttlSeconds: number): CNonces 
       let diff = 0;
       for (let i = 0; i < MAC_BYTES; i += 1)
         diff |= (expected[i] ?? 0) ^ (bytes[EXPIRY_BYTES + RANDOM_BYTES + i] ?? 0);
-      if (diff !== 0 || expiresAt <= now || expiresAt > now + ttlSeconds) throw refused();
+      if (diff !== 0 || expiresAt <= now || expiresAt > now + ttlSeconds) return false;
       // Used once: the row lives as long as the nonce could be replayed.
-      if (!(await store.put('c_nonce', nonce, {}, expiresAt, now))) throw refused();
+      return store.put(purpose, nonce, {}, expiresAt, now);
     },
   };
 }

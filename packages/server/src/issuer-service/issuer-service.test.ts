@@ -484,7 +484,7 @@ describe('issuer service errors: every refusal carries its sanad_code', () => {
     // No token at all: a bare challenge, with no error code (section 3.1).
     const none = await s.post('/credential', { 'content-type': 'application/json' }, '{}');
     expect(none.status).toBe(401);
-    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(none.headers.get('www-authenticate')).toBe('Bearer, DPoP');
     expect(await none.json()).toMatchObject({ sanad_code: 'ERR_TOKEN_INVALID' });
   });
 

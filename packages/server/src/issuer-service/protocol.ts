@@ -57,7 +57,7 @@ import type { CredentialType, Issuer, PublishedStatusList } from '@sanad/issuer'
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { HttpError } from '../http/errors.js';
 import type { ServiceStore } from '../store/service-store.js';
-import { createCNonces } from './c-nonce.js';
+import { createCNonces, createSingleUseNonces } from './c-nonce.js';
 import { secretId, seal, unseal } from './sealed.js';
 
 export interface IssuerProtocolOptions {
@@ -92,6 +92,11 @@ export interface IssuerProtocolOptions {
   batchSize?: number;
   accessTokenTtlSeconds?: number;
   cNonceTtlSeconds?: number;
+  /**
+   * Refuse token requests without a DPoP proof (RFC 9449; HAIP). Without it DPoP is used when a
+   * wallet offers it: the token is then bound to the wallet's key, useless to whoever copies it.
+   */
+  requireDpop?: boolean;
   clock?: Clock;
   log?: (message: string) => void;
 }
@@ -165,6 +170,8 @@ export interface IssuerProtocol {
   redeemPreAuthorizedCode(input: TokenRequest): Promise<AccessTokenResponse>;
   /** A fresh `c_nonce`; stores nothing. */
   nonce(): Promise<NonceResponse>;
+  /** A fresh DPoP nonce (RFC 9449 section 8), for the `DPoP-Nonce` header of token and credential responses; stores nothing. */
+  dpopNonce(): Promise<string>;
   /** The credential endpoint: one copy per key proof, once per access token. */
   issueCredentials(input: CredentialRequest): Promise<CredentialResponse>;
   /** A signed status list by its path under `/status/`, as this instance publishes it. */
@@ -291,6 +298,39 @@ async function library<T>(
 }
 
 /** A 401 with its RFC 6750 section 3 challenge: the token is spent, expired or unknown here. */
+/** DPoP proofs Sanad verifies: the same algorithms as everything else it checks. */
+const DPOP_ALGS = ['ES256', 'EdDSA'] as const;
+/** How long a DPoP nonce can be used, and how far a proof's `iat` may be from now. */
+const DPOP_NONCE_TTL_SECONDS = 300;
+
+/** RFC 9449 section 7.1 and 9: the token endpoint answers 400, a resource 401 with a DPoP challenge. */
+function dpopError(
+  at: 'token' | 'resource',
+  error: 'invalid_dpop_proof' | 'use_dpop_nonce',
+  description: string,
+  code: 'ERR_DPOP_PROOF_INVALID' | 'ERR_DPOP_NONCE_REQUIRED',
+  headers: Record<string, string> = {},
+): HttpError {
+  return at === 'token'
+    ? new HttpError(400, error, description, code, undefined, headers)
+    : new HttpError(401, error, description, code, undefined, {
+        ...headers,
+        'WWW-Authenticate': `DPoP error="${error}", error_description="${description}", algs="${DPOP_ALGS.join(' ')}"`,
+      });
+}
+
+const dpopInvalid = (at: 'token' | 'resource', description: string): HttpError =>
+  dpopError(at, 'invalid_dpop_proof', description, 'ERR_DPOP_PROOF_INVALID');
+
+const useDpopNonce = (at: 'token' | 'resource', nonce: string): HttpError =>
+  dpopError(
+    at,
+    'use_dpop_nonce',
+    'Sign the DPoP proof again with the nonce in the DPoP-Nonce header.',
+    'ERR_DPOP_NONCE_REQUIRED',
+    { 'DPoP-Nonce': nonce },
+  );
+
 function tokenRefused(): HttpError {
   const description = 'The access token was already used or has expired.';
   return new HttpError(401, 'invalid_token', description, 'ERR_TOKEN_INVALID', undefined, {
@@ -381,6 +421,26 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
   const jwtVcIssuerPath = `/.well-known/jwt-vc-issuer${basePath}`;
   const cNonces = createCNonces(store, cNonceTtl);
+  const dpopNonces = createSingleUseNonces(store, DPOP_NONCE_TTL_SECONDS, 'dpop_nonce');
+
+  /**
+   * What RFC 9449 asks of a proof beyond what the OAuth library checks: a nonce this service
+   * minted and nobody used (so a proof is good once: a replay is refused) and an `iat` close to
+   * now (the library does not look at it). A missing or spent nonce is answered with a fresh one.
+   */
+  async function checkDpopFreshness(dpopJwt: string, at: 'token' | 'resource'): Promise<void> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = decodeJwt(dpopJwt));
+    } catch {
+      throw dpopInvalid(at, 'The DPoP proof is not a JWT.');
+    }
+    const t = now();
+    if (typeof payload.iat !== 'number' || Math.abs(payload.iat - t) > DPOP_NONCE_TTL_SECONDS)
+      throw dpopInvalid(at, 'The DPoP proof was not made just now (iat).');
+    if (typeof payload.nonce !== 'string' || !(await dpopNonces.redeem(payload.nonce, t)))
+      throw useDpopNonce(at, await dpopNonces.mint(t));
+  }
 
   const callbacks = sanadCallbacks({
     signerFor: () => signer,
@@ -404,6 +464,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       token_endpoint: `${baseUrl}/token`,
       jwks_uri: `${baseUrl}/jwks`,
       'pre-authorized_grant_anonymous_access_supported': true,
+      dpop_signing_alg_values_supported: [...DPOP_ALGS],
       grant_types_supported: [preAuthorizedCodeGrantIdentifier],
       // REQUIRED by RFC 8414 section 2; none, truthfully: only the pre-authorized code grant, no authorization endpoint.
       response_types_supported: [],
@@ -624,6 +685,32 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       'ERR_INVALID_INPUT',
     );
     const { grant } = parsed;
+    // The proof first: a bad or stale one costs the holder no PIN attempt.
+    const dpopJwt = parsed.dpop?.jwt;
+    if (dpopJwt === undefined && options.requireDpop)
+      throw new HttpError(
+        400,
+        'invalid_dpop_proof',
+        'This issuer requires a DPoP proof (RFC 9449) with the token request.',
+        'ERR_DPOP_REQUIRED',
+      );
+    let dpopJwk: Jwk | undefined;
+    if (dpopJwt !== undefined) {
+      await checkDpopFreshness(dpopJwt, 'token');
+      dpopJwk = (
+        await library(
+          () =>
+            authorizationServer.verifyDpopJwt({
+              dpopJwt,
+              request,
+              allowedSigningAlgs: [...DPOP_ALGS],
+              now: new Date(clock.now()),
+            }),
+          'invalid_dpop_proof',
+          'ERR_DPOP_PROOF_INVALID',
+        )
+      ).header.jwk as Jwk;
+    }
     if (grant.grantType !== preAuthorizedCodeGrantIdentifier) {
       throw new HttpError(
         400,
@@ -660,6 +747,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       signer: tokenSigner,
       expiresInSeconds: accessTokenTtl,
       subject: taken.offerId,
+      ...(dpopJwk ? { dpop: { jwk: dpopJwk } } : {}),
       now: new Date(clock.now()),
     });
     const token = response.access_token;
@@ -676,14 +764,17 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     request,
     body,
   }: CredentialRequest): Promise<CredentialResponse> {
+    const dpopJwt = request.headers.get('dpop');
+    if (dpopJwt) await checkDpopFreshness(dpopJwt, 'resource');
+    // A DPoP-bound token (cnf.jkt) is refused without a proof by its key: a copied token is useless.
     const { tokenPayload } = await resourceServer.verifyResourceRequest({
       request,
       resourceServer: baseUrl,
       authorizationServers: [authorizationServerMetadata],
-      allowedAuthenticationSchemes: ['Bearer' as never],
+      allowedAuthenticationSchemes: ['Bearer', 'DPoP'] as never,
       now: new Date(clock.now()),
     });
-    const token = (request.headers.get('authorization') ?? '').slice('Bearer '.length);
+    const token = (request.headers.get('authorization') ?? '').split(' ', 2)[1] ?? '';
     const tokenId = secretId(token);
     const found = await store.get<TokenRecord>('access_token', tokenId, now());
     if (!found || tokenPayload.sub !== found.value.offerId) throw tokenRefused();
@@ -814,6 +905,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     redeemPreAuthorizedCode,
     // Only c_nonce (OpenID4VCI 1.0 section 7.2): c_nonce_expires_in was dropped from the final text.
     nonce: async () => vci.createNonceResponse({ cNonce: await cNonces.mint(now()) }),
+    dpopNonce: () => dpopNonces.mint(now()),
     issueCredentials,
     async statusList(path) {
       let list = (await statusLists()).find((l) => l.path === path);

@@ -10,6 +10,7 @@ export type RecordKind =
   | 'offer'
   | 'access_token'
   | 'c_nonce'
+  | 'dpop_nonce'
   | 'session'
   | 'vp_nonce'
   | 'tx_code_client'

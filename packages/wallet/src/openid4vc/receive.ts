@@ -4,6 +4,7 @@
  * an access token, then ask for a batch of copies, each bound to a fresh key.
  */
 import {
+  type Jwk,
   Oauth2ClientErrorResponseError,
   preAuthorizedCodeGrantIdentifier,
 } from '@openid4vc/oauth2';
@@ -13,11 +14,13 @@ import {
   formatOf,
   type CredentialTypeMetadata,
   didOf,
+  generateKeyPair,
   isPlainObject,
   SanadError,
   type SanadErrorCode,
   type SignatureAlgorithm,
   type Signer,
+  signerFromJwk,
 } from '@sanad/core';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { type ProtocolFetch, protocolFetch } from './fetch.js';
@@ -201,9 +204,14 @@ export async function receiveCredentialOffer(
   // What no error may quote: the link and all it carries, then the PIN and the access token.
   const secrets: Array<string | undefined> = linkSecrets(offerUri);
   const fail = (err: unknown): never => protocolError(net, err, secrets);
+  // A key of this issuance only, for DPoP (RFC 9449): the access token is bound to it, so a
+  // token copied off the wire or out of a log is useless. Never stored: it lives one receive.
+  let dpop: { signer: Signer; jwk: Jwk } | undefined;
   const callbacks = sanadCallbacks({
     fetch: net.fetch,
     signerFor: async (jwtSigner) => {
+      if (jwtSigner.method === 'jwk' && dpop && jwtSigner.publicJwk.x === dpop.jwk.x)
+        return dpop.signer;
       if (jwtSigner.method !== 'did') throw new SanadError('ERR_INVALID_KEY');
       return wallet.signerFor(didOf(jwtSigner.didUrl));
     },
@@ -241,12 +249,31 @@ export async function receiveCredentialOffer(
     );
   // An offer by reference carries its code in what was fetched, not in the link.
   secrets.push(grant['pre-authorized_code']);
-  const redeem = (credentialOffer: typeof offer, txCode?: string) =>
-    client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+  if (
+    issuerMetadata.authorizationServers.some((as) =>
+      as.dpop_signing_alg_values_supported?.includes('ES256'),
+    )
+  ) {
+    const { privateJwk, publicJwk } = await generateKeyPair('ES256');
+    dpop = { signer: await signerFromJwk(privateJwk), jwk: publicJwk as Jwk };
+  }
+  const dpopSigner = dpop
+    ? { method: 'jwk' as const, publicJwk: dpop.jwk, alg: 'ES256' }
+    : undefined;
+  // The server's DPoP nonce, carried from each response to the next request.
+  let dpopNonce: string | undefined;
+  const redeem = async (credentialOffer: typeof offer, txCode?: string) => {
+    const result = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({
       credentialOffer,
       issuerMetadata,
       ...(txCode !== undefined ? { txCode } : {}),
+      ...(dpopSigner
+        ? { dpop: { signer: dpopSigner, ...(dpopNonce ? { nonce: dpopNonce } : {}) } }
+        : {}),
     });
+    dpopNonce = result.dpop?.nonce ?? dpopNonce;
+    return result;
+  };
   let accessTokenResponse: Awaited<ReturnType<typeof redeem>>['accessTokenResponse'] | undefined;
   if (grant.tx_code) {
     if (!options.txCode) throw new SanadError('ERR_TX_CODE_REQUIRED');
@@ -320,6 +347,9 @@ export async function receiveCredentialOffer(
       accessToken: accessTokenResponse.access_token,
       credentialConfigurationId: configurationId,
       proofs: { jwt: proofs },
+      ...(dpopSigner
+        ? { dpop: { signer: dpopSigner, ...(dpopNonce ? { nonce: dpopNonce } : {}) } }
+        : {}),
     })
     .catch(fail);
   // OpenID4VCI 1.0 wraps each credential in an object; older drafts sent bare values.

@@ -41,6 +41,7 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
       client: clientKey(c, options),
     });
     c.header('Cache-Control', 'no-store');
+    c.header('DPoP-Nonce', await protocol.dpopNonce());
     return c.json(response);
   });
   app.post('/nonce', async (c) => {
@@ -53,6 +54,7 @@ export function publicRoutes(protocol: IssuerProtocol, options: ClientKeyOptions
       body: await readBody(c.req.raw),
     });
     c.header('Cache-Control', 'no-store');
+    c.header('DPoP-Nonce', await protocol.dpopNonce());
     return c.json(response);
   });
   // CDNs may cache a list as long as this instance keeps it before re-signing.
