@@ -193,6 +193,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         maxTxCodeAttempts,
         maxTxCodeAttemptsPerClient,
         identifier,
+        requireDpop,
       } = config.issuer;
       // Protocol state lives beside the register: in its PostgreSQL database, or in the folder.
       const composed = await composeIssuerService({
@@ -206,6 +207,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         maxTxCodeAttempts,
         maxTxCodeAttemptsPerClient,
         identifier,
+        requireDpop,
         closeAfter: [folder],
       });
       await serveUntilStopped(composed, o, (listening) =>

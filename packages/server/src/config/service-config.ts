@@ -66,6 +66,8 @@ export interface ServiceConfig {
      * `/.well-known/jwt-vc-issuer` (verifiers fetch them, or pin them in the trust list).
      */
     identifier: 'did' | 'https';
+    /** Refuse token requests without a DPoP proof (RFC 9449, HAIP): every access token is bound to the wallet's key. */
+    requireDpop: boolean;
   };
   verifier: {
     /** How long a request can be answered. */
@@ -114,6 +116,7 @@ const STANDARD: ServiceConfig = {
     maxTxCodeAttempts: 5,
     maxTxCodeAttemptsPerClient: 20,
     identifier: 'did',
+    requireDpop: false,
   },
   verifier: {
     sessionTtlSeconds: 300,
@@ -136,7 +139,7 @@ const STANDARD: ServiceConfig = {
  *   the office can cause) must not turn a revoked credential into an accepted one. Slow phones get
  *   10 minutes per session; the event loop of a small laptop may lag 2 s before shedding.
  * - `high-risk`: results forgotten after 60 s (long enough for the desk to read them), 2-minute
- *   sessions, status lists at most an hour old and `reject`, 3 PIN attempts, and `warn` logs, so
+ *   sessions, status lists at most an hour old and `reject`, 3 PIN attempts, DPoP required, and `warn` logs, so
  *   no per-request line records who was checked when (the services keep no other history).
  * - `ministry-scale`: PostgreSQL shared by several instances behind a load balancer (one proxy
  *   hop trusted for client addresses), budgets sized for camps behind one address, larger caps.
@@ -155,7 +158,12 @@ export const SERVICE_PROFILES: Readonly<Record<ProfileName, ServiceConfigFile>> 
   },
   'high-risk': {
     logLevel: 'warn',
-    issuer: { offerTtlSeconds: 24 * 3600, maxTxCodeAttempts: 3, maxTxCodeAttemptsPerClient: 10 },
+    issuer: {
+      offerTtlSeconds: 24 * 3600,
+      maxTxCodeAttempts: 3,
+      maxTxCodeAttemptsPerClient: 10,
+      requireDpop: true,
+    },
     verifier: {
       sessionTtlSeconds: 120,
       resultRetentionSeconds: 60,
@@ -306,6 +314,7 @@ const SCHEMA = object({
     maxTxCodeAttempts: integer(1, 10),
     maxTxCodeAttemptsPerClient: integer(1),
     identifier: oneOf(['did', 'https']),
+    requireDpop: boolean,
   }),
   verifier: object({
     sessionTtlSeconds: integer(30, 24 * 3600),
