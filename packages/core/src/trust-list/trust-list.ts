@@ -7,6 +7,7 @@ import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js
 import { isPlainObject } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import type { JWK, Signer } from '../keys.js';
+import type { VerifiedChain } from '../x509/chain.js';
 import { JwtVcIssuerKeys } from './jwt-vc-issuer.js';
 import {
   didProblem,
@@ -19,6 +20,16 @@ import {
 } from '../signed-list/signed-list.js';
 
 export const TRUST_LIST_JWT_TYP = 'sanad-trust-list+jwt';
+
+/** Validated certificate chains a trust list keeps: one per issuer key in use, with room to spare. */
+const MAX_CACHED_CHAINS = 256;
+
+/**
+ * The X.509 code, loaded on first use: a wallet or desk that never meets a certificate never
+ * downloads pkijs. Kept once loaded: every `import()` resolves its specifier again.
+ */
+let x509: Promise<typeof import('../x509/chain.js')> | undefined;
+const x509Module = () => (x509 ??= import('../x509/chain.js'));
 
 export interface TrustedIssuer {
   /** A DID, or an https issuer URL (its keys pinned in `jwks`, else from its JWT VC Issuer Metadata). */
@@ -140,6 +151,8 @@ export class TrustList {
   readonly signed: boolean;
   readonly #byId: Map<string, TrustedIssuer>;
   readonly #metadata = new JwtVcIssuerKeys();
+  /** Chains already validated against this list's anchors, by their certificates (most recent last). */
+  readonly #chains = new Map<string, VerifiedChain>();
 
   constructor(document: TrustListDocument, signed = false) {
     this.document = document;
@@ -205,13 +218,25 @@ export class TrustList {
   ): Promise<{ key: JWK; credentialTypes: string[] }> {
     const anchors = this.document.trust_anchors ?? [];
     if (anchors.length === 0) throw new SanadError('ERR_X509_UNTRUSTED');
-    // Loaded on first use: a wallet or desk that never meets a certificate never downloads pkijs.
-    const { namesIssuer, verifyCertificateChain } = await import('../x509/chain.js');
-    const chain = await verifyCertificateChain(
-      x5c,
-      anchors.map((a) => a.certificate),
-      now,
-    );
+    const { namesIssuer, verifyCertificateChain } = await x509Module();
+    // An issuer's every credential carries the same chain: validate it once for as long as it
+    // holds (parsing and two signatures cost ten times the credential's own check).
+    const id =
+      Array.isArray(x5c) && x5c.every((c) => typeof c === 'string') ? x5c.join('.') : undefined;
+    let chain = id === undefined ? undefined : this.#chains.get(id);
+    if (chain && (now < chain.validFrom || now > chain.validUntil)) chain = undefined;
+    if (!chain) {
+      chain = await verifyCertificateChain(
+        x5c,
+        anchors.map((a) => a.certificate),
+        now,
+      );
+      if (id !== undefined) {
+        if (this.#chains.size >= MAX_CACHED_CHAINS)
+          this.#chains.delete(this.#chains.keys().next().value!);
+        this.#chains.set(id, chain);
+      }
+    }
     if (!namesIssuer(chain.leaf, issuerId)) throw new SanadError('ERR_X509_NAME_MISMATCH');
     const credentialTypes = [
       ...new Set(chain.anchors.flatMap((i) => anchors[i]!.credential_types)),

@@ -47,6 +47,9 @@ export interface VerifiedChain {
   leaf: ParsedCertificate;
   /** Indexes into the anchors given of those that issued the top of the chain. */
   anchors: number[];
+  /** When every certificate of the chain and its anchor is valid (seconds): a cached result holds in between. */
+  validFrom: number;
+  validUntil: number;
 }
 
 function parseChain(x5c: unknown): ParsedCertificate[] {
@@ -126,8 +129,14 @@ export async function verifyCertificateChain(
   }
   // Not "forged" when a name matches but the key does not: a CA renewing its root keeps its name.
   if (found.length === 0) throw new SanadError('ERR_X509_UNTRUSTED');
-  checkDates([...chain, roots[found[0]!]!], now);
-  return { leaf: chain[0]!, anchors: found };
+  const dated = [...chain, roots[found[0]!]!];
+  checkDates(dated, now);
+  return {
+    leaf: chain[0]!,
+    anchors: found,
+    validFrom: Math.max(...dated.map((c) => c.notBefore.getTime() / 1000)),
+    validUntil: Math.min(...dated.map((c) => c.notAfter.getTime() / 1000)),
+  };
 }
 
 /**
