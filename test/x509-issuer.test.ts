@@ -173,6 +173,33 @@ describe('an SD-JWT VC issuer known by its X.509 chain', () => {
     });
   });
 
+  it('keeps a validated chain only while its certificates hold', async () => {
+    const root = await CertificateAuthority.create({
+      subject: { commonName: 'Agency root' },
+      days: 3650,
+    });
+    const key = await generateKeyPair();
+    const leaf = await root.issue({
+      subject: { commonName: 'Issuer' },
+      publicJwk: key.publicJwk,
+      days: 10,
+      uris: [ISSUER],
+    });
+    const list = anchored(root);
+    const now = Date.now() / 1000;
+    await expect(list.x509IssuerKey(ISSUER, [leaf], now)).resolves.toMatchObject({
+      credentialTypes: [VCT],
+    });
+    // Cached, yet refused once the leaf has expired, and for a name it does not carry.
+    await expect(list.x509IssuerKey(ISSUER, [leaf], now + 30 * 86_400)).rejects.toMatchObject({
+      code: 'ERR_X509_CERTIFICATE_EXPIRED',
+    });
+    await expect(list.x509IssuerKey('https://other.example', [leaf], now)).rejects.toMatchObject({
+      code: 'ERR_X509_NAME_MISMATCH',
+    });
+    await expect(list.x509IssuerKey(ISSUER, [leaf], now)).resolves.toBeDefined();
+  });
+
   it('reads in independent stacks: OpenSSL checks the chain, @sd-jwt/sd-jwt-vc the credential with the leaf key', async () => {
     const root = await CertificateAuthority.create({
       subject: { commonName: 'Agency root' },
