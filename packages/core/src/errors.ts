@@ -369,6 +369,14 @@ export const ERROR_CODES = {
     'input',
     'The DPoP proof must carry the nonce this server sent in its DPoP-Nonce header: retry with it.',
   ),
+  ERR_WALLET_ATTESTATION_REQUIRED: spec(
+    'input',
+    'This issuer accepts only wallets with an attestation from a wallet provider it trusts.',
+  ),
+  ERR_WALLET_ATTESTATION_INVALID: spec(
+    'verification',
+    'The wallet attestation or its proof is not valid, not from a trusted wallet provider, or was used before.',
+  ),
   ERR_DPOP_PROOF_INVALID: spec(
     'verification',
     'The DPoP proof is not valid for this request, this access token or this key.',

@@ -18,6 +18,12 @@ export {
   type IssuerServiceOptions,
 } from './issuer-service/issuer-service.js';
 export {
+  type AttestedWallet,
+  checkWalletProviders,
+  type WalletAttestationOptions,
+  type WalletProvider,
+} from './issuer-service/wallet-attestation.js';
+export {
   DEFAULT_SERVER_LIMITS,
   type Listening,
   type ListenOptions,

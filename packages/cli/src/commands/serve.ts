@@ -16,6 +16,7 @@ import {
 } from '@sanad/issuer';
 import { allowInsecureHttpUrls } from '@sanad/openid4vc';
 import {
+  checkWalletProviders,
   type Composed,
   composeIssuerService,
   composeVerifierService,
@@ -153,16 +154,37 @@ async function serveUntilStopped(
 }
 
 export function registerServeCommands(issuerCommand: Command, verifierCommand: Command): void {
-  action<ServeOptions & { dir: string }>(
+  action<
+    ServeOptions & { dir: string; walletProviders?: string; requireWalletAttestation?: boolean }
+  >(
     serveOptions(
       issuerCommand
         .command('serve')
         .description(
           'run the OpenID4VCI issuer service (operator API token from SANAD_OPERATOR_TOKEN)',
         )
-        .requiredOption('--dir <dir>', 'the issuer folder (from `sanad issuer init`)'),
+        .requiredOption('--dir <dir>', 'the issuer folder (from `sanad issuer init`)')
+        .option(
+          '--wallet-providers <file>',
+          'JSON list of wallet providers whose attestations are accepted (HAIP): [{ name, certificate | jwks }]',
+        )
+        .option(
+          '--require-wallet-attestation',
+          'with --wallet-providers: refuse wallets without one',
+        ),
     ),
     async (o, out) => {
+      if (o.requireWalletAttestation && !o.walletProviders)
+        throw new SanadError(
+          'ERR_CONFIG_INVALID',
+          '--require-wallet-attestation needs --wallet-providers: which providers would be accepted?',
+        );
+      const walletAttestation = o.walletProviders
+        ? {
+            providers: checkWalletProviders(await readJson(o.walletProviders)),
+            ...(o.requireWalletAttestation ? { required: true } : {}),
+          }
+        : undefined;
       const baseUrl = checkBaseUrl(o);
       const token = operatorToken();
       const config = await effectiveConfig(o);
@@ -208,6 +230,7 @@ export function registerServeCommands(issuerCommand: Command, verifierCommand: C
         maxTxCodeAttemptsPerClient,
         identifier,
         requireDpop,
+        ...(walletAttestation ? { walletAttestation } : {}),
         closeAfter: [folder],
       });
       await serveUntilStopped(composed, o, (listening) =>

@@ -58,6 +58,7 @@ import { sanadCallbacks } from '@sanad/openid4vc';
 import { HttpError } from '../http/errors.js';
 import type { ServiceStore } from '../store/service-store.js';
 import { createCNonces, createSingleUseNonces } from './c-nonce.js';
+import { type WalletAttestationOptions, walletAttestationCheck } from './wallet-attestation.js';
 import { secretId, seal, unseal } from './sealed.js';
 
 export interface IssuerProtocolOptions {
@@ -97,6 +98,8 @@ export interface IssuerProtocolOptions {
    * wallet offers it: the token is then bound to the wallet's key, useless to whoever copies it.
    */
   requireDpop?: boolean;
+  /** Wallet providers whose attestations this issuer accepts (HAIP), and whether one is required. */
+  walletAttestation?: WalletAttestationOptions;
   clock?: Clock;
   log?: (message: string) => void;
 }
@@ -422,6 +425,13 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
   const jwtVcIssuerPath = `/.well-known/jwt-vc-issuer${basePath}`;
   const cNonces = createCNonces(store, cNonceTtl);
   const dpopNonces = createSingleUseNonces(store, DPOP_NONCE_TTL_SECONDS, 'dpop_nonce');
+  const attestedWallet = options.walletAttestation
+    ? walletAttestationCheck(options.walletAttestation, {
+        store,
+        audience: baseUrl,
+        now: () => epochSeconds(clock),
+      })
+    : undefined;
 
   /**
    * What RFC 9449 asks of a proof beyond what the OAuth library checks: a nonce this service
@@ -465,6 +475,14 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       jwks_uri: `${baseUrl}/jwks`,
       'pre-authorized_grant_anonymous_access_supported': true,
       dpop_signing_alg_values_supported: [...DPOP_ALGS],
+      ...(options.walletAttestation
+        ? {
+            token_endpoint_auth_methods_supported: [
+              'attest_jwt_client_auth',
+              ...(options.walletAttestation.required ? [] : ['none']),
+            ],
+          }
+        : {}),
       grant_types_supported: [preAuthorizedCodeGrantIdentifier],
       // REQUIRED by RFC 8414 section 2; none, truthfully: only the pre-authorized code grant, no authorization endpoint.
       response_types_supported: [],
@@ -679,13 +697,15 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
     body,
     client,
   }: TokenRequest): Promise<AccessTokenResponse> {
+    // The wallet first, by its headers (the library would refuse half a pair without a code of ours).
+    const wallet = await attestedWallet?.(request);
     const parsed = await library(
       () => authorizationServer.parseAccessTokenRequest({ request, accessTokenRequest: body }),
       'invalid_request',
       'ERR_INVALID_INPUT',
     );
     const { grant } = parsed;
-    // The proof first: a bad or stale one costs the holder no PIN attempt.
+    // The proofs first: a bad or stale one costs the holder no PIN attempt.
     const dpopJwt = parsed.dpop?.jwt;
     if (dpopJwt === undefined && options.requireDpop)
       throw new HttpError(
@@ -747,6 +767,7 @@ export function createIssuerProtocol(options: IssuerProtocolOptions): IssuerProt
       signer: tokenSigner,
       expiresInSeconds: accessTokenTtl,
       subject: taken.offerId,
+      ...(wallet ? { clientId: wallet.clientId } : {}),
       ...(dpopJwk ? { dpop: { jwk: dpopJwk } } : {}),
       now: new Date(clock.now()),
     });

@@ -11,6 +11,7 @@ export type RecordKind =
   | 'access_token'
   | 'c_nonce'
   | 'dpop_nonce'
+  | 'attestation_pop'
   | 'session'
   | 'vp_nonce'
   | 'tx_code_client'

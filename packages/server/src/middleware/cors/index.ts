@@ -20,7 +20,8 @@ const PREFLIGHT = {
   ...ON_EVERY_ANSWER,
   'Access-Control-Allow-Methods': 'GET,POST',
   // What the OpenID4VCI/VP clients send: bearer tokens, JSON or form bodies, DPoP proofs.
-  'Access-Control-Allow-Headers': 'Authorization,Content-Type,DPoP',
+  'Access-Control-Allow-Headers':
+    'Authorization,Content-Type,DPoP,OAuth-Client-Attestation,OAuth-Client-Attestation-PoP',
   'Access-Control-Max-Age': '600',
 };
 
