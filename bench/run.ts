@@ -28,7 +28,6 @@ import { Resolver } from 'did-resolver';
 import { gzipSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import {
-  CertificateAuthority,
   createGuardedFetch,
   createGuardedHttpFetch,
   type Cryptosuite,
@@ -62,6 +61,7 @@ import {
   VC_V2_CONTEXT,
   SANAD_CONTEXT,
 } from '@sanad/core';
+import { CertificateAuthority } from '@sanad/core/x509';
 import {
   base64urlSigner,
   createIssuer,

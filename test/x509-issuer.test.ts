@@ -7,7 +7,6 @@
 import { X509Certificate } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import {
-  CertificateAuthority,
   createGuardedFetch,
   decodeJwt,
   fromBase64url,
@@ -21,6 +20,7 @@ import {
   utf8,
   verifySignature,
 } from '@sanad/core';
+import { CertificateAuthority } from '@sanad/core/x509';
 import { createIssuer, createMemoryIssuerStore, refugeeStatusType } from '@sanad/issuer';
 import { createPresentationRequest, createVerifier } from '@sanad/verifier';
 import { createMemoryStorage, createWallet } from '@sanad/wallet';

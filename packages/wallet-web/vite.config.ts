@@ -7,9 +7,11 @@ import { appShell } from './scripts/app-shell.js';
 
 /**
  * Chunks only the W3C Data Integrity code loads (`ldp_vc`: JSON-LD, RDF canonicalisation, the
- * suites): about a fifth of the app, which a holder without such a credential never runs.
+ * suites), about a fifth of the app, and the X.509 code a certified verifier's request or an
+ * `x5c` issuer needs: what a holder without such a credential or verifier never runs.
  */
-const ON_DEMAND_IMPORTERS = /\/packages\/core\/src\/formats\/ldp-vc\//;
+const ON_DEMAND_IMPORTERS =
+  /\/packages\/(core\/src\/formats\/ldp-vc\/|openid4vc\/src\/callbacks\.ts$|core\/src\/trust-list\/trust-list\.ts$)/;
 
 /**
  * The chunks reached only through dynamic imports made by {@link ON_DEMAND_IMPORTERS}: not in the

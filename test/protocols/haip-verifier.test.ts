@@ -8,16 +8,8 @@
 import { X509Certificate } from 'node:crypto';
 import { type CallbackContext, HashAlgorithm, type Jwk } from '@openid4vc/oauth2';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import {
-  CertificateAuthority,
-  certificateHash,
-  createCertificate,
-  decodeJwt,
-  generateKeyPair,
-  signerFromJwk,
-  signJwt,
-  TrustList,
-} from '@sanad/core';
+import { decodeJwt, generateKeyPair, signerFromJwk, signJwt, TrustList } from '@sanad/core';
+import { CertificateAuthority, certificateHash, createCertificate } from '@sanad/core/x509';
 import { createMemoryIssuerStore } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService } from '@sanad/server';
 import { createVerifier } from '@sanad/verifier';

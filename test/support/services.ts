@@ -3,7 +3,6 @@
  * plus a wallet that talks to them through the OpenID4VC libraries.
  */
 import {
-  CertificateAuthority,
   type Clock,
   createGuardedFetch,
   createGuardedHttpFetch,
@@ -13,6 +12,7 @@ import {
   signerFromJwk,
   TrustList,
 } from '@sanad/core';
+import { CertificateAuthority } from '@sanad/core/x509';
 import {
   createIssuer,
   generateBbsIssuerKey,

@@ -188,24 +188,6 @@ export {
   VerifierRegistry,
   type VerifierRegistryDocument,
 } from './verifier-registry/verifier-registry.js';
-export { CertificateAuthority, type IssueCertificateOptions } from './x509/authority.js';
-export {
-  type CertificateName,
-  type CreateCertificateOptions,
-  certificateBase64,
-  certificateHash,
-  createCertificate,
-  type ParsedCertificate,
-  parseCertificate,
-  toPem,
-} from './x509/certificate.js';
-export {
-  MAX_CHAIN_LENGTH,
-  namesIssuer,
-  type VerifiedChain,
-  verifyCertificateChain,
-  verifyCertificatePath,
-} from './x509/chain.js';
 export type { LoadSignedListOptions, PinnedKey } from './signed-list/signed-list.js';
 export { fromBase45, toBase45 } from './offline/base45.js';
 export {

@@ -13,11 +13,11 @@ import {
   didKeyMultibase,
   generateKeyPair,
   isPlainObject,
-  parseCertificate,
   SanadError,
   signerFromJwk,
   tryParseJson,
 } from '@sanad/core';
+import { parseCertificate } from '@sanad/core/x509';
 import { moveFile, replaceFile } from '@sanad/core/node';
 import type { CredentialType } from './credential-type.js';
 import { generateBbsIssuerKey } from './bbs-key.js';

@@ -18,8 +18,6 @@ import {
   formatOf,
   type HolderKey,
   isPlainObject,
-  namesIssuer,
-  parseCertificate,
   randomBytes,
   randomId,
   SanadError,
@@ -30,6 +28,7 @@ import {
   TOKEN_STATUS,
   VC_V1_CONTEXT,
 } from '@sanad/core';
+import { namesIssuer, parseCertificate } from '@sanad/core/x509';
 import type { CredentialType } from './credential-type.js';
 import type {
   CredentialStatus,

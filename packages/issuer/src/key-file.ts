@@ -1,6 +1,7 @@
 /** Node-only: the issuer's private keys (JWK, and BBS) in 0600 JSON files, written atomically; its certificate chain. */
 import { readFile } from 'node:fs/promises';
-import { certificateBase64, type JWK, SanadError, tryParseJson } from '@sanad/core';
+import { type JWK, SanadError, tryParseJson } from '@sanad/core';
+import { certificateBase64 } from '@sanad/core/x509';
 import { replaceFile } from '@sanad/core/node';
 import { type BbsKeyFile, bbsIssuerKeyFrom } from './bbs-key.js';
 import type { BbsIssuerKey } from './issuer.js';

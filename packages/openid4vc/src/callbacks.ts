@@ -9,14 +9,12 @@ import {
   decodeJwt,
   type DidResolverOptions,
   type JWK,
-  parseCertificate,
   publicJwkOf,
   randomBytes,
   resolveDidKey,
   SanadError,
   type Signer,
   signJwt,
-  verifyCertificatePath,
   verifyDecodedJwt,
 } from '@sanad/core';
 import {
@@ -46,6 +44,12 @@ const DIGESTS: Record<HashAlgorithm, string> = {
   [HashAlgorithm.Sha512]: 'SHA-512',
 };
 
+/**
+ * The X.509 code, loaded when a request first carries a certificate chain (a HAIP verifier's):
+ * the wallet's first load stays without it. Kept once loaded: `import()` resolves again each call.
+ */
+let x509: typeof import('@sanad/core/x509') | undefined;
+
 async function publicKeyOf(
   jwtSigner: JwtSigner,
   did: DidResolverOptions | undefined,
@@ -58,7 +62,8 @@ async function publicKeyOf(
     case 'x5c':
       // A HAIP verifier's request (x509_san_dns / x509_hash): the chain must hold in itself; the
       // library then binds the client id to the leaf's DNS name or hash. No anchor vouches here.
-      return (await verifyCertificatePath(jwtSigner.x5c, Date.now() / 1000)).publicJwk;
+      x509 ??= await import('@sanad/core/x509');
+      return (await x509.verifyCertificatePath(jwtSigner.x5c, Date.now() / 1000)).publicJwk;
     default:
       // Federation trust needs a trust chain resolver Sanad does not run; refuse rather than half-check.
       throw new SanadError(
@@ -142,8 +147,14 @@ export function sanadCallbacks(options: CallbackOptions = {}): CallbackContext {
         return { decrypted: false };
       }
     },
+    // Asked after the request object's signature, which loaded the X.509 code (see publicKeyOf).
     getX509CertificateMetadata(certificate) {
-      const { dnsNames, uris } = parseCertificate(certificate);
+      if (!x509)
+        throw new SanadError(
+          'ERR_X509_CERTIFICATE_INVALID',
+          'No certificate chain was checked first.',
+        );
+      const { dnsNames, uris } = x509.parseCertificate(certificate);
       return { sanDnsNames: dnsNames, sanUriNames: uris };
     },
     // Public clients: the pre-authorized code (and its PIN) is the grant; no client secret exists.

@@ -8,16 +8,14 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { generateKeyPair, publicJwkOf, SanadError } from '@sanad/core';
 import {
   CertificateAuthority,
   type CertificateName,
   certificateBase64,
-  generateKeyPair,
   parseCertificate,
-  publicJwkOf,
-  SanadError,
   toPem,
-} from '@sanad/core';
+} from '@sanad/core/x509';
 import {
   CERTIFICATE_CHAIN_FILE,
   ISSUER_KEY_FILE,

@@ -1,18 +1,17 @@
 /** `sanad trust-list …`: the issuers a verifier trusts, optionally signed by an authority. */
 import type { Command } from 'commander';
 import {
-  certificateBase64,
   type JWK,
   checkDid,
   isSanadError,
   loadTrustList,
-  parseCertificate,
   parseTrustList,
   SanadError,
   signerFromJwk,
   signTrustList,
   type TrustListDocument,
 } from '@sanad/core';
+import { certificateBase64, parseCertificate } from '@sanad/core/x509';
 import { action } from '../command.js';
 import { readInput, readJson, writeOutput } from '../io.js';
 import {

@@ -204,7 +204,8 @@ function spkiOfJwk(jwk: JWK): PublicKeyInfo {
 function nameText(names: RelativeDistinguishedNames): string {
   const parts = names.typesAndValues
     .filter((tv) => tv.type === OID.commonName || tv.type === OID.organization)
-    .map((tv) => String(tv.value.valueBlock.value));
+    .map((tv): unknown => tv.value.valueBlock.value)
+    .filter((v): v is string => typeof v === 'string');
   return parts.join(', ');
 }
 
@@ -276,8 +277,10 @@ export function parseCertificate(base64: string): ParsedCertificate {
       keyUsage = keyUsageBits(extension);
     } else if (extension.extnID === OID.subjectAltName && parsed instanceof AltName) {
       for (const name of parsed.altNames) {
-        if (name.type === 6) uris.push(String(name.value));
-        if (name.type === 2) dnsNames.push(String(name.value).toLowerCase());
+        // IA5Strings, which pkijs gives as text: anything else is not a name to match.
+        if (typeof name.value !== 'string') continue;
+        if (name.type === 6) uris.push(name.value);
+        if (name.type === 2) dnsNames.push(name.value.toLowerCase());
       }
     }
   }

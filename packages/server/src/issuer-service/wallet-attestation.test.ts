@@ -6,7 +6,6 @@
  * [HAIP; draft-ietf-oauth-attestation-based-client-auth]
  */
 import {
-  CertificateAuthority,
   decodeJwt,
   generateKeyPair,
   type JWK,
@@ -14,6 +13,7 @@ import {
   signerFromJwk,
   signJwt,
 } from '@sanad/core';
+import { CertificateAuthority } from '@sanad/core/x509';
 import { describe, expect, it } from 'vitest';
 import { createMemoryServiceStore } from '../store/service-store.js';
 import { createIssuerService } from './issuer-service.js';

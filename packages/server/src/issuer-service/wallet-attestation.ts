@@ -12,9 +12,9 @@ import {
   type JWK,
   numericDate,
   SanadError,
-  verifyCertificateChain,
   verifyDecodedJwt,
 } from '@sanad/core';
+import { verifyCertificateChain } from '@sanad/core/x509';
 import type { RequestLike } from '@openid4vc/oauth2';
 import { HttpError } from '../http/errors.js';
 import type { ServiceStore } from '../store/service-store.js';

@@ -19,7 +19,6 @@ import type { Jwk } from '@openid4vc/oauth2';
 import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import {
   type Clock,
-  certificateHash,
   didJwkFromJwk,
   encodeOfflineRequest,
   epochSeconds,
@@ -29,7 +28,6 @@ import {
   isSanadError,
   type JWK,
   offlineClientId,
-  parseCertificate,
   type PresentationRequest,
   randomBytes,
   SanadError,
@@ -41,6 +39,7 @@ import {
   vpFormatsSupported,
   parseJsonBounded,
 } from '@sanad/core';
+import { certificateHash, parseCertificate } from '@sanad/core/x509';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
 import { exportJWK, generateKeyPair } from 'jose';

@@ -22,7 +22,13 @@ const hono = app(
   cors({
     origin: '*',
     allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Authorization', 'Content-Type', 'DPoP'],
+    allowHeaders: [
+      'Authorization',
+      'Content-Type',
+      'DPoP',
+      'OAuth-Client-Attestation',
+      'OAuth-Client-Attestation-PoP',
+    ],
     exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce', 'Retry-After'],
     maxAge: 600,
   }),
