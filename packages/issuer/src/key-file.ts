@@ -47,16 +47,20 @@ export async function saveBbsKeyFile(path: string, file: BbsKeyFile): Promise<vo
   }
 }
 
-/** The BBS key in `path`, or `undefined` when there is no such file. */
-export async function loadBbsKeyFile(path: string): Promise<BbsIssuerKey | undefined> {
-  let text: string;
+/** The text of a file a folder may or may not have: `undefined` when there is none. */
+async function readOptional(path: string): Promise<string | undefined> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SanadError('ERR_STORAGE', `${path} cannot be read.`, { cause: err });
   }
-  return bbsIssuerKeyFrom(tryParseJson(text));
+}
+
+/** The BBS key in `path`, or `undefined` when there is no such file. */
+export async function loadBbsKeyFile(path: string): Promise<BbsIssuerKey | undefined> {
+  const text = await readOptional(path);
+  return text === undefined ? undefined : bbsIssuerKeyFrom(tryParseJson(text));
 }
 
 /**
@@ -64,13 +68,8 @@ export async function loadBbsKeyFile(path: string): Promise<BbsIssuerKey | undef
  * `undefined` when there is no such file.
  */
 export async function loadCertificateChainFile(path: string): Promise<string[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new SanadError('ERR_STORAGE', `${path} cannot be read.`, { cause: err });
-  }
+  const text = await readOptional(path);
+  if (text === undefined) return undefined;
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0)
     throw new SanadError('ERR_X509_CERTIFICATE_INVALID', `${path} holds no PEM certificate.`);

@@ -57,6 +57,25 @@ async function openAuthority(dir: string): Promise<CertificateAuthority> {
   return new CertificateAuthority(certificate, key);
 }
 
+interface LeafFlags {
+  ca: string;
+  name?: string;
+  org?: string;
+  country?: string;
+  days: number;
+  renew?: boolean;
+}
+
+/** The options every leaf certificate takes: its CA, subject, validity and renewal. */
+const leafOptions = (cmd: Command, defaultName: string, renews: string): Command =>
+  cmd
+    .requiredOption('--ca <dir>', 'the CA folder')
+    .option('--name <text>', `the common name (default: ${defaultName})`)
+    .option('--org <text>', 'the organisation')
+    .option('--country <XX>', 'ISO 3166 country code')
+    .option('--days <n>', 'validity in days', wholeNumber(3650), 365)
+    .option('--renew', renews);
+
 export function registerPkiCommands(program: Command): void {
   const pki = program
     .command('pki')
@@ -98,32 +117,21 @@ export function registerPkiCommands(program: Command): void {
     },
   );
 
-  action<{
-    ca: string;
-    issuerDir: string;
-    uri: string;
-    name?: string;
-    org?: string;
-    country?: string;
-    days: number;
-    renew?: boolean;
-  }>(
-    pki
-      .command('issuer')
-      .description(
-        "certify an issuer folder's key: its SD-JWT VC credentials then carry the chain (x5c) and the URI as iss",
-      )
-      .requiredOption('--ca <dir>', 'the CA folder')
-      .requiredOption('--issuer-dir <dir>', 'the issuer folder')
-      .requiredOption(
-        '--uri <https-url>',
-        "the issuer's https identifier, named in the certificate",
-      )
-      .option('--name <text>', 'the common name (default: the URI)')
-      .option('--org <text>', 'the organisation')
-      .option('--country <XX>', 'ISO 3166 country code')
-      .option('--days <n>', 'validity in days', wholeNumber(3650), 365)
-      .option('--renew', "replace the folder's certificate (a renewal, or after a key rotation)"),
+  action<LeafFlags & { issuerDir: string; uri: string }>(
+    leafOptions(
+      pki
+        .command('issuer')
+        .description(
+          "certify an issuer folder's key: its SD-JWT VC credentials then carry the chain (x5c) and the URI as iss",
+        )
+        .requiredOption('--issuer-dir <dir>', 'the issuer folder')
+        .requiredOption(
+          '--uri <https-url>',
+          "the issuer's https identifier, named in the certificate",
+        ),
+      'the URI',
+      "replace the folder's certificate (a renewal, or after a key rotation)",
+    ),
     async (o, out) => {
       if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(o.uri))
         throw new SanadError(
@@ -154,35 +162,26 @@ export function registerPkiCommands(program: Command): void {
     },
   );
 
-  action<{
-    ca: string;
-    key: string;
-    dns: string;
-    out: string;
-    name?: string;
-    org?: string;
-    country?: string;
-    days: number;
-    renew?: boolean;
-  }>(
-    pki
-      .command('verifier')
-      .description(
-        "certify a verifier's request-signing key for its host: `verifier serve --certificate-chain` then signs requests as x509_san_dns:<host>",
-      )
-      .requiredOption('--ca <dir>', 'the CA folder')
-      .option(
-        '--key <file>',
-        'the request-signing key (created if missing)',
-        'verifier-key.jwk.json',
-      )
-      .requiredOption('--dns <host>', "the verifier service's host name, named in the certificate")
-      .requiredOption('--out <file>', 'where to write the certificate chain (PEM)')
-      .option('--name <text>', 'the common name (default: the host)')
-      .option('--org <text>', 'the organisation')
-      .option('--country <XX>', 'ISO 3166 country code')
-      .option('--days <n>', 'validity in days', wholeNumber(3650), 365)
-      .option('--renew', 'replace the certificate file'),
+  action<LeafFlags & { key: string; dns: string; out: string }>(
+    leafOptions(
+      pki
+        .command('verifier')
+        .description(
+          "certify a verifier's request-signing key for its host: `verifier serve --certificate-chain` then signs requests as x509_san_dns:<host>",
+        )
+        .option(
+          '--key <file>',
+          'the request-signing key (created if missing)',
+          'verifier-key.jwk.json',
+        )
+        .requiredOption(
+          '--dns <host>',
+          "the verifier service's host name, named in the certificate",
+        )
+        .requiredOption('--out <file>', 'where to write the certificate chain (PEM)'),
+      'the host',
+      'replace the certificate file',
+    ),
     async (o, out) => {
       if (
         !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(
