@@ -8,7 +8,15 @@
 import { X509Certificate } from 'node:crypto';
 import { type CallbackContext, HashAlgorithm, type Jwk } from '@openid4vc/oauth2';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { decodeJwt, generateKeyPair, signerFromJwk, signJwt, TrustList } from '@sanad/core';
+import {
+  decodeJwt,
+  generateKeyPair,
+  parseVerifierRegistry,
+  signerFromJwk,
+  signJwt,
+  TrustList,
+  VerifierRegistry,
+} from '@sanad/core';
 import { CertificateAuthority, certificateHash, createCertificate } from '@sanad/core/x509';
 import { createMemoryIssuerStore } from '@sanad/issuer';
 import { createMemoryServiceStore, createVerifierService } from '@sanad/server';
@@ -122,13 +130,35 @@ describe('a HAIP verifier: x509 client identifiers and x5c-signed request object
 
       const wallet = await holder(s);
       const opened = await wallet.openRequest(uri, opts);
-      expect(opened.request.client_id).toBe(`${prefix}:${resolved.client.identifier}`);
+      const clientId = `${prefix}:${resolved.client.identifier}`;
+      expect(opened.request.client_id).toBe(clientId);
+      // A registry lists the certified verifier by that client id: the holder sees who asks.
+      const registry = new VerifierRegistry(
+        parseVerifierRegistry({
+          type: 'sanad-verifier-registry',
+          version: 1,
+          verifiers: [
+            {
+              client_ids: [clientId],
+              names: { en: 'Al Noor Clinic' },
+              purposes: [{ en: 'health partners' }],
+              credentials: [
+                {
+                  credential_type: 'https://sanad.example/credentials/refugee-status',
+                  claims: [['age_over_18']],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      const proposal = wallet.propose(opened.request, { registry });
+      expect(proposal.verifier.registration).toMatchObject({
+        status: 'registered',
+        name: 'Al Noor Clinic',
+      });
       expect(
-        await wallet.respond(
-          opened,
-          wallet.decide(wallet.propose(opened.request), { approve: true }),
-          opts,
-        ),
+        await wallet.respond(opened, wallet.decide(proposal, { approve: true }), opts),
       ).toEqual({ shared: true });
       const { json } = await operator(
         s.verifierUrl,

@@ -181,6 +181,7 @@ export {
   type LoadVerifierRegistryOptions,
   loadVerifierRegistry,
   parseVerifierRegistry,
+  registryKeyOf,
   type RegisteredVerifier,
   type RegistryClaimPath,
   signVerifierRegistry,

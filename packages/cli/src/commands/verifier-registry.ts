@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
-  clientIdDid,
+  registryKeyOf,
   loadVerifierRegistry,
   parseVerifierRegistry,
   type RegisteredVerifier,
@@ -54,7 +54,9 @@ const clientIdsOf = (values: string[]): string[] =>
 
 /** Whether `entry` is the verifier some of `clientIds` name. */
 const isEntryFor = (entry: RegisteredVerifier, clientIds: string[]): boolean =>
-  entry.client_ids.some((id) => clientIds.some((other) => clientIdDid(id) === clientIdDid(other)));
+  entry.client_ids.some((id) =>
+    clientIds.some((other) => registryKeyOf(id) === registryKeyOf(other)),
+  );
 
 /** ['nationalities', null] -> `nationalities[]`, as `--claim` takes it. */
 const claimPathText = (path: ReadonlyArray<string | number | null>): string =>
@@ -134,7 +136,7 @@ export function registerVerifierRegistryCommands(program: Command): void {
       .requiredOption('--file <registry.json>', 'the verifier registry')
       .requiredOption(
         '--client-id <did>',
-        'its DID, or decentralized_identifier:<DID> as in its requests (repeatable)',
+        'its DID or decentralized_identifier:<DID>, or its x509_san_dns:<host> or x509_hash:<sha-256> (HAIP), as in its requests (repeatable)',
         collect,
       )
       .option(

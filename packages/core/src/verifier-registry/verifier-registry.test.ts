@@ -8,6 +8,7 @@ import {
   loadVerifierRegistry,
   parseVerifierRegistry,
   signVerifierRegistry,
+  VerifierRegistry,
   type VerifierRegistryDocument,
 } from './verifier-registry.js';
 
@@ -50,6 +51,23 @@ describe('verifier registry', () => {
     expect(
       registry.find('x509_san_dns:clinic.example', at('2027-01-01T00:00:00Z')),
     ).toBeUndefined();
+  });
+
+  it('finds a certified verifier by its x509_san_dns or x509_hash client_id (HAIP)', () => {
+    const hash = 'x509_hash:' + 'A'.repeat(43);
+    const registry = new VerifierRegistry(
+      parseVerifierRegistry({
+        ...doc,
+        verifiers: [
+          { ...doc.verifiers[0]!, client_ids: ['x509_san_dns:desk.clinic.example', hash] },
+        ],
+      }),
+    );
+    const now = at('2027-01-01T00:00:00Z');
+    expect(registry.find('x509_san_dns:desk.clinic.example', now)?.names.en).toBe('Al Noor Clinic');
+    expect(registry.find(hash, now)?.names.en).toBe('Al Noor Clinic');
+    expect(registry.find('x509_san_dns:other.clinic.example', now)).toBeUndefined();
+    expect(registry.find('desk.clinic.example', now)).toBeUndefined();
   });
 
   it('computes the claims asked beyond the registration on nested paths', () => {
@@ -139,6 +157,10 @@ describe('verifier registry', () => {
       withEntry({ client_ids: ['https://clinic.example'] }),
       withEntry({ client_ids: ['did:jwk:not-base64!'] }),
       withEntry({ client_ids: [clinicDid, `decentralized_identifier:${clinicDid}`] }),
+      withEntry({ client_ids: ['x509_san_dns:Desk.Clinic.Example'] }),
+      withEntry({ client_ids: ['x509_san_dns:'] }),
+      withEntry({ client_ids: ['x509_hash:tooshort'] }),
+      withEntry({ client_ids: ['x509_san_uri:https://clinic.example'] }),
       withEntry({ names: {} }),
       withEntry({ names: { English: 'Clinic' } }),
       withEntry({ purposes: [] }),

@@ -31,9 +31,10 @@ export type RegistryClaimPath = Array<string | number | null>;
 
 export interface RegisteredVerifier {
   /**
-   * The OpenID4VP client_id values it signs its requests as: `decentralized_identifier:<DID>`, or
-   * the bare DID. Only DIDs: the wallet answers signed requests only, and a DID's signature is
-   * what proves that a request comes from the client_id it names.
+   * The OpenID4VP client_id values it signs its requests as: `decentralized_identifier:<DID>` or
+   * the bare DID, or a certified key's `x509_san_dns:<host>` / `x509_hash:<sha-256>` (HAIP). The
+   * wallet answers signed requests only: the DID's key, or the certificate the client id names,
+   * is what proves that a request comes from the client_id it names.
    */
   client_ids: string[];
   /** Its name by language tag; the holder's language, else `en`, else the first, is shown. */
@@ -84,6 +85,21 @@ export function clientIdDid(clientId: string): string | undefined {
   return did.startsWith('did:') ? did : undefined;
 }
 
+const X509_SAN_DNS =
+  /^x509_san_dns:(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const X509_HASH = /^x509_hash:[A-Za-z0-9_-]{43}$/;
+
+/**
+ * What a registration is found by: the DID of a DID client_id, or an x509 client_id itself (the
+ * name the wallet checked the request's certificate against); undefined for any other.
+ */
+export function registryKeyOf(clientId: string): string | undefined {
+  return (
+    clientIdDid(clientId) ??
+    (X509_SAN_DNS.test(clientId) || X509_HASH.test(clientId) ? clientId : undefined)
+  );
+}
+
 /**
  * Validates a verifier registry document strictly.
  *
@@ -110,14 +126,16 @@ export function parseVerifierRegistry(json: unknown): VerifierRegistryDocument {
     if (!Array.isArray(entry.client_ids) || entry.client_ids.length === 0)
       fail(`Verifier ${i} has no client_ids.`);
     for (const clientId of entry.client_ids as unknown[]) {
-      const did = typeof clientId === 'string' ? clientIdDid(clientId) : undefined;
-      if (did === undefined)
-        fail(`Verifier ${i} client_id must be a DID or decentralized_identifier:<DID>.`);
-      const problem = didProblem(did!);
+      const key = typeof clientId === 'string' ? registryKeyOf(clientId) : undefined;
+      if (key === undefined)
+        fail(
+          `Verifier ${i} client_id must be a DID, decentralized_identifier:<DID>, x509_san_dns:<host> or x509_hash:<sha-256>.`,
+        );
+      const problem = key!.startsWith('did:') ? didProblem(key!) : undefined;
       if (problem !== undefined) fail(`Verifier ${i} client_id is not a usable DID: ${problem}`);
-      // One verifier per DID: two entries for one would leave the wallet to guess which applies.
-      if (seen.has(did!)) fail(`Verifier ${i} repeats a client_id already registered.`);
-      seen.add(did!);
+      // One verifier per identity: two entries for one would leave the wallet to guess which applies.
+      if (seen.has(key!)) fail(`Verifier ${i} repeats a client_id already registered.`);
+      seen.add(key!);
     }
     checkLocalized(entry.names, `Verifier ${i} names`);
     if (!Array.isArray(entry.purposes) || entry.purposes.length === 0)
@@ -165,13 +183,13 @@ export class VerifierRegistry {
   readonly document: VerifierRegistryDocument;
   /** True when the registry came signed and the signature verified with a pinned key. */
   readonly signed: boolean;
-  readonly #byDid: Map<string, RegisteredVerifier>;
+  readonly #byKey: Map<string, RegisteredVerifier>;
 
   constructor(document: VerifierRegistryDocument, signed = false) {
     this.document = document;
     this.signed = signed;
-    this.#byDid = new Map(
-      document.verifiers.flatMap((v) => v.client_ids.map((id) => [clientIdDid(id)!, v] as const)),
+    this.#byKey = new Map(
+      document.verifiers.flatMap((v) => v.client_ids.map((id) => [registryKeyOf(id)!, v] as const)),
     );
   }
 
@@ -182,8 +200,8 @@ export class VerifierRegistry {
 
   /** The registration of a client_id valid at `now`, or undefined. */
   find(clientId: string, now: number): RegisteredVerifier | undefined {
-    const did = clientIdDid(clientId);
-    const entry = did === undefined ? undefined : this.#byDid.get(did);
+    const key = registryKeyOf(clientId);
+    const entry = key === undefined ? undefined : this.#byKey.get(key);
     if (
       !entry ||
       (entry.valid_from !== undefined && Date.parse(entry.valid_from) > now) ||
