@@ -107,6 +107,7 @@ describe('an SD-JWT VC issuer known by its X.509 chain', () => {
     expect(ok).toMatchObject({
       verified: true,
       issuer: ISSUER,
+      issuerName: 'Agency, Refugee registration office — Agency root',
       status: 'valid',
       claims: { age_over_18: true },
     });

@@ -389,6 +389,8 @@ export class Verifier {
             if (!this.#byCertificate(issuer, x5c)) return this.#issuerKey(issuer, kid);
             const anchored = await this.#anchoredKey(issuer, x5c);
             anchoredTypes = anchored.credentialTypes;
+            // Staff know a certified issuer by its certificate's name and the authority behind it.
+            draft.issuerName = anchored.name;
             return anchored.key;
           },
           did: this.#did,

@@ -209,13 +209,14 @@ export class TrustList {
   /**
    * The key of an issuer that signs with an X.509 chain (`x5c`, draft-ietf-oauth-sd-jwt-vc):
    * the chain must lead to one of the list's trust anchors at `now` (seconds), and the leaf
-   * must name `issuerId`. Returns the leaf's key and the credential types its anchors vouch for.
+   * must name `issuerId`. Returns the leaf's key, the credential types its anchors vouch for, and
+   * a name for people: the certificate's subject and the anchor that vouches for it.
    */
   async x509IssuerKey(
     issuerId: string,
     x5c: unknown,
     now: number,
-  ): Promise<{ key: JWK; credentialTypes: string[] }> {
+  ): Promise<{ key: JWK; credentialTypes: string[]; name: string }> {
     const anchors = this.document.trust_anchors ?? [];
     if (anchors.length === 0) throw new SanadError('ERR_X509_UNTRUSTED');
     const { namesIssuer, verifyCertificateChain } = await x509Module();
@@ -241,7 +242,9 @@ export class TrustList {
     const credentialTypes = [
       ...new Set(chain.anchors.flatMap((i) => anchors[i]!.credential_types)),
     ];
-    return { key: chain.leaf.publicJwk, credentialTypes };
+    const anchorName = anchors[chain.anchors[0]!]!.name;
+    const name = [chain.leaf.subjectName, anchorName].filter((n) => n).join(' — ');
+    return { key: chain.leaf.publicJwk, credentialTypes, name: name || issuerId };
   }
 }
 
