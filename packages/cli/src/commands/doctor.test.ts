@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.js';
 import { inRange, parseAdvisories } from '../doctor/advisories.js';
+import { generateKeyPair, type JWK, publicJwkOf } from '@sanad/core';
+import { CertificateAuthority, toPem } from '@sanad/core/x509';
+import { CERTIFICATE_CHAIN_FILE, ISSUER_KEY_FILE, loadIssuerKeyFile } from '@sanad/issuer';
 import type { CheckResult } from './doctor.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sanad-doctor-'));
@@ -177,6 +180,85 @@ describe('sanad doctor', () => {
       code: expect.stringMatching(/^ERR_/),
     });
     expect(failed.code).toBe(1);
+  });
+
+  it('checks certificates: an issuer chain for another key or expired fails, one expiring within a month and an expiring anchor warn', async () => {
+    const dir = join(work, 'certified');
+    expect(
+      await main([
+        'node',
+        'sanad',
+        'issuer',
+        'init',
+        '--dir',
+        dir,
+        '--status-base-url',
+        'https://status.example/c',
+        '--json',
+      ]),
+    ).toBe(0);
+    const key = publicJwkOf(await loadIssuerKeyFile(join(dir, ISSUER_KEY_FILE)));
+    const now = Math.floor(Date.now() / 1000);
+    const ca = await CertificateAuthority.create({
+      subject: { commonName: 'Doctor root' },
+      days: 20,
+    });
+    const leafFor = (publicJwk: JWK, days: number, notBefore = now - 86_400) =>
+      ca.issue({
+        subject: { commonName: 'Issuer' },
+        publicJwk,
+        days,
+        notBefore,
+        uris: ['https://issuer.example'],
+      });
+    const chainFile = join(dir, CERTIFICATE_CHAIN_FILE);
+    const codes = async (pem: string, extra: string[] = []) => {
+      writeFileSync(chainFile, pem);
+      return find((await doctor(['--dir', dir, ...extra])).checks, 'certificate').map(
+        (c) => `${c.status}:${c.code}`,
+      );
+    };
+    expect(await codes(toPem(await leafFor(key, 10)))).toEqual(['warn:certificate-expiring']);
+    expect(await codes(toPem(await leafFor(key, 5, now - 30 * 86_400)))).toEqual([
+      'fail:certificate-expired',
+    ]);
+    expect(await codes(toPem(await leafFor((await generateKeyPair()).publicJwk, 10)))).toEqual([
+      'fail:certificate-key-mismatch',
+    ]);
+    const long = await CertificateAuthority.create({
+      subject: { commonName: 'Long root' },
+      days: 3650,
+    });
+    writeFileSync(
+      chainFile,
+      toPem(
+        await long.issue({
+          subject: { commonName: 'Issuer' },
+          publicJwk: key,
+          days: 365,
+          uris: ['https://issuer.example'],
+        }),
+      ),
+    );
+    expect(find((await doctor(['--dir', dir])).checks, 'certificate')).toEqual([
+      expect.objectContaining({ status: 'ok', code: 'certificate-valid' }),
+    ]);
+    const trust = join(work, 'anchored.json');
+    writeFileSync(
+      trust,
+      JSON.stringify({
+        type: 'sanad-trust-list',
+        version: 1,
+        issued_at: new Date().toISOString(),
+        issuers: [],
+        trust_anchors: [
+          { name: 'Doctor root', certificate: ca.certificate, credential_types: ['x'] },
+        ],
+      }),
+    );
+    expect(
+      find((await doctor(['--trust', trust])).checks, 'trust-list').map((c) => c.code),
+    ).toContain('trust-anchor-expiring');
   });
 
   it('reports an installed package that an advisory names, from a fixture advisories file', async () => {

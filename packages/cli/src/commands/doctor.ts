@@ -8,9 +8,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
-import { decodeJwt, isSanadError, loadTrustList } from '@sanad/core';
+import { decodeJwt, isSanadError, loadTrustList, publicJwkOf } from '@sanad/core';
 import {
+  CERTIFICATE_CHAIN_FILE,
   ISSUER_KEY_FILE,
+  loadCertificateChainFile,
   loadIssuerKeyFile,
   REGISTER_FILE,
   REGISTER_POINTER_FILE,
@@ -273,6 +275,68 @@ async function checkIssuerFolder(dir: string | undefined): Promise<CheckResult[]
   return found;
 }
 
+/** Certificates run out on a date: warned about a month ahead, since every credential then fails. */
+const CERTIFICATE_WARNING_DAYS = 30;
+
+/** Where `notAfter` leaves a certificate at `now`: expired, expiring within the warning, or fine. */
+function certificateDates(notAfter: Date, now: number): 'expired' | 'expiring' | 'valid' {
+  const left = notAfter.getTime() - now;
+  return left <= 0 ? 'expired' : left < CERTIFICATE_WARNING_DAYS * DAY ? 'expiring' : 'valid';
+}
+
+/** The issuer folder's certificate chain (HAIP), when it has one: for its key, and in its dates. */
+async function checkCertificateChain(dir: string | undefined, now: number): Promise<CheckResult[]> {
+  if (dir === undefined || !existsSync(join(dir, CERTIFICATE_CHAIN_FILE))) return [];
+  const file = join(dir, CERTIFICATE_CHAIN_FILE);
+  try {
+    const { parseCertificate } = await import('@sanad/core/x509');
+    const chain = ((await loadCertificateChainFile(file)) ?? []).map(parseCertificate);
+    const key = publicJwkOf(await loadIssuerKeyFile(join(dir, ISSUER_KEY_FILE)));
+    const leaf = chain[0]!;
+    if (leaf.publicJwk.x !== key.x || leaf.publicJwk.y !== key.y)
+      return [
+        result(
+          'certificate',
+          'fail',
+          'certificate-key-mismatch',
+          `${file} is not for the folder's key (after a key rotation?): \`sanad pki issuer --renew\`, or install the certificate of the current key.`,
+        ),
+      ];
+    const found: CheckResult[] = [];
+    for (const cert of chain) {
+      const dates = certificateDates(cert.notAfter, now);
+      if (dates !== 'valid')
+        found.push(
+          result(
+            'certificate',
+            dates === 'expired' ? 'fail' : 'warn',
+            dates === 'expired' ? 'certificate-expired' : 'certificate-expiring',
+            `"${cert.subjectName}" in ${file} ${dates === 'expired' ? 'expired' : 'expires'} at ${cert.notAfter.toISOString()}: credentials verify only while it is valid; renew it${dates === 'expired' ? ' and reissue' : ''}.`,
+          ),
+        );
+    }
+    return found.length > 0
+      ? found
+      : [
+          result(
+            'certificate',
+            'ok',
+            'certificate-valid',
+            `${file}: ${leaf.uris.join(', ') || leaf.subjectName}, valid until ${leaf.notAfter.toISOString()}.`,
+          ),
+        ];
+  } catch (err) {
+    return [
+      result(
+        'certificate',
+        'fail',
+        isSanadError(err) ? err.code : 'certificate-unreadable',
+        `${file}: ${isSanadError(err) ? err.message : 'cannot be read.'}`,
+      ),
+    ];
+  }
+}
+
 /** The local clock against the Date header of a server the operator trusts (one second resolution). */
 async function checkClock(url: string | undefined): Promise<CheckResult> {
   if (url === undefined)
@@ -353,6 +417,22 @@ async function checkTrustList(o: DoctorOptions, now: number): Promise<CheckResul
         ),
       );
     }
+    if ((document.trust_anchors ?? []).length > 0) {
+      const { parseCertificate } = await import('@sanad/core/x509');
+      for (const anchor of document.trust_anchors ?? []) {
+        const ca = parseCertificate(anchor.certificate);
+        const dates = certificateDates(ca.notAfter, now);
+        if (dates !== 'valid')
+          found.push(
+            result(
+              'trust-list',
+              'warn',
+              dates === 'expired' ? 'trust-anchor-expired' : 'trust-anchor-expiring',
+              `The trust anchor "${anchor.name ?? ca.subjectName}" in ${o.trust} ${dates === 'expired' ? 'expired' : 'expires'} at ${ca.notAfter.toISOString()}: its issuers' credentials ${dates === 'expired' ? 'no longer verify' : 'stop verifying then'}; get its successor onto the list.`,
+            ),
+          );
+      }
+    }
     if (document.issued_at !== undefined && now - Date.parse(document.issued_at) > 30 * DAY) {
       found.push(
         result(
@@ -370,7 +450,7 @@ async function checkTrustList(o: DoctorOptions, now: number): Promise<CheckResul
             'trust-list',
             'ok',
             'trust-list-fresh',
-            `${o.trust}: ${document.issuers.length} issuer(s)${document.expires_at ? `, expires ${document.expires_at}` : ''}.`,
+            `${o.trust}: ${document.issuers.length} issuer(s)${document.trust_anchors?.length ? `, ${document.trust_anchors.length} trust anchor(s)` : ''}${document.expires_at ? `, expires ${document.expires_at}` : ''}.`,
           ),
         ];
   } catch (err) {
@@ -554,6 +634,7 @@ export function registerDoctorCommand(program: Command): void {
         checkBaseUrl(o),
         ...(await checkPermissions(o)),
         ...(await checkIssuerFolder(o.dir)),
+        ...(await checkCertificateChain(o.dir, now)),
         await checkClock(o.clockUrl),
         ...(await checkTrustList(o, now)),
         ...(await checkStatusCache(o.statusCache, now)),
