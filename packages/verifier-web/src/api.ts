@@ -106,6 +106,12 @@ export function operatorApi(token: string) {
     presets: () => call<{ presets: Preset[] }>(token, 'GET', 'presets').then((r) => r.presets),
     createSession: (preset: string, offline: boolean) =>
       call<Session>(token, 'POST', 'sessions', { preset, ...(offline ? { offline: true } : {}) }),
+    /** A session for the Digital Credentials API: its request for this page's origin, answered to it. */
+    createDcApiSession: (preset: string) =>
+      call<Session>(token, 'POST', 'sessions', { preset, response_mode: 'dc_api.jwt' }),
+    /** Hands on what the wallet answered through the browser (the browser adds this page's Origin). */
+    answerDcApi: (id: string, response: unknown) =>
+      call<SessionView>(token, 'POST', `sessions/${encodeURIComponent(id)}/dc-api`, { response }),
     session: (id: string) => call<SessionView>(token, 'GET', `sessions/${encodeURIComponent(id)}`),
     answerOffline: (id: string, presentation: string) =>
       call<SessionView>(token, 'POST', `sessions/${encodeURIComponent(id)}/offline`, {

@@ -18,8 +18,10 @@ export type { CredentialCopy, HistoryEntry, StoredCredential, WalletDocument } f
 export * from './vault/index.js';
 export type { ReceiveOptions, TxCodePrompt } from './openid4vc/receive.js';
 export {
+  dcApiResponse,
   type OpenedRequest,
   type RespondOptions,
+  resolveDcApiRequest,
   resolvePresentationRequest,
   type SubmitResult,
   submitPresentationResponse,

@@ -27,8 +27,10 @@ import { checkCredential, claimLabel, claimPaths, typeName } from './credentials
 import { matchCredentials } from './dcql-match.js';
 import { type ReceiveOptions, receiveCredentialOffer } from './openid4vc/receive.js';
 import {
+  dcApiResponse,
   type OpenedRequest,
   type RespondOptions,
+  resolveDcApiRequest,
   resolvePresentationRequest,
   type SubmitResult,
   submitPresentationResponse,
@@ -658,6 +660,42 @@ export class Wallet {
    */
   openRequest(uri: string, options: RespondOptions = {}): Promise<OpenedRequest> {
     return resolvePresentationRequest(uri, options);
+  }
+
+  /**
+   * Opens a request a page passed through the Digital Credentials API, for `origin` (the page's,
+   * as the platform says): see {@link resolveDcApiRequest}. Answer it with {@link respondDcApi}.
+   */
+  openDcApiRequest(
+    data: unknown,
+    origin: string,
+    options: RespondOptions = {},
+  ): Promise<OpenedRequest> {
+    return resolveDcApiRequest(data, origin, options);
+  }
+
+  /**
+   * The answer to a DC API request, to hand back to the page through the platform: the approved
+   * presentation encrypted to the verifier, or `access_denied`.
+   *
+   * @example
+   * ```ts
+   * const opened = await wallet.openDcApiRequest(request.data, origin)
+   * const data = await wallet.respondDcApi(opened, wallet.decide(wallet.propose(opened.request), { approve: true }), origin)
+   * ```
+   */
+  async respondDcApi(
+    opened: OpenedRequest,
+    decision: ConsentDecision,
+    origin: string,
+  ): Promise<{ response: string } | { error: string }> {
+    if (decision.proposal.request !== opened.request)
+      throw new SanadError('ERR_CONSENT_REQUIRED', 'That decision was made for another request.');
+    return dcApiResponse(
+      opened,
+      decision.approved ? await this.present(decision) : { error: 'access_denied' },
+      origin,
+    );
   }
 
   /**

@@ -49,7 +49,11 @@ import { OpenSessions } from './open-sessions.js';
 import { outcomeOf, type SessionOutcome } from './outcome.js';
 import { checkPresets, type LintFinding, type VerifierPreset } from './presets.js';
 
-export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+/**
+ * `dc_api.jwt`: the request goes to a wallet through the browser's Digital Credentials API
+ * (OpenID4VP 1.0 appendix A), and the encrypted answer comes back to the page that asked.
+ */
+export type ResponseMode = 'direct_post' | 'direct_post.jwt' | 'dc_api.jwt';
 
 /** Refused answers a session takes before it is closed as `refused`. */
 export const MAX_REFUSED_ANSWERS = 20;
@@ -113,6 +117,12 @@ export interface CreateSessionOptions {
    * answer comes back as a `SANAD1:` code the operator posts (`direct_post` for the record).
    */
   offline?: boolean;
+  /**
+   * For `dc_api.jwt`: the web origin of the page that calls the Digital Credentials API (default:
+   * this service's own, where the desk is served). The wallet answers only a page of that origin,
+   * and the service takes the answer only from it.
+   */
+  origin?: string;
 }
 
 export interface CreatedSession {
@@ -236,6 +246,15 @@ export interface VerifierProtocol {
     sessionId: string,
     form: Readonly<Record<string, string>>,
   ): Promise<AcceptedResponse>;
+  /**
+   * The answer of a `dc_api.jwt` session, as the page got it from `navigator.credentials.get`
+   * (its `data`), with the page's origin: settles or refuses as {@link acceptResponse}.
+   */
+  acceptDcApiResponse(
+    sessionId: string,
+    data: unknown,
+    origin: string | undefined,
+  ): Promise<SessionView>;
   /** The wallet's OpenID4VP error response (e.g. `access_denied`): noted on the session, which stays open (see the module comment). */
   decline(sessionId: string, state: string, error: string): Promise<void>;
   /** The same-device result; `ERR_NOT_FOUND` unless the response code is the session's. */
@@ -260,6 +279,8 @@ interface SessionRecord {
   decryptionJwk?: JWK;
   redirectUri?: string;
   offline?: true;
+  /** A `dc_api.jwt` session: the only origin its answer is taken from. */
+  expectedOrigin?: string;
   status: SessionStatus;
   responseCode?: string;
   result?: SessionResult;
@@ -304,6 +325,32 @@ const WALLET_ERROR = /^[a-z_]{1,64}$/;
 const MAX_CAS_ROUNDS = MAX_REFUSED_ANSWERS + 16;
 
 const refusal = (message: string): SanadError => new SanadError('ERR_RESPONSE_REFUSED', message);
+
+export const RESPONSE_MODES: readonly ResponseMode[] = [
+  'direct_post',
+  'direct_post.jwt',
+  'dc_api.jwt',
+];
+
+/** The Digital Credentials API protocol of a signed OpenID4VP request (OpenID4VP 1.0 appendix A.1). */
+export const DC_API_PROTOCOL = 'openid4vp-v1-signed';
+
+/** A web origin as a browser sends it: https, or http on this machine (a desk run locally). */
+function webOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SanadError('ERR_REQUEST_INVALID', 'origin must be a web origin (https://host).');
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.origin !== value || !(url.protocol === 'https:' || (url.protocol === 'http:' && local)))
+    throw new SanadError(
+      'ERR_REQUEST_INVALID',
+      'origin must be a web origin: https://host[:port], nothing after it.',
+    );
+  return url.origin;
+}
 
 /**
  * `vp_token` as DCQL asks: each query id maps to one presentation or a non-empty array of them,
@@ -408,10 +455,19 @@ export async function createVerifierProtocol(
     if (!preset) throw new SanadError('ERR_REQUEST_INVALID', 'No preset with that id.');
     const offline = input.offline === true;
     const responseMode = input.responseMode ?? (offline ? 'direct_post' : 'direct_post.jwt');
-    if (responseMode !== 'direct_post' && responseMode !== 'direct_post.jwt')
+    if (!RESPONSE_MODES.includes(responseMode))
       throw new SanadError(
         'ERR_REQUEST_INVALID',
-        'response_mode must be direct_post or direct_post.jwt.',
+        'response_mode must be direct_post, direct_post.jwt or dc_api.jwt.',
+      );
+    const dcApi = responseMode === 'dc_api.jwt';
+    if (!dcApi && input.origin !== undefined)
+      throw new SanadError('ERR_REQUEST_INVALID', 'origin is for dc_api.jwt sessions only.');
+    const origin = dcApi ? webOrigin(input.origin ?? new URL(baseUrl).origin) : undefined;
+    if (dcApi && (offline || input.redirectUri !== undefined))
+      throw new SanadError(
+        'ERR_REQUEST_INVALID',
+        'A dc_api.jwt session is answered to the page that asked: no offline code, no redirect_uri.',
       );
     if (input.redirectUri !== undefined && !/^https?:\/\//.test(input.redirectUri))
       throw new SanadError('ERR_REQUEST_INVALID', 'redirect_uri must be an http(s) URL.');
@@ -425,7 +481,7 @@ export async function createVerifierProtocol(
     const full = open.admit(sessionId, now() + requestTtl, now());
     if (full !== undefined) throw new StoreFullError(full);
     try {
-      return await openSession(sessionId, preset, offline, responseMode, input.redirectUri);
+      return await openSession(sessionId, preset, offline, responseMode, input.redirectUri, origin);
     } catch (err) {
       open.remove(sessionId);
       throw err;
@@ -438,6 +494,7 @@ export async function createVerifierProtocol(
     offline: boolean,
     responseMode: ResponseMode,
     redirectUri: string | undefined,
+    origin: string | undefined,
   ): Promise<CreatedSession> {
     const state = toBase64url(randomBytes(16));
     const request = await createPresentationRequest({
@@ -470,7 +527,7 @@ export async function createVerifierProtocol(
       requestObject = packed.requestObject;
     } else {
       const jwks: Jwk[] = [];
-      if (responseMode === 'direct_post.jwt') {
+      if (responseMode !== 'direct_post') {
         const { privateKey } = await generateKeyPair('ECDH-ES', {
           crv: 'P-256',
           extractable: true,
@@ -490,7 +547,8 @@ export async function createVerifierProtocol(
           response_type: 'vp_token',
           client_id: clientId,
           response_mode: responseMode,
-          response_uri: responseUri,
+          // Over the DC API the answer returns to the page; the wallet checks it is one of these.
+          ...(origin ? { expected_origins: [origin] } : { response_uri: responseUri }),
           nonce: request.nonce,
           state,
           dcql_query: request.dcql_query,
@@ -508,7 +566,8 @@ export async function createVerifierProtocol(
           purpose: preset.purpose,
         },
         jar: {
-          requestUri: `${baseUrl}/requests/${sessionId}`,
+          // By value over the DC API (the browser hands it to the wallet), else by reference.
+          ...(origin ? {} : { requestUri: `${baseUrl}/requests/${sessionId}` }),
           jwtSigner: x509
             ? { method: 'x5c', x5c: [...x509.x5c], alg: signer.alg }
             : { method: 'did', didUrl: did.kid, alg: signer.alg },
@@ -516,7 +575,10 @@ export async function createVerifierProtocol(
           additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
         },
       });
-      authorizationRequest = created.authorizationRequest;
+      authorizationRequest = origin
+        ? // What the page passes to navigator.credentials.get({ digital: { requests: [...] } }).
+          JSON.stringify({ protocol: DC_API_PROTOCOL, data: created.authorizationRequestObject })
+        : created.authorizationRequest;
       requestObject = created.jar!.authorizationRequestJwt;
     }
     const record: SessionRecord = {
@@ -528,6 +590,7 @@ export async function createVerifierProtocol(
       ...(decryptionJwk ? { decryptionJwk } : {}),
       ...(redirectUri ? { redirectUri } : {}),
       ...(offline ? { offline: true as const } : {}),
+      ...(origin ? { expectedOrigin: origin } : {}),
       status: 'pending',
     };
     await store.put('session', sessionId, record, request.exp, now());
@@ -748,6 +811,42 @@ export async function createVerifierProtocol(
       : {};
   }
 
+  async function acceptDcApiResponse(
+    sessionId: string,
+    data: unknown,
+    origin: string | undefined,
+  ): Promise<SessionView> {
+    const { value: session } = await pendingSession(sessionId);
+    if (!session.expectedOrigin)
+      throw new SanadError('ERR_REQUEST_INVALID', 'This session was not created for the DC API.');
+    // The origin binding: the wallet answered a page of this origin, and only it may hand the answer on.
+    if (origin !== session.expectedOrigin)
+      await refuse(
+        sessionId,
+        refusal('The answer comes from another origin than the request was made for.'),
+      );
+    const form = isPlainObject(data) ? data : {};
+    if (typeof form.error === 'string') {
+      await decline(
+        sessionId,
+        typeof form.state === 'string' ? form.state : session.state,
+        form.error,
+      );
+    } else {
+      if (typeof form.response !== 'string')
+        await refuse(sessionId, refusal('A dc_api.jwt answer is an encrypted response.'));
+      await acceptResponse(sessionId, { response: form.response as string });
+    }
+    return view(sessionId);
+  }
+
+  async function view(sessionId: string): Promise<SessionView> {
+    const found = await store.get<SessionRecord>('session', sessionId, now());
+    if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
+    await forgetOnceRead(sessionId, found.value);
+    return viewOf(found.value);
+  }
+
   /** With `forgetResultOnRead`, a settled session is deleted as it is read. */
   async function forgetOnceRead(sessionId: string, session: SessionRecord): Promise<void> {
     if (options.forgetResultOnRead && session.status !== 'pending')
@@ -791,6 +890,7 @@ export async function createVerifierProtocol(
       return (await pendingSession(sessionId)).value.requestObject;
     },
     acceptResponse,
+    acceptDcApiResponse,
     decline,
     async result(sessionId, responseCode) {
       const found = await store.get<SessionRecord>('session', sessionId, now());
@@ -802,12 +902,7 @@ export async function createVerifierProtocol(
         ...(found.value.result ? { result: found.value.result } : {}),
       };
     },
-    async view(sessionId) {
-      const found = await store.get<SessionRecord>('session', sessionId, now());
-      if (!found) throw new SanadError('ERR_SESSION_NOT_FOUND');
-      await forgetOnceRead(sessionId, found.value);
-      return viewOf(found.value);
-    },
+    view,
     offlineAnswer,
     async forget(sessionId) {
       await store.delete('session', sessionId);

@@ -6,6 +6,24 @@ import { useFocusOnMount } from '../focus.js';
 import { localised, t } from '../i18n.js';
 
 const POLL_INTERVAL_MS = 1000;
+
+/**
+ * Whether this browser can ask a wallet on the same device through the W3C Digital Credentials
+ * API (Chrome 141+, Safari 26): feature detection, as the API's explainer asks.
+ */
+const hasDigitalCredentials = (): boolean =>
+  typeof window !== 'undefined' &&
+  'DigitalCredential' in window &&
+  typeof navigator.credentials?.get === 'function';
+
+/** Asks a wallet on this device; the answer's `data`, or undefined when none answered. */
+async function askThisDevice(request: string): Promise<unknown> {
+  const credential = (await navigator.credentials.get({
+    digital: { requests: [JSON.parse(request)] },
+    mediation: 'required',
+  } as CredentialRequestOptions)) as (Credential & { data?: unknown }) | null;
+  return credential?.data;
+}
 /** Above this version a code is shown larger, so a phone camera still resolves its modules. */
 const DENSE_QR_VERSION = 20;
 
@@ -42,6 +60,7 @@ export function Waiting({
   const [scanning, setScanning] = useState(false);
   const [cameraProblem, setCameraProblem] = useState(false);
   const [code, setCode] = useState('');
+  const [asking, setAsking] = useState(false);
   const video = useRef<HTMLVideoElement>(null);
   const paste = useRef<HTMLTextAreaElement>(null);
   const scan = useRef<AbortController>(undefined);
@@ -144,6 +163,29 @@ export function Waiting({
     }
   };
 
+  /** The same request, for a wallet on this device: a session of its own, answered to this page. */
+  const askDevice = async (): Promise<void> => {
+    setAsking(true);
+    try {
+      const dcApi = await api.createDcApiSession(preset.id);
+      const data = await askThisDevice(dcApi.authorization_request).catch(() => undefined);
+      if (data === undefined) {
+        api.forget(dcApi.session_id).catch(() => undefined);
+        setStatus(t('waiting.deviceNone'));
+        return;
+      }
+      const view = await api.answerDcApi(dcApi.session_id, data);
+      if (view.outcome === 'pending') return setStatus(statusOf(view));
+      // Answered on this device: the QR code's request is not needed any more.
+      api.forget(session.session_id).catch(() => undefined);
+      onResult(view);
+    } catch (err) {
+      onError(err);
+    } finally {
+      setAsking(false);
+    }
+  };
+
   const submitCode = (event: Event): void => {
     event.preventDefault();
     // Keyboard-like USB scanners may add a line break; codes never contain one.
@@ -196,6 +238,16 @@ export function Waiting({
           <p class="link" dir="ltr">
             {request}
           </p>
+          {hasDigitalCredentials() && (
+            <button
+              type="button"
+              data-testid="desk-device"
+              disabled={asking}
+              onClick={() => void askDevice()}
+            >
+              {t('waiting.device')}
+            </button>
+          )}
           <button type="button" data-testid="desk-offline" onClick={onNoNetwork}>
             {t('offline.noNetwork')}
           </button>

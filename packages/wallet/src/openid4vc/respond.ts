@@ -1,7 +1,8 @@
 /**
  * Answering an OpenID4VP 1.0 request (DCQL) through `@openid4vc/openid4vp`: resolve and verify
  * the signed request object, turn it into the wallet's presentation request (for the consent
- * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`).
+ * step), then post the response (`direct_post`, or encrypted `direct_post.jwt`), or hand it back
+ * encrypted for a request that came through the Digital Credentials API (`dc_api.jwt`).
  */
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import {
@@ -83,17 +84,102 @@ export async function resolvePresentationRequest(
   } catch (cause) {
     return requestError(net, cause, uri);
   }
+  return openedFrom(resolved, ['direct_post', 'direct_post.jwt']);
+}
+
+/**
+ * Opens a request that came through the browser's Digital Credentials API (OpenID4VP 1.0
+ * appendix A): `data` as the page passed it to `navigator.credentials.get`, `origin` the page's
+ * origin as the platform tells the wallet. The request must be signed, list that origin in
+ * `expected_origins`, and ask for `dc_api.jwt` (an encrypted answer).
+ *
+ * @example
+ * ```ts
+ * const opened = await resolveDcApiRequest(request.data, 'https://desk.clinic.example')
+ * ```
+ */
+export async function resolveDcApiRequest(
+  data: unknown,
+  origin: string,
+  options: RespondOptions = {},
+): Promise<OpenedRequest> {
+  const net = protocolFetch(options.fetch, GONE);
+  const client = new Openid4vpClient({ callbacks: sanadCallbacks({ fetch: net.fetch }) });
+  let resolved;
+  try {
+    if (!isPlainObject(data) || typeof data.request !== 'string')
+      throw new SanadError('ERR_REQUEST_INVALID', 'A DC API request carries a signed request.');
+    resolved = await client.resolveOpenId4vpAuthorizationRequest({
+      authorizationRequestPayload: data as never,
+      origin,
+    });
+  } catch (cause) {
+    if (cause instanceof SanadError) throw cause;
+    return requestError(net, cause, '');
+  }
+  return openedFrom(resolved, ['dc_api.jwt']);
+}
+
+/**
+ * The answer to a DC API request, for the wallet to hand back through the platform (the `data`
+ * of the page's DigitalCredential): the presentation encrypted to the verifier, or the refusal.
+ */
+export async function dcApiResponse(
+  opened: OpenedRequest,
+  answer: PresentationResponse | { error: 'access_denied' },
+  origin: string,
+): Promise<{ response: string } | { error: string }> {
+  if ('error' in answer) return { error: answer.error };
+  const client = new Openid4vpClient({ callbacks: sanadCallbacks() });
+  const created = await client.createOpenid4vpAuthorizationResponse({
+    authorizationRequestPayload: opened.authorizationRequest as never,
+    authorizationResponsePayload: responsePayloadOf(answer) as never,
+    origin,
+    jarm: jarm(),
+  } as never);
+  if (!created.jarm) throw new SanadError('ERR_PROTOCOL', 'The DC API answer was not encrypted.');
+  return { response: created.jarm.responseJwt };
+}
+
+/** Encrypted answers: apu the wallet's own fresh nonce, apv the verifier's (they must differ). */
+const jarm = () => ({
+  encryption: { nonce: toBase64url(randomBytes(16)) },
+  serverMetadata: {
+    authorization_encryption_alg_values_supported: ['ECDH-ES'],
+    authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
+  },
+});
+
+/**
+ * OpenID4VP 1.0 section 8.1: a JSON presentation (ldp_vp) travels as the object itself, a
+ * compact one (SD-JWT, VP-JWT) as its string.
+ */
+const responsePayloadOf = (answer: PresentationResponse) => ({
+  vp_token: Object.fromEntries(
+    Object.entries(answer.vp_token).map(([id, presentations]) => [
+      id,
+      presentations.map((p) => (p.startsWith('{') ? (JSON.parse(p) as unknown) : p)),
+    ]),
+  ),
+});
+
+type ResolvedRequest = Awaited<ReturnType<Openid4vpClient['resolveOpenId4vpAuthorizationRequest']>>;
+
+/** A verified request as the wallet's presentation request: signed, DCQL, a response mode it sends. */
+function openedFrom(resolved: ResolvedRequest, responseModes: readonly string[]): OpenedRequest {
   const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
   // Unsigned requests could claim any name; Sanad answers only requests signed by their client.
   if (!resolved.jar) throw new SanadError('ERR_REQUEST_INVALID', 'The request is not signed.');
-  if (payload.response_mode !== 'direct_post' && payload.response_mode !== 'direct_post.jwt')
+  if (!responseModes.includes(payload.response_mode as string))
     throw new SanadError(
       'ERR_REQUEST_INVALID',
-      'Only direct_post and direct_post.jwt responses are supported.',
+      `Only ${responseModes.join(' and ')} responses are supported here.`,
     );
   if (!resolved.dcql)
     throw new SanadError('ERR_REQUEST_INVALID', 'The request carries no DCQL query.');
-  const { nonce, response_uri: responseUri } = payload;
+  const { nonce } = payload;
+  // Over the DC API the answer goes back to the page that asked: there is no response_uri.
+  const responseUri = payload.response_mode === 'dc_api.jwt' ? '' : payload.response_uri;
   if (typeof nonce !== 'string' || typeof responseUri !== 'string')
     throw new SanadError('ERR_REQUEST_INVALID', 'The request needs a nonce and a response_uri.');
   const metadata = isPlainObject(payload.client_metadata) ? payload.client_metadata : {};
@@ -153,31 +239,10 @@ export async function submitPresentationResponse(
       await response.body?.cancel();
       return {};
     }
-    // OpenID4VP 1.0 section 8.1: a JSON presentation (ldp_vp) travels as the object itself, a
-    // compact one (SD-JWT, VP-JWT) as its string.
-    const responsePayload = {
-      vp_token: Object.fromEntries(
-        Object.entries(answer.vp_token).map(([id, presentations]) => [
-          id,
-          presentations.map((p) => (p.startsWith('{') ? (JSON.parse(p) as unknown) : p)),
-        ]),
-      ),
-    };
     const created = await client.createOpenid4vpAuthorizationResponse({
       authorizationRequestPayload,
-      authorizationResponsePayload: responsePayload as never,
-      ...(opened.authorizationRequest.response_mode === 'direct_post.jwt'
-        ? // apu: the wallet's own fresh nonce, apv: the verifier's (they must differ).
-          {
-            jarm: {
-              encryption: { nonce: toBase64url(randomBytes(16)) },
-              serverMetadata: {
-                authorization_encryption_alg_values_supported: ['ECDH-ES'],
-                authorization_encryption_enc_values_supported: ['A128GCM', 'A256GCM'],
-              },
-            },
-          }
-        : {}),
+      authorizationResponsePayload: responsePayloadOf(answer) as never,
+      ...(opened.authorizationRequest.response_mode === 'direct_post.jwt' ? { jarm: jarm() } : {}),
     } as never);
     const { response } = await client.submitOpenid4vpAuthorizationResponse({
       authorizationRequestPayload,

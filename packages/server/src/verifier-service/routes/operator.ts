@@ -2,13 +2,8 @@
 import { SanadError } from '@sanad/core';
 import { Hono } from 'hono';
 import { operatorAuth } from '../../http/operator-auth.js';
-import type { ResponseMode, VerifierProtocol } from '../protocol.js';
+import { RESPONSE_MODES, type ResponseMode, type VerifierProtocol } from '../protocol.js';
 import { jsonObjectBody, optionalBoolean, optionalString, requiredString } from './input.js';
-
-const RESPONSE_MODES: readonly string[] = [
-  'direct_post',
-  'direct_post.jwt',
-] satisfies ResponseMode[];
 
 export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono {
   const routes = new Hono();
@@ -19,17 +14,19 @@ export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono 
   routes.post('/sessions', async (c) => {
     const body = await jsonObjectBody(c);
     const responseMode = optionalString(body, 'response_mode');
-    if (responseMode !== undefined && !RESPONSE_MODES.includes(responseMode))
+    if (responseMode !== undefined && !RESPONSE_MODES.includes(responseMode as ResponseMode))
       throw new SanadError(
         'ERR_REQUEST_INVALID',
-        'response_mode must be direct_post or direct_post.jwt.',
+        'response_mode must be direct_post, direct_post.jwt or dc_api.jwt.',
       );
     const redirectUri = optionalString(body, 'redirect_uri');
+    const origin = optionalString(body, 'origin');
     const session = await protocol.createSession({
       preset: requiredString(body, 'preset'),
       ...(responseMode !== undefined ? { responseMode: responseMode as ResponseMode } : {}),
       ...(redirectUri !== undefined ? { redirectUri } : {}),
       ...(optionalBoolean(body, 'offline') ? { offline: true } : {}),
+      ...(origin !== undefined ? { origin } : {}),
     });
     return c.json(
       {
@@ -56,6 +53,15 @@ export function operatorRoutes(protocol: VerifierProtocol, token: string): Hono 
       );
     c.header('Cache-Control', 'no-store');
     return c.json(await protocol.offlineAnswer(c.req.param('id'), presentation));
+  });
+
+  // The desk hands on what navigator.credentials.get gave it; the browser sets Origin, a page cannot.
+  routes.post('/sessions/:id/dc-api', async (c) => {
+    const body = await jsonObjectBody(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      await protocol.acceptDcApiResponse(c.req.param('id'), body.response, c.req.header('origin')),
+    );
   });
 
   routes.delete('/sessions/:id', async (c) => {
