@@ -422,9 +422,12 @@ describe('sentinels never leak', () => {
           const grantCode = new URLSearchParams(sent).get('pre-authorized_code');
           if (grantCode) made.push(grantCode);
         }
+        // Its other headers kept: a DPoP nonce still comes back with the quoted error.
+        const headers = new Headers(response.headers);
+        headers.delete('content-length');
         return Response.json(
           { ...body, error_description: `${body.error_description ?? ''}; received ${sent}` },
-          { status: 400 },
+          { status: 400, headers },
         );
       };
       const from = seen.length;
