@@ -59,6 +59,11 @@ for (const [i, c] of [
 ].entries())
   BASE64URL_VALUE[c.charCodeAt(0)] = i;
 
+/** Whether `text` is standard base64 with its padding (as `x5c` carries certificates, RFC 7515 4.1.6). */
+export function isStandardBase64(text: string): boolean {
+  return text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
+}
+
 /**
  * True when `text` is the one base64url encoding of some bytes (RFC 4648 sections 3.5 and 5, as
  * RFC 7515 section 2 uses it): no padding, only the alphabet, no impossible length (1 mod 4) and

@@ -28,7 +28,7 @@ import {
   TOKEN_STATUS,
   VC_V1_CONTEXT,
 } from '@sanad/core';
-import { namesIssuer, parseCertificate } from '@sanad/core/x509';
+import { certifiesKey, namesIssuer, parseCertificate } from '@sanad/core/x509';
 import type { CredentialType } from './credential-type.js';
 import type {
   CredentialStatus,
@@ -179,9 +179,7 @@ const TRANSITIONS: Record<CredentialStatus, CredentialStatus[]> = {
 /** Refuses a chain whose leaf is not the signer's key or does not name the issuer: every credential would fail. */
 function checkCertificateChain(x5c: readonly string[], signer: Signer, issuer: string): void {
   const leaf = parseCertificate(x5c[0] ?? '');
-  const same = (a: Signer['publicJwk'], b: Signer['publicJwk']) =>
-    a.kty === b.kty && a.crv === b.crv && a.x === b.x && a.y === b.y;
-  if (!same(leaf.publicJwk, signer.publicJwk))
+  if (!certifiesKey(leaf, signer.publicJwk))
     throw new SanadError(
       'ERR_INVALID_KEY',
       'The leaf certificate (x5c) is not for the signing key: certify the current key (after a key rotation, `sanad pki issuer --renew`).',

@@ -289,11 +289,11 @@ async function checkCertificateChain(dir: string | undefined, now: number): Prom
   if (dir === undefined || !existsSync(join(dir, CERTIFICATE_CHAIN_FILE))) return [];
   const file = join(dir, CERTIFICATE_CHAIN_FILE);
   try {
-    const { parseCertificate } = await import('@sanad/core/x509');
+    const { certifiesKey, parseCertificate } = await import('@sanad/core/x509');
     const chain = ((await loadCertificateChainFile(file)) ?? []).map(parseCertificate);
     const key = publicJwkOf(await loadIssuerKeyFile(join(dir, ISSUER_KEY_FILE)));
     const leaf = chain[0]!;
-    if (leaf.publicJwk.x !== key.x || leaf.publicJwk.y !== key.y)
+    if (!certifiesKey(leaf, key))
       return [
         result(
           'certificate',

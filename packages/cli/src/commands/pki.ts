@@ -13,6 +13,7 @@ import {
   CertificateAuthority,
   type CertificateName,
   certificateBase64,
+  certifiesKey,
   parseCertificate,
   toPem,
 } from '@sanad/core/x509';
@@ -51,8 +52,7 @@ async function openAuthority(dir: string): Promise<CertificateAuthority> {
   const certificate = certificateBase64(await readFile(join(dir, ROOT_FILE), 'utf8'));
   const key = await loadIssuerKeyFile(join(dir, ROOT_KEY_FILE));
   const cert = parseCertificate(certificate);
-  const pub = publicJwkOf(key);
-  if (pub.x !== cert.publicJwk.x || pub.y !== cert.publicJwk.y)
+  if (!certifiesKey(cert, publicJwkOf(key)))
     throw new SanadError('ERR_INVALID_KEY', `${ROOT_KEY_FILE} is not the key of ${ROOT_FILE}.`);
   return new CertificateAuthority(certificate, key);
 }

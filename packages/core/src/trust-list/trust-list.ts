@@ -4,7 +4,7 @@
  * verifier pins, so a list can travel on a USB stick. Format: docs/trust-list.md.
  */
 import { didOf, type DidResolverOptions, resolveDidKey } from '../did/resolve.js';
-import { isPlainObject } from '../encoding.js';
+import { isPlainObject, isStandardBase64 } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import type { JWK, Signer } from '../keys.js';
 import type { VerifiedChain } from '../x509/chain.js';
@@ -81,11 +81,7 @@ function checkAnchors(anchors: unknown): void {
     if (!isPlainObject(anchor)) fail(`Trust anchor ${i} is not an object.`);
     const { certificate, credential_types, name } = anchor as Record<string, unknown>;
     // The DER is parsed when a chain is checked (the X.509 code loads only then); its shape here.
-    if (
-      typeof certificate !== 'string' ||
-      certificate.length % 4 !== 0 ||
-      !/^[A-Za-z0-9+/]+={0,2}$/.test(certificate)
-    )
+    if (typeof certificate !== 'string' || !isStandardBase64(certificate))
       fail(`Trust anchor ${i} certificate must be base64 DER.`);
     if (seen.has(certificate as string)) fail(`Trust anchor ${i} is listed twice.`);
     seen.add(certificate as string);

@@ -19,7 +19,7 @@ import {
   PublicKeyInfo,
   RelativeDistinguishedNames,
 } from 'pkijs';
-import { fromBase64url, randomBytes, toBase64url } from '../encoding.js';
+import { fromBase64url, isStandardBase64, randomBytes, toBase64url } from '../encoding.js';
 import { SanadError } from '../errors.js';
 import { sha256 } from '../hash.js';
 import { algorithmOfJwk, type JWK, type SignatureAlgorithm, type Signer } from '../keys.js';
@@ -90,8 +90,7 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 export function fromBase64(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0)
-    throw bad('A certificate is not standard base64 DER.');
+  if (!isStandardBase64(text)) throw bad('A certificate is not standard base64 DER.');
   return fromBase64url(text.replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'));
 }
 
@@ -303,6 +302,12 @@ export function parseCertificate(base64: string): ParsedCertificate {
     signatureAlg,
     signature,
   };
+}
+
+/** Whether `certificate` is for the public key `jwk` (same type, curve and point). */
+export function certifiesKey(certificate: ParsedCertificate, jwk: JWK): boolean {
+  const k = certificate.publicJwk;
+  return k.kty === jwk.kty && k.crv === jwk.crv && k.x === jwk.x && k.y === jwk.y;
 }
 
 /** The SHA-256 of a certificate's DER, base64url: OpenID4VP's `x509_hash` client identifier. */

@@ -8,6 +8,7 @@ export {
   type CreateCertificateOptions,
   certificateBase64,
   certificateHash,
+  certifiesKey,
   createCertificate,
   type ParsedCertificate,
   parseCertificate,

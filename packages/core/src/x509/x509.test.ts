@@ -8,6 +8,7 @@ import { generateKeyPair, type KeyPair, type SignatureAlgorithm, signerFromJwk }
 import {
   certificateBase64,
   certificateHash,
+  certifiesKey,
   createCertificate,
   type CreateCertificateOptions,
   parseCertificate,
@@ -111,6 +112,9 @@ describe('X.509 certificates', () => {
       ).toString('base64url'),
     );
     expect(certificateBase64(toPem(leaf))).toBe(leaf);
+    expect(certifiesKey(parsed, leafKey.publicJwk)).toBe(true);
+    expect(certifiesKey(parsed, (await generateKeyPair()).publicJwk)).toBe(false);
+    expect(certifiesKey(parsed, (await generateKeyPair('EdDSA')).publicJwk)).toBe(false);
   });
 
   it.skipIf(!hasOpenssl)('validates a chain the openssl command line made', async () => {

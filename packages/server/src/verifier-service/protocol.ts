@@ -39,7 +39,7 @@ import {
   vpFormatsSupported,
   parseJsonBounded,
 } from '@sanad/core';
-import { certificateHash, parseCertificate } from '@sanad/core/x509';
+import { certificateHash, certifiesKey, parseCertificate } from '@sanad/core/x509';
 import { sanadCallbacks } from '@sanad/openid4vc';
 import { createPresentationRequest, type NonceStore, type Verifier } from '@sanad/verifier';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -387,7 +387,7 @@ function x509Identity(
   prefix: 'x509_san_dns' | 'x509_hash' = 'x509_san_dns',
 ): { clientId: string; x5c: readonly string[] } {
   const leaf = parseCertificate(x5c[0] ?? '');
-  if (leaf.publicJwk.x !== signer.publicJwk.x || leaf.publicJwk.y !== signer.publicJwk.y)
+  if (!certifiesKey(leaf, signer.publicJwk))
     throw new SanadError(
       'ERR_CONFIG_INVALID',
       'The leaf certificate is not for the request-signing key.',
